@@ -1,0 +1,99 @@
+/**
+ * The compiler's intermediate representation: per policy layer and per architecture, the resolved,
+ * prioritized decision for every syscall number, or the ordered argument cases that decide it.
+ * Every decision names the rule (and its source location) that produced it.
+ *
+ * All later stages read this: the evaluator, the seccomp cBPF generator, the BPF map emitter, the
+ * OCI exporter, the D/bpftrace emitters, the engine and its backends.
+ *
+ * @module
+ */
+
+import type {
+  Action,
+  Arch,
+  ArgOp,
+  FilesystemRules,
+  Limits,
+  Mode,
+  NetworkRules,
+  SourceLocation,
+  Target,
+} from "../policies/types.ts";
+
+/** What one layer decides for one call. */
+export interface Decision {
+  /** The action applied. In `audit` mode deny/kill/trap are compiled to `log`, see {@linkcode Decision.audited}. */
+  readonly action: Action;
+  /** For `deny`: the errno returned. */
+  readonly errno?: number;
+  /** The deciding rule's id; `null` when the policy's `defaultAction` decided (or for unknown syscall numbers). */
+  readonly ruleId: string | null;
+  /** The layer's policy name. */
+  readonly policy: string;
+  /** The deciding rule's location, or the `defaultAction` key's (the policy's `metadata.name` when not written). */
+  readonly loc: SourceLocation;
+  /** In `audit` mode, the action that would have applied (the compiled `action` is then `log`). */
+  readonly audited?: Action;
+}
+
+/** One argument test of an {@linkcode ArgCase}; the same semantics as {@linkcode ArgCondition} without location. */
+export interface ArgTest {
+  readonly index: 0 | 1 | 2 | 3 | 4 | 5;
+  readonly op: ArgOp;
+  readonly value: bigint;
+  readonly mask?: bigint;
+}
+
+/** A conditional decision: applies when all tests hold. */
+export interface ArgCase {
+  readonly tests: readonly ArgTest[];
+  readonly decision: Decision;
+  /** The priority of the rule the case came from. */
+  readonly priority: number;
+}
+
+/** The decision for one syscall number on one architecture. */
+export interface SyscallDecision {
+  /** The number as the kernel sees it in `seccomp_data.nr` (x32 numbers include `0x40000000`). */
+  readonly nr: number;
+  /** The name in this architecture's table, or `null` for a number the table does not know. */
+  readonly name: string | null;
+  /** Tried in order; the first whose tests all hold decides. */
+  readonly cases: readonly ArgCase[];
+  /** Decides when no case holds. */
+  readonly otherwise: Decision;
+}
+
+/** One architecture's complete decision table for one layer. */
+export interface ArchFilter {
+  readonly arch: Arch;
+  /** Every number in the architecture's syscall table (and numbers a policy named), sorted by `nr`. */
+  readonly syscalls: readonly SyscallDecision[];
+  /**
+   * Decides numbers not in `syscalls`: the policy's default, or `deny` with ENOSYS when the default
+   * is not `allow` and the compile option `unknownSyscalls` is `"enosys"` (the default), so that libc
+   * fallbacks for syscalls newer than the tables keep working.
+   */
+  readonly unknown: Decision;
+}
+
+/** One policy's compiled form: an independent layer; across layers the strictest decision wins. */
+export interface FilterLayer {
+  readonly policy: string;
+  readonly mode: Mode;
+  readonly target?: Target;
+  readonly defaultAction: Action;
+  readonly defaultErrno: number;
+  readonly arches: readonly ArchFilter[];
+  readonly filesystem?: FilesystemRules;
+  readonly network?: NetworkRules;
+  readonly limits?: Limits;
+  readonly loc: SourceLocation;
+}
+
+/** A compiled policy set: the IR. Deterministic: the same input gives byte-identical JSON. */
+export interface FilterSet {
+  readonly version: 1;
+  readonly layers: readonly FilterLayer[];
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Prepares this machine for Cordon's kernel features and tests, idempotently:
+# Debian packages, and the bpf/tracefs/securityfs/cgroup2 mounts a fresh machine lacks.
+# Safe to run again; does nothing that is already done. Without root it only reports.
+set -uo pipefail
+
+# libbpf1/libbpf-dev: the runtime our FFI binds and the headers bpf/*.bpf.c build with;
+# clang/llvm/bpftool: build the BPF programs; bpftrace: the bpftrace dialect and comparisons;
+# libseccomp: test oracle; strace: traces and comparisons; gcc/libc6-dev/linux-libc-dev: probe
+# programs and UAPI headers for table cross-checks; linux-libc-dev-arm64-cross: aarch64 headers.
+PACKAGES=(
+  libbpf1 libbpf-dev clang llvm bpftool bpftrace libseccomp2 libseccomp-dev strace
+  gcc libc6-dev linux-libc-dev linux-libc-dev-arm64-cross
+)
+
+say() { echo "setup: $*" >&2; }
+
+if [ "$(uname -s)" != "Linux" ]; then say "not Linux; nothing to do"; exit 0; fi
+if [ "$(id -u)" != "0" ]; then say "not root; skipping packages and mounts (kernel tests will skip)"; exit 0; fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null || say "apt-get update failed"
+  apt-get install -y -qq "${missing[@]}" >/dev/null || { say "apt-get install failed"; exit 1; }
+fi
+
+mounted() { awk -v d="$1" '$2 == d { found = 1 } END { exit !found }' /proc/mounts; }
+ensure_mount() { # type dir
+  mkdir -p "$2" 2>/dev/null
+  mounted "$2" || mount -t "$1" "$1" "$2" || say "could not mount $1 at $2"
+}
+ensure_mount bpf /sys/fs/bpf
+ensure_mount tracefs /sys/kernel/tracing
+ensure_mount securityfs /sys/kernel/security
+if ! awk '$3 == "cgroup2" { found = 1 } END { exit !found }' /proc/mounts; then
+  if mounted /sys/fs/cgroup; then ensure_mount cgroup2 /sys/fs/cgroup/unified; else ensure_mount cgroup2 /sys/fs/cgroup; fi
+fi
+exit 0

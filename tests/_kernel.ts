@@ -1,0 +1,72 @@
+/**
+ * Registration of tests that need the real kernel. Outside CI such a test is skipped with a
+ * one-line reason when what it needs is missing; with `CORDON_REQUIRE_KERNEL=1` (CI) it runs
+ * and fails with that reason instead, so a missing mechanism can never pass silently.
+ *
+ * @module
+ */
+
+/** Whether kernel tests must run (CI sets `CORDON_REQUIRE_KERNEL=1`). */
+export const REQUIRE_KERNEL: boolean = Deno.env.get("CORDON_REQUIRE_KERNEL") === "1";
+
+/** Whether this process runs as root. */
+export function isRoot(): boolean {
+  return Deno.build.os === "linux" && Deno.uid() === 0;
+}
+
+/** Whether `name` is an executable on PATH. */
+export function hasCommand(name: string): boolean {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    try {
+      if (Deno.statSync(`${dir}/${name}`).isFile) return true;
+    } catch {
+      // not in this directory
+    }
+  }
+  return false;
+}
+
+/** The first reason among `checks` that makes a kernel test impossible here, or `null`. */
+export function unavailable(...checks: (string | null | false | undefined)[]): string | null {
+  for (const check of checks) if (check) return check;
+  return null;
+}
+
+/** A reason when not root on Linux. */
+export function needRoot(): string | null {
+  return isRoot() ? null : "needs root on Linux";
+}
+
+/** A reason when one of `commands` is missing. */
+export function needCommands(...commands: string[]): string | null {
+  const missing = commands.filter((c) => !hasCommand(c));
+  return missing.length ? `needs ${missing.join(", ")} (run scripts/setup.sh)` : null;
+}
+
+/**
+ * Registers a kernel test. `reason` is `null` when it can run, else why it cannot.
+ *
+ * @example
+ * ```ts ignore
+ * kernelTest("seccomp denies mkdir", unavailable(needRoot()), async () => {});
+ * ```
+ */
+export function kernelTest(
+  name: string,
+  reason: string | null,
+  fn: (t: Deno.TestContext) => void | Promise<void>,
+  options: { sanitizeResources?: boolean; sanitizeOps?: boolean } = {},
+): void {
+  if (reason === null) {
+    Deno.test({ name, fn, ...options });
+  } else if (REQUIRE_KERNEL) {
+    Deno.test({
+      name,
+      fn() {
+        throw new Error(`kernel test cannot run: ${reason} (CORDON_REQUIRE_KERNEL=1)`);
+      },
+    });
+  } else {
+    Deno.test({ name: `${name} (skipped: ${reason})`, ignore: true, fn });
+  }
+}
