@@ -6,7 +6,15 @@
  */
 
 import type { Command } from "./command.ts";
+import { compileCommand } from "./cmd_compile.ts";
+import { demoCommand } from "./cmd_demo.ts";
+import { evalCommand } from "./cmd_eval.ts";
+import { runCommand } from "./cmd_run.ts";
 
 /** Every command. */
 export const COMMANDS: readonly Command[] = [
+  demoCommand,
+  compileCommand,
+  evalCommand,
+  runCommand,
 ];

@@ -1,0 +1,124 @@
+/**
+ * {@linkcode BpfProgram}: one program of a {@linkcode BpfObject}, with autoload control before
+ * load and attachment after.
+ *
+ * @module
+ */
+
+import { BpfLink } from "./bpf_link.ts";
+import { check, checkPointer, cString, libbpf } from "./libbpf.ts";
+
+/** What a program needs from the object that owns it. */
+export interface ProgramOwner {
+  /** Throws `TypeError` when the owning object is closed. */
+  assertOpen(): void;
+  /** Whether the object was loaded into the kernel. */
+  readonly loaded: boolean;
+}
+
+/** The kernel's view of a loaded program (from `bpf_obj_get_info_by_fd`). */
+export interface ProgramKernelInfo {
+  readonly id: number;
+  /** `enum bpf_prog_type`. */
+  readonly type: number;
+  /** Nanoseconds the program ran, when `kernel.bpf_stats_enabled` is on (else 0). */
+  readonly runTimeNs: bigint;
+  readonly runCount: bigint;
+}
+
+/**
+ * A program of a BPF object. Its lifetime is the object's: closing the object closes it,
+ * and {@linkcode BpfProgram.close} only marks this handle unusable.
+ *
+ * Requires `allow-ffi`.
+ *
+ * @example
+ * ```ts ignore
+ * import { BpfObject } from "./bpf_object.ts";
+ * using object = BpfObject.open(bytes, "monitor");
+ * object.program("cordon_exec").autoload = false;
+ * object.load();
+ * using link = object.program("cordon_sys_enter").attach();
+ * ```
+ */
+export class BpfProgram implements Disposable {
+  #pointer: Deno.PointerObject | null;
+  #owner: ProgramOwner;
+  /** The program's function name, e.g. `"cordon_sys_enter"`. */
+  readonly name: string;
+  /** Its ELF section, e.g. `"tp_btf/sys_enter"`. */
+  readonly section: string;
+
+  /** Wraps a libbpf `struct bpf_program *` owned by `owner`. */
+  constructor(pointer: Deno.PointerObject, owner: ProgramOwner) {
+    this.#pointer = pointer;
+    this.#owner = owner;
+    this.name = cString(libbpf().bpf_program__name(pointer));
+    this.section = cString(libbpf().bpf_program__section_name(pointer));
+  }
+
+  #ptr(): Deno.PointerObject {
+    this.#owner.assertOpen();
+    if (this.#pointer === null) throw new TypeError(`program "${this.name}" is closed`);
+    return this.#pointer;
+  }
+
+  /** Whether the program is loaded with its object (settable only before load). */
+  get autoload(): boolean {
+    return libbpf().bpf_program__autoload(this.#ptr());
+  }
+
+  set autoload(value: boolean) {
+    check(
+      libbpf().bpf_program__set_autoload(this.#ptr(), value),
+      `set autoload of ${this.name}`,
+    );
+  }
+
+  /** The program's fd once loaded (-1 before, or when autoload was off). */
+  get fd(): number {
+    return libbpf().bpf_program__fd(this.#ptr());
+  }
+
+  /** The kernel's id and run statistics of the loaded program. */
+  info(): ProgramKernelInfo {
+    const info = new Uint8Array(232); // sizeof(struct bpf_prog_info), libbpf 1.1 UAPI
+    const length = new Uint32Array([info.length]);
+    check(
+      libbpf().bpf_obj_get_info_by_fd(this.fd, info, new Uint8Array(length.buffer)),
+      `get info of ${this.name}`,
+    );
+    const view = new DataView(info.buffer);
+    return {
+      type: view.getUint32(0, true),
+      id: view.getUint32(4, true),
+      runTimeNs: view.getBigUint64(192, true),
+      runCount: view.getBigUint64(200, true),
+    };
+  }
+
+  /** Attaches to the hook its section names (tracepoints, tp_btf, LSM…). */
+  attach(): BpfLink {
+    const pointer = checkPointer(libbpf().bpf_program__attach(this.#ptr()), `attach ${this.name}`);
+    return new BpfLink(pointer, this.name);
+  }
+
+  /** Attaches a cgroup program to the cgroup open as `cgroupFd`. */
+  attachCgroup(cgroupFd: number, cgroupPath = `fd ${cgroupFd}`): BpfLink {
+    const pointer = checkPointer(
+      libbpf().bpf_program__attach_cgroup(this.#ptr(), cgroupFd),
+      `attach ${this.name} to cgroup ${cgroupPath}`,
+    );
+    return new BpfLink(pointer, `${this.name} on ${cgroupPath}`);
+  }
+
+  /** Marks this handle unusable (the program itself goes with its object). Idempotent. */
+  close(): void {
+    this.#pointer = null;
+  }
+
+  /** Same as {@linkcode BpfProgram.close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}

@@ -1,0 +1,372 @@
+/**
+ * Running a command confined by a compiled policy set: the library behind `cordon run`.
+ *
+ * Every layer of the {@linkcode FilterSet} becomes one seccomp filter (stacked: the kernel applies
+ * the strictest action), compiled for the host's architectures. The command is started through
+ * the launcher (see `launcher.ts`): `no_new_privs`, the optional Landlock step, the filters on
+ * every thread, then `execve`. Fail closed: when seccomp is unavailable, or a policy has rules
+ * that need a mechanism this run does not apply (Landlock for `filesystem`, cgroup BPF for
+ * `network`, eBPF for `limits`), it refuses unless degradation is explicitly accepted.
+ *
+ * Requires `allow-ffi`, `allow-run`, `allow-read`, `allow-write` and `allow-env`. Linux only.
+ *
+ * @module
+ */
+
+import type { Arch, SourceLocation } from "../../policies/types.ts";
+import { syscallNumber, syscallTable } from "../../policies/syscalls.ts";
+import type { FilterSet } from "../../compile/filter_set.ts";
+import { compileSeccomp, type SeccompProgram } from "../../compile/seccomp.ts";
+import { decodeAction, runSeccomp } from "../../compile/bpf_interpreter.ts";
+import { NotSupportedError } from "./errors.ts";
+import {
+  probeSeccomp,
+  SECCOMP_FILTER_FLAG_TSYNC,
+  SECCOMP_SET_MODE_FILTER,
+} from "./seccomp_install.ts";
+import {
+  EXIT_CANNOT_EXECUTE,
+  EXIT_NOT_FOUND,
+  launchConfined,
+  LaunchError,
+  type LaunchOptions,
+  type PlannedFilter,
+  type PlannedLandlock,
+  type Stdio,
+} from "./launcher.ts";
+
+/** A policy section that needs a mechanism other than seccomp. */
+export type PolicySection = "filesystem" | "network" | "limits";
+
+/** The mechanism that enforces each {@linkcode PolicySection} for launched programs. */
+export const SECTION_MECHANISMS: Readonly<Record<PolicySection, string>> = {
+  filesystem: "Landlock",
+  network: "cgroup BPF (and Landlock TCP rules)",
+  limits: "eBPF syscall rate limits",
+};
+
+/** Rules of a policy that this run does not enforce. */
+export interface Degradation {
+  readonly policy: string;
+  readonly section: PolicySection;
+  /** The mechanism that would enforce it. */
+  readonly mechanism: string;
+  readonly loc: SourceLocation;
+}
+
+/** Options of {@linkcode runConfined}. */
+export interface RunOptions {
+  /** The compiled policies: every layer applies to the command. */
+  readonly set: FilterSet;
+  /** The command and its arguments; the command is looked up in `PATH` unless it contains `/`. */
+  readonly command: readonly string[];
+  /** Architectures the filters admit (others are killed). Default: {@linkcode hostArches}. */
+  readonly arches?: readonly Arch[];
+  /** Run even when some rules cannot be enforced ({@linkcode RunResult.degraded} lists them). */
+  readonly allowDegraded?: boolean;
+  /**
+   * The Landlock step (issue 6): a ruleset compiled by the caller, applied by the launcher
+   * before the seccomp filters. Given, it is mandatory: if it cannot be applied nothing runs.
+   */
+  readonly landlock?: PlannedLandlock;
+  /** Sections the caller enforces itself (with `landlock` or in `beforeStart`). */
+  readonly enforcedSections?: readonly PolicySection[];
+  /** Called with the target's pid before it confines itself and starts (cgroups, BPF maps). */
+  readonly beforeStart?: (pid: number) => void | Promise<void>;
+  /** Signals passed on to the target. Default: `SIGTERM`, `SIGHUP`. */
+  readonly forwardSignals?: readonly Deno.Signal[];
+  /**
+   * Signals this process ignores while the target runs. Default: `SIGINT`, `SIGQUIT`, which a
+   * terminal sends to the whole foreground process group: the target gets them directly, and
+   * `cordon run` stays to report its exit.
+   */
+  readonly ignoreSignals?: readonly Deno.Signal[];
+  readonly cwd?: string;
+  /** Variables added to (or, with `clearEnv`, forming) the target's environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly clearEnv?: boolean;
+  readonly stdin?: Stdio;
+  readonly stdout?: Stdio;
+  readonly stderr?: Stdio;
+}
+
+/** How a confined command ended. */
+export interface RunResult {
+  /** The exit code as a shell reports it: the command's, or 128+N when killed by signal N. */
+  readonly code: number;
+  /** The signal that killed the command, or `null`. */
+  readonly signal: Deno.Signal | null;
+  readonly pid: number;
+  /** Milliseconds from spawning the launcher to the command's `execve` (confinement start-up). */
+  readonly startupMs: number;
+  /** The filters installed, in installation order, with their sizes. */
+  readonly filters: readonly { readonly policy: string; readonly instructions: number }[];
+  /** Policies in `audit` mode: their denials were logged by the kernel, not enforced. */
+  readonly audited: readonly string[];
+  /** Rules not enforced (only when `allowDegraded`). */
+  readonly degraded: readonly Degradation[];
+  readonly stdout?: Uint8Array;
+  readonly stderr?: Uint8Array;
+}
+
+/**
+ * The architectures a filter admits by default: the host's native ABI and its compatibility
+ * ABIs (x86_64: `x86_64`, `i386`, `x32`, so that 32-bit programs keep running under the same
+ * rules; aarch64: `aarch64`). Calls from any other architecture are killed.
+ *
+ * @example
+ * ```ts
+ * import { hostArches } from "./run.ts";
+ * if (Deno.build.arch === "x86_64" && !hostArches().includes("i386")) throw new Error();
+ * ```
+ */
+export function hostArches(): Arch[] {
+  switch (Deno.build.arch) {
+    case "x86_64":
+      return ["x86_64", "i386", "x32"];
+    case "aarch64":
+      return ["aarch64"];
+    default:
+      throw new NotSupportedError(
+        "seccomp filters",
+        `unknown host architecture "${Deno.build.arch}"`,
+      );
+  }
+}
+
+/** The host's native architecture. */
+export function nativeArch(): Arch {
+  return Deno.build.arch === "aarch64" ? "aarch64" : "x86_64";
+}
+
+/**
+ * The rules of `set` that need mechanisms other than seccomp and are not in `enforced`.
+ *
+ * @example
+ * ```ts
+ * import { unenforcedSections } from "./run.ts";
+ * if (unenforcedSections({ version: 1, layers: [] }).length !== 0) throw new Error();
+ * ```
+ */
+export function unenforcedSections(
+  set: FilterSet,
+  enforced: readonly PolicySection[] = [],
+): Degradation[] {
+  const out: Degradation[] = [];
+  for (const layer of set.layers) {
+    const add = (section: PolicySection, loc: SourceLocation) => {
+      if (!enforced.includes(section)) {
+        out.push({ policy: layer.policy, section, mechanism: SECTION_MECHANISMS[section], loc });
+      }
+    };
+    const fs = layer.filesystem;
+    if (fs && (fs.read.length || fs.write.length || fs.execute.length)) add("filesystem", fs.loc);
+    const net = layer.network;
+    if (net && (net.connect.length || net.bind.length)) add("network", net.loc);
+    const rate = layer.limits?.syscallsPerSecond;
+    if (rate) add("limits", rate.loc);
+  }
+  return out;
+}
+
+/**
+ * Resolves `command` as `execvp` does: a name containing `/` is taken as is (relative to `cwd`),
+ * anything else is searched in `path` (`PATH`'s value). Throws {@linkcode LaunchError} with
+ * `COMMAND_NOT_FOUND` (exit code 127) or `COMMAND_NOT_EXECUTABLE` (126).
+ *
+ * @example
+ * ```ts ignore
+ * import { resolveCommand } from "./run.ts";
+ * if (resolveCommand("sh", "/usr/bin:/bin") === "") throw new Error();
+ * ```
+ */
+export function resolveCommand(command: string, path: string, cwd?: string): string {
+  if (command === "") {
+    throw new LaunchError("COMMAND_NOT_FOUND", "execve", `"": command not found`, EXIT_NOT_FOUND);
+  }
+  const candidates = command.includes("/")
+    ? [command]
+    : path.split(":").map((dir) => `${dir === "" ? "." : dir}/${command}`);
+  let denied: string | undefined;
+  for (const candidate of candidates) {
+    const absolute = candidate.startsWith("/") || cwd === undefined
+      ? candidate
+      : `${cwd}/${candidate}`;
+    let info: Deno.FileInfo;
+    try {
+      info = Deno.statSync(absolute);
+    } catch {
+      continue;
+    }
+    if (info.isFile && info.mode !== null && (info.mode & 0o111) !== 0) return candidate;
+    denied ??= candidate;
+  }
+  if (denied !== undefined) {
+    throw new LaunchError(
+      "COMMAND_NOT_EXECUTABLE",
+      "execve",
+      `"${denied}": permission denied (not an executable file)`,
+      EXIT_CANNOT_EXECUTE,
+    );
+  }
+  throw new LaunchError(
+    "COMMAND_NOT_FOUND",
+    "execve",
+    `"${command}": command not found`,
+    EXIT_NOT_FOUND,
+  );
+}
+
+/** A policy set that cannot be installed as stacked filters. */
+export class FilterPlanError extends Error {
+  /** Stable error code. */
+  readonly code: "EXECVE_DENIED" | "SECCOMP_DENIED";
+  /** The policy at fault. */
+  readonly policy: string;
+
+  /**
+   * @param code Stable error code.
+   * @param policy The policy at fault.
+   * @param message What is wrong.
+   */
+  constructor(code: "EXECVE_DENIED" | "SECCOMP_DENIED", policy: string, message: string) {
+    super(message);
+    this.name = "FilterPlanError";
+    this.code = code;
+    this.policy = policy;
+  }
+}
+
+/** One compiled filter of a plan. */
+export interface CompiledFilter {
+  readonly policy: string;
+  readonly program: SeccompProgram;
+}
+
+/**
+ * Compiles every layer of `set` into a seccomp program for `arches` and orders them for
+ * installation. The kernel breaks ties between equally strict actions of stacked filters in
+ * favour of the filter installed last, and the evaluator in favour of the first layer, so layers
+ * are installed in reverse order. Checks with the interpreter that every filter lets the
+ * launcher `execve` the command, and that every filter but the last installed lets it install
+ * the next one (`seccomp(2)`): otherwise throws {@linkcode FilterPlanError}.
+ *
+ * @example
+ * ```ts
+ * import { planFilters } from "./run.ts";
+ * if (planFilters({ version: 1, layers: [] }, ["x86_64"]).length !== 0) throw new Error();
+ * ```
+ */
+export function planFilters(set: FilterSet, arches: readonly Arch[]): CompiledFilter[] {
+  const filters = set.layers
+    .map((layer) => ({ policy: layer.policy, program: compileSeccomp(layer, arches) }))
+    .reverse();
+  const native = arches.includes(nativeArch()) ? nativeArch() : undefined;
+  if (native === undefined) return filters;
+  const auditArch = syscallTable(native).auditArch >>> 0;
+  const allows = (program: SeccompProgram, name: string, args: bigint[]): boolean => {
+    const nr = syscallNumber(native, name);
+    if (nr === undefined) return true;
+    const { action } = decodeAction(runSeccomp(program, { nr, arch: auditArch, args }).action);
+    return action === "allow" || action === "log";
+  };
+  filters.forEach(({ policy, program }, index) => {
+    if (!allows(program, "execve", [])) {
+      throw new FilterPlanError(
+        "EXECVE_DENIED",
+        policy,
+        `Policy "${policy}" does not allow execve, so no command can be started under it`,
+      );
+    }
+    const seccompArgs = [BigInt(SECCOMP_SET_MODE_FILTER), BigInt(SECCOMP_FILTER_FLAG_TSYNC)];
+    if (index < filters.length - 1 && !allows(program, "seccomp", seccompArgs)) {
+      throw new FilterPlanError(
+        "SECCOMP_DENIED",
+        policy,
+        `Policy "${policy}" denies seccomp(2), so the filters of the policies before it cannot ` +
+          `be stacked on top of it; give it as the first --policy (its filter is installed last)`,
+      );
+    }
+  });
+  return filters;
+}
+
+/**
+ * Runs `command` confined by `set` and waits for it. Resolves with its exit status whatever it
+ * is; rejects when it could not be started: {@linkcode NotSupportedError} (seccomp unavailable,
+ * or rules needing a missing mechanism without `allowDegraded`), {@linkcode LaunchError}
+ * (command not found or not executable, or a confinement step failed, with the kernel's errno
+ * in a `KernelError` `cause`), {@linkcode FilterPlanError}, or a `SeccompCompileError`.
+ *
+ * Requires `allow-ffi`, `allow-run`, `allow-read`, `allow-write`, `allow-env`. Linux only.
+ *
+ * @example
+ * ```ts ignore
+ * import { runConfined } from "./run.ts";
+ * import { compilePolicies } from "../../compile/compile.ts";
+ * const loc = { file: "p.yaml", line: 1, column: 1 };
+ * const set = compilePolicies([{
+ *   name: "no-mkdir", defaultAction: "allow", defaultErrno: 1, mode: "enforce", loc,
+ *   rules: [{ id: "r", policy: "no-mkdir", origin: "rule", action: "deny", priority: 0, loc,
+ *     syscalls: [{ kind: "name", name: "mkdir", loc }, { kind: "name", name: "mkdirat", loc }],
+ *     args: [] }],
+ * }]);
+ * const result = await runConfined({ set, command: ["mkdir", "/tmp/x"] });
+ * if (result.code === 0) throw new Error("mkdir must fail under the policy");
+ * ```
+ */
+export async function runConfined(options: RunOptions): Promise<RunResult> {
+  const [command, ...args] = options.command;
+  if (command === undefined) throw new TypeError("runConfined needs a command");
+  probeSeccomp();
+  const degraded = unenforcedSections(options.set, options.enforcedSections);
+  const first = degraded[0];
+  if (first && !options.allowDegraded) {
+    const where = `${first.loc.file}:${first.loc.line}:${first.loc.column}`;
+    throw new NotSupportedError(
+      first.mechanism,
+      `policy "${first.policy}" has ${first.section} rules (${where}) that need ${first.mechanism}, ` +
+        `which this run does not apply; accept running without them with --allow-degraded`,
+    );
+  }
+  const arches = options.arches ?? hostArches();
+  const filters = planFilters(options.set, arches);
+
+  const env = options.clearEnv ? { ...options.env } : { ...Deno.env.toObject(), ...options.env };
+  const file = resolveCommand(command, env.PATH ?? "/usr/local/bin:/usr/bin:/bin", options.cwd);
+  const planned: PlannedFilter[] = filters.map((f) => ({
+    name: f.policy,
+    program: f.program.bytes(),
+  }));
+  const launchOptions: LaunchOptions = {
+    forwardSignals: options.forwardSignals ?? ["SIGTERM", "SIGHUP"],
+    ignoreSignals: options.ignoreSignals ?? ["SIGINT", "SIGQUIT"],
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options.env === undefined ? {} : { env: options.env }),
+    ...(options.clearEnv ? { clearEnv: true } : {}),
+    ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+    ...(options.stdout === undefined ? {} : { stdout: options.stdout }),
+    ...(options.stderr === undefined ? {} : { stderr: options.stderr }),
+    ...(options.beforeStart === undefined ? {} : { beforeStart: options.beforeStart }),
+  };
+  const result = await launchConfined({
+    file,
+    argv: [command, ...args],
+    filters: planned,
+    ...(options.landlock ? { landlock: options.landlock } : {}),
+  }, launchOptions);
+  return {
+    code: result.status.code,
+    signal: result.status.signal,
+    pid: result.pid,
+    startupMs: result.timings.execMs,
+    filters: filters.map((f) => ({
+      policy: f.policy,
+      instructions: f.program.instructions.length,
+    })),
+    audited: options.set.layers.filter((l) => l.mode === "audit").map((l) => l.policy),
+    degraded: options.allowDegraded ? degraded : [],
+    ...(result.stdout ? { stdout: result.stdout } : {}),
+    ...(result.stderr ? { stderr: result.stderr } : {}),
+  };
+}

@@ -1,0 +1,777 @@
+/**
+ * The TypeScript mirror of `bpf/cordon.h`: every shared struct's size and field offsets
+ * (defined here once; `structs_test.ts` checks them against the compiled objects' BTF), the
+ * shared constants, and the encoders/decoders of map keys, map values and ring-buffer events.
+ *
+ * Pure: no `Deno.*`.
+ *
+ * @module
+ */
+
+/** A field of a shared struct: byte offset and size. */
+export interface FieldLayout {
+  readonly offset: number;
+  readonly size: number;
+}
+
+/** A shared struct: total size and its fields by C name. */
+export interface StructLayout {
+  readonly size: number;
+  readonly fields: Readonly<Record<string, FieldLayout>>;
+}
+
+/** Syscall slots: 0..511 native numbers, 512 + number for compat (i386) calls. */
+export const CORDON_NATIVE_SLOTS = 512;
+/** Number of syscall slots in counts and subscriptions. */
+export const CORDON_NR_SLOTS = 1024;
+/** The slot of x32-numbered calls and numbers above 511 (`other` counter, unknown decision). */
+export const CORDON_SLOT_UNKNOWN = 0xffffffff;
+/** Syscall ABIs in events. */
+export const CORDON_ABI = { native: 0, compat: 1, other: 2 } as const;
+/** `comm` length. */
+export const CORDON_COMM_LEN = 16;
+/** Path buffer length of file and exec events. */
+export const CORDON_PATH_LEN = 256;
+
+/** Actions sys_enter applies (`cordon_decision.action`). */
+export const CORDON_ACT = { allow: 0, log: 1, kill: 2, deny: 3 } as const;
+/** `cordon_decision.flags`. */
+export const CORDON_DECISION = { args: 0x01, audit: 0x02 } as const;
+/** `cordon_proc.flags`. */
+export const CORDON_PROC = { followForks: 0x01 } as const;
+/** `cordon_config.flags`. */
+export const CORDON_CFG = {
+  traceAll: 0x01,
+  fileEvents: 0x02,
+  netEvents: 0x04,
+  procEvents: 0x08,
+  lsmEnforce: 0x10,
+} as const;
+/** Event kinds (`cordon_event_header.kind`). */
+export const CORDON_EV = {
+  syscall: 1,
+  file: 2,
+  net: 3,
+  exec: 4,
+  fork: 5,
+  exit: 6,
+  netDeny: 7,
+  rate: 8,
+} as const;
+/** `cordon_syscall_event.reason`. */
+export const CORDON_REASON = { subscribed: 0x01, decision: 0x02 } as const;
+/** `cordon_net_event.nr` of `CORDON_EV.netDeny` events. */
+export const CORDON_NET_OP = {
+  connect4: 1,
+  connect6: 2,
+  bind4: 3,
+  bind6: 4,
+  sendmsg4: 5,
+  sendmsg6: 6,
+} as const;
+/** `cordon_net_rule.ops`. */
+export const CORDON_NET = { connect: 0x01, bind: 0x02 } as const;
+/** Rules per bank of `net_rules`. */
+export const CORDON_NET_RULES_PER_BANK = 128;
+/** `cordon_net_bank.flags`. */
+export const CORDON_NET_BANK = { enforceConnect: 0x01, enforceBind: 0x02, audit: 0x04 } as const;
+
+function f(offset: number, size: number): FieldLayout {
+  return { offset, size };
+}
+
+const HEADER = 40;
+
+/** Every struct of `bpf/cordon.h`. */
+export const STRUCTS = {
+  cordon_decision_key: { size: 8, fields: { policy: f(0, 4), slot: f(4, 4) } },
+  cordon_decision: {
+    size: 8,
+    fields: { action: f(0, 1), flags: f(1, 1), errno_value: f(2, 2), rule: f(4, 4) },
+  },
+  cordon_limit: {
+    size: 16,
+    fields: { max_per_second: f(0, 8), action: f(8, 1), pad: f(9, 3), rule: f(12, 4) },
+  },
+  cordon_proc: {
+    size: 56 + 8 * CORDON_NR_SLOTS,
+    fields: {
+      start_ns: f(0, 8),
+      start_ticks: f(8, 8),
+      policy: f(16, 4),
+      flags: f(20, 4),
+      total: f(24, 8),
+      other: f(32, 8),
+      rate_window_ns: f(40, 8),
+      rate_count: f(48, 8),
+      counts: f(56, 8 * CORDON_NR_SLOTS),
+    },
+  },
+  cordon_config: {
+    size: 8 + CORDON_NR_SLOTS / 8,
+    fields: { flags: f(0, 4), self_tgid: f(4, 4), syscall_events: f(8, CORDON_NR_SLOTS / 8) },
+  },
+  cordon_stats: {
+    size: 48,
+    fields: {
+      syscalls: f(0, 8),
+      events: f(8, 8),
+      lost: f(16, 8),
+      kills: f(24, 8),
+      procs_full: f(32, 8),
+      rate_limited: f(40, 8),
+    },
+  },
+  cordon_event_header: {
+    size: HEADER,
+    fields: {
+      ts_ns: f(0, 8),
+      kind: f(8, 4),
+      tgid: f(12, 4),
+      tid: f(16, 4),
+      policy: f(20, 4),
+      comm: f(24, CORDON_COMM_LEN),
+    },
+  },
+  cordon_syscall_event: {
+    size: 104,
+    fields: {
+      hdr: f(0, HEADER),
+      nr: f(40, 4),
+      abi: f(44, 1),
+      action: f(45, 1),
+      flags: f(46, 1),
+      reason: f(47, 1),
+      rule: f(48, 4),
+      errno_value: f(52, 2),
+      pad: f(54, 2),
+      args: f(56, 48),
+    },
+  },
+  cordon_file_event: {
+    size: 328,
+    fields: {
+      hdr: f(0, HEADER),
+      nr: f(40, 4),
+      abi: f(44, 1),
+      pad: f(45, 3),
+      ret: f(48, 8),
+      dfd: f(56, 4),
+      flags: f(60, 4),
+      mode: f(64, 4),
+      path_len: f(68, 4),
+      path: f(72, CORDON_PATH_LEN),
+    },
+  },
+  cordon_net_event: {
+    size: 80,
+    fields: {
+      hdr: f(0, HEADER),
+      nr: f(40, 4),
+      abi: f(44, 1),
+      protocol: f(45, 1),
+      family: f(46, 2),
+      ret: f(48, 8),
+      fd: f(56, 4),
+      port: f(60, 2),
+      pad: f(62, 2),
+      addr: f(64, 16),
+    },
+  },
+  cordon_exec_event: {
+    size: 312,
+    fields: {
+      hdr: f(0, HEADER),
+      old_tid: f(40, 4),
+      ppid: f(44, 4),
+      uid: f(48, 4),
+      filename_len: f(52, 4),
+      filename: f(56, CORDON_PATH_LEN),
+    },
+  },
+  cordon_fork_event: {
+    size: 56,
+    fields: { hdr: f(0, HEADER), child_tgid: f(40, 4), pad: f(44, 4), child_start_ns: f(48, 8) },
+  },
+  cordon_exit_event: {
+    size: 72 + 8 * CORDON_NR_SLOTS,
+    fields: {
+      hdr: f(0, HEADER),
+      exit_code: f(40, 4),
+      pad: f(44, 4),
+      start_ns: f(48, 8),
+      total: f(56, 8),
+      other: f(64, 8),
+      counts: f(72, 8 * CORDON_NR_SLOTS),
+    },
+  },
+  cordon_rate_event: {
+    size: 64,
+    fields: {
+      hdr: f(0, HEADER),
+      max_per_second: f(40, 8),
+      count: f(48, 8),
+      action: f(56, 1),
+      pad: f(57, 3),
+      rule: f(60, 4),
+    },
+  },
+  cordon_net_rule: {
+    size: 24,
+    fields: {
+      addr: f(0, 16),
+      port_lo: f(16, 2),
+      port_hi: f(18, 2),
+      prefix_len: f(20, 1),
+      protocol: f(21, 1),
+      ops: f(22, 1),
+      pad: f(23, 1),
+    },
+  },
+  cordon_net_bank: { size: 8, fields: { count: f(0, 4), flags: f(4, 4) } },
+  cordon_pending_deny: {
+    size: 8,
+    fields: { slot: f(0, 4), errno_value: f(4, 2), pad: f(6, 2) },
+  },
+} as const satisfies Record<string, StructLayout>;
+
+/** The name of a shared struct. */
+export type StructName = keyof typeof STRUCTS;
+
+/**
+ * The slot of syscall `nr` on ABI `abi`, as the BPF side computes it.
+ *
+ * @example
+ * ```ts
+ * import { syscallSlot } from "./structs.ts";
+ * if (syscallSlot(110, "native") !== 110 || syscallSlot(64, "compat") !== 576) throw new Error();
+ * ```
+ */
+export function syscallSlot(nr: number, abi: "native" | "compat"): number {
+  if (nr < 0 || nr >= CORDON_NATIVE_SLOTS) return CORDON_SLOT_UNKNOWN;
+  return abi === "native" ? nr : CORDON_NATIVE_SLOTS + nr;
+}
+
+// ---- encoders ---------------------------------------------------------------------------
+
+function buffer(name: StructName): { bytes: Uint8Array<ArrayBuffer>; view: DataView } {
+  const bytes = new Uint8Array(STRUCTS[name].size);
+  return { bytes, view: new DataView(bytes.buffer) };
+}
+
+/**
+ * A `__u32` map key (tgid, policy slot, array index).
+ *
+ * @example
+ * ```ts
+ * import { u32Key } from "./structs.ts";
+ * if (u32Key(258)[1] !== 1) throw new Error();
+ * ```
+ */
+export function u32Key(value: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, value, true);
+  return bytes;
+}
+
+/**
+ * A `__u64` map key (cgroup id).
+ *
+ * @example
+ * ```ts
+ * import { u64Key } from "./structs.ts";
+ * if (u64Key(1n).length !== 8) throw new Error();
+ * ```
+ */
+export function u64Key(value: bigint): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setBigUint64(0, value, true);
+  return bytes;
+}
+
+/**
+ * A `char[16]` comm key, NUL-padded (comms longer than 15 bytes are truncated, as the kernel does).
+ *
+ * @example
+ * ```ts
+ * import { commKey } from "./structs.ts";
+ * if (commKey("sh")[0] !== 115 || commKey("sh")[2] !== 0) throw new Error();
+ * ```
+ */
+export function commKey(comm: string): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(CORDON_COMM_LEN);
+  bytes.set(new TextEncoder().encode(comm).subarray(0, CORDON_COMM_LEN - 1));
+  return bytes;
+}
+
+/**
+ * `struct cordon_decision_key`.
+ *
+ * @example
+ * ```ts
+ * import { encodeDecisionKey } from "./structs.ts";
+ * if (encodeDecisionKey(1, 39).length !== 8) throw new Error();
+ * ```
+ */
+export function encodeDecisionKey(policy: number, slot: number): Uint8Array<ArrayBuffer> {
+  const { bytes, view } = buffer("cordon_decision_key");
+  const F = STRUCTS.cordon_decision_key.fields;
+  view.setUint32(F.policy.offset, policy, true);
+  view.setUint32(F.slot.offset, slot, true);
+  return bytes;
+}
+
+/** The fields of `struct cordon_decision`. */
+export interface DecisionValue {
+  readonly action: number;
+  readonly flags: number;
+  readonly errno: number;
+  readonly rule: number;
+}
+
+/**
+ * `struct cordon_decision`.
+ *
+ * @example
+ * ```ts
+ * import { CORDON_ACT, encodeDecision } from "./structs.ts";
+ * if (encodeDecision({ action: CORDON_ACT.kill, flags: 0, errno: 0, rule: 3 })[0] !== 2) throw new Error();
+ * ```
+ */
+export function encodeDecision(d: DecisionValue): Uint8Array<ArrayBuffer> {
+  const { bytes, view } = buffer("cordon_decision");
+  const F = STRUCTS.cordon_decision.fields;
+  view.setUint8(F.action.offset, d.action);
+  view.setUint8(F.flags.offset, d.flags);
+  view.setUint16(F.errno_value.offset, d.errno, true);
+  view.setUint32(F.rule.offset, d.rule, true);
+  return bytes;
+}
+
+/**
+ * `struct cordon_limit`.
+ *
+ * @example
+ * ```ts
+ * import { CORDON_ACT, encodeLimit } from "./structs.ts";
+ * if (encodeLimit(100n, CORDON_ACT.log, 0).length !== 16) throw new Error();
+ * ```
+ */
+export function encodeLimit(maxPerSecond: bigint, action: number, rule: number): Uint8Array<ArrayBuffer> {
+  const { bytes, view } = buffer("cordon_limit");
+  const F = STRUCTS.cordon_limit.fields;
+  view.setBigUint64(F.max_per_second.offset, maxPerSecond, true);
+  view.setUint8(F.action.offset, action);
+  view.setUint32(F.rule.offset, rule, true);
+  return bytes;
+}
+
+/**
+ * A new `struct cordon_proc` created by user space: unclaimed (`start_ns` 0), identified by
+ * the start time in clock ticks from `/proc/PID/stat`.
+ *
+ * @example
+ * ```ts
+ * import { encodeNewProc } from "./structs.ts";
+ * if (encodeNewProc(123n, 1, 1).length !== 56 + 8 * 1024) throw new Error();
+ * ```
+ */
+export function encodeNewProc(startTicks: bigint, policy: number, flags: number): Uint8Array<ArrayBuffer> {
+  const { bytes, view } = buffer("cordon_proc");
+  const F = STRUCTS.cordon_proc.fields;
+  view.setBigUint64(F.start_ticks.offset, startTicks, true);
+  view.setUint32(F.policy.offset, policy, true);
+  view.setUint32(F.flags.offset, flags, true);
+  return bytes;
+}
+
+/** The fields of `struct cordon_config`. */
+export interface ConfigValue {
+  readonly flags: number;
+  readonly selfTgid: number;
+  /** Slots whose calls are streamed as syscall events. */
+  readonly syscallSlots: Iterable<number>;
+}
+
+/**
+ * `struct cordon_config`.
+ *
+ * @example
+ * ```ts
+ * import { encodeConfig } from "./structs.ts";
+ * const bytes = encodeConfig({ flags: 1, selfTgid: 7, syscallSlots: [110] });
+ * if (bytes[8 + 13] !== 0x40) throw new Error(); // bit 110 = word 1, bit 46
+ * ```
+ */
+export function encodeConfig(c: ConfigValue): Uint8Array<ArrayBuffer> {
+  const { bytes, view } = buffer("cordon_config");
+  const F = STRUCTS.cordon_config.fields;
+  view.setUint32(F.flags.offset, c.flags, true);
+  view.setUint32(F.self_tgid.offset, c.selfTgid, true);
+  for (const slot of c.syscallSlots) {
+    if (slot < 0 || slot >= CORDON_NR_SLOTS) continue;
+    bytes[F.syscall_events.offset + (slot >> 3)]! |= 1 << (slot & 7);
+  }
+  return bytes;
+}
+
+/** The fields of `struct cordon_net_rule`. */
+export interface NetRuleValue {
+  /** 16 bytes: IPv6, or IPv4-mapped (`::ffff:a.b.c.d`). */
+  readonly addr: Uint8Array;
+  readonly prefixLen: number;
+  readonly portLo: number;
+  readonly portHi: number;
+  /** 0 any, 6 TCP, 17 UDP. */
+  readonly protocol: number;
+  /** `CORDON_NET.connect | CORDON_NET.bind`. */
+  readonly ops: number;
+}
+
+/**
+ * `struct cordon_net_rule`.
+ *
+ * @example
+ * ```ts
+ * import { encodeNetRule } from "./structs.ts";
+ * const r = encodeNetRule({ addr: new Uint8Array(16), prefixLen: 0, portLo: 443, portHi: 443, protocol: 6, ops: 1 });
+ * if (r.length !== 24 || r[21] !== 6) throw new Error();
+ * ```
+ */
+export function encodeNetRule(r: NetRuleValue): Uint8Array<ArrayBuffer> {
+  const { bytes, view } = buffer("cordon_net_rule");
+  const F = STRUCTS.cordon_net_rule.fields;
+  bytes.set(r.addr.subarray(0, 16), F.addr.offset);
+  view.setUint16(F.port_lo.offset, r.portLo, true);
+  view.setUint16(F.port_hi.offset, r.portHi, true);
+  view.setUint8(F.prefix_len.offset, r.prefixLen);
+  view.setUint8(F.protocol.offset, r.protocol);
+  view.setUint8(F.ops.offset, r.ops);
+  return bytes;
+}
+
+/**
+ * `struct cordon_net_bank`.
+ *
+ * @example
+ * ```ts
+ * import { encodeNetBank } from "./structs.ts";
+ * if (encodeNetBank(2, 1)[0] !== 2) throw new Error();
+ * ```
+ */
+export function encodeNetBank(count: number, flags: number): Uint8Array<ArrayBuffer> {
+  const { bytes, view } = buffer("cordon_net_bank");
+  const F = STRUCTS.cordon_net_bank.fields;
+  view.setUint32(F.count.offset, count, true);
+  view.setUint32(F.flags.offset, flags, true);
+  return bytes;
+}
+
+// ---- decoders ---------------------------------------------------------------------------
+
+const decoder = new TextDecoder();
+
+function cStringAt(view: DataView, offset: number, max: number): string {
+  let end = offset;
+  const limit = offset + max;
+  while (end < limit && view.getUint8(end) !== 0) end++;
+  return decoder.decode(new Uint8Array(view.buffer, view.byteOffset + offset, end - offset));
+}
+
+/** The summed `struct cordon_stats` over CPUs. */
+export interface StatsValue {
+  readonly syscalls: bigint;
+  readonly events: bigint;
+  readonly lost: bigint;
+  readonly kills: bigint;
+  readonly procsFull: bigint;
+  readonly rateLimited: bigint;
+}
+
+/**
+ * Sums a per-CPU `struct cordon_stats` lookup (one 48-byte slot per possible CPU).
+ *
+ * @example
+ * ```ts
+ * import { decodeStats } from "./structs.ts";
+ * const bytes = new Uint8Array(96);
+ * bytes[16] = 2; bytes[48 + 16] = 3;
+ * if (decodeStats(bytes).lost !== 5n) throw new Error();
+ * ```
+ */
+export function decodeStats(bytes: Uint8Array): StatsValue {
+  const F = STRUCTS.cordon_stats.fields;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const sums = { syscalls: 0n, events: 0n, lost: 0n, kills: 0n, procsFull: 0n, rateLimited: 0n };
+  for (let o = 0; o + STRUCTS.cordon_stats.size <= bytes.length; o += STRUCTS.cordon_stats.size) {
+    sums.syscalls += view.getBigUint64(o + F.syscalls.offset, true);
+    sums.events += view.getBigUint64(o + F.events.offset, true);
+    sums.lost += view.getBigUint64(o + F.lost.offset, true);
+    sums.kills += view.getBigUint64(o + F.kills.offset, true);
+    sums.procsFull += view.getBigUint64(o + F.procs_full.offset, true);
+    sums.rateLimited += view.getBigUint64(o + F.rate_limited.offset, true);
+  }
+  return sums;
+}
+
+/** A decoded `struct cordon_proc`. */
+export interface ProcValue {
+  readonly startNs: bigint;
+  readonly startTicks: bigint;
+  readonly policy: number;
+  readonly flags: number;
+  readonly total: bigint;
+  readonly other: bigint;
+  /** Non-zero counts by slot. */
+  readonly counts: ReadonlyMap<number, bigint>;
+}
+
+function countsAt(view: DataView, offset: number): Map<number, bigint> {
+  const counts = new Map<number, bigint>();
+  for (let slot = 0; slot < CORDON_NR_SLOTS; slot++) {
+    const lo = view.getUint32(offset + slot * 8, true);
+    const hi = view.getUint32(offset + slot * 8 + 4, true);
+    if (lo !== 0 || hi !== 0) counts.set(slot, (BigInt(hi) << 32n) | BigInt(lo));
+  }
+  return counts;
+}
+
+/**
+ * Decodes a `struct cordon_proc` map value.
+ *
+ * @example
+ * ```ts
+ * import { decodeProc, encodeNewProc } from "./structs.ts";
+ * if (decodeProc(encodeNewProc(5n, 2, 1)).policy !== 2) throw new Error();
+ * ```
+ */
+export function decodeProc(bytes: Uint8Array): ProcValue {
+  const F = STRUCTS.cordon_proc.fields;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    startNs: view.getBigUint64(F.start_ns.offset, true),
+    startTicks: view.getBigUint64(F.start_ticks.offset, true),
+    policy: view.getUint32(F.policy.offset, true),
+    flags: view.getUint32(F.flags.offset, true),
+    total: view.getBigUint64(F.total.offset, true),
+    other: view.getBigUint64(F.other.offset, true),
+    counts: countsAt(view, F.counts.offset),
+  };
+}
+
+/** Fields every decoded event has (`struct cordon_event_header`). */
+export interface RawEventHeader {
+  /** CLOCK_MONOTONIC nanoseconds. */
+  readonly tsNs: bigint;
+  readonly tgid: number;
+  readonly tid: number;
+  readonly policy: number;
+  readonly comm: string;
+}
+
+/** A decoded ring-buffer event of any kind. */
+export type RawEvent =
+  | RawEventHeader & {
+    readonly kind: "syscall";
+    readonly nr: number;
+    readonly abi: number;
+    readonly action: number;
+    readonly flags: number;
+    readonly reason: number;
+    readonly rule: number;
+    readonly errno: number;
+    readonly args: readonly bigint[];
+  }
+  | RawEventHeader & {
+    readonly kind: "file";
+    readonly nr: number;
+    readonly abi: number;
+    readonly ret: bigint;
+    readonly dfd: number;
+    readonly flags: number;
+    readonly mode: number;
+    readonly path: string;
+  }
+  | RawEventHeader & {
+    readonly kind: "net" | "netDeny";
+    readonly nr: number;
+    readonly abi: number;
+    readonly protocol: number;
+    readonly family: number;
+    readonly ret: bigint;
+    readonly fd: number;
+    readonly port: number;
+    readonly addr: Uint8Array;
+  }
+  | RawEventHeader & {
+    readonly kind: "exec";
+    readonly oldTid: number;
+    readonly ppid: number;
+    readonly uid: number;
+    readonly filename: string;
+  }
+  | RawEventHeader & { readonly kind: "fork"; readonly childTgid: number; readonly childStartNs: bigint }
+  | RawEventHeader & {
+    readonly kind: "exit";
+    readonly exitCode: number;
+    readonly startNs: bigint;
+    readonly total: bigint;
+    readonly other: bigint;
+    readonly counts: ReadonlyMap<number, bigint>;
+  }
+  | RawEventHeader & {
+    readonly kind: "rate";
+    readonly maxPerSecond: bigint;
+    readonly count: bigint;
+    readonly action: number;
+    readonly rule: number;
+  }
+  | RawEventHeader & { readonly kind: "unknown"; readonly code: number };
+
+/**
+ * The kind code of the event at `offset` (cheap, for filtering before a full decode).
+ *
+ * @example
+ * ```ts
+ * import { eventKindAt } from "./structs.ts";
+ * const bytes = new Uint8Array(40); bytes[8] = 6;
+ * if (eventKindAt(new DataView(bytes.buffer), 0) !== 6) throw new Error();
+ * ```
+ */
+export function eventKindAt(view: DataView, offset: number): number {
+  return view.getUint32(offset + STRUCTS.cordon_event_header.fields.kind.offset, true);
+}
+
+/**
+ * Decodes the ring-buffer event of `length` bytes at `offset` of `view`.
+ *
+ * @example
+ * ```ts
+ * import { decodeEvent } from "./structs.ts";
+ * const bytes = new Uint8Array(56);
+ * const view = new DataView(bytes.buffer);
+ * view.setUint32(8, 5, true); view.setUint32(12, 10, true); view.setUint32(40, 11, true);
+ * const event = decodeEvent(view, 0, 56);
+ * if (event.kind !== "fork" || event.childTgid !== 11 || event.tgid !== 10) throw new Error();
+ * ```
+ */
+export function decodeEvent(view: DataView, offset: number, length: number): RawEvent {
+  const H = STRUCTS.cordon_event_header.fields;
+  const header: RawEventHeader = {
+    tsNs: view.getBigUint64(offset + H.ts_ns.offset, true),
+    tgid: view.getUint32(offset + H.tgid.offset, true),
+    tid: view.getUint32(offset + H.tid.offset, true),
+    policy: view.getUint32(offset + H.policy.offset, true),
+    comm: cStringAt(view, offset + H.comm.offset, CORDON_COMM_LEN),
+  };
+  const code = view.getUint32(offset + H.kind.offset, true);
+  const u8 = (o: number) => view.getUint8(offset + o);
+  const u16 = (o: number) => view.getUint16(offset + o, true);
+  const u32 = (o: number) => view.getUint32(offset + o, true);
+  const s32 = (o: number) => view.getInt32(offset + o, true);
+  const u64 = (o: number) => view.getBigUint64(offset + o, true);
+  const s64 = (o: number) => view.getBigInt64(offset + o, true);
+  switch (code) {
+    case CORDON_EV.syscall: {
+      if (length < STRUCTS.cordon_syscall_event.size) break;
+      const F = STRUCTS.cordon_syscall_event.fields;
+      const args: bigint[] = [];
+      for (let i = 0; i < 6; i++) args.push(u64(F.args.offset + 8 * i));
+      return {
+        ...header,
+        kind: "syscall",
+        nr: u32(F.nr.offset),
+        abi: u8(F.abi.offset),
+        action: u8(F.action.offset),
+        flags: u8(F.flags.offset),
+        reason: u8(F.reason.offset),
+        rule: u32(F.rule.offset),
+        errno: u16(F.errno_value.offset),
+        args,
+      };
+    }
+    case CORDON_EV.file: {
+      if (length < STRUCTS.cordon_file_event.size) break;
+      const F = STRUCTS.cordon_file_event.fields;
+      return {
+        ...header,
+        kind: "file",
+        nr: u32(F.nr.offset),
+        abi: u8(F.abi.offset),
+        ret: s64(F.ret.offset),
+        dfd: s32(F.dfd.offset),
+        flags: u32(F.flags.offset),
+        mode: u32(F.mode.offset),
+        path: cStringAt(view, offset + F.path.offset, CORDON_PATH_LEN),
+      };
+    }
+    case CORDON_EV.net:
+    case CORDON_EV.netDeny: {
+      if (length < STRUCTS.cordon_net_event.size) break;
+      const F = STRUCTS.cordon_net_event.fields;
+      return {
+        ...header,
+        kind: code === CORDON_EV.net ? "net" : "netDeny",
+        nr: u32(F.nr.offset),
+        abi: u8(F.abi.offset),
+        protocol: u8(F.protocol.offset),
+        family: u16(F.family.offset),
+        ret: s64(F.ret.offset),
+        fd: u32(F.fd.offset),
+        port: u16(F.port.offset),
+        addr: new Uint8Array(view.buffer.slice(
+          view.byteOffset + offset + F.addr.offset,
+          view.byteOffset + offset + F.addr.offset + 16,
+        )),
+      };
+    }
+    case CORDON_EV.exec: {
+      if (length < STRUCTS.cordon_exec_event.size) break;
+      const F = STRUCTS.cordon_exec_event.fields;
+      return {
+        ...header,
+        kind: "exec",
+        oldTid: u32(F.old_tid.offset),
+        ppid: u32(F.ppid.offset),
+        uid: u32(F.uid.offset),
+        filename: cStringAt(view, offset + F.filename.offset, CORDON_PATH_LEN),
+      };
+    }
+    case CORDON_EV.fork: {
+      if (length < STRUCTS.cordon_fork_event.size) break;
+      const F = STRUCTS.cordon_fork_event.fields;
+      return {
+        ...header,
+        kind: "fork",
+        childTgid: u32(F.child_tgid.offset),
+        childStartNs: u64(F.child_start_ns.offset),
+      };
+    }
+    case CORDON_EV.exit: {
+      if (length < STRUCTS.cordon_exit_event.size) break;
+      const F = STRUCTS.cordon_exit_event.fields;
+      return {
+        ...header,
+        kind: "exit",
+        exitCode: s32(F.exit_code.offset),
+        startNs: u64(F.start_ns.offset),
+        total: u64(F.total.offset),
+        other: u64(F.other.offset),
+        counts: countsAt(view, offset + F.counts.offset),
+      };
+    }
+    case CORDON_EV.rate: {
+      if (length < STRUCTS.cordon_rate_event.size) break;
+      const F = STRUCTS.cordon_rate_event.fields;
+      return {
+        ...header,
+        kind: "rate",
+        maxPerSecond: u64(F.max_per_second.offset),
+        count: u64(F.count.offset),
+        action: u8(F.action.offset),
+        rule: u32(F.rule.offset),
+      };
+    }
+  }
+  return { ...header, kind: "unknown", code };
+}

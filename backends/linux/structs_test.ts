@@ -1,0 +1,93 @@
+import { STRUCTS, type StructLayout } from "./structs.ts";
+import { BPF_OBJECT_NAMES, bpfObjectBytes } from "../../bpf/objects.ts";
+import { hasCommand } from "../../tests/_kernel.ts";
+
+interface BtfType {
+  id: number;
+  kind: string;
+  name?: string;
+  size?: number;
+  type_id?: number;
+  nr_elems?: number;
+  members?: { name: string; type_id: number; bits_offset: number }[];
+}
+
+async function btfTypes(bytes: Uint8Array<ArrayBuffer>): Promise<Map<number, BtfType>> {
+  const file = await Deno.makeTempFile({ suffix: ".bpf.o" });
+  try {
+    await Deno.writeFile(file, bytes);
+    const out = await new Deno.Command("bpftool", {
+      args: ["-j", "btf", "dump", "file", file, "format", "raw"],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+    const { types } = JSON.parse(new TextDecoder().decode(out.stdout)) as { types: BtfType[] };
+    return new Map(types.map((t) => [t.id, t]));
+  } finally {
+    await Deno.remove(file);
+  }
+}
+
+function sizeOf(types: Map<number, BtfType>, id: number): number {
+  const t = types.get(id);
+  if (!t) throw new Error(`BTF type ${id} missing`);
+  switch (t.kind) {
+    case "INT":
+    case "STRUCT":
+    case "UNION":
+    case "ENUM":
+      return t.size!;
+    case "ARRAY":
+      return t.nr_elems! * sizeOf(types, t.type_id!);
+    case "TYPEDEF":
+    case "CONST":
+    case "VOLATILE":
+      return sizeOf(types, t.type_id!);
+    case "PTR":
+      return 8;
+    default:
+      throw new Error(`unexpected BTF kind ${t.kind}`);
+  }
+}
+
+Deno.test({
+  name: "structs.ts matches every struct of bpf/cordon.h in the compiled objects' BTF",
+  ignore: !hasCommand("bpftool"),
+  permissions: { read: true, write: true, run: ["bpftool"] },
+  async fn(t) {
+    // A struct may appear in several objects: every appearance must match.
+    const found = new Map<string, number>();
+    for (const name of BPF_OBJECT_NAMES) {
+      const types = await btfTypes(bpfObjectBytes(name));
+      for (const type of types.values()) {
+        if (type.kind !== "STRUCT" || !type.name || !(type.name in STRUCTS)) continue;
+        const mirror: StructLayout = STRUCTS[type.name as keyof typeof STRUCTS];
+        await t.step(`${type.name} in ${name}.bpf.o`, () => {
+          if (type.size !== mirror.size) {
+            throw new Error(`${type.name}: size ${type.size} in BTF, ${mirror.size} in structs.ts`);
+          }
+          const members = type.members ?? [];
+          const names = members.map((m) => m.name).sort();
+          const mirrored = Object.keys(mirror.fields).sort();
+          if (names.join() !== mirrored.join()) {
+            throw new Error(`${type.name}: fields ${names} in BTF, ${mirrored} in structs.ts`);
+          }
+          for (const m of members) {
+            const field = mirror.fields[m.name]!;
+            if (m.bits_offset !== field.offset * 8) {
+              throw new Error(`${type.name}.${m.name}: offset ${m.bits_offset / 8}, mirror ${field.offset}`);
+            }
+            const size = sizeOf(types, m.type_id);
+            if (size !== field.size) {
+              throw new Error(`${type.name}.${m.name}: size ${size}, mirror ${field.size}`);
+            }
+          }
+        });
+        found.set(type.name, (found.get(type.name) ?? 0) + 1);
+      }
+    }
+    const missing = Object.keys(STRUCTS).filter((s) => !found.has(s));
+    if (missing.length) throw new Error(`not in any object's BTF: ${missing.join(", ")}`);
+  },
+});

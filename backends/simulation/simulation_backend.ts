@@ -1,0 +1,1053 @@
+/**
+ * The simulation backend: the whole engine in memory, for policy evaluation, dry runs and tests
+ * on any machine. Syscalls and events are injected through the `simulate…` methods; decisions
+ * come from the compiled {@linkcode FilterSet} through the compiler's {@linkcode Evaluator} (not a
+ * second rule engine); programs and maps are in-memory objects with the same lifecycle as the
+ * kernel's (load → attach → detach → unload, maps released with their last program). Time comes
+ * from an injectable clock, so rate limits are deterministic.
+ *
+ * "Enforced" here means applied to the simulated process: a `kill` verdict ends it (as seccomp
+ * would, with `SIGSYS`); nothing real is ever confined, and {@linkcode SimulationBackend.plan}
+ * says so.
+ *
+ * @module
+ */
+
+import { type Action, type Arch, strictness } from "../../policies/types.ts";
+import { syscallName, syscallNumber } from "../../policies/syscalls.ts";
+import type { FilterLayer, FilterSet } from "../../compile/filter_set.ts";
+import { Evaluator, type Verdict } from "../../compile/evaluate.ts";
+import { type ProcessInfo, targetMatches } from "../../compile/target.ts";
+import {
+  type ApplyOptions,
+  type Backend,
+  type BackendCreateOptions,
+  type BackendProbe,
+  type BackendProcess,
+  type BackendStats,
+  type EnforcementPlan,
+  type EventInterest,
+  type EventSink,
+  type FeatureStatus,
+  type LayerEnforcement,
+  type MapInfo,
+  type MapType,
+  PROGRAM_EVENT_KIND,
+  PROGRAM_TYPES,
+  type ProgramConfig,
+  type ProgramInfo,
+  type ProgramType,
+  type ProcessActivity,
+} from "../../engine/backend.ts";
+import { EngineError } from "../../engine/errors.ts";
+import {
+  type EngineEvent,
+  EVENT_KINDS,
+  type EventKind,
+  type EventVerdict,
+  type FileEvent,
+  type FileOp,
+  type NetworkEvent,
+  type NetworkOp,
+  type ProcessEvent,
+  type SyscallEvent,
+} from "../../engine/events.ts";
+import { commOf, ProcessTable } from "../../engine/process_table.ts";
+import { type Clock, RateLimiter } from "../../engine/rate_limiter.ts";
+
+/** Options of the simulation backend. */
+export interface SimulationOptions extends BackendCreateOptions {
+  /** Recent file/network events kept per monitored process (default 256). */
+  readonly activityLimit?: number;
+  /** Monitor children of monitored processes (default `true`). */
+  readonly followChildren?: boolean;
+}
+
+/** A process to start with {@linkcode SimulationBackend.simulateSpawn}. */
+export interface SpawnOptions {
+  /** Default: the next free pid from 1000. */
+  readonly pid?: number;
+  readonly ppid?: number;
+  readonly comm?: string;
+  /** When given, an `exec` event follows the `fork`. */
+  readonly executable?: string;
+  readonly argv?: readonly string[];
+  readonly uid?: number;
+  readonly cgroup?: string;
+  readonly arch?: Arch;
+}
+
+/** What a simulated syscall got. */
+export interface SimulatedCall {
+  /** The verdict applied (after rate limits); `UNCONFINED` when no policy applies. */
+  readonly verdict: Verdict;
+  /** Whether the call exceeded a `limits.syscallsPerSecond` and the limit's action decided. */
+  readonly rateLimited: boolean;
+  /** The event emitted (absent when no syscall program is attached and enabled). */
+  readonly event?: SyscallEvent;
+  /** The call's result as the process sees it: `-errno` for `deny`, else `ret` (default 0). */
+  readonly result: number;
+  /** Whether the verdict ended the process (`kill`, `kill_thread` ends the thread: the process here). */
+  readonly killed: boolean;
+}
+
+/** Options of {@linkcode SimulationBackend.simulateSyscall}. */
+export interface SyscallOptions {
+  /** The call's architecture (default: the process's, else the backend's). */
+  readonly arch?: Arch;
+  /** The return value when the call is allowed (default 0). */
+  readonly ret?: number;
+  readonly tid?: number;
+}
+
+interface SimProgram {
+  readonly name: string;
+  readonly type: ProgramType;
+  attached: boolean;
+  enabled: boolean;
+  readonly builtin: boolean;
+  readonly maps: readonly string[];
+  readonly loadedAt: number;
+  readonly kernelId: number;
+  readonly attachPoint: string;
+}
+
+interface SimMap {
+  readonly name: string;
+  readonly type: MapType;
+  readonly keySize: number;
+  readonly valueSize: number;
+  readonly maxEntries: number;
+  readonly kernelId: number;
+  users: number;
+  readonly entries: Map<string, unknown>;
+}
+
+interface MapSpec {
+  readonly type: MapType;
+  readonly keySize: number;
+  readonly valueSize: number;
+  readonly maxEntries: number;
+}
+
+/** The maps each program type uses, as the BPF objects declare them. */
+const MAP_SPECS: Readonly<Record<string, MapSpec>> = {
+  events: { type: "ringbuf", keySize: 0, valueSize: 0, maxEntries: 1 << 24 },
+  syscall_counts: { type: "hash", keySize: 16, valueSize: 8, maxEntries: 65_536 },
+  filter_decisions: { type: "hash", keySize: 16, valueSize: 8, maxEntries: 262_144 },
+  processes: { type: "hash", keySize: 16, valueSize: 64, maxEntries: 65_536 },
+  net_rules: { type: "hash", keySize: 24, valueSize: 8, maxEntries: 4_096 },
+  file_rules: { type: "hash", keySize: 256, valueSize: 8, maxEntries: 4_096 },
+};
+
+const PROGRAM_MAPS: Readonly<Record<ProgramType, readonly string[]>> = {
+  syscall_entry: ["events", "syscall_counts", "filter_decisions", "processes"],
+  syscall_exit: ["events", "processes"],
+  network_socket: ["events", "processes"],
+  cgroup_socket: ["net_rules"],
+  file_access: ["events", "processes"],
+  process_exec: ["events", "processes"],
+  process_fork: ["events", "processes"],
+  process_exit: ["events", "processes", "syscall_counts"],
+  lsm: ["file_rules", "processes"],
+};
+
+const ATTACH_POINTS: Readonly<Record<ProgramType, string>> = {
+  syscall_entry: "tracepoint/raw_syscalls/sys_enter",
+  syscall_exit: "tracepoint/raw_syscalls/sys_exit",
+  network_socket: "tracepoint/syscalls/sys_enter_connect",
+  cgroup_socket: "cgroup/connect4",
+  file_access: "tracepoint/syscalls/sys_enter_openat",
+  process_exec: "tracepoint/sched/sched_process_exec",
+  process_fork: "tracepoint/sched/sched_process_fork",
+  process_exit: "tracepoint/sched/sched_process_exit",
+  lsm: "lsm/file_open",
+};
+
+/** The programs `open()` loads, attached and enabled, as the Linux backend's default object does. */
+export const SIMULATION_DEFAULT_PROGRAMS: readonly ProgramConfig[] = [
+  { name: "sys_enter", type: "syscall_entry" },
+  { name: "sys_exit", type: "syscall_exit" },
+  { name: "sched_process_fork", type: "process_fork" },
+  { name: "sched_process_exec", type: "process_exec" },
+  { name: "sched_process_exit", type: "process_exit" },
+  { name: "file_open", type: "file_access" },
+  { name: "socket_ops", type: "network_socket" },
+];
+
+const KILLING: ReadonlySet<Action> = new Set(["kill", "kill_thread"]);
+
+interface LimitState {
+  readonly layer: number;
+  readonly limiter: RateLimiter;
+  readonly verdict: Verdict;
+}
+
+interface ProcessPolicy {
+  readonly evaluator: Evaluator;
+  readonly limits: readonly LimitState[];
+}
+
+/**
+ * The simulation backend.
+ *
+ * @example
+ * ```ts
+ * import { SimulationBackend } from "./simulation_backend.ts";
+ * import { compilePolicies } from "../../compile/compile.ts";
+ * const loc = { file: "p.yaml", line: 1, column: 1 };
+ * const set = compilePolicies([{
+ *   name: "p", defaultAction: "allow", defaultErrno: 1, mode: "enforce", loc,
+ *   rules: [{
+ *     id: "no-write", policy: "p", origin: "rule", action: "deny", priority: 0, args: [], loc,
+ *     syscalls: [{ kind: "name", name: "write", loc }],
+ *   }],
+ * }], { arches: ["x86_64"] });
+ * using sim = await SimulationBackend.create({ clock: () => 0 });
+ * const events: string[] = [];
+ * await sim.open({ emit: (e) => events.push(e.kind), lost() {} });
+ * await sim.apply(set, { enforce: true });
+ * const child = sim.simulateSpawn({ comm: "app" });
+ * const call = sim.simulateSyscall(child.pid, "write", [1n, 0n, 3n]);
+ * if (call.verdict.ruleId !== "no-write" || call.result !== -1) throw new Error();
+ * if (events.join() !== "process,syscall") throw new Error(events.join());
+ * ```
+ */
+export class SimulationBackend implements Backend {
+  /** The kind, for {@linkcode BackendFactory}. */
+  static readonly kind = "simulation" as const;
+
+  /**
+   * Always available.
+   *
+   * @example
+   * ```ts
+   * import { SimulationBackend } from "./simulation_backend.ts";
+   * if (!(await SimulationBackend.probe()).available) throw new Error();
+   * ```
+   */
+  static probe(): Promise<BackendProbe> {
+    return Promise.resolve({
+      kind: "simulation",
+      available: true,
+      reason: "in-memory simulation is always available (it observes and decides, never enforces)",
+      features: [{ name: "in-memory simulation", status: "available" }],
+    });
+  }
+
+  /**
+   * Creates a simulation backend.
+   *
+   * @example
+   * ```ts
+   * import { SimulationBackend } from "./simulation_backend.ts";
+   * using sim = await SimulationBackend.create({ arch: "aarch64" });
+   * if (sim.kind !== "simulation") throw new Error();
+   * ```
+   */
+  static create(options: SimulationOptions = {}): Promise<SimulationBackend> {
+    return Promise.resolve(new SimulationBackend(options));
+  }
+
+  readonly kind = "simulation" as const;
+  readonly description = "simulation (in-memory; decides and reports, never confines a real process)";
+  readonly #arch: Arch;
+  readonly #clock: Clock;
+  readonly #table: ProcessTable;
+  #sink: EventSink | undefined;
+  #closed = false;
+  #set: FilterSet = { version: 1, layers: [] };
+  #enforce = false;
+  #byPid = new Map<number, ProcessPolicy>();
+  #bySignature = new Map<string, Evaluator>();
+  #limiters = new Map<number, RateLimiter>();
+  readonly #programs = new Map<string, SimProgram>();
+  readonly #maps = new Map<string, SimMap>();
+  #nextId = 1;
+  #nextPid = 1000;
+  #active: Record<EventKind, boolean> = {
+    syscall: false,
+    file: false,
+    network: false,
+    process: false,
+  };
+  #interest: ReadonlySet<EventKind> = new Set(EVENT_KINDS);
+  readonly #figures = {
+    syscalls: 0,
+    denied: 0,
+    killed: 0,
+    rateLimited: 0,
+    eventsEmitted: 0,
+    eventsFiltered: 0,
+    mapUpdates: 0,
+    applies: 0,
+  };
+
+  /** @param options architecture, clock, activity bounds */
+  constructor(options: SimulationOptions = {}) {
+    this.#arch = options.arch ?? "x86_64";
+    this.#clock = options.clock ?? Date.now;
+    this.#table = new ProcessTable({
+      ...(options.activityLimit === undefined ? {} : { activityLimit: options.activityLimit }),
+      ...(options.followChildren === undefined ? {} : { followChildren: options.followChildren }),
+    });
+  }
+
+  #live(): void {
+    if (this.#closed) throw new EngineError("CLOSED", "The simulation backend is closed");
+  }
+
+  features(): readonly FeatureStatus[] {
+    return [
+      { name: "in-memory simulation", status: "available" },
+      {
+        name: "enforcement on real processes",
+        status: "not-supported",
+        detail: "the simulation decides and reports only",
+      },
+    ];
+  }
+
+  async open(sink: EventSink): Promise<void> {
+    this.#live();
+    if (this.#sink !== undefined) throw new EngineError("INVALID_ARGUMENT", "Backend is already open");
+    this.#sink = sink;
+    for (const config of SIMULATION_DEFAULT_PROGRAMS) await this.#load(config, true);
+  }
+
+  plan(set: FilterSet): EnforcementPlan {
+    const layers = set.layers.map((layer): LayerEnforcement => {
+      const needsNetwork = layer.network !== undefined &&
+        (layer.network.connect.length > 0 || layer.network.bind.length > 0);
+      const needsFs = layer.filesystem !== undefined;
+      const needsLimits = layer.limits?.syscallsPerSecond !== undefined;
+      const degraded = [
+        `Policy "${layer.policy}": the simulation backend decides syscalls but confines no real process; use \`cordon run\` or the linux backend to enforce`,
+      ];
+      if (needsNetwork) {
+        degraded.push(`Policy "${layer.policy}": network rules are not evaluated by the simulation`);
+      }
+      if (needsFs) {
+        degraded.push(`Policy "${layer.policy}": filesystem rules are not evaluated by the simulation`);
+      }
+      return {
+        policy: layer.policy,
+        syscalls: "observe",
+        network: needsNetwork ? "observe" : "not-needed",
+        filesystem: needsFs ? "observe" : "not-needed",
+        limits: needsLimits ? "observe" : "not-needed",
+        degraded,
+      };
+    });
+    return { backend: "simulation", layers };
+  }
+
+  apply(set: FilterSet, options: ApplyOptions): Promise<void> {
+    this.#live();
+    if (set.version !== 1) {
+      return Promise.reject(
+        new EngineError("POLICY_INVALID", `Unsupported filter set version ${String(set.version)}`),
+      );
+    }
+    // Build everything first: a failure leaves the previous set applied.
+    const limiters = new Map<number, RateLimiter>();
+    set.layers.forEach((layer, index) => {
+      const limit = layer.limits?.syscallsPerSecond;
+      if (limit !== undefined) {
+        limiters.set(index, new RateLimiter({ perSecond: limit.max, clock: this.#clock }));
+      }
+    });
+    this.#set = set;
+    this.#enforce = options.enforce;
+    this.#limiters = limiters;
+    this.#byPid = new Map();
+    this.#bySignature = new Map();
+    this.#figures.applies++;
+    const decisions = this.#maps.get("filter_decisions");
+    if (decisions !== undefined) {
+      decisions.entries.clear();
+      set.layers.forEach((layer, index) => {
+        for (const filter of layer.arches) {
+          decisions.entries.set(`${index}:${filter.arch}`, filter.syscalls.length);
+        }
+      });
+      this.#figures.mapUpdates++;
+    }
+    return Promise.resolve();
+  }
+
+  setInterest(interest: EventInterest): void {
+    this.#interest = new Set(interest.kinds);
+  }
+
+  monitorProcess(pid: number): Promise<void> {
+    this.#live();
+    try {
+      this.#table.monitor(pid);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const counts = this.#maps.get("syscall_counts");
+    if (counts !== undefined) {
+      counts.entries.set(`${pid}:${this.#table.startOf(pid)}`, 0);
+      this.#figures.mapUpdates++;
+    }
+    return Promise.resolve();
+  }
+
+  unmonitorProcess(pid: number): Promise<void> {
+    this.#live();
+    const start = this.#table.get(pid)?.start;
+    try {
+      this.#table.unmonitor(pid);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#maps.get("syscall_counts")?.entries.delete(`${pid}:${start}`);
+    return Promise.resolve();
+  }
+
+  monitoredPids(): readonly number[] {
+    return this.#table.monitoredPids();
+  }
+
+  process(pid: number): BackendProcess | undefined {
+    return this.#table.get(pid);
+  }
+
+  activity(pid: number): ProcessActivity | undefined {
+    return this.#table.activity(pid);
+  }
+
+  // ---- programs and maps ----
+
+  async #load(config: ProgramConfig, builtin: boolean): Promise<ProgramInfo> {
+    if (typeof config.name !== "string" || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(config.name)) {
+      throw new EngineError(
+        "LOAD_FAILED",
+        `Program name "${String(config.name)}" must be 1-64 letters, digits or underscores`,
+        { subject: String(config.name) },
+      );
+    }
+    if (!PROGRAM_TYPES.includes(config.type)) {
+      throw new EngineError("LOAD_FAILED", `Unknown program type "${String(config.type)}"`, {
+        subject: config.name,
+      });
+    }
+    if (this.#programs.has(config.name)) {
+      throw new EngineError("PROGRAM_EXISTS", `A program named "${config.name}" is already loaded`, {
+        subject: config.name,
+      });
+    }
+    const maps = PROGRAM_MAPS[config.type];
+    for (const name of maps) {
+      let map = this.#maps.get(name);
+      if (map === undefined) {
+        const spec = MAP_SPECS[name]!;
+        map = { name, ...spec, kernelId: this.#nextId++, users: 0, entries: new Map() };
+        this.#maps.set(name, map);
+      }
+      map.users++;
+    }
+    const program: SimProgram = {
+      name: config.name,
+      type: config.type,
+      attached: false,
+      enabled: config.enabled ?? true,
+      builtin,
+      maps,
+      loadedAt: this.#clock(),
+      kernelId: this.#nextId++,
+      attachPoint: ATTACH_POINTS[config.type],
+    };
+    this.#programs.set(config.name, program);
+    if (config.autoAttach ?? true) program.attached = true;
+    this.#refreshActive();
+    return Promise.resolve(this.#info(program));
+  }
+
+  #info(p: SimProgram): ProgramInfo {
+    return {
+      name: p.name,
+      type: p.type,
+      attached: p.attached,
+      enabled: p.enabled,
+      builtin: p.builtin,
+      maps: p.maps,
+      loadedAt: p.loadedAt,
+      kernelId: p.kernelId,
+      attachPoint: p.attachPoint,
+    };
+  }
+
+  #program(name: string): SimProgram {
+    const program = this.#programs.get(name);
+    if (program === undefined) {
+      throw new EngineError("PROGRAM_NOT_FOUND", `No program named "${name}" is loaded`, {
+        subject: name,
+      });
+    }
+    return program;
+  }
+
+  #refreshActive(): void {
+    const active: Record<EventKind, boolean> = {
+      syscall: false,
+      file: false,
+      network: false,
+      process: false,
+    };
+    for (const p of this.#programs.values()) {
+      const kind = PROGRAM_EVENT_KIND[p.type];
+      if (kind !== null && p.attached && p.enabled) active[kind] = true;
+    }
+    this.#active = active;
+  }
+
+  loadProgram(config: ProgramConfig): Promise<ProgramInfo> {
+    try {
+      this.#live();
+      return this.#load(config, false);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  unloadProgram(name: string): Promise<void> {
+    try {
+      this.#live();
+      const program = this.#program(name);
+      program.attached = false;
+      this.#programs.delete(name);
+      for (const mapName of program.maps) {
+        const map = this.#maps.get(mapName)!;
+        if (--map.users === 0) this.#maps.delete(mapName);
+      }
+      this.#refreshActive();
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  attachProgram(name: string): Promise<void> {
+    try {
+      this.#live();
+      const program = this.#program(name);
+      if (program.attached) {
+        throw new EngineError("ATTACH_FAILED", `Program "${name}" is already attached`, {
+          subject: name,
+        });
+      }
+      program.attached = true;
+      this.#refreshActive();
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  detachProgram(name: string): Promise<void> {
+    try {
+      this.#live();
+      const program = this.#program(name);
+      if (!program.attached) {
+        throw new EngineError("DETACH_FAILED", `Program "${name}" is not attached`, {
+          subject: name,
+        });
+      }
+      program.attached = false;
+      this.#refreshActive();
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  setProgramEnabled(name: string, enabled: boolean): Promise<void> {
+    try {
+      this.#live();
+      this.#program(name).enabled = enabled;
+      this.#refreshActive();
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  listPrograms(): readonly ProgramInfo[] {
+    return [...this.#programs.values()].map((p) => this.#info(p));
+  }
+
+  listMaps(): readonly MapInfo[] {
+    return [...this.#maps.values()].map((m) => ({
+      name: m.name,
+      type: m.type,
+      keySize: m.keySize,
+      valueSize: m.valueSize,
+      maxEntries: m.maxEntries,
+      entries: m.entries.size,
+      kernelId: m.kernelId,
+    }));
+  }
+
+  stats(): BackendStats {
+    return {
+      kind: "simulation",
+      figures: {
+        ...this.#figures,
+        processes: this.#table.size,
+        monitored: this.#table.monitoredPids().length,
+        programs: this.#programs.size,
+        maps: this.#maps.size,
+        layers: this.#set.layers.length,
+      },
+    };
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const program of [...this.#programs.values()].reverse()) program.attached = false;
+    this.#programs.clear();
+    this.#maps.clear();
+    this.#sink = undefined;
+    this.#refreshActive();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  // ---- simulation API ----
+
+  #emit(event: EngineEvent): void {
+    if (!this.#interest.has(event.kind)) {
+      this.#figures.eventsFiltered++;
+      return;
+    }
+    this.#figures.eventsEmitted++;
+    this.#sink?.emit(event);
+  }
+
+  #ensure(pid: number): BackendProcess {
+    if (!Number.isInteger(pid) || pid < 0) {
+      throw new EngineError("INVALID_ARGUMENT", `A pid must be a non-negative integer, not ${pid}`);
+    }
+    const known = this.#table.get(pid);
+    if (known !== undefined) {
+      if (known.exited) {
+        throw new EngineError(
+          "PROCESS_NOT_FOUND",
+          `Process ${pid} has exited; spawn a new one to reuse the pid`,
+          { subject: String(pid) },
+        );
+      }
+      return known;
+    }
+    this.#table.add({ pid, start: this.#clock() });
+    return this.#table.get(pid)!;
+  }
+
+  #processesMapSet(p: BackendProcess): void {
+    const map = this.#maps.get("processes");
+    if (map === undefined) return;
+    map.entries.set(`${p.pid}:${p.start}`, p.comm ?? "");
+  }
+
+  /**
+   * Starts a simulated process (a `fork` event, then an `exec` event when an executable is
+   * given). A pid whose previous process exited is reused as a new process.
+   *
+   * @returns the process
+   * @throws {EngineError} `INVALID_ARGUMENT` when a live process already has the pid
+   */
+  simulateSpawn(options: SpawnOptions = {}): BackendProcess {
+    this.#live();
+    let pid = options.pid;
+    if (pid === undefined) {
+      while (this.#table.isLive(this.#nextPid)) this.#nextPid++;
+      pid = this.#nextPid++;
+    }
+    if (!Number.isInteger(pid) || pid <= 0) {
+      throw new EngineError("INVALID_ARGUMENT", `A pid must be a positive integer, not ${pid}`);
+    }
+    if (this.#table.isLive(pid)) {
+      throw new EngineError("INVALID_ARGUMENT", `Process ${pid} is already running`, {
+        subject: String(pid),
+      });
+    }
+    const previous = this.#table.get(pid);
+    let start = this.#clock();
+    // Two processes with one pid never share a start time, even with a frozen clock.
+    if (previous !== undefined && previous.start >= start) start = previous.start + 0.001;
+    const comm = options.comm ?? (options.executable ? commOf(options.executable) : undefined);
+    this.#table.add({
+      pid,
+      start,
+      ...(options.ppid === undefined ? {} : { ppid: options.ppid }),
+      ...(comm === undefined ? {} : { comm }),
+      ...(options.uid === undefined ? {} : { uid: options.uid }),
+      ...(options.cgroup === undefined ? {} : { cgroup: options.cgroup }),
+      ...(options.arch === undefined ? {} : { arch: options.arch }),
+    });
+    this.#forget(pid);
+    const proc = this.#table.get(pid)!;
+    this.#processesMapSet(proc);
+    if (this.#active.process) {
+      this.#emit({
+        kind: "process",
+        op: "fork",
+        time: start,
+        pid,
+        start,
+        ...(options.ppid === undefined ? {} : { ppid: options.ppid }),
+        ...(comm === undefined ? {} : { comm }),
+      });
+    }
+    if (options.executable !== undefined) {
+      this.simulateExec(pid, options.executable, options.argv ?? [options.executable]);
+    }
+    return this.#table.get(pid)!;
+  }
+
+  /** Simulates a successful `execve`: the process's executable and command name change. */
+  simulateExec(pid: number, executable: string, argv: readonly string[] = [executable]): void {
+    this.#live();
+    const proc = this.#ensure(pid);
+    this.#table.exec(pid, executable);
+    this.#forget(pid);
+    const now = this.#clock();
+    if (this.#active.process) {
+      this.#emit({
+        kind: "process",
+        op: "exec",
+        time: now,
+        pid,
+        start: proc.start,
+        comm: commOf(executable),
+        executable,
+        argv,
+      });
+    }
+    if (this.#active.file) {
+      this.#recordFile({
+        kind: "file",
+        op: "exec",
+        time: now,
+        pid,
+        start: proc.start,
+        comm: commOf(executable),
+        path: executable,
+        syscall: "execve",
+        result: 0,
+      }, proc.start);
+    }
+  }
+
+  /** Simulates a process exit (normal with `exitCode`, or by `signal`). */
+  simulateExit(pid: number, status: { exitCode?: number; signal?: string } = {}): void {
+    this.#live();
+    const proc = this.#ensure(pid);
+    this.#table.exit(pid, status.exitCode, status.signal);
+    this.#forget(pid);
+    this.#maps.get("processes")?.entries.delete(`${pid}:${proc.start}`);
+    if (this.#active.process) {
+      this.#emit({
+        kind: "process",
+        op: "exit",
+        time: this.#clock(),
+        pid,
+        start: proc.start,
+        ...(proc.comm === undefined ? {} : { comm: proc.comm }),
+        ...(status.exitCode === undefined ? {} : { exitCode: status.exitCode }),
+        ...(status.signal === undefined ? {} : { signal: status.signal }),
+      });
+    }
+  }
+
+  #forget(pid: number): void {
+    this.#byPid.delete(pid);
+    for (const limiter of this.#limiters.values()) limiter.forget(pid);
+  }
+
+  #policyFor(pid: number, proc: BackendProcess): ProcessPolicy {
+    let policy = this.#byPid.get(pid);
+    if (policy !== undefined) return policy;
+    const info: ProcessInfo = toProcessInfo(proc);
+    const matching: number[] = [];
+    this.#set.layers.forEach((layer, index) => {
+      if (targetMatches(layer.target, info)) matching.push(index);
+    });
+    const signature = matching.join(",");
+    let evaluator = this.#bySignature.get(signature);
+    if (evaluator === undefined) {
+      evaluator = new Evaluator(this.#set, info);
+      this.#bySignature.set(signature, evaluator);
+    }
+    const limits: LimitState[] = [];
+    for (const index of matching) {
+      const limiter = this.#limiters.get(index);
+      if (limiter !== undefined) {
+        limits.push({ layer: index, limiter, verdict: limitVerdict(this.#set.layers[index]!, index) });
+      }
+    }
+    policy = { evaluator, limits };
+    this.#byPid.set(pid, policy);
+    return policy;
+  }
+
+  /**
+   * Simulates one syscall of `pid` (an unknown pid is a new process): decides it through the
+   * applied filter set and rate limits, counts it, emits a syscall event, and applies the verdict
+   * to the simulated process (`kill` ends it).
+   *
+   * @param pid the calling process
+   * @param syscall a name, or a number on the call's architecture
+   * @param args raw arguments
+   * @param options architecture, return value, thread id
+   * @throws {EngineError} `UNKNOWN_SYSCALL` for a name the architecture lacks;
+   *   `PROCESS_NOT_FOUND` for a pid whose process exited
+   */
+  simulateSyscall(
+    pid: number,
+    syscall: string | number,
+    args?: readonly bigint[],
+    options: SyscallOptions = {},
+  ): SimulatedCall {
+    this.#live();
+    const proc = this.#ensure(pid);
+    const arch = options.arch ?? proc.arch ?? this.#arch;
+    let nr: number;
+    let name: string | null;
+    if (typeof syscall === "number") {
+      if (!Number.isInteger(syscall) || syscall < 0) {
+        throw new EngineError("UNKNOWN_SYSCALL", `Syscall number ${syscall} is not valid`);
+      }
+      nr = syscall;
+      name = syscallName(arch, nr) ?? null;
+    } else {
+      const found = syscallNumber(arch, syscall);
+      if (found === undefined) {
+        throw new EngineError("UNKNOWN_SYSCALL", `Unknown syscall "${syscall}" on ${arch}`, {
+          subject: syscall,
+        });
+      }
+      nr = found;
+      name = syscall;
+    }
+    this.#figures.syscalls++;
+    const policy = this.#policyFor(pid, proc);
+    let verdict = policy.evaluator.decide(arch, nr, args);
+    let rateLimited = false;
+    for (const limit of policy.limits) {
+      if (!limit.limiter.take(pid)) {
+        rateLimited = true;
+        this.#figures.rateLimited++;
+        if (strictness(limit.verdict.action) > strictness(verdict.action)) verdict = limit.verdict;
+      }
+    }
+    const counting = this.#active.syscall;
+    if (counting) {
+      this.#table.countSyscall(pid, proc.start, name ?? `#${nr}`);
+      const counts = this.#maps.get("syscall_counts");
+      const key = `${pid}:${proc.start}`;
+      if (counts !== undefined && counts.entries.has(key)) {
+        counts.entries.set(key, (counts.entries.get(key) as number) + 1);
+      }
+    }
+    const applies = this.#enforce && verdict.layer !== null;
+    const killed = applies && KILLING.has(verdict.action);
+    const denied = applies && verdict.action === "deny";
+    if (denied) this.#figures.denied++;
+    const result = denied ? -(verdict.errno ?? 1) : options.ret ?? 0;
+    let event: SyscallEvent | undefined;
+    if (counting && this.#interest.has("syscall")) {
+      const base: { -readonly [K in keyof SyscallEvent]: SyscallEvent[K] } = {
+        kind: "syscall",
+        time: this.#clock(),
+        pid,
+        start: proc.start,
+        arch,
+        nr,
+        name,
+      };
+      if (options.tid !== undefined) base.tid = options.tid;
+      if (proc.comm !== undefined) base.comm = proc.comm;
+      if (args !== undefined) base.args = args;
+      if (!killed) base.ret = result;
+      if (verdict.layer !== null) base.verdict = eventVerdict(verdict, applies, rateLimited);
+      event = base;
+      this.#emit(event);
+    }
+    if (killed) {
+      this.#figures.killed++;
+      this.simulateExit(pid, { signal: "SIGSYS" });
+    }
+    return {
+      verdict,
+      rateLimited,
+      ...(event === undefined ? {} : { event }),
+      result,
+      killed,
+    };
+  }
+
+  #recordFile(event: FileEvent, start: number): void {
+    this.#table.recordFile(event, start);
+    this.#emit(event);
+  }
+
+  /**
+   * Simulates a file access of `pid` (a file event; no syscall is decided: pair it with
+   * {@linkcode SimulationBackend.simulateSyscall} to simulate the call itself).
+   */
+  simulateFileAccess(
+    pid: number,
+    op: FileOp,
+    path: string,
+    details: { flags?: number; syscall?: string; result?: number; target?: string } = {},
+  ): FileEvent | undefined {
+    this.#live();
+    const proc = this.#ensure(pid);
+    if (!this.#active.file) return undefined;
+    const event: FileEvent = {
+      kind: "file",
+      op,
+      time: this.#clock(),
+      pid,
+      start: proc.start,
+      ...(proc.comm === undefined ? {} : { comm: proc.comm }),
+      path,
+      ...details,
+    };
+    this.#recordFile(event, proc.start);
+    return event;
+  }
+
+  /** Simulates a network operation of `pid` (a network event). */
+  simulateNetwork(
+    pid: number,
+    op: NetworkOp,
+    endpoint: {
+      family?: NetworkEvent["family"];
+      protocol?: NetworkEvent["protocol"];
+      address?: string;
+      port?: number;
+      syscall?: string;
+      result?: number;
+    } = {},
+  ): NetworkEvent | undefined {
+    this.#live();
+    const proc = this.#ensure(pid);
+    if (!this.#active.network) return undefined;
+    const { family = "inet", protocol = "tcp", ...rest } = endpoint;
+    const event: NetworkEvent = {
+      kind: "network",
+      op,
+      time: this.#clock(),
+      pid,
+      start: proc.start,
+      ...(proc.comm === undefined ? {} : { comm: proc.comm }),
+      family,
+      protocol,
+      ...rest,
+    };
+    this.#table.recordNetwork(event, proc.start);
+    this.#emit(event);
+    return event;
+  }
+
+  /**
+   * Replays a recorded event (from a JSON Lines trace): process events update the process
+   * table, syscall events are decided anew through the applied filter set (the recorded verdict
+   * is ignored), file and network events are recorded and emitted.
+   *
+   * @returns for a syscall event, the simulated call
+   */
+  simulateEvent(event: EngineEvent): SimulatedCall | undefined {
+    this.#live();
+    switch (event.kind) {
+      case "syscall":
+        return this.simulateSyscall(event.pid, event.nr, event.args, {
+          arch: event.arch,
+          ...(event.ret === undefined ? {} : { ret: event.ret }),
+          ...(event.tid === undefined ? {} : { tid: event.tid }),
+        });
+      case "file": {
+        const { kind: _k, time: _t, pid, start: _s, comm: _c, tid: _tid, op, path, ...details } = event;
+        this.simulateFileAccess(pid, op, path, details);
+        return undefined;
+      }
+      case "network": {
+        const { kind: _k, time: _t, pid, start: _s, comm: _c, tid: _tid, op, ...endpoint } = event;
+        this.simulateNetwork(pid, op, endpoint);
+        return undefined;
+      }
+      case "process":
+        this.#replayProcess(event);
+        return undefined;
+    }
+  }
+
+  #replayProcess(event: ProcessEvent): void {
+    switch (event.op) {
+      case "fork": {
+        if (this.#table.isLive(event.pid)) this.simulateExit(event.pid);
+        const parent = event.ppid === undefined ? undefined : this.#table.get(event.ppid);
+        this.simulateSpawn({
+          pid: event.pid,
+          ...(event.ppid === undefined ? {} : { ppid: event.ppid }),
+          ...(event.comm ?? parent?.comm ? { comm: (event.comm ?? parent?.comm)! } : {}),
+          ...(parent?.uid === undefined ? {} : { uid: parent.uid }),
+          ...(parent?.cgroup === undefined ? {} : { cgroup: parent.cgroup }),
+        });
+        return;
+      }
+      case "exec":
+        this.simulateExec(event.pid, event.executable ?? event.comm ?? "?", event.argv);
+        return;
+      case "exit":
+        this.simulateExit(event.pid, {
+          ...(event.exitCode === undefined ? {} : { exitCode: event.exitCode }),
+          ...(event.signal === undefined ? {} : { signal: event.signal }),
+        });
+        return;
+    }
+  }
+}
+
+function toProcessInfo(proc: BackendProcess): ProcessInfo {
+  return {
+    pid: proc.pid,
+    ...(proc.comm === undefined ? {} : { comm: proc.comm }),
+    ...(proc.executable === undefined ? {} : { executable: proc.executable }),
+    ...(proc.cgroup === undefined ? {} : { cgroup: proc.cgroup }),
+    ...(proc.uid === undefined ? {} : { uid: proc.uid }),
+  };
+}
+
+function limitVerdict(layer: FilterLayer, index: number): Verdict {
+  const limit = layer.limits!.syscallsPerSecond!;
+  const audited = layer.mode === "audit" && strictness(limit.action) > strictness("log");
+  return Object.freeze({
+    action: audited ? "log" : limit.action,
+    ...(limit.action === "deny" ? { errno: layer.defaultErrno } : {}),
+    ruleId: `${layer.policy}:limits.syscallsPerSecond`,
+    policy: layer.policy,
+    loc: limit.loc,
+    ...(audited ? { audited: limit.action } : {}),
+    layer: index,
+  });
+}
+
+function eventVerdict(verdict: Verdict, applied: boolean, rateLimited: boolean): EventVerdict {
+  return {
+    action: verdict.action,
+    ruleId: verdict.ruleId,
+    policy: verdict.policy,
+    ...(verdict.errno === undefined ? {} : { errno: verdict.errno }),
+    enforced: applied && verdict.action !== "allow" && verdict.action !== "log",
+    ...(rateLimited ? { rateLimited: true } : {}),
+  };
+}

@@ -1,0 +1,708 @@
+// SPDX-License-Identifier: GPL-2.0 OR Apache-2.0
+/*
+ * monitor.bpf.c: Cordon's syscall monitor.
+ *
+ *  - tp_btf/sys_enter: per-process syscall counts by slot, the policy's decision for the call
+ *    (log, kill with bpf_send_signal(SIGKILL) — the call has already been made when a tracepoint
+ *    runs, so this ends the process after it — or DENY through the LSM programs of lsm.bpf.c),
+ *    per-process rate limits, and ring-buffer events only for what user space subscribed to.
+ *  - tp_btf/sys_exit: completes file (open*) and network (connect/bind/accept) events with the
+ *    result, and clears a pending LSM deny.
+ *  - tp_btf/sched_process_fork/exec/exit: lifecycle; children of followed processes inherit
+ *    their entry, and the entry of an exited process is removed after an exit event with its
+ *    counts, so a reused pid can never inherit it.
+ *
+ * Events are submitted with BPF_RB_NO_WAKEUP while the ring buffer is less than a quarter
+ * full (user space polls it about every millisecond), and with a forced wakeup beyond.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "cordon.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define SIGKILL 9
+#define TS_COMPAT 0x0002 /* x86: thread_info.status while in a compat (i386) syscall */
+#define X32_SYSCALL_BIT 0x40000000
+#define NSEC_PER_USER_TICK 10000000ULL /* /proc/PID/stat start time unit: 1/USER_HZ (100) s */
+
+/* x86_64 and i386 numbers of the calls whose arguments are decoded. */
+#define NR_OPEN 2
+#define NR_CREAT 85
+#define NR_OPENAT 257
+#define NR_OPENAT2 437
+#define NR_CONNECT 42
+#define NR_ACCEPT 43
+#define NR_BIND 49
+#define NR_ACCEPT4 288
+#define NR32_OPEN 5
+#define NR32_CREAT 8
+#define NR32_OPENAT 295
+#define NR32_OPENAT2 437
+#define NR32_BIND 361
+#define NR32_CONNECT 362
+#define NR32_ACCEPT4 364
+
+#define AF_INET 2
+#define AF_INET6 10
+
+/* Ring-buffer size; user space may change it before load (a power of two, >= page size). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct cordon_proc);
+} procs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 65536);
+	__type(key, struct cordon_decision_key);
+	__type(value, struct cordon_decision);
+} decisions SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u32);
+	__type(value, struct cordon_limit);
+} limits SEC(".maps");
+
+/* New processes whose comm (after exec) is a key get the value's policy. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, char[CORDON_COMM_LEN]);
+	__type(value, __u32);
+} comm_targets SEC(".maps");
+
+/* Processes in a cgroup whose id is a key get the value's policy. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u64);
+	__type(value, __u32);
+} cgroup_targets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cordon_config);
+} cordon_cfg SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cordon_stats);
+} stats SEC(".maps");
+
+/* A file or network call between sys_enter and sys_exit, by thread id. */
+struct inflight {
+	__u32 kind;
+	__u32 pad;
+	union {
+		struct cordon_file_event file;
+		struct cordon_net_event net;
+	};
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct inflight);
+} inflight SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct inflight);
+} scratch SEC(".maps");
+
+/* Shared with lsm.bpf.c (user space passes this map's fd to it). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct cordon_pending_deny);
+} lsm_pending SEC(".maps");
+
+/*
+ * Unused at run time: puts every event struct into this object's BTF, against which
+ * backends/linux/structs_test.ts checks the TypeScript mirror of cordon.h.
+ */
+struct cordon_btf_anchor {
+	__u32 unused;
+	struct cordon_syscall_event syscall[0];
+	struct cordon_file_event file[0];
+	struct cordon_net_event net[0];
+	struct cordon_exec_event exec[0];
+	struct cordon_fork_event fork[0];
+	struct cordon_exit_event exit[0];
+	struct cordon_rate_event rate[0];
+	struct cordon_net_rule net_rule[0];
+	struct cordon_net_bank net_bank[0];
+};
+const volatile struct cordon_btf_anchor cordon_btf_anchor = {};
+
+/* The template a new `procs` entry is copied from. */
+static const struct cordon_proc zero_proc;
+
+static __always_inline struct cordon_stats *stats_entry(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&stats, &zero);
+}
+
+static __always_inline __u64 wakeup_flags(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > (4 << 20) ? BPF_RB_FORCE_WAKEUP
+									   : BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void count_lost(void)
+{
+	struct cordon_stats *s = stats_entry();
+	if (s)
+		__sync_fetch_and_add(&s->lost, 1);
+}
+
+static __always_inline void count_event(void)
+{
+	struct cordon_stats *s = stats_entry();
+	if (s)
+		__sync_fetch_and_add(&s->events, 1);
+}
+
+static __always_inline void fill_header(struct cordon_event_header *h, __u32 kind, __u64 pid_tgid,
+					__u32 policy)
+{
+	h->ts_ns = bpf_ktime_get_ns();
+	h->kind = kind;
+	h->tgid = pid_tgid >> 32;
+	h->tid = (__u32)pid_tgid;
+	h->policy = policy;
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+/* The calling process's entry, created when every process is monitored or a target matches. */
+static __always_inline struct cordon_proc *current_proc(struct task_struct *task, __u32 tgid,
+							 struct cordon_config *cfg)
+{
+	struct task_struct *leader = task->group_leader;
+	__u64 start = leader->start_time;
+	struct cordon_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+	if (p) {
+		if (p->start_ns == start)
+			return p;
+		if (p->start_ns == 0) {
+			__u64 ticks = leader->start_boottime / NSEC_PER_USER_TICK;
+			if (p->start_ticks == 0 || p->start_ticks == ticks) {
+				p->start_ns = start;
+				return p;
+			}
+		}
+		/* A previous process with this pid: its entry must not be inherited. */
+		bpf_map_delete_elem(&procs, &tgid);
+	}
+	__u32 policy = 0;
+	__u64 cgid = bpf_get_current_cgroup_id();
+	__u32 *by_cgroup = bpf_map_lookup_elem(&cgroup_targets, &cgid);
+	if (by_cgroup)
+		policy = *by_cgroup;
+	else if (!(cfg->flags & CORDON_CFG_TRACE_ALL))
+		return 0;
+	if (bpf_map_update_elem(&procs, &tgid, &zero_proc, BPF_NOEXIST) != 0) {
+		p = bpf_map_lookup_elem(&procs, &tgid);
+		if (p)
+			return p; /* another thread created it */
+		struct cordon_stats *s = stats_entry();
+		if (s)
+			__sync_fetch_and_add(&s->procs_full, 1);
+		return 0;
+	}
+	p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p)
+		return 0;
+	p->start_ns = start;
+	p->start_ticks = leader->start_boottime / NSEC_PER_USER_TICK;
+	p->policy = policy;
+	p->flags = CORDON_PROC_FOLLOW_FORKS;
+	return p;
+}
+
+static __always_inline bool subscribed(struct cordon_config *cfg, __u32 slot)
+{
+	if (slot >= CORDON_NR_SLOTS)
+		return false;
+	__u32 word = slot >> 6;
+	barrier_var(word); /* keep the bound check on the register the verifier sees */
+	word &= CORDON_NR_SLOTS / 64 - 1;
+	return (cfg->syscall_events[word] >> (slot & 63)) & 1;
+}
+
+static __always_inline void emit_syscall(struct pt_regs *regs, __u64 pid_tgid, __u32 policy,
+					 __u32 nr, __u8 abi, struct cordon_decision *d, __u8 reason)
+{
+	struct cordon_syscall_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost();
+		return;
+	}
+	fill_header(&e->hdr, CORDON_EV_SYSCALL, pid_tgid, policy);
+	e->nr = nr;
+	e->abi = abi;
+	e->action = d ? d->action : CORDON_ACT_ALLOW;
+	e->flags = d ? d->flags : 0;
+	e->reason = reason;
+	e->rule = d ? d->rule : 0;
+	e->errno_value = d ? d->errno_value : 0;
+	e->pad = 0;
+	if (abi == CORDON_ABI_COMPAT) {
+		e->args[0] = (__u32)regs->bx;
+		e->args[1] = (__u32)regs->cx;
+		e->args[2] = (__u32)regs->dx;
+		e->args[3] = (__u32)regs->si;
+		e->args[4] = (__u32)regs->di;
+		e->args[5] = (__u32)regs->bp;
+	} else {
+		e->args[0] = regs->di;
+		e->args[1] = regs->si;
+		e->args[2] = regs->dx;
+		e->args[3] = regs->r10;
+		e->args[4] = regs->r8;
+		e->args[5] = regs->r9;
+	}
+	count_event();
+	bpf_ringbuf_submit(e, wakeup_flags());
+}
+
+static __always_inline void check_rate(struct cordon_proc *p, __u64 pid_tgid)
+{
+	__u32 policy = p->policy;
+	struct cordon_limit *limit = bpf_map_lookup_elem(&limits, &policy);
+	if (!limit)
+		return;
+	__u64 now = bpf_ktime_get_ns();
+	if (now - p->rate_window_ns >= 1000000000ULL) {
+		p->rate_window_ns = now;
+		p->rate_count = 0;
+	}
+	__u64 count = __sync_fetch_and_add(&p->rate_count, 1) + 1;
+	if (count <= limit->max_per_second)
+		return;
+	struct cordon_stats *s = stats_entry();
+	if (s)
+		__sync_fetch_and_add(&s->rate_limited, 1);
+	if (limit->action == CORDON_ACT_KILL) {
+		bpf_send_signal(SIGKILL);
+		if (s)
+			__sync_fetch_and_add(&s->kills, 1);
+	}
+	if (count != limit->max_per_second + 1)
+		return; /* one event per window */
+	struct cordon_rate_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost();
+		return;
+	}
+	fill_header(&e->hdr, CORDON_EV_RATE, pid_tgid, policy);
+	e->max_per_second = limit->max_per_second;
+	e->count = count;
+	e->action = limit->action;
+	e->pad[0] = e->pad[1] = e->pad[2] = 0;
+	e->rule = limit->rule;
+	count_event();
+	bpf_ringbuf_submit(e, wakeup_flags());
+}
+
+/* Reads a sockaddr from user memory into a network event. */
+static __always_inline void read_sockaddr(struct cordon_net_event *e, const void *uaddr)
+{
+	__u16 family = 0;
+	if (!uaddr || bpf_probe_read_user(&family, sizeof(family), uaddr) != 0)
+		return;
+	e->family = family;
+	if (family == AF_INET) {
+		struct sockaddr_in sin = {};
+		if (bpf_probe_read_user(&sin, sizeof(sin), uaddr) == 0) {
+			e->port = bpf_ntohs(sin.sin_port);
+			__builtin_memcpy(e->addr, &sin.sin_addr.s_addr, 4);
+		}
+	} else if (family == AF_INET6) {
+		struct sockaddr_in6 sin6 = {};
+		if (bpf_probe_read_user(&sin6, sizeof(sin6), uaddr) == 0) {
+			e->port = bpf_ntohs(sin6.sin6_port);
+			__builtin_memcpy(e->addr, &sin6.sin6_addr, 16);
+		}
+	}
+}
+
+enum call_kind { CALL_OTHER, CALL_FILE, CALL_NET };
+
+static __always_inline enum call_kind classify(__u32 nr, __u8 abi)
+{
+	if (abi == CORDON_ABI_NATIVE) {
+		switch (nr) {
+		case NR_OPEN:
+		case NR_CREAT:
+		case NR_OPENAT:
+		case NR_OPENAT2:
+			return CALL_FILE;
+		case NR_CONNECT:
+		case NR_BIND:
+		case NR_ACCEPT:
+		case NR_ACCEPT4:
+			return CALL_NET;
+		}
+	} else if (abi == CORDON_ABI_COMPAT) {
+		switch (nr) {
+		case NR32_OPEN:
+		case NR32_CREAT:
+		case NR32_OPENAT:
+		case NR32_OPENAT2:
+			return CALL_FILE;
+		case NR32_CONNECT:
+		case NR32_BIND:
+		case NR32_ACCEPT4:
+			return CALL_NET;
+		}
+	}
+	return CALL_OTHER;
+}
+
+/* Records the arguments of a file or network call until sys_exit adds its result. */
+static __always_inline void stash_call(struct pt_regs *regs, __u64 pid_tgid, __u32 policy,
+				       __u32 nr, __u8 abi, enum call_kind kind)
+{
+	__u32 zero = 0;
+	struct inflight *f = bpf_map_lookup_elem(&scratch, &zero);
+	if (!f)
+		return;
+	__u64 a0, a1, a2, a3;
+	if (abi == CORDON_ABI_COMPAT) {
+		a0 = (__u32)regs->bx;
+		a1 = (__u32)regs->cx;
+		a2 = (__u32)regs->dx;
+		a3 = (__u32)regs->si;
+	} else {
+		a0 = regs->di;
+		a1 = regs->si;
+		a2 = regs->dx;
+		a3 = regs->r10;
+	}
+	f->kind = kind;
+	f->pad = 0;
+	if (kind == CALL_FILE) {
+		struct cordon_file_event *e = &f->file;
+		fill_header(&e->hdr, CORDON_EV_FILE, pid_tgid, policy);
+		e->nr = nr;
+		e->abi = abi;
+		e->pad[0] = e->pad[1] = e->pad[2] = 0;
+		e->ret = 0;
+		const char *path;
+		bool is_open = abi == CORDON_ABI_NATIVE ? nr == NR_OPEN : nr == NR32_OPEN;
+		bool is_creat = abi == CORDON_ABI_NATIVE ? nr == NR_CREAT : nr == NR32_CREAT;
+		bool is_openat2 = nr == NR_OPENAT2; /* the same number on both ABIs */
+		if (is_open || is_creat) {
+			e->dfd = -100; /* AT_FDCWD */
+			path = (const char *)a0;
+			e->flags = is_creat ? 0x241 /* O_CREAT|O_WRONLY|O_TRUNC */ : (__u32)a1;
+			e->mode = is_creat ? (__u32)a1 : (__u32)a2;
+		} else {
+			e->dfd = (__s32)a0;
+			path = (const char *)a1;
+			if (is_openat2) {
+				struct open_how how = {};
+				bpf_probe_read_user(&how, sizeof(how), (const void *)a2);
+				e->flags = (__u32)how.flags;
+				e->mode = (__u32)how.mode;
+			} else {
+				e->flags = (__u32)a2;
+				e->mode = (__u32)a3;
+			}
+		}
+		long n = bpf_probe_read_user_str(e->path, sizeof(e->path), path);
+		e->path_len = n > 0 ? n : 0;
+		if (n <= 0)
+			e->path[0] = 0;
+	} else {
+		struct cordon_net_event *e = &f->net;
+		fill_header(&e->hdr, CORDON_EV_NET, pid_tgid, policy);
+		e->nr = nr;
+		e->abi = abi;
+		e->protocol = 0;
+		e->family = 0;
+		e->ret = 0;
+		e->fd = (__u32)a0;
+		e->port = 0;
+		e->pad = 0;
+		__builtin_memset(e->addr, 0, sizeof(e->addr));
+		/* accept's address is written by the call: read at exit, from the saved pointer. */
+		bool is_accept = abi == CORDON_ABI_NATIVE ? (nr == NR_ACCEPT || nr == NR_ACCEPT4)
+							  : nr == NR32_ACCEPT4;
+		if (is_accept)
+			*(__u64 *)e->addr = a1;
+		else
+			read_sockaddr(e, (const void *)a1);
+	}
+	__u32 tid = (__u32)pid_tgid;
+	bpf_map_update_elem(&inflight, &tid, f, BPF_ANY);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(cordon_sys_enter, struct pt_regs *regs, long id)
+{
+	__u32 zero = 0;
+	struct cordon_config *cfg = bpf_map_lookup_elem(&cordon_cfg, &zero);
+	if (!cfg)
+		return 0;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	if (tgid == cfg->self_tgid || tgid == 0)
+		return 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct cordon_proc *p = current_proc(task, tgid, cfg);
+	if (!p)
+		return 0;
+
+	__u8 abi;
+	__u32 nr = (__u32)id;
+	__u32 slot;
+	if (task->thread_info.status & TS_COMPAT) {
+		abi = CORDON_ABI_COMPAT;
+		slot = nr < CORDON_NATIVE_SLOTS ? CORDON_NATIVE_SLOTS + nr : CORDON_SLOT_UNKNOWN;
+	} else if (nr & X32_SYSCALL_BIT) {
+		abi = CORDON_ABI_OTHER;
+		slot = CORDON_SLOT_UNKNOWN;
+	} else {
+		abi = CORDON_ABI_NATIVE;
+		slot = nr < CORDON_NATIVE_SLOTS ? nr : CORDON_SLOT_UNKNOWN;
+	}
+
+	__sync_fetch_and_add(&p->total, 1);
+	if (slot < CORDON_NR_SLOTS)
+		__sync_fetch_and_add(&p->counts[slot], 1);
+	else
+		__sync_fetch_and_add(&p->other, 1);
+	struct cordon_stats *s = stats_entry();
+	if (s)
+		s->syscalls++; /* per-CPU: no atomic needed */
+
+	__u32 policy = p->policy;
+	struct cordon_decision *d = 0;
+	if (policy) {
+		struct cordon_decision_key key = { .policy = policy, .slot = slot };
+		d = bpf_map_lookup_elem(&decisions, &key);
+		check_rate(p, pid_tgid);
+	}
+	__u8 reason = subscribed(cfg, slot) ? CORDON_REASON_SUBSCRIBED : 0;
+	if (d && (d->action != CORDON_ACT_ALLOW || (d->flags & CORDON_DECISION_ARGS)))
+		reason |= CORDON_REASON_DECISION;
+	if (reason)
+		emit_syscall(regs, pid_tgid, policy, nr, abi, d, reason);
+	if (d && !(d->flags & CORDON_DECISION_AUDIT)) {
+		if (d->action == CORDON_ACT_KILL) {
+			bpf_send_signal(SIGKILL);
+			if (s)
+				__sync_fetch_and_add(&s->kills, 1);
+		} else if (d->action == CORDON_ACT_DENY && (cfg->flags & CORDON_CFG_LSM_ENFORCE)) {
+			struct cordon_pending_deny pending = { .slot = slot,
+							       .errno_value = d->errno_value };
+			__u32 tid = (__u32)pid_tgid;
+			bpf_map_update_elem(&lsm_pending, &tid, &pending, BPF_ANY);
+		}
+	}
+
+	if (cfg->flags & (CORDON_CFG_FILE_EVENTS | CORDON_CFG_NET_EVENTS)) {
+		enum call_kind kind = classify(nr, abi);
+		if ((kind == CALL_FILE && (cfg->flags & CORDON_CFG_FILE_EVENTS)) ||
+		    (kind == CALL_NET && (cfg->flags & CORDON_CFG_NET_EVENTS)))
+			stash_call(regs, pid_tgid, policy, nr, abi, kind);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(cordon_sys_exit, struct pt_regs *regs, long ret)
+{
+	__u32 zero = 0;
+	struct cordon_config *cfg = bpf_map_lookup_elem(&cordon_cfg, &zero);
+	if (!cfg)
+		return 0;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+	if (cfg->flags & CORDON_CFG_LSM_ENFORCE)
+		bpf_map_delete_elem(&lsm_pending, &tid);
+	if (!(cfg->flags & (CORDON_CFG_FILE_EVENTS | CORDON_CFG_NET_EVENTS)))
+		return 0;
+	struct inflight *f = bpf_map_lookup_elem(&inflight, &tid);
+	if (!f)
+		return 0;
+	if (f->kind == CALL_FILE) {
+		f->file.ret = ret;
+		if (bpf_ringbuf_output(&events, &f->file, sizeof(f->file), wakeup_flags()) == 0)
+			count_event();
+		else
+			count_lost();
+	} else if (f->kind == CALL_NET) {
+		struct cordon_net_event *e = &f->net;
+		e->ret = ret;
+		bool is_accept = e->abi == CORDON_ABI_NATIVE ? (e->nr == NR_ACCEPT || e->nr == NR_ACCEPT4)
+							     : e->nr == NR32_ACCEPT4;
+		if (is_accept) {
+			const void *uaddr = (const void *)*(__u64 *)e->addr;
+			__builtin_memset(e->addr, 0, sizeof(e->addr));
+			if (ret >= 0)
+				read_sockaddr(e, uaddr);
+		}
+		if (bpf_ringbuf_output(&events, e, sizeof(*e), wakeup_flags()) == 0)
+			count_event();
+		else
+			count_lost();
+	}
+	bpf_map_delete_elem(&inflight, &tid);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(cordon_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 parent_tgid = parent->tgid;
+	__u32 child_tgid = child->tgid;
+	if (parent_tgid == child_tgid)
+		return 0; /* a thread */
+	struct cordon_proc *p = bpf_map_lookup_elem(&procs, &parent_tgid);
+	if (!p || !(p->flags & CORDON_PROC_FOLLOW_FORKS))
+		return 0;
+	if (p->start_ns != parent->group_leader->start_time && p->start_ns != 0)
+		return 0; /* stale entry of a previous process */
+	__u32 policy = p->policy;
+	__u32 flags = p->flags;
+	bpf_map_delete_elem(&procs, &child_tgid); /* a stale entry of a previous child_tgid */
+	if (bpf_map_update_elem(&procs, &child_tgid, &zero_proc, BPF_NOEXIST) != 0) {
+		struct cordon_stats *s = stats_entry();
+		if (s)
+			__sync_fetch_and_add(&s->procs_full, 1);
+		return 0;
+	}
+	struct cordon_proc *c = bpf_map_lookup_elem(&procs, &child_tgid);
+	if (!c)
+		return 0;
+	c->start_ns = child->start_time;
+	c->start_ticks = child->start_boottime / NSEC_PER_USER_TICK;
+	c->policy = policy;
+	c->flags = flags;
+
+	__u32 zero = 0;
+	struct cordon_config *cfg = bpf_map_lookup_elem(&cordon_cfg, &zero);
+	if (!cfg || !(cfg->flags & CORDON_CFG_PROC_EVENTS))
+		return 0;
+	struct cordon_fork_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost();
+		return 0;
+	}
+	fill_header(&e->hdr, CORDON_EV_FORK, ((__u64)parent_tgid << 32) | parent->pid, policy);
+	e->child_tgid = child_tgid;
+	e->pad = 0;
+	e->child_start_ns = child->start_time;
+	count_event();
+	bpf_ringbuf_submit(e, wakeup_flags());
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(cordon_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 zero = 0;
+	struct cordon_config *cfg = bpf_map_lookup_elem(&cordon_cfg, &zero);
+	if (!cfg)
+		return 0;
+	__u32 tgid = task->tgid;
+	if (tgid == cfg->self_tgid)
+		return 0;
+	struct cordon_proc *p = current_proc(task, tgid, cfg);
+	char comm[CORDON_COMM_LEN] = {};
+	bpf_get_current_comm(comm, sizeof(comm));
+	__u32 *by_comm = bpf_map_lookup_elem(&comm_targets, comm);
+	if (by_comm) {
+		if (!p) {
+			if (bpf_map_update_elem(&procs, &tgid, &zero_proc, BPF_NOEXIST) == 0) {
+				p = bpf_map_lookup_elem(&procs, &tgid);
+				if (p) {
+					p->start_ns = task->group_leader->start_time;
+					p->start_ticks = task->group_leader->start_boottime /
+							 NSEC_PER_USER_TICK;
+					p->flags = CORDON_PROC_FOLLOW_FORKS;
+				}
+			}
+		}
+		if (p && p->policy == 0)
+			p->policy = *by_comm;
+	}
+	if (!p || !(cfg->flags & CORDON_CFG_PROC_EVENTS))
+		return 0;
+	struct cordon_exec_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost();
+		return 0;
+	}
+	fill_header(&e->hdr, CORDON_EV_EXEC, bpf_get_current_pid_tgid(), p->policy);
+	e->old_tid = old_pid;
+	e->ppid = task->real_parent->tgid;
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	long n = bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), bprm->filename);
+	e->filename_len = n > 0 ? n : 0;
+	count_event();
+	bpf_ringbuf_submit(e, wakeup_flags());
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(cordon_exit, struct task_struct *task)
+{
+	__u32 tgid = task->tgid;
+	__u32 tid = task->pid;
+	bpf_map_delete_elem(&inflight, &tid);
+	bpf_map_delete_elem(&lsm_pending, &tid);
+	if (task->signal->live.counter != 0)
+		return 0; /* other threads of the process remain */
+	struct cordon_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p)
+		return 0;
+	if (p->start_ns != task->group_leader->start_time && p->start_ns != 0) {
+		bpf_map_delete_elem(&procs, &tgid);
+		return 0;
+	}
+	struct cordon_exit_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (e) {
+		fill_header(&e->hdr, CORDON_EV_EXIT, ((__u64)tgid << 32) | tid, p->policy);
+		e->exit_code = task->signal->group_exit_code ? task->signal->group_exit_code
+							      : task->exit_code;
+		e->pad = 0;
+		e->start_ns = p->start_ns;
+		e->total = p->total;
+		e->other = p->other;
+		bpf_probe_read_kernel(e->counts, sizeof(e->counts), p->counts);
+		count_event();
+		bpf_ringbuf_submit(e, wakeup_flags());
+	} else {
+		count_lost();
+	}
+	bpf_map_delete_elem(&procs, &tgid);
+	return 0;
+}

@@ -1,0 +1,169 @@
+/**
+ * `cordon check`: validates policy files and lints them, printing every problem with its
+ * location as text, JSON or SARIF 2.1.0.
+ *
+ * @module
+ */
+
+import { type Command, EXIT, UsageError } from "./command.ts";
+import { choice, parseArgs } from "./parse_args.ts";
+import denoJson from "../deno.json" with { type: "json" };
+import { countSeverities, formatFindings } from "./format_findings.ts";
+import { toSarif } from "./format_sarif.ts";
+import { type Finding, LINT_CODES, lintPolicies, type Severity } from "../compile/lint.ts";
+import { loadPolicies, parseArches } from "./load_policies.ts";
+import { PolicyError, PolicyErrors } from "../policies/errors.ts";
+import { type Arch, ARCHES, type PolicySet } from "../policies/types.ts";
+
+const SEVERITIES: readonly Severity[] = ["error", "warning", "info"];
+const RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
+
+/** The outcome of checking a set of files: what `check --format json` prints. */
+export interface CheckReport {
+  /** The files as given. */
+  readonly files: readonly string[];
+  /** The names of the policies that parsed (empty when parsing failed). */
+  readonly policies: readonly string[];
+  /** The architectures checked. */
+  readonly arches: readonly Arch[];
+  /** Parse, schema and resolution errors and lint findings, sorted by location. */
+  readonly findings: readonly Finding[];
+  /** Whether no finding reaches `failOn`. */
+  readonly valid: boolean;
+  /** The lowest severity that makes the check fail. */
+  readonly failOn: Severity;
+  readonly summary: {
+    readonly policies: number;
+    readonly errors: number;
+    readonly warnings: number;
+    readonly infos: number;
+  };
+}
+
+function errorFindings(errors: PolicyErrors | PolicyError): Finding[] {
+  const list = errors instanceof PolicyErrors ? errors.errors : [errors];
+  return list.map((e) => ({
+    severity: "error",
+    code: e.code,
+    message: e.description,
+    loc: { file: e.path, line: e.line, column: e.column },
+  }));
+}
+
+/**
+ * Checks policy files: parses them (collecting every error), resolves `extends` and capabilities,
+ * compiles for `arches` and lints. Never throws for problems in the policies; they become
+ * findings. The library function behind `cordon check`.
+ *
+ * @param files Policy paths: files, `builtin:NAME`, or `-` for standard input.
+ * @param options The architectures to check and the lowest severity that fails.
+ * @returns The report.
+ * @throws {UsageError} For no paths, `-` twice or an unknown builtin profile.
+ *
+ * @example
+ * ```ts ignore
+ * import { checkPolicyFiles } from "./cmd_check.ts";
+ * const report = await checkPolicyFiles(["examples/policies/cli-tool.yaml"]);
+ * if (!report.valid) throw new Error("the example must be valid");
+ * ```
+ */
+export async function checkPolicyFiles(
+  files: readonly string[],
+  options: { readonly arches?: readonly Arch[]; readonly failOn?: Severity } = {},
+): Promise<CheckReport> {
+  const arches = options.arches ?? ARCHES;
+  const failOn = options.failOn ?? "error";
+  let findings: Finding[] = [];
+  let set: PolicySet | undefined;
+  try {
+    const loaded = await loadPolicies(files, { arches });
+    set = loaded.set;
+    findings = lintPolicies(loaded.set, loaded.resolved, loaded.filters);
+  } catch (error) {
+    if (!(error instanceof PolicyErrors || error instanceof PolicyError)) throw error;
+    findings = errorFindings(error);
+  }
+  const counts = countSeverities(findings);
+  const policies = set?.policies.map((p) => p.name) ?? [];
+  return {
+    files,
+    policies,
+    arches,
+    findings,
+    valid: !findings.some((f) => RANK[f.severity] <= RANK[failOn]),
+    failOn,
+    summary: {
+      policies: policies.length,
+      errors: counts.error,
+      warnings: counts.warning,
+      infos: counts.info,
+    },
+  };
+}
+
+const HELP = `Usage: cordon check POLICY... [options]
+
+POLICY is a policy file, builtin:NAME (e.g. builtin:baseline) or - for standard input.
+
+Validates policy files and lints them: every parse, schema and resolution error, then findings
+such as shadowed rules, conditions on pointer arguments, syscalls missing on an architecture and
+dangerous syscalls a restrictive policy leaves open. Each is printed as
+FILE:LINE:COL: severity[code]: message, then a summary line.
+
+Options:
+  --format text|json|sarif   output format (default text); sarif is SARIF 2.1.0 for code scanning
+  --arch A,B                 architectures to check: ${ARCHES.join(", ")} or all (default all;
+                             aliases amd64, x86, arm64; repeatable)
+  --fail-on error|warning|info
+                             the lowest severity that makes the check fail (default error);
+                             --severity is a synonym
+  -h, --help                 show this help
+
+Exit codes: 0 valid (no finding at or above --fail-on), 1 invalid, 2 usage error.
+
+Examples:
+  cordon check policy.yaml
+  cordon check --fail-on warning examples/policies/*.yaml
+  cordon check --format sarif policies/*.yaml > cordon.sarif`;
+
+/** `cordon check`. */
+export const checkCommand: Command = {
+  name: "check",
+  summary: "validate and lint policy files (text, JSON or SARIF output)",
+  help: HELP,
+  async run(argv: string[]): Promise<number> {
+    const { values, positionals, rest } = parseArgs(argv, {
+      format: { type: "string" },
+      arch: { type: "string", multiple: true },
+      "fail-on": { type: "string" },
+      severity: { type: "string" },
+    });
+    const files = [...positionals, ...rest];
+    if (files.length === 0) throw new UsageError("Give at least one policy file");
+    const format = choice(values, "format", ["text", "json", "sarif"] as const, "text");
+    const failOn = choice(values, "fail-on", SEVERITIES, "error");
+    const severity = choice(values, "severity", SEVERITIES, failOn);
+    if (values["fail-on"] !== undefined && values.severity !== undefined && severity !== failOn) {
+      throw new UsageError(`--fail-on "${failOn}" and --severity "${severity}" disagree`);
+    }
+    const arches = parseArches((values.arch as string[] | undefined) ?? [], ARCHES);
+    const report = await checkPolicyFiles(files, { arches, failOn: severity });
+    if (format === "json") {
+      console.log(JSON.stringify(report, null, 2));
+    } else if (format === "sarif") {
+      console.log(JSON.stringify(
+        toSarif(report.findings, {
+          toolName: "cordon",
+          toolVersion: denoJson.version,
+          rules: LINT_CODES,
+        }),
+        null,
+        2,
+      ));
+    } else {
+      const text = formatFindings(report.findings, report.summary.policies);
+      await Deno.stdout.write(new TextEncoder().encode(text));
+    }
+    return report.valid ? EXIT.ok : EXIT.failed;
+  },
+};

@@ -1,0 +1,271 @@
+/**
+ * `cordon eval`: what policies decide for one syscall, and which rule decides it.
+ *
+ * @module
+ */
+
+import type { Action, Arch, SourceLocation } from "../policies/types.ts";
+import { ARCHES } from "../policies/types.ts";
+import {
+  isKnownSyscall,
+  syscallName,
+  syscallNames,
+  syscallNumber,
+  syscallTable,
+  X32_SYSCALL_BIT,
+} from "../policies/syscalls.ts";
+import { errnoName, resolveConstant } from "../policies/constants.ts";
+import { evaluate, evaluateLayers, type Verdict } from "../compile/evaluate.ts";
+import type { ProcessInfo } from "../compile/target.ts";
+import { stableJson } from "../compile/stable_json.ts";
+import { type Command, EXIT, UsageError } from "./command.ts";
+import { choice, integer, parseArgs } from "./parse_args.ts";
+import { didYouMean, loadPolicies, parseArches, reportPolicyErrors } from "./load_policies.ts";
+
+const OPTIONS = {
+  syscall: { type: "string", short: "s" },
+  arch: { type: "string", short: "a" },
+  pid: { type: "string" },
+  comm: { type: "string" },
+  exe: { type: "string" },
+  cgroup: { type: "string" },
+  uid: { type: "string" },
+  args: { type: "string" },
+  format: { type: "string" },
+} as const;
+
+const HELP = [
+  "cordon eval: what policies decide for one syscall, and which rule decides it",
+  "",
+  "Usage: cordon eval FILE... --syscall NAME|NR [--arch A] [--args V0,V1,...]",
+  "                   [--pid N] [--comm C] [--exe PATH] [--cgroup PATH] [--uid N]",
+  "                   [--format text|json]",
+  "",
+  "FILE is a policy file, builtin:NAME, or - for standard input; each policy is one layer and",
+  "the strictest decision of the layers that target the process wins.",
+  "",
+  "Options:",
+  "  -s, --syscall S   a syscall name, or its number on the architecture (decimal or 0x hex;",
+  "                    on x32 a number below 0x40000000 gets the x32 bit)",
+  `  -a, --arch A      ${ARCHES.join(", ")} (default x86_64)`,
+  "      --args LIST   up to six arguments, comma-separated: numbers (decimal, negative,",
+  "                    0x hex, 0o octal, 0b binary) or constants (AF_PACKET, O_RDONLY|O_CLOEXEC);",
+  "                    missing ones are 0",
+  "      --pid N, --comm C, --exe PATH, --cgroup PATH, --uid N",
+  "                    the process making the call: policies whose target does not match it",
+  "                    are skipped (a target field the options leave out does not match).",
+  "                    Without any, every policy applies",
+  "      --format F    text (default) or json",
+  "",
+  "Examples:",
+  "  cordon eval builtin:baseline --syscall ptrace",
+  "  cordon eval web.yaml --syscall socket --args AF_PACKET,SOCK_RAW --comm node --uid 1000",
+  "",
+  "Exit codes: 0 allowed or logged, 1 denied, killed, trapped (or traced/notified) or invalid",
+  "policy, 2 usage error (such as an unknown syscall).",
+].join("\n");
+
+/** Whether a verdict lets the call run (exit code 0). */
+function lets(action: Action): boolean {
+  return action === "allow" || action === "log";
+}
+
+function parseSyscall(text: string, arch: Arch): { nr: number; name: string | null } {
+  if (/^(0x[0-9a-f]+|\d+)$/i.test(text)) {
+    let nr = Number(text);
+    if (!Number.isSafeInteger(nr) || nr > 0xffff_ffff) {
+      throw new UsageError(`syscall number ${text} is out of range`);
+    }
+    if (arch === "x32" && nr < X32_SYSCALL_BIT) nr = (nr | X32_SYSCALL_BIT) >>> 0;
+    return { nr, name: syscallName(arch, nr) ?? null };
+  }
+  const nr = syscallNumber(arch, text);
+  if (nr !== undefined) return { nr, name: text };
+  if (isKnownSyscall(text)) {
+    const on = ARCHES.filter((a) => syscallNumber(a, text) !== undefined).join(", ");
+    throw new UsageError(`syscall "${text}" does not exist on ${arch} (it does on ${on})`);
+  }
+  const hint = didYouMean(text, syscallTable(arch).byName.keys()) ||
+    didYouMean(text, syscallNames());
+  throw new UsageError(`unknown syscall "${text}"${hint}`);
+}
+
+function parseValue(text: string, position: number, arch: Arch): bigint {
+  const parts = text.split("|").map((p) => p.trim());
+  let value = 0n;
+  for (const part of parts) {
+    let v: bigint | undefined;
+    if (/^-?(0x[0-9a-f]+|0o[0-7]+|0b[01]+|\d+)$/i.test(part)) {
+      const negative = part.startsWith("-");
+      v = BigInt(negative ? part.slice(1) : part);
+      if (negative) v = -v;
+    } else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(part)) {
+      v = resolveConstant(part, arch);
+      if (v === undefined) throw new UsageError(`--args: unknown constant "${part}"`);
+    } else {
+      throw new UsageError(`--args: argument ${position} "${text}" is not a number or constant`);
+    }
+    if (v < -(1n << 63n) || v >= 1n << 64n) {
+      throw new UsageError(`--args: argument ${position} "${part}" does not fit in 64 bits`);
+    }
+    value |= BigInt.asUintN(64, v);
+  }
+  return value;
+}
+
+function parseCallArgs(text: string | undefined, arch: Arch): bigint[] | undefined {
+  if (text === undefined) return undefined;
+  const items = text.split(",").map((s) => s.trim());
+  if (items.length > 6) throw new UsageError(`--args takes at most 6 values, not ${items.length}`);
+  return items.map((item, i) => item === "" ? 0n : parseValue(item, i, arch));
+}
+
+function processFrom(values: Record<string, unknown>): ProcessInfo | undefined {
+  const pid = integer(values as never, "pid");
+  const uid = integer(values as never, "uid");
+  const comm = values.comm as string | undefined;
+  const executable = values.exe as string | undefined;
+  const cgroup = values.cgroup as string | undefined;
+  if ([pid, uid, comm, executable, cgroup].every((v) => v === undefined)) return undefined;
+  // pid 0 is no process: a target listing pids does not match when --pid is not given.
+  const proc: { -readonly [K in keyof ProcessInfo]: ProcessInfo[K] } = { pid: pid ?? 0 };
+  if (uid !== undefined) proc.uid = uid;
+  if (comm !== undefined) proc.comm = comm;
+  if (executable !== undefined) proc.executable = executable;
+  if (cgroup !== undefined) proc.cgroup = cgroup;
+  return proc;
+}
+
+function formatLoc(loc: SourceLocation): string {
+  return `${loc.file}:${loc.line}:${loc.column}`;
+}
+
+/**
+ * The action of a verdict in words: `deny EACCES (13)`, `log (audit: would kill)`, `allow`.
+ *
+ * @param v The verdict (or decision).
+ * @returns The description.
+ *
+ * @example
+ * ```ts
+ * import { describeAction } from "./cmd_eval.ts";
+ * if (describeAction({ action: "deny", errno: 13 }) !== "deny EACCES (13)") throw new Error();
+ * ```
+ */
+export function describeAction(v: Pick<Verdict, "action" | "errno" | "audited">): string {
+  const errno = v.errno === undefined ? "" : ` ${errnoName(v.errno) ?? "errno"} (${v.errno})`;
+  if (v.audited !== undefined) return `${v.action} (audit: would ${v.audited}${errno})`;
+  return `${v.action}${v.action === "deny" ? errno : ""}`;
+}
+
+/**
+ * Who decided a verdict, in words: `decided by rule "r" of policy "p" at FILE:LINE:COL`, by the
+ * default action, by the decision for numbers missing from the tables, or that no policy applies.
+ *
+ * @param v The verdict.
+ * @param known Whether the syscall number is in the architecture's table.
+ * @returns The description.
+ *
+ * @example
+ * ```ts
+ * import { describeSource } from "./cmd_eval.ts";
+ * import { UNCONFINED } from "../compile/evaluate.ts";
+ * if (describeSource(UNCONFINED, true) !== "no policy applies to this process") throw new Error();
+ * ```
+ */
+export function describeSource(v: Verdict, known: boolean): string {
+  if (v.layer === null) return "no policy applies to this process";
+  const where = `of policy "${v.policy}" at ${formatLoc(v.loc)}`;
+  if (v.ruleId !== null) return `decided by rule "${v.ruleId}" ${where}`;
+  if (known) return `decided by the default action ${where}`;
+  return `decided by the decision for numbers missing from the syscall tables ${where}`;
+}
+
+function verdictJson(v: Verdict): Record<string, unknown> {
+  return {
+    action: v.action,
+    errno: v.errno,
+    errnoName: v.errno === undefined ? undefined : errnoName(v.errno),
+    audited: v.audited,
+    ruleId: v.ruleId,
+    policy: v.policy,
+    loc: v.layer === null ? null : formatLoc(v.loc),
+    layer: v.layer,
+  };
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs(argv, OPTIONS);
+  const format = choice(values, "format", ["text", "json"], "text");
+  const archText = values.arch as string | undefined;
+  const arches = parseArches(archText === undefined ? [] : [archText], ["x86_64"]);
+  if (arches.length !== 1) throw new UsageError("--arch takes one architecture");
+  const arch = arches[0]!;
+  const syscallText = values.syscall as string | undefined;
+  if (syscallText === undefined) throw new UsageError("--syscall NAME|NR is required");
+  const { nr, name } = parseSyscall(syscallText, arch);
+  const args = parseCallArgs(values.args as string | undefined, arch);
+  const proc = processFrom(values);
+
+  let loaded;
+  try {
+    loaded = await loadPolicies(positionals, { arches: [arch] });
+  } catch (error) {
+    const code = reportPolicyErrors(error);
+    if (code === undefined) throw error;
+    return code;
+  }
+  const call = args === undefined ? { arch, nr } : { arch, nr, args };
+  const verdict = evaluate(loaded.filters, call, proc);
+  const layers = evaluateLayers(loaded.filters, call, proc);
+  const known = name !== null && syscallNumber(arch, name) === nr;
+  const code = lets(verdict.action) ? EXIT.ok : EXIT.failed;
+
+  if (format === "json") {
+    console.log(
+      stableJson({
+        arch,
+        syscall: { name, nr },
+        args: args ?? [],
+        process: proc ?? null,
+        allowed: code === EXIT.ok,
+        verdict: verdictJson(verdict),
+        layers: layers.map(verdictJson),
+      }).trimEnd(),
+    );
+    return code;
+  }
+  const shownArgs = args === undefined
+    ? ""
+    : ` with (${args.map((a) => `0x${a.toString(16)}`).join(", ")})`;
+  const label = name === null ? `syscall ${nr}` : `${name}(${nr})`;
+  console.log(`${label} on ${arch}${shownArgs}: ${describeAction(verdict)}`);
+  console.log(`  ${describeSource(verdict, known)}`);
+  if (layers.length > 1) {
+    console.log("  layers (the strictest wins, ties to the first):");
+    for (const layer of layers) {
+      console.log(
+        `    ${layer.layer} ${layer.policy}: ${describeAction(layer)}, ${
+          describeSource(layer, known)
+        }`,
+      );
+    }
+  }
+  return code;
+}
+
+/**
+ * `cordon eval`.
+ *
+ * @example
+ * ```ts
+ * import { evalCommand } from "./cmd_eval.ts";
+ * if (evalCommand.name !== "eval" || !evalCommand.help.includes("--syscall")) throw new Error();
+ * ```
+ */
+export const evalCommand: Command = {
+  name: "eval",
+  summary: "show what policies decide for one syscall, and which rule decides it",
+  help: HELP,
+  run,
+};

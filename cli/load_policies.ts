@@ -1,0 +1,223 @@
+/**
+ * What the policy-reading commands share: policy paths (files, `builtin:NAME`, `-` for stdin) to
+ * a parsed {@linkcode PolicySet}, resolved layers and the compiled {@linkcode FilterSet}; policy
+ * errors printed as `FILE:LINE:COL: message` lines; architecture options.
+ *
+ * @module
+ */
+
+import { type Arch, ARCHES, type PolicySet, type ResolvedPolicy } from "../policies/types.ts";
+import type { FilterSet } from "../compile/filter_set.ts";
+import { type CompileOptions, compilePolicies } from "../compile/compile.ts";
+import { BUILTIN_PROFILES } from "../policies/builtin_profiles.ts";
+import { parsePolicies } from "../policies/parse.ts";
+import { loadPolicyFiles } from "../policies/load_policy_files.ts";
+import { resolvePolicies } from "../policies/resolve.ts";
+import { PolicyError, PolicyErrors } from "../policies/errors.ts";
+import { UsageError } from "./command.ts";
+
+/** Policies read, resolved and compiled. */
+export interface LoadedPolicies {
+  /** The policies as parsed, in argument order. */
+  readonly set: PolicySet;
+  /** One layer per policy, `extends` and capabilities resolved. */
+  readonly resolved: ResolvedPolicy[];
+  /** The layers compiled. */
+  readonly filters: FilterSet;
+}
+
+/**
+ * Reads, parses, resolves and compiles the policies at `paths`. A path is a policy file,
+ * `builtin:NAME` (a builtin profile) or `-` (standard input, at most once).
+ *
+ * @param paths The policy paths, at least one.
+ * @param options Compile options (architectures, unknown syscalls).
+ * @returns The parsed set, the resolved layers and the filter set.
+ * @throws {UsageError} For no paths, `-` twice, or an unknown builtin profile.
+ * @throws {PolicyErrors} With every problem of every file (`FILE:LINE:COL: message` each).
+ *
+ * @example
+ * ```ts
+ * import { loadPolicies } from "./load_policies.ts";
+ * const { filters } = await loadPolicies(["builtin:baseline"], { arches: ["x86_64"] });
+ * if (filters.layers[0]?.policy !== "baseline") throw new Error("baseline expected");
+ * ```
+ */
+export async function loadPolicies(
+  paths: readonly string[],
+  options: CompileOptions = {},
+): Promise<LoadedPolicies> {
+  if (paths.length === 0) throw new UsageError("no policy given: name a FILE, - or builtin:NAME");
+  if (paths.filter((p) => p === "-").length > 1) {
+    throw new UsageError(`"-" (standard input) can be given only once`);
+  }
+  for (const path of paths) {
+    if (path.startsWith("builtin:") && BUILTIN_PROFILES[path] === undefined) {
+      const known = Object.keys(BUILTIN_PROFILES).sort().join(", ");
+      throw new UsageError(`unknown builtin profile "${path}"; known: ${known}`);
+    }
+  }
+  const set = await readPolicySet(paths);
+  const resolved = resolvePolicies(set);
+  return { set, resolved, filters: compilePolicies(resolved, options) };
+}
+
+async function readPolicySet(paths: readonly string[]): Promise<PolicySet> {
+  if (paths.every((p) => p !== "-" && !p.startsWith("builtin:"))) {
+    return await loadPolicyFiles(paths);
+  }
+  // Mixed sources: each parsed on its own, then merged in argument order.
+  const errors: PolicyError[] = [];
+  const parts: PolicySet[] = [];
+  for (const path of paths) {
+    try {
+      if (path === "-") parts.push(parsePolicies(await readStdin(), "-"));
+      else if (path.startsWith("builtin:")) {
+        parts.push(parsePolicies(BUILTIN_PROFILES[path]!, path));
+      } else parts.push(await loadPolicyFiles([path]));
+    } catch (error) {
+      if (error instanceof PolicyErrors) errors.push(...error.errors);
+      else if (error instanceof PolicyError) errors.push(error);
+      else throw error;
+    }
+  }
+  const policies = parts.flatMap((part) => part.policies);
+  const seen = new Map<string, string>();
+  for (const policy of policies) {
+    const first = seen.get(policy.name);
+    if (first !== undefined) {
+      const { file, line, column } = policy.loc;
+      errors.push(
+        new PolicyError(
+          "duplicate-name",
+          `policy name "${policy.name}" is already used at ${first}`,
+          file,
+          line,
+          column,
+        ),
+      );
+    } else {
+      seen.set(policy.name, `${policy.loc.file}:${policy.loc.line}:${policy.loc.column}`);
+    }
+  }
+  if (errors.length > 0) throw new PolicyErrors(errors);
+  return { policies };
+}
+
+async function readStdin(): Promise<string> {
+  return await new Response(Deno.stdin.readable).text();
+}
+
+/**
+ * Prints a policy error (every `FILE:LINE:COL: message` of it, one per line, on stderr) and
+ * returns exit code 1; returns `undefined` for any other error, which the caller rethrows.
+ *
+ * @param error What loading threw.
+ * @returns `1` when the error was a policy error and has been printed.
+ *
+ * @example
+ * ```ts
+ * import { reportPolicyErrors } from "./load_policies.ts";
+ * if (reportPolicyErrors(new Error("other")) !== undefined) throw new Error("not a policy error");
+ * ```
+ */
+export function reportPolicyErrors(error: unknown): 1 | undefined {
+  const list = error instanceof PolicyErrors
+    ? error.errors
+    : error instanceof PolicyError
+    ? [error]
+    : undefined;
+  if (list === undefined) return undefined;
+  for (const e of list) console.error(e.message);
+  const n = list.length;
+  console.error(`${n} error${n === 1 ? "" : "s"}`);
+  return 1;
+}
+
+const ARCH_ALIASES: Readonly<Record<string, Arch>> = {
+  amd64: "x86_64",
+  "x86-64": "x86_64",
+  x64: "x86_64",
+  x86: "i386",
+  i686: "i386",
+  ia32: "i386",
+  arm64: "aarch64",
+};
+
+/**
+ * Parses architecture option values (`x86_64,aarch64`, repeated or comma-separated; `all`; the
+ * aliases `amd64`, `x86`, `i686`, `arm64`) into architectures in {@linkcode ARCHES} order.
+ *
+ * @param values The option's values; empty means `fallback`.
+ * @param fallback What no value means.
+ * @returns The architectures, without duplicates.
+ * @throws {UsageError} For an architecture Cordon does not know (with a suggestion).
+ *
+ * @example
+ * ```ts
+ * import { parseArches } from "./load_policies.ts";
+ * const arches = parseArches(["arm64,x86_64"], ["x86_64"]);
+ * if (arches.join() !== "x86_64,aarch64") throw new Error(arches.join());
+ * ```
+ */
+export function parseArches(values: readonly string[], fallback: readonly Arch[]): Arch[] {
+  const names = values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+  if (names.length === 0) return [...fallback];
+  const wanted = new Set<Arch>();
+  for (const name of names) {
+    if (name === "all") {
+      for (const arch of ARCHES) wanted.add(arch);
+      continue;
+    }
+    const arch = (ARCHES as readonly string[]).includes(name) ? name as Arch : ARCH_ALIASES[name];
+    if (arch === undefined) {
+      const hint = didYouMean(name, [...ARCHES, "all"]);
+      throw new UsageError(
+        `unknown architecture "${name}"${hint}; expected ${ARCHES.join(", ")} or all`,
+      );
+    }
+    wanted.add(arch);
+  }
+  return ARCHES.filter((arch) => wanted.has(arch));
+}
+
+/**
+ * `; did you mean "X"?` for the candidate closest to `word` (edit distance at most a third of
+ * its length, at least 1), or `""`.
+ *
+ * @param word What the user typed.
+ * @param candidates The valid words.
+ * @returns The hint, ready to append to a message.
+ *
+ * @example
+ * ```ts
+ * import { didYouMean } from "./load_policies.ts";
+ * if (didYouMean("ptrac", ["ptrace", "read"]) !== '; did you mean "ptrace"?') throw new Error();
+ * ```
+ */
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(word.length / 3)) + 1;
+  for (const candidate of candidates) {
+    if (Math.abs(candidate.length - word.length) >= bestDistance) continue;
+    const d = editDistance(word, candidate);
+    if (d < bestDistance || (d === bestDistance && best !== undefined && candidate < best)) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best === undefined ? "" : `; did you mean "${best}"?`;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

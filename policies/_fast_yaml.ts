@@ -1,0 +1,361 @@
+/**
+ * A fast reader for the subset of YAML that policies are written in, producing the same
+ * {@linkcode YNode} tree as the `yaml` package would (a differential test checks this on every
+ * fuzzed input the subset accepts). It reads about 50 times faster, which matters for generated
+ * policies with tens of thousands of rules.
+ *
+ * The subset: printable ASCII and `\n` only; documents separated by `---` lines; block mappings
+ * whose keys are plain words (`[A-Za-z0-9_-]`, not starting with `-`); block sequences, including
+ * compact `- key: value` items and sequences at the same indentation as their key; single-line
+ * values: plain scalars, single- and double-quoted strings without escapes, and flow collections
+ * (`[a, b]`, `{ k: v }`) on one line; `#` comments. Anything else (anchors, aliases, tags, block
+ * scalars, multi-line scalars, duplicate keys, escapes, tabs, unusual indicators, deeper nesting
+ * than allowed) makes it give up and return `undefined`, and the caller falls back to the full
+ * YAML parser. It never reports errors: anything doubtful goes to the full parser, which does.
+ *
+ * Scalars resolve as in YAML 1.2's core schema with integers as bigint.
+ *
+ * @module
+ */
+
+import type { YEntry, YNode, YScalar } from "./_yaml_tree.ts";
+
+interface Line {
+  /** Offset of the first content character (mutable: a compact `- key:` item moves it). */
+  pos: number;
+  /** Column of `pos` (mutable, as `pos`). */
+  indent: number;
+  /** Offset just past the line's last character. */
+  readonly end: number;
+  /** A `---` document marker. */
+  readonly marker: boolean;
+}
+
+/** Thrown inside the reader when the input leaves the subset. */
+class GiveUp extends Error {}
+
+const OUTSIDE_SUBSET = /[^\x20-\x7e\n]/;
+const KEY_CHAR = /[A-Za-z0-9_-]/;
+const PLAIN_FIRST = /[A-Za-z0-9/_.~+$(=<^]/;
+const FLOW_CHAR = /[A-Za-z0-9_./+~=@()<>$^%|-]/;
+
+/**
+ * Reads `text` as the policy subset of YAML.
+ *
+ * @param text the YAML text
+ * @param maxDepth the deepest nesting accepted
+ * @returns the roots of the non-empty documents, or `undefined` when the text leaves the subset
+ */
+export function parseYamlSubset(text: string, maxDepth: number): YNode[] | undefined {
+  if (OUTSIDE_SUBSET.test(text)) return undefined;
+  try {
+    return new SubsetReader(text, maxDepth).documents();
+  } catch (e) {
+    if (e instanceof GiveUp) return undefined;
+    throw e;
+  }
+}
+
+function giveUp(): never {
+  throw new GiveUp();
+}
+
+function plainScalar(raw: string, start: number): YScalar {
+  return { kind: "scalar", value: resolvePlain(raw), quoted: false, empty: false, start };
+}
+
+/** Resolves a plain scalar as YAML 1.2's core schema does (integers as bigint). */
+export function resolvePlain(raw: string): string | bigint | number | boolean | null {
+  if (/^(?:~|[Nn]ull|NULL)?$/.test(raw)) return null;
+  if (/^(?:[Tt]rue|TRUE)$/.test(raw)) return true;
+  if (/^(?:[Ff]alse|FALSE)$/.test(raw)) return false;
+  if (/^0o[0-7]+$/.test(raw) || /^[-+]?[0-9]+$/.test(raw) || /^0x[0-9a-fA-F]+$/.test(raw)) {
+    return BigInt(raw);
+  }
+  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(raw)) {
+    if (raw.slice(-3).toLowerCase() === "nan") return NaN;
+    return raw[0] === "-" ? -Infinity : Infinity;
+  }
+  if (
+    /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(raw) ||
+    /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(raw)
+  ) {
+    return parseFloat(raw);
+  }
+  return raw;
+}
+
+class SubsetReader {
+  readonly #text: string;
+  readonly #maxDepth: number;
+  readonly #lines: Line[] = [];
+  #i = 0;
+
+  constructor(text: string, maxDepth: number) {
+    this.#text = text;
+    this.#maxDepth = maxDepth;
+    let start = 0;
+    while (start <= text.length) {
+      let end = text.indexOf("\n", start);
+      if (end === -1) end = text.length;
+      let pos = start;
+      while (pos < end && text.charCodeAt(pos) === 32) pos++;
+      const first = text[pos];
+      if (pos < end && first !== "#") {
+        if (pos === start && (first === "-" || first === ".") && text.startsWith("---", pos)) {
+          this.#markerLine(pos, end, first);
+        } else if (pos === start && (first === "%" || text.startsWith("...", pos))) {
+          giveUp();
+        } else {
+          this.#lines.push({ pos, indent: pos - start, end, marker: false });
+        }
+      }
+      start = end + 1;
+    }
+  }
+
+  #markerLine(pos: number, end: number, first: string): void {
+    const after = this.#text[pos + 3];
+    if (first !== "-" || (after !== undefined && after !== " " && after !== "\n")) {
+      // `---x` is a plain scalar; `---` followed by content is a document starting on the marker line
+      giveUp();
+    }
+    let p = pos + 3;
+    while (p < end && this.#text[p] === " ") p++;
+    if (p < end && this.#text[p] !== "#") giveUp();
+    this.#lines.push({ pos, indent: 0, end, marker: true });
+  }
+
+  documents(): YNode[] {
+    const docs: YNode[] = [];
+    const lines = this.#lines;
+    while (this.#i < lines.length) {
+      const line = lines[this.#i]!;
+      if (line.marker) {
+        this.#i++;
+        continue;
+      }
+      docs.push(this.#block(line, 1));
+      const next = lines[this.#i];
+      if (next !== undefined && !next.marker) giveUp();
+    }
+    return docs;
+  }
+
+  #block(line: Line, depth: number): YNode {
+    if (depth > this.#maxDepth) giveUp();
+    return this.#isDash(line) ? this.#seq(line.indent, depth) : this.#map(line.indent, depth);
+  }
+
+  #isDash(line: Line): boolean {
+    const t = this.#text;
+    return t[line.pos] === "-" && (line.pos + 1 === line.end || t[line.pos + 1] === " ");
+  }
+
+  /** The next line if it is content (not a marker, not past the end). */
+  #peek(): Line | undefined {
+    const line = this.#lines[this.#i];
+    return line === undefined || line.marker ? undefined : line;
+  }
+
+  /** After an empty value at `emptyAt` on a line at `indent`: a nested block, or null. */
+  #emptyValue(indent: number, emptyAt: number, depth: number, inMap: boolean): YNode {
+    this.#i++;
+    const next = this.#peek();
+    if (next !== undefined && next.indent > indent) return this.#block(next, depth + 1);
+    if (inMap && next !== undefined && next.indent === indent && this.#isDash(next)) {
+      return this.#seq(indent, depth + 1);
+    }
+    return { kind: "scalar", value: null, quoted: false, empty: true, start: emptyAt };
+  }
+
+  #map(indent: number, depth: number): YNode {
+    if (depth > this.#maxDepth) giveUp();
+    const t = this.#text;
+    const entries: YEntry[] = [];
+    const seen = new Set<string>();
+    const start = this.#lines[this.#i]!.pos;
+    for (let line = this.#peek(); line !== undefined; line = this.#peek()) {
+      if (line.indent < indent) break;
+      if (line.indent > indent || this.#isDash(line)) giveUp();
+      const keyEnd = this.#keyEnd(line.pos, line.end);
+      if (keyEnd === undefined) giveUp();
+      const key = plainScalar(t.slice(line.pos, keyEnd), line.pos);
+      const id = `${typeof key.value}:${String(key.value)}`;
+      if (seen.has(id)) giveUp();
+      seen.add(id);
+      let p = keyEnd + 1;
+      while (p < line.end && t.charCodeAt(p) === 32) p++;
+      let value: YNode;
+      if (p === line.end || t[p] === "#") {
+        value = this.#emptyValue(indent, p, depth, true);
+      } else {
+        value = this.#inline(line, p, depth + 1);
+        this.#i++;
+        const next = this.#peek();
+        if (next !== undefined && next.indent > indent) giveUp();
+      }
+      entries.push({ key, value });
+    }
+    return { kind: "map", entries, start };
+  }
+
+  /** Where the `:` of a `key:` starting at `pos` is, or `undefined` when there is no such key. */
+  #keyEnd(pos: number, end: number): number | undefined {
+    const t = this.#text;
+    if (t[pos] === "-") return undefined;
+    let p = pos;
+    while (p < end && KEY_CHAR.test(t[p]!)) p++;
+    if (p === pos || t[p] !== ":") return undefined;
+    if (p + 1 < end && t[p + 1] !== " ") return undefined;
+    return p;
+  }
+
+  #seq(indent: number, depth: number): YNode {
+    if (depth > this.#maxDepth) giveUp();
+    const t = this.#text;
+    const items: YNode[] = [];
+    const start = this.#lines[this.#i]!.pos;
+    for (let line = this.#peek(); line !== undefined; line = this.#peek()) {
+      if (line.indent < indent) break;
+      if (line.indent > indent) giveUp();
+      if (!this.#isDash(line)) break;
+      let p = line.pos + 1;
+      while (p < line.end && t.charCodeAt(p) === 32) p++;
+      if (p === line.end || t[p] === "#") {
+        items.push(this.#emptyValue(indent, p, depth, false));
+      } else if (t[p] === "-" && (p + 1 === line.end || t[p + 1] === " ")) {
+        giveUp();
+      } else if (this.#keyEnd(p, line.end) !== undefined) {
+        line.indent += p - line.pos;
+        line.pos = p;
+        items.push(this.#map(line.indent, depth + 1));
+      } else {
+        items.push(this.#inline(line, p, depth + 1));
+        this.#i++;
+        const next = this.#peek();
+        if (next !== undefined && next.indent > indent) giveUp();
+      }
+    }
+    return { kind: "seq", items, start };
+  }
+
+  /** A value that fills the rest of `line` from `p` (a trailing comment is allowed). */
+  #inline(line: Line, p: number, depth: number): YNode {
+    const t = this.#text;
+    const c = t[p];
+    let node: YNode;
+    let after: number;
+    if (c === '"' || c === "'") {
+      [node, after] = this.#quoted(p, line.end);
+    } else if (c === "[" || c === "{") {
+      [node, after] = this.#flow(p, line.end, depth);
+    } else {
+      if (!PLAIN_FIRST.test(c!) && !(c === "-" && /[0-9.]/.test(t[p + 1] ?? ""))) giveUp();
+      let q = p;
+      while (q < line.end) {
+        const ch = t[q];
+        if (ch === "#" && t[q - 1] === " ") break;
+        if (ch === ":" && (q + 1 === line.end || t[q + 1] === " ")) giveUp();
+        q++;
+      }
+      let e = q;
+      while (t.charCodeAt(e - 1) === 32) e--;
+      return plainScalar(t.slice(p, e), p);
+    }
+    while (after < line.end && t.charCodeAt(after) === 32) after++;
+    if (after < line.end && !(t[after] === "#" && t[after - 1] === " ")) giveUp();
+    return node;
+  }
+
+  #quoted(p: number, end: number): [YScalar, number] {
+    const t = this.#text;
+    const q = t[p]!;
+    let value = "";
+    let from = p + 1;
+    for (let i = p + 1; i < end; i++) {
+      const ch = t[i];
+      if (q === '"' && ch === "\\") giveUp();
+      if (ch !== q) continue;
+      if (q === "'" && t[i + 1] === "'") {
+        value += t.slice(from, i + 1);
+        from = i + 2;
+        i++;
+        continue;
+      }
+      value += t.slice(from, i);
+      return [{ kind: "scalar", value, quoted: true, empty: false, start: p }, i + 1];
+    }
+    return giveUp();
+  }
+
+  #flow(p: number, end: number, depth: number): [YNode, number] {
+    if (depth > this.#maxDepth) giveUp();
+    const t = this.#text;
+    const open = t[p];
+    const close = open === "[" ? "]" : "}";
+    const items: YNode[] = [];
+    const entries: YEntry[] = [];
+    const seen = new Set<string>();
+    let i = this.#skipSpaces(p + 1, end);
+    if (t[i] === close) {
+      const node: YNode = open === "["
+        ? { kind: "seq", items, start: p }
+        : { kind: "map", entries, start: p };
+      return [node, i + 1];
+    }
+    for (;;) {
+      if (open === "[") {
+        const [item, after] = this.#flowValue(i, end, depth);
+        items.push(item);
+        i = this.#skipSpaces(after, end);
+      } else {
+        const [key, afterKey] = this.#flowValue(i, end, depth);
+        if (key.kind !== "scalar" || key.quoted || t[afterKey] !== ":") giveUp();
+        if (t[afterKey + 1] !== " ") giveUp();
+        const id = `${typeof key.value}:${String(key.value)}`;
+        if (seen.has(id)) giveUp();
+        seen.add(id);
+        const v = this.#skipSpaces(afterKey + 1, end);
+        if (t[v] === "," || t[v] === close) giveUp();
+        const [value, after] = this.#flowValue(v, end, depth);
+        entries.push({ key, value });
+        i = this.#skipSpaces(after, end);
+      }
+      if (t[i] === close) break;
+      if (t[i] !== ",") giveUp();
+      i = this.#skipSpaces(i + 1, end);
+      if (t[i] === close) giveUp();
+    }
+    const node: YNode = open === "["
+      ? { kind: "seq", items, start: p }
+      : { kind: "map", entries, start: p };
+    return [node, i + 1];
+  }
+
+  #skipSpaces(i: number, end: number): number {
+    while (i < end && this.#text.charCodeAt(i) === 32) i++;
+    return i;
+  }
+
+  #flowValue(p: number, end: number, depth: number): [YNode, number] {
+    const t = this.#text;
+    const c = t[p];
+    if (p >= end) giveUp();
+    if (c === '"' || c === "'") return this.#quoted(p, end);
+    if (c === "[" || c === "{") return this.#flow(p, end, depth + 1);
+    if (!PLAIN_FIRST.test(c!) && !(c === "-" && /[0-9.]/.test(t[p + 1] ?? ""))) giveUp();
+    let q = p;
+    while (q < end) {
+      const ch = t[q]!;
+      if (FLOW_CHAR.test(ch)) {
+        q++;
+      } else if (ch === ":" && q + 1 < end && FLOW_CHAR.test(t[q + 1]!)) {
+        q++;
+      } else {
+        break;
+      }
+    }
+    return [plainScalar(t.slice(p, q), p), q];
+  }
+}

@@ -1,0 +1,893 @@
+/**
+ * The policy language front end: YAML text in, a validated {@linkcode PolicySet} out, or a
+ * {@linkcode PolicyErrors} with every problem of every document, each at its exact
+ * `FILE:LINE:COL` (the key for unknown keys, the value for wrong values).
+ *
+ * Structure (keys, types, allowed values) is checked against `schema.ts`; this file adds what a
+ * schema cannot say: syscall, errno and constant names, 64-bit argument values, paths, network
+ * endpoints, and the rules that tie keys together (`masked_eq` needs `mask`, `errno` needs `deny`,
+ * unique rule ids and policy names).
+ *
+ * Defaults (when a key is not written): `defaultAction: allow`, `defaultErrno: EPERM`,
+ * `mode: enforce`, `priority: 0`, rule ids `"<policy>#<index>"` (index from 0). `allow` is the
+ * default action because the format defines a one-rule filter (the seed's `SyscallFilter`) as
+ * exactly a one-rule policy: such a policy must not deny everything else. Allow-list policies
+ * write `defaultAction: deny` (as `builtin:baseline` does). `Policy.explicit` records which of
+ * these were written, for `extends` (see `resolve.ts`).
+ *
+ * Network endpoints (`spec.network.connect`, `spec.network.bind`) follow this grammar:
+ * ```
+ * endpoint = [proto "/"] rest
+ * proto    = "tcp" | "udp"                         ; absent: any protocol
+ * rest     = ports                                 ; "443", "8000-8080": any address
+ *          | ipv4 ["/" prefix] [":" ports]         ; "127.0.0.1:5432", "10.0.0.0/8:443", "10.0.0.0/8"
+ *          | "[" ipv6 ["/" prefix] "]" [":" ports] ; "[::1]:8080", "[fd00::/8]:53"
+ *          | ipv6 ["/" prefix]                     ; "::1", "fd00::/8" (no port without brackets)
+ * ports    = port ["-" port]                       ; 1-65535, inclusive, first <= last
+ * ```
+ * IPv4 octets are decimal without leading zeros; a prefix may not leave host bits set
+ * (`10.0.0.1/8` is an error); IPv6 addresses are stored in canonical form (`[0::1]` → `::1`).
+ *
+ * @module
+ */
+
+import { ARCHES } from "./types.ts";
+import type {
+  Action,
+  ArgCondition,
+  ArgOp,
+  FilesystemRules,
+  Limits,
+  Mode,
+  NetworkEndpoint,
+  NetworkRules,
+  Policy,
+  PolicySet,
+  Rule,
+  SourceLocation,
+  SyscallRef,
+  Target,
+} from "./types.ts";
+import { PolicyError, type PolicyErrorCode, PolicyErrors } from "./errors.ts";
+import { POLICY_SCHEMA, type Schema, type StringFormat, type StringSchema } from "./schema.ts";
+import { DEFAULT_YAML_LIMITS, keyText, readYaml, type YamlLimits } from "./_yaml_tree.ts";
+import type { YNode, YScalar } from "./_yaml_tree.ts";
+import { isKnownSyscall, syscallNames } from "./syscalls.ts";
+import { constantNames, errnoNumber, resolveConstant } from "./constants.ts";
+
+/** Options of {@linkcode parsePolicies}. */
+export interface ParseOptions {
+  /** The largest text accepted, in bytes (UTF-16 code units); default 1 MiB. */
+  readonly maxBytes?: number;
+}
+
+/** The errno of `deny` when neither the rule nor the policy names one. */
+export const DEFAULT_ERRNO = 1; // EPERM
+/** The action for calls no rule matches when `spec.defaultAction` is not written. */
+export const DEFAULT_ACTION: Action = "allow";
+/** The mode when `spec.mode` is not written. */
+export const DEFAULT_MODE: Mode = "enforce";
+
+const U64 = 1n << 64n;
+const MAX_SUGGESTIONS = 50;
+
+/**
+ * Parses and validates the policies of one YAML text (one policy per document).
+ *
+ * @param text the file's contents
+ * @param file the name used in locations and messages (a path, `-`, or `builtin:NAME`)
+ * @param options limits
+ * @returns the policies, in document order
+ * @throws {PolicyErrors} with every problem found, sorted by line and column
+ *
+ * @example
+ * ```ts
+ * import { parsePolicies } from "./parse.ts";
+ * import { PolicyErrors } from "./errors.ts";
+ * const set = parsePolicies(
+ *   [
+ *     "apiVersion: cordon/v1",
+ *     "kind: Policy",
+ *     "metadata: { name: demo }",
+ *     "spec:",
+ *     "  defaultAction: deny",
+ *     "  rules:",
+ *     "    - syscalls: [read, write]",
+ *     "      action: allow",
+ *   ].join("\n"),
+ *   "demo.yaml",
+ * );
+ * if (set.policies[0]?.rules[0]?.id !== "demo#0") throw new Error("default rule id");
+ * try {
+ *   parsePolicies("apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: x}\nspec: {mode: loud}", "x.yaml");
+ *   throw new Error("must fail");
+ * } catch (e) {
+ *   if (!(e instanceof PolicyErrors)) throw e;
+ *   if (!e.errors[0]?.message.startsWith('x.yaml:4:14: bad value "loud"')) throw e;
+ * }
+ * ```
+ */
+export function parsePolicies(text: string, file: string, options: ParseOptions = {}): PolicySet {
+  const limits: YamlLimits = options.maxBytes === undefined
+    ? DEFAULT_YAML_LIMITS
+    : { ...DEFAULT_YAML_LIMITS, maxBytes: options.maxBytes };
+  const ctx = new Context(text, file);
+  const tree = readYaml(text, limits);
+  for (const issue of tree.issues) ctx.error(issue.code, issue.offset, issue.message);
+  const policies: Policy[] = [];
+  for (const doc of tree.docs) {
+    validate(ctx, doc, POLICY_SCHEMA, undefined, undefined);
+    const policy = buildPolicy(ctx, doc);
+    if (policy !== undefined) policies.push(policy);
+  }
+  if (tree.docs.length === 0 && tree.issues.length === 0) {
+    ctx.error("no-policy", 0, "no policy in the file (it is empty or only comments)");
+  }
+  const first = new Map<string, Policy>();
+  for (const policy of policies) {
+    const earlier = first.get(policy.name);
+    if (earlier === undefined) {
+      first.set(policy.name, policy);
+    } else {
+      ctx.errors.push(duplicateNameError(policy, earlier));
+    }
+  }
+  if (ctx.errors.length > 0) throw new PolicyErrors(ctx.errors);
+  return { policies };
+}
+
+/**
+ * The error for a second policy called like an earlier one (also used across files).
+ *
+ * @param policy the later policy
+ * @param earlier the policy that has the name first
+ * @returns a `duplicate-name` error at the later policy's name
+ *
+ * @example
+ * ```ts
+ * import { duplicateNameError, parsePolicies } from "./parse.ts";
+ * const doc = "apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: a}\nspec: {}\n";
+ * const [a] = parsePolicies(doc, "a.yaml").policies;
+ * const [b] = parsePolicies(doc, "b.yaml").policies;
+ * const e = duplicateNameError(b!, a!);
+ * if (e.message !== 'b.yaml:3:18: duplicate policy name "a" (first defined at a.yaml:3:18)') {
+ *   throw new Error(e.message);
+ * }
+ * ```
+ */
+export function duplicateNameError(policy: Policy, earlier: Policy): PolicyError {
+  const at = earlier.loc;
+  return new PolicyError(
+    "duplicate-name",
+    `duplicate policy name ${q(policy.name)} (first defined at ${at.file}:${at.line}:${at.column})`,
+    policy.loc.file,
+    policy.loc.line,
+    policy.loc.column,
+  );
+}
+
+/** Per-text state: the file, its line index, the errors found. */
+class Context {
+  readonly errors: PolicyError[] = [];
+  #lineStarts: number[] | undefined;
+  #suggestions = 0;
+
+  constructor(readonly text: string, readonly file: string) {}
+
+  loc(offset: number): SourceLocation {
+    const starts = this.#lineStarts ??= lineStarts(this.text);
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { file: this.file, line: lo + 1, column: offset - starts[lo]! + 1 };
+  }
+
+  error(code: PolicyErrorCode, offset: number, message: string): void {
+    const { line, column } = this.loc(offset);
+    this.errors.push(new PolicyError(code, message, this.file, line, column));
+  }
+
+  /** `(did you mean "x"?)` for a close candidate, within a budget per text. */
+  suggest(word: string, candidates: () => Iterable<string>): string {
+    if (this.#suggestions >= MAX_SUGGESTIONS || word.length > 64) return "";
+    this.#suggestions++;
+    const best = closest(word, candidates());
+    return best === undefined ? "" : ` (did you mean ${q(best)}?)`;
+  }
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The closest candidate within edit distance 2 (and less than half the word), if any. */
+function closest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.min(3, Math.ceil(word.length / 2));
+  for (const c of candidates) {
+    if (Math.abs(c.length - word.length) >= bestDistance) continue;
+    const d = editDistance(word, c, bestDistance);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string, limit: number): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      row.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin >= limit) return limit;
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+function q(value: unknown): string {
+  return JSON.stringify(String(value));
+}
+
+/** A key path such as `spec.rules[2].action`, built only when a message needs it. */
+interface Path {
+  readonly up: Path | undefined;
+  readonly key: string | number;
+}
+
+function child(up: Path | undefined, key: string | number): Path {
+  return { up, key };
+}
+
+function pathText(path: Path | undefined): string {
+  if (path === undefined) return "the policy";
+  let out = "";
+  for (let p: Path | undefined = path; p !== undefined; p = p.up) {
+    out = typeof p.key === "number"
+      ? `[${p.key}]${out}`
+      : out === "" || out.startsWith("[")
+      ? `${p.key}${out}`
+      : `${p.key}.${out}`;
+  }
+  return out;
+}
+
+function describe(node: YNode): string {
+  if (node.kind === "map") return "a mapping";
+  if (node.kind === "seq") return "a list";
+  const v = node.value;
+  if (v === null) return node.empty ? "empty" : "null";
+  if (typeof v === "string") return `the string ${q(v.length > 40 ? v.slice(0, 40) + "…" : v)}`;
+  if (typeof v === "bigint") return `the integer ${q(v)}`;
+  if (typeof v === "number") return `the number ${q(v)}`;
+  return `the boolean ${q(v)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Structure, per schema.ts
+
+function validate(
+  ctx: Context,
+  node: YNode,
+  schema: Schema,
+  path: Path | undefined,
+  keyAt: number | undefined,
+): void {
+  const at = node.kind === "scalar" && node.empty && keyAt !== undefined ? keyAt : node.start;
+  const wrongType = (expected: string) =>
+    ctx.error("wrong-type", at, `${pathText(path)} must be ${expected}, not ${describe(node)}`);
+  switch (schema.type) {
+    case "object": {
+      if (node.kind !== "map") return wrongType("a mapping");
+      for (const { key, value } of node.entries) {
+        const name = keyText(key);
+        const sub = typeof key.value === "string" && Object.hasOwn(schema.properties, name)
+          ? schema.properties[name]
+          : undefined;
+        if (sub === undefined) {
+          const known = Object.keys(schema.properties);
+          const hint = ctx.suggest(name, () => known);
+          ctx.error(
+            "unknown-key",
+            key.start,
+            `unknown key ${q(name)} in ${pathText(path)}${
+              hint || ` (expected ${known.map(q).join(", ")})`
+            }`,
+          );
+        } else {
+          validate(ctx, value, sub, child(path, name), key.start);
+        }
+      }
+      for (const required of schema.required ?? []) {
+        if (!node.entries.some((e) => e.key.value === required)) {
+          ctx.error(
+            "missing-key",
+            keyAt ?? node.start,
+            `missing key ${q(required)} in ${pathText(path)}`,
+          );
+        }
+      }
+      return;
+    }
+    case "array": {
+      if (node.kind !== "seq") return wrongType("a list");
+      if (schema.minItems !== undefined && node.items.length < schema.minItems) {
+        ctx.error("bad-value", at, `${pathText(path)} must not be empty`);
+      }
+      node.items.forEach((item, i) => validate(ctx, item, schema.items, child(path, i), undefined));
+      return;
+    }
+    case "string":
+      if (node.kind !== "scalar" || typeof node.value !== "string") return wrongType("a string");
+      return checkString(ctx, node, node.value, schema, path);
+    case "integer": {
+      if (node.kind !== "scalar" || typeof node.value !== "bigint") {
+        return wrongType("an integer");
+      }
+      const v = node.value;
+      if (v < schema.minimum || v > schema.maximum) {
+        ctx.error(
+          schema.code ?? "bad-value",
+          at,
+          `${pathText(path)} must be between ${schema.minimum} and ${schema.maximum}, not ${q(v)}`,
+        );
+      }
+      return;
+    }
+    case "name-or-number": {
+      if (node.kind === "scalar" && typeof node.value === "string") {
+        return validate(ctx, node, schema.name, path, keyAt);
+      }
+      if (node.kind === "scalar" && typeof node.value === "bigint") {
+        return validate(ctx, node, schema.number, path, keyAt);
+      }
+      return wrongType("a name or an integer");
+    }
+  }
+}
+
+function checkString(
+  ctx: Context,
+  node: YScalar,
+  value: string,
+  schema: StringSchema,
+  path: Path | undefined,
+): void {
+  const code = schema.code ?? "bad-value";
+  if (schema.enum !== undefined && !schema.enum.includes(value)) {
+    const options = schema.enum;
+    const hint = ctx.suggest(value, () => options);
+    const listed = options.length <= 10 ? ` (expected ${options.map(q).join(", ")})` : "";
+    const what = code === "unknown-capability" ? "unknown capability group" : "bad value";
+    ctx.error(code, node.start, `${what} ${q(value)} for ${pathText(path)}${hint || listed}`);
+    return;
+  }
+  if (schema.minLength !== undefined && value.length < schema.minLength) {
+    ctx.error("bad-value", node.start, `${pathText(path)} must not be empty`);
+    return;
+  }
+  if (schema.maxLength !== undefined && value.length > schema.maxLength) {
+    ctx.error(
+      "bad-value",
+      node.start,
+      `${q(value.slice(0, 40))} is too long for ${
+        pathText(path)
+      } (at most ${schema.maxLength} characters)`,
+    );
+    return;
+  }
+  if (schema.format !== undefined) {
+    checkFormat(ctx, node, value, schema.format, path);
+    return;
+  }
+  if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) {
+    ctx.error(
+      code,
+      node.start,
+      `bad value ${q(value)} for ${pathText(path)} (must match ${schema.pattern})`,
+    );
+  }
+}
+
+function checkFormat(
+  ctx: Context,
+  node: YScalar,
+  value: string,
+  format: StringFormat,
+  path: Path | undefined,
+): void {
+  switch (format) {
+    case "syscall":
+      if (!isKnownSyscall(value)) {
+        const hint = ctx.suggest(value, syscallNames);
+        ctx.error("unknown-syscall", node.start, `unknown syscall ${q(value)}${hint}`);
+      }
+      return;
+    case "errno":
+      if (errnoNumber(value) === undefined) {
+        ctx.error("unknown-errno", node.start, `unknown errno ${q(value)} in ${pathText(path)}`);
+      }
+      return;
+    case "absolute-path": {
+      const problem = pathProblem(value);
+      if (problem !== undefined) {
+        ctx.error("bad-path", node.start, `bad path ${q(value)} in ${pathText(path)}: ${problem}`);
+      }
+      return;
+    }
+    case "endpoint": {
+      const parsed = parseEndpoint(value);
+      if (typeof parsed === "string") {
+        ctx.error("bad-endpoint", node.start, `bad endpoint ${q(value)}: ${parsed}`);
+      }
+      return;
+    }
+    case "arg-value":
+      argValue(ctx, node, value, path);
+      return;
+  }
+}
+
+function pathProblem(value: string): string | undefined {
+  if (!value.startsWith("/")) return "not absolute";
+  if (value.includes("\0")) return "contains a NUL character";
+  if (value.split("/").includes("..")) return 'contains ".."';
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Argument values
+
+const constantCache = new Map<string, bigint | string>();
+
+/** The value of a symbolic constant on every architecture, or why it has none. */
+function constantValue(name: string): bigint | string {
+  const cached = constantCache.get(name);
+  if (cached !== undefined) return cached;
+  const values = new Map<string, bigint>();
+  for (const arch of ARCHES) {
+    const v = resolveConstant(name, arch);
+    if (v !== undefined) values.set(arch, v);
+  }
+  const distinct = new Set(values.values());
+  let out: bigint | string;
+  if (distinct.size === 0) {
+    out = "unknown";
+  } else if (distinct.size > 1) {
+    const list = [...values].map(([arch, v]) => `${arch} 0x${v.toString(16)}`).join(", ");
+    out = `differs between architectures (${list}); write the number for the architecture meant`;
+  } else {
+    out = [...distinct][0]!;
+  }
+  constantCache.set(name, out);
+  return out;
+}
+
+const NUMBER_TEXT = /^([-+]?)(0x[0-9a-fA-F]+|0o[0-7]+|0b[01]+|[0-9]+)$/;
+
+/** Turns an argument value (a YAML integer or a string) into unsigned 64 bits, or reports. */
+function argValue(
+  ctx: Context,
+  node: YScalar,
+  value: string | bigint,
+  path: Path | undefined,
+): bigint | undefined {
+  if (typeof value === "bigint") return toU64(value);
+  const raw = ctx.text.slice(node.start, node.start + value.length + 2);
+  const inner = node.quoted ? raw.slice(1) : raw;
+  const exact = inner.startsWith(value);
+  let result = 0n;
+  let ok = true;
+  let offset = 0;
+  for (const part of value.split("|")) {
+    const name = part.trim();
+    const at = node.start + (exact ? (node.quoted ? 1 : 0) + offset + part.indexOf(name) : 0);
+    offset += part.length + 1;
+    const number = NUMBER_TEXT.exec(name);
+    if (name === "") {
+      ctx.error("bad-arg", node.start, `bad value ${q(value)} for ${pathText(path)}: empty part`);
+      ok = false;
+    } else if (number !== null) {
+      const magnitude = BigInt(number[2]!);
+      const v = number[1] === "-" ? -magnitude : magnitude;
+      const u = toU64(v);
+      if (u === undefined) {
+        ctx.error("bad-arg", at, `value ${q(name)} for ${pathText(path)} does not fit 64 bits`);
+        ok = false;
+      } else {
+        result |= u;
+      }
+    } else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      const c = constantValue(name);
+      if (typeof c === "bigint") {
+        result |= toU64(c) ?? 0n;
+      } else if (c === "unknown") {
+        const hint = ctx.suggest(name, constantNames);
+        ctx.error("unknown-constant", at, `unknown constant ${q(name)}${hint}`);
+        ok = false;
+      } else {
+        ctx.error("bad-arg", at, `constant ${q(name)} ${c}`);
+        ok = false;
+      }
+    } else {
+      ctx.error(
+        "bad-arg",
+        at,
+        `bad value ${q(name)} for ${pathText(path)}: expected a number or a constant name`,
+      );
+      ok = false;
+    }
+  }
+  return ok ? result : undefined;
+}
+
+/** Two's complement for negatives; `undefined` outside [-2^63, 2^64). */
+function toU64(v: bigint): bigint | undefined {
+  if (v >= U64 || v < -(U64 >> 1n)) return undefined;
+  return v < 0n ? U64 + v : v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Network endpoints (grammar in the module comment)
+
+type ParsedEndpoint = Omit<NetworkEndpoint, "loc" | "text">;
+
+function parseEndpoint(text: string): ParsedEndpoint | string {
+  let rest = text;
+  let protocol: NetworkEndpoint["protocol"] = "any";
+  const slash = /^(tcp|udp)\//.exec(rest);
+  if (slash !== null) {
+    protocol = slash[1] as "tcp" | "udp";
+    rest = rest.slice(slash[0].length);
+  }
+  if (rest === "") return "nothing after the protocol";
+  if (/^[0-9]+(-[0-9]+)?$/.test(rest)) {
+    const ports = parsePorts(rest);
+    return typeof ports === "string" ? ports : { protocol, ports };
+  }
+  let host: string;
+  let portText: string | undefined;
+  let v6: boolean;
+  if (rest.startsWith("[")) {
+    const close = rest.indexOf("]");
+    if (close === -1) return 'missing "]"';
+    host = rest.slice(1, close);
+    const after = rest.slice(close + 1);
+    if (after !== "" && !after.startsWith(":")) return `unexpected ${q(after)} after "]"`;
+    if (after !== "") portText = after.slice(1);
+    v6 = true;
+  } else if (rest.indexOf(":") !== rest.lastIndexOf(":")) {
+    host = rest;
+    v6 = true;
+  } else {
+    const colon = rest.indexOf(":");
+    host = colon === -1 ? rest : rest.slice(0, colon);
+    if (colon !== -1) portText = rest.slice(colon + 1);
+    v6 = false;
+  }
+  const address = v6 ? parseIpv6Cidr(host) : parseIpv4Cidr(host);
+  if (address.startsWith("!")) return address.slice(1);
+  if (portText === undefined) return { protocol, address };
+  const ports = parsePorts(portText);
+  return typeof ports === "string" ? ports : { protocol, address, ports };
+}
+
+function parsePorts(text: string): readonly [number, number] | string {
+  const m = /^([0-9]{1,5})(?:-([0-9]{1,5}))?$/.exec(text);
+  if (m === null) return `bad port ${q(text)}`;
+  const lo = Number(m[1]);
+  const hi = m[2] === undefined ? lo : Number(m[2]);
+  if (lo < 1 || lo > 65535 || hi < 1 || hi > 65535) {
+    return `port out of range 1-65535 in ${q(text)}`;
+  }
+  if (lo > hi) return `port range ${q(text)} is reversed`;
+  return [lo, hi];
+}
+
+/** The canonical address (with `/prefix` if given), or `"!reason"`. */
+function parseIpv4Cidr(text: string): string {
+  const [addr = "", prefix, extra] = text.split("/");
+  if (extra !== undefined) return `!bad address ${q(text)}`;
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(addr);
+  if (m === null) return `!bad IPv4 address ${q(addr)}`;
+  let value = 0n;
+  for (const octet of m.slice(1)) {
+    if (octet.length > 1 && octet.startsWith("0")) {
+      return `!leading zero in IPv4 address ${q(addr)}`;
+    }
+    if (Number(octet) > 255) return `!bad IPv4 address ${q(addr)}`;
+    value = (value << 8n) | BigInt(octet);
+  }
+  return withPrefix(addr, value, prefix, 32);
+}
+
+function parseIpv6Cidr(text: string): string {
+  const [addr = "", prefix, extra] = text.split("/");
+  if (extra !== undefined || !/^[0-9A-Fa-f:.]+$/.test(addr)) return `!bad IPv6 address ${q(text)}`;
+  let canonical: string;
+  try {
+    canonical = new URL(`http://[${addr}]/`).hostname.slice(1, -1);
+  } catch {
+    return `!bad IPv6 address ${q(addr)}`;
+  }
+  return withPrefix(canonical, ipv6Value(canonical), prefix, 128);
+}
+
+/** The value of a canonical (WHATWG-serialised, hex groups only) IPv6 address. */
+function ipv6Value(canonical: string): bigint {
+  const [head = "", tail] = canonical.split("::");
+  const left = head === "" ? [] : head.split(":");
+  const right = tail === undefined || tail === "" ? [] : tail.split(":");
+  const groups = [...left, ...Array(8 - left.length - right.length).fill("0"), ...right];
+  return groups.reduce((acc, g) => (acc << 16n) | BigInt(`0x${g}`), 0n);
+}
+
+function withPrefix(addr: string, value: bigint, prefix: string | undefined, bits: number): string {
+  if (prefix === undefined) return addr;
+  if (!/^[0-9]{1,3}$/.test(prefix) || Number(prefix) > bits) {
+    return `!bad prefix length ${q(prefix)} (0-${bits})`;
+  }
+  const hostBits = BigInt(bits - Number(prefix));
+  if ((value & ((1n << hostBits) - 1n)) !== 0n) {
+    return `!${q(`${addr}/${prefix}`)} has host bits set`;
+  }
+  return `${addr}/${Number(prefix)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The model, from a tree already checked by validate()
+
+function get(map: YNode | undefined, key: string): YNode | undefined {
+  if (map?.kind !== "map") return undefined;
+  for (const entry of map.entries) if (entry.key.value === key) return entry.value;
+  return undefined;
+}
+
+function keyOf(map: YNode | undefined, key: string): YScalar | undefined {
+  if (map?.kind !== "map") return undefined;
+  for (const entry of map.entries) if (entry.key.value === key) return entry.key;
+  return undefined;
+}
+
+function str(node: YNode | undefined): string | undefined {
+  return node?.kind === "scalar" && typeof node.value === "string" ? node.value : undefined;
+}
+
+function int(node: YNode | undefined): number | undefined {
+  return node?.kind === "scalar" && typeof node.value === "bigint" &&
+      node.value >= BigInt(Number.MIN_SAFE_INTEGER) && node.value <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(node.value)
+    : undefined;
+}
+
+function items(node: YNode | undefined): readonly YNode[] {
+  return node?.kind === "seq" ? node.items : [];
+}
+
+function isAction(value: string | undefined): value is Action {
+  return value !== undefined &&
+    ["allow", "deny", "kill", "log", "trap", "kill_thread", "trace", "notify"].includes(value);
+}
+
+function errnoOf(node: YNode | undefined): number | undefined {
+  const name = str(node);
+  return name !== undefined ? errnoNumber(name) : int(node);
+}
+
+function buildPolicy(ctx: Context, doc: YNode): Policy | undefined {
+  if (doc.kind !== "map") return undefined;
+  const metadata = get(doc, "metadata");
+  const nameNode = get(metadata, "name");
+  const name = str(nameNode) ?? "";
+  const spec = get(doc, "spec");
+  const loc = ctx.loc(nameNode?.start ?? doc.start);
+
+  const extendsList = items(get(spec, "extends")).flatMap((n) => {
+    const v = str(n);
+    return v === undefined ? [] : [{ name: v, loc: ctx.loc(n.start) }];
+  });
+  const defaultAction = str(get(spec, "defaultAction"));
+  const defaultErrnoNode = get(spec, "defaultErrno");
+  const mode = str(get(spec, "mode"));
+  const capabilities = get(spec, "capabilities");
+  const groups = (key: string) =>
+    items(get(capabilities, key)).flatMap((n) => {
+      const v = str(n);
+      return v === undefined ? [] : [{ name: v, loc: ctx.loc(n.start) }];
+    });
+
+  const rules: Rule[] = [];
+  const ids = new Map<string, number>();
+  items(get(spec, "rules")).forEach((node, index) => {
+    const rule = buildRule(
+      ctx,
+      node,
+      name,
+      index,
+      child(child(child(undefined, "spec"), "rules"), index),
+    );
+    if (rule === undefined) return;
+    const idNode = get(node, "id");
+    const seen = ids.get(rule.id);
+    if (seen !== undefined) {
+      ctx.error(
+        "duplicate-id",
+        idNode?.start ?? node.start,
+        `duplicate rule id ${q(rule.id)} (also spec.rules[${seen}])`,
+      );
+    } else {
+      ids.set(rule.id, index);
+    }
+    rules.push(rule);
+  });
+
+  const policy: { -readonly [K in keyof Policy]: Policy[K] } = {
+    name,
+    extends: extendsList,
+    defaultAction: isAction(defaultAction) ? defaultAction : DEFAULT_ACTION,
+    defaultErrno: errnoOf(defaultErrnoNode) ?? DEFAULT_ERRNO,
+    mode: mode === "audit" || mode === "enforce" ? mode : DEFAULT_MODE,
+    capabilities: { allow: groups("allow"), deny: groups("deny") },
+    rules,
+    loc,
+    explicit: {
+      defaultAction: defaultAction !== undefined,
+      defaultErrno: defaultErrnoNode !== undefined,
+      mode: mode !== undefined,
+    },
+  };
+  const description = str(get(metadata, "description"));
+  if (description !== undefined) policy.description = description;
+  const target = buildTarget(get(spec, "target"));
+  if (target !== undefined) policy.target = target;
+  const filesystem = buildFilesystem(ctx, spec);
+  if (filesystem !== undefined) policy.filesystem = filesystem;
+  const network = buildNetwork(ctx, spec);
+  if (network !== undefined) policy.network = network;
+  const limits = buildLimits(ctx, get(spec, "limits"));
+  if (limits !== undefined) policy.limits = limits;
+  return policy;
+}
+
+function buildRule(
+  ctx: Context,
+  node: YNode,
+  policy: string,
+  index: number,
+  path: Path,
+): Rule | undefined {
+  if (node.kind !== "map") return undefined;
+  const action = str(get(node, "action"));
+  const syscalls: SyscallRef[] = items(get(node, "syscalls")).flatMap((n): SyscallRef[] => {
+    const name = str(n);
+    if (name !== undefined) return [{ kind: "name", name, loc: ctx.loc(n.start) }];
+    const nr = int(n);
+    return nr === undefined ? [] : [{ kind: "number", nr, loc: ctx.loc(n.start) }];
+  });
+  const errnoNode = get(node, "errno");
+  if (errnoNode !== undefined && action !== undefined && action !== "deny") {
+    ctx.error(
+      "bad-value",
+      keyOf(node, "errno")!.start,
+      `${pathText(child(path, "errno"))} applies only to action "deny", not ${q(action)}`,
+    );
+  }
+  const args = items(get(node, "args")).flatMap((n, i) => {
+    const arg = buildArg(ctx, n, child(child(path, "args"), i));
+    return arg === undefined ? [] : [arg];
+  });
+  const rule: { -readonly [K in keyof Rule]: Rule[K] } = {
+    id: str(get(node, "id")) ?? `${policy}#${index}`,
+    policy,
+    origin: "rule",
+    syscalls,
+    action: isAction(action) ? action : "deny",
+    priority: int(get(node, "priority")) ?? 0,
+    args,
+    loc: ctx.loc(node.start),
+  };
+  const errno = errnoOf(errnoNode);
+  if (errno !== undefined) rule.errno = errno;
+  return rule;
+}
+
+function buildArg(ctx: Context, node: YNode, path: Path): ArgCondition | undefined {
+  if (node.kind !== "map") return undefined;
+  const op = str(get(node, "op"));
+  const maskKey = keyOf(node, "mask");
+  if (op === "masked_eq" && maskKey === undefined) {
+    ctx.error("bad-arg", node.start, `${pathText(path)}: op "masked_eq" needs a "mask"`);
+  } else if (op !== undefined && op !== "masked_eq" && maskKey !== undefined) {
+    ctx.error("bad-arg", maskKey.start, `${pathText(path)}: "mask" applies only to op "masked_eq"`);
+  }
+  const index = int(get(node, "index"));
+  const value = scalarArg(ctx, get(node, "value"));
+  const mask = scalarArg(ctx, get(node, "mask"));
+  if (index === undefined || index < 0 || index > 5 || op === undefined || value === undefined) {
+    return undefined;
+  }
+  const arg: { -readonly [K in keyof ArgCondition]: ArgCondition[K] } = {
+    index: index as ArgCondition["index"],
+    op: op as ArgOp,
+    value,
+    loc: ctx.loc(node.start),
+  };
+  if (mask !== undefined) arg.mask = mask;
+  return arg;
+}
+
+/** The value of an argument scalar already validated (errors were reported then). */
+function scalarArg(ctx: Context, node: YNode | undefined): bigint | undefined {
+  if (node?.kind !== "scalar") return undefined;
+  if (typeof node.value === "bigint") return toU64(node.value);
+  if (typeof node.value !== "string") return undefined;
+  const quiet = new Context(ctx.text, ctx.file);
+  return argValue(quiet, node, node.value, undefined);
+}
+
+function buildTarget(node: YNode | undefined): Target | undefined {
+  if (node?.kind !== "map") return undefined;
+  const target: { -readonly [K in keyof Target]: Target[K] } = {};
+  const numbers = (key: string) => items(get(node, key)).flatMap((n) => int(n) ?? []);
+  const strings = (key: string) => items(get(node, key)).flatMap((n) => str(n) ?? []);
+  if (get(node, "pids") !== undefined) target.pids = numbers("pids");
+  if (get(node, "comms") !== undefined) target.comms = strings("comms");
+  if (get(node, "executables") !== undefined) target.executables = strings("executables");
+  if (get(node, "cgroups") !== undefined) target.cgroups = strings("cgroups");
+  if (get(node, "uids") !== undefined) target.uids = numbers("uids");
+  return target;
+}
+
+function buildFilesystem(ctx: Context, spec: YNode | undefined): FilesystemRules | undefined {
+  const key = keyOf(spec, "filesystem");
+  const node = get(spec, "filesystem");
+  if (key === undefined || node?.kind !== "map") return undefined;
+  const paths = (k: string) => items(get(node, k)).flatMap((n) => str(n) ?? []);
+  const fs: { -readonly [K in keyof FilesystemRules]: FilesystemRules[K] } = {
+    read: paths("read"),
+    write: paths("write"),
+    execute: paths("execute"),
+    loc: ctx.loc(key.start),
+  };
+  const minAbi = int(get(node, "minAbi"));
+  if (minAbi !== undefined) fs.minAbi = minAbi;
+  return fs;
+}
+
+function buildNetwork(ctx: Context, spec: YNode | undefined): NetworkRules | undefined {
+  const key = keyOf(spec, "network");
+  const node = get(spec, "network");
+  if (key === undefined || node?.kind !== "map") return undefined;
+  const endpoints = (k: string) =>
+    items(get(node, k)).flatMap((n): NetworkEndpoint[] => {
+      const text = str(n);
+      if (text === undefined) return [];
+      const parsed = parseEndpoint(text);
+      return typeof parsed === "string" ? [] : [{ text, ...parsed, loc: ctx.loc(n.start) }];
+    });
+  return { connect: endpoints("connect"), bind: endpoints("bind"), loc: ctx.loc(key.start) };
+}
+
+function buildLimits(ctx: Context, node: YNode | undefined): Limits | undefined {
+  if (node?.kind !== "map") return undefined;
+  const sps = get(node, "syscallsPerSecond");
+  const max = int(get(sps, "max"));
+  const action = str(get(sps, "action"));
+  if (sps === undefined || max === undefined || !isAction(action)) return {};
+  return {
+    syscallsPerSecond: { max, action, loc: ctx.loc(keyOf(node, "syscallsPerSecond")!.start) },
+  };
+}
