@@ -112,6 +112,7 @@ struct {
 struct inflight {
 	__u32 kind;
 	__u32 pad;
+	__u64 path_ptr; /* file calls: the user pointer, to read again at exit if needed */
 	union {
 		struct cordon_file_event file;
 		struct cordon_net_event net;
@@ -406,6 +407,7 @@ static __always_inline void stash_call(struct pt_regs *regs, __u64 pid_tgid, __u
 	}
 	f->kind = kind;
 	f->pad = 0;
+	f->path_ptr = 0;
 	if (kind == CALL_FILE) {
 		struct cordon_file_event *e = &f->file;
 		fill_header(&e->hdr, CORDON_EV_FILE, pid_tgid, policy);
@@ -435,6 +437,7 @@ static __always_inline void stash_call(struct pt_regs *regs, __u64 pid_tgid, __u
 				e->mode = (__u32)a3;
 			}
 		}
+		f->path_ptr = (__u64)path;
 		long n = bpf_probe_read_user_str(e->path, sizeof(e->path), path);
 		e->path_len = n > 0 ? n : 0;
 		if (n <= 0)
@@ -554,6 +557,13 @@ int BPF_PROG(cordon_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	if (f->kind == CALL_FILE) {
 		f->file.ret = ret;
+		if (f->file.path_len == 0) {
+			/* The page was not resident at entry (non-sleepable programs cannot fault it
+			 * in); the call itself has copied the path since, so it is resident now. */
+			long n = bpf_probe_read_user_str(f->file.path, sizeof(f->file.path),
+							 (const void *)f->path_ptr);
+			f->file.path_len = n > 0 ? n : 0;
+		}
 		if (bpf_ringbuf_output(&events, &f->file, sizeof(f->file), wakeup_flags()) == 0)
 			count_event();
 		else

@@ -32,6 +32,7 @@ export interface CheckReport {
   readonly valid: boolean;
   /** The lowest severity that makes the check fail. */
   readonly failOn: Severity;
+  /** How many policies were checked and how many findings of each severity there are. */
   readonly summary: {
     readonly policies: number;
     readonly errors: number;
@@ -61,10 +62,10 @@ function errorFindings(errors: PolicyErrors | PolicyError): Finding[] {
  * @throws {UsageError} For no paths, `-` twice or an unknown builtin profile.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { checkPolicyFiles } from "./cmd_check.ts";
- * const report = await checkPolicyFiles(["examples/policies/cli-tool.yaml"]);
- * if (!report.valid) throw new Error("the example must be valid");
+ * const report = await checkPolicyFiles(["builtin:baseline"], { failOn: "warning" });
+ * if (!report.valid || report.summary.errors !== 0) throw new Error("baseline must be valid");
  * ```
  */
 export async function checkPolicyFiles(
@@ -126,7 +127,15 @@ Examples:
   cordon check --fail-on warning examples/policies/*.yaml
   cordon check --format sarif policies/*.yaml > cordon.sarif`;
 
-/** `cordon check`. */
+/**
+ * `cordon check`: registered in `cli/commands.ts`.
+ *
+ * @example
+ * ```ts
+ * import { checkCommand } from "./cmd_check.ts";
+ * if (checkCommand.name !== "check" || !checkCommand.help.includes("--fail-on")) throw new Error();
+ * ```
+ */
 export const checkCommand: Command = {
   name: "check",
   summary: "validate and lint policy files (text, JSON or SARIF output)",

@@ -15,7 +15,7 @@ import { stableJson } from "../compile/stable_json.ts";
 import { type Command, EXIT } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import { loadPolicies, reportPolicyErrors } from "./load_policies.ts";
-import { describeAction, describeSource } from "./cmd_eval.ts";
+import { describeAction } from "./cmd_eval.ts";
 
 const PROFILE = "builtin:baseline";
 
@@ -102,6 +102,10 @@ const COLORS: Readonly<Record<Action | "dim" | "bold", [number, number]>> = {
   bold: [1, 22],
 };
 
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs(argv, OPTIONS);
   const format = choice(values, "format", ["text", "json"], "text");
@@ -175,10 +179,9 @@ async function run(argv: string[]): Promise<number> {
   out.push("");
   out.push(paint("bold", `1. check`) + paint("dim", `   (cordon check ${PROFILE})`));
   out.push(
-    `   ${loaded.set.policies.length} policy, ${count("error")} errors, ${
-      count("warning")
-    } warnings, ` +
-      `${count("info")} notes`,
+    `   ${plural(loaded.set.policies.length, "policy", "policies")}, ` +
+      `${plural(count("error"), "error")}, ${plural(count("warning"), "warning")}, ` +
+      `${plural(count("info"), "note")}`,
   );
   for (const f of findings.slice(0, 6)) {
     out.push(`   ${f.severity}: ${f.loc.file}:${f.loc.line}:${f.loc.column}: ${f.message}`);
@@ -190,7 +193,9 @@ async function run(argv: string[]): Promise<number> {
       paint("dim", `   (cordon compile ${PROFILE} -o baseline.ir.json)`),
   );
   out.push(
-    `   ${ARCHES.length} architectures, resolved and compiled in ${compileMs.toFixed(1)} ms`,
+    `   ${ARCHES.length} architectures, parsed, resolved and compiled in ${
+      compileMs.toFixed(1)
+    } ms`,
   );
   const header = ["arch", "syscalls", "allowed", "denied", "killed", "by args", "other numbers"];
   const rows = summary.arches.map((a) => [
@@ -214,13 +219,18 @@ async function run(argv: string[]): Promise<number> {
   );
   const labelWidth = Math.max(...CALLS.map((c) => c.label.length));
   const actionWidth = Math.max(...evaluations.map((e) => describeAction(e.verdict).length));
+  const whyWidth = Math.max(...CALLS.map((c) => c.why.length));
   for (const { call, verdict } of evaluations) {
     const action = describeAction(verdict);
+    const where = `${verdict.loc.file}:${verdict.loc.line}:${verdict.loc.column}`;
+    const source = verdict.ruleId === null
+      ? `default action, ${where}`
+      : `${verdict.ruleId}, ${where}`;
     out.push(
       `   ${call.label.padEnd(labelWidth)}  ${
         paint(verdict.action, action.padEnd(actionWidth))
       }  ` +
-        paint("dim", `${call.why}; ${describeSource(verdict, true)}`),
+        `${call.why.padEnd(whyWidth)}  ${paint("dim", source)}`,
     );
   }
   out.push("");

@@ -137,8 +137,9 @@ export const runCommand: Command = {
     }
 
     const allowDegraded = values["allow-degraded"] === true;
-    if (allowDegraded) {
-      for (const d of unenforcedSections(loaded.filters)) {
+    const unenforced = unenforcedSections(loaded.filters);
+    if (allowDegraded || !unenforced.some((d) => d.blocking)) {
+      for (const d of unenforced) {
         const where = `${d.loc.file}:${d.loc.line}:${d.loc.column}`;
         report(
           "degraded",

@@ -6,15 +6,19 @@
  */
 
 import type { Command } from "./command.ts";
+import { checkCommand } from "./cmd_check.ts";
 import { compileCommand } from "./cmd_compile.ts";
 import { demoCommand } from "./cmd_demo.ts";
+import { dryRunCommand } from "./cmd_dry_run.ts";
 import { evalCommand } from "./cmd_eval.ts";
 import { runCommand } from "./cmd_run.ts";
 
 /** Every command. */
 export const COMMANDS: readonly Command[] = [
   demoCommand,
+  checkCommand,
   compileCommand,
   evalCommand,
+  dryRunCommand,
   runCommand,
 ];

@@ -8,13 +8,23 @@
 
 import type { Finding, Severity } from "../compile/lint.ts";
 
-/** The SARIF 2.1.0 JSON schema URI. */
+/**
+ * The SARIF 2.1.0 JSON schema URI, written as the log's `$schema`.
+ *
+ * @example
+ * ```ts
+ * import { SARIF_SCHEMA } from "./format_sarif.ts";
+ * if (!SARIF_SCHEMA.endsWith("sarif-schema-2.1.0.json")) throw new Error();
+ * ```
+ */
 export const SARIF_SCHEMA =
   "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 /** What a rule (finding code) means, for the tool's rule catalogue. */
 export interface SarifRuleInfo {
+  /** The severity findings with this code have; SARIF's `defaultConfiguration.level`. */
   readonly severity: Severity;
+  /** What the code means; SARIF's `shortDescription` and `fullDescription`. */
   readonly description: string;
 }
 
@@ -131,32 +141,46 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): Sa
 
 /** A SARIF `reportingDescriptor` (one rule of the tool). */
 export interface SarifRule {
+  /** The finding code. */
   readonly id: string;
+  /** The code in PascalCase, as SARIF viewers show rule names. */
   readonly name: string;
+  /** One-line description. */
   readonly shortDescription: { readonly text: string };
+  /** Full description. */
   readonly fullDescription: { readonly text: string };
+  /** The level of the code's findings. */
   readonly defaultConfiguration: { readonly level: "error" | "warning" | "note" };
 }
 
 /** A SARIF `result`. */
 export interface SarifResult {
+  /** The finding code. */
   readonly ruleId: string;
+  /** The index of the rule in `tool.driver.rules`. */
   readonly ruleIndex: number;
+  /** `error`, `warning` or `note` (for info findings). */
   readonly level: "error" | "warning" | "note";
+  /** The finding's message. */
   readonly message: { readonly text: string };
+  /** Where: the policy file (relative URI as given) and the 1-based line and column. */
   readonly locations: readonly {
     readonly physicalLocation: {
       readonly artifactLocation: { readonly uri: string };
       readonly region: { readonly startLine: number; readonly startColumn: number };
     };
   }[];
+  /** The policy and rule the finding concerns, when known. */
   readonly properties?: { readonly policy?: string; readonly rule?: string };
 }
 
 /** A SARIF 2.1.0 log as {@linkcode toSarif} produces it. */
 export interface SarifLog {
+  /** {@linkcode SARIF_SCHEMA}. */
   readonly $schema: string;
+  /** Always `"2.1.0"`. */
   readonly version: "2.1.0";
+  /** One run: the tool with its rule catalogue, and the results. */
   readonly runs: readonly {
     readonly tool: {
       readonly driver: {

@@ -6,11 +6,17 @@
  * @module
  */
 
-import { type Arch, ARCHES, type PolicySet, type ResolvedPolicy } from "../policies/types.ts";
+import {
+  type Arch,
+  ARCHES,
+  type Policy,
+  type PolicySet,
+  type ResolvedPolicy,
+} from "../policies/types.ts";
 import type { FilterSet } from "../compile/filter_set.ts";
 import { type CompileOptions, compilePolicies } from "../compile/compile.ts";
 import { BUILTIN_PROFILES } from "../policies/builtin_profiles.ts";
-import { parsePolicies } from "../policies/parse.ts";
+import { duplicateNameError, parsePolicies } from "../policies/parse.ts";
 import { loadPolicyFiles } from "../policies/load_policy_files.ts";
 import { resolvePolicies } from "../policies/resolve.ts";
 import { PolicyError, PolicyErrors } from "../policies/errors.ts";
@@ -63,49 +69,47 @@ export async function loadPolicies(
 }
 
 async function readPolicySet(paths: readonly string[]): Promise<PolicySet> {
-  if (paths.every((p) => p !== "-" && !p.startsWith("builtin:"))) {
-    return await loadPolicyFiles(paths);
-  }
-  // Mixed sources: each parsed on its own, then merged in argument order.
+  const files = paths.filter((p) => !p.startsWith("builtin:"));
+  if (files.length === paths.length) return await loadPolicyFiles(paths);
+  // Builtin profiles are parsed here; files (and `-`) by loadPolicyFiles, in one call so that it
+  // checks names across them. The policies are then put back in argument order.
   const errors: PolicyError[] = [];
-  const parts: PolicySet[] = [];
-  for (const path of paths) {
+  const sources = new Map<string, readonly Policy[]>();
+  if (files.length > 0) {
     try {
-      if (path === "-") parts.push(parsePolicies(await readStdin(), "-"));
-      else if (path.startsWith("builtin:")) {
-        parts.push(parsePolicies(BUILTIN_PROFILES[path]!, path));
-      } else parts.push(await loadPolicyFiles([path]));
+      const loaded = await loadPolicyFiles(files);
+      for (const file of files) {
+        sources.set(file, loaded.policies.filter((policy) => policy.loc.file === file));
+      }
     } catch (error) {
-      if (error instanceof PolicyErrors) errors.push(...error.errors);
-      else if (error instanceof PolicyError) errors.push(error);
-      else throw error;
+      if (!(error instanceof PolicyErrors)) throw error;
+      errors.push(...error.errors);
     }
   }
-  const policies = parts.flatMap((part) => part.policies);
-  const seen = new Map<string, string>();
-  for (const policy of policies) {
-    const first = seen.get(policy.name);
-    if (first !== undefined) {
-      const { file, line, column } = policy.loc;
-      errors.push(
-        new PolicyError(
-          "duplicate-name",
-          `policy name "${policy.name}" is already used at ${first}`,
-          file,
-          line,
-          column,
-        ),
-      );
-    } else {
-      seen.set(policy.name, `${policy.loc.file}:${policy.loc.line}:${policy.loc.column}`);
+  for (const path of paths) {
+    if (!path.startsWith("builtin:") || sources.has(path)) continue;
+    try {
+      sources.set(path, parsePolicies(BUILTIN_PROFILES[path]!, path).policies);
+    } catch (error) {
+      if (!(error instanceof PolicyErrors)) throw error;
+      errors.push(...error.errors);
+    }
+  }
+  const policies: Policy[] = [];
+  const byName = new Map<string, Policy>();
+  for (const path of new Set(paths)) {
+    for (const policy of sources.get(path) ?? []) {
+      const earlier = byName.get(policy.name);
+      if (earlier !== undefined) {
+        errors.push(duplicateNameError(policy, earlier));
+        continue;
+      }
+      byName.set(policy.name, policy);
+      policies.push(policy);
     }
   }
   if (errors.length > 0) throw new PolicyErrors(errors);
   return { policies };
-}
-
-async function readStdin(): Promise<string> {
-  return await new Response(Deno.stdin.readable).text();
 }
 
 /**

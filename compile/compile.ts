@@ -192,7 +192,6 @@ function compileArch(
   const byNr = new Map<number, Candidate[]>();
   for (const candidate of candidates) {
     if (testsByRule.get(candidate.rule) === null) continue; // can never match
-    let last = -1;
     for (const ref of candidate.rule.syscalls) {
       let nr: number | undefined;
       if (ref.kind === "name") {
@@ -203,8 +202,6 @@ function compileArch(
         nr = bit !== 0 && ref.nr >= 0 && ref.nr < bit ? (ref.nr | bit) >>> 0 : ref.nr;
         if (!names.has(nr)) names.set(nr, null);
       }
-      if (nr === last) continue;
-      last = nr;
       let list = byNr.get(nr);
       if (list === undefined) byNr.set(nr, list = []);
       if (list[list.length - 1] !== candidate) list.push(candidate);

@@ -25,6 +25,7 @@ import { type ProcessInfo, targetMatches } from "./target.ts";
 
 /** One syscall as a filter sees it. */
 export interface SyscallCall {
+  /** The architecture (ABI) the call was made with. */
   readonly arch: Arch;
   /** The number as in `seccomp_data.nr` (x32 numbers include `0x40000000`). */
   readonly nr: number;

@@ -25,7 +25,7 @@ import type {
 export interface Decision {
   /** The action applied. In `audit` mode deny/kill/trap are compiled to `log`, see {@linkcode Decision.audited}. */
   readonly action: Action;
-  /** For `deny`: the errno returned. */
+  /** For `deny` (and an audited `deny`): the errno returned (or that would be). */
   readonly errno?: number;
   /** The deciding rule's id; `null` when the policy's `defaultAction` decided (or for unknown syscall numbers). */
   readonly ruleId: string | null;
@@ -39,15 +39,21 @@ export interface Decision {
 
 /** One argument test of an {@linkcode ArgCase}; the same semantics as {@linkcode ArgCondition} without location. */
 export interface ArgTest {
+  /** The argument, 0–5. */
   readonly index: 0 | 1 | 2 | 3 | 4 | 5;
+  /** The comparison, unsigned 64-bit. */
   readonly op: ArgOp;
+  /** The value compared with (for `masked_eq`, with the masked argument). */
   readonly value: bigint;
+  /** For `masked_eq`: the mask applied to the argument. */
   readonly mask?: bigint;
 }
 
 /** A conditional decision: applies when all tests hold. */
 export interface ArgCase {
+  /** All must hold (AND); never empty (an unconditional rule is an `otherwise`). */
   readonly tests: readonly ArgTest[];
+  /** What the case decides. */
   readonly decision: Decision;
   /** The priority of the rule the case came from. */
   readonly priority: number;
@@ -67,33 +73,46 @@ export interface SyscallDecision {
 
 /** One architecture's complete decision table for one layer. */
 export interface ArchFilter {
+  /** The architecture (ABI). */
   readonly arch: Arch;
   /** Every number in the architecture's syscall table (and numbers a policy named), sorted by `nr`. */
   readonly syscalls: readonly SyscallDecision[];
   /**
    * Decides numbers not in `syscalls`: the policy's default, or `deny` with ENOSYS when the default
-   * is not `allow` and the compile option `unknownSyscalls` is `"enosys"` (the default), so that libc
-   * fallbacks for syscalls newer than the tables keep working.
+   * is `deny` or stricter and the compile option `unknownSyscalls` is `"enosys"` (the default), so
+   * that libc fallbacks for syscalls newer than the tables keep working (audited in `audit` mode).
    */
   readonly unknown: Decision;
 }
 
 /** One policy's compiled form: an independent layer; across layers the strictest decision wins. */
 export interface FilterLayer {
+  /** The policy's name. */
   readonly policy: string;
+  /** `audit`: deny/kill/trap were compiled to `log`. */
   readonly mode: Mode;
+  /** Who the layer applies to; absent: what `run` launches. */
   readonly target?: Target;
+  /** The policy's `defaultAction`. */
   readonly defaultAction: Action;
+  /** The policy's `defaultErrno`. */
   readonly defaultErrno: number;
+  /** One filter per compiled architecture, in `ARCHES` order. */
   readonly arches: readonly ArchFilter[];
+  /** The policy's path rules (for Landlock). */
   readonly filesystem?: FilesystemRules;
+  /** The policy's network rules (for cgroup BPF). */
   readonly network?: NetworkRules;
+  /** The policy's rate limits. */
   readonly limits?: Limits;
+  /** The policy's `metadata.name`. */
   readonly loc: SourceLocation;
 }
 
 /** A compiled policy set: the IR. Deterministic: the same input gives byte-identical JSON. */
 export interface FilterSet {
+  /** The IR's version. */
   readonly version: 1;
+  /** One layer per policy, in policy-set order; the strictest decision across them wins. */
   readonly layers: readonly FilterLayer[];
 }

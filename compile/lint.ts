@@ -29,11 +29,13 @@ export type Severity = "error" | "warning" | "info";
 
 /** One lint finding, located in the policy source. */
 export interface Finding {
+  /** How serious it is. */
   readonly severity: Severity;
   /** A stable identifier such as `"shadowed-rule"` (see {@linkcode LINT_CODES}), or a parse error's code. */
   readonly code: string;
   /** One sentence, with the offending names quoted. */
   readonly message: string;
+  /** Where in the policy source the problem is. */
   readonly loc: SourceLocation;
   /** The policy (layer) the finding concerns. */
   readonly policy?: string;
@@ -41,7 +43,15 @@ export interface Finding {
   readonly rule?: string;
 }
 
-/** What each lint code means and its severity: the catalogue SARIF output lists as rules. */
+/**
+ * What each lint code means and its severity: the catalogue SARIF output lists as rules.
+ *
+ * @example
+ * ```ts
+ * import { LINT_CODES } from "./lint.ts";
+ * if (LINT_CODES["pointer-argument"]?.severity !== "error") throw new Error();
+ * ```
+ */
 export const LINT_CODES: Readonly<
   Record<string, { readonly severity: Severity; readonly description: string }>
 > = Object.freeze({

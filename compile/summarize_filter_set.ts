@@ -10,6 +10,7 @@ import type { FilterSet } from "./filter_set.ts";
 
 /** One layer's counts on one architecture. */
 export interface ArchSummary {
+  /** The architecture. */
   readonly arch: Arch;
   /** Listed syscall numbers (the architecture's table plus numbers policies name). */
   readonly syscalls: number;
@@ -23,8 +24,11 @@ export interface ArchSummary {
 
 /** One layer's summary. */
 export interface LayerSummary {
+  /** The layer's policy. */
   readonly policy: string;
+  /** The layer's mode. */
   readonly mode: "enforce" | "audit";
+  /** One summary per compiled architecture, in the set's order. */
   readonly arches: readonly ArchSummary[];
 }
 

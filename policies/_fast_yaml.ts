@@ -35,9 +35,28 @@ interface Line {
 class GiveUp extends Error {}
 
 const OUTSIDE_SUBSET = /[^\x20-\x7e\n]/;
-const KEY_CHAR = /[A-Za-z0-9_-]/;
-const PLAIN_FIRST = /[A-Za-z0-9/_.~+$(=<^]/;
-const FLOW_CHAR = /[A-Za-z0-9_./+~=@()<>$^%|-]/;
+
+/** A lookup table of the ASCII characters in `chars` plus letters and digits. */
+function charTable(chars: string): Uint8Array {
+  const table = new Uint8Array(128);
+  const all = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789" + chars;
+  for (let i = 0; i < all.length; i++) table[all.charCodeAt(i)] = 1;
+  return table;
+}
+
+/** Characters of a block mapping key. */
+const KEY_CHAR = charTable("_-");
+/** Characters a plain scalar may start with (besides `-` before a digit or `.`). */
+const PLAIN_FIRST = charTable("/_.~+$(=<^");
+/** Characters of a plain scalar in a flow collection (`:` is allowed before one of them). */
+const FLOW_CHAR = charTable("_./+~=@()<>$^%|-");
+
+function plainStart(t: string, p: number): boolean {
+  const c = t.charCodeAt(p);
+  if (PLAIN_FIRST[c] === 1) return true;
+  const next = t.charCodeAt(p + 1);
+  return c === 45 && ((next >= 48 && next <= 57) || next === 46); // "-" then a digit or "."
+}
 
 /**
  * Reads `text` as the policy subset of YAML.
@@ -66,6 +85,14 @@ function plainScalar(raw: string, start: number): YScalar {
 
 /** Resolves a plain scalar as YAML 1.2's core schema does (integers as bigint). */
 export function resolvePlain(raw: string): string | bigint | number | boolean | null {
+  const c = raw.charCodeAt(0);
+  // Only scalars starting with a digit, a sign, ".", "~" or n/N/t/T/f/F can be anything but a string.
+  if (
+    raw.length > 0 && !(c >= 48 && c <= 57) && c !== 43 && c !== 45 && c !== 46 && c !== 126 &&
+    !"nNtTfF".includes(raw[0]!)
+  ) {
+    return raw;
+  }
   if (/^(?:~|[Nn]ull|NULL)?$/.test(raw)) return null;
   if (/^(?:[Tt]rue|TRUE)$/.test(raw)) return true;
   if (/^(?:[Ff]alse|FALSE)$/.test(raw)) return false;
@@ -205,7 +232,7 @@ class SubsetReader {
     const t = this.#text;
     if (t[pos] === "-") return undefined;
     let p = pos;
-    while (p < end && KEY_CHAR.test(t[p]!)) p++;
+    while (p < end && KEY_CHAR[t.charCodeAt(p)] === 1) p++;
     if (p === pos || t[p] !== ":") return undefined;
     if (p + 1 < end && t[p + 1] !== " ") return undefined;
     return p;
@@ -251,12 +278,12 @@ class SubsetReader {
     } else if (c === "[" || c === "{") {
       [node, after] = this.#flow(p, line.end, depth);
     } else {
-      if (!PLAIN_FIRST.test(c!) && !(c === "-" && /[0-9.]/.test(t[p + 1] ?? ""))) giveUp();
+      if (!plainStart(t, p)) giveUp();
       let q = p;
       while (q < line.end) {
-        const ch = t[q];
-        if (ch === "#" && t[q - 1] === " ") break;
-        if (ch === ":" && (q + 1 === line.end || t[q + 1] === " ")) giveUp();
+        const ch = t.charCodeAt(q);
+        if (ch === 35 && t.charCodeAt(q - 1) === 32) break; // " #": a comment
+        if (ch === 58 && (q + 1 === line.end || t.charCodeAt(q + 1) === 32)) giveUp(); // ": "
         q++;
       }
       let e = q;
@@ -344,13 +371,13 @@ class SubsetReader {
     if (p >= end) giveUp();
     if (c === '"' || c === "'") return this.#quoted(p, end);
     if (c === "[" || c === "{") return this.#flow(p, end, depth + 1);
-    if (!PLAIN_FIRST.test(c!) && !(c === "-" && /[0-9.]/.test(t[p + 1] ?? ""))) giveUp();
+    if (!plainStart(t, p)) giveUp();
     let q = p;
     while (q < end) {
-      const ch = t[q]!;
-      if (FLOW_CHAR.test(ch)) {
+      const ch = t.charCodeAt(q);
+      if (FLOW_CHAR[ch] === 1) {
         q++;
-      } else if (ch === ":" && q + 1 < end && FLOW_CHAR.test(t[q + 1]!)) {
+      } else if (ch === 58 && q + 1 < end && FLOW_CHAR[t.charCodeAt(q + 1)] === 1) {
         q++;
       } else {
         break;

@@ -24,7 +24,10 @@
  *   the low 32 bits as the kernel reads the command.
  * - **Execution** is limited with Landlock to the system's program directories (`/usr`, `/bin`,
  *   `/sbin`, `/lib*`, `/opt`): a program cannot run what it downloads or writes to `/tmp` or
- *   the home directory. Reading and writing are not path-restricted by the baseline.
+ *   the home directory. The section lists only `execute`: `resolvePolicies` merges `filesystem`
+ *   lists of parent and child as a union, so a baseline `read` or `write` list would widen every
+ *   child's; reading and writing are left to the child's own `filesystem` section (an access
+ *   with no paths listed is not restricted by Landlock).
  *
  * @module
  */

@@ -3,7 +3,7 @@ import { parsePolicies } from "./parse.ts";
 import { resolvePolicies } from "./resolve.ts";
 import { syscallNumber } from "./syscalls.ts";
 import { resolveConstant } from "./constants.ts";
-import { ARCHES, type Arch } from "./types.ts";
+import { type Arch, ARCHES } from "./types.ts";
 import { compilePolicies } from "../compile/compile.ts";
 import { evaluate } from "../compile/evaluate.ts";
 import { lintPolicies } from "../compile/lint.ts";
@@ -18,6 +18,8 @@ function compileText(text: string, file: string): FilterSet {
 }
 
 const EPERM = 1;
+/** The flags glibc's fork() passes to clone: just SIGCHLD. */
+const SIGCHLD_FORK = 17n;
 const ENOSYS = 38;
 
 function decide(set: FilterSet, arch: Arch, name: string, args: bigint[] = []) {
@@ -139,7 +141,7 @@ Deno.test("builtin:baseline allows clone only without namespace flags", {
     constant("CLONE_SIGHAND") | constant("CLONE_THREAD") | constant("CLONE_SYSVSEM");
   for (const arch of ARCHES) {
     await t.step(arch, () => {
-      for (const flags of [17n /* SIGCHLD: fork() */, thread]) {
+      for (const flags of [SIGCHLD_FORK, thread]) {
         const verdict = decide(set, arch, "clone", [flags]);
         if (verdict.action !== "allow") fail(`clone(${flags}): ${verdict.action}`);
       }
@@ -155,7 +157,7 @@ Deno.test("builtin:baseline allows clone only without namespace flags", {
           "CLONE_NEWTIME",
         ]
       ) {
-        const verdict = decide(set, arch, "clone", [constant(flag) | 17n]);
+        const verdict = decide(set, arch, "clone", [constant(flag) | SIGCHLD_FORK]);
         if (verdict.action !== "deny") fail(`clone(${flag}): ${verdict.action}`);
       }
     });

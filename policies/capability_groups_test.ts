@@ -147,3 +147,16 @@ Deno.test("docs/capabilities.md is generated from the current groups", {
     );
   }
 });
+
+Deno.test("every group has a syscall of its own on x86_64, so allowing it always matters", {
+  permissions: "none",
+}, () => {
+  const groups = Object.entries(CAPABILITY_GROUPS);
+  const without = groups.filter(([name, { syscalls }]) =>
+    !syscalls.some((s) =>
+      syscallNumber("x86_64", s) !== undefined &&
+      groups.every(([other, g]) => other === name || !g.syscalls.includes(s))
+    )
+  ).map(([name]) => name);
+  if (without.length > 0) fail(`groups without an own syscall: ${without.join(", ")}`);
+});

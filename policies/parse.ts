@@ -57,7 +57,12 @@ import { constantNames, errnoNumber, resolveConstant } from "./constants.ts";
 
 /** Options of {@linkcode parsePolicies}. */
 export interface ParseOptions {
-  /** The largest text accepted, in bytes (UTF-16 code units); default 1 MiB. */
+  /**
+   * The largest text read as full YAML, in bytes (UTF-16 code units); default 1 MiB. Larger texts
+   * up to 16 MiB are accepted when they keep to plain YAML (block mappings and lists, one-line
+   * scalars and flow collections, no anchors, tags, block scalars or escapes), which is read in
+   * linear time.
+   */
   readonly maxBytes?: number;
 }
 
@@ -108,9 +113,11 @@ const MAX_SUGGESTIONS = 50;
  * ```
  */
 export function parsePolicies(text: string, file: string, options: ParseOptions = {}): PolicySet {
-  const limits: YamlLimits = options.maxBytes === undefined
-    ? DEFAULT_YAML_LIMITS
-    : { ...DEFAULT_YAML_LIMITS, maxBytes: options.maxBytes };
+  const limits: YamlLimits = options.maxBytes === undefined ? DEFAULT_YAML_LIMITS : {
+    ...DEFAULT_YAML_LIMITS,
+    maxBytes: options.maxBytes,
+    maxFastBytes: Math.max(options.maxBytes, DEFAULT_YAML_LIMITS.maxFastBytes),
+  };
   const ctx = new Context(text, file);
   const tree = readYaml(text, limits);
   for (const issue of tree.issues) ctx.error(issue.code, issue.offset, issue.message);
@@ -221,18 +228,24 @@ function closest(word: string, candidates: Iterable<string>): string | undefined
   return best;
 }
 
+/** Optimal string alignment distance (a swap of neighbours counts 1), capped at `limit`. */
 function editDistance(a: string, b: string, limit: number): number {
+  let before: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      let v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        v = Math.min(v, before[j - 2]! + 1);
+      }
       row.push(v);
       if (v < rowMin) rowMin = v;
     }
     if (rowMin >= limit) return limit;
+    before = prev;
     prev = row;
   }
   return prev[b.length]!;
@@ -254,15 +267,10 @@ function child(up: Path | undefined, key: string | number): Path {
 
 function pathText(path: Path | undefined): string {
   if (path === undefined) return "the policy";
-  let out = "";
-  for (let p: Path | undefined = path; p !== undefined; p = p.up) {
-    out = typeof p.key === "number"
-      ? `[${p.key}]${out}`
-      : out === "" || out.startsWith("[")
-      ? `${p.key}${out}`
-      : `${p.key}.${out}`;
-  }
-  return out;
+  const keys: (string | number)[] = [];
+  for (let p: Path | undefined = path; p !== undefined; p = p.up) keys.push(p.key);
+  return keys.reverse().map((k, i) => typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)
+    .join("");
 }
 
 function describe(node: YNode): string {

@@ -56,8 +56,11 @@ export function strictness(action: Action): number {
 
 /** A position in a source file. `line` and `column` are 1-based; `file` is the path given or `builtin:NAME`. */
 export interface SourceLocation {
+  /** The file's path as given, or `builtin:NAME`. */
   readonly file: string;
+  /** The line, from 1. */
   readonly line: number;
+  /** The column, from 1. */
   readonly column: number;
 }
 
@@ -69,10 +72,15 @@ export type ArgOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "masked_eq";
  * are stored two's complement). For `masked_eq` the test is `(arg & mask) == value`.
  */
 export interface ArgCondition {
+  /** The argument, 0 to 5. */
   readonly index: 0 | 1 | 2 | 3 | 4 | 5;
+  /** How the argument is compared with `value`. */
   readonly op: ArgOp;
+  /** The 64-bit value compared with. */
   readonly value: bigint;
+  /** For `masked_eq`: the mask applied to the argument first. */
   readonly mask?: bigint;
+  /** Where the condition is written. */
   readonly loc: SourceLocation;
 }
 
@@ -87,33 +95,47 @@ export interface Rule {
   readonly id: string;
   /** The policy the rule was written in (differs from the layer's policy when inherited through `extends`). */
   readonly policy: string;
+  /** Written in `spec.rules`, or expanded from a capability group. */
   readonly origin: "rule" | "capability";
+  /** The syscalls the rule applies to. */
   readonly syscalls: readonly SyscallRef[];
+  /** What the rule does to a matching call. */
   readonly action: Action;
   /** The errno a `deny` returns; absent means the policy's `defaultErrno`. */
   readonly errno?: number;
+  /** Higher priorities win; at equal priority the strictest action wins. */
   readonly priority: number;
   /** All must hold (AND). Empty means the rule matches every call of its syscalls. */
   readonly args: readonly ArgCondition[];
+  /** Where the rule (or the capability name) is written. */
   readonly loc: SourceLocation;
 }
 
 /** Who a policy applies to. Every given field must match (AND); within a list any entry (OR). */
 export interface Target {
+  /** Process ids. */
   readonly pids?: readonly number[];
+  /** Command names (`/proc/PID/comm`, at most 15 bytes). */
   readonly comms?: readonly string[];
+  /** Absolute paths of executables. */
   readonly executables?: readonly string[];
+  /** cgroup v2 paths; processes in them or below them match. */
   readonly cgroups?: readonly string[];
+  /** Real user ids. */
   readonly uids?: readonly number[];
 }
 
 /** `spec.filesystem`: path rules, enforced with Landlock by `run`. */
 export interface FilesystemRules {
+  /** Paths (and everything beneath them) the program may read. */
   readonly read: readonly string[];
+  /** Paths (and everything beneath them) the program may write, create and delete in. */
   readonly write: readonly string[];
+  /** Paths (and everything beneath them) the program may execute. */
   readonly execute: readonly string[];
   /** The lowest Landlock ABI the policy accepts; below it `run` refuses. */
   readonly minAbi?: number;
+  /** Where `filesystem` is written. */
   readonly loc: SourceLocation;
 }
 
@@ -121,26 +143,35 @@ export interface FilesystemRules {
 export interface NetworkEndpoint {
   /** The text as written. */
   readonly text: string;
+  /** The transport protocol; `any` when the text names none. */
   readonly protocol: "tcp" | "udp" | "any";
   /** An IPv4/IPv6 address or CIDR; absent means any address. */
   readonly address?: string;
   /** A port or an inclusive range; absent means any port. */
   readonly ports?: readonly [number, number];
+  /** Where the endpoint is written. */
   readonly loc: SourceLocation;
 }
 
 /** `spec.network`: enforced with cgroup BPF (and Landlock TCP where available). */
 export interface NetworkRules {
+  /** Endpoints the program may connect (or send datagrams) to. */
   readonly connect: readonly NetworkEndpoint[];
+  /** Endpoints the program may bind. */
   readonly bind: readonly NetworkEndpoint[];
+  /** Where `network` is written. */
   readonly loc: SourceLocation;
 }
 
 /** `spec.limits`. */
 export interface Limits {
+  /** A per-process rate limit on syscalls and the action taken above it. */
   readonly syscallsPerSecond?: {
+    /** The most syscalls a process may make in one second. */
     readonly max: number;
+    /** What happens to calls above the limit. */
     readonly action: Action;
+    /** Where the limit is written. */
     readonly loc: SourceLocation;
   };
 }
@@ -150,35 +181,51 @@ export type Mode = "enforce" | "audit";
 
 /** One policy document as parsed and validated, before `extends` is resolved. */
 export interface Policy {
+  /** `metadata.name`. */
   readonly name: string;
+  /** `metadata.description`. */
   readonly description?: string;
   /** Names of policies in the same set, or `builtin:NAME`. */
   readonly extends: readonly { readonly name: string; readonly loc: SourceLocation }[];
   /** Absent means "what `run` launches". */
   readonly target?: Target;
+  /** The action for syscalls no rule matches. */
   readonly defaultAction: Action;
+  /** The errno `deny` returns when a rule names none. */
   readonly defaultErrno: number;
+  /** `enforce`, or `audit` to report deny/kill/trap without applying them. */
   readonly mode: Mode;
+  /** Capability groups allowed and denied (expanded into priority-0 rules). */
   readonly capabilities: {
+    /** Groups whose syscalls are allowed. */
     readonly allow: readonly { readonly name: string; readonly loc: SourceLocation }[];
+    /** Groups whose syscalls are denied. */
     readonly deny: readonly { readonly name: string; readonly loc: SourceLocation }[];
   };
+  /** `spec.rules`, in file order. */
   readonly rules: readonly Rule[];
+  /** `spec.filesystem`. */
   readonly filesystem?: FilesystemRules;
+  /** `spec.network`. */
   readonly network?: NetworkRules;
+  /** `spec.limits`. */
   readonly limits?: Limits;
   /** Where `metadata.name` is. */
   readonly loc: SourceLocation;
   /** Whether `defaultAction`, `defaultErrno`, `mode` were written (they override a parent's only then). */
   readonly explicit: {
+    /** The action for syscalls no rule matches. */
     readonly defaultAction: boolean;
+    /** The errno `deny` returns when a rule names none. */
     readonly defaultErrno: boolean;
+    /** `enforce`, or `audit` to report deny/kill/trap without applying them. */
     readonly mode: boolean;
   };
 }
 
 /** The policies of one or more files, in file and document order. Names are unique. */
 export interface PolicySet {
+  /** The policies, in file and document order. */
   readonly policies: readonly Policy[];
 }
 
@@ -187,15 +234,24 @@ export interface PolicySet {
  * what the compiler consumes. Each is one independent layer.
  */
 export interface ResolvedPolicy {
+  /** The policy's name. */
   readonly name: string;
+  /** Who the layer applies to; absent means what `run` launches. */
   readonly target?: Target;
+  /** The action for syscalls no rule matches (own or inherited). */
   readonly defaultAction: Action;
+  /** The errno `deny` returns when a rule names none (own or inherited). */
   readonly defaultErrno: number;
+  /** `enforce` or `audit` (own or inherited). */
   readonly mode: Mode;
   /** Written rules and expanded capability rules, parents' first. */
   readonly rules: readonly Rule[];
+  /** Path rules, merged with the parents'. */
   readonly filesystem?: FilesystemRules;
+  /** Network rules, merged with the parents'. */
   readonly network?: NetworkRules;
+  /** Limits (own, else inherited). */
   readonly limits?: Limits;
+  /** Where the policy's `metadata.name` is. */
   readonly loc: SourceLocation;
 }

@@ -247,3 +247,125 @@ export class LibseccompFilter implements Disposable {
     this.close();
   }
 }
+
+const SCMP_ARCH_BY_NAME: Readonly<Record<string, number>> = {
+  SCMP_ARCH_X86: SCMP_ARCH.X86,
+  SCMP_ARCH_X86_64: SCMP_ARCH.X86_64,
+  SCMP_ARCH_X32: SCMP_ARCH.X32,
+  SCMP_ARCH_AARCH64: SCMP_ARCH.AARCH64,
+};
+
+const SCMP_CMP_BY_NAME: Readonly<Record<string, number>> = {
+  SCMP_CMP_NE: SCMP_CMP.NE,
+  SCMP_CMP_LT: SCMP_CMP.LT,
+  SCMP_CMP_LE: SCMP_CMP.LE,
+  SCMP_CMP_EQ: SCMP_CMP.EQ,
+  SCMP_CMP_GE: SCMP_CMP.GE,
+  SCMP_CMP_GT: SCMP_CMP.GT,
+  SCMP_CMP_MASKED_EQ: SCMP_CMP.MASKED_EQ,
+};
+
+/** runc's mapping of an OCI action (and errnoRet) to a libseccomp action. */
+export function scmpAction(action: string, errnoRet: number | undefined): number {
+  switch (action) {
+    case "SCMP_ACT_ALLOW":
+      return SCMP_ACT.ALLOW;
+    case "SCMP_ACT_ERRNO":
+      return SCMP_ACT.ERRNO(errnoRet ?? 1);
+    case "SCMP_ACT_TRACE":
+      return SCMP_ACT.TRACE(errnoRet ?? 1);
+    case "SCMP_ACT_KILL":
+    case "SCMP_ACT_KILL_THREAD":
+      return SCMP_ACT.KILL_THREAD;
+    case "SCMP_ACT_KILL_PROCESS":
+      return SCMP_ACT.KILL_PROCESS;
+    case "SCMP_ACT_TRAP":
+      return SCMP_ACT.TRAP;
+    case "SCMP_ACT_LOG":
+      return SCMP_ACT.LOG;
+    case "SCMP_ACT_NOTIFY":
+      return SCMP_ACT.NOTIFY;
+  }
+  throw new Error(`unknown OCI action ${action}`);
+}
+
+/** The parts of a moby-resolved OCI profile the runtime reads. */
+export interface RuntimeSeccomp {
+  readonly defaultAction: string;
+  readonly defaultErrnoRet?: number;
+  readonly architectures: readonly string[];
+  readonly syscalls: readonly {
+    readonly names: readonly string[];
+    readonly action: string;
+    readonly errnoRet?: number;
+    readonly args: readonly {
+      readonly index: number;
+      readonly value: bigint;
+      readonly valueTwo: bigint;
+      readonly op: string;
+    }[];
+  }[];
+}
+
+/** A libseccomp-built program and what was left out of it. */
+export interface LibseccompBuild {
+  readonly instructions: SockFilter[];
+  /** Names libseccomp could not resolve (runc skips them). */
+  readonly unresolved: string[];
+}
+
+/**
+ * Builds the seccomp program runc would load for a moby-resolved profile: default action and
+ * architectures from the profile, entries with the default action skipped, names resolved on
+ * the native architecture (unknown ones skipped), several conditions on one argument added as
+ * separate rules. With libseccomp's binary-tree optimisation (`SCMP_FLTATR_CTL_OPTIMIZE=2`) and
+ * `KILL_PROCESS` for foreign architectures, as Cordon does.
+ *
+ * @param profile The runtime's view of the profile.
+ * @param keepName Names to include (default all): lets a comparison leave out names the other
+ *   side's tables lack.
+ */
+export function buildLibseccompProgram(
+  profile: RuntimeSeccomp,
+  keepName: (name: string) => boolean = () => true,
+): LibseccompBuild {
+  const defaultAction = scmpAction(profile.defaultAction, profile.defaultErrnoRet);
+  using filter = new LibseccompFilter(defaultAction);
+  filter.setAttr(SCMP_FLTATR.CTL_OPTIMIZE, 2);
+  filter.setAttr(SCMP_FLTATR.ACT_BADARCH, SCMP_ACT.KILL_PROCESS);
+  const native = load().seccomp.seccomp_arch_native();
+  for (const name of profile.architectures) {
+    const token = SCMP_ARCH_BY_NAME[name];
+    if (token === undefined) throw new Error(`architecture ${name} is not bound here`);
+    if (token !== native) filter.addArch(token);
+  }
+  const unresolved = new Set<string>();
+  for (const entry of profile.syscalls) {
+    const action = scmpAction(entry.action, entry.errnoRet);
+    if (action === defaultAction) continue;
+    const conditions = entry.args.map((a): ScmpArgCmp => ({
+      arg: a.index,
+      op: SCMP_CMP_BY_NAME[a.op]!,
+      datumA: a.value,
+      datumB: a.valueTwo,
+    }));
+    const counts = new Map<number, number>();
+    for (const c of conditions) counts.set(c.arg, (counts.get(c.arg) ?? 0) + 1);
+    const sets = [...counts.values()].some((n) => n > 1)
+      ? conditions.map((c) => [c])
+      : [conditions];
+    for (const name of entry.names) {
+      if (!keepName(name)) continue;
+      const nr = resolveSyscall(name);
+      if (nr === NR_SCMP_ERROR) {
+        unresolved.add(name);
+        continue;
+      }
+      for (const set of sets) {
+        const rc = filter.addRule(action, nr, set);
+        if (rc < 0) throw new LibseccompError(`add rule ${name}`, rc);
+      }
+    }
+  }
+  return { instructions: filter.exportBpf(), unresolved: [...unresolved].sort() };
+}

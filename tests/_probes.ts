@@ -12,7 +12,7 @@ import { syscallTable } from "../policies/syscalls.ts";
 import type { FilterSet } from "../compile/filter_set.ts";
 import { decodeAction, runSeccomp } from "../compile/bpf_interpreter.ts";
 import { evaluate } from "../compile/evaluate.ts";
-import { hostArches, planFilters, type RunOptions, runConfined } from "../backends/linux/run.ts";
+import { hostArches, planFilters, runConfined, type RunOptions } from "../backends/linux/run.ts";
 import { loadPolicies } from "../cli/load_policies.ts";
 
 const PROBES_DIR = new URL("./testdata/probes/", import.meta.url).pathname;
@@ -86,7 +86,11 @@ export interface PredictedCall {
  * does (the lowest action wins; ties go to the filter installed last). Also checks that the
  * evaluator agrees on the action, so the three (evaluator, interpreter, kernel) are compared.
  */
-export function predict(set: FilterSet, call: PredictedCall, arches = hostArches()): Outcome {
+export function predict(
+  set: FilterSet,
+  call: PredictedCall,
+  arches: readonly Arch[] = hostArches(),
+): Outcome {
   const filters = planFilters(set, arches);
   const auditArch = syscallTable(call.arch).auditArch >>> 0;
   const mask = call.arch === "i386" ? 0xffffffffn : (1n << 64n) - 1n;
@@ -102,18 +106,16 @@ export function predict(set: FilterSet, call: PredictedCall, arches = hostArches
   const outcome = outcomeOf(action, data);
   if (arches.includes(call.arch)) {
     const verdict = evaluate(set, { arch: call.arch, nr: call.nr, args });
-    const expected = verdict.action === "deny" && (verdict.errno ?? 0) === 0
-      ? "fake-success"
-      : ({
-        allow: "ran",
-        log: "ran",
-        deny: "errno",
-        trace: "errno",
-        notify: "errno",
-        trap: "trap",
-        kill: "killed",
-        kill_thread: "killed",
-      } as const)[verdict.action];
+    const expected = verdict.action === "deny" && (verdict.errno ?? 0) === 0 ? "fake-success" : ({
+      allow: "ran",
+      log: "ran",
+      deny: "errno",
+      trace: "errno",
+      notify: "errno",
+      trap: "trap",
+      kill: "killed",
+      kill_thread: "killed",
+    } as const)[verdict.action];
     if (expected !== outcome.kind) {
       throw new Error(
         `evaluator (${verdict.action}) and interpreter (${outcome.kind}) disagree on ${call.arch} #${call.nr}`,

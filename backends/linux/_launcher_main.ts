@@ -25,7 +25,7 @@ import {
   writeReady,
 } from "./launcher.ts";
 import { KernelError } from "./errors.ts";
-import { keepAlive, libc, toCString, toCStringArray, unwrap } from "./libc.ts";
+import { environ, keepAlive, libc, toCString, toCStringArray, unwrap } from "./libc.ts";
 import { installSeccompFilter, setNoNewPrivs } from "./seccomp_install.ts";
 
 const SIGPIPE = 13;
@@ -63,9 +63,11 @@ async function confineAndExec(plan: LaunchPlan): Promise<never> {
   }
   if (plan.landlock && landlock) {
     try {
-      landlock.restrictSelfWithLandlock(
-        plan.landlock.ruleset as Parameters<typeof landlock.restrictSelfWithLandlock>[0],
-      );
+      for (const ruleset of plan.landlock.rulesets) {
+        landlock.restrictSelfWithLandlock(
+          ruleset as Parameters<typeof landlock.restrictSelfWithLandlock>[0],
+        );
+      }
     } catch (error) {
       throw new StepError("landlock", `apply Landlock ruleset: ${message(error)}`, {
         cause: error,
@@ -86,7 +88,7 @@ async function confineAndExec(plan: LaunchPlan): Promise<never> {
     const file = toCString(plan.file);
     const { array: argv, keep } = toCStringArray(plan.argv);
     const symbols = libc();
-    unwrap(symbols.execve(file, argv, symbols.environ), `execve "${plan.file}"`);
+    unwrap(symbols.execve(file, argv, environ()), `execve "${plan.file}"`);
     keepAlive(keep);
   } catch (error) {
     throw new StepError("execve", message(error), { cause: error });

@@ -104,7 +104,7 @@ export class BpfObject implements Disposable, ProgramOwner {
     view.setBigUint64(64, BigInt(LOG_SIZE), true); // kernel_log_size
     view.setUint32(72, 0, true); // kernel_log_level: 0 = a log only when a load fails
     const pointer = checkPointer(
-      libbpf().bpf_object__open_mem(bytes, bytes.length, opts),
+      libbpf().bpf_object__open_mem(bytes, BigInt(bytes.length), opts),
       `open BPF object ${name}`,
     );
     keepAlive(nameBytes);

@@ -40,6 +40,8 @@ export class KernelError extends Error {
   readonly description: string;
 
   /**
+   * Creates the error.
+   *
    * @param operation What was being done, such as `"install seccomp filter"`.
    * @param errno The errno the kernel returned (positive).
    * @param detail The errno's name and description, when known.
@@ -77,6 +79,8 @@ export class NotSupportedError extends Error {
   readonly feature: string;
 
   /**
+   * Creates the error.
+   *
    * @param feature The mechanism, such as `"seccomp filters"` or `"Landlock ABI 4"`.
    * @param reason Why it is unavailable.
    * @param options `cause`, as for `Error`.

@@ -32,14 +32,15 @@ export interface PlannedFilter {
 }
 
 /**
- * The optional Landlock step: a ruleset (as `compile/landlock.ts` makes it; plain JSON) that the
- * launcher passes to `restrictSelfWithLandlock` of `landlock.ts` after `no_new_privs` and before
- * the seccomp filters. When present it is mandatory: if Landlock cannot be applied the launcher
- * fails and nothing is executed.
+ * The optional Landlock step: rulesets (as `compile/landlock.ts` makes them; plain JSON), one per
+ * policy layer with path or port rules, that the launcher passes in order to
+ * `restrictSelfWithLandlock` of `landlock.ts` after `no_new_privs` and before the seccomp
+ * filters (Landlock layers stack like filters). When present it is mandatory: if Landlock cannot
+ * be applied the launcher fails and nothing is executed.
  */
 export interface PlannedLandlock {
-  /** The compiled ruleset, JSON-serialisable. */
-  readonly ruleset: unknown;
+  /** The compiled rulesets, JSON-serialisable. */
+  readonly rulesets: readonly unknown[];
 }
 
 /** What the launcher does, in order: `no_new_privs`, Landlock (optional), seccomp filters, `execve`. */
@@ -59,12 +60,15 @@ export type LaunchStage = "plan" | "no_new_privs" | "landlock" | "seccomp" | "ex
 
 /** What a failing launcher reports to the parent, instead of running the target. */
 export interface LaunchFailureReport {
+  /** The step that failed. */
   readonly stage: LaunchStage;
   /** The full message, naming the operation and, for kernel errors, the errno. */
   readonly message: string;
   /** For kernel errors: the errno and its name. */
   readonly errno?: number;
+  /** The errno's name, such as `"EPERM"`. */
   readonly code?: string;
+  /** The errno's description, such as `"Operation not permitted"`. */
   readonly description?: string;
   /** The exit code the launcher exits with: 127 not found, 126 any other failure. */
   readonly exitCode: number;
@@ -98,6 +102,8 @@ export class LaunchError extends Error {
   readonly exitCode: number;
 
   /**
+   * Creates the error.
+   *
    * @param code The stable code.
    * @param stage The step that failed.
    * @param message What happened.
@@ -279,8 +285,11 @@ export interface LaunchOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Start from an empty environment. */
   readonly clearEnv?: boolean;
+  /** The target's standard input; default `"inherit"`. */
   readonly stdin?: Stdio;
+  /** The target's standard output; default `"inherit"`. */
   readonly stdout?: Stdio;
+  /** The target's standard error; default `"inherit"`. */
   readonly stderr?: Stdio;
   /**
    * Called with the launcher's pid (which becomes the target's) while it waits, before it
@@ -317,9 +326,11 @@ export interface LaunchResult {
   readonly pid: number;
   /** The target's exit status, as `Deno.Command` reports it (a signal gives code 128+N). */
   readonly status: Deno.CommandStatus;
+  /** How long each step took. */
   readonly timings: LaunchTimings;
   /** Output, when `stdout`/`stderr` were `"piped"`. */
   readonly stdout?: Uint8Array;
+  /** Error output, when `stderr` was `"piped"`. */
   readonly stderr?: Uint8Array;
 }
 

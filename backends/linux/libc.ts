@@ -105,7 +105,7 @@ export const LIBC_SYMBOLS = {
   "strerrorname_np": { parameters: ["i32"], result: "pointer" },
   /** `char *strerror(int errnum)` */
   "strerror": { parameters: ["i32"], result: "pointer" },
-  /** `char **environ`: the process environment, passed unchanged to `execve`. */
+  /** `char **environ`: the symbol's address (a `char ***`); read it with {@linkcode environ}. */
   "environ": { type: "pointer" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
@@ -193,6 +193,22 @@ export function hostSyscallNumber(name: HostSyscall): number {
     throw new NotSupportedError(`syscall ${name}`, `unknown host architecture "${arch}"`);
   }
   return HOST_SYSCALLS[arch][name];
+}
+
+/**
+ * The process environment as C sees it (`char **environ`), for `execve`: exactly what this
+ * process was started with, whatever `Deno.env` permissions say.
+ *
+ * @example
+ * ```ts ignore
+ * import { environ } from "./libc.ts";
+ * if (environ() === null) throw new Error("no environment");
+ * ```
+ */
+export function environ(): Deno.PointerValue {
+  const symbol = libc().environ;
+  if (symbol === null) return null;
+  return new Deno.UnsafePointerView(symbol).getPointer();
 }
 
 /** The calling thread's current `errno`. Read it right after the failing call. */

@@ -47,10 +47,18 @@ export const SECTION_MECHANISMS: Readonly<Record<PolicySection, string>> = {
 
 /** Rules of a policy that this run does not enforce. */
 export interface Degradation {
+  /** The policy whose rules are not enforced. */
   readonly policy: string;
+  /** The policy section. */
   readonly section: PolicySection;
   /** The mechanism that would enforce it. */
   readonly mechanism: string;
+  /**
+   * Whether running without it would leave a deny unenforced (filesystem and network rules, and
+   * limits whose action is stricter than `log`): then `run` refuses unless degradation is allowed.
+   */
+  readonly blocking: boolean;
+  /** Where the section is written. */
   readonly loc: SourceLocation;
 }
 
@@ -81,12 +89,17 @@ export interface RunOptions {
    * `cordon run` stays to report its exit.
    */
   readonly ignoreSignals?: readonly Deno.Signal[];
+  /** Working directory; default the current one. */
   readonly cwd?: string;
   /** Variables added to (or, with `clearEnv`, forming) the target's environment. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Start from an empty environment (then `env` is all of it). */
   readonly clearEnv?: boolean;
+  /** The command's standard input; default `"inherit"`. */
   readonly stdin?: Stdio;
+  /** The command's standard output; default `"inherit"`, `"piped"` collects it in the result. */
   readonly stdout?: Stdio;
+  /** The command's standard error; default `"inherit"`, `"piped"` collects it in the result. */
   readonly stderr?: Stdio;
 }
 
@@ -96,6 +109,7 @@ export interface RunResult {
   readonly code: number;
   /** The signal that killed the command, or `null`. */
   readonly signal: Deno.Signal | null;
+  /** The command's process id. */
   readonly pid: number;
   /** Milliseconds from spawning the launcher to the command's `execve` (confinement start-up). */
   readonly startupMs: number;
@@ -103,9 +117,11 @@ export interface RunResult {
   readonly filters: readonly { readonly policy: string; readonly instructions: number }[];
   /** Policies in `audit` mode: their denials were logged by the kernel, not enforced. */
   readonly audited: readonly string[];
-  /** Rules not enforced (only when `allowDegraded`). */
+  /** Rules not enforced: non-blocking ones, and blocking ones when `allowDegraded`. */
   readonly degraded: readonly Degradation[];
+  /** The command's output, when `stdout` was `"piped"`. */
   readonly stdout?: Uint8Array;
+  /** The command's error output, when `stderr` was `"piped"`. */
   readonly stderr?: Uint8Array;
 }
 
@@ -154,9 +170,10 @@ export function unenforcedSections(
 ): Degradation[] {
   const out: Degradation[] = [];
   for (const layer of set.layers) {
-    const add = (section: PolicySection, loc: SourceLocation) => {
+    const add = (section: PolicySection, loc: SourceLocation, blocking = true) => {
       if (!enforced.includes(section)) {
-        out.push({ policy: layer.policy, section, mechanism: SECTION_MECHANISMS[section], loc });
+        const mechanism = SECTION_MECHANISMS[section];
+        out.push({ policy: layer.policy, section, mechanism, blocking, loc });
       }
     };
     const fs = layer.filesystem;
@@ -164,7 +181,7 @@ export function unenforcedSections(
     const net = layer.network;
     if (net && (net.connect.length || net.bind.length)) add("network", net.loc);
     const rate = layer.limits?.syscallsPerSecond;
-    if (rate) add("limits", rate.loc);
+    if (rate) add("limits", rate.loc, rate.action !== "log" && rate.action !== "allow");
   }
   return out;
 }
@@ -225,6 +242,8 @@ export class FilterPlanError extends Error {
   readonly policy: string;
 
   /**
+   * Creates the error.
+   *
    * @param code Stable error code.
    * @param policy The policy at fault.
    * @param message What is wrong.
@@ -239,7 +258,9 @@ export class FilterPlanError extends Error {
 
 /** One compiled filter of a plan. */
 export interface CompiledFilter {
+  /** The layer's policy name. */
   readonly policy: string;
+  /** Its seccomp program. */
   readonly program: SeccompProgram;
 }
 
@@ -320,7 +341,7 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
   if (command === undefined) throw new TypeError("runConfined needs a command");
   probeSeccomp();
   const degraded = unenforcedSections(options.set, options.enforcedSections);
-  const first = degraded[0];
+  const first = degraded.find((d) => d.blocking);
   if (first && !options.allowDegraded) {
     const where = `${first.loc.file}:${first.loc.line}:${first.loc.column}`;
     throw new NotSupportedError(
@@ -365,7 +386,7 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
       instructions: f.program.instructions.length,
     })),
     audited: options.set.layers.filter((l) => l.mode === "audit").map((l) => l.policy),
-    degraded: options.allowDegraded ? degraded : [],
+    degraded,
     ...(result.stdout ? { stdout: result.stdout } : {}),
     ...(result.stderr ? { stderr: result.stderr } : {}),
   };

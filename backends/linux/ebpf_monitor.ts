@@ -1,0 +1,356 @@
+/**
+ * {@linkcode EbpfMonitor}: Cordon's syscall monitor (`bpf/monitor.bpf.c`) loaded, attached and
+ * polled: per-process syscall counts, policy decisions from maps, and ring-buffer events for
+ * what was asked. The building block of the eBPF backend and of `cordon monitor`.
+ *
+ * Requires `allow-ffi`, `allow-read` and root.
+ *
+ * @module
+ */
+
+import { bpfObjectBytes } from "../../bpf/objects.ts";
+import { BpfObject } from "./bpf_object.ts";
+import type { BpfLink } from "./bpf_link.ts";
+import { BPF_ANY, BPF_NOEXIST, type BpfMap } from "./bpf_map.ts";
+import { RingBuffer, type RingBufferMode } from "./ring_buffer.ts";
+import {
+  CORDON_CFG,
+  CORDON_PROC,
+  decodeEvent,
+  decodeProc,
+  decodeStats,
+  encodeConfig,
+  encodeNewProc,
+  type ProcValue,
+  type RawEvent,
+  type StatsValue,
+  STRUCTS,
+  u32Key,
+} from "./structs.ts";
+
+/** What the monitor streams and for whom. */
+export interface MonitorConfig {
+  /** Monitor every process (except this one), not only tracked ones. */
+  readonly traceAll: boolean;
+  /** File events (open/openat/openat2/creat with path and result). */
+  readonly fileEvents: boolean;
+  /** Network events (connect/bind/accept with address, port and result). */
+  readonly netEvents: boolean;
+  /** Exec and fork events (exit events are always sent for monitored processes). */
+  readonly procEvents: boolean;
+  /** Syscall slots whose every call is streamed as a syscall event. */
+  readonly syscallSlots: readonly number[];
+  /** DENY decisions are enforced by the LSM programs (only when they are loaded). */
+  readonly lsmEnforce: boolean;
+}
+
+/** Options of {@linkcode EbpfMonitor.open}. */
+export interface MonitorOptions extends Partial<MonitorConfig> {
+  /** Ring-buffer size in bytes, a power of two (default 16 MiB). */
+  readonly ringBytes?: number;
+  /** Capacity of the per-process table (default 8192). */
+  readonly maxProcs?: number;
+  /** How the ring buffer is read (default `"mmap"`). */
+  readonly ringMode?: RingBufferMode;
+  /** Milliseconds between polls of an empty ring buffer (default 1). */
+  readonly pollIntervalMs?: number;
+  /** Programs not to load, by function name (e.g. `["cordon_sys_exit"]`). */
+  readonly skipPrograms?: readonly string[];
+}
+
+/** Names of the monitor's programs and the hooks they attach to. */
+export const MONITOR_PROGRAMS = {
+  cordon_sys_enter: "tp_btf/sys_enter",
+  cordon_sys_exit: "tp_btf/sys_exit",
+  cordon_fork: "tp_btf/sched_process_fork",
+  cordon_exec: "tp_btf/sched_process_exec",
+  cordon_exit: "tp_btf/sched_process_exit",
+} as const;
+
+/**
+ * The start time of process `pid` in clock ticks since boot (`/proc/PID/stat` field 22), or
+ * `undefined` when there is no such process.
+ *
+ * Requires `allow-read=/proc`.
+ *
+ * @example
+ * ```ts ignore
+ * import { processStartTicks } from "./ebpf_monitor.ts";
+ * if (processStartTicks(Deno.pid) === undefined) throw new Error();
+ * ```
+ */
+export function processStartTicks(pid: number): bigint | undefined {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  } catch {
+    return undefined;
+  }
+  // comm may contain spaces and parentheses: fields resume after the last ")".
+  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  const ticks = fields[19]; // field 22 overall; fields[0] is field 3
+  return ticks === undefined ? undefined : BigInt(ticks);
+}
+
+/**
+ * The loaded and attached syscall monitor. Close it (or `using`) to detach every program and
+ * release every map; closing is idempotent.
+ *
+ * @example
+ * ```ts ignore
+ * import { EbpfMonitor } from "./ebpf_monitor.ts";
+ * using monitor = EbpfMonitor.open({ procEvents: true });
+ * const child = new Deno.Command("true").spawn();
+ * monitor.track(child.pid);
+ * monitor.start((event) => console.log(event.kind, event.tgid));
+ * await child.status;
+ * ```
+ */
+export class EbpfMonitor implements Disposable {
+  #object: BpfObject;
+  #links: BpfLink[] = [];
+  #ring: RingBuffer;
+  #config: MonitorConfig;
+  #pollIntervalMs: number;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #running = false;
+  #closed = false;
+  #onError: ((error: unknown) => void) | undefined;
+  /** Records delivered to handlers since open. */
+  delivered = 0;
+
+  private constructor(object: BpfObject, config: MonitorConfig, options: MonitorOptions) {
+    this.#object = object;
+    this.#config = config;
+    this.#pollIntervalMs = options.pollIntervalMs ?? 1;
+    this.#ring = new RingBuffer(object.map("events"), options.ringMode ?? "mmap");
+  }
+
+  /**
+   * Opens, loads and attaches the monitor. On failure, everything already made is released.
+   * Throws `VerifierError` when the kernel rejects a program, `KernelError` when an attach fails.
+   */
+  static open(options: MonitorOptions = {}): EbpfMonitor {
+    const config: MonitorConfig = {
+      traceAll: options.traceAll ?? false,
+      fileEvents: options.fileEvents ?? false,
+      netEvents: options.netEvents ?? false,
+      procEvents: options.procEvents ?? false,
+      syscallSlots: options.syscallSlots ?? [],
+      lsmEnforce: options.lsmEnforce ?? false,
+    };
+    const object = BpfObject.open(bpfObjectBytes("monitor"), "monitor");
+    let monitor: EbpfMonitor | undefined;
+    try {
+      if (options.ringBytes !== undefined) object.map("events").maxEntries = options.ringBytes;
+      if (options.maxProcs !== undefined) object.map("procs").maxEntries = options.maxProcs;
+      const skip = new Set(options.skipPrograms ?? []);
+      for (const program of object.programs()) program.autoload = !skip.has(program.name);
+      object.load();
+      monitor = new EbpfMonitor(object, config, options);
+      monitor.#writeConfig();
+      for (const program of object.programs()) {
+        if (!skip.has(program.name)) monitor.#links.push(program.attach());
+      }
+      return monitor;
+    } catch (error) {
+      if (monitor) monitor.close();
+      else object.close();
+      throw error;
+    }
+  }
+
+  /** The loaded object (maps and programs), for the backend and tests. */
+  get object(): BpfObject {
+    this.#assertOpen();
+    return this.#object;
+  }
+
+  /** Whether the monitor was closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The current configuration. */
+  get config(): MonitorConfig {
+    return this.#config;
+  }
+
+  /** Programs attached, by name. */
+  get attached(): readonly string[] {
+    return this.#links.filter((l) => !l.closed).map((l) => l.description);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new TypeError("the eBPF monitor is closed");
+  }
+
+  #writeConfig(): void {
+    const c = this.#config;
+    const flags = (c.traceAll ? CORDON_CFG.traceAll : 0) |
+      (c.fileEvents ? CORDON_CFG.fileEvents : 0) |
+      (c.netEvents ? CORDON_CFG.netEvents : 0) |
+      (c.procEvents ? CORDON_CFG.procEvents : 0) |
+      (c.lsmEnforce ? CORDON_CFG.lsmEnforce : 0);
+    this.#object.map("cordon_cfg").update(
+      u32Key(0),
+      encodeConfig({ flags, selfTgid: Deno.pid, syscallSlots: c.syscallSlots }),
+    );
+  }
+
+  /** Changes what is streamed (takes effect for the next call the kernel sees). */
+  configure(changes: Partial<MonitorConfig>): void {
+    this.#assertOpen();
+    this.#config = { ...this.#config, ...changes };
+    this.#writeConfig();
+  }
+
+  /** A map of the monitor by name (`procs`, `decisions`, `limits`, `comm_targets`, …). */
+  map(name: string): BpfMap {
+    this.#assertOpen();
+    return this.#object.map(name);
+  }
+
+  /**
+   * Starts monitoring process `pid` (with `policy`, 0 for none) and, unless told otherwise,
+   * its future children. Returns false when there is no such process. The entry is bound to
+   * this process's start time, so a later process reusing the pid does not inherit it.
+   */
+  track(pid: number, policy = 0, followForks = true): boolean {
+    this.#assertOpen();
+    const ticks = processStartTicks(pid);
+    if (ticks === undefined) return false;
+    const value = encodeNewProc(ticks, policy, followForks ? CORDON_PROC.followForks : 0);
+    const procs = this.#object.map("procs");
+    const key = u32Key(pid);
+    const current = this.proc(pid);
+    if (current && current.startTicks === ticks) {
+      // Already monitored (e.g. inherited at fork): keep its counts, set the policy.
+      const bytes = new Uint8Array(procs.valueSize);
+      if (procs.lookup(key, bytes)) {
+        const view = new DataView(bytes.buffer);
+        view.setUint32(STRUCTS.cordon_proc.fields.policy.offset, policy, true);
+        view.setUint32(
+          STRUCTS.cordon_proc.fields.flags.offset,
+          followForks ? CORDON_PROC.followForks : 0,
+          true,
+        );
+        procs.update(key, bytes, BPF_ANY);
+        return true;
+      }
+    }
+    procs.delete(key);
+    procs.update(key, value, BPF_NOEXIST);
+    return true;
+  }
+
+  /** Stops monitoring `pid` (its counts are forgotten). Returns false when it was not monitored. */
+  untrack(pid: number): boolean {
+    this.#assertOpen();
+    return this.#object.map("procs").delete(u32Key(pid));
+  }
+
+  /** What the kernel has for `pid`, if monitored. */
+  proc(pid: number): ProcValue | undefined {
+    this.#assertOpen();
+    const procs = this.#object.map("procs");
+    const bytes = new Uint8Array(procs.valueSize);
+    return procs.lookup(u32Key(pid), bytes) ? decodeProc(bytes) : undefined;
+  }
+
+  /** Every monitored process, by pid. */
+  procs(): Map<number, ProcValue> {
+    this.#assertOpen();
+    const procs = this.#object.map("procs");
+    const result = new Map<number, ProcValue>();
+    const bytes = new Uint8Array(procs.valueSize);
+    for (const key of procs.keys()) {
+      if (procs.lookup(key, bytes)) {
+        result.set(new DataView(key.buffer).getUint32(0, true), decodeProc(bytes));
+      }
+    }
+    return result;
+  }
+
+  /** The kernel-side counters summed over CPUs. */
+  stats(): StatsValue {
+    this.#assertOpen();
+    const stats = this.#object.map("stats");
+    const bytes = new Uint8Array(stats.lookupSize);
+    stats.lookup(u32Key(0), bytes);
+    return decodeStats(bytes);
+  }
+
+  /** Bytes waiting in the ring buffer. */
+  get pending(): number {
+    return this.#closed ? 0 : this.#ring.pending;
+  }
+
+  /** Delivers the events available now to `handler` (decoded); returns how many. */
+  poll(handler: (event: RawEvent) => void): number {
+    this.#assertOpen();
+    const n = this.#ring.consume((view, offset, length) => {
+      handler(decodeEvent(view, offset, length));
+    });
+    this.delivered += n;
+    return n;
+  }
+
+  /** Delivers the raw records available now (no decoding: for throughput); returns how many. */
+  pollRaw(handler: (view: DataView, offset: number, length: number) => void): number {
+    this.#assertOpen();
+    const n = this.#ring.consume(handler);
+    this.delivered += n;
+    return n;
+  }
+
+  /**
+   * Polls continuously on the event loop: drains what is available, then waits
+   * `pollIntervalMs` when the ring is empty. Stops on `stop()`/`close()`; a throwing handler
+   * stops it and is reported to `onError` (or rethrown asynchronously).
+   */
+  start(handler: (event: RawEvent) => void, onError?: (error: unknown) => void): void {
+    this.#assertOpen();
+    if (this.#running) throw new TypeError("the eBPF monitor is already polling");
+    this.#running = true;
+    this.#onError = onError;
+    const tick = () => {
+      this.#timer = undefined;
+      if (!this.#running || this.#closed) return;
+      let n: number;
+      try {
+        n = this.poll(handler);
+      } catch (error) {
+        this.#running = false;
+        if (this.#onError) this.#onError(error);
+        else throw error;
+        return;
+      }
+      this.#timer = setTimeout(tick, n > 0 ? 0 : this.#pollIntervalMs);
+    };
+    this.#timer = setTimeout(tick, 0);
+  }
+
+  /** Stops the polling started by `start()` (events stay in the ring until polled). */
+  stop(): void {
+    this.#running = false;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Detaches every program (reverse order), unmaps the ring buffer, releases the maps. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.stop();
+    this.#closed = true;
+    for (const link of this.#links.reverse()) link.close();
+    this.#links = [];
+    this.#ring.close();
+    this.#object.close();
+  }
+
+  /** Same as {@linkcode EbpfMonitor.close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * Landlock through libc FFI: the ABI probe and the application of a compiled
+ * {@linkcode LandlockRuleset} (`compile/landlock.ts`) to the calling thread:
+ * `landlock_create_ruleset` with the handled rights, one `landlock_add_rule` per path (opened
+ * `O_PATH | O_CLOEXEC`) and per TCP port, then `landlock_restrict_self`.
+ *
+ * The restriction is irreversible and applies to the calling thread and what it `execve`s: only
+ * the launcher (`_launcher_main.ts`) calls {@linkcode restrictSelfWithLandlock}, after
+ * `no_new_privs` and right before its seccomp filters and `execve` (which run on the same thread).
+ *
+ * Kept free of heavy imports: the launcher loads this module. Requires `allow-ffi`.
+ *
+ * @module
+ */
+
+import {
+  LANDLOCK_ACCESS_FS,
+  LANDLOCK_FILE_RIGHTS,
+  type LandlockRuleset,
+} from "../../compile/landlock.ts";
+import { KernelError, NotSupportedError } from "./errors.ts";
+import { errno, errnoDetail, hostSyscallNumber, keepAlive, libc, toCString } from "./libc.ts";
+
+/** `landlock_create_ruleset` flag: return the highest supported ABI version. */
+export const LANDLOCK_CREATE_RULESET_VERSION = 1;
+/** `landlock_add_rule` rule type: a path-beneath rule. */
+export const LANDLOCK_RULE_PATH_BENEATH = 1;
+/** `landlock_add_rule` rule type: a TCP port rule (ABI 4). */
+export const LANDLOCK_RULE_NET_PORT = 2;
+
+const ENOTDIR = 20;
+const ENOSYS = 38;
+const EOPNOTSUPP = 95;
+const O_PATH = 0o10000000;
+const O_CLOEXEC = 0o2000000;
+/** `O_DIRECTORY` differs between architectures. */
+const O_DIRECTORY = Deno.build.arch === "aarch64" ? 0o40000 : 0o200000;
+
+const FILE_ACCESS = LANDLOCK_FILE_RIGHTS.reduce((m, r) => m | LANDLOCK_ACCESS_FS[r].bit, 0);
+
+let cachedAbi: number | undefined;
+
+function pointerValue(buffer: Uint8Array<ArrayBuffer>): bigint {
+  return BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer)));
+}
+
+function sys(name: Parameters<typeof hostSyscallNumber>[0], ...args: (number | bigint)[]): bigint {
+  const a = [...args.map(BigInt), 0n, 0n, 0n, 0n, 0n, 0n];
+  const result = libc().syscall(
+    BigInt(hostSyscallNumber(name)),
+    a[0]!,
+    a[1]!,
+    a[2]!,
+    a[3]!,
+    a[4]!,
+    a[5]!,
+  );
+  return BigInt(result);
+}
+
+function fail(operation: string): never {
+  const code = errno();
+  throw new KernelError(operation, code, errnoDetail(code));
+}
+
+/**
+ * The Landlock ABI version this kernel offers: 0 when Landlock is unavailable (the syscall is
+ * missing, or Landlock is built but not enabled at boot), else 1 to 7 and beyond. Conclusive
+ * answers are cached; any other error is inconclusive and thrown as a {@linkcode KernelError}.
+ *
+ * Requires `allow-ffi`. Linux only (elsewhere: {@linkcode NotSupportedError}).
+ *
+ * @example
+ * ```ts ignore
+ * import { landlockAbiVersion } from "./landlock.ts";
+ * if (landlockAbiVersion() < 1) console.log("no Landlock here");
+ * ```
+ */
+export function landlockAbiVersion(): number {
+  if (cachedAbi !== undefined) return cachedAbi;
+  const result = sys("landlock_create_ruleset", 0, 0, LANDLOCK_CREATE_RULESET_VERSION);
+  if (result >= 0n) return cachedAbi = Number(result);
+  const code = errno();
+  if (code === ENOSYS || code === EOPNOTSUPP) return cachedAbi = 0;
+  throw new KernelError("probe Landlock ABI version", code, errnoDetail(code));
+}
+
+function openForRule(path: string): { fd: number; directory: boolean } {
+  const bytes = toCString(path);
+  const symbols = libc();
+  let fd = symbols.open(bytes, O_PATH | O_CLOEXEC | O_DIRECTORY, 0);
+  if (fd >= 0) return { fd, directory: true };
+  if (errno() !== ENOTDIR) fail(`open "${path}" for a Landlock rule`);
+  fd = symbols.open(bytes, O_PATH | O_CLOEXEC, 0);
+  if (fd < 0) fail(`open "${path}" for a Landlock rule`);
+  return { fd, directory: false };
+}
+
+function attrSize(ruleset: LandlockRuleset): number {
+  if (ruleset.scoped !== 0) return 24;
+  if (ruleset.handledAccessNet !== 0) return 16;
+  return 8;
+}
+
+function applyOne(ruleset: LandlockRuleset): void {
+  const attr = new Uint8Array(24);
+  const view = new DataView(attr.buffer);
+  view.setBigUint64(0, BigInt(ruleset.handledAccessFs), true);
+  view.setBigUint64(8, BigInt(ruleset.handledAccessNet), true);
+  view.setBigUint64(16, BigInt(ruleset.scoped), true);
+  const created = sys("landlock_create_ruleset", pointerValue(attr), attrSize(ruleset), 0);
+  if (created < 0n) fail(`create Landlock ruleset (ABI ${ruleset.abi})`);
+  const rulesetFd = Number(created);
+  const symbols = libc();
+  try {
+    const pathAttr = new Uint8Array(12); // struct landlock_path_beneath_attr, packed
+    const pathView = new DataView(pathAttr.buffer);
+    for (const rule of ruleset.paths) {
+      const { fd, directory } = openForRule(rule.path);
+      try {
+        const access = directory ? rule.access : rule.access & FILE_ACCESS;
+        if (access === 0) continue;
+        pathView.setBigUint64(0, BigInt(access), true);
+        pathView.setInt32(8, fd, true);
+        const added = sys(
+          "landlock_add_rule",
+          rulesetFd,
+          LANDLOCK_RULE_PATH_BENEATH,
+          pointerValue(pathAttr),
+          0,
+        );
+        if (added < 0n) fail(`add Landlock rule for "${rule.path}" (${rule.rights.join("|")})`);
+      } finally {
+        symbols.close(fd);
+      }
+    }
+    const portAttr = new Uint8Array(16); // struct landlock_net_port_attr
+    const portView = new DataView(portAttr.buffer);
+    for (const rule of ruleset.ports) {
+      portView.setBigUint64(0, BigInt(rule.access), true);
+      portView.setBigUint64(8, BigInt(rule.port), true);
+      const added = sys(
+        "landlock_add_rule",
+        rulesetFd,
+        LANDLOCK_RULE_NET_PORT,
+        pointerValue(portAttr),
+        0,
+      );
+      if (added < 0n) fail(`add Landlock rule for TCP port ${rule.port}`);
+    }
+    if (sys("landlock_restrict_self", rulesetFd, 0) < 0n) fail("restrict self with Landlock");
+    keepAlive(attr, pathAttr, portAttr);
+  } finally {
+    symbols.close(rulesetFd);
+  }
+}
+
+/**
+ * Restricts the calling thread (and what it `execve`s) with `rulesets`, each one stacked
+ * Landlock layer (the kernel allows an access only when every layer does). Rulesets that handle
+ * nothing are skipped. Every path of a rule must exist: a missing path throws a
+ * {@linkcode KernelError} (`ENOENT`) naming it, before anything is restricted by that ruleset.
+ * A ruleset compiled for an ABI newer than the kernel's throws {@linkcode NotSupportedError}.
+ *
+ * Needs `no_new_privs` set first (or CAP_SYS_ADMIN). Irreversible. Requires `allow-ffi`.
+ *
+ * @example
+ * ```ts ignore
+ * import { compileLandlock } from "../../compile/landlock.ts";
+ * import { landlockAbiVersion, restrictSelfWithLandlock } from "./landlock.ts";
+ * import { setNoNewPrivs } from "./seccomp_install.ts";
+ * const loc = { file: "p.yaml", line: 1, column: 1 };
+ * setNoNewPrivs();
+ * restrictSelfWithLandlock(compileLandlock({ read: ["/usr"], write: [], execute: [], loc }, undefined, landlockAbiVersion()));
+ * ```
+ */
+export function restrictSelfWithLandlock(
+  rulesets: LandlockRuleset | readonly LandlockRuleset[],
+): void {
+  const list: readonly LandlockRuleset[] = Array.isArray(rulesets)
+    ? rulesets
+    : [rulesets as LandlockRuleset];
+  const active = list.filter((r) => r.handledAccessFs || r.handledAccessNet || r.scoped);
+  if (active.length === 0) return;
+  const abi = landlockAbiVersion();
+  for (const ruleset of active) {
+    if (ruleset.abi > abi || abi === 0) {
+      throw new NotSupportedError(
+        `Landlock ABI ${ruleset.abi}`,
+        abi === 0 ? "Landlock is not available" : `the kernel offers ABI ${abi}`,
+      );
+    }
+  }
+  for (const ruleset of active) applyOne(ruleset);
+}
+
+/**
+ * The paths of `rulesets` that do not exist (checked by the parent before launching, so that a
+ * missing path is reported before anything starts).
+ *
+ * Requires `allow-read`.
+ *
+ * @example
+ * ```ts ignore
+ * import { compileLandlock } from "../../compile/landlock.ts";
+ * import { missingLandlockPaths } from "./landlock.ts";
+ * const loc = { file: "p.yaml", line: 1, column: 1 };
+ * const ruleset = compileLandlock({ read: ["/nonexistent"], write: [], execute: [], loc }, undefined, 7);
+ * if (missingLandlockPaths([ruleset])[0] !== "/nonexistent") throw new Error();
+ * ```
+ */
+export function missingLandlockPaths(rulesets: readonly LandlockRuleset[]): string[] {
+  const missing = new Set<string>();
+  for (const ruleset of rulesets) {
+    for (const rule of ruleset.paths) {
+      try {
+        Deno.statSync(rule.path);
+      } catch (error) {
+        if (error instanceof Deno.errors.NotFound) missing.add(rule.path);
+        else throw error;
+      }
+    }
+  }
+  return [...missing].sort();
+}

@@ -1,0 +1,226 @@
+/**
+ * `cordon dry-run`: replays a recorded trace (`strace -f` output or Cordon's JSON Lines events)
+ * through policies and reports every call that would have been denied, killed or trapped.
+ *
+ * @module
+ */
+
+import { ARCHES } from "../policies/types.ts";
+import type { Finding } from "../compile/lint.ts";
+import { stableJson } from "../compile/stable_json.ts";
+import { errnoName } from "../policies/constants.ts";
+import { dryRun, type DryRunFinding, type DryRunReport } from "../engine/dry_run.ts";
+import { type Command, EXIT, UsageError } from "./command.ts";
+import { choice, integer, parseArgs } from "./parse_args.ts";
+import { loadPolicies, parseArches, reportPolicyErrors } from "./load_policies.ts";
+import { toSarif } from "./format_sarif.ts";
+import { dryRunToJunit } from "./format_junit.ts";
+import denoJson from "../deno.json" with { type: "json" };
+
+const OPTIONS = {
+  trace: { type: "string", short: "t" },
+  "trace-format": { type: "string" },
+  "on-malformed": { type: "string" },
+  format: { type: "string" },
+  arch: { type: "string", short: "a" },
+  "max-findings": { type: "string" },
+} as const;
+
+const HELP = [
+  "cordon dry-run: replay a recorded trace through policies and report what they would stop",
+  "",
+  "Usage: cordon dry-run POLICY... --trace TRACE [--trace-format auto|jsonl|strace]",
+  "                      [--on-malformed skip|fail] [--format text|json|sarif|junit]",
+  "                      [--arch A] [--max-findings N]",
+  "",
+  "POLICY is a policy file, builtin:NAME, or - for standard input. TRACE is `strace -f` output",
+  "(-o FILE or stderr; -t/-tt/-ttt/-T/-y variants) or Cordon's JSON Lines events, or - for",
+  "standard input. Every call that would be denied, killed or trapped is reported with its pid,",
+  "syscall, arguments and the deciding rule's FILE:LINE:COL; audit-mode policies report what they",
+  "would do. A call whose decision depends on an argument the trace does not show (a pointer, an",
+  "unknown symbol) is reported as undecided. Targets match on pid and on the command and",
+  "executable learnt from execve; uids and cgroups are not in traces.",
+  "",
+  "Options:",
+  "  -t, --trace TRACE        the trace to replay (required)",
+  "      --trace-format F     auto (default: `{` starts JSON Lines), jsonl or strace",
+  "      --on-malformed M     skip (default: report each with its line number) or fail (stop)",
+  "      --format F           text (default), json, sarif or junit",
+  `  -a, --arch A             the traced processes' architecture: ${ARCHES.join(", ")} (default x86_64)`,
+  "      --max-findings N     findings listed (all are counted; default 10000)",
+  "",
+  "Record a trace with:  strace -f -o app.strace -- ./app",
+  "",
+  "Examples:",
+  "  cordon dry-run web.yaml --trace app.strace",
+  "  cordon dry-run builtin:baseline --trace events.jsonl --format junit > dry-run.xml",
+  "",
+  "Exit codes: 0 nothing would be stopped, 1 some call would be stopped or is undecided (or the",
+  "policy is invalid, or a malformed line with --on-malformed fail), 2 usage error.",
+].join("\n");
+
+function loc(l: { file: string; line: number; column: number }): string {
+  return `${l.file}:${l.line}:${l.column}`;
+}
+
+function callText(syscall: string | null, nr: number, args: readonly string[]): string {
+  const text = `${syscall ?? `syscall_${nr}`}(${args.join(", ")})`;
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+
+function describe(f: DryRunFinding): string {
+  const errno = f.action === "deny" && f.errno !== undefined ? ` ${errnoName(f.errno) ?? "errno"} (${f.errno})` : "";
+  const who = f.ruleId === null ? `the default action of policy "${f.policy}"` : `rule "${f.ruleId}" of policy "${f.policy}"`;
+  const audit = f.mode === "audit" ? " [audit: reported only]" : "";
+  return `${f.action}${errno} by ${who} at ${loc(f.loc)}${audit}`;
+}
+
+function text(report: DryRunReport, trace: string): string {
+  const out: string[] = [];
+  const stopped = report.findingsTotal;
+  out.push(
+    `${trace} (${report.format}, ${report.lines} lines, ${report.calls} calls, ${report.processes} processes): ` +
+      (stopped === 0 ? "no call would be stopped" : `${stopped} call${stopped === 1 ? "" : "s"} would be stopped`),
+  );
+  for (const f of report.findings) {
+    const who = `pid ${f.pid}${f.tid === undefined ? "" : `/${f.tid}`}${f.comm === undefined ? "" : ` (${f.comm})`}`;
+    out.push(`  line ${f.line}: ${who} ${callText(f.syscall, f.nr, f.args)}: ${describe(f)}`);
+  }
+  if (report.findings.length < stopped) out.push(`  … and ${stopped - report.findings.length} more`);
+  if (report.byRule.length > 0) {
+    out.push("By rule:");
+    for (const r of report.byRule) {
+      const who = r.ruleId === null ? `default action of policy "${r.policy}"` : `rule "${r.ruleId}" (policy "${r.policy}")`;
+      out.push(`  ${String(r.count).padStart(7)} × ${r.action.padEnd(5)} ${who} at ${loc(r.loc)}`);
+    }
+  }
+  if (report.undecidedTotal > 0) {
+    out.push(`Undecided: ${report.undecidedTotal} call(s) depend on arguments the trace does not show`);
+    for (const u of report.undecided) {
+      out.push(`  line ${u.line}: pid ${u.pid} ${callText(u.syscall, -1, u.args)}: argument ${u.missing.join(", ")} unknown`);
+    }
+  }
+  if (report.malformedTotal > 0) {
+    out.push(`Malformed lines: ${report.malformedTotal} (skipped)`);
+    for (const m of report.malformed) out.push(`  ${trace}:${m.line}: ${m.reason}: ${m.text}`);
+  }
+  for (const w of report.warnings) out.push(`warning: ${w}`);
+  return out.join("\n");
+}
+
+function sarif(report: DryRunReport, trace: string): string {
+  const findings: Finding[] = [
+    ...report.findings.map((f): Finding => ({
+      severity: "error",
+      code: `would-${f.action.replace("_", "-")}`,
+      message: `${trace}:${f.line}: pid ${f.pid}${f.comm === undefined ? "" : ` (${f.comm})`} ${
+        callText(f.syscall, f.nr, f.args)
+      } would be stopped: ${describe(f)}`,
+      loc: f.loc,
+      policy: f.policy,
+      ...(f.ruleId === null ? {} : { rule: f.ruleId }),
+    })),
+    ...report.undecided.map((u): Finding => ({
+      severity: "warning",
+      code: "undecided-call",
+      message: `pid ${u.pid} ${callText(u.syscall, -1, u.args)}: the decision depends on argument ${
+        u.missing.join(", ")
+      }, which the trace does not show`,
+      loc: { file: trace, line: u.line, column: 1 },
+    })),
+    ...report.malformed.map((m): Finding => ({
+      severity: "warning",
+      code: "malformed-trace-line",
+      message: `${m.reason}: ${m.text}`,
+      loc: { file: trace, line: m.line, column: 1 },
+    })),
+  ];
+  const log = toSarif(findings, {
+    toolName: "cordon",
+    toolVersion: denoJson.version,
+    rules: {
+      "would-deny": { severity: "error", description: "A traced call would be denied by the policy" },
+      "would-kill": { severity: "error", description: "A traced call would kill its process" },
+      "would-kill-thread": { severity: "error", description: "A traced call would kill its thread" },
+      "would-trap": { severity: "error", description: "A traced call would raise SIGSYS" },
+      "undecided-call": {
+        severity: "warning",
+        description: "A traced call's decision depends on an argument the trace does not show",
+      },
+      "malformed-trace-line": { severity: "warning", description: "A trace line could not be parsed" },
+    },
+  });
+  return JSON.stringify(log, null, 2);
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs(argv, OPTIONS);
+  const format = choice(values, "format", ["text", "json", "sarif", "junit"], "text");
+  const traceFormat = choice(values, "trace-format", ["auto", "jsonl", "strace"], "auto");
+  const onMalformed = choice(values, "on-malformed", ["skip", "fail"], "skip");
+  const trace = values.trace;
+  if (typeof trace !== "string" || trace === "") throw new UsageError("--trace TRACE is required");
+  const archText = values.arch as string | undefined;
+  const arches = parseArches(archText === undefined ? [] : [archText], ["x86_64"]);
+  if (arches.length !== 1) throw new UsageError("--arch takes one architecture");
+  const maxFindings = integer(values, "max-findings");
+  if (maxFindings !== undefined && maxFindings < 0) throw new UsageError("--max-findings must be 0 or more");
+  if (positionals.includes("-") && trace === "-") {
+    throw new UsageError("standard input can hold the policy or the trace, not both");
+  }
+
+  let loaded;
+  try {
+    loaded = await loadPolicies(positionals);
+  } catch (error) {
+    const code = reportPolicyErrors(error);
+    if (code === undefined) throw error;
+    return code;
+  }
+  const progress = Deno.stderr.isTerminal();
+  const report = await dryRun(loaded.filters, trace === "-" ? Deno.stdin.readable : trace, {
+    format: traceFormat,
+    onMalformed,
+    arch: arches[0]!,
+    ...(maxFindings === undefined ? {} : { maxFindings }),
+    ...(progress
+      ? {
+        onProgress: (lines: number) => {
+          Deno.stderr.writeSync(new TextEncoder().encode(`\rcordon dry-run: ${lines} lines…`));
+        },
+      }
+      : {}),
+  });
+  if (progress && report.lines >= 65_536) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
+  const name = trace === "-" ? "<stdin>" : trace;
+  switch (format) {
+    case "json":
+      console.log(stableJson({ trace: name, ...report }).trimEnd());
+      break;
+    case "sarif":
+      console.log(sarif(report, name));
+      break;
+    case "junit":
+      console.log(dryRunToJunit(report, name).trimEnd());
+      break;
+    default:
+      console.log(text(report, name));
+  }
+  return report.findingsTotal > 0 || report.undecidedTotal > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/**
+ * `cordon dry-run`.
+ *
+ * @example
+ * ```ts
+ * import { dryRunCommand } from "./cmd_dry_run.ts";
+ * if (dryRunCommand.name !== "dry-run" || !dryRunCommand.help.includes("--trace")) throw new Error();
+ * ```
+ */
+export const dryRunCommand: Command = {
+  name: "dry-run",
+  summary: "replay a recorded trace through policies and report what they would stop",
+  help: HELP,
+  run,
+};

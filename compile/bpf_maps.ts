@@ -1,0 +1,418 @@
+/**
+ * BPF map contents for the eBPF backend (`--emit maps`): from a compiled {@linkcode FilterSet},
+ * the exact keys and values of `bpf/monitor.bpf.c`'s `decisions`, `limits` and `comm_targets`
+ * maps and of `bpf/cgroup_net.bpf.c`'s `net_rules`/`net_banks`, byte-exact to `bpf/cordon.h`
+ * (through the one TypeScript mirror of that header, `backends/linux/structs.ts`).
+ *
+ * Pure and deterministic: no `Deno.*`; the same set gives byte-identical output.
+ *
+ * Policy slots: layer `i` of the set gets slot `i + 1` (0 means "no policy"). A process matched
+ * by several layers gets a combined slot from the backend ({@linkcode combinedDecisions}).
+ *
+ * Syscall slots: x86_64 numbers 0..511 are slots 0..511, i386 (compat, `int 0x80`) numbers are
+ * 512 + nr; x32 numbers and anything larger use the unknown slot, decided by the layers'
+ * `unknown` decision. Kernel actions: allow → ALLOW, log → LOG, kill/kill_thread → KILL,
+ * deny/trap/trace/notify → DENY (which only the BPF LSM programs can enforce: the backend refuses
+ * or degrades it). A syscall decided by argument cases is flagged ARGS: the kernel streams its
+ * calls with their arguments and applies only the strictest unconditional action of the other
+ * layers; user space decides the rest.
+ *
+ * @module
+ */
+
+import { type Action, type Arch, type NetworkEndpoint, strictness } from "../policies/types.ts";
+import type { ArchFilter, Decision, FilterLayer, FilterSet, SyscallDecision } from "./filter_set.ts";
+import { stableJson } from "./stable_json.ts";
+import {
+  CORDON_ACT,
+  CORDON_DECISION,
+  CORDON_NATIVE_SLOTS,
+  CORDON_NET,
+  CORDON_NET_BANK,
+  CORDON_NET_RULES_PER_BANK,
+  CORDON_NR_SLOTS,
+  CORDON_SLOT_UNKNOWN,
+  commKey,
+  type DecisionValue,
+  encodeDecision,
+  encodeDecisionKey,
+  encodeLimit,
+  encodeNetBank,
+  encodeNetRule,
+  type NetRuleValue,
+  u32Key,
+} from "../backends/linux/structs.ts";
+
+/** The architecture of native slots and of compat slots (x86_64 hosts). */
+export const SLOT_ARCHES = { native: "x86_64", compat: "i386" } as const satisfies Record<
+  string,
+  Arch
+>;
+
+/** One decision the kernel applies, with the rule that made it (for events). */
+export interface SlotDecision extends DecisionValue {
+  /** The deciding layer's policy name. */
+  readonly policy: string;
+  /** The deciding rule's id, or `null` for a policy default. */
+  readonly ruleId: string | null;
+  /** The action the policy decides (in audit mode: the audited one). */
+  readonly policyAction: Action;
+}
+
+/** A key/value pair of a map, as bytes. */
+export interface MapEntry {
+  readonly key: Uint8Array<ArrayBuffer>;
+  readonly value: Uint8Array<ArrayBuffer>;
+}
+
+/** Network rules of one layer for `cgroup_net.bpf.c`. */
+export interface NetMaps {
+  /** `cordon_net_bank.flags`: which operations are restricted to the rules. */
+  readonly flags: number;
+  readonly rules: readonly NetRuleValue[];
+  /** The endpoint texts, index for index with `rules`. */
+  readonly texts: readonly string[];
+}
+
+/** Everything the backend writes for one layer. */
+export interface LayerMaps {
+  readonly policy: string;
+  /** The layer's policy slot (layer index + 1). */
+  readonly slot: number;
+  /** Non-allow decisions by syscall slot (`CORDON_SLOT_UNKNOWN` included). */
+  readonly decisions: ReadonlyMap<number, SlotDecision>;
+  readonly limit?: { readonly maxPerSecond: number; readonly action: number; readonly ruleId: string | null };
+  /** Comms of a comms-only target: new processes with these comms get the layer at exec. */
+  readonly comms: readonly string[];
+  readonly net?: NetMaps;
+}
+
+/** The kernel action of a policy action. */
+export function kernelAction(action: Action): number {
+  switch (action) {
+    case "allow":
+      return CORDON_ACT.allow;
+    case "log":
+      return CORDON_ACT.log;
+    case "kill":
+    case "kill_thread":
+      return CORDON_ACT.kill;
+    default:
+      return CORDON_ACT.deny;
+  }
+}
+
+interface ArchIndex {
+  readonly filter: ArchFilter;
+  readonly byNr: ReadonlyMap<number, SyscallDecision>;
+}
+
+function indexArch(layer: FilterLayer, arch: Arch): ArchIndex | undefined {
+  const filter = layer.arches.find((f) => f.arch === arch);
+  if (!filter) return undefined;
+  return { filter, byNr: new Map(filter.syscalls.map((s) => [s.nr, s])) };
+}
+
+/** One layer's view of a slot: its unconditional decision, or that arguments decide. */
+interface LayerSlot {
+  readonly decision: Decision;
+  readonly args: boolean;
+}
+
+const MISSING_ARCH: Omit<Decision, "policy" | "loc"> = { action: "kill", ruleId: null };
+
+function layerSlot(layer: FilterLayer, index: ArchIndex | undefined, nr: number | null): LayerSlot {
+  if (!index) {
+    // The layer was not compiled for this architecture: like seccomp's arch check, kill.
+    return { decision: { ...MISSING_ARCH, policy: layer.policy, loc: layer.loc }, args: false };
+  }
+  const sd = nr === null ? undefined : index.byNr.get(nr);
+  if (!sd) return { decision: index.filter.unknown, args: false };
+  return { decision: sd.otherwise, args: sd.cases.length > 0 };
+}
+
+function effective(d: Decision): { action: Action; audit: boolean } {
+  return d.audited !== undefined ? { action: d.audited, audit: true } : { action: d.action, audit: false };
+}
+
+/**
+ * The kernel decisions for the processes that `layers` all apply to (strictest wins), by
+ * syscall slot; slots missing from the result are allowed. `ruleIndex` numbers the deciding
+ * rules for events (0 is reserved for "a policy default").
+ *
+ * @example
+ * ```ts
+ * import { combinedDecisions } from "./bpf_maps.ts";
+ * const loc = { file: "p.yaml", line: 1, column: 1 };
+ * const layer = {
+ *   policy: "p", mode: "enforce" as const, defaultAction: "allow" as const, defaultErrno: 1, loc,
+ *   arches: [{ arch: "x86_64" as const, unknown: { action: "allow" as const, ruleId: null, policy: "p", loc },
+ *     syscalls: [{ nr: 110, name: "getppid", cases: [], otherwise: { action: "kill" as const, ruleId: "r", policy: "p", loc } }] }],
+ * };
+ * const table = combinedDecisions([layer], new Map());
+ * if (table.get(110)?.action !== 2) throw new Error("getppid must be killed");
+ * ```
+ */
+export function combinedDecisions(
+  layers: readonly FilterLayer[],
+  ruleIndex: Map<string, number>,
+): Map<number, SlotDecision> {
+  const result = new Map<number, SlotDecision>();
+  if (layers.length === 0) return result;
+  const native = layers.map((l) => indexArch(l, SLOT_ARCHES.native));
+  const compat = layers.map((l) => indexArch(l, SLOT_ARCHES.compat));
+  const slots: number[] = [];
+  for (let s = 0; s < CORDON_NR_SLOTS; s++) slots.push(s);
+  slots.push(CORDON_SLOT_UNKNOWN);
+  for (const slot of slots) {
+    const isCompat = slot !== CORDON_SLOT_UNKNOWN && slot >= CORDON_NATIVE_SLOTS;
+    const nr = slot === CORDON_SLOT_UNKNOWN ? null : slot % CORDON_NATIVE_SLOTS;
+    let best: Decision | undefined;
+    let bestAudit = false;
+    let args = false;
+    layers.forEach((layer, i) => {
+      const view = layerSlot(layer, (isCompat ? compat : native)[i], nr);
+      if (view.args) {
+        args = true;
+        return;
+      }
+      const e = effective(view.decision);
+      // Enforced actions outrank audited ones of equal strictness.
+      if (
+        best === undefined || strictness(e.action) > strictness(effective(best).action) ||
+        (strictness(e.action) === strictness(effective(best).action) && bestAudit && !e.audit)
+      ) {
+        best = view.decision;
+        bestAudit = e.audit;
+      }
+    });
+    const decided = best === undefined ? undefined : effective(best);
+    const action = decided ? kernelAction(decided.action) : CORDON_ACT.allow;
+    if (action === CORDON_ACT.allow && !args) continue;
+    const flags = (args ? CORDON_DECISION.args : 0) | (decided?.audit ? CORDON_DECISION.audit : 0);
+    const ruleId = best?.ruleId ?? null;
+    const policy = best?.policy ?? layers[0]!.policy;
+    const key = `${policy}\u0000${ruleId ?? ""}`;
+    let rule = 0;
+    if (ruleId !== null) {
+      rule = ruleIndex.get(key) ?? ruleIndex.size + 1;
+      ruleIndex.set(key, rule);
+    }
+    result.set(slot, {
+      action,
+      flags,
+      errno: best?.errno ?? 0,
+      rule,
+      policy,
+      ruleId,
+      policyAction: decided?.action ?? "allow",
+    });
+  }
+  return result;
+}
+
+const PROTOCOLS = { tcp: 6, udp: 17, any: 0 } as const;
+
+/** Parses an IPv4 or IPv6 address (no prefix) into 16 bytes (IPv4 mapped), or undefined. */
+export function parseAddress(text: string): { bytes: Uint8Array<ArrayBuffer>; v4: boolean } | undefined {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (v4) {
+    const bytes = new Uint8Array(16);
+    bytes[10] = bytes[11] = 0xff;
+    for (let i = 0; i < 4; i++) {
+      const n = Number(v4[i + 1]);
+      if (n > 255) return undefined;
+      bytes[12 + i] = n;
+    }
+    return { bytes, v4: true };
+  }
+  let t = text.replace(/^\[|\]$/g, "");
+  const dotted = /:(\d+\.\d+\.\d+\.\d+)$/.exec(t);
+  const tail: number[] = [];
+  if (dotted) {
+    const inner = parseAddress(dotted[1]!);
+    if (!inner) return undefined;
+    tail.push((inner.bytes[12]! << 8) | inner.bytes[13]!, (inner.bytes[14]! << 8) | inner.bytes[15]!);
+    t = t.slice(0, dotted.index + 1) + "0:0";
+  }
+  if (!/^[0-9a-f:]+$/i.test(t) || t.split("::").length > 2) return undefined;
+  const [head, rest] = t.split("::") as [string, string | undefined];
+  const parts = (s: string) => (s === "" ? [] : s.split(":"));
+  const h = parts(head);
+  const r = rest === undefined ? [] : parts(rest);
+  const missing = 8 - h.length - r.length;
+  if ((rest === undefined && missing !== 0) || missing < 0) return undefined;
+  const groups = [...h, ...Array(rest === undefined ? 0 : missing).fill("0"), ...r];
+  if (groups.length !== 8 || groups.some((g) => g.length > 4)) return undefined;
+  const bytes = new Uint8Array(16);
+  groups.forEach((g, i) => {
+    const n = parseInt(g, 16);
+    bytes[2 * i] = n >> 8;
+    bytes[2 * i + 1] = n & 0xff;
+  });
+  if (tail.length) {
+    bytes[12] = tail[0]! >> 8;
+    bytes[13] = tail[0]! & 0xff;
+    bytes[14] = tail[1]! >> 8;
+    bytes[15] = tail[1]! & 0xff;
+  }
+  return { bytes, v4: false };
+}
+
+/**
+ * One network endpoint as a `cordon_net_rule`. Throws `RangeError` for an address it cannot parse.
+ *
+ * @example
+ * ```ts
+ * import { netRule } from "./bpf_maps.ts";
+ * const loc = { file: "p.yaml", line: 1, column: 1 };
+ * const r = netRule({ text: "127.0.0.1:5432", protocol: "any", address: "127.0.0.1", ports: [5432, 5432], loc }, 1);
+ * if (r.prefixLen !== 128 || r.addr[15] !== 1 || r.portLo !== 5432) throw new Error();
+ * ```
+ */
+export function netRule(endpoint: NetworkEndpoint, ops: number): NetRuleValue {
+  let addr = new Uint8Array(16);
+  let prefixLen = 0;
+  if (endpoint.address !== undefined) {
+    const [host, prefix] = endpoint.address.split("/") as [string, string | undefined];
+    const parsed = parseAddress(host);
+    if (!parsed) throw new RangeError(`cannot parse address "${endpoint.address}" of "${endpoint.text}"`);
+    addr = parsed.bytes;
+    const max = parsed.v4 ? 32 : 128;
+    const bits = prefix === undefined ? max : Number(prefix);
+    if (!Number.isInteger(bits) || bits < 0 || bits > max) {
+      throw new RangeError(`bad prefix in "${endpoint.address}"`);
+    }
+    prefixLen = parsed.v4 ? 96 + bits : bits;
+  }
+  const [portLo, portHi] = endpoint.ports ?? [0, 65535];
+  return { addr, prefixLen, portLo, portHi, protocol: PROTOCOLS[endpoint.protocol], ops };
+}
+
+function netMaps(layer: FilterLayer): NetMaps | undefined {
+  const net = layer.network;
+  if (!net) return undefined;
+  const rules: NetRuleValue[] = [];
+  const texts: string[] = [];
+  for (const e of net.connect) {
+    rules.push(netRule(e, CORDON_NET.connect));
+    texts.push(`connect ${e.text}`);
+  }
+  for (const e of net.bind) {
+    rules.push(netRule(e, CORDON_NET.bind));
+    texts.push(`bind ${e.text}`);
+  }
+  if (rules.length > CORDON_NET_RULES_PER_BANK) {
+    throw new RangeError(
+      `policy "${layer.policy}" has ${rules.length} network rules; the cgroup programs hold at most ${CORDON_NET_RULES_PER_BANK}`,
+    );
+  }
+  // A `network` section restricts both operations to its lists (an empty list allows none).
+  let flags = CORDON_NET_BANK.enforceConnect | CORDON_NET_BANK.enforceBind;
+  if (layer.mode === "audit") flags |= CORDON_NET_BANK.audit;
+  return { flags, rules, texts };
+}
+
+/**
+ * The maps of every layer of `set`.
+ *
+ * @example
+ * ```ts
+ * import { layerMaps } from "./bpf_maps.ts";
+ * if (layerMaps({ version: 1, layers: [] }).length !== 0) throw new Error();
+ * ```
+ */
+export function layerMaps(set: FilterSet): LayerMaps[] {
+  return set.layers.map((layer, i) => {
+    const ruleIndex = new Map<string, number>();
+    const limit = layer.limits?.syscallsPerSecond;
+    const target = layer.target;
+    const commsOnly = target?.comms !== undefined &&
+      Object.entries(target).filter(([, v]) => v !== undefined).length === 1;
+    const maps: LayerMaps = {
+      policy: layer.policy,
+      slot: i + 1,
+      decisions: combinedDecisions([layer], ruleIndex),
+      comms: commsOnly ? [...target!.comms!].sort() : [],
+      ...(limit
+        ? {
+          limit: {
+            maxPerSecond: limit.max,
+            action: kernelAction(limit.action) === CORDON_ACT.kill ? CORDON_ACT.kill : CORDON_ACT.log,
+            ruleId: null,
+          },
+        }
+        : {}),
+    };
+    const net = netMaps(layer);
+    return net ? { ...maps, net } : maps;
+  });
+}
+
+/** Map entries of one layer, by map name, in key order. */
+export function layerEntries(maps: LayerMaps): Record<string, MapEntry[]> {
+  const decisions = [...maps.decisions.entries()].sort((a, b) => a[0] - b[0]).map(([slot, d]) => ({
+    key: encodeDecisionKey(maps.slot, slot),
+    value: encodeDecision(d),
+  }));
+  const result: Record<string, MapEntry[]> = {
+    decisions,
+    limits: maps.limit
+      ? [{
+        key: u32Key(maps.slot),
+        value: encodeLimit(BigInt(maps.limit.maxPerSecond), maps.limit.action, 0),
+      }]
+      : [],
+    comm_targets: maps.comms.map((c) => ({ key: commKey(c), value: u32Key(maps.slot) })),
+  };
+  if (maps.net) {
+    result.net_rules = maps.net.rules.map((r, i) => ({ key: u32Key(i), value: encodeNetRule(r) }));
+    result.net_banks = [{ key: u32Key(0), value: encodeNetBank(maps.net.rules.length, maps.net.flags) }];
+    result.net_active = [{ key: u32Key(0), value: u32Key(0) }];
+  }
+  return result;
+}
+
+function hex(bytes: Uint8Array): string {
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * `--emit maps`: every layer's map entries as stable JSON (keys and values as hex bytes, with
+ * the rule each decision came from), deterministic.
+ *
+ * @example
+ * ```ts
+ * import { emitBpfMaps } from "./bpf_maps.ts";
+ * if (!emitBpfMaps({ version: 1, layers: [] }).includes('"cordon-bpf-maps"')) throw new Error();
+ * ```
+ */
+export function emitBpfMaps(set: FilterSet): string {
+  const layers = layerMaps(set).map((maps) => {
+    const entries = layerEntries(maps);
+    const decisions = [...maps.decisions.entries()].sort((a, b) => a[0] - b[0]);
+    return {
+      policy: maps.policy,
+      slot: maps.slot,
+      maps: Object.fromEntries(
+        Object.entries(entries).map(([name, list]) => [
+          name,
+          list.map((e, i) => {
+            const base = { key: hex(e.key), value: hex(e.value) };
+            if (name !== "decisions") return base;
+            const [slot, d] = decisions[i]!;
+            return {
+              ...base,
+              slot: slot === CORDON_SLOT_UNKNOWN ? "unknown" : slot,
+              action: d.policyAction,
+              rule: d.ruleId,
+              ...(d.flags & CORDON_DECISION.args ? { args: true } : {}),
+            };
+          }),
+        ]),
+      ),
+      ...(maps.net ? { networkRules: maps.net.texts } : {}),
+    };
+  });
+  return stableJson({ format: "cordon-bpf-maps", version: 1, layers }) + "\n";
+}

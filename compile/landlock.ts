@@ -1,0 +1,493 @@
+/**
+ * The Landlock form of a policy's `filesystem` and `network` sections: which access rights the
+ * ruleset handles at a given Landlock ABI, the path-beneath rules with the rights each of
+ * `read`/`write`/`execute` implies, the TCP port rules, the scopes, and everything the ABI cannot
+ * express, reported rather than dropped. Pure and deterministic; `backends/linux/landlock.ts`
+ * applies the result, `cordon compile --emit landlock` shows it.
+ *
+ * ## What each path class grants (path-beneath: the directory and everything below it)
+ * | class | rights | from ABI |
+ * | --- | --- | --- |
+ * | `read` | `READ_FILE`, `READ_DIR` | 1 |
+ * | `write` | `WRITE_FILE`, `REMOVE_DIR`, `REMOVE_FILE`, `MAKE_CHAR`, `MAKE_DIR`, `MAKE_REG`, `MAKE_SOCK`, `MAKE_FIFO`, `MAKE_BLOCK`, `MAKE_SYM` | 1 |
+ * | | `REFER` (rename and link across directories) | 2 |
+ * | | `TRUNCATE` | 3 |
+ * | | `IOCTL_DEV` (ioctl on character and block devices) | 5 |
+ * | `execute` | `EXECUTE`, `READ_FILE` (the kernel opens what it executes for reading) | 1 |
+ *
+ * `write` does not imply `read`: list a directory in both for read-write. A rule on a file (not a
+ * directory) can only carry file rights (`EXECUTE`, `WRITE_FILE`, `READ_FILE`, `TRUNCATE`,
+ * `IOCTL_DEV`); the backend keeps only those when the path is not a directory. Rights add up
+ * along the path (a rule cannot take away what a rule on a parent grants).
+ *
+ * The ruleset handles every filesystem right the ABI knows as soon as the policy has a
+ * `filesystem` section: anything not granted by a rule is denied (an empty section denies all
+ * file access). At ABI 6 and later it also scopes abstract Unix sockets and signals to the
+ * sandbox (they would otherwise reach outside it, bypassing the path rules).
+ *
+ * ## Network
+ * From ABI 4, Landlock restricts TCP `bind` and `connect` by port only. With a `network`
+ * section, `BIND_TCP` and `CONNECT_TCP` are handled and each port of a TCP (or any-protocol)
+ * endpoint gets a rule, unless an endpoint allows every port or the ports would take more than
+ * {@linkcode MAX_LANDLOCK_PORT_RULES} rules: then that access is left to cgroup BPF and the
+ * reason reported. Addresses and UDP are never Landlock's: they are reported as
+ * `enforcedBy: "cgroup BPF"`.
+ *
+ * @module
+ */
+
+import type { FilesystemRules, NetworkRules, SourceLocation } from "../policies/types.ts";
+
+/** The newest Landlock ABI this compiler knows (Linux 6.15). */
+export const LANDLOCK_ABI_LATEST = 7;
+
+/**
+ * The lowest ABI at which every right of the path classes above exists. A policy's filesystem
+ * rules need it unless `filesystem.minAbi` accepts less.
+ */
+export const LANDLOCK_ABI_FULL_FILESYSTEM = 5;
+
+/** `LANDLOCK_ACCESS_FS_*` (from `<linux/landlock.h>`), with the ABI that introduced each. */
+export const LANDLOCK_ACCESS_FS = {
+  EXECUTE: { bit: 1 << 0, abi: 1 },
+  WRITE_FILE: { bit: 1 << 1, abi: 1 },
+  READ_FILE: { bit: 1 << 2, abi: 1 },
+  READ_DIR: { bit: 1 << 3, abi: 1 },
+  REMOVE_DIR: { bit: 1 << 4, abi: 1 },
+  REMOVE_FILE: { bit: 1 << 5, abi: 1 },
+  MAKE_CHAR: { bit: 1 << 6, abi: 1 },
+  MAKE_DIR: { bit: 1 << 7, abi: 1 },
+  MAKE_REG: { bit: 1 << 8, abi: 1 },
+  MAKE_SOCK: { bit: 1 << 9, abi: 1 },
+  MAKE_FIFO: { bit: 1 << 10, abi: 1 },
+  MAKE_BLOCK: { bit: 1 << 11, abi: 1 },
+  MAKE_SYM: { bit: 1 << 12, abi: 1 },
+  REFER: { bit: 1 << 13, abi: 2 },
+  TRUNCATE: { bit: 1 << 14, abi: 3 },
+  IOCTL_DEV: { bit: 1 << 15, abi: 5 },
+} as const;
+
+/** `LANDLOCK_ACCESS_NET_*`, from ABI 4. */
+export const LANDLOCK_ACCESS_NET = {
+  BIND_TCP: { bit: 1 << 0, abi: 4 },
+  CONNECT_TCP: { bit: 1 << 1, abi: 4 },
+} as const;
+
+/** `LANDLOCK_SCOPE_*`, from ABI 6. */
+export const LANDLOCK_SCOPE = {
+  ABSTRACT_UNIX_SOCKET: { bit: 1 << 0, abi: 6 },
+  SIGNAL: { bit: 1 << 1, abi: 6 },
+} as const;
+
+/** A filesystem right's name, such as `"READ_FILE"`. */
+export type LandlockFsRight = keyof typeof LANDLOCK_ACCESS_FS;
+/** A network right's name. */
+export type LandlockNetRight = keyof typeof LANDLOCK_ACCESS_NET;
+/** A scope's name. */
+export type LandlockScope = keyof typeof LANDLOCK_SCOPE;
+
+/** The path classes of `spec.filesystem`. */
+export type PathClass = "read" | "write" | "execute";
+
+/** The rights each path class implies (before they are cut to what an ABI knows). */
+export const PATH_CLASS_RIGHTS: Readonly<Record<PathClass, readonly LandlockFsRight[]>> = {
+  read: ["READ_FILE", "READ_DIR"],
+  write: [
+    "WRITE_FILE",
+    "REMOVE_DIR",
+    "REMOVE_FILE",
+    "MAKE_CHAR",
+    "MAKE_DIR",
+    "MAKE_REG",
+    "MAKE_SOCK",
+    "MAKE_FIFO",
+    "MAKE_BLOCK",
+    "MAKE_SYM",
+    "REFER",
+    "TRUNCATE",
+    "IOCTL_DEV",
+  ],
+  execute: ["EXECUTE", "READ_FILE"],
+};
+
+/** The rights a rule on a non-directory may carry (the kernel rejects others with `EINVAL`). */
+export const LANDLOCK_FILE_RIGHTS: readonly LandlockFsRight[] = [
+  "EXECUTE",
+  "WRITE_FILE",
+  "READ_FILE",
+  "TRUNCATE",
+  "IOCTL_DEV",
+];
+
+/** At most this many TCP port rules; beyond it the access is left to cgroup BPF. */
+export const MAX_LANDLOCK_PORT_RULES = 1024;
+
+/** A path-beneath rule: `path` (normalised, absolute) and what is below it get `access`. */
+export interface LandlockPathRule {
+  readonly path: string;
+  /** The allowed rights, as the kernel's bit mask. */
+  readonly access: number;
+  /** The same rights by name, in bit order. */
+  readonly rights: readonly LandlockFsRight[];
+  /** The classes that listed the path. */
+  readonly classes: readonly PathClass[];
+}
+
+/** A TCP port rule. */
+export interface LandlockPortRule {
+  readonly port: number;
+  readonly access: number;
+  readonly rights: readonly LandlockNetRight[];
+}
+
+/** Something of the policy this ruleset does not enforce, and why. */
+export interface LandlockGap {
+  readonly section: "filesystem" | "network";
+  /** What is not enforced: rights by name, or an endpoint as written. */
+  readonly subject: string;
+  readonly reason: string;
+  /** Who enforces it instead, or `null` when nothing does at this ABI. */
+  readonly enforcedBy: "cgroup BPF" | null;
+  /** The ABI that would enforce it, when a newer one would. */
+  readonly neededAbi?: number;
+  readonly loc: SourceLocation;
+}
+
+/**
+ * A compiled Landlock ruleset: plain JSON (no bigints), as `cordon compile --emit landlock`
+ * prints it and as the launcher receives it.
+ */
+export interface LandlockRuleset {
+  /** The ABI compiled for (0: Landlock unavailable; nothing is handled). */
+  readonly abi: number;
+  /** `landlock_ruleset_attr.handled_access_fs`. */
+  readonly handledAccessFs: number;
+  /** `landlock_ruleset_attr.handled_access_net`. */
+  readonly handledAccessNet: number;
+  /** `landlock_ruleset_attr.scoped`. */
+  readonly scoped: number;
+  /** The handled rights and scopes by name. */
+  readonly handled: {
+    readonly fs: readonly LandlockFsRight[];
+    readonly net: readonly LandlockNetRight[];
+    readonly scoped: readonly LandlockScope[];
+  };
+  /** Sorted by path; one rule per path. */
+  readonly paths: readonly LandlockPathRule[];
+  /** Sorted by port. */
+  readonly ports: readonly LandlockPortRule[];
+  /** What is not enforced by this ruleset. */
+  readonly gaps: readonly LandlockGap[];
+}
+
+/**
+ * Normalises an absolute path lexically: repeated and trailing slashes dropped, `.` removed,
+ * `..` resolved (never above `/`). Symbolic links are not resolved (the kernel follows them when
+ * the rule is added). Throws `TypeError` for a relative path or one containing a NUL.
+ *
+ * @example
+ * ```ts
+ * import { normalisePath } from "./landlock.ts";
+ * if (normalisePath("/usr//lib/./x/../") !== "/usr/lib") throw new Error();
+ * if (normalisePath("/..") !== "/") throw new Error();
+ * ```
+ */
+export function normalisePath(path: string): string {
+  if (!path.startsWith("/")) throw new TypeError(`path is not absolute: "${path}"`);
+  if (path.includes("\0")) throw new TypeError(`path contains a NUL: "${path}"`);
+  const parts: string[] = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") parts.pop();
+    else parts.push(part);
+  }
+  return "/" + parts.join("/");
+}
+
+/**
+ * Whether normalised `path` is `base` or below it (path-beneath).
+ *
+ * @example
+ * ```ts
+ * import { isBeneath } from "./landlock.ts";
+ * if (!isBeneath("/usr/lib", "/usr") || isBeneath("/usrx", "/usr") || !isBeneath("/a", "/")) throw new Error();
+ * ```
+ */
+export function isBeneath(path: string, base: string): boolean {
+  return path === base || base === "/" || path.startsWith(base + "/");
+}
+
+function rightsAt<T extends Record<string, { bit: number; abi: number }>>(
+  table: T,
+  abi: number,
+): (keyof T & string)[] {
+  return (Object.keys(table) as (keyof T & string)[]).filter((name) => table[name]!.abi <= abi);
+}
+
+function mask<T extends Record<string, { bit: number; abi: number }>>(
+  table: T,
+  names: readonly (keyof T)[],
+): number {
+  let bits = 0;
+  for (const name of names) bits |= table[name]!.bit;
+  return bits >>> 0;
+}
+
+function namesOf<T extends Record<string, { bit: number; abi: number }>>(
+  table: T,
+  bits: number,
+): (keyof T & string)[] {
+  return (Object.keys(table) as (keyof T & string)[]).filter((n) => (bits & table[n]!.bit) !== 0);
+}
+
+/**
+ * The filesystem rights a ruleset handles at `abi` (all it knows), by name.
+ *
+ * @example
+ * ```ts
+ * import { landlockFsRightsAt } from "./landlock.ts";
+ * if (landlockFsRightsAt(1).includes("REFER") || !landlockFsRightsAt(2).includes("REFER")) throw new Error();
+ * ```
+ */
+export function landlockFsRightsAt(abi: number): LandlockFsRight[] {
+  return rightsAt(LANDLOCK_ACCESS_FS, abi);
+}
+
+/**
+ * The rights `classes` imply at `abi`, as a bit mask.
+ *
+ * @example
+ * ```ts
+ * import { LANDLOCK_ACCESS_FS as A, pathClassAccess } from "./landlock.ts";
+ * if (pathClassAccess(["read"], 7) !== (A.READ_FILE.bit | A.READ_DIR.bit)) throw new Error();
+ * if ((pathClassAccess(["write"], 2) & A.TRUNCATE.bit) !== 0) throw new Error("TRUNCATE is ABI 3");
+ * ```
+ */
+export function pathClassAccess(classes: readonly PathClass[], abi: number): number {
+  const known = new Set(landlockFsRightsAt(abi));
+  return mask(
+    LANDLOCK_ACCESS_FS,
+    classes.flatMap((c) => PATH_CLASS_RIGHTS[c]).filter((r) => known.has(r)),
+  );
+}
+
+/**
+ * The lowest ABI `filesystem` accepts: its `minAbi`, else {@linkcode LANDLOCK_ABI_FULL_FILESYSTEM}.
+ *
+ * @example
+ * ```ts
+ * import { requiredLandlockAbi } from "./landlock.ts";
+ * const loc = { file: "p.yaml", line: 1, column: 1 };
+ * if (requiredLandlockAbi({ read: [], write: [], execute: [], minAbi: 2, loc }) !== 2) throw new Error();
+ * ```
+ */
+export function requiredLandlockAbi(filesystem: FilesystemRules): number {
+  return filesystem.minAbi ?? LANDLOCK_ABI_FULL_FILESYSTEM;
+}
+
+function compilePaths(filesystem: FilesystemRules, abi: number): LandlockPathRule[] {
+  const classes = new Map<string, Set<PathClass>>();
+  for (const cls of ["read", "write", "execute"] as const) {
+    for (const raw of filesystem[cls]) {
+      const path = normalisePath(raw);
+      let set = classes.get(path);
+      if (!set) classes.set(path, set = new Set());
+      set.add(cls);
+    }
+  }
+  return [...classes.keys()].sort().map((path) => {
+    const list = (["read", "write", "execute"] as const).filter((c) => classes.get(path)!.has(c));
+    const access = pathClassAccess(list, abi);
+    return { path, access, rights: namesOf(LANDLOCK_ACCESS_FS, access), classes: list };
+  });
+}
+
+function filesystemGaps(filesystem: FilesystemRules, abi: number): LandlockGap[] {
+  const loc = filesystem.loc;
+  if (abi < 1) {
+    return [{
+      section: "filesystem",
+      subject: "all path rules",
+      reason: "Landlock is not available",
+      enforcedBy: null,
+      neededAbi: 1,
+      loc,
+    }];
+  }
+  const gaps: LandlockGap[] = [];
+  const missing = (right: LandlockFsRight, reason: string) => {
+    const needed = LANDLOCK_ACCESS_FS[right].abi;
+    if (abi < needed) {
+      gaps.push({
+        section: "filesystem",
+        subject: right,
+        reason,
+        enforcedBy: null,
+        neededAbi: needed,
+        loc,
+      });
+    }
+  };
+  if (abi < LANDLOCK_ACCESS_FS.REFER.abi && filesystem.write.length > 0) {
+    gaps.push({
+      section: "filesystem",
+      subject: "REFER",
+      reason:
+        "rename and link across directories are always denied below ABI 2 (stricter than written)",
+      enforcedBy: null,
+      neededAbi: LANDLOCK_ACCESS_FS.REFER.abi,
+      loc,
+    });
+  }
+  missing("TRUNCATE", "truncate() of files outside write paths is not restricted");
+  missing("IOCTL_DEV", "ioctl() on devices opened outside write paths is not restricted");
+  const scope = LANDLOCK_SCOPE.ABSTRACT_UNIX_SOCKET.abi;
+  if (abi < scope) {
+    gaps.push({
+      section: "filesystem",
+      subject: "ABSTRACT_UNIX_SOCKET, SIGNAL",
+      reason:
+        "abstract Unix sockets and signals outside the sandbox are reachable (no scoping below ABI 6)",
+      enforcedBy: null,
+      neededAbi: scope,
+      loc,
+    });
+  }
+  return gaps;
+}
+
+interface NetCompiled {
+  handled: LandlockNetRight[];
+  ports: Map<number, number>;
+  gaps: LandlockGap[];
+}
+
+function compileNetwork(network: NetworkRules, abi: number): NetCompiled {
+  const out: NetCompiled = { handled: [], ports: new Map(), gaps: [] };
+  const gap = (subject: string, reason: string, loc: SourceLocation, neededAbi?: number) =>
+    out.gaps.push({
+      section: "network",
+      subject,
+      reason,
+      enforcedBy: "cgroup BPF",
+      ...(neededAbi === undefined ? {} : { neededAbi }),
+      loc,
+    });
+  const netAbi = LANDLOCK_ACCESS_NET.CONNECT_TCP.abi;
+  if (abi < netAbi) {
+    gap(
+      "all endpoints",
+      `Landlock restricts TCP ports from ABI ${netAbi} only`,
+      network.loc,
+      netAbi,
+    );
+    return out;
+  }
+  const kinds = [["connect", "CONNECT_TCP"], ["bind", "BIND_TCP"]] as const;
+  for (const [op, right] of kinds) {
+    const endpoints = network[op];
+    const tcp = endpoints.filter((e) => e.protocol !== "udp");
+    for (const e of endpoints) {
+      if (e.protocol === "udp") gap(e.text, "Landlock restricts TCP only", e.loc);
+      else if (e.address !== undefined) {
+        gap(e.text, "Landlock restricts ports only; the address is held by cgroup BPF", e.loc);
+      }
+    }
+    const open = tcp.find((e) => e.ports === undefined);
+    const count = tcp.reduce((n, e) => n + (e.ports ? e.ports[1] - e.ports[0] + 1 : 0), 0);
+    if (open) {
+      gap(
+        `${op} TCP`,
+        `"${open.text}" allows every port, so Landlock does not restrict ${op}`,
+        open.loc,
+      );
+      continue;
+    }
+    if (count > MAX_LANDLOCK_PORT_RULES) {
+      gap(
+        `${op} TCP`,
+        `the ${op} port ranges need ${count} Landlock rules (more than ${MAX_LANDLOCK_PORT_RULES})`,
+        network.loc,
+      );
+      continue;
+    }
+    // A UDP-only list still handles TCP: with no TCP rule, every TCP call of this kind is denied.
+    out.handled.push(right);
+    const bit = LANDLOCK_ACCESS_NET[right].bit;
+    for (const e of tcp) {
+      for (let port = e.ports![0]; port <= e.ports![1]; port++) {
+        out.ports.set(port, (out.ports.get(port) ?? 0) | bit);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Compiles one policy layer's `filesystem` and `network` sections into the Landlock ruleset for
+ * `abi` (the kernel's, from `landlockAbiVersion()`, or any ABI for a review). Sections that are
+ * absent are not handled (no restriction); what the ABI cannot express is in `gaps`.
+ *
+ * @param filesystem The layer's `spec.filesystem`, if any.
+ * @param network The layer's `spec.network`, if any.
+ * @param abi The Landlock ABI to compile for (0 when unavailable).
+ * @returns The ruleset, plain JSON.
+ *
+ * @example
+ * ```ts
+ * import { compileLandlock, LANDLOCK_ACCESS_FS as A } from "./landlock.ts";
+ * const loc = { file: "p.yaml", line: 1, column: 1 };
+ * const ruleset = compileLandlock(
+ *   { read: ["/usr", "/etc"], write: ["/tmp/app/"], execute: ["/usr/bin"], loc },
+ *   { connect: [{ text: "tcp/443", protocol: "tcp", ports: [443, 443], loc }], bind: [], loc },
+ *   7,
+ * );
+ * const tmp = ruleset.paths.find((p) => p.path === "/tmp/app");
+ * if (!tmp || (tmp.access & A.READ_FILE.bit) !== 0 || (tmp.access & A.MAKE_REG.bit) === 0) throw new Error();
+ * if (ruleset.ports.length !== 1 || ruleset.ports[0]!.port !== 443) throw new Error();
+ * ```
+ */
+export function compileLandlock(
+  filesystem: FilesystemRules | undefined,
+  network: NetworkRules | undefined,
+  abi: number,
+): LandlockRuleset {
+  if (!Number.isInteger(abi) || abi < 0) throw new RangeError(`bad Landlock ABI "${abi}"`);
+  const fsRights = filesystem && abi >= 1 ? landlockFsRightsAt(abi) : [];
+  const scopes: LandlockScope[] = filesystem ? rightsAt(LANDLOCK_SCOPE, abi) : [];
+  const paths = filesystem && abi >= 1 ? compilePaths(filesystem, abi) : [];
+  const net = network ? compileNetwork(network, abi) : { handled: [], ports: new Map(), gaps: [] };
+  const handledAccessNet = mask(LANDLOCK_ACCESS_NET, net.handled);
+  const ports = [...net.ports.entries()].sort((a, b) => a[0] - b[0]).map(([port, access]) => ({
+    port,
+    access,
+    rights: namesOf(LANDLOCK_ACCESS_NET, access),
+  }));
+  return {
+    abi,
+    handledAccessFs: mask(LANDLOCK_ACCESS_FS, fsRights),
+    handledAccessNet,
+    scoped: mask(LANDLOCK_SCOPE, scopes),
+    handled: {
+      fs: fsRights,
+      net: namesOf(LANDLOCK_ACCESS_NET, handledAccessNet),
+      scoped: scopes,
+    },
+    paths,
+    ports,
+    gaps: [...(filesystem ? filesystemGaps(filesystem, abi) : []), ...net.gaps],
+  };
+}
+
+/**
+ * Whether a ruleset restricts anything (an empty one is not applied).
+ *
+ * @example
+ * ```ts
+ * import { compileLandlock, isEmptyRuleset } from "./landlock.ts";
+ * if (!isEmptyRuleset(compileLandlock(undefined, undefined, 7))) throw new Error();
+ * ```
+ */
+export function isEmptyRuleset(ruleset: LandlockRuleset): boolean {
+  return ruleset.handledAccessFs === 0 && ruleset.handledAccessNet === 0 && ruleset.scoped === 0;
+}

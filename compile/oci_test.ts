@@ -1,0 +1,396 @@
+import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
+import type { Arch } from "../policies/types.ts";
+import { parsePolicies } from "../policies/parse.ts";
+import { resolvePolicies } from "../policies/resolve.ts";
+import { AUDIT_ARCH, syscallNumber } from "../policies/syscalls.ts";
+import { compilePolicies } from "./compile.ts";
+import type { FilterLayer } from "./filter_set.ts";
+import {
+  DOCKER_DEFAULT_CAPS,
+  exportOciProfile,
+  formatOciProfile,
+  importOciProfile,
+  type OciImportOptions,
+  OciProfileError,
+  parseOciProfile,
+  resolveOciProfile,
+} from "./oci.ts";
+import { compileSeccomp } from "./seccomp.ts";
+import { runSeccomp } from "./bpf_interpreter.ts";
+import { argProbes, expectedReturn, probeNumbers } from "./_seccomp_check.ts";
+import {
+  SECCOMP_RET_ALLOW,
+  SECCOMP_RET_ERRNO,
+  SECCOMP_RET_KILL_PROCESS,
+  SECCOMP_RET_LOG,
+} from "./sock_filter.ts";
+
+const SHARED = new URL("../../shared/data/oci/", import.meta.url);
+const docker = parseOciProfile(Deno.readTextFileSync(new URL("docker-default.json", SHARED)));
+const podman = parseOciProfile(Deno.readTextFileSync(new URL("podman-default.json", SHARED)));
+const X86_ARCHES: Arch[] = ["x86_64", "i386", "x32"];
+
+/** YAML → parsed → resolved → compiled layer. */
+function layerOf(yaml: string, arches: readonly Arch[] = X86_ARCHES): FilterLayer {
+  const set = parsePolicies(yaml, "imported.yaml");
+  return compilePolicies(resolvePolicies(set), { arches }).layers[0]!;
+}
+
+function imported(json: unknown, options: OciImportOptions = {}): FilterLayer {
+  const result = importOciProfile(json, { minKernel: "6.1", ...options });
+  return layerOf(result.yaml, result.arches);
+}
+
+function decide(layer: FilterLayer, arch: Arch, name: string, args: bigint[] = []): number {
+  const nr = syscallNumber(arch, name);
+  if (nr === undefined) throw new Error(`${name} is not on ${arch}`);
+  return expectedReturn(layer, X86_ARCHES, { arch: AUDIT_ARCH[arch], nr, args }, {
+    enosysUnknown: false,
+  });
+}
+
+function assertThrowsOci(fn: () => unknown, code: string, pattern: RegExp): void {
+  try {
+    fn();
+  } catch (error) {
+    if (!(error instanceof OciProfileError)) throw error;
+    assertEquals(error.code, code);
+    ok(pattern.test(error.message), error.message);
+    return;
+  }
+  throw new Error("expected an OciProfileError");
+}
+
+Deno.test({
+  name: "resolveOciProfile() applies moby's includes and excludes by caps, arches and minKernel",
+  permissions: { env: true },
+  fn() {
+    const base = resolveOciProfile(docker, { minKernel: "6.1" });
+    const kept = (p: typeof base) => new Set(p.syscalls.map((s) => s.index));
+    ok(kept(base).has(1), "ptrace entry needs kernel 4.8: kept on 6.1");
+    ok(!kept(resolveOciProfile(docker, { minKernel: "4.4" })).has(1), "dropped on 4.4");
+    ok(kept(base).has(12) && kept(base).has(13), "arch_prctl and modify_ldt are for amd64");
+    ok(!kept(base).has(11), "arm entries are dropped on amd64");
+    ok(kept(resolveOciProfile(docker, { arch: "aarch64" })).has(11), "and kept on arm64");
+    ok(kept(base).has(18) && kept(base).has(20), "clone/clone3 limits without CAP_SYS_ADMIN");
+    ok(!kept(base).has(17), "CAP_SYS_ADMIN entry needs the cap");
+    const admin = kept(
+      resolveOciProfile(docker, { caps: [...DOCKER_DEFAULT_CAPS, "CAP_SYS_ADMIN"] }),
+    );
+    ok(admin.has(17) && !admin.has(18) && !admin.has(20), "CAP_SYS_ADMIN swaps them");
+    assertEquals(base.architectures, ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"]);
+    assertEquals(
+      resolveOciProfile(docker, { arch: "aarch64" }).architectures,
+      ["SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"],
+    );
+    const reason = base.dropped.find((d) => d.index === 21)?.reason;
+    assertEquals(reason, "needs CAP_SYS_BOOT, which the container lacks");
+  },
+});
+
+Deno.test({
+  name: "resolveOciProfile() refuses malformed profiles naming the offending key",
+  permissions: { env: true },
+  fn() {
+    assertThrowsOci(() => resolveOciProfile([]), "invalid-profile", /must be a JSON object/);
+    assertThrowsOci(
+      () => resolveOciProfile({ defaultAction: "SCMP_ACT_NOPE" }),
+      "invalid-profile",
+      /^defaultAction: must be one of/,
+    );
+    assertThrowsOci(
+      () =>
+        resolveOciProfile({
+          defaultAction: "SCMP_ACT_ALLOW",
+          syscalls: [{
+            names: ["read"],
+            action: "SCMP_ACT_ERRNO",
+            args: [{ index: 7, value: 1, op: "SCMP_CMP_EQ" }],
+          }],
+        }),
+      "invalid-profile",
+      /^syscalls\[0\]\.args\[0\]\.index: must be 0-5/,
+    );
+    assertThrowsOci(
+      () =>
+        resolveOciProfile({
+          defaultAction: "SCMP_ACT_ALLOW",
+          architectures: ["SCMP_ARCH_X86_64"],
+          archMap: [{ architecture: "SCMP_ARCH_X86_64" }],
+        }),
+      "invalid-profile",
+      /both given/,
+    );
+    assertThrowsOci(() => resolveOciProfile(docker, { arch: "x32" }), "unsupported", /x32/);
+    assertThrowsOci(() => parseOciProfile("{"), "invalid-profile", /not valid JSON/);
+  },
+});
+
+Deno.test({
+  name: "parseOciProfile() keeps 64-bit argument values exact",
+  permissions: { env: true },
+  fn() {
+    const profile = parseOciProfile(
+      '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ioctl"],"action":"SCMP_ACT_ERRNO",' +
+        '"args":[{"index":1,"value":18446744073709551615,"op":"SCMP_CMP_EQ"}]}]}',
+    );
+    const layer = imported(profile);
+    assertEquals(decide(layer, "x86_64", "ioctl", [0n, (1n << 64n) - 1n]), SECCOMP_RET_ERRNO | 1);
+    assertEquals(decide(layer, "x86_64", "ioctl", [0n, (1n << 64n) - 2n]), SECCOMP_RET_ALLOW);
+  },
+});
+
+Deno.test({
+  name: "importOciProfile() turns the Docker default profile into an equivalent policy",
+  permissions: { env: true },
+  fn() {
+    const result = importOciProfile(docker, {
+      minKernel: "6.1",
+      name: "docker-default",
+      source: "docker-default.json",
+    });
+    ok(result.yaml.startsWith("# Imported by `cordon import oci` from docker-default.json"));
+    ok(result.yaml.includes("# dropped syscalls[21]: needs CAP_SYS_BOOT"), "provenance comments");
+    assertEquals(result.arches, X86_ARCHES);
+    ok(result.warnings.some((w) => /Skipped syscalls no architecture knows/.test(w)));
+    const layer = layerOf(result.yaml, result.arches);
+    const EPERM = SECCOMP_RET_ERRNO | 1;
+    assertEquals(decide(layer, "x86_64", "read"), SECCOMP_RET_ALLOW);
+    assertEquals(decide(layer, "i386", "chown32"), SECCOMP_RET_ALLOW);
+    assertEquals(decide(layer, "x86_64", "ptrace"), SECCOMP_RET_ALLOW, "minKernel 4.8 held");
+    assertEquals(decide(layer, "x86_64", "reboot"), EPERM);
+    assertEquals(decide(layer, "x86_64", "mount"), EPERM);
+    assertEquals(decide(layer, "x86_64", "clone3"), SECCOMP_RET_ERRNO | 38, "errnoRet");
+    assertEquals(decide(layer, "x86_64", "socket", [2n]), SECCOMP_RET_ALLOW, "AF_INET < 38");
+    assertEquals(decide(layer, "x86_64", "socket", [38n]), EPERM);
+    assertEquals(decide(layer, "x86_64", "socket", [39n]), SECCOMP_RET_ALLOW, "== 39");
+    assertEquals(decide(layer, "x86_64", "socket", [40n]), EPERM, "AF_VSOCK");
+    assertEquals(decide(layer, "x86_64", "socket", [41n]), SECCOMP_RET_ALLOW, "> 40");
+    assertEquals(decide(layer, "x86_64", "personality", [0xffffffffn]), SECCOMP_RET_ALLOW);
+    assertEquals(decide(layer, "x86_64", "personality", [1n]), EPERM);
+    assertEquals(decide(layer, "x86_64", "clone", [0x11n]), SECCOMP_RET_ALLOW);
+    assertEquals(decide(layer, "x86_64", "clone", [0x10000000n]), EPERM, "CLONE_NEWUSER");
+    assertEquals(decide(layer, "x86_64", "arch_prctl"), SECCOMP_RET_ALLOW);
+    assertEquals(decide(layer, "i386", "modify_ldt"), SECCOMP_RET_ALLOW);
+    const admin = imported(docker, { caps: [...DOCKER_DEFAULT_CAPS, "CAP_SYS_ADMIN"] });
+    assertEquals(decide(admin, "x86_64", "clone3"), SECCOMP_RET_ALLOW);
+    assertEquals(decide(admin, "x86_64", "clone", [0x10000000n]), SECCOMP_RET_ALLOW);
+    assertEquals(decide(admin, "x86_64", "mount"), SECCOMP_RET_ALLOW);
+    const old = imported(docker, { minKernel: "4.4" });
+    assertEquals(decide(old, "x86_64", "ptrace"), EPERM, "before 4.8 ptrace is denied");
+  },
+});
+
+Deno.test({
+  name: "importOciProfile() follows runc and libseccomp where entries overlap",
+  permissions: { env: true },
+  async fn(t) {
+    await t.step("the first unconditional rule for a syscall wins (podman setns)", () => {
+      const layer = imported(podman);
+      assertEquals(decide(layer, "x86_64", "setns"), SECCOMP_RET_ALLOW);
+      assertEquals(
+        decide(layer, "x86_64", "acct"),
+        SECCOMP_RET_ERRNO | 1,
+      );
+      assertEquals(decide(layer, "x86_64", "mount"), SECCOMP_RET_ALLOW);
+      assertEquals(
+        decide(layer, "x86_64", "socket", [16n, 0n, 9n]),
+        SECCOMP_RET_ALLOW,
+        "CAP_AUDIT_WRITE",
+      );
+      const noAudit = imported(podman, { caps: [] });
+      assertEquals(decide(noAudit, "x86_64", "socket", [16n, 0n, 9n]), SECCOMP_RET_ERRNO | 22);
+      assertEquals(decide(noAudit, "x86_64", "socket", [16n, 0n, 3n]), SECCOMP_RET_ALLOW);
+      assertEquals(decide(noAudit, "x86_64", "socket", [2n, 0n, 9n]), SECCOMP_RET_ALLOW);
+    });
+    await t.step("an unconditional rule overrides earlier conditional ones", () => {
+      const layer = imported({
+        defaultAction: "SCMP_ACT_ERRNO",
+        syscalls: [
+          {
+            names: ["ioctl"],
+            action: "SCMP_ACT_KILL_PROCESS",
+            args: [{ index: 1, value: 5, op: "SCMP_CMP_EQ" }],
+          },
+          { names: ["ioctl"], action: "SCMP_ACT_ALLOW" },
+        ],
+      });
+      assertEquals(decide(layer, "x86_64", "ioctl", [0n, 5n]), SECCOMP_RET_ALLOW);
+    });
+    await t.step("entries with the default action are ignored, as runc does", () => {
+      const layer = imported({
+        defaultAction: "SCMP_ACT_ERRNO",
+        syscalls: [
+          {
+            names: ["ioctl"],
+            action: "SCMP_ACT_ALLOW",
+            args: [{ index: 0, value: 1, op: "SCMP_CMP_EQ" }],
+          },
+          { names: ["ioctl"], action: "SCMP_ACT_ERRNO" },
+        ],
+      });
+      assertEquals(decide(layer, "x86_64", "ioctl", [1n]), SECCOMP_RET_ALLOW);
+      assertEquals(decide(layer, "x86_64", "ioctl", [2n]), SECCOMP_RET_ERRNO | 1);
+    });
+    await t.step("several conditions on one argument are ORed, as runc does", () => {
+      const layer = imported({
+        defaultAction: "SCMP_ACT_LOG",
+        syscalls: [{
+          names: ["kill"],
+          action: "SCMP_ACT_ERRNO",
+          errnoRet: 13,
+          args: [
+            { index: 1, value: 9, op: "SCMP_CMP_EQ" },
+            { index: 1, value: 19, op: "SCMP_CMP_EQ" },
+          ],
+        }],
+      });
+      assertEquals(decide(layer, "x86_64", "kill", [0n, 9n]), SECCOMP_RET_ERRNO | 13);
+      assertEquals(decide(layer, "x86_64", "kill", [0n, 19n]), SECCOMP_RET_ERRNO | 13);
+      assertEquals(decide(layer, "x86_64", "kill", [0n, 15n]), SECCOMP_RET_LOG);
+    });
+    await t.step("conditions on different arguments are ANDed", () => {
+      const layer = imported({
+        defaultAction: "SCMP_ACT_ALLOW",
+        syscalls: [{
+          names: ["socket"],
+          action: "SCMP_ACT_KILL_PROCESS",
+          args: [
+            { index: 0, value: 17, op: "SCMP_CMP_EQ" },
+            { index: 1, value: 3, op: "SCMP_CMP_EQ" },
+          ],
+        }],
+      });
+      assertEquals(decide(layer, "x86_64", "socket", [17n, 3n]), SECCOMP_RET_KILL_PROCESS);
+      assertEquals(decide(layer, "x86_64", "socket", [17n, 2n]), SECCOMP_RET_ALLOW);
+    });
+  },
+});
+
+/** Decisions of two layers agree on every number and every argument probe of either layer. */
+function assertSameDecisions(a: FilterLayer, b: FilterLayer, arches: readonly Arch[]): number {
+  let runs = 0;
+  const pa = compileSeccomp(a, arches, { enosysUnknown: false });
+  const pb = compileSeccomp(b, arches, { enosysUnknown: false });
+  for (const arch of arches) {
+    const fa = a.arches.find((f) => f.arch === arch)!;
+    const fb = b.arches.find((f) => f.arch === arch)!;
+    for (const nr of probeNumbers(fa)) {
+      const probes = [
+        ...argProbes(fa.syscalls.find((s) => s.nr === nr)),
+        ...argProbes(fb.syscalls.find((s) => s.nr === nr)),
+      ];
+      for (const args of probes) {
+        const data = { arch: AUDIT_ARCH[arch], nr, args };
+        const ra = runSeccomp(pa, data).action;
+        const rb = runSeccomp(pb, data).action;
+        runs++;
+        if (ra !== rb) {
+          throw new Error(
+            `${arch} nr ${nr} args ${args.join(",")}: 0x${ra.toString(16)} vs 0x${rb.toString(16)}`,
+          );
+        }
+      }
+    }
+  }
+  return runs;
+}
+
+Deno.test({
+  name: "exportOciProfile() round-trips: import, compile, export, import gives the same decisions",
+  permissions: { env: true },
+  async fn(t) {
+    for (const [name, json] of [["docker", docker], ["podman", podman]] as const) {
+      for (const caps of [DOCKER_DEFAULT_CAPS, [] as string[]]) {
+        await t.step(`${name} with ${caps.length} caps`, () => {
+          const first = imported(json, { caps });
+          const warnings: string[] = [];
+          const profile = exportOciProfile(first, { onWarning: (w) => warnings.push(w) });
+          const text = formatOciProfile(profile);
+          const again = imported(parseOciProfile(text), { caps });
+          ok(assertSameDecisions(first, again, X86_ARCHES) > 1000);
+          assertEquals(profile.archMap, [{
+            architecture: "SCMP_ARCH_X86_64",
+            subArchitectures: ["SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+          }]);
+        });
+      }
+    }
+  },
+});
+
+Deno.test({
+  name: "exportOciProfile() makes cases with different outcomes disjoint",
+  permissions: { env: true },
+  fn() {
+    const yaml = [
+      "apiVersion: cordon/v1",
+      "kind: Policy",
+      "metadata: { name: sockets }",
+      "spec:",
+      "  defaultAction: deny",
+      "  rules:",
+      "    - { id: no-packet, syscalls: [socket], action: kill, priority: 10, args: [{ index: 0, op: eq, value: 17 }] }",
+      "    - { id: low, syscalls: [socket], action: allow, priority: 5, args: [{ index: 0, op: lt, value: 17 }] }",
+      "    - { id: audit, syscalls: [socket], action: log, priority: 1 }",
+    ].join("\n");
+    const layer = layerOf(yaml);
+    const profile = exportOciProfile(layer);
+    const socket = profile.syscalls.filter((s) => s.names.includes("socket"));
+    // kill a0 == 17; allow a0 < 17; log a0 >= 18
+    assertEquals(socket.map((s) => s.action).sort(), [
+      "SCMP_ACT_ALLOW",
+      "SCMP_ACT_KILL_PROCESS",
+      "SCMP_ACT_LOG",
+    ]);
+    const again = imported(parseOciProfile(formatOciProfile(profile)));
+    assertSameDecisions(layer, again, X86_ARCHES);
+    assertEquals(decide(again, "x86_64", "socket", [17n]), SECCOMP_RET_KILL_PROCESS);
+    assertEquals(decide(again, "x86_64", "socket", [31n]), SECCOMP_RET_LOG);
+    assertEquals(decide(again, "x86_64", "socket", [2n]), SECCOMP_RET_ALLOW);
+  },
+});
+
+Deno.test({
+  name: "exportOciProfile() refuses a masked_eq case that would need negating",
+  permissions: { env: true },
+  fn() {
+    const yaml = [
+      "apiVersion: cordon/v1",
+      "kind: Policy",
+      "metadata: { name: masks }",
+      "spec:",
+      "  defaultAction: deny",
+      "  rules:",
+      "    - { syscalls: [clone], action: kill, priority: 2, args: [{ index: 0, op: masked_eq, mask: 0x10000000, value: 0x10000000 }] }",
+      "    - { syscalls: [clone], action: allow, priority: 1 }",
+    ].join("\n");
+    assertThrowsOci(() => exportOciProfile(layerOf(yaml)), "unsupported", /masked_eq/);
+  },
+});
+
+Deno.test({
+  name: "importOciProfile() maps every OCI action and keeps the profile's errnos",
+  permissions: { env: true },
+  fn() {
+    const actions = [
+      ["SCMP_ACT_KILL_PROCESS", "kill"],
+      ["SCMP_ACT_KILL_THREAD", "kill_thread"],
+      ["SCMP_ACT_KILL", "kill_thread"],
+      ["SCMP_ACT_TRAP", "trap"],
+      ["SCMP_ACT_LOG", "log"],
+      ["SCMP_ACT_NOTIFY", "notify"],
+      ["SCMP_ACT_TRACE", "trace"],
+    ];
+    for (const [oci, cordon] of actions) {
+      const { yaml } = importOciProfile({
+        defaultAction: "SCMP_ACT_ERRNO",
+        defaultErrnoRet: 38,
+        syscalls: [{ names: ["ioctl"], action: oci }],
+      });
+      ok(yaml.includes(`action: ${cordon}\n`), `${oci}: ${yaml}`);
+      ok(yaml.includes("defaultErrno: ENOSYS"), yaml);
+      layerOf(yaml); // parses and compiles
+    }
+  },
+});

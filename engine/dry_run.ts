@@ -1,0 +1,424 @@
+/**
+ * Dry runs: replay a recorded trace (`strace -f` output or the engine's JSON Lines events)
+ * through a compiled {@linkcode FilterSet} and report every call that would have been denied,
+ * killed or trapped, with the process, the syscall, its arguments and the deciding rule's
+ * location. The trace is streamed line by line: memory is bounded by the number of live
+ * processes and the report caps, never by the trace's length.
+ *
+ * Decisions come from the compiler's {@linkcode Evaluator}, per process: targets are matched on
+ * the pid, and on the command name and executable learnt from `execve` (inherited over `fork`).
+ * A call whose decision depends on an argument the trace does not give (a pointer, an unknown
+ * symbol) is reported as undecided, never guessed. Rate limits (`limits`) are not replayed.
+ *
+ * @module
+ */
+
+import type { Action, Arch, SourceLocation } from "../policies/types.ts";
+import type { FilterSet } from "../compile/filter_set.ts";
+import { Evaluator, type Verdict } from "../compile/evaluate.ts";
+import { type ProcessInfo, targetMatches } from "../compile/target.ts";
+import { EngineError } from "./errors.ts";
+import { commOf } from "./process_table.ts";
+import { StraceParser } from "./trace/strace_parser.ts";
+import { parseJsonlTraceLine } from "./trace/jsonl_trace.ts";
+import { openTrace, readLineBatches } from "./trace/read_lines.ts";
+import type { TraceCall, TraceItem, TraceMalformed } from "./trace/trace_item.ts";
+
+/** Trace formats; `auto` looks at the first non-blank line (`{` means JSON Lines). */
+export type TraceFormat = "auto" | "jsonl" | "strace";
+
+/** Options of {@linkcode dryRun}. */
+export interface DryRunOptions {
+  /** Default `auto`. */
+  readonly format?: TraceFormat;
+  /** Skip malformed lines (default, each reported) or stop at the first one. */
+  readonly onMalformed?: "skip" | "fail";
+  /** The architecture of strace traces (default `x86_64`; JSON Lines events carry their own). */
+  readonly arch?: Arch;
+  /** Findings kept in the report (all are counted; default 10,000). */
+  readonly maxFindings?: number;
+  /** Malformed lines and undecided calls kept in the report, each (all are counted; default 1,000). */
+  readonly maxReported?: number;
+  /** Called every 65,536 lines with the number of lines read. */
+  readonly onProgress?: (lines: number) => void;
+}
+
+/** A call that would have been denied, killed or trapped. */
+export interface DryRunFinding {
+  readonly line: number;
+  readonly pid: number;
+  readonly tid?: number;
+  readonly comm?: string;
+  readonly arch: Arch;
+  readonly nr: number;
+  readonly syscall: string | null;
+  /** The arguments as the trace shows them. */
+  readonly args: readonly string[];
+  /** What would happen: the decided action, or in `audit` mode the audited one. */
+  readonly action: Action;
+  readonly errno?: number;
+  /** `audit` when the policy only reports (the compiled action is `log`). */
+  readonly mode: "enforce" | "audit";
+  readonly ruleId: string | null;
+  readonly policy: string;
+  readonly loc: SourceLocation;
+}
+
+/** A call whose decision depends on an argument the trace does not give. */
+export interface DryRunUndecided {
+  readonly line: number;
+  readonly pid: number;
+  readonly syscall: string | null;
+  readonly args: readonly string[];
+  /** The argument indexes that decide the call and were not given. */
+  readonly missing: readonly number[];
+}
+
+/** How often one rule decided findings. */
+export interface DryRunRuleCount {
+  readonly ruleId: string | null;
+  readonly policy: string;
+  readonly loc: SourceLocation;
+  readonly action: Action;
+  readonly count: number;
+}
+
+/** The result of a dry run. */
+export interface DryRunReport {
+  readonly format: "jsonl" | "strace";
+  readonly lines: number;
+  readonly calls: number;
+  readonly processes: number;
+  /** Findings in trace order (at most `maxFindings`). */
+  readonly findings: readonly DryRunFinding[];
+  readonly findingsTotal: number;
+  /** Findings per deciding rule, most frequent first. */
+  readonly byRule: readonly DryRunRuleCount[];
+  readonly undecided: readonly DryRunUndecided[];
+  readonly undecidedTotal: number;
+  readonly malformed: readonly TraceMalformed[];
+  readonly malformedTotal: number;
+  /** Things the user should know (targets the trace cannot match, …). */
+  readonly warnings: readonly string[];
+}
+
+const FINDING_ACTIONS: ReadonlySet<Action> = new Set(["deny", "kill", "kill_thread", "trap"]);
+
+interface Proc {
+  readonly pid: number;
+  comm: string | undefined;
+  executable: string | undefined;
+  evaluator: Evaluator | undefined;
+}
+
+/**
+ * Which argument indexes decide each syscall number, over every layer (conservative: a layer
+ * that does not apply to the process still counts).
+ */
+function argumentIndexes(set: FilterSet): Map<Arch, Map<number, number[]>> {
+  const out = new Map<Arch, Map<number, number[]>>();
+  for (const layer of set.layers) {
+    for (const filter of layer.arches) {
+      let byNr = out.get(filter.arch);
+      if (byNr === undefined) out.set(filter.arch, byNr = new Map());
+      for (const s of filter.syscalls) {
+        if (s.cases.length === 0) continue;
+        const indexes = new Set(byNr.get(s.nr) ?? []);
+        for (const c of s.cases) for (const t of c.tests) indexes.add(t.index);
+        byNr.set(s.nr, [...indexes].sort());
+      }
+    }
+  }
+  return out;
+}
+
+/** The process-independent part of a dry run: feed it items, then read the report. */
+class Replay {
+  readonly #set: FilterSet;
+  readonly #maxFindings: number;
+  readonly #maxReported: number;
+  readonly #fail: boolean;
+  readonly #argIndexes: Map<Arch, Map<number, number[]>>;
+  readonly #procs = new Map<number, Proc>();
+  readonly #bySignature = new Map<string, Evaluator>();
+  readonly #byRule = new Map<Verdict | string, DryRunRuleCount & { count: number }>();
+  readonly findings: DryRunFinding[] = [];
+  readonly undecided: DryRunUndecided[] = [];
+  readonly malformed: TraceMalformed[] = [];
+  findingsTotal = 0;
+  undecidedTotal = 0;
+  malformedTotal = 0;
+  calls = 0;
+  processes = 0;
+
+  constructor(set: FilterSet, options: DryRunOptions) {
+    this.#set = set;
+    this.#maxFindings = options.maxFindings ?? 10_000;
+    this.#maxReported = options.maxReported ?? 1_000;
+    this.#fail = options.onMalformed === "fail";
+    this.#argIndexes = argumentIndexes(set);
+  }
+
+  #proc(pid: number): Proc {
+    let proc = this.#procs.get(pid);
+    if (proc === undefined) {
+      proc = { pid, comm: undefined, executable: undefined, evaluator: undefined };
+      this.#procs.set(pid, proc);
+      this.processes++;
+    }
+    return proc;
+  }
+
+  #evaluator(proc: Proc): Evaluator {
+    if (proc.evaluator !== undefined) return proc.evaluator;
+    const info: ProcessInfo = {
+      pid: proc.pid,
+      ...(proc.comm === undefined ? {} : { comm: proc.comm }),
+      ...(proc.executable === undefined ? {} : { executable: proc.executable }),
+    };
+    const signature = this.#set.layers.map((l, i) => targetMatches(l.target, info) ? i : -1)
+      .filter((i) => i >= 0).join(",");
+    let evaluator = this.#bySignature.get(signature);
+    if (evaluator === undefined) {
+      evaluator = new Evaluator(this.#set, info);
+      this.#bySignature.set(signature, evaluator);
+    }
+    return proc.evaluator = evaluator;
+  }
+
+  add(item: TraceItem): void {
+    switch (item.kind) {
+      case "call":
+        this.#call(item);
+        return;
+      case "process": {
+        if (item.op === "fork") {
+          const parent = item.ppid === undefined ? undefined : this.#procs.get(item.ppid);
+          this.#procs.delete(item.pid);
+          const child = this.#proc(item.pid);
+          child.comm = parent?.comm;
+          child.executable = parent?.executable;
+        } else if (item.op === "exec") {
+          const proc = this.#proc(item.pid);
+          if (item.executable !== undefined) {
+            proc.executable = item.executable;
+            proc.comm = commOf(item.executable);
+          }
+          proc.evaluator = undefined;
+        } else {
+          this.#procs.delete(item.pid);
+        }
+        return;
+      }
+      case "event":
+        return;
+      case "malformed":
+        this.malformedTotal++;
+        if (this.#fail) {
+          throw new EngineError("TRACE_MALFORMED", `line ${item.line}: ${item.reason}: ${item.text}`, {
+            line: item.line,
+          });
+        }
+        if (this.malformed.length < this.#maxReported) this.malformed.push(item);
+        return;
+    }
+  }
+
+  #call(call: TraceCall): void {
+    this.calls++;
+    const proc = this.#proc(call.pid);
+    const evaluator = this.#evaluator(proc);
+    if (!evaluator.arches.includes(call.arch)) {
+      this.add({
+        kind: "malformed",
+        line: call.line,
+        reason: `the policy was not compiled for architecture "${call.arch}"`,
+        text: `${call.name ?? call.nr}(…)`,
+      });
+      return;
+    }
+    const indexes = this.#argIndexes.get(call.arch)?.get(call.nr);
+    let verdict: Verdict;
+    if (indexes === undefined) {
+      verdict = evaluator.decide(call.arch, call.nr);
+    } else {
+      const args = call.args;
+      const missing = indexes.filter((i) => args[i] === undefined);
+      if (missing.length > 0) {
+        this.undecidedTotal++;
+        if (this.undecided.length < this.#maxReported) {
+          this.undecided.push({
+            line: call.line,
+            pid: call.pid,
+            syscall: call.name,
+            args: call.argText,
+            missing,
+          });
+        }
+        return;
+      }
+      const values: bigint[] = [];
+      for (let i = 0; i < 6; i++) values.push(args[i] ?? 0n);
+      verdict = evaluator.decide(call.arch, call.nr, values);
+    }
+    const action = verdict.audited ?? verdict.action;
+    if (!FINDING_ACTIONS.has(action)) return;
+    this.findingsTotal++;
+    let rule = this.#byRule.get(verdict);
+    if (rule === undefined) {
+      rule = { ruleId: verdict.ruleId, policy: verdict.policy, loc: verdict.loc, action, count: 0 };
+      this.#byRule.set(verdict, rule);
+    }
+    rule.count++;
+    if (this.findings.length >= this.#maxFindings) return;
+    this.findings.push({
+      line: call.line,
+      pid: call.pid,
+      ...(call.tid === undefined ? {} : { tid: call.tid }),
+      ...(proc.comm === undefined ? {} : { comm: proc.comm }),
+      arch: call.arch,
+      nr: call.nr,
+      syscall: call.name,
+      args: call.argText,
+      action,
+      ...(verdict.errno === undefined ? {} : { errno: verdict.errno }),
+      mode: verdict.audited === undefined ? "enforce" : "audit",
+      ruleId: verdict.ruleId,
+      policy: verdict.policy,
+      loc: verdict.loc,
+    });
+  }
+
+  byRule(): DryRunRuleCount[] {
+    // Merge verdicts of the same rule (one per layer index) and sort by count.
+    const merged = new Map<string, DryRunRuleCount & { count: number }>();
+    for (const r of this.#byRule.values()) {
+      const key = `${r.policy}\0${r.ruleId}\0${r.action}\0${r.loc.file}:${r.loc.line}:${r.loc.column}`;
+      const m = merged.get(key);
+      if (m === undefined) merged.set(key, { ...r });
+      else m.count += r.count;
+    }
+    return [...merged.values()].sort((a, b) => b.count - a.count);
+  }
+}
+
+function warningsFor(set: FilterSet): string[] {
+  const warnings: string[] = [];
+  for (const layer of set.layers) {
+    const t = layer.target;
+    if (t?.uids !== undefined || t?.cgroups !== undefined) {
+      warnings.push(
+        `Policy "${layer.policy}" targets uids or cgroups, which a trace does not record: it applies to no traced process`,
+      );
+    }
+  }
+  return warnings;
+}
+
+/** The source of a dry run: a file path, a byte stream, or lines. */
+export type TraceSource = string | ReadableStream<Uint8Array> | Iterable<string>;
+
+async function* batches(source: TraceSource): AsyncGenerator<string[]> {
+  if (typeof source === "string") {
+    yield* readLineBatches(await openTrace(source));
+  } else if (source instanceof ReadableStream) {
+    yield* readLineBatches(source);
+  } else {
+    let batch: string[] = [];
+    for (const line of source) {
+      batch.push(line);
+      if (batch.length === 4096) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+}
+
+/**
+ * Replays a trace through a compiled filter set.
+ *
+ * @param set the compiled policies
+ * @param source a trace file path, a byte stream, or the trace's lines
+ * @param options format, malformed-line handling, architecture, report caps
+ * @returns the report
+ * @throws {EngineError} `TRACE_IO` when the file cannot be read; `TRACE_MALFORMED` with the
+ *   line number at the first malformed line when `onMalformed` is `fail`
+ *
+ * @example
+ * ```ts
+ * import { dryRun } from "./dry_run.ts";
+ * import { compilePolicies } from "../compile/compile.ts";
+ * const loc = { file: "p.yaml", line: 7, column: 9 };
+ * const set = compilePolicies([{
+ *   name: "p", defaultAction: "allow", defaultErrno: 1, mode: "enforce", loc,
+ *   rules: [{
+ *     id: "no-unlink", policy: "p", origin: "rule", action: "deny", priority: 0, args: [], loc,
+ *     syscalls: [{ kind: "name", name: "unlinkat", loc }],
+ *   }],
+ * }], { arches: ["x86_64"] });
+ * const report = await dryRun(set, [
+ *   '42 openat(AT_FDCWD, "/tmp/x", O_RDONLY) = 3',
+ *   '42 unlinkat(AT_FDCWD, "/tmp/x", 0) = 0',
+ *   "42 garbage",
+ * ]);
+ * if (report.findingsTotal !== 1 || report.findings[0]!.line !== 2) throw new Error();
+ * if (report.findings[0]!.loc.line !== 7 || report.malformed[0]!.line !== 3) throw new Error();
+ * ```
+ */
+export async function dryRun(
+  set: FilterSet,
+  source: TraceSource,
+  options: DryRunOptions = {},
+): Promise<DryRunReport> {
+  const replay = new Replay(set, options);
+  let format: "jsonl" | "strace" | undefined = options.format === "auto" ? undefined : options.format;
+  const parser = new StraceParser(options.arch === undefined ? {} : { arch: options.arch });
+  const items: TraceItem[] = [];
+  let lineNo = 0;
+  let nextProgress = 65_536;
+  for await (const batch of batches(source)) {
+    for (let i = 0; i < batch.length; i++) {
+      const text = batch[i]!;
+      lineNo++;
+      if (format === undefined) {
+        const trimmed = text.trimStart();
+        if (trimmed.length === 0) continue;
+        format = trimmed.startsWith("{") ? "jsonl" : "strace";
+      }
+      if (format === "jsonl") {
+        const item = parseJsonlTraceLine(text, lineNo);
+        if (item !== undefined) replay.add(item);
+      } else {
+        parser.push(text, lineNo, items);
+        if (items.length > 0) {
+          for (let j = 0; j < items.length; j++) replay.add(items[j]!);
+          items.length = 0;
+        }
+      }
+    }
+    if (options.onProgress !== undefined && lineNo >= nextProgress) {
+      options.onProgress(lineNo);
+      nextProgress = lineNo + 65_536;
+    }
+  }
+  if (format === "strace") {
+    parser.end(items);
+    for (const item of items) replay.add(item);
+  }
+  return {
+    format: format ?? "strace",
+    lines: lineNo,
+    calls: replay.calls,
+    processes: replay.processes,
+    findings: replay.findings,
+    findingsTotal: replay.findingsTotal,
+    byRule: replay.byRule(),
+    undecided: replay.undecided,
+    undecidedTotal: replay.undecidedTotal,
+    malformed: replay.malformed,
+    malformedTotal: replay.malformedTotal,
+    warnings: warningsFor(set),
+  };
+}

@@ -1,0 +1,651 @@
+/**
+ * A streaming parser for `strace -f` output, as written with `-o FILE` (`PID ` prefixes) or to
+ * stderr (`[pid N] ` prefixes, none for the only live process), with or without `-t`/`-tt`/
+ * `-ttt`/`-r` timestamps, `-T` durations and `-y`/`-yy` fd decorations. It joins
+ * `<unfinished ...>`/`<... NAME resumed>` pairs, skips signal lines (`--- SIGCHLD {…} ---`) and
+ * `strace:` messages (also when they interrupt a line), turns `clone`/`fork`/`vfork` results,
+ * successful `execve`s and `+++ exited with N +++`/`+++ killed by SIG +++` into process steps,
+ * maps threads (`CLONE_THREAD`) to their process, and follows `[ Process PID=N runs in 32 bit
+ * mode. ]` architecture changes.
+ *
+ * Arguments are decoded lazily, only when asked for: numbers (decimal, `0x` hex, `0`-prefixed
+ * octal), `NULL`, fds with `-y` decorations (`3</etc/passwd>`), symbolic constants and flag sets
+ * (`O_RDONLY|O_CLOEXEC`, `AT_FDCWD`) through {@linkcode resolveConstant}. Strings, structs, arrays
+ * and symbols Cordon does not know decode to `undefined`: never to a guessed value.
+ *
+ * @module
+ */
+
+import type { Arch } from "../../policies/types.ts";
+import { resolveConstant } from "../../policies/constants.ts";
+import { syscallNumber } from "../../policies/syscalls.ts";
+import type { TraceCall, TraceItem, TraceProcess } from "./trace_item.ts";
+
+/** Options of {@linkcode StraceParser}. */
+export interface StraceParserOptions {
+  /** The architecture of the traced processes (default `x86_64`). */
+  readonly arch?: Arch;
+}
+
+/** A sentinel pid for the traced command's leader before its pid is known. */
+const LEADER = -1;
+/** Items held back while the leader's pid is unknown, at most. */
+const MAX_HELD = 4096;
+
+const PID_BRACKET = /^\[pid +(\d+)\] +/;
+const PID_PLAIN = /^(\d+) +/;
+const TIMESTAMP = /^(?:\d\d:\d\d:\d\d(?:\.\d+)?|\d+\.\d+) +/;
+const DURATION = / <\d+\.\d+>$/;
+const CALL = /^([a-z_][a-z0-9_]*)\((.*)$/;
+const RESUMED = /^<\.\.\. ([a-z_][a-z0-9_]*) resumed>(.*)$/;
+const RETURN = /^(.*)\) +=\s(.*)$/;
+const RET_VALUE = /^(-?\d+|0x[0-9a-f]+|\?)(?:<[^>]*>)?(?: ([A-Z][A-Z0-9_]*))?/;
+const EXITED = /^\+\+\+ exited with (\d+) \+\+\+$/;
+const KILLED = /^\+\+\+ killed by (SIG[A-Z0-9]+)(?: \(core dumped\))? \+\+\+$/;
+const PERSONALITY = /^\[ Process PID=(\d+) runs in (32|64|x32) bit mode\. \]$/;
+const ATTACHED = /strace: Process (\d+) attached/;
+const UNFINISHED = " <unfinished ...>";
+const UNKNOWN_SYSCALL = /^syscall_(0x[0-9a-f]+|\d+)$/;
+
+/** x86_64 `clone` argument order, for strace's `name=value` display. */
+const CLONE_ARG_INDEX: Readonly<Record<Arch, Readonly<Record<string, number>>>> = {
+  x86_64: { flags: 0, child_stack: 1, parent_tid: 2, parent_tidptr: 2, child_tidptr: 3, tls: 4 },
+  x32: { flags: 0, child_stack: 1, parent_tid: 2, parent_tidptr: 2, child_tidptr: 3, tls: 4 },
+  i386: { flags: 0, child_stack: 1, parent_tid: 2, parent_tidptr: 2, tls: 3, child_tidptr: 4 },
+  aarch64: { flags: 0, child_stack: 1, parent_tid: 2, parent_tidptr: 2, tls: 3, child_tidptr: 4 },
+};
+
+/**
+ * Splits an strace argument list at top-level commas, respecting quotes, brackets, braces,
+ * parentheses, `-y` decorations (`3</a,b>`) and comments.
+ *
+ * @example
+ * ```ts
+ * import { splitStraceArgs } from "./strace_parser.ts";
+ * const parts = splitStraceArgs('AT_FDCWD, "/a,b", {st_mode=S_IFREG|0644, st_size=3}, 3</x,y>');
+ * if (parts.length !== 4 || parts[3] !== "3</x,y>") throw new Error(JSON.stringify(parts));
+ * ```
+ */
+export function splitStraceArgs(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \ */) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 40 || c === 91 || c === 123 /* ( [ { */) {
+      depth++;
+    } else if (c === 41 || c === 93 || c === 125) {
+      depth--;
+    } else if (c === 60 /* < */ && i > 0 && isWordChar(text.charCodeAt(i - 1))) {
+      const close = text.indexOf(">", i + 1);
+      if (close !== -1) i = close;
+    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */) {
+      const close = text.indexOf("*/", i + 2);
+      i = close === -1 ? n : close + 1;
+    } else if (c === 44 /* , */ && depth === 0) {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  const last = text.slice(start).trim();
+  if (last.length > 0 || out.length > 0) out.push(last);
+  return out;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Digits, capitals and `_`: what an fd (`3</x>`) or `AT_FDCWD</x>` ends with before a `-y` path. */
+function isWordChar(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 90) || c === 95;
+}
+
+/**
+ * Symbols strace prints that are not policy constants (ioctl requests, fcntl commands, …), with
+ * their values on the architectures Cordon supports (x86 and the generic asm ioctl numbers agree).
+ */
+const STRACE_SYMBOLS: ReadonlyMap<string, bigint> = new Map([
+  ["TCGETS", 0x5401n],
+  ["TCSETS", 0x5402n],
+  ["TCSETSW", 0x5403n],
+  ["TCSETSF", 0x5404n],
+  ["TIOCSCTTY", 0x540en],
+  ["TIOCGPGRP", 0x540fn],
+  ["TIOCSPGRP", 0x5410n],
+  ["TIOCOUTQ", 0x5411n],
+  ["TIOCSTI", 0x5412n],
+  ["TIOCGWINSZ", 0x5413n],
+  ["TIOCSWINSZ", 0x5414n],
+  ["FIONREAD", 0x541bn],
+  ["TIOCLINUX", 0x541cn],
+  ["FIONBIO", 0x5421n],
+  ["TIOCNOTTY", 0x5422n],
+  ["FIONCLEX", 0x5450n],
+  ["FIOCLEX", 0x5451n],
+  ["FIOASYNC", 0x5452n],
+  ["F_DUPFD", 0n],
+  ["F_GETFD", 1n],
+  ["F_SETFD", 2n],
+  ["F_GETFL", 3n],
+  ["F_SETFL", 4n],
+  ["F_GETLK", 5n],
+  ["F_SETLK", 6n],
+  ["F_SETLKW", 7n],
+  ["F_DUPFD_CLOEXEC", 1030n],
+  ["FD_CLOEXEC", 1n],
+  ["SEEK_SET", 0n],
+  ["SEEK_CUR", 1n],
+  ["SEEK_END", 2n],
+  ["SIG_BLOCK", 0n],
+  ["SIG_UNBLOCK", 1n],
+  ["SIG_SETMASK", 2n],
+  ["F_OK", 0n],
+  ["X_OK", 1n],
+  ["W_OK", 2n],
+  ["R_OK", 4n],
+]);
+
+const NUMBER = /^-?(?:0x[0-9a-f]+|\d+)$/i;
+const SYMBOLS = /^[A-Z_][A-Z0-9_]*(?:\|(?:[A-Z_][A-Z0-9_]*|0x[0-9a-f]+|\d+))*$/;
+
+function parseNumber(text: string): bigint {
+  const negative = text.startsWith("-");
+  const body = negative ? text.slice(1) : text;
+  let value: bigint;
+  if (/^0x/i.test(body)) value = BigInt(body);
+  else if (body.length > 1 && body.startsWith("0")) value = BigInt(`0o${body.slice(1)}`);
+  else value = BigInt(body);
+  return BigInt.asUintN(64, negative ? -value : value);
+}
+
+/**
+ * Decodes one argument as strace prints it to the value the kernel saw, or `undefined` when
+ * the text does not give it (strings, structs, arrays, unknown symbols).
+ *
+ * @example
+ * ```ts
+ * import { decodeStraceArg } from "./strace_parser.ts";
+ * if (decodeStraceArg("O_RDONLY|O_CLOEXEC") !== 0x80000n) throw new Error("flags");
+ * if (decodeStraceArg("AT_FDCWD") !== 0xffffffffffffff9cn) throw new Error("AT_FDCWD");
+ * if (decodeStraceArg("3</etc/passwd>") !== 3n || decodeStraceArg("0644") !== 420n) throw new Error();
+ * if (decodeStraceArg('"/etc/passwd"') !== undefined) throw new Error("strings are pointers");
+ * ```
+ */
+export function decodeStraceArg(text: string, arch: Arch = "x86_64"): bigint | undefined {
+  let t = text;
+  const comment = t.indexOf(" /*");
+  if (comment !== -1) t = t.slice(0, comment);
+  const decoration = t.indexOf("<");
+  if (decoration > 0 && isWordChar(t.charCodeAt(decoration - 1))) t = t.slice(0, decoration);
+  t = t.trim();
+  // Ambiguous ioctl requests are printed as "A or B": both have the same value.
+  const or = t.lastIndexOf(" or ");
+  if (or !== -1) t = t.slice(or + 4);
+  if (t === "NULL") return 0n;
+  if (NUMBER.test(t)) return parseNumber(t);
+  if (!SYMBOLS.test(t)) return undefined;
+  let value = 0n;
+  for (const part of t.split("|")) {
+    let v: bigint | undefined;
+    if (NUMBER.test(part)) v = parseNumber(part);
+    else v = resolveConstant(part, arch) ?? STRACE_SYMBOLS.get(part);
+    if (v === undefined) return undefined;
+    value |= BigInt.asUintN(64, v);
+  }
+  return value;
+}
+
+/** A parsed call; argument text and values are computed on first use. */
+class StraceCall implements TraceCall {
+  readonly kind = "call" as const;
+  readonly line: number;
+  pid: number;
+  readonly tid?: number;
+  readonly arch: Arch;
+  readonly nr: number;
+  readonly name: string | null;
+  readonly ret?: number;
+  readonly errno?: string;
+  readonly #raw: string;
+  #text: string[] | undefined;
+  #args: (bigint | undefined)[] | undefined;
+
+  constructor(
+    line: number,
+    pid: number,
+    tid: number | undefined,
+    arch: Arch,
+    nr: number,
+    name: string | null,
+    raw: string,
+    ret: number | undefined,
+    errno: string | undefined,
+  ) {
+    this.line = line;
+    this.pid = pid;
+    if (tid !== undefined) this.tid = tid;
+    this.arch = arch;
+    this.nr = nr;
+    this.name = name;
+    this.#raw = raw;
+    if (ret !== undefined) this.ret = ret;
+    if (errno !== undefined) this.errno = errno;
+  }
+
+  get argText(): readonly string[] {
+    return this.#text ??= splitStraceArgs(this.#raw);
+  }
+
+  get args(): readonly (bigint | undefined)[] {
+    if (this.#args !== undefined) return this.#args;
+    const text = this.argText;
+    const named = this.name === "clone" ? CLONE_ARG_INDEX[this.arch] : undefined;
+    const out: (bigint | undefined)[] = [];
+    text.forEach((part, i) => {
+      let index = i;
+      let value = part;
+      const eq = /^([a-z_]+)=/.exec(part);
+      if (eq !== null) {
+        value = part.slice(eq[0].length);
+        if (named !== undefined) {
+          const mapped = named[eq[1]!];
+          if (mapped === undefined) return;
+          index = mapped;
+        }
+      }
+      if (index < 6) out[index] = decodeStraceArg(value, this.arch);
+    });
+    for (let i = 0; i < out.length; i++) if (!(i in out)) out[i] = undefined;
+    return this.#args = out;
+  }
+}
+
+interface Pending {
+  readonly line: number;
+  readonly name: string;
+  readonly text: string;
+}
+
+/**
+ * The parser: feed it lines in order with {@linkcode StraceParser.push}, then call
+ * {@linkcode StraceParser.end}. Items come out in trace order (a call whose exit was
+ * interrupted comes out when it resumes, with the line it started on). Memory is bounded by
+ * the number of live processes.
+ *
+ * @example
+ * ```ts
+ * import { StraceParser } from "./strace_parser.ts";
+ * import type { TraceItem } from "./trace_item.ts";
+ * const items: TraceItem[] = [];
+ * const parser = new StraceParser();
+ * const lines = [
+ *   '100 openat(AT_FDCWD, "/etc/hosts", O_RDONLY|O_CLOEXEC) = 3',
+ *   "100 read(3,  <unfinished ...>",
+ *   "101 +++ exited with 0 +++",
+ *   '100 <... read resumed>"x", 4096) = 1',
+ * ];
+ * lines.forEach((line, i) => parser.push(line, i + 1, items));
+ * parser.end(items);
+ * const calls = items.filter((i) => i.kind === "call");
+ * if (calls.length !== 2 || calls[1]!.name !== "read" || calls[1]!.line !== 2) throw new Error();
+ * if (calls[0]!.args[2] !== 0x80000n) throw new Error("flags decoded");
+ * ```
+ */
+export class StraceParser {
+  readonly #defaultArch: Arch;
+  readonly #arch = new Map<number, Arch>();
+  readonly #pending = new Map<number, Pending>();
+  /** Thread id → process id, for threads. */
+  readonly #tgid = new Map<number, number>();
+  /** Traced tasks believed alive (processes and threads). */
+  readonly #live = new Set<number>();
+  /** Tasks announced by `strace: Process N attached` or a clone result. */
+  readonly #known = new Set<number>();
+  /** Tasks that have had a line (or were created by a clone result). */
+  readonly #seen = new Set<number>();
+  /** Children whose fork step was already emitted (before their parent's clone returned). */
+  readonly #forked = new Set<number>();
+  #leader: number | undefined;
+  #held: (StraceCall | TraceProcess)[] = [];
+  #join: { text: string; line: number } | undefined;
+  #sawLine = false;
+
+  /** @param options the default architecture */
+  constructor(options: StraceParserOptions = {}) {
+    this.#defaultArch = options.arch ?? "x86_64";
+  }
+
+  #setLeader(pid: number, out: TraceItem[]): void {
+    if (this.#leader !== undefined) return;
+    this.#leader = pid;
+    this.#live.delete(LEADER);
+    this.#live.add(pid);
+    const archOfLeader = this.#arch.get(LEADER);
+    if (archOfLeader !== undefined) this.#arch.set(pid, archOfLeader);
+    const pending = this.#pending.get(LEADER);
+    if (pending !== undefined) {
+      this.#pending.delete(LEADER);
+      this.#pending.set(pid, pending);
+    }
+    this.#flushHeld(pid, out);
+  }
+
+  #flushHeld(pid: number, out: TraceItem[]): void {
+    for (const item of this.#held) {
+      if (item.kind === "call") {
+        if (item.pid === LEADER) item.pid = pid;
+        out.push(item);
+      } else {
+        out.push({
+          ...item,
+          ...(item.pid === LEADER ? { pid } : {}),
+          ...(item.ppid === LEADER ? { ppid: pid } : {}),
+        });
+      }
+    }
+    this.#held = [];
+  }
+
+  #emit(item: StraceCall | TraceProcess, out: TraceItem[]): void {
+    const involvesLeader = item.pid === LEADER || (item.kind === "process" && item.ppid === LEADER);
+    if (involvesLeader || this.#held.length > 0) {
+      this.#held.push(item);
+      if (this.#held.length >= MAX_HELD) this.#flushHeld(0, out);
+      return;
+    }
+    out.push(item);
+  }
+
+  #processOf(tid: number): number {
+    return this.#tgid.get(tid) ?? tid;
+  }
+
+  /**
+   * Parses one line (1-based `lineNo`) and appends what it produced to `out`.
+   */
+  push(rawLine: string, lineNo: number, out: TraceItem[]): void {
+    let line = rawLine;
+    if (this.#join !== undefined) {
+      line = this.#join.text + line;
+      lineNo = this.#join.line;
+      this.#join = undefined;
+    }
+    const attached = line.indexOf("strace: ");
+    if (attached !== -1) {
+      const m = ATTACHED.exec(line);
+      if (m !== null) {
+        const pid = Number(m[1]);
+        this.#known.add(pid);
+        this.#live.add(pid);
+      }
+      if (attached === 0) return;
+      // A message that interrupted a line: the line continues on the next one.
+      this.#join = { text: line.slice(0, attached), line: lineNo };
+      return;
+    }
+    const first = this.#sawLine === false;
+    this.#sawLine = true;
+    let text = line.trimStart();
+    if (text.length === 0) return;
+    let tid: number | undefined;
+    let m = PID_BRACKET.exec(text) ?? PID_PLAIN.exec(text);
+    if (m !== null) {
+      tid = Number(m[1]);
+      text = text.slice(m[0].length);
+    }
+    const ts = TIMESTAMP.exec(text);
+    if (ts !== null) text = text.slice(ts[0].length);
+    if (text.endsWith(">")) text = text.replace(DURATION, "");
+
+    // Whose line is it?
+    if (tid === undefined) {
+      if (this.#live.size === 0) this.#live.add(this.#leader ?? LEADER);
+      tid = this.#live.size === 1 ? this.#live.values().next().value! : (this.#leader ?? LEADER);
+    } else if (this.#leader === undefined) {
+      if (first || !this.#known.has(tid)) this.#setLeader(tid, out);
+    }
+    if (!this.#live.has(tid) && tid !== LEADER) this.#live.add(tid);
+    if (!this.#seen.has(tid)) {
+      this.#seen.add(tid);
+      if (tid !== this.#leader && tid !== LEADER) this.#adopt(tid, lineNo, out);
+    }
+    const pid = tid === LEADER ? LEADER : this.#processOf(tid);
+    const threadId = tid !== pid ? tid : undefined;
+    const arch = this.#arch.get(pid) ?? this.#defaultArch;
+
+    const c0 = text.charCodeAt(0);
+    if (c0 === 43 /* + */) {
+      const exited = EXITED.exec(text);
+      const killed = exited === null ? KILLED.exec(text) : null;
+      if (exited === null && killed === null) {
+        out.push(malformed(lineNo, "unrecognised +++ line", rawLine));
+        return;
+      }
+      this.#live.delete(tid);
+      const unfinished = this.#pending.get(tid);
+      if (unfinished !== undefined) {
+        this.#pending.delete(tid);
+        this.#emitCall(unfinished.line, pid, threadId, arch, unfinished.name, unfinished.text, "?", out);
+      }
+      this.#seen.delete(tid);
+      if (threadId !== undefined) {
+        this.#tgid.delete(tid);
+        return;
+      }
+      this.#emit({
+        kind: "process",
+        line: lineNo,
+        op: "exit",
+        pid,
+        ...(exited !== null ? { exitCode: Number(exited[1]) } : { signal: killed![1]! }),
+      }, out);
+      return;
+    }
+    if (c0 === 45 /* - */ && text.startsWith("--- ")) return; // a signal delivery
+    if (c0 === 91 /* [ */) {
+      const p = PERSONALITY.exec(text);
+      if (p === null) {
+        out.push(malformed(lineNo, "unrecognised [ ] line", rawLine));
+        return;
+      }
+      const mode = p[2];
+      const who = this.#processOf(Number(p[1]));
+      this.#arch.set(
+        who === this.#leader || this.#leader === undefined ? pid : who,
+        mode === "32" ? "i386" : mode === "x32" ? "x32" : "x86_64",
+      );
+      return;
+    }
+    if (c0 === 60 /* < */) {
+      const r = RESUMED.exec(text);
+      if (r === null) {
+        out.push(malformed(lineNo, "unrecognised <...> line", rawLine));
+        return;
+      }
+      const pending = this.#pending.get(tid);
+      const rest = r[2]!;
+      if (pending === undefined || pending.name !== r[1]) {
+        // The trace began (or the process was attached) during the call: its arguments are lost.
+        const ret = RETURN.exec(rest);
+        this.#emitCall(lineNo, pid, threadId, arch, r[1]!, "", ret === null ? "?" : ret[2]!, out, true);
+        return;
+      }
+      this.#pending.delete(tid);
+      this.#finishCall(pending.line, pid, threadId, arch, pending.name, pending.text + rest, rawLine, out);
+      return;
+    }
+    const call = CALL.exec(text);
+    if (call === null) {
+      out.push(malformed(lineNo, "not an strace line", rawLine));
+      return;
+    }
+    const name = call[1]!;
+    const body = call[2]!;
+    if (body.endsWith(UNFINISHED)) {
+      this.#pending.set(tid, { line: lineNo, name, text: body.slice(0, -UNFINISHED.length) });
+      return;
+    }
+    this.#finishCall(lineNo, pid, threadId, arch, name, body, rawLine, out);
+  }
+
+  /**
+   * A task's first line came before its parent's clone returned: find the parent among the
+   * tasks with an unfinished clone, so the new task is placed in the right process at once.
+   */
+  #adopt(tid: number, lineNo: number, out: TraceItem[]): void {
+    for (const [parentTid, pending] of this.#pending) {
+      const { name, text } = pending;
+      if (name !== "clone" && name !== "clone3" && name !== "fork" && name !== "vfork") continue;
+      const parent = parentTid === LEADER ? LEADER : this.#processOf(parentTid);
+      if ((name === "clone" || name === "clone3") && text.includes("CLONE_THREAD")) {
+        this.#tgid.set(tid, parent);
+        return;
+      }
+      const parentArch = this.#arch.get(parent);
+      if (parentArch !== undefined) this.#arch.set(tid, parentArch);
+      this.#forked.add(tid);
+      this.#emit({ kind: "process", line: lineNo, op: "fork", pid: tid, ppid: parent }, out);
+      return;
+    }
+  }
+
+  #finishCall(
+    lineNo: number,
+    pid: number,
+    tid: number | undefined,
+    arch: Arch,
+    name: string,
+    body: string,
+    rawLine: string,
+    out: TraceItem[],
+  ): void {
+    const r = RETURN.exec(body);
+    if (r === null) {
+      out.push(malformed(lineNo, `call "${name}" has no return value (truncated line?)`, rawLine));
+      return;
+    }
+    this.#emitCall(lineNo, pid, tid, arch, name, r[1]!, r[2]!, out);
+  }
+
+  #emitCall(
+    lineNo: number,
+    pid: number,
+    tid: number | undefined,
+    arch: Arch,
+    name: string,
+    argsText: string,
+    retText: string,
+    out: TraceItem[],
+    argsLost = false,
+  ): void {
+    let nr = syscallNumber(arch, name);
+    let resolvedName: string | null = name;
+    if (nr === undefined) {
+      const unknown = UNKNOWN_SYSCALL.exec(name);
+      if (unknown === null) {
+        out.push(malformed(lineNo, `unknown syscall "${name}" on ${arch}`, `${name}(${argsText}`));
+        return;
+      }
+      nr = Number(unknown[1]);
+      resolvedName = null;
+    }
+    const rv = RET_VALUE.exec(retText);
+    let ret: number | undefined;
+    let errno: string | undefined;
+    if (rv !== null && rv[1] !== "?") {
+      ret = Number(rv[1]);
+      if (rv[2] !== undefined && ret < 0) errno = rv[2];
+    }
+    const item = new StraceCall(
+      lineNo,
+      pid,
+      tid,
+      arch,
+      nr,
+      resolvedName,
+      argsLost ? "" : argsText,
+      ret,
+      errno,
+    );
+    this.#emit(item, out);
+    if (ret === undefined || ret < 0) return;
+    // Learn the leader's pid from calls that return the caller's own id.
+    if (pid === LEADER && (name === "set_tid_address" || name === "getpid" || name === "gettid")) {
+      this.#setLeader(ret, out);
+      return;
+    }
+    if (name === "clone" || name === "clone3" || name === "fork" || name === "vfork") {
+      if (ret === 0) return;
+      const child = ret;
+      this.#known.add(child);
+      this.#live.add(child);
+      this.#seen.add(child);
+      if (this.#forked.delete(child)) return;
+      const thread = (name === "clone" || name === "clone3") && argsText.includes("CLONE_THREAD");
+      if (thread) {
+        this.#tgid.set(child, pid);
+        return;
+      }
+      const parentArch = this.#arch.get(pid);
+      if (parentArch !== undefined) this.#arch.set(child, parentArch);
+      this.#emit({ kind: "process", line: lineNo, op: "fork", pid: child, ppid: pid }, out);
+      return;
+    }
+    if ((name === "execve" || name === "execveat") && ret === 0) {
+      const executable = firstString(argsText, name === "execveat" ? 1 : 0);
+      this.#emit({
+        kind: "process",
+        line: lineNo,
+        op: "exec",
+        pid,
+        ...(executable === undefined ? {} : { executable }),
+      }, out);
+    }
+  }
+
+  /** Flushes what is left: calls that never resumed, and items waiting for the leader's pid. */
+  end(out: TraceItem[]): void {
+    if (this.#join !== undefined) {
+      out.push(malformed(this.#join.line, "line interrupted by an strace message never continued", this.#join.text));
+      this.#join = undefined;
+    }
+    for (const [tid, pending] of this.#pending) {
+      const pid = tid === LEADER ? LEADER : this.#processOf(tid);
+      this.#emitCall(
+        pending.line,
+        pid,
+        tid !== pid ? tid : undefined,
+        this.#arch.get(pid) ?? this.#defaultArch,
+        pending.name,
+        pending.text,
+        "?",
+        out,
+      );
+    }
+    this.#pending.clear();
+    if (this.#held.length > 0) this.#flushHeld(this.#leader ?? 0, out);
+  }
+}
+
+function firstString(argsText: string, index: number): string | undefined {
+  const part = splitStraceArgs(argsText)[index];
+  if (part === undefined || !part.startsWith('"')) return undefined;
+  try {
+    const value = JSON.parse(part.replace(/\.\.\.$/, "").replace(/\\x([0-9a-f]{2})/gi, "\\u00$1"));
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function malformed(line: number, reason: string, text: string): TraceItem {
+  return { kind: "malformed", line, reason, text: text.length > 200 ? `${text.slice(0, 200)}…` : text };
+}

@@ -1,0 +1,69 @@
+/**
+ * What trace readers produce for a dry run: one item per syscall, process step, other event
+ * or malformed line, each with its 1-based line number in the trace.
+ *
+ * @module
+ */
+
+import type { Arch } from "../../policies/types.ts";
+import type { EngineEvent } from "../events.ts";
+
+/** A syscall as recorded in a trace. */
+export interface TraceCall {
+  readonly kind: "call";
+  /** The line the call started on. */
+  readonly line: number;
+  /** The process (thread group) id; `0` for a leader whose pid the trace never shows. */
+  readonly pid: number;
+  /** The thread id, when it differs from `pid`. */
+  readonly tid?: number;
+  readonly arch: Arch;
+  readonly nr: number;
+  /** The name on `arch`, or `null` for a number the table does not know. */
+  readonly name: string | null;
+  /**
+   * Argument values as the kernel saw them; `undefined` where the trace does not give a value
+   * (pointers shown as strings or structs, symbolic values Cordon does not know).
+   */
+  readonly args: readonly (bigint | undefined)[];
+  /** The arguments as written in the trace, for reports. */
+  readonly argText: readonly string[];
+  /** The return value, when recorded (`undefined` for `?`). */
+  readonly ret?: number;
+  /** For a failed call, the errno name (`"ENOENT"`). */
+  readonly errno?: string;
+}
+
+/** A process lifecycle step (fork/clone, exec, exit) as recorded in a trace. */
+export interface TraceProcess {
+  readonly kind: "process";
+  readonly line: number;
+  readonly op: "fork" | "exec" | "exit";
+  readonly pid: number;
+  /** For `fork`: the parent process. */
+  readonly ppid?: number;
+  /** For `fork` of a thread (`CLONE_THREAD`): the new thread's id; `pid` is then its process. */
+  readonly tid?: number;
+  readonly executable?: string;
+  readonly exitCode?: number;
+  readonly signal?: string;
+}
+
+/** Another event (file, network) from a JSON Lines trace, passed through. */
+export interface TraceEvent {
+  readonly kind: "event";
+  readonly line: number;
+  readonly event: EngineEvent;
+}
+
+/** A line that could not be understood. */
+export interface TraceMalformed {
+  readonly kind: "malformed";
+  readonly line: number;
+  readonly reason: string;
+  /** The line (at most 200 characters of it). */
+  readonly text: string;
+}
+
+/** One item of a trace. */
+export type TraceItem = TraceCall | TraceProcess | TraceEvent | TraceMalformed;

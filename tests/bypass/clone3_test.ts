@@ -1,0 +1,88 @@
+/**
+ * Bypass suite: clone3. `clone3` takes its flags in a struct behind a pointer, which seccomp
+ * cannot read, so a policy that restricts clone flags (no new namespaces) would be bypassed by
+ * it. `builtin:baseline` answers clone3 with ENOSYS: glibc then falls back to `clone`, whose
+ * flags are a plain argument the filter checks. Threads and fork keep working.
+ */
+
+import { kernelTest, needCommands, needRoot, unavailable } from "../_kernel.ts";
+import { buildProbes, compileYaml, observed, type Outcome, predict, runProbe } from "../_probes.ts";
+import { syscallNumber } from "../../policies/syscalls.ts";
+import type { Arch } from "../../policies/types.ts";
+
+function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+const REASON = unavailable(
+  !(Deno.build.os === "linux" && Deno.build.arch === "x86_64") && "needs Linux on x86_64",
+  needRoot(),
+  needCommands("gcc"),
+);
+
+const POLICY = `
+apiVersion: cordon/v1
+kind: Policy
+metadata: { name: no-namespaces }
+spec:
+  extends: [builtin:baseline]
+`;
+
+const CLONE_NEWUSER = 0x10000000n;
+const SIGCHLD = 17n;
+
+kernelTest(
+  "bypass: clone3 gets ENOSYS, clone's namespace flags are denied, threads still work",
+  REASON,
+  async (t) => {
+    await using probes = await buildProbes(["syscall_probe", "threads"]);
+    const set = await compileYaml(probes.dir, POLICY);
+    const cases: [string, Arch, string, string[], bigint[], Outcome][] = [
+      ["clone3 (flags unreadable): ENOSYS", "x86_64", "clone3", ["0", "88"], [0n, 88n], {
+        kind: "errno",
+        errno: 38,
+      }],
+      ["i386 clone3: ENOSYS", "i386", "clone3", ["0", "88"], [0n, 88n], {
+        kind: "errno",
+        errno: 38,
+      }],
+      [
+        "clone with CLONE_NEWUSER: denied",
+        "x86_64",
+        "clone",
+        [String(CLONE_NEWUSER | SIGCHLD), "0", "0", "0", "0"],
+        [CLONE_NEWUSER | SIGCHLD, 0n, 0n, 0n, 0n],
+        { kind: "errno", errno: 1 },
+      ],
+      [
+        "unshare(CLONE_NEWUSER): denied",
+        "x86_64",
+        "unshare",
+        [String(CLONE_NEWUSER)],
+        [CLONE_NEWUSER],
+        { kind: "errno", errno: 1 },
+      ],
+    ];
+    for (const [name, arch, syscall, args, values, expected] of cases) {
+      await t.step(name, async () => {
+        const nr = syscallNumber(arch, syscall)!;
+        const predicted = predict(set, { arch, nr, args: values });
+        assert(JSON.stringify(predicted) === JSON.stringify(expected), JSON.stringify(predicted));
+        const abi = arch === "i386" ? ["--abi", "i386"] : [];
+        const run = await runProbe(
+          set,
+          [probes.path("syscall_probe"), ...abi, String(nr), ...args],
+          {
+            allowDegraded: true,
+          },
+        );
+        const actual = observed(run, (ret) => ret >= 0);
+        assert(JSON.stringify(actual) === JSON.stringify(predicted), JSON.stringify(run));
+      });
+    }
+    await t.step("pthread_create (clone3, then the clone fallback) and fork work", async () => {
+      const run = await runProbe(set, [probes.path("threads")], { allowDegraded: true });
+      assert(run.json?.thread === 1 && run.json.fork === 1, JSON.stringify(run));
+    });
+  },
+);

@@ -1,0 +1,105 @@
+/**
+ * Bypass suite: `execveat` (and `fexecve`, which glibc implements with it) is the second way to
+ * execute a program. A policy cannot deny `execve` under `cordon run` (the target itself is
+ * started by an `execve` after the filter is installed, so such a policy is refused before
+ * anything runs); denying `execveat` must stop it on every ABI, and the `proc.exec` group covers
+ * both.
+ */
+
+import { kernelTest, needCommands, needRoot, unavailable } from "../_kernel.ts";
+import { buildProbes, compileYaml, observed, predict, runProbe } from "../_probes.ts";
+import { syscallNumber } from "../../policies/syscalls.ts";
+import { CAPABILITY_GROUPS } from "../../policies/capability_groups.ts";
+import type { Arch } from "../../policies/types.ts";
+import { FilterPlanError, runConfined } from "../../backends/linux/run.ts";
+
+function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+const REASON = unavailable(
+  !(Deno.build.os === "linux" && Deno.build.arch === "x86_64") && "needs Linux on x86_64",
+  needRoot(),
+  needCommands("gcc"),
+);
+
+const NO_EXECVEAT = `
+apiVersion: cordon/v1
+kind: Policy
+metadata: { name: no-execveat }
+spec:
+  defaultAction: allow
+  rules:
+    - { syscalls: [execveat], action: deny, errno: EPERM }
+`;
+
+Deno.test("bypass: the proc.exec group covers execve and execveat", () => {
+  const group = CAPABILITY_GROUPS["proc.exec"]?.syscalls ?? [];
+  assert(group.includes("execve") && group.includes("execveat"), `proc.exec: ${group}`);
+});
+
+kernelTest(
+  "bypass: execveat is denied on every ABI while execve keeps working",
+  REASON,
+  async (t) => {
+    await using probes = await buildProbes(["syscall_probe"]);
+    const set = await compileYaml(probes.dir, NO_EXECVEAT);
+    const cases: [Arch, string[]][] = [
+      ["x86_64", ["-100", "s:/bin/true", "0", "0", "0"]],
+      ["i386", ["-100", "s:/bin/true", "0", "0", "0"]],
+      // fexecve's form: an fd (here an invalid one; the filter decides first) and AT_EMPTY_PATH
+      ["x86_64", ["3", "s:", "0", "0", "0x1000"]],
+    ];
+    for (const [arch, args] of cases) {
+      await t.step(`${arch} execveat ${args.join(" ")}`, async () => {
+        const nr = syscallNumber(arch, "execveat")!;
+        const values = args.map((a) => a.startsWith("s:") ? 0n : BigInt(a));
+        const predicted = predict(set, { arch, nr, args: values });
+        assert(predicted.kind === "errno" && predicted.errno === 1, JSON.stringify(predicted));
+        const abi = arch === "i386" ? ["--abi", "i386"] : [];
+        const run = await runProbe(set, [
+          probes.path("syscall_probe"),
+          ...abi,
+          String(nr),
+          ...args,
+        ]);
+        // A successful execveat would replace the probe with /bin/true: no output, exit 0.
+        const actual = observed(run, () => false);
+        assert(JSON.stringify(actual) === JSON.stringify(predicted), JSON.stringify(run));
+      });
+    }
+    await t.step("execve itself still runs programs", async () => {
+      const result = await runConfined({ set, command: ["true"] });
+      assert(result.code === 0, `true exited ${result.code}`);
+    });
+  },
+);
+
+kernelTest("bypass: a policy denying execve is refused before anything runs", REASON, async () => {
+  await using probes = await buildProbes([]);
+  const set = await compileYaml(
+    probes.dir,
+    `apiVersion: cordon/v1
+kind: Policy
+metadata: { name: no-exec }
+spec:
+  defaultAction: allow
+  capabilities: { deny: [proc.exec] }
+`,
+  );
+  const marker = `${probes.dir}/ran`;
+  let caught: unknown;
+  try {
+    await runConfined({ set, command: ["touch", marker] });
+  } catch (error) {
+    caught = error;
+  }
+  assert(caught instanceof FilterPlanError && caught.code === "EXECVE_DENIED", String(caught));
+  let ran = true;
+  try {
+    await Deno.lstat(marker);
+  } catch {
+    ran = false;
+  }
+  assert(!ran, "nothing must have run");
+});

@@ -1,0 +1,122 @@
+/**
+ * Helpers shared by the eBPF kernel tests: children that wait for a go signal on stdin (so
+ * they can be monitored before they act), and awaiting monitor events with a deadline.
+ *
+ * @module
+ */
+
+import type { EbpfMonitor } from "../../backends/linux/ebpf_monitor.ts";
+import type { RawEvent } from "../../backends/linux/structs.ts";
+import { hasCommand } from "../_kernel.ts";
+
+/** A reason when the eBPF tests cannot run, or null. */
+export function needEbpf(): string | null {
+  if (Deno.build.os !== "linux" || Deno.uid() !== 0) return "needs root on Linux";
+  try {
+    Deno.statSync("/sys/kernel/btf/vmlinux");
+  } catch {
+    return "needs kernel BTF (/sys/kernel/btf/vmlinux)";
+  }
+  return hasCommand("gcc") ? null : "needs gcc (run scripts/setup.sh)";
+}
+
+const compiled = new Map<string, string>();
+
+/**
+ * Compiles the C program `source` with gcc (once per source per test process) and returns
+ * the executable's path.
+ */
+export async function compileC(source: string): Promise<string> {
+  const cached = compiled.get(source);
+  if (cached) return cached;
+  const dir = await Deno.makeTempDir({ prefix: "cordon-ktest-" });
+  await Deno.writeTextFile(`${dir}/p.c`, source);
+  const out = await new Deno.Command("gcc", {
+    args: ["-O1", "-o", `${dir}/p`, `${dir}/p.c`],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) throw new Error(`gcc failed: ${new TextDecoder().decode(out.stderr)}`);
+  compiled.set(source, `${dir}/p`);
+  return `${dir}/p`;
+}
+
+/**
+ * A C program that waits for one byte on stdin, then runs `body` (C statements; `argc`,
+ * `argv` available), then exits 0. Headers for syscalls, sockets and files are included.
+ */
+export function gatedProgram(body: string): string {
+  return `#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  char go;
+  if (read(0, &go, 1) != 1) return 100;
+  ${body}
+  return 0;
+}
+`;
+}
+
+/** A child that runs its code after reading one byte of stdin. */
+export interface GatedChild {
+  readonly child: Deno.ChildProcess;
+  readonly pid: number;
+  /** Lets the child run its code. */
+  go(): Promise<void>;
+}
+
+/**
+ * Spawns `executable` (see {@linkcode gatedProgram}) with `args`; it acts after `go()`.
+ */
+export function spawnGated(executable: string, args: string[] = []): GatedChild {
+  const child = new Deno.Command(executable, {
+    args,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  return {
+    child,
+    pid: child.pid,
+    async go() {
+      const writer = child.stdin.getWriter();
+      await writer.write(new Uint8Array([0x0a]));
+      await writer.close();
+    },
+  };
+}
+
+const backlogs = new WeakMap<EbpfMonitor, RawEvent[]>();
+
+/**
+ * Polls `monitor` until `predicate` accepts an event (returned and removed from the monitor's
+ * backlog) or `timeoutMs` passes (throws). Events polled but not matched stay in a per-monitor
+ * backlog for later calls. The kernel gives no event to wait on for ring-buffer data here
+ * (records are submitted without wakeups), so this is bounded polling.
+ */
+export async function waitForEvent(
+  monitor: EbpfMonitor,
+  predicate: (event: RawEvent) => boolean,
+  timeoutMs = 10_000,
+): Promise<RawEvent> {
+  let backlog = backlogs.get(monitor);
+  if (!backlog) backlogs.set(monitor, backlog = []);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const index = backlog.findIndex(predicate);
+    if (index >= 0) return backlog.splice(index, 1)[0]!;
+    if (Date.now() > deadline) throw new Error(`no matching event within ${timeoutMs} ms`);
+    if (monitor.poll((event) => backlog.push(event)) === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+}
