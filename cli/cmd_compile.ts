@@ -14,6 +14,7 @@ import { stableJson } from "../compile/stable_json.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import { didYouMean, loadPolicies, parseArches, reportPolicyErrors } from "./load_policies.ts";
+import { SECCOMP_EMITTERS } from "./seccomp_emitters.ts";
 
 /** What an emitter is given besides the filter set. */
 export interface EmitOptions {
@@ -46,6 +47,7 @@ export const EMITTERS: Readonly<Record<string, Emitter>> = {
     describe: "the resolved filter set as stable JSON (docs/ir.md)",
     emit: (set) => emitIr(set),
   },
+  ...SECCOMP_EMITTERS,
 };
 
 const OPTIONS = {

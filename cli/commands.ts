@@ -11,6 +11,7 @@ import { compileCommand } from "./cmd_compile.ts";
 import { demoCommand } from "./cmd_demo.ts";
 import { dryRunCommand } from "./cmd_dry_run.ts";
 import { evalCommand } from "./cmd_eval.ts";
+import { importCommand } from "./cmd_import.ts";
 import { runCommand } from "./cmd_run.ts";
 
 /** Every command. */
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   checkCommand,
   compileCommand,
+  importCommand,
   evalCommand,
   dryRunCommand,
   runCommand,

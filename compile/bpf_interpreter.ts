@@ -85,6 +85,8 @@ export class BpfProgramError extends Error {
   /** The offending instruction's index, when one is to blame. */
   readonly pc: number | undefined;
   /**
+   * Creates the error.
+   *
    * @param message What is wrong.
    * @param pc The offending instruction's index.
    */

@@ -34,25 +34,37 @@ import {
 
 /** One argument condition of an exported entry. */
 export interface OciProfileArg {
+  /** The argument, 0-5. */
   index: number;
+  /** The compared value (for `SCMP_CMP_MASKED_EQ`, the mask). */
   value: number | bigint;
+  /** For `SCMP_CMP_MASKED_EQ`: the value the masked argument must equal. */
   valueTwo?: number | bigint;
+  /** `SCMP_CMP_*`. */
   op: string;
 }
 
 /** One `syscalls[]` entry of an exported profile. */
 export interface OciProfileSyscall {
+  /** The syscall names. */
   names: string[];
+  /** `SCMP_ACT_*`. */
   action: string;
+  /** The errno (or trace message) of the action. */
   errnoRet?: number;
+  /** Conditions, all of which must hold. */
   args?: OciProfileArg[];
 }
 
 /** An exported profile (moby's format). */
 export interface OciProfile {
+  /** `SCMP_ACT_*` for calls no entry matches. */
   defaultAction: string;
+  /** The errno of an `SCMP_ACT_ERRNO` default. */
   defaultErrnoRet?: number;
+  /** The host architectures and their sub-architectures. */
   archMap: { architecture: string; subArchitectures: string[] }[];
+  /** The entries. */
   syscalls: OciProfileSyscall[];
 }
 
@@ -105,26 +117,6 @@ function ociAction(ret: number): { action: string; errnoRet?: number } {
       return { action: "SCMP_ACT_KILL_PROCESS" };
   }
   throw new RangeError(`Unknown seccomp return value 0x${ret.toString(16)}`);
-}
-
-function holds(test: ArgTest, arg: bigint): boolean {
-  const value = BigInt.asUintN(64, test.value);
-  switch (test.op) {
-    case "eq":
-      return arg === value;
-    case "ne":
-      return arg !== value;
-    case "lt":
-      return arg < value;
-    case "le":
-      return arg <= value;
-    case "gt":
-      return arg > value;
-    case "ge":
-      return arg >= value;
-    case "masked_eq":
-      return (arg & BigInt.asUintN(64, test.mask ?? U64)) === value;
-  }
 }
 
 /**
@@ -351,10 +343,10 @@ export function exportOciProfile(layer: FilterLayer, options: OciExportOptions =
   }
 
   const def = ociAction(defaultRet);
-  const profile: OciProfile = { defaultAction: def.action, archMap, syscalls: [] };
-  if (def.errnoRet !== undefined) profile.defaultErrnoRet = def.errnoRet;
-  profile.syscalls = [...entries.values()];
-  return profile;
+  const syscalls = [...entries.values()];
+  return def.errnoRet === undefined
+    ? { defaultAction: def.action, archMap, syscalls }
+    : { defaultAction: def.action, defaultErrnoRet: def.errnoRet, archMap, syscalls };
 }
 
 /**

@@ -58,6 +58,8 @@ export class OciProfileError extends Error {
   /** Stable error code: `"invalid-profile"` (malformed) or `"unsupported"` (cannot be expressed). */
   readonly code: "invalid-profile" | "unsupported";
   /**
+   * Creates the error.
+   *
    * @param code Stable error code.
    * @param message What is wrong, naming the offending key.
    */
@@ -84,9 +86,13 @@ export interface OciImportOptions {
 
 /** One argument condition of an OCI entry. */
 export interface OciArg {
+  /** The argument, 0-5. */
   readonly index: number;
+  /** The compared value (for `SCMP_CMP_MASKED_EQ`, the mask). */
   readonly value: bigint;
+  /** For `SCMP_CMP_MASKED_EQ`, the value the masked argument must equal; else unused (0). */
   readonly valueTwo: bigint;
+  /** `SCMP_CMP_*`. */
   readonly op: string;
 }
 
@@ -94,19 +100,27 @@ export interface OciArg {
 export interface OciEntry {
   /** Its index in the profile's `syscalls`. */
   readonly index: number;
+  /** The syscall names. */
   readonly names: readonly string[];
+  /** `SCMP_ACT_*`. */
   readonly action: string;
+  /** The errno (or trace message) of the action. */
   readonly errnoRet?: number;
+  /** Conditions; all must hold (several on one argument are ORed by runc). */
   readonly args: readonly OciArg[];
+  /** The entry's comment. */
   readonly comment?: string;
 }
 
 /** A profile as moby hands it to the runtime: the host's architectures and the kept entries. */
 export interface ResolvedOciProfile {
+  /** `SCMP_ACT_*` for calls no entry matches. */
   readonly defaultAction: string;
+  /** The errno of an `SCMP_ACT_ERRNO` default. */
   readonly defaultErrnoRet?: number;
   /** `SCMP_ARCH_*` names: the host's first, then its sub-architectures. */
   readonly architectures: readonly string[];
+  /** The entries kept, in profile order. */
   readonly syscalls: readonly OciEntry[];
   /** Entries moby dropped, with the reason. */
   readonly dropped: readonly { readonly index: number; readonly reason: string }[];

@@ -110,6 +110,8 @@ export class SeccompCompileError extends Error {
   /** Stable error code. */
   readonly code: SeccompCompileErrorCode;
   /**
+   * Creates the error.
+   *
    * @param code Stable error code.
    * @param message What is wrong and what to do about it.
    */
@@ -404,12 +406,11 @@ function emitHalfEquals(
 ): Label {
   const half = `args[${index}] ${high ? "high" : "low"}`;
   if (mask === 0) return value === 0 ? whenTrue : whenFalse;
-  let entry: Label;
   if (value === 0 && mask !== 0xffffffff) {
-    entry = out.jump(BPF_JSET, mask, whenFalse, whenTrue, note);
+    out.jump(BPF_JSET, mask, whenFalse, whenTrue, note);
   } else {
-    entry = out.jump(BPF_JEQ, value, whenTrue, whenFalse, note);
-    if (mask !== 0xffffffff) entry = out.emit(BPF_ALU | BPF_AND | BPF_K, mask);
+    out.jump(BPF_JEQ, value, whenTrue, whenFalse, note);
+    if (mask !== 0xffffffff) out.emit(BPF_ALU | BPF_AND | BPF_K, mask);
   }
   return out.emit(BPF_LD | BPF_W | BPF_ABS, argOffset(index, high), half);
 }
@@ -451,7 +452,7 @@ function emitTest(
       const [t, f] = test.op === "gt" || test.op === "ge"
         ? [whenTrue, whenFalse]
         : [whenFalse, whenTrue];
-      const lowJump = out.jump(strict ? BPF_JGT : BPF_JGE, vl, t, f, what);
+      out.jump(strict ? BPF_JGT : BPF_JGE, vl, t, f, what);
       const low = out.emit(BPF_LD | BPF_W | BPF_ABS, argOffset(index, false), `args[${index}] low`);
       let entry = out.jump(BPF_JEQ, vh, low, f, what);
       if (vh !== 0xffffffff) entry = out.jump(BPF_JGT, vh, t, entry, what);

@@ -8,7 +8,7 @@
 
 import type { Policy, PolicySet } from "./types.ts";
 import { PolicyError, PolicyErrors } from "./errors.ts";
-import { duplicateNameError, type ParseOptions, parsePolicies } from "./parse.ts";
+import { duplicateNameError, type ParseOptions, parsePoliciesCollecting } from "./parse.ts";
 import { DEFAULT_YAML_LIMITS } from "./_yaml_tree.ts";
 
 /** Reads at most `cap + 1` bytes of `stream`, so that an endless source cannot exhaust memory. */
@@ -116,14 +116,8 @@ export async function loadPolicyFiles(
       errors.push(text);
       return;
     }
-    let parsed: PolicySet;
-    try {
-      parsed = parsePolicies(text, paths[i]!, options);
-    } catch (e) {
-      if (!(e instanceof PolicyErrors)) throw e;
-      errors.push(...e.errors);
-      return;
-    }
+    const parsed = parsePoliciesCollecting(text, paths[i]!, options);
+    errors.push(...parsed.errors);
     for (const policy of parsed.policies) {
       const earlier = byName.get(policy.name);
       if (earlier !== undefined) {

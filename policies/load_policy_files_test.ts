@@ -60,7 +60,7 @@ Deno.test("loadPolicyFiles() reports errors of all files, unreadable ones and du
       ["", "unreadable-file", 1, 1],
       ["/bad.bin", "unreadable-file", 1, 1],
       ["/missing.yaml", "unreadable-file", 1, 1],
-      ["/one.yaml", "bad-value", 8, 9],
+      ["/one.yaml", "bad-value", 9, 15],
       ["/two.yaml", "duplicate-name", 3, 18],
     ];
     if (JSON.stringify(got) !== JSON.stringify(expected)) fail(JSON.stringify(got));

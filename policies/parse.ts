@@ -113,6 +113,37 @@ const MAX_SUGGESTIONS = 50;
  * ```
  */
 export function parsePolicies(text: string, file: string, options: ParseOptions = {}): PolicySet {
+  const { policies, errors } = parsePoliciesCollecting(text, file, options);
+  if (errors.length > 0) throw new PolicyErrors(errors);
+  return { policies };
+}
+
+/**
+ * Like {@linkcode parsePolicies}, but returns the errors instead of throwing them, together with
+ * every policy that could be built: for tools that go on after errors (finding duplicate names
+ * across files, for one). A policy from a document with errors may hold partial or default values;
+ * use it only when `errors` is empty, or for its name and location.
+ *
+ * @param text the file's contents
+ * @param file the name used in locations and messages
+ * @param options limits
+ * @returns the policies built and the errors found (unsorted)
+ *
+ * @example
+ * ```ts
+ * import { parsePoliciesCollecting } from "./parse.ts";
+ * const { policies, errors } = parsePoliciesCollecting(
+ *   "apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: a}\nspec: {mode: loud}\n",
+ *   "a.yaml",
+ * );
+ * if (policies[0]?.name !== "a" || errors[0]?.code !== "bad-value") throw new Error("collected");
+ * ```
+ */
+export function parsePoliciesCollecting(
+  text: string,
+  file: string,
+  options: ParseOptions = {},
+): { policies: Policy[]; errors: PolicyError[] } {
   const limits: YamlLimits = options.maxBytes === undefined ? DEFAULT_YAML_LIMITS : {
     ...DEFAULT_YAML_LIMITS,
     maxBytes: options.maxBytes,
@@ -131,16 +162,17 @@ export function parsePolicies(text: string, file: string, options: ParseOptions 
     ctx.error("no-policy", 0, "no policy in the file (it is empty or only comments)");
   }
   const first = new Map<string, Policy>();
+  const unique: Policy[] = [];
   for (const policy of policies) {
     const earlier = first.get(policy.name);
     if (earlier === undefined) {
       first.set(policy.name, policy);
+      unique.push(policy);
     } else {
       ctx.errors.push(duplicateNameError(policy, earlier));
     }
   }
-  if (ctx.errors.length > 0) throw new PolicyErrors(ctx.errors);
-  return { policies };
+  return { policies: unique, errors: ctx.errors };
 }
 
 /**

@@ -63,11 +63,7 @@ async function confineAndExec(plan: LaunchPlan): Promise<never> {
   }
   if (plan.landlock && landlock) {
     try {
-      for (const ruleset of plan.landlock.rulesets) {
-        landlock.restrictSelfWithLandlock(
-          ruleset as Parameters<typeof landlock.restrictSelfWithLandlock>[0],
-        );
-      }
+      landlock.restrictSelfWithLandlock(plan.landlock.rulesets);
     } catch (error) {
       throw new StepError("landlock", `apply Landlock ruleset: ${message(error)}`, {
         cause: error,

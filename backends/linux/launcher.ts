@@ -16,6 +16,7 @@
  * @module
  */
 
+import type { LandlockRuleset } from "../../compile/landlock.ts";
 import { KernelError } from "./errors.ts";
 
 /** The exit code shells use for a command that was found but could not be executed. */
@@ -39,8 +40,8 @@ export interface PlannedFilter {
  * be applied the launcher fails and nothing is executed.
  */
 export interface PlannedLandlock {
-  /** The compiled rulesets, JSON-serialisable. */
-  readonly rulesets: readonly unknown[];
+  /** The compiled rulesets (`compileLandlock`), JSON-serialisable. */
+  readonly rulesets: readonly LandlockRuleset[];
 }
 
 /** What the launcher does, in order: `no_new_privs`, Landlock (optional), seccomp filters, `execve`. */

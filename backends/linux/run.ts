@@ -42,7 +42,7 @@ export type PolicySection = "filesystem" | "network" | "limits";
 export const SECTION_MECHANISMS: Readonly<Record<PolicySection, string>> = {
   filesystem: "Landlock",
   network: "cgroup BPF (and Landlock TCP rules)",
-  limits: "eBPF syscall rate limits",
+  limits: "eBPF rate limiting",
 };
 
 /** Rules of a policy that this run does not enforce. */
