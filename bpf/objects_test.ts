@@ -63,7 +63,9 @@ Deno.test({
         const rebuilt = await output("bpftool", ["btf", "dump", "file", `${dir}/${name}.bpf.o`]);
         const shipped = await output("bpftool", ["btf", "dump", "file", embedded]);
         if (rebuilt !== shipped) {
-          throw new Error(`${name}: the embedded object's BTF differs from a rebuild: run bash bpf/build.sh`);
+          throw new Error(
+            `${name}: the embedded object's BTF differs from a rebuild: run bash bpf/build.sh`,
+          );
         }
       }
     } finally {

@@ -46,7 +46,9 @@ const HELP = [
   "      --trace-format F     auto (default: `{` starts JSON Lines), jsonl or strace",
   "      --on-malformed M     skip (default: report each with its line number) or fail (stop)",
   "      --format F           text (default), json, sarif or junit",
-  `  -a, --arch A             the traced processes' architecture: ${ARCHES.join(", ")} (default x86_64)`,
+  `  -a, --arch A             the traced processes' architecture: ${
+    ARCHES.join(", ")
+  } (default x86_64)`,
   "      --max-findings N     findings listed (all are counted; default 10000)",
   "",
   "Record a trace with:  strace -f -o app.strace -- ./app",
@@ -69,8 +71,12 @@ function callText(syscall: string | null, nr: number, args: readonly string[]): 
 }
 
 function describe(f: DryRunFinding): string {
-  const errno = f.action === "deny" && f.errno !== undefined ? ` ${errnoName(f.errno) ?? "errno"} (${f.errno})` : "";
-  const who = f.ruleId === null ? `the default action of policy "${f.policy}"` : `rule "${f.ruleId}" of policy "${f.policy}"`;
+  const errno = f.action === "deny" && f.errno !== undefined
+    ? ` ${errnoName(f.errno) ?? "errno"} (${f.errno})`
+    : "";
+  const who = f.ruleId === null
+    ? `the default action of policy "${f.policy}"`
+    : `rule "${f.ruleId}" of policy "${f.policy}"`;
   const audit = f.mode === "audit" ? " [audit: reported only]" : "";
   return `${f.action}${errno} by ${who} at ${loc(f.loc)}${audit}`;
 }
@@ -80,24 +86,38 @@ function text(report: DryRunReport, trace: string): string {
   const stopped = report.findingsTotal;
   out.push(
     `${trace} (${report.format}, ${report.lines} lines, ${report.calls} calls, ${report.processes} processes): ` +
-      (stopped === 0 ? "no call would be stopped" : `${stopped} call${stopped === 1 ? "" : "s"} would be stopped`),
+      (stopped === 0
+        ? "no call would be stopped"
+        : `${stopped} call${stopped === 1 ? "" : "s"} would be stopped`),
   );
   for (const f of report.findings) {
-    const who = `pid ${f.pid}${f.tid === undefined ? "" : `/${f.tid}`}${f.comm === undefined ? "" : ` (${f.comm})`}`;
+    const who = `pid ${f.pid}${f.tid === undefined ? "" : `/${f.tid}`}${
+      f.comm === undefined ? "" : ` (${f.comm})`
+    }`;
     out.push(`  line ${f.line}: ${who} ${callText(f.syscall, f.nr, f.args)}: ${describe(f)}`);
   }
-  if (report.findings.length < stopped) out.push(`  … and ${stopped - report.findings.length} more`);
+  if (report.findings.length < stopped) {
+    out.push(`  … and ${stopped - report.findings.length} more`);
+  }
   if (report.byRule.length > 0) {
     out.push("By rule:");
     for (const r of report.byRule) {
-      const who = r.ruleId === null ? `default action of policy "${r.policy}"` : `rule "${r.ruleId}" (policy "${r.policy}")`;
+      const who = r.ruleId === null
+        ? `default action of policy "${r.policy}"`
+        : `rule "${r.ruleId}" (policy "${r.policy}")`;
       out.push(`  ${String(r.count).padStart(7)} × ${r.action.padEnd(5)} ${who} at ${loc(r.loc)}`);
     }
   }
   if (report.undecidedTotal > 0) {
-    out.push(`Undecided: ${report.undecidedTotal} call(s) depend on arguments the trace does not show`);
+    out.push(
+      `Undecided: ${report.undecidedTotal} call(s) depend on arguments the trace does not show`,
+    );
     for (const u of report.undecided) {
-      out.push(`  line ${u.line}: pid ${u.pid} ${callText(u.syscall, -1, u.args)}: argument ${u.missing.join(", ")} unknown`);
+      out.push(
+        `  line ${u.line}: pid ${u.pid} ${callText(u.syscall, -1, u.args)}: argument ${
+          u.missing.join(", ")
+        } unknown`,
+      );
     }
   }
   if (report.malformedTotal > 0) {
@@ -139,15 +159,24 @@ function sarif(report: DryRunReport, trace: string): string {
     toolName: "cordon",
     toolVersion: denoJson.version,
     rules: {
-      "would-deny": { severity: "error", description: "A traced call would be denied by the policy" },
+      "would-deny": {
+        severity: "error",
+        description: "A traced call would be denied by the policy",
+      },
       "would-kill": { severity: "error", description: "A traced call would kill its process" },
-      "would-kill-thread": { severity: "error", description: "A traced call would kill its thread" },
+      "would-kill-thread": {
+        severity: "error",
+        description: "A traced call would kill its thread",
+      },
       "would-trap": { severity: "error", description: "A traced call would raise SIGSYS" },
       "undecided-call": {
         severity: "warning",
         description: "A traced call's decision depends on an argument the trace does not show",
       },
-      "malformed-trace-line": { severity: "warning", description: "A trace line could not be parsed" },
+      "malformed-trace-line": {
+        severity: "warning",
+        description: "A trace line could not be parsed",
+      },
     },
   });
   return JSON.stringify(log, null, 2);
@@ -164,7 +193,9 @@ async function run(argv: string[]): Promise<number> {
   const arches = parseArches(archText === undefined ? [] : [archText], ["x86_64"]);
   if (arches.length !== 1) throw new UsageError("--arch takes one architecture");
   const maxFindings = integer(values, "max-findings");
-  if (maxFindings !== undefined && maxFindings < 0) throw new UsageError("--max-findings must be 0 or more");
+  if (maxFindings !== undefined && maxFindings < 0) {
+    throw new UsageError("--max-findings must be 0 or more");
+  }
   if (positionals.includes("-") && trace === "-") {
     throw new UsageError("standard input can hold the policy or the trace, not both");
   }
@@ -191,7 +222,9 @@ async function run(argv: string[]): Promise<number> {
       }
       : {}),
   });
-  if (progress && report.lines >= 65_536) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
+  if (progress && report.lines >= 65_536) {
+    Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
+  }
   const name = trace === "-" ? "<stdin>" : trace;
   switch (format) {
     case "json":

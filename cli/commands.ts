@@ -13,6 +13,10 @@ import { dryRunCommand } from "./cmd_dry_run.ts";
 import { evalCommand } from "./cmd_eval.ts";
 import { importCommand } from "./cmd_import.ts";
 import { runCommand } from "./cmd_run.ts";
+import { applyCommand } from "./cmd_apply.ts";
+import { monitorCommand } from "./cmd_monitor.ts";
+import { doctorCommand } from "./cmd_doctor.ts";
+import { programsCommand } from "./cmd_programs.ts";
 
 /** Every command. */
 export const COMMANDS: readonly Command[] = [
@@ -23,4 +27,8 @@ export const COMMANDS: readonly Command[] = [
   evalCommand,
   dryRunCommand,
   runCommand,
+  applyCommand,
+  monitorCommand,
+  doctorCommand,
+  programsCommand,
 ];

@@ -51,14 +51,20 @@ function call(syscall: string | null, nr: number, args: readonly string[]): stri
 export function dryRunToJunit(report: DryRunReport, trace: string): string {
   const cases: string[] = [];
   for (const f of report.findings) {
-    const name = `line ${f.line}: pid ${f.pid}${f.comm ? ` (${f.comm})` : ""} ${call(f.syscall, f.nr, f.args)}`;
-    const rule = f.ruleId === null ? `the default action of policy "${f.policy}"` : `rule "${f.ruleId}" of policy "${f.policy}"`;
+    const name = `line ${f.line}: pid ${f.pid}${f.comm ? ` (${f.comm})` : ""} ${
+      call(f.syscall, f.nr, f.args)
+    }`;
+    const rule = f.ruleId === null
+      ? `the default action of policy "${f.policy}"`
+      : `rule "${f.ruleId}" of policy "${f.policy}"`;
     const where = `${f.loc.file}:${f.loc.line}:${f.loc.column}`;
-    const message = `would ${f.action}${f.mode === "audit" ? " (audit mode: reported only)" : ""} by ${rule} at ${where}`;
+    const message = `would ${f.action}${
+      f.mode === "audit" ? " (audit mode: reported only)" : ""
+    } by ${rule} at ${where}`;
     cases.push(
-      `    <testcase classname="cordon.dry-run.${escapeXml(f.policy)}" name="${escapeXml(name)}" file="${
-        escapeXml(f.loc.file)
-      }" line="${f.loc.line}">\n` +
+      `    <testcase classname="cordon.dry-run.${escapeXml(f.policy)}" name="${
+        escapeXml(name)
+      }" file="${escapeXml(f.loc.file)}" line="${f.loc.line}">\n` +
         `      <failure type="${escapeXml(f.action)}" message="${escapeXml(message)}">${
           escapeXml(`${trace}:${f.line}: ${message}`)
         }</failure>\n    </testcase>`,
@@ -76,15 +82,19 @@ export function dryRunToJunit(report: DryRunReport, trace: string): string {
   }
   for (const m of report.malformed) {
     cases.push(
-      `    <testcase classname="cordon.dry-run.trace" name="${escapeXml(`trace line ${m.line}`)}" file="${
-        escapeXml(trace)
-      }" line="${m.line}">\n` +
-        `      <error type="malformed" message="${escapeXml(m.reason)}">${escapeXml(m.text)}</error>\n    </testcase>`,
+      `    <testcase classname="cordon.dry-run.trace" name="${
+        escapeXml(`trace line ${m.line}`)
+      }" file="${escapeXml(trace)}" line="${m.line}">\n` +
+        `      <error type="malformed" message="${escapeXml(m.reason)}">${
+          escapeXml(m.text)
+        }</error>\n    </testcase>`,
     );
   }
   if (report.findingsTotal === 0 && report.undecidedTotal === 0) {
     cases.push(
-      `    <testcase classname="cordon.dry-run" name="${escapeXml(`no call in ${trace} would be stopped`)}"/>`,
+      `    <testcase classname="cordon.dry-run" name="${
+        escapeXml(`no call in ${trace} would be stopped`)
+      }"/>`,
     );
   }
   const failures = report.findings.length + report.undecided.length;
@@ -102,7 +112,9 @@ export function dryRunToJunit(report: DryRunReport, trace: string): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="cordon dry-run" tests="${tests}" failures="${failures}" errors="${errors}">`,
-    `  <testsuite name="${escapeXml(trace)}" tests="${tests}" failures="${failures}" errors="${errors}" skipped="0">`,
+    `  <testsuite name="${
+      escapeXml(trace)
+    }" tests="${tests}" failures="${failures}" errors="${errors}" skipped="0">`,
     `    <properties>\n${props}\n    </properties>`,
     ...cases,
     "  </testsuite>",

@@ -27,9 +27,13 @@ export function auditArch(arch: Arch): number {
   return AUDIT_ARCH[arch] >>> 0;
 }
 
-/** Whether one IR argument test holds for `args`. */
+/**
+ * Whether one IR argument test holds for `args`: the argument reduced to its low `test.width`
+ * bits (all 64 without `width`), compared unsigned with `value` as given (so a value wider than
+ * `width` is never equal, and is above every argument).
+ */
 export function testHolds(test: ArgTest, args: readonly bigint[]): boolean {
-  const arg = BigInt.asUintN(64, args[test.index] ?? 0n);
+  const arg = BigInt.asUintN(test.width ?? 64, args[test.index] ?? 0n);
   const value = BigInt.asUintN(64, test.value);
   switch (test.op) {
     case "eq":
@@ -95,6 +99,11 @@ export function boundaryValues(test: ArgTest): bigint[] {
     (v & 0xffffffff00000000n) | 0xffffffffn,
     0xffffffffn,
     1n << 32n,
+    // what only a 16-bit test ignores
+    v ^ 0x10000n,
+    v + 0x10000n,
+    v | 0xffff_ffff_ffff_0000n,
+    0xffffn,
   ];
   if (test.op === "masked_eq") {
     const mask = BigInt.asUintN(64, test.mask ?? U64);

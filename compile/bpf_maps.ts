@@ -21,9 +21,16 @@
  */
 
 import { type Action, type Arch, type NetworkEndpoint, strictness } from "../policies/types.ts";
-import type { ArchFilter, Decision, FilterLayer, FilterSet, SyscallDecision } from "./filter_set.ts";
+import type {
+  ArchFilter,
+  Decision,
+  FilterLayer,
+  FilterSet,
+  SyscallDecision,
+} from "./filter_set.ts";
 import { stableJson } from "./stable_json.ts";
 import {
+  commKey,
   CORDON_ACT,
   CORDON_DECISION,
   CORDON_NATIVE_SLOTS,
@@ -32,7 +39,6 @@ import {
   CORDON_NET_RULES_PER_BANK,
   CORDON_NR_SLOTS,
   CORDON_SLOT_UNKNOWN,
-  commKey,
   type DecisionValue,
   encodeDecision,
   encodeDecisionKey,
@@ -61,7 +67,9 @@ export interface SlotDecision extends DecisionValue {
 
 /** A key/value pair of a map, as bytes. */
 export interface MapEntry {
+  /** The key bytes. */
   readonly key: Uint8Array<ArrayBuffer>;
+  /** The value bytes. */
   readonly value: Uint8Array<ArrayBuffer>;
 }
 
@@ -69,6 +77,7 @@ export interface MapEntry {
 export interface NetMaps {
   /** `cordon_net_bank.flags`: which operations are restricted to the rules. */
   readonly flags: number;
+  /** The rules, in policy order (connect rules first). */
   readonly rules: readonly NetRuleValue[];
   /** The endpoint texts, index for index with `rules`. */
   readonly texts: readonly string[];
@@ -76,18 +85,33 @@ export interface NetMaps {
 
 /** Everything the backend writes for one layer. */
 export interface LayerMaps {
+  /** The layer's policy name. */
   readonly policy: string;
   /** The layer's policy slot (layer index + 1). */
   readonly slot: number;
   /** Non-allow decisions by syscall slot (`CORDON_SLOT_UNKNOWN` included). */
   readonly decisions: ReadonlyMap<number, SlotDecision>;
-  readonly limit?: { readonly maxPerSecond: number; readonly action: number; readonly ruleId: string | null };
+  /** The policy's `limits.syscallsPerSecond`, as the kernel applies it. */
+  readonly limit?: {
+    readonly maxPerSecond: number;
+    readonly action: number;
+    readonly ruleId: string | null;
+  };
   /** Comms of a comms-only target: new processes with these comms get the layer at exec. */
   readonly comms: readonly string[];
+  /** The layer's network rules, when it has a `network` section. */
   readonly net?: NetMaps;
 }
 
-/** The kernel action of a policy action. */
+/**
+ * The kernel action (`CORDON_ACT.*`) of a policy action.
+ *
+ * @example
+ * ```ts
+ * import { kernelAction } from "./bpf_maps.ts";
+ * if (kernelAction("kill_thread") !== 2 || kernelAction("trap") !== 3) throw new Error();
+ * ```
+ */
 export function kernelAction(action: Action): number {
   switch (action) {
     case "allow":
@@ -132,7 +156,9 @@ function layerSlot(layer: FilterLayer, index: ArchIndex | undefined, nr: number 
 }
 
 function effective(d: Decision): { action: Action; audit: boolean } {
-  return d.audited !== undefined ? { action: d.audited, audit: true } : { action: d.action, audit: false };
+  return d.audited !== undefined
+    ? { action: d.audited, audit: true }
+    : { action: d.action, audit: false };
 }
 
 /**
@@ -213,8 +239,19 @@ export function combinedDecisions(
 
 const PROTOCOLS = { tcp: 6, udp: 17, any: 0 } as const;
 
-/** Parses an IPv4 or IPv6 address (no prefix) into 16 bytes (IPv4 mapped), or undefined. */
-export function parseAddress(text: string): { bytes: Uint8Array<ArrayBuffer>; v4: boolean } | undefined {
+/**
+ * Parses an IPv4 or IPv6 address (no prefix) into 16 bytes (IPv4 mapped), or undefined.
+ *
+ * @example
+ * ```ts
+ * import { parseAddress } from "./bpf_maps.ts";
+ * if (parseAddress("::1")?.bytes[15] !== 1 || parseAddress("10.0.0.1")?.bytes[10] !== 0xff) throw new Error();
+ * if (parseAddress("1.2.3") !== undefined) throw new Error();
+ * ```
+ */
+export function parseAddress(
+  text: string,
+): { bytes: Uint8Array<ArrayBuffer>; v4: boolean } | undefined {
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
   if (v4) {
     const bytes = new Uint8Array(16);
@@ -232,7 +269,10 @@ export function parseAddress(text: string): { bytes: Uint8Array<ArrayBuffer>; v4
   if (dotted) {
     const inner = parseAddress(dotted[1]!);
     if (!inner) return undefined;
-    tail.push((inner.bytes[12]! << 8) | inner.bytes[13]!, (inner.bytes[14]! << 8) | inner.bytes[15]!);
+    tail.push(
+      (inner.bytes[12]! << 8) | inner.bytes[13]!,
+      (inner.bytes[14]! << 8) | inner.bytes[15]!,
+    );
     t = t.slice(0, dotted.index + 1) + "0:0";
   }
   if (!/^[0-9a-f:]+$/i.test(t) || t.split("::").length > 2) return undefined;
@@ -276,7 +316,9 @@ export function netRule(endpoint: NetworkEndpoint, ops: number): NetRuleValue {
   if (endpoint.address !== undefined) {
     const [host, prefix] = endpoint.address.split("/") as [string, string | undefined];
     const parsed = parseAddress(host);
-    if (!parsed) throw new RangeError(`cannot parse address "${endpoint.address}" of "${endpoint.text}"`);
+    if (!parsed) {
+      throw new RangeError(`cannot parse address "${endpoint.address}" of "${endpoint.text}"`);
+    }
     addr = parsed.bytes;
     const max = parsed.v4 ? 32 : 128;
     const bits = prefix === undefined ? max : Number(prefix);
@@ -338,7 +380,9 @@ export function layerMaps(set: FilterSet): LayerMaps[] {
         ? {
           limit: {
             maxPerSecond: limit.max,
-            action: kernelAction(limit.action) === CORDON_ACT.kill ? CORDON_ACT.kill : CORDON_ACT.log,
+            action: kernelAction(limit.action) === CORDON_ACT.kill
+              ? CORDON_ACT.kill
+              : CORDON_ACT.log,
             ruleId: null,
           },
         }
@@ -349,7 +393,16 @@ export function layerMaps(set: FilterSet): LayerMaps[] {
   });
 }
 
-/** Map entries of one layer, by map name, in key order. */
+/**
+ * Map entries of one layer, by map name, in key order.
+ *
+ * @example
+ * ```ts
+ * import { layerEntries } from "./bpf_maps.ts";
+ * const entries = layerEntries({ policy: "p", slot: 1, decisions: new Map(), comms: ["curl"] });
+ * if (entries.comm_targets?.length !== 1 || entries.decisions?.length !== 0) throw new Error();
+ * ```
+ */
 export function layerEntries(maps: LayerMaps): Record<string, MapEntry[]> {
   const decisions = [...maps.decisions.entries()].sort((a, b) => a[0] - b[0]).map(([slot, d]) => ({
     key: encodeDecisionKey(maps.slot, slot),
@@ -367,7 +420,10 @@ export function layerEntries(maps: LayerMaps): Record<string, MapEntry[]> {
   };
   if (maps.net) {
     result.net_rules = maps.net.rules.map((r, i) => ({ key: u32Key(i), value: encodeNetRule(r) }));
-    result.net_banks = [{ key: u32Key(0), value: encodeNetBank(maps.net.rules.length, maps.net.flags) }];
+    result.net_banks = [{
+      key: u32Key(0),
+      value: encodeNetBank(maps.net.rules.length, maps.net.flags),
+    }];
     result.net_active = [{ key: u32Key(0), value: u32Key(0) }];
   }
   return result;

@@ -21,6 +21,7 @@ import {
   strictness,
 } from "../policies/types.ts";
 import { syscallTable, X32_SYSCALL_BIT } from "../policies/syscalls.ts";
+import { syscallArgWidth } from "../policies/syscall_arg_width.ts";
 import type {
   ArchFilter,
   ArgCase,
@@ -71,7 +72,15 @@ interface Candidate {
  * `kill_thread` and `trap` compile to `log`, with the action that would have applied in
  * `audited` (and, for `deny`, its errno kept in `errno`).
  *
- * Cases that can never decide are left out: a case with a condition no 64-bit value satisfies,
+ * Conditions on an argument the kernel reads as a 32-bit (or 16-bit) C type on an architecture
+ * (`int`, `pid_t`, `umode_t`, …; every argument on `i386`) become tests with
+ * {@linkcode ArgTest.width} that compare only those low bits, as the kernel would read them: the
+ * value and mask are reduced to them. A value that fits neither unsigned nor as a sign-extended
+ * negative number of that width makes `eq` and `masked_eq` impossible, `ne` always true, `lt`
+ * and `le` always true and `gt` and `ge` impossible (`lintPolicies` reports it as an error).
+ * Arguments of unknown type are compared on all 64 bits.
+ *
+ * Cases that can never decide are left out: a case with a condition no argument value satisfies,
  * and a case whose conditions include all of an earlier case's (the earlier one always matches
  * first). A case whose conditions always hold is an unconditional rule and ends the list.
  *
@@ -154,8 +163,7 @@ function compileLayer(
     index,
     strictness: strictness(rule.action),
   }));
-  const testsByRule = new Map<Rule, ArgTest[] | null>();
-  for (const rule of policy.rules) testsByRule.set(rule, ruleTests(rule));
+  const testsOf = ruleTestsCache();
 
   const layer: {
     -readonly [K in keyof FilterLayer]: FilterLayer[K];
@@ -165,7 +173,7 @@ function compileLayer(
     defaultAction: policy.defaultAction,
     defaultErrno: policy.defaultErrno,
     arches: arches.map((arch) =>
-      compileArch(arch, candidates, testsByRule, decide, fallback, unknown)
+      compileArch(arch, candidates, testsOf, decide, fallback, unknown)
     ),
     loc: policy.loc,
   };
@@ -179,7 +187,7 @@ function compileLayer(
 function compileArch(
   arch: Arch,
   candidates: readonly Candidate[],
-  testsByRule: ReadonlyMap<Rule, ArgTest[] | null>,
+  testsOf: RuleTestsOf,
   decide: (rule: Rule) => Decision,
   fallback: Decision,
   unknown: Decision,
@@ -191,7 +199,6 @@ function compileArch(
 
   const byNr = new Map<number, Candidate[]>();
   for (const candidate of candidates) {
-    if (testsByRule.get(candidate.rule) === null) continue; // can never match
     for (const ref of candidate.rule.syscalls) {
       let nr: number | undefined;
       if (ref.kind === "name") {
@@ -218,7 +225,8 @@ function compileArch(
     const shadows = new ShadowIndex();
     let otherwise = fallback;
     for (const { rule } of list) {
-      const tests = testsByRule.get(rule)!;
+      const tests = testsOf(rule, arch, name);
+      if (tests === null) continue; // can never match
       if (tests.length === 0) {
         otherwise = decide(rule);
         break;
@@ -285,29 +293,83 @@ function makeDecision(
   return decision;
 }
 
+/** A rule's tests for one syscall on one architecture (`null`: they can never all hold). */
+type RuleTestsOf = (rule: Rule, arch: Arch, name: string | null) => ArgTest[] | null;
+
 /**
- * A rule's conditions as normalised tests: `null` when some condition can never hold, tests that
- * always hold dropped (so an always-true rule has no tests), duplicates removed, sorted.
+ * {@linkcode ruleTests} for each rule, syscall and architecture, computed once per distinct set
+ * of argument widths (most rules test arguments of one type on every syscall they name).
  */
-function ruleTests(rule: Rule): ArgTest[] | null {
+function ruleTestsCache(): RuleTestsOf {
+  const cache = new Map<Rule, Map<string, ArgTest[] | null>>();
+  return (rule, arch, name) => {
+    const widths = rule.args.map((c) => syscallArgWidth(name, arch, c.index) ?? 64);
+    const key = widths.join(",");
+    let byWidths = cache.get(rule);
+    if (byWidths === undefined) cache.set(rule, byWidths = new Map());
+    let tests = byWidths.get(key);
+    if (tests === undefined && !byWidths.has(key)) {
+      tests = ruleTests(rule, widths);
+      byWidths.set(key, tests);
+    }
+    return tests ?? null;
+  };
+}
+
+/**
+ * Whether `value` (unsigned 64-bit) is a number of `width` bits: below `2^width`, or a negative
+ * one sign-extended to 64 bits (`-1` is `0xffff_ffff` as an `int`).
+ *
+ * @param value The value, as written in a policy (taken modulo 2^64).
+ * @param width The width the kernel reads.
+ * @returns Whether the argument can hold it.
+ *
+ * @example
+ * ```ts
+ * import { fitsWidth } from "./compile.ts";
+ * if (!fitsWidth(-1n, 32) || !fitsWidth(0xffff_ffffn, 32)) throw new Error("32-bit values");
+ * if (fitsWidth(1n << 32n, 32) || fitsWidth(0x8000_0000_0000_0000n, 32)) throw new Error("wider");
+ * ```
+ */
+export function fitsWidth(value: bigint, width: 16 | 32 | 64): boolean {
+  const v = BigInt.asUintN(64, value);
+  const w = BigInt(width);
+  return width === 64 || v < 1n << w || v >= (1n << 64n) - (1n << (w - 1n));
+}
+
+/**
+ * A rule's conditions as normalised tests, given the width the kernel reads of each condition's
+ * argument: `null` when some condition can never hold, tests that always hold dropped (so an
+ * always-true rule has no tests), duplicates removed, sorted.
+ */
+function ruleTests(rule: Rule, widths: readonly (16 | 32 | 64)[]): ArgTest[] | null {
   const tests: ArgTest[] = [];
   const seen = new Set<string>();
-  for (const condition of rule.args) {
-    const value = BigInt.asUintN(64, condition.value);
-    const mask = condition.op === "masked_eq"
-      ? BigInt.asUintN(64, condition.mask ?? U64_MAX)
-      : undefined;
-    const truth = constantTruth(condition.op, value, mask);
+  for (const [i, condition] of rule.args.entries()) {
+    const width = widths[i] ?? 64;
+    const { op } = condition;
+    const max = width === 64 ? U64_MAX : (1n << BigInt(width)) - 1n;
+    let truth: boolean | undefined;
+    if (!fitsWidth(condition.value, width)) {
+      // the argument holds no such value: it is below it, and never equal to it
+      truth = op === "ne" || op === "lt" || op === "le";
+    }
+    const value = BigInt.asUintN(64, condition.value) & max;
+    const mask = op === "masked_eq" ? BigInt.asUintN(64, condition.mask ?? U64_MAX) & max : undefined;
+    truth ??= constantTruth(op, value, mask, max);
     if (truth === false) return null;
     if (truth === true) continue;
-    const key = testKey(condition.index, condition.op, value, mask);
+    const test: { -readonly [K in keyof ArgTest]: ArgTest[K] } = {
+      index: condition.index,
+      op,
+      value,
+    };
+    if (mask !== undefined) test.mask = mask;
+    if (width !== 64) test.width = width;
+    const key = testKeyOf(test);
     if (seen.has(key)) continue;
     seen.add(key);
-    tests.push(
-      mask === undefined
-        ? { index: condition.index, op: condition.op, value }
-        : { index: condition.index, op: condition.op, value, mask },
-    );
+    tests.push(test);
   }
   return tests.sort((a, b) => {
     const ka = testKeyOf(a);
@@ -316,11 +378,15 @@ function ruleTests(rule: Rule): ArgTest[] | null {
   });
 }
 
-/** `true`/`false` when a test's outcome does not depend on the argument, else `undefined`. */
+/**
+ * `true`/`false` when a test's outcome does not depend on the argument (whose largest value is
+ * `max`), else `undefined`.
+ */
 function constantTruth(
   op: ArgTest["op"],
   value: bigint,
   mask: bigint | undefined,
+  max: bigint,
 ): boolean | undefined {
   switch (op) {
     case "lt":
@@ -328,9 +394,9 @@ function constantTruth(
     case "ge":
       return value === 0n ? true : undefined;
     case "gt":
-      return value === U64_MAX ? false : undefined;
+      return value === max ? false : undefined;
     case "le":
-      return value === U64_MAX ? true : undefined;
+      return value === max ? true : undefined;
     case "masked_eq":
       if ((value & ~mask!) !== 0n) return false; // bits outside the mask can never be equal
       return mask === 0n ? true : undefined;
@@ -340,9 +406,7 @@ function constantTruth(
 }
 
 function testKeyOf(test: ArgTest): string {
-  return testKey(test.index, test.op, test.value, test.mask);
-}
-
-function testKey(index: number, op: string, value: bigint, mask: bigint | undefined): string {
-  return `${index} ${op} ${value.toString(16).padStart(16, "0")} ${mask?.toString(16) ?? ""}`;
+  return `${test.index} ${test.op} ${test.value.toString(16).padStart(16, "0")} ${
+    test.mask?.toString(16) ?? ""
+  } ${test.width ?? 64}`;
 }

@@ -109,6 +109,7 @@ function emitCase(c: ArgCase, ref: (d: Decision) => number): Record<string, unkn
       op: t.op,
       value: t.value,
       mask: t.mask,
+      width: t.width,
     })),
     decision: ref(c.decision),
   };

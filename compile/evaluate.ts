@@ -29,7 +29,10 @@ export interface SyscallCall {
   readonly arch: Arch;
   /** The number as in `seccomp_data.nr` (x32 numbers include `0x40000000`). */
   readonly nr: number;
-  /** Up to six arguments, unsigned 64-bit (other values are taken modulo 2^64); missing ones are `0n`. */
+  /**
+   * Up to six arguments, unsigned 64-bit (other values are taken modulo 2^64); missing ones are
+   * `0n`. Tests on arguments the kernel reads as 32- or 16-bit types look at those low bits only.
+   */
   readonly args?: readonly bigint[];
 }
 
@@ -169,8 +172,9 @@ function decideCases(cases: readonly ArgCase[], args?: readonly bigint[]): Decis
   return undefined;
 }
 
+/** Whether `test` holds: on the low `test.width` bits of the argument when set, else all 64. */
 function testHolds(test: ArgTest, args?: readonly bigint[]): boolean {
-  const arg = BigInt.asUintN(64, args?.[test.index] ?? 0n);
+  const arg = BigInt.asUintN(test.width ?? 64, args?.[test.index] ?? 0n);
   switch (test.op) {
     case "eq":
       return arg === test.value;

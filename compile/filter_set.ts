@@ -37,16 +37,27 @@ export interface Decision {
   readonly audited?: Action;
 }
 
-/** One argument test of an {@linkcode ArgCase}; the same semantics as {@linkcode ArgCondition} without location. */
+/**
+ * One argument test of an {@linkcode ArgCase}; the semantics of an `ArgCondition` (without
+ * location), narrowed to the bits the kernel reads when {@linkcode ArgTest.width} is set.
+ */
 export interface ArgTest {
   /** The argument, 0–5. */
   readonly index: 0 | 1 | 2 | 3 | 4 | 5;
-  /** The comparison, unsigned 64-bit. */
+  /** The comparison, unsigned: on all 64 bits, or on the low {@linkcode ArgTest.width} bits. */
   readonly op: ArgOp;
   /** The value compared with (for `masked_eq`, with the masked argument). */
   readonly value: bigint;
   /** For `masked_eq`: the mask applied to the argument. */
   readonly mask?: bigint;
+  /**
+   * The kernel reads this argument as a 32-bit (or, for `umode_t` and i386's 16-bit uids, a
+   * 16-bit) C type: only the low `width` bits of the argument are compared, unsigned (so `lt`,
+   * `le`, `gt`, `ge` on an `int` compare its low 32 bits as an unsigned number). The compiler
+   * writes `value` and `mask` reduced to those bits. Absent: all 64 bits are compared (a 64-bit
+   * type, or a type the compiler does not know).
+   */
+  readonly width?: 16 | 32;
 }
 
 /** A conditional decision: applies when all tests hold. */

@@ -16,6 +16,7 @@ import {
 } from "../policies/types.ts";
 import type { PolicySet } from "../policies/types.ts";
 import { syscallPointerArgs, syscallTable, X32_SYSCALL_BIT } from "../policies/syscalls.ts";
+import { lintPathsAndNetwork, PATHS_NETWORK_LINT_CODES } from "./lint_paths_network.ts";
 import type {
   ArchFilter,
   Decision,
@@ -98,6 +99,7 @@ export const LINT_CODES: Readonly<
     severity: "info",
     description: "A policy runs in audit mode: deny, kill and trap are reported, not applied.",
   },
+  ...PATHS_NETWORK_LINT_CODES,
 });
 
 /** Syscalls a restrictive policy should not leave open (besides exec, checked separately). */
@@ -198,6 +200,7 @@ export function lintPolicies(
     if (!layer || !own.has(policy.name)) continue;
     findings.push(...lintLayer(policy, layer, own));
   }
+  findings.push(...lintPathsAndNetwork(resolved.filter((p) => own.has(p.name))));
 
   const seen = new Set<string>();
   return findings.filter((f) => {

@@ -368,7 +368,7 @@ export function exportOciProfile(layer: FilterLayer, options: OciExportOptions =
  * ```
  */
 export function formatOciProfile(profile: OciProfile): string {
-  const marker = "\u0000bigint:";
+  const marker = "__cordon_u64__:";
   const text = JSON.stringify(
     profile,
     (_key, value) => typeof value === "bigint" ? `${marker}${value}` : value,

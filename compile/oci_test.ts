@@ -131,12 +131,19 @@ Deno.test({
   permissions: { env: true },
   fn() {
     const profile = parseOciProfile(
+      // argument 2 of ioctl is an `unsigned long`: the kernel reads all 64 bits of it
       '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ioctl"],"action":"SCMP_ACT_ERRNO",' +
-        '"args":[{"index":1,"value":18446744073709551615,"op":"SCMP_CMP_EQ"}]}]}',
+        '"args":[{"index":2,"value":18446744073709551615,"op":"SCMP_CMP_EQ"}]}]}',
     );
     const layer = imported(profile);
-    assertEquals(decide(layer, "x86_64", "ioctl", [0n, (1n << 64n) - 1n]), SECCOMP_RET_ERRNO | 1);
-    assertEquals(decide(layer, "x86_64", "ioctl", [0n, (1n << 64n) - 2n]), SECCOMP_RET_ALLOW);
+    const u64Max = (1n << 64n) - 1n;
+    assertEquals(decide(layer, "x86_64", "ioctl", [0n, 0n, u64Max]), SECCOMP_RET_ERRNO | 1);
+    assertEquals(decide(layer, "x86_64", "ioctl", [0n, 0n, u64Max - 1n]), SECCOMP_RET_ALLOW);
+    assertEquals(decide(layer, "x86_64", "ioctl", [0n, 0n, 0xffff_ffffn]), SECCOMP_RET_ALLOW);
+    const text = formatOciProfile(exportOciProfile(layer));
+    ok(text.includes('"value": 18446744073709551615'), text);
+    const again = imported(parseOciProfile(text));
+    assertEquals(decide(again, "x86_64", "ioctl", [0n, 0n, u64Max]), SECCOMP_RET_ERRNO | 1);
   },
 });
 

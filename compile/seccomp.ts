@@ -10,7 +10,9 @@
  *    rule decided them. On `AUDIT_ARCH_X86_64` the tree spans both ABIs: numbers below
  *    `0x40000000` are x86_64's, the rest x32's (or `KILL_PROCESS` when that ABI is not admitted).
  * 3. Leaves: a shared `ret`, or, for a syscall whose decision depends on arguments, its cases in
- *    order, each a chain of 64-bit comparisons done on both 32-bit halves.
+ *    order, each a chain of 64-bit comparisons done on both 32-bit halves, or, for a test with
+ *    `width` (an argument the kernel reads as a 32- or 16-bit C type), on the low half alone
+ *    (masked to 16 bits for `width: 16`): the bits the kernel ignores are never loaded.
  *
  * A syscall allowed whatever its arguments therefore loads nothing but `arch` and `nr` on its
  * path: the kernel's seccomp action cache can make it free. Jumps farther than 255 instructions
@@ -336,7 +338,9 @@ function retLeaf(decision: Decision): Leaf {
 }
 
 function testKey(test: ArgTest): string {
-  return `${test.index}${test.op}${test.value.toString(16)}/${test.mask?.toString(16) ?? ""}`;
+  return `${test.index}${test.op}${test.value.toString(16)}/${test.mask?.toString(16) ?? ""}/${
+    test.width ?? 64
+  }`;
 }
 
 function syscallLeaf(decision: SyscallDecision, name: string): Leaf {
@@ -405,6 +409,7 @@ function emitHalfEquals(
   note: string,
 ): Label {
   const half = `args[${index}] ${high ? "high" : "low"}`;
+  if (whenTrue === whenFalse) return whenTrue; // nothing to decide (and no load to fall through)
   if (mask === 0) return value === 0 ? whenTrue : whenFalse;
   if (value === 0 && mask !== 0xffffffff) {
     out.jump(BPF_JSET, mask, whenFalse, whenTrue, note);
@@ -423,6 +428,8 @@ function emitTest(
   whenFalse: Label,
   note: string,
 ): Label {
+  if (whenTrue === whenFalse) return whenTrue; // nothing to decide (and no load to fall through)
+  if (test.width !== undefined) return emitNarrowTest(out, test, whenTrue, whenFalse, note);
   const value = BigInt.asUintN(64, test.value);
   const vh = Number(value >> 32n);
   const vl = Number(value & 0xffffffffn);
@@ -457,6 +464,50 @@ function emitTest(
       let entry = out.jump(BPF_JEQ, vh, low, f, what);
       if (vh !== 0xffffffff) entry = out.jump(BPF_JGT, vh, t, entry, what);
       return out.emit(BPF_LD | BPF_W | BPF_ABS, argOffset(index, true), `args[${index}] high`);
+    }
+  }
+}
+
+/**
+ * Emits a test on the low `width` bits of an argument (the kernel reads a 32- or 16-bit C type):
+ * only the low half is loaded, and masked to 16 bits for `width: 16`. A value wider than the
+ * argument is never equal to it and is above it, so such a test needs no instruction at all.
+ */
+function emitNarrowTest(
+  out: BackwardEmitter,
+  test: ArgTest,
+  whenTrue: Label,
+  whenFalse: Label,
+  note: string,
+): Label {
+  const { index } = test;
+  const max = test.width === 16 ? 0xffff : 0xffffffff;
+  const value = BigInt.asUintN(64, test.value);
+  const what = `${note}: args[${index}] ${OP_TEXT[test.op]} 0x${value.toString(16)} (low ${test.width} bits)`;
+  const fits = value <= BigInt(max);
+  const v = Number(value & BigInt(max));
+  switch (test.op) {
+    case "eq":
+      return fits ? emitHalfEquals(out, index, false, max, v, whenTrue, whenFalse, what) : whenFalse;
+    case "ne":
+      return fits ? emitHalfEquals(out, index, false, max, v, whenFalse, whenTrue, what) : whenTrue;
+    case "masked_eq": {
+      const mask = Number(BigInt.asUintN(64, test.mask ?? (1n << 64n) - 1n) & BigInt(max));
+      if (!fits || (v & ~mask) !== 0) return whenFalse; // bits outside the mask never compare equal
+      return emitHalfEquals(out, index, false, mask, v, whenTrue, whenFalse, what);
+    }
+    case "gt":
+    case "ge":
+    case "lt":
+    case "le": {
+      const above = test.op === "gt" || test.op === "ge";
+      if (!fits) return above ? whenFalse : whenTrue; // every argument is below the value
+      // lt = not ge, le = not gt
+      const strict = test.op === "gt" || test.op === "le";
+      const [t, f] = above ? [whenTrue, whenFalse] : [whenFalse, whenTrue];
+      out.jump(strict ? BPF_JGT : BPF_JGE, v, t, f, what);
+      if (max !== 0xffffffff) out.emit(BPF_ALU | BPF_AND | BPF_K, max);
+      return out.emit(BPF_LD | BPF_W | BPF_ABS, argOffset(index, false), `args[${index}] low`);
     }
   }
 }

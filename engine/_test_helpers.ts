@@ -4,7 +4,15 @@
  * @module
  */
 
-import type { Action, Limits, Mode, ResolvedPolicy, Rule, SourceLocation, Target } from "../policies/types.ts";
+import type {
+  Action,
+  Limits,
+  Mode,
+  ResolvedPolicy,
+  Rule,
+  SourceLocation,
+  Target,
+} from "../policies/types.ts";
 import type { ArgCondition } from "../policies/types.ts";
 
 /** A location in a fictional `test.yaml`. */

@@ -81,6 +81,7 @@ export const PROGRAM_EVENT_KIND: Readonly<Record<ProgramType, EventKind | null>>
 export interface ProgramConfig {
   /** A unique name, e.g. `"syscall_tracer"`. */
   readonly name: string;
+  /** The type. */
   readonly type: ProgramType;
   /** Attach to its hook right after loading (default `true`). */
   readonly autoAttach?: boolean;
@@ -90,7 +91,9 @@ export interface ProgramConfig {
 
 /** A loaded program, as the backend reports it. */
 export interface ProgramInfo {
+  /** The name. */
   readonly name: string;
+  /** The type. */
   readonly type: ProgramType;
   /** Attached to its hook. */
   readonly attached: boolean;
@@ -113,10 +116,15 @@ export type MapType = "hash" | "lru_hash" | "array" | "percpu_array" | "ringbuf"
 
 /** A live map. */
 export interface MapInfo {
+  /** The name. */
   readonly name: string;
+  /** The type. */
   readonly type: MapType;
+  /** Key size in bytes. */
   readonly keySize: number;
+  /** Value size in bytes. */
   readonly valueSize: number;
+  /** The most entries. */
   readonly maxEntries: number;
   /** Current number of entries (for `ringbuf`: bytes pending). */
   readonly entries: number;
@@ -128,6 +136,7 @@ export interface MapInfo {
 export interface FeatureStatus {
   /** What was probed, e.g. `"BPF ring buffer"`, `"BPF LSM"`, `"cgroup v2"`. */
   readonly name: string;
+  /** The probe's answer. */
   readonly status: "available" | "not-supported" | "inconclusive";
   /** Why it is missing or inconclusive (or a detail such as a version when available). */
   readonly detail?: string;
@@ -146,10 +155,15 @@ export type EnforcementLevel =
 
 /** What one layer gets from a backend. */
 export interface LayerEnforcement {
+  /** The deciding layer's policy name. */
   readonly policy: string;
+  /** How syscalls are enforced. */
   readonly syscalls: EnforcementLevel;
+  /** How network rules are enforced. */
   readonly network: EnforcementLevel;
+  /** How filesystem rules are enforced. */
   readonly filesystem: EnforcementLevel;
+  /** How rate limits are enforced. */
   readonly limits: EnforcementLevel;
   /**
    * One message per rule or section the backend cannot enforce as written (sentence case, names
@@ -160,7 +174,9 @@ export interface LayerEnforcement {
 
 /** A backend's plan for a filter set: computed without changing anything. */
 export interface EnforcementPlan {
+  /** The backend. */
   readonly backend: BackendKind;
+  /** Layers applied. */
   readonly layers: readonly LayerEnforcement[];
 }
 
@@ -172,6 +188,7 @@ export interface ApplyOptions {
 
 /** Which events the engine's subscribers want, so a kernel backend streams only those. */
 export interface EventInterest {
+  /** The kind (discriminant). */
   readonly kinds: ReadonlySet<EventKind>;
 }
 
@@ -188,15 +205,23 @@ export interface EventSink {
 
 /** A process as the backend knows it. `(pid, start)` identifies it across pid reuse. */
 export interface BackendProcess {
+  /** The process (thread group) id. */
   readonly pid: number;
   /** Start time, ms since the epoch. */
   readonly start: number;
+  /** The parent process id. */
   readonly ppid?: number;
+  /** The command name. */
   readonly comm?: string;
+  /** The executable's path. */
   readonly executable?: string;
+  /** The cgroup path. */
   readonly cgroup?: string;
+  /** The real user id. */
   readonly uid?: number;
+  /** The architecture. */
   readonly arch?: Arch;
+  /** Whether the process has exited. */
   readonly exited: boolean;
 }
 
@@ -208,16 +233,21 @@ export interface ProcessActivity extends BackendProcess {
   readonly bySyscall: ReadonlyMap<string, number>;
   /** The most recent file events (bounded); `filesTotal` counts all. */
   readonly files: readonly FileEvent[];
+  /** File events ever recorded. */
   readonly filesTotal: number;
   /** The most recent network events (bounded); `networkTotal` counts all. */
   readonly network: readonly NetworkEvent[];
+  /** Network events ever recorded. */
   readonly networkTotal: number;
+  /** The exit status. */
   readonly exitCode?: number;
+  /** The signal that ended the process. */
   readonly signal?: string;
 }
 
 /** Backend figures for `stats()`. */
 export interface BackendStats {
+  /** The kind (discriminant). */
   readonly kind: BackendKind;
   /** Named counters, e.g. `ringbufLost`, `mapUpdates`, `syscallsSeen`. */
   readonly figures: Readonly<Record<string, number>>;
@@ -233,10 +263,13 @@ export interface BackendCreateOptions {
 
 /** The answer of {@linkcode BackendFactory.probe}. */
 export interface BackendProbe {
+  /** The kind (discriminant). */
   readonly kind: BackendKind;
+  /** Whether the backend can be used here. */
   readonly available: boolean;
   /** One line: why it is (un)available, e.g. `"BPF syscall available, BTF at /sys/kernel/btf/vmlinux"`. */
   readonly reason: string;
+  /** Feature probe results. */
   readonly features: readonly FeatureStatus[];
 }
 
@@ -245,6 +278,7 @@ export interface BackendProbe {
  * nothing yet (the engine calls {@linkcode Backend.open}).
  */
 export interface BackendFactory {
+  /** The kind (discriminant). */
   readonly kind: BackendKind;
   /** Probes the system; never throws (failures are reported as unavailable). */
   probe(): Promise<BackendProbe>;
@@ -266,6 +300,7 @@ export interface BackendFactory {
  * ```
  */
 export interface Backend extends Disposable {
+  /** The kind (discriminant). */
   readonly kind: BackendKind;
   /** One line for humans, e.g. `"simulation (in-memory)"`. */
   readonly description: string;
@@ -296,11 +331,17 @@ export interface Backend extends Disposable {
   loadProgram(config: ProgramConfig): Promise<ProgramInfo>;
   /** Detaches and unloads a program; its maps go when no program uses them. */
   unloadProgram(name: string): Promise<void>;
+  /** Attaches a loaded program. */
   attachProgram(name: string): Promise<void>;
+  /** Detaches a program (it stays loaded). */
   detachProgram(name: string): Promise<void>;
+  /** Enables or mutes a program. */
   setProgramEnabled(name: string, enabled: boolean): Promise<void>;
+  /** Loaded programs. */
   listPrograms(): readonly ProgramInfo[];
+  /** Live maps. */
   listMaps(): readonly MapInfo[];
+  /** Figures. */
   stats(): BackendStats;
   /** Releases everything; idempotent. */
   close(): void;

@@ -45,30 +45,45 @@ export interface DryRunOptions {
 
 /** A call that would have been denied, killed or trapped. */
 export interface DryRunFinding {
+  /** The 1-based line number in the trace. */
   readonly line: number;
+  /** The process (thread group) id. */
   readonly pid: number;
+  /** The thread id. */
   readonly tid?: number;
+  /** The command name. */
   readonly comm?: string;
+  /** The architecture. */
   readonly arch: Arch;
+  /** The syscall number. */
   readonly nr: number;
+  /** The syscall's name. */
   readonly syscall: string | null;
   /** The arguments as the trace shows them. */
   readonly args: readonly string[];
   /** What would happen: the decided action, or in `audit` mode the audited one. */
   readonly action: Action;
+  /** For `deny`: the errno. */
   readonly errno?: number;
   /** `audit` when the policy only reports (the compiled action is `log`). */
   readonly mode: "enforce" | "audit";
+  /** The deciding rule's id, or `null` for a policy's default. */
   readonly ruleId: string | null;
+  /** The deciding layer's policy name. */
   readonly policy: string;
+  /** The deciding rule's source location. */
   readonly loc: SourceLocation;
 }
 
 /** A call whose decision depends on an argument the trace does not give. */
 export interface DryRunUndecided {
+  /** The 1-based line number in the trace. */
   readonly line: number;
+  /** The process (thread group) id. */
   readonly pid: number;
+  /** The syscall's name. */
   readonly syscall: string | null;
+  /** The arguments. */
   readonly args: readonly string[];
   /** The argument indexes that decide the call and were not given. */
   readonly missing: readonly number[];
@@ -76,30 +91,56 @@ export interface DryRunUndecided {
 
 /** How often one rule decided findings. */
 export interface DryRunRuleCount {
+  /** The deciding rule's id, or `null` for a policy's default. */
   readonly ruleId: string | null;
+  /** The deciding layer's policy name. */
   readonly policy: string;
+  /** The deciding rule's source location. */
   readonly loc: SourceLocation;
+  /** The action. */
   readonly action: Action;
+  /** How many findings the rule decided. */
   readonly count: number;
 }
 
 /** The result of a dry run. */
 export interface DryRunReport {
+  /** The trace's format. */
   readonly format: "jsonl" | "strace";
+  /** Lines read. */
   readonly lines: number;
+  /** Syscalls replayed. */
   readonly calls: number;
+  /** Processes seen. */
   readonly processes: number;
   /** Findings in trace order (at most `maxFindings`). */
   readonly findings: readonly DryRunFinding[];
+  /** Findings, all counted. */
   readonly findingsTotal: number;
   /** Findings per deciding rule, most frequent first. */
   readonly byRule: readonly DryRunRuleCount[];
+  /** Undecided calls (at most `maxReported`). */
   readonly undecided: readonly DryRunUndecided[];
+  /** Undecided calls, all counted. */
   readonly undecidedTotal: number;
+  /** Malformed lines (at most `maxReported`). */
   readonly malformed: readonly TraceMalformed[];
+  /** Malformed lines, all counted. */
   readonly malformedTotal: number;
   /** Things the user should know (targets the trace cannot match, …). */
   readonly warnings: readonly string[];
+}
+
+/**
+ * A copy of `text` that does not share memory with the trace chunk it was cut from (V8 keeps a
+ * whole chunk alive for any slice of it): what the report keeps must not pin the trace.
+ */
+function detach(text: string): string {
+  return JSON.parse(JSON.stringify(text));
+}
+
+function detachAll(texts: readonly string[]): string[] {
+  return texts.map(detach);
 }
 
 const FINDING_ACTIONS: ReadonlySet<Action> = new Set(["deny", "kill", "kill_thread", "trap"]);
@@ -215,11 +256,17 @@ class Replay {
       case "malformed":
         this.malformedTotal++;
         if (this.#fail) {
-          throw new EngineError("TRACE_MALFORMED", `line ${item.line}: ${item.reason}: ${item.text}`, {
-            line: item.line,
-          });
+          throw new EngineError(
+            "TRACE_MALFORMED",
+            `line ${item.line}: ${item.reason}: ${item.text}`,
+            {
+              line: item.line,
+            },
+          );
         }
-        if (this.malformed.length < this.#maxReported) this.malformed.push(item);
+        if (this.malformed.length < this.#maxReported) {
+          this.malformed.push({ ...item, reason: detach(item.reason), text: detach(item.text) });
+        }
         return;
     }
   }
@@ -251,7 +298,7 @@ class Replay {
             line: call.line,
             pid: call.pid,
             syscall: call.name,
-            args: call.argText,
+            args: detachAll(call.argText),
             missing,
           });
         }
@@ -279,7 +326,7 @@ class Replay {
       arch: call.arch,
       nr: call.nr,
       syscall: call.name,
-      args: call.argText,
+      args: detachAll(call.argText),
       action,
       ...(verdict.errno === undefined ? {} : { errno: verdict.errno }),
       mode: verdict.audited === undefined ? "enforce" : "audit",
@@ -293,7 +340,8 @@ class Replay {
     // Merge verdicts of the same rule (one per layer index) and sort by count.
     const merged = new Map<string, DryRunRuleCount & { count: number }>();
     for (const r of this.#byRule.values()) {
-      const key = `${r.policy}\0${r.ruleId}\0${r.action}\0${r.loc.file}:${r.loc.line}:${r.loc.column}`;
+      const key =
+        `${r.policy}\0${r.ruleId}\0${r.action}\0${r.loc.file}:${r.loc.line}:${r.loc.column}`;
       const m = merged.get(key);
       if (m === undefined) merged.set(key, { ...r });
       else m.count += r.count;
@@ -373,7 +421,9 @@ export async function dryRun(
   options: DryRunOptions = {},
 ): Promise<DryRunReport> {
   const replay = new Replay(set, options);
-  let format: "jsonl" | "strace" | undefined = options.format === "auto" ? undefined : options.format;
+  let format: "jsonl" | "strace" | undefined = options.format === "auto"
+    ? undefined
+    : options.format;
   const parser = new StraceParser(options.arch === undefined ? {} : { arch: options.arch });
   const items: TraceItem[] = [];
   let lineNo = 0;

@@ -37,7 +37,9 @@ Deno.test("dry run of real strace traces reports exactly the calls evaluate() st
         const expected: string[] = [];
         for (const item of items) {
           if (item.kind === "process") {
-            if (item.op === "fork") procs.set(item.pid, { ...(procs.get(item.ppid!) ?? {}), pid: item.pid });
+            if (item.op === "fork") {
+              procs.set(item.pid, { ...(procs.get(item.ppid!) ?? {}), pid: item.pid });
+            }
             if (item.op === "exec" && item.executable) {
               procs.set(item.pid, {
                 pid: item.pid,
@@ -49,8 +51,14 @@ Deno.test("dry run of real strace traces reports exactly the calls evaluate() st
           }
           if (item.kind !== "call") continue;
           const args = Array.from({ length: 6 }, (_, i) => item.args[i] ?? 0n);
-          const v = evaluate(filters, { arch: item.arch, nr: item.nr, args }, procs.get(item.pid) ?? { pid: item.pid });
-          if (STOPPING.has(v.audited ?? v.action)) expected.push(`${item.line}:${item.name}:${v.ruleId}`);
+          const v = evaluate(
+            filters,
+            { arch: item.arch, nr: item.nr, args },
+            procs.get(item.pid) ?? { pid: item.pid },
+          );
+          if (STOPPING.has(v.audited ?? v.action)) {
+            expected.push(`${item.line}:${item.name}:${v.ruleId}`);
+          }
         }
         const got = report.findings.map((f) => `${f.line}:${f.syscall}:${f.ruleId}`);
         assert.deepEqual(got, expected);
@@ -92,7 +100,9 @@ Deno.test("dry run findings match the trace's own lines for a name-only deny lis
         return m === null ? [] : [`${i + 1}:${m[1]}`];
       });
       const report = await dryRun(filters, path);
-      const got = report.findings.map((f) => `${f.line}:${f.syscall}`).sort((a, b) => parseInt(a) - parseInt(b));
+      const got = report.findings.map((f) => `${f.line}:${f.syscall}`).sort((a, b) =>
+        parseInt(a) - parseInt(b)
+      );
       assert.deepEqual(got, expected, file);
       assert.ok(expected.length > 5, file);
       const loc = report.findings.find((f) => f.syscall === "mmap")!.loc;
@@ -107,7 +117,15 @@ Deno.test("dry run replays JSON Lines traces and names processes from their exec
   const { filters } = await loadPolicies([new URL("untrusted-plugin.yaml", EXAMPLES).pathname]);
   const jsonl = eventsToJsonl([
     { kind: "process", op: "exec", time: 0, pid: 5, executable: "/usr/bin/app" },
-    { kind: "syscall", time: 1, pid: 5, arch: "x86_64", nr: 41, name: "socket", args: [2n, 1n, 0n] },
+    {
+      kind: "syscall",
+      time: 1,
+      pid: 5,
+      arch: "x86_64",
+      nr: 41,
+      name: "socket",
+      args: [2n, 1n, 0n],
+    },
     { kind: "file", op: "open", time: 2, pid: 5, path: "/etc/passwd" },
     { kind: "syscall", time: 3, pid: 5, arch: "x86_64", nr: 0, name: "read", args: [3n, 0n, 10n] },
   ]) + "not json\n";
@@ -120,7 +138,9 @@ Deno.test("dry run replays JSON Lines traces and names processes from their exec
 
 Deno.test("dry run stops at the first malformed line with --on-malformed fail", async () => {
   const { filters } = await loadPolicies([new URL("build-step.yaml", EXAMPLES).pathname]);
-  const error = await dryRun(filters, ["1 getpid() = 1", "1 getpid(", "1 getpid() = 1"], { onMalformed: "fail" })
+  const error = await dryRun(filters, ["1 getpid() = 1", "1 getpid(", "1 getpid() = 1"], {
+    onMalformed: "fail",
+  })
     .catch((e) => e);
   assert.ok(error instanceof EngineError && error.code === "TRACE_MALFORMED", String(error));
   assert.equal(error.line, 2);
@@ -132,18 +152,21 @@ Deno.test("dry run reports a call whose deciding argument is unknown as undecide
   const dir = await Deno.makeTempDir();
   try {
     const policy = `${dir}/p.yaml`;
-    await Deno.writeTextFile(policy, [
-      "apiVersion: cordon/v1",
-      "kind: Policy",
-      "metadata: { name: futex-guard }",
-      "spec:",
-      "  defaultAction: allow",
-      "  rules:",
-      "    - syscalls: [futex]",
-      "      action: deny",
-      "      args: [{ index: 1, op: eq, value: 0 }]",
-      "",
-    ].join("\n"));
+    await Deno.writeTextFile(
+      policy,
+      [
+        "apiVersion: cordon/v1",
+        "kind: Policy",
+        "metadata: { name: futex-guard }",
+        "spec:",
+        "  defaultAction: allow",
+        "  rules:",
+        "    - syscalls: [futex]",
+        "      action: deny",
+        "      args: [{ index: 1, op: eq, value: 0 }]",
+        "",
+      ].join("\n"),
+    );
     const { filters } = await loadPolicies([policy]);
     const report = await dryRun(filters, [
       "9 futex(0x7f, FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME, 0, NULL, FUTEX_BITSET_MATCH_ANY) = 0",

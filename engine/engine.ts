@@ -17,7 +17,7 @@
  * @module
  */
 
-import { type Action, ACTIONS_BY_STRICTNESS, ARCHES, type Arch } from "../policies/types.ts";
+import { type Action, ACTIONS_BY_STRICTNESS, type Arch, ARCHES } from "../policies/types.ts";
 import type { PolicySet, ResolvedPolicy, SyscallRef } from "../policies/types.ts";
 import { isKnownSyscall, syscallName, syscallNumber } from "../policies/syscalls.ts";
 import { resolvePolicies } from "../policies/resolve.ts";
@@ -45,9 +45,19 @@ import {
   type ProcessEvent,
   type SyscallEvent,
 } from "./events.ts";
-import { type EventCallback, EventBus, type SubscribeOptions, type Subscription } from "./event_bus.ts";
+import {
+  EventBus,
+  type EventCallback,
+  type SubscribeOptions,
+  type Subscription,
+} from "./event_bus.ts";
 import { RecentEvents } from "./recent_events.ts";
-import { type BackendChoice, type BackendSelection, type Purpose, selectBackend } from "./select_backend.ts";
+import {
+  type BackendChoice,
+  type BackendSelection,
+  type Purpose,
+  selectBackend,
+} from "./select_backend.ts";
 import type { SimulationBackend } from "../backends/simulation/simulation_backend.ts";
 
 /**
@@ -68,6 +78,7 @@ export interface SyscallFilter {
    * `int 0x80` call cannot slip past it).
    */
   readonly syscalls: readonly (string | number)[];
+  /** The action. */
   readonly action: Action;
   /** Default 0. */
   readonly priority?: number;
@@ -105,7 +116,9 @@ export interface ApplyPolicyOptions {
 
 /** The engine's figures. */
 export interface EngineStats {
+  /** The backend. */
   readonly backend: BackendStats & { readonly description: string; readonly reason: string };
+  /** Event figures. */
   readonly events: {
     /** Events received from the backend, by kind (what the original design called `syscall_events`, …). */
     readonly byKind: Readonly<Record<EventKind, number>>;
@@ -119,13 +132,23 @@ export interface EngineStats {
     /** Subscriber callbacks that threw or rejected. */
     readonly subscriberErrors: number;
   };
+  /** Subscribers. */
   readonly subscribers: number;
+  /** Filters added. */
   readonly filters: number;
   /** Layers applied (policies + filters). */
   readonly layers: number;
-  readonly programs: { readonly loaded: number; readonly attached: number; readonly enabled: number };
+  /** Programs by state. */
+  readonly programs: {
+    readonly loaded: number;
+    readonly attached: number;
+    readonly enabled: number;
+  };
+  /** Live maps. */
   readonly maps: number;
+  /** Processes monitored. */
   readonly monitored: number;
+  /** The recent-events ring. */
   readonly recent: { readonly size: number; readonly capacity: number };
 }
 
@@ -315,25 +338,44 @@ export class Engine implements Disposable, AsyncDisposable {
       );
     }
     if (filter.pid !== undefined && (!Number.isInteger(filter.pid) || filter.pid < 0)) {
-      throw new EngineError("INVALID_FILTER", `Filter "${id}": pid must be a non-negative integer, not ${filter.pid}`, {
-        subject: id,
-      });
+      throw new EngineError(
+        "INVALID_FILTER",
+        `Filter "${id}": pid must be a non-negative integer, not ${filter.pid}`,
+        {
+          subject: id,
+        },
+      );
     }
     if (!ACTIONS_BY_STRICTNESS.includes(filter.action)) {
-      throw new EngineError("INVALID_FILTER", `Filter "${id}": unknown action "${String(filter.action)}"`, {
-        subject: id,
-      });
+      throw new EngineError(
+        "INVALID_FILTER",
+        `Filter "${id}": unknown action "${String(filter.action)}"`,
+        {
+          subject: id,
+        },
+      );
     }
     const priority = filter.priority ?? 0;
     if (!Number.isInteger(priority)) {
-      throw new EngineError("INVALID_FILTER", `Filter "${id}": priority must be an integer, not ${priority}`, {
-        subject: id,
-      });
+      throw new EngineError(
+        "INVALID_FILTER",
+        `Filter "${id}": priority must be an integer, not ${priority}`,
+        {
+          subject: id,
+        },
+      );
     }
-    if (filter.errno !== undefined && (!Number.isInteger(filter.errno) || filter.errno < 0 || filter.errno > 4095)) {
-      throw new EngineError("INVALID_FILTER", `Filter "${id}": errno must be 0-4095, not ${filter.errno}`, {
-        subject: id,
-      });
+    if (
+      filter.errno !== undefined &&
+      (!Number.isInteger(filter.errno) || filter.errno < 0 || filter.errno > 4095)
+    ) {
+      throw new EngineError(
+        "INVALID_FILTER",
+        `Filter "${id}": errno must be 0-4095, not ${filter.errno}`,
+        {
+          subject: id,
+        },
+      );
     }
     if (!Array.isArray(filter.syscalls) || filter.syscalls.length === 0) {
       throw new EngineError("INVALID_FILTER", `Filter "${id}" names no syscalls`, { subject: id });
@@ -342,9 +384,13 @@ export class Engine implements Disposable, AsyncDisposable {
     const syscalls: SyscallRef[] = filter.syscalls.map((s): SyscallRef => {
       if (typeof s === "number") {
         if (!Number.isInteger(s) || s < 0) {
-          throw new EngineError("UNKNOWN_SYSCALL", `Filter "${id}": syscall number ${s} is not valid`, {
-            subject: id,
-          });
+          throw new EngineError(
+            "UNKNOWN_SYSCALL",
+            `Filter "${id}": syscall number ${s} is not valid`,
+            {
+              subject: id,
+            },
+          );
         }
         const name = syscallName(this.#arch, s);
         return name === undefined ? { kind: "number", nr: s, loc } : { kind: "name", name, loc };
@@ -378,7 +424,10 @@ export class Engine implements Disposable, AsyncDisposable {
     };
   }
 
-  async #install(policyLayers: readonly FilterLayer[], filterLayers: readonly FilterLayer[]): Promise<EnforcementPlan> {
+  async #install(
+    policyLayers: readonly FilterLayer[],
+    filterLayers: readonly FilterLayer[],
+  ): Promise<EnforcementPlan> {
     const set: FilterSet = { version: 1, layers: [...policyLayers, ...filterLayers] };
     const plan = this.backend.plan(set);
     const enforce = this.#purpose === "enforce";
@@ -430,7 +479,9 @@ export class Engine implements Disposable, AsyncDisposable {
     if (!this.#filters.has(id)) {
       throw new EngineError("FILTER_NOT_FOUND", `No filter with id "${id}"`, { subject: id });
     }
-    const layers = [...this.#filters.entries()].filter(([key]) => key !== id).map(([, f]) => f.layer);
+    const layers = [...this.#filters.entries()].filter(([key]) => key !== id).map(([, f]) =>
+      f.layer
+    );
     await this.#install(this.#policyLayers, layers);
     this.#filters.delete(id);
   }
@@ -456,13 +507,19 @@ export class Engine implements Disposable, AsyncDisposable {
     let set: FilterSet;
     try {
       if (isFilterSet(policies)) {
-        if (policies.version !== 1) throw new TypeError(`Unsupported filter set version ${String(policies.version)}`);
+        if (policies.version !== 1) {
+          throw new TypeError(`Unsupported filter set version ${String(policies.version)}`);
+        }
         set = policies;
       } else {
-        const resolved = isPolicySet(policies) ? resolvePolicies(policies) : policies as readonly ResolvedPolicy[];
+        const resolved = isPolicySet(policies)
+          ? resolvePolicies(policies)
+          : policies as readonly ResolvedPolicy[];
         set = compilePolicies(resolved, {
           ...(options.arches === undefined ? {} : { arches: options.arches }),
-          ...(options.unknownSyscalls === undefined ? {} : { unknownSyscalls: options.unknownSyscalls }),
+          ...(options.unknownSyscalls === undefined
+            ? {}
+            : { unknownSyscalls: options.unknownSyscalls }),
         });
       }
     } catch (error) {
@@ -554,7 +611,10 @@ export class Engine implements Disposable, AsyncDisposable {
   }
 
   /** Subscribes to syscall events. */
-  subscribeSyscall(callback: EventCallback<SyscallEvent>, options?: SubscribeOptions): Subscription {
+  subscribeSyscall(
+    callback: EventCallback<SyscallEvent>,
+    options?: SubscribeOptions,
+  ): Subscription {
     return this.subscribe("syscall", callback, options);
   }
 
@@ -564,12 +624,18 @@ export class Engine implements Disposable, AsyncDisposable {
   }
 
   /** Subscribes to network events. */
-  subscribeNetwork(callback: EventCallback<NetworkEvent>, options?: SubscribeOptions): Subscription {
+  subscribeNetwork(
+    callback: EventCallback<NetworkEvent>,
+    options?: SubscribeOptions,
+  ): Subscription {
     return this.subscribe("network", callback, options);
   }
 
   /** Subscribes to process lifecycle events. */
-  subscribeProcess(callback: EventCallback<ProcessEvent>, options?: SubscribeOptions): Subscription {
+  subscribeProcess(
+    callback: EventCallback<ProcessEvent>,
+    options?: SubscribeOptions,
+  ): Subscription {
     return this.subscribe("process", callback, options);
   }
 
@@ -742,6 +808,7 @@ export class Engine implements Disposable, AsyncDisposable {
     this.backend.close();
   }
 
+  /** Same as `close()`. */
   [Symbol.dispose](): void {
     this.close();
   }

@@ -23,7 +23,13 @@ async function code(promise: Promise<unknown> | (() => unknown)): Promise<string
 
 Deno.test("addFilter() denies the filtered syscall for its pid only, naming the filter", async () => {
   await using engine = await Engine.open({ backend: "simulation" });
-  await engine.addFilter({ id: "block_write", pid: 123, syscalls: [WRITE], action: "deny", priority: 100 });
+  await engine.addFilter({
+    id: "block_write",
+    pid: 123,
+    syscalls: [WRITE],
+    action: "deny",
+    priority: 100,
+  });
   const verdict = engine.checkSyscall(123, WRITE);
   assert.equal(verdict.action, "deny");
   assert.equal(verdict.errno, 1);
@@ -48,14 +54,26 @@ Deno.test("a filter given by number covers the same syscall on i386 (no int 0x80
 Deno.test("removeFilter() lifts the filter; errors carry stable codes and change nothing", async () => {
   await using engine = await Engine.open({ backend: "simulation" });
   await engine.addFilter({ id: "a", pid: 1, syscalls: ["mkdir"], action: "deny" });
-  assert.equal(await code(engine.addFilter({ id: "a", pid: 1, syscalls: ["rmdir"], action: "deny" })), "FILTER_EXISTS");
-  assert.equal(await code(engine.addFilter({ id: "b", syscalls: ["no_such_call"], action: "deny" })), "UNKNOWN_SYSCALL");
-  assert.equal(await code(engine.addFilter({ id: "c", syscalls: [], action: "deny" })), "INVALID_FILTER");
+  assert.equal(
+    await code(engine.addFilter({ id: "a", pid: 1, syscalls: ["rmdir"], action: "deny" })),
+    "FILTER_EXISTS",
+  );
+  assert.equal(
+    await code(engine.addFilter({ id: "b", syscalls: ["no_such_call"], action: "deny" })),
+    "UNKNOWN_SYSCALL",
+  );
+  assert.equal(
+    await code(engine.addFilter({ id: "c", syscalls: [], action: "deny" })),
+    "INVALID_FILTER",
+  );
   assert.equal(
     await code(engine.addFilter({ id: "d", syscalls: ["read"], action: "explode" as "deny" })),
     "INVALID_FILTER",
   );
-  assert.equal(await code(engine.addFilter({ id: "", syscalls: ["read"], action: "deny" })), "INVALID_FILTER");
+  assert.equal(
+    await code(engine.addFilter({ id: "", syscalls: ["read"], action: "deny" })),
+    "INVALID_FILTER",
+  );
   assert.equal(engine.listFilters().length, 1);
   assert.equal(engine.checkSyscall(1, "rmdir").action, "allow");
   await engine.removeFilter("a");
@@ -67,9 +85,18 @@ Deno.test("removeFilter() lifts the filter; errors carry stable codes and change
 
 Deno.test("across filters and policies the strictest decision wins, as stacked seccomp filters", async () => {
   await using engine = await Engine.open({ backend: "simulation" });
-  await engine.addFilter({ id: "allow-it", pid: 9, syscalls: ["unlink"], action: "allow", priority: 1000 });
+  await engine.addFilter({
+    id: "allow-it",
+    pid: 9,
+    syscalls: ["unlink"],
+    action: "allow",
+    priority: 1000,
+  });
   await engine.applyPolicy([
-    testPolicy({ name: "p", rules: [{ id: "no-unlink", syscalls: ["unlink"], action: "deny", line: 12 }] }),
+    testPolicy({
+      name: "p",
+      rules: [{ id: "no-unlink", syscalls: ["unlink"], action: "deny", line: 12 }],
+    }),
   ]);
   const verdict = engine.checkSyscall(9, "unlink");
   assert.equal(verdict.action, "deny");
@@ -96,14 +123,20 @@ Deno.test("checkSyscall() agrees with evaluate() for every syscall and argument 
         { id: "no-ptrace", syscalls: ["ptrace"], action: "kill", priority: 100 },
       ],
     }),
-    testPolicy({ name: "audit", mode: "audit", rules: [{ id: "a", syscalls: ["read"], action: "deny" }] }),
+    testPolicy({
+      name: "audit",
+      mode: "audit",
+      rules: [{ id: "a", syscalls: ["read"], action: "deny" }],
+    }),
   ];
   const set = compilePolicies(policies);
   await using engine = await Engine.open({ backend: "simulation" });
   await engine.applyPolicy(set);
   for (let nr = 0; nr < 460; nr++) {
     for (const args of [undefined, [2n, 3n], [2n, 1n]]) {
-      const expected = evaluate(set, { arch: "x86_64", nr, ...(args ? { args } : {}) }, { pid: 77 });
+      const expected = evaluate(set, { arch: "x86_64", nr, ...(args ? { args } : {}) }, {
+        pid: 77,
+      });
       const got = engine.checkSyscall(77, nr, args);
       assert.equal(got.action, expected.action, `nr ${nr}`);
       assert.equal(got.ruleId, expected.ruleId, `nr ${nr}`);
@@ -115,7 +148,11 @@ Deno.test("checkSyscall() agrees with evaluate() for every syscall and argument 
 Deno.test("applyPolicy() targets processes by comm through the backend's process table", async () => {
   await using engine = await Engine.open({ backend: "simulation" });
   await engine.applyPolicy([
-    testPolicy({ name: "nginx", target: { comms: ["nginx"] }, rules: [{ id: "x", syscalls: ["mount"], action: "deny" }] }),
+    testPolicy({
+      name: "nginx",
+      target: { comms: ["nginx"] },
+      rules: [{ id: "x", syscalls: ["mount"], action: "deny" }],
+    }),
   ]);
   const web = engine.simulation.simulateSpawn({ comm: "nginx" });
   const other = engine.simulation.simulateSpawn({ comm: "bash" });
@@ -123,13 +160,21 @@ Deno.test("applyPolicy() targets processes by comm through the backend's process
   assert.equal(engine.checkSyscall(other.pid, "mount").action, "allow");
   engine.simulation.simulateExec(other.pid, "/usr/sbin/nginx");
   await engine.drained();
-  assert.equal(engine.checkSyscall(other.pid, "mount").action, "deny", "exec re-evaluates the target");
+  assert.equal(
+    engine.checkSyscall(other.pid, "mount").action,
+    "deny",
+    "exec re-evaluates the target",
+  );
 });
 
 Deno.test("applyPolicy() wraps compile errors as POLICY_INVALID and keeps the previous policy", async () => {
   await using engine = await Engine.open({ backend: "simulation" });
-  await engine.applyPolicy([testPolicy({ rules: [{ id: "x", syscalls: ["mount"], action: "deny" }] })]);
-  const error = await engine.applyPolicy([testPolicy({})], { arches: ["sparc" as "x86_64"] }).catch((e) => e);
+  await engine.applyPolicy([
+    testPolicy({ rules: [{ id: "x", syscalls: ["mount"], action: "deny" }] }),
+  ]);
+  const error = await engine.applyPolicy([testPolicy({})], { arches: ["sparc" as "x86_64"] }).catch(
+    (e) => e,
+  );
   assert.ok(error instanceof EngineError && error.code === "POLICY_INVALID", String(error));
   assert.ok(error.cause instanceof RangeError);
   assert.equal(engine.checkSyscall(1, "mount").action, "deny");
@@ -157,7 +202,15 @@ Deno.test("subscriptions receive their kinds, are disposable, and recentEvents()
   }
   assert.equal(engine.stats().subscribers, 0, "disposed");
   assert.deepEqual(syscalls.map((e) => e.name), ["openat"]);
-  assert.deepEqual(all.map((e) => e.kind), ["process", "process", "file", "syscall", "file", "network", "process"]);
+  assert.deepEqual(all.map((e) => e.kind), [
+    "process",
+    "process",
+    "file",
+    "syscall",
+    "file",
+    "network",
+    "process",
+  ]);
   for (let i = 0; i < 100; i++) engine.simulation.simulateSyscall(5000, "getpid");
   assert.equal(engine.recentEvents().length, 8);
   assert.equal(engine.recentEvents(3).length, 3);
@@ -241,10 +294,21 @@ Deno.test("programs: load, attach, disable, unload mute their events and release
   await using engine = await Engine.open({ backend: "simulation" });
   const defaults = engine.listPrograms();
   assert.ok(defaults.some((p) => p.type === "syscall_entry" && p.builtin && p.attached));
-  const info = await engine.loadProgram({ name: "syscall_tracer", type: "syscall_entry", autoAttach: true, enabled: true });
+  const info = await engine.loadProgram({
+    name: "syscall_tracer",
+    type: "syscall_entry",
+    autoAttach: true,
+    enabled: true,
+  });
   assert.equal(info.attached, true);
-  assert.equal(await code(engine.loadProgram({ name: "syscall_tracer", type: "syscall_entry" })), "PROGRAM_EXISTS");
-  assert.equal(await code(engine.loadProgram({ name: "bad name!", type: "syscall_entry" })), "LOAD_FAILED");
+  assert.equal(
+    await code(engine.loadProgram({ name: "syscall_tracer", type: "syscall_entry" })),
+    "PROGRAM_EXISTS",
+  );
+  assert.equal(
+    await code(engine.loadProgram({ name: "bad name!", type: "syscall_entry" })),
+    "LOAD_FAILED",
+  );
   assert.equal(await code(engine.unloadProgram("nope")), "PROGRAM_NOT_FOUND");
   const lsm = await engine.loadProgram({ name: "guard", type: "lsm", autoAttach: false });
   assert.equal(lsm.attached, false);
@@ -252,7 +316,10 @@ Deno.test("programs: load, attach, disable, unload mute their events and release
   await engine.attachProgram("guard");
   assert.equal(await code(engine.attachProgram("guard")), "ATTACH_FAILED");
   await engine.unloadProgram("guard");
-  assert.ok(!engine.listMaps().some((m) => m.name === "file_rules"), "map released with its last program");
+  assert.ok(
+    !engine.listMaps().some((m) => m.name === "file_rules"),
+    "map released with its last program",
+  );
 
   // Muting every syscall program stops syscall events.
   for (const p of engine.listPrograms().filter((p) => p.type.startsWith("syscall_"))) {
@@ -270,10 +337,20 @@ Deno.test("programs: load, attach, disable, unload mute their events and release
 });
 
 Deno.test("the engine refuses to enforce on the simulation unless degradation is accepted", async () => {
-  assert.equal(await code(Engine.open({ backend: "simulation", purpose: "enforce" })), "ENFORCEMENT_UNAVAILABLE");
+  assert.equal(
+    await code(Engine.open({ backend: "simulation", purpose: "enforce" })),
+    "ENFORCEMENT_UNAVAILABLE",
+  );
   const sim = await SimulationBackend.create();
-  assert.equal(await code(Engine.open({ backend: sim, purpose: "enforce" })), "ENFORCEMENT_UNAVAILABLE");
-  await using engine = await Engine.open({ backend: "simulation", purpose: "enforce", allowDegraded: true });
+  assert.equal(
+    await code(Engine.open({ backend: sim, purpose: "enforce" })),
+    "ENFORCEMENT_UNAVAILABLE",
+  );
+  await using engine = await Engine.open({
+    backend: "simulation",
+    purpose: "enforce",
+    allowDegraded: true,
+  });
   assert.equal(engine.selection.degraded, true);
   const plan = await engine.addFilter({ id: "x", pid: 1, syscalls: ["read"], action: "deny" });
   assert.equal(plan.layers[0]!.syscalls, "observe");
@@ -284,7 +361,10 @@ Deno.test("a closed engine refuses work with CLOSED and closing twice is harmles
   const engine = await Engine.open({ backend: "simulation" });
   engine.close();
   engine.close();
-  assert.equal(await code(engine.addFilter({ id: "x", syscalls: ["read"], action: "deny" })), "CLOSED");
+  assert.equal(
+    await code(engine.addFilter({ id: "x", syscalls: ["read"], action: "deny" })),
+    "CLOSED",
+  );
   assert.equal(await code(() => engine.subscribeSyscall(() => {})), "CLOSED");
   assert.equal(engine.listPrograms().length, 0, "programs released");
 });

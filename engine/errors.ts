@@ -90,6 +90,8 @@ export class EngineError extends Error {
   readonly errno?: number;
 
   /**
+   * Creates the error.
+   *
    * @param code the stable code
    * @param message sentence case, no trailing period, the offending value quoted
    * @param options cause, line, subject, errno
@@ -121,6 +123,8 @@ export class NotSupportedError extends EngineError {
   readonly feature: string;
 
   /**
+   * Creates the error.
+   *
    * @param feature the missing feature
    * @param reason why it is missing (what the probe saw)
    * @param options cause

@@ -32,11 +32,17 @@ export interface SubscribeOptions {
 
 /** One subscriber's figures. */
 export interface SubscriptionStats {
+  /** The subscription's id. */
   readonly id: number;
+  /** The kind (discriminant). */
   readonly kinds: readonly EventKind[];
+  /** Events delivered. */
   readonly delivered: number;
+  /** Events dropped because the queue was full. */
   readonly dropped: number;
+  /** Callbacks that threw or rejected. */
   readonly errors: number;
+  /** Events waiting in the queue. */
   readonly queued: number;
   /** The most events ever queued at once. */
   readonly highWater: number;
@@ -44,17 +50,21 @@ export interface SubscriptionStats {
 
 /** The bus's totals. */
 export interface EventBusStats {
+  /** Events published. */
   readonly published: number;
+  /** Events delivered. */
   readonly delivered: number;
   /** Events dropped because a subscriber's queue was full, summed over subscribers. */
   readonly dropped: number;
   /** Callbacks that threw or rejected. */
   readonly errors: number;
+  /** Subscribers. */
   readonly subscribers: readonly SubscriptionStats[];
 }
 
 /** A live subscription; dispose it (`using`) or call `unsubscribe()` to stop receiving. */
 export interface Subscription extends Disposable {
+  /** The subscription's id. */
   readonly id: number;
   /** Whether it still receives events. */
   readonly active: boolean;
@@ -171,6 +181,8 @@ export class EventBus {
   readonly #onInterest: ((kinds: ReadonlySet<EventKind>) => void) | undefined;
 
   /**
+   * Creates a bus with no subscribers.
+   *
    * @param options `queueSize`: default per-subscriber capacity (default 65,536); `onInterest`:
    *   called with the set of kinds someone subscribes to whenever it changes
    */

@@ -54,7 +54,9 @@ export interface EventVerdict {
 
 /** A syscall: entry, or entry and exit when `ret` is known. */
 export interface SyscallEvent extends EventBase {
+  /** The kind (discriminant). */
   readonly kind: "syscall";
+  /** The architecture. */
   readonly arch: Arch;
   /** The number as in `seccomp_data.nr`. */
   readonly nr: number;
@@ -87,8 +89,11 @@ export type FileOp =
 
 /** A file-system access. */
 export interface FileEvent extends EventBase {
+  /** The kind (discriminant). */
   readonly kind: "file";
+  /** What happened. */
   readonly op: FileOp;
+  /** The file's path. */
   readonly path: string;
   /** For `rename`/`link`/`symlink`: the second path. */
   readonly target?: string;
@@ -105,12 +110,17 @@ export type NetworkOp = "socket" | "connect" | "bind" | "listen" | "accept" | "s
 
 /** A network operation. */
 export interface NetworkEvent extends EventBase {
+  /** The kind (discriminant). */
   readonly kind: "network";
+  /** What happened. */
   readonly op: NetworkOp;
+  /** The address family. */
   readonly family: "inet" | "inet6" | "unix" | "netlink" | "packet" | "other";
+  /** The transport protocol. */
   readonly protocol: "tcp" | "udp" | "raw" | "other";
   /** The remote (connect/send/accept) or local (bind/listen) address, or socket path for unix. */
   readonly address?: string;
+  /** The port. */
   readonly port?: number;
   /** The syscall that made the operation, when known. */
   readonly syscall?: string;
@@ -123,7 +133,9 @@ export type ProcessOp = "fork" | "exec" | "exit";
 
 /** A process lifecycle event: `fork` is reported for the child (`pid`) with its `ppid`. */
 export interface ProcessEvent extends EventBase {
+  /** The kind (discriminant). */
   readonly kind: "process";
+  /** What happened. */
   readonly op: ProcessOp;
   /** For `fork`: the parent. */
   readonly ppid?: number;
@@ -174,7 +186,12 @@ function fail(message: string, line: number | undefined): never {
 
 type Json = Record<string, unknown>;
 
-function num(o: Json, key: string, line: number | undefined, required: boolean): number | undefined {
+function num(
+  o: Json,
+  key: string,
+  line: number | undefined,
+  required: boolean,
+): number | undefined {
   const value = o[key];
   if (value === undefined || value === null) {
     if (required) fail(`missing "${key}"`, line);
@@ -186,13 +203,20 @@ function num(o: Json, key: string, line: number | undefined, required: boolean):
   return value;
 }
 
-function str(o: Json, key: string, line: number | undefined, required: boolean): string | undefined {
+function str(
+  o: Json,
+  key: string,
+  line: number | undefined,
+  required: boolean,
+): string | undefined {
   const value = o[key];
   if (value === undefined || value === null) {
     if (required) fail(`missing "${key}"`, line);
     return undefined;
   }
-  if (typeof value !== "string") fail(`"${key}" must be a string, not ${JSON.stringify(value)}`, line);
+  if (typeof value !== "string") {
+    fail(`"${key}" must be a string, not ${JSON.stringify(value)}`, line);
+  }
   return value;
 }
 
@@ -210,11 +234,16 @@ function oneOf<T extends string>(
 }
 
 function bigArg(value: unknown, line: number | undefined): bigint {
-  if (typeof value === "number" && Number.isInteger(value)) return BigInt.asUintN(64, BigInt(value));
+  if (typeof value === "number" && Number.isInteger(value)) {
+    return BigInt.asUintN(64, BigInt(value));
+  }
   if (typeof value === "string" && /^(0x[0-9a-f]+|-?\d+)$/i.test(value)) {
     return BigInt.asUintN(64, BigInt(value));
   }
-  return fail(`syscall argument must be an integer or "0x…" string, not ${JSON.stringify(value)}`, line);
+  return fail(
+    `syscall argument must be an integer or "0x…" string, not ${JSON.stringify(value)}`,
+    line,
+  );
 }
 
 const ARCH_NAMES = ["x86_64", "i386", "x32", "aarch64"] as const;
@@ -279,17 +308,24 @@ export function eventFromJsonLine(text: string, line?: number): EngineEvent {
   } catch (error) {
     return fail(`not JSON: ${(error as Error).message}`, line);
   }
-  if (typeof o !== "object" || o === null || Array.isArray(o)) fail("an event must be an object", line);
+  if (typeof o !== "object" || o === null || Array.isArray(o)) {
+    fail("an event must be an object", line);
+  }
   const j = o as Json;
   if (j.v !== EVENT_FORMAT_VERSION) {
-    fail(`unsupported event format version ${JSON.stringify(j.v)} (expected ${EVENT_FORMAT_VERSION})`, line);
+    fail(
+      `unsupported event format version ${JSON.stringify(j.v)} (expected ${EVENT_FORMAT_VERSION})`,
+      line,
+    );
   }
   const kind = oneOf(j, "kind", EVENT_KINDS, line);
   const base: { -readonly [K in keyof EventBase]: EventBase[K] } = {
     time: num(j, "time", line, true)!,
     pid: num(j, "pid", line, true)!,
   };
-  if (!Number.isInteger(base.pid) || base.pid < 0) fail(`"pid" must be a non-negative integer`, line);
+  if (!Number.isInteger(base.pid) || base.pid < 0) {
+    fail(`"pid" must be a non-negative integer`, line);
+  }
   const tid = num(j, "tid", line, false);
   if (tid !== undefined) base.tid = tid;
   const start = num(j, "start", line, false);
@@ -310,7 +346,9 @@ export function eventFromJsonLine(text: string, line?: number): EngineEvent {
         name,
       };
       if (j.args !== undefined) {
-        if (!Array.isArray(j.args) || j.args.length > 6) fail(`"args" must be an array of at most 6`, line);
+        if (!Array.isArray(j.args) || j.args.length > 6) {
+          fail(`"args" must be an array of at most 6`, line);
+        }
         event.args = (j.args as unknown[]).map((a) => bigArg(a, line));
       }
       const ret = num(j, "ret", line, false);

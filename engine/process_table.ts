@@ -15,13 +15,21 @@ import { RecentEvents } from "./recent_events.ts";
 
 /** What is known about a process when it appears. */
 export interface ProcessFacts {
+  /** The process (thread group) id. */
   readonly pid: number;
+  /** The process's start time (ms since the epoch). */
   readonly start: number;
+  /** The parent process id. */
   readonly ppid?: number;
+  /** The command name. */
   readonly comm?: string;
+  /** The executable's path. */
   readonly executable?: string;
+  /** The cgroup path. */
   readonly cgroup?: string;
+  /** The real user id. */
   readonly uid?: number;
+  /** The architecture. */
   readonly arch?: Arch;
 }
 
@@ -102,7 +110,10 @@ export class ProcessTable {
   readonly #maxProcesses: number;
   #forgotten = 0;
 
-  /** @param options activity bounds and child following */
+  /**
+   * Creates an empty table.
+   *
+   * @param options activity bounds and child following */
   constructor(options: ProcessTableOptions = {}) {
     this.#activityLimit = options.activityLimit ?? 256;
     this.#followChildren = options.followChildren ?? true;
@@ -173,7 +184,8 @@ export class ProcessTable {
   /** Whether the current process with `pid` is live and started at `start` (when given). */
   isLive(pid: number, start?: number): boolean {
     const record = this.#processes.get(pid);
-    return record !== undefined && !record.exited && (start === undefined || record.start === start);
+    return record !== undefined && !record.exited &&
+      (start === undefined || record.start === start);
   }
 
   /** The start time of the current process with `pid`. */

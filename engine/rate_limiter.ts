@@ -47,7 +47,10 @@ export class RateLimiter {
   readonly #buckets = new Map<string | number, Bucket>();
   #exceeded = 0;
 
-  /** @param options the rate, clock and key bound */
+  /**
+   * Creates a limiter with no buckets.
+   *
+   * @param options the rate, clock and key bound */
   constructor(options: RateLimiterOptions) {
     if (!(options.perSecond > 0) || !Number.isFinite(options.perSecond)) {
       throw new RangeError(`perSecond must be a positive number, not ${options.perSecond}`);

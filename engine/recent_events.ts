@@ -24,7 +24,10 @@ export class RecentEvents<T> {
   #size = 0;
   #total = 0;
 
-  /** @param capacity the most items kept (a positive integer) */
+  /**
+   * Creates an empty ring.
+   *
+   * @param capacity the most items kept (a positive integer) */
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`capacity must be a positive integer, not ${capacity}`);

@@ -12,7 +12,13 @@
  * @module
  */
 
-import type { Backend, BackendCreateOptions, BackendFactory, BackendKind, BackendProbe } from "./backend.ts";
+import type {
+  Backend,
+  BackendCreateOptions,
+  BackendFactory,
+  BackendKind,
+  BackendProbe,
+} from "./backend.ts";
 import { EngineError } from "./errors.ts";
 import { SimulationBackend } from "../backends/simulation/simulation_backend.ts";
 
@@ -43,7 +49,9 @@ export interface SelectBackendOptions {
 
 /** The chosen backend and why. */
 export interface BackendSelection {
+  /** The backend. */
   readonly backend: Backend;
+  /** The kind (discriminant). */
   readonly kind: BackendKind;
   /** One line: why this backend, e.g. `"auto: linux eBPF unavailable (…); simulation for observe"`. */
   readonly reason: string;
@@ -53,7 +61,9 @@ export interface BackendSelection {
   readonly probes: readonly BackendProbe[];
 }
 
-const MODULES: Readonly<Record<Exclude<BackendKind, "simulation">, { path: string; name: string }>> = {
+const MODULES: Readonly<
+  Record<Exclude<BackendKind, "simulation">, { path: string; name: string }>
+> = {
   linux: { path: "../backends/linux/ebpf_backend.ts", name: "EbpfBackend" },
   dtrace: { path: "../backends/dtrace/dtrace_backend.ts", name: "DtraceBackend" },
 };
@@ -73,7 +83,8 @@ async function defaultFactory(kind: BackendKind): Promise<BackendFactory | undef
   try {
     module = await import(specifier);
   } catch (error) {
-    const missing = error instanceof Error && /Module not found|Cannot find module/i.test(error.message);
+    const missing = error instanceof Error &&
+      /Module not found|Cannot find module/i.test(error.message);
     if (missing) return undefined;
     throw error;
   }
@@ -114,7 +125,9 @@ async function probe(
 /** The backends `auto` tries on an OS, strongest first (the simulation is the fallback). */
 export function autoOrder(os: typeof Deno.build.os): BackendKind[] {
   if (os === "linux") return ["linux", "dtrace"];
-  if (os === "darwin" || os === "freebsd" || os === "illumos" || os === "solaris") return ["dtrace"];
+  if (os === "darwin" || os === "freebsd" || os === "illumos" || os === "solaris") {
+    return ["dtrace"];
+  }
   return [];
 }
 

@@ -8,7 +8,12 @@ function fakeFactory(kind: "linux" | "dtrace", available: boolean): BackendFacto
   return {
     kind,
     probe: (): Promise<BackendProbe> =>
-      Promise.resolve({ kind, available, reason: available ? `${kind} ok` : `${kind} missing`, features: [] }),
+      Promise.resolve({
+        kind,
+        available,
+        reason: available ? `${kind} ok` : `${kind} missing`,
+        features: [],
+      }),
     create: async (): Promise<Backend> => {
       const sim = await SimulationBackend.create();
       return Object.assign(Object.create(sim), { kind }) as Backend;
@@ -54,7 +59,12 @@ Deno.test("auto refuses to enforce with the simulation unless degradation is acc
   };
   const error = await selectBackend({ os: "linux", purpose: "enforce", factories }).catch((e) => e);
   assert.equal(codeOf(error), "ENFORCEMENT_UNAVAILABLE");
-  const selection = await selectBackend({ os: "linux", purpose: "enforce", allowDegraded: true, factories });
+  const selection = await selectBackend({
+    os: "linux",
+    purpose: "enforce",
+    allowDegraded: true,
+    factories,
+  });
   using _ = selection.backend;
   assert.equal(selection.degraded, true);
   assert.match(selection.reason, /DEGRADED/);
@@ -73,7 +83,10 @@ Deno.test("an explicitly requested backend that is unavailable is an error, not 
   }).catch((e) => e);
   assert.equal(codeOf(throwing), "UNSUPPORTED_PLATFORM");
   assert.match(throwing.message, /dlopen failed/);
-  assert.equal(codeOf(await selectBackend({ backend: "vax" as "linux" }).catch((e) => e)), "INVALID_ARGUMENT");
+  assert.equal(
+    codeOf(await selectBackend({ backend: "vax" as "linux" }).catch((e) => e)),
+    "INVALID_ARGUMENT",
+  );
 });
 
 Deno.test("on an OS without kernel backends auto goes straight to the simulation", async () => {

@@ -30,7 +30,11 @@ export async function main(
 
   // What the process does (on Linux the kernel reports this; here we inject it).
   sim.simulateSyscall(123, "openat", [0xffffff9cn, 0n, 0n], { ret: 3 });
-  sim.simulateFileAccess(123, "open", "/etc/resolv.conf", { flags: 0, syscall: "openat", result: 3 });
+  sim.simulateFileAccess(123, "open", "/etc/resolv.conf", {
+    flags: 0,
+    syscall: "openat",
+    result: 3,
+  });
   sim.simulateSyscall(123, "socket", [2n, 1n, 0n], { ret: 4 });
   sim.simulateSyscall(123, "connect", [4n, 0n, 16n]);
   sim.simulateNetwork(123, "connect", { address: "93.184.215.14", port: 443, syscall: "connect" });

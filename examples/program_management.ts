@@ -43,7 +43,9 @@ export async function main(
   // Get statistics.
   const stats = ebpf.stats();
   log(`Syscall events: ${stats.events.byKind.syscall}`);
-  log(`Programs: ${stats.programs.loaded} loaded, maps: ${stats.maps}, backend: ${stats.backend.kind}`);
+  log(
+    `Programs: ${stats.programs.loaded} loaded, maps: ${stats.maps}, backend: ${stats.backend.kind}`,
+  );
   return { loaded, programs, stats };
 }
 

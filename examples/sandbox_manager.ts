@@ -62,7 +62,11 @@ export async function main(log: (line: string) => void = console.log): Promise<S
       action: "deny",
       priority: 1000,
     });
-    log(`pid ${pid}: WriteFile denied; blocked ${syscalls.length} syscalls (${syscalls.slice(0, 4).join(", ")}, …)`);
+    log(
+      `pid ${pid}: WriteFile denied; blocked ${syscalls.length} syscalls (${
+        syscalls.slice(0, 4).join(", ")
+      }, …)`,
+    );
   }
   const write = ebpf.checkSyscall(pid, "write");
   const read = ebpf.checkSyscall(pid, "read");

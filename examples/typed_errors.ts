@@ -36,9 +36,14 @@ export async function main(log: (line: string) => void = console.log): Promise<s
     }
   };
   await attempt("unload a program that was never loaded", () => ebpf.unloadProgram("nope"));
-  await attempt("load an invalid program", () => ebpf.loadProgram({ name: "no spaces", type: "syscall_entry" }));
-  await attempt("filter an unknown syscall", () =>
-    ebpf.addFilter({ id: "x", pid: 1, syscalls: ["no_such_syscall"], action: "deny" }));
+  await attempt(
+    "load an invalid program",
+    () => ebpf.loadProgram({ name: "no spaces", type: "syscall_entry" }),
+  );
+  await attempt(
+    "filter an unknown syscall",
+    () => ebpf.addFilter({ id: "x", pid: 1, syscalls: ["no_such_syscall"], action: "deny" }),
+  );
   await attempt("count an unmonitored process", () => ebpf.syscallCount(4242));
   await attempt(
     "enforce with a backend that cannot",

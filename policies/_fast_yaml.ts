@@ -31,8 +31,12 @@ interface Line {
   readonly marker: boolean;
 }
 
-/** Thrown inside the reader when the input leaves the subset. */
-class GiveUp extends Error {}
+/** Thrown inside the reader when the input leaves the subset, at `offset` when known. */
+class GiveUp extends Error {
+  constructor(readonly offset?: number) {
+    super("outside the YAML subset");
+  }
+}
 
 const OUTSIDE_SUBSET = /[^\x20-\x7e\n]/;
 
@@ -63,20 +67,26 @@ function plainStart(t: string, p: number): boolean {
  *
  * @param text the YAML text
  * @param maxDepth the deepest nesting accepted
- * @returns the roots of the non-empty documents, or `undefined` when the text leaves the subset
+ * @returns the roots of the non-empty documents, or where (about) the text leaves the subset
  */
-export function parseYamlSubset(text: string, maxDepth: number): YNode[] | undefined {
-  if (OUTSIDE_SUBSET.test(text)) return undefined;
+export function parseYamlSubset(
+  text: string,
+  maxDepth: number,
+): { readonly docs: YNode[] } | { readonly gaveUpAt: number } {
+  const outside = text.search(OUTSIDE_SUBSET);
+  if (outside !== -1) return { gaveUpAt: outside };
+  let reader: SubsetReader | undefined;
   try {
-    return new SubsetReader(text, maxDepth).documents();
+    reader = new SubsetReader(text, maxDepth);
+    return { docs: reader.documents() };
   } catch (e) {
-    if (e instanceof GiveUp) return undefined;
+    if (e instanceof GiveUp) return { gaveUpAt: e.offset ?? reader?.at ?? 0 };
     throw e;
   }
 }
 
-function giveUp(): never {
-  throw new GiveUp();
+function giveUp(offset?: number): never {
+  throw new GiveUp(offset);
 }
 
 function plainScalar(raw: string, start: number): YScalar {
@@ -118,6 +128,11 @@ class SubsetReader {
   readonly #lines: Line[] = [];
   #i = 0;
 
+  /** The start of the line being read: where the reader gave up, unless it says otherwise. */
+  get at(): number {
+    return this.#lines[Math.min(this.#i, this.#lines.length - 1)]?.pos ?? 0;
+  }
+
   constructor(text: string, maxDepth: number) {
     this.#text = text;
     this.#maxDepth = maxDepth;
@@ -132,7 +147,7 @@ class SubsetReader {
         if (pos === start && (first === "-" || first === ".") && text.startsWith("---", pos)) {
           this.#markerLine(pos, end, first);
         } else if (pos === start && (first === "%" || text.startsWith("...", pos))) {
-          giveUp();
+          giveUp(pos);
         } else {
           this.#lines.push({ pos, indent: pos - start, end, marker: false });
         }
@@ -145,11 +160,11 @@ class SubsetReader {
     const after = this.#text[pos + 3];
     if (first !== "-" || (after !== undefined && after !== " " && after !== "\n")) {
       // `---x` is a plain scalar; `---` followed by content is a document starting on the marker line
-      giveUp();
+      giveUp(pos);
     }
     let p = pos + 3;
     while (p < end && this.#text[p] === " ") p++;
-    if (p < end && this.#text[p] !== "#") giveUp();
+    if (p < end && this.#text[p] !== "#") giveUp(pos);
     this.#lines.push({ pos, indent: 0, end, marker: true });
   }
 

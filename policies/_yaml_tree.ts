@@ -20,7 +20,7 @@
 
 import process from "node:process";
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Parser } from "yaml";
-import type { Alias, Node as YamlNode } from "yaml";
+import type { Alias, CST, Node as YamlNode } from "yaml";
 import type { PolicyErrorCode } from "./errors.ts";
 import { parseYamlSubset } from "./_fast_yaml.ts";
 
@@ -88,39 +88,61 @@ export interface YamlLimits {
 }
 
 /**
- * The default limits: 1 MiB for full YAML (the `yaml` package reads about 1 MB/s), 16 MiB for
- * the fast reader's subset (linear, about 15 MB/s), depth 64, 1000 documents, 10,000 aliased nodes.
+ * The default limits: 128 KiB for full YAML (the `yaml` package reads hostile text at 150-500 KB/s
+ * here, so this keeps any input under a second), 4 MiB for the fast reader's subset (linear, about
+ * 15 MB/s; a 10,000-rule policy is about 1.1 MB), depth 64, 1000 documents, 10,000 aliased nodes.
  */
 export const DEFAULT_YAML_LIMITS: YamlLimits = {
-  maxBytes: 1024 * 1024,
-  maxFastBytes: 16 * 1024 * 1024,
+  maxBytes: 128 * 1024,
+  maxFastBytes: 4 * 1024 * 1024,
   maxDepth: 64,
   maxDocuments: 1000,
   maxAliasNodes: 10_000,
 };
 
+type Token = CST.Token;
+
+/** The most YAML syntax errors reported per document; later ones are summarised in one. */
+const MAX_YAML_ERRORS = 20;
+
 /** Reads `text` with the fast reader when it can and the `yaml` package otherwise. */
 export function readYaml(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): YamlTree {
-  const tooLarge = (message: string): YamlTree => ({
-    docs: [],
-    issues: [{ code: "too-large", offset: 0, message }],
-    reader: "fast",
-  });
   if (text.length > limits.maxFastBytes) {
-    return tooLarge(
-      `policy text is ${text.length} bytes, more than the limit of ${limits.maxFastBytes}`,
-    );
+    return {
+      docs: [],
+      issues: [{
+        code: "too-large",
+        offset: 0,
+        message:
+          `policy text is ${text.length} bytes, more than the limit of ${limits.maxFastBytes}`,
+      }],
+      reader: "fast",
+    };
   }
   const fast = parseYamlSubset(text, limits.maxDepth);
-  if (fast !== undefined && fast.length <= limits.maxDocuments) {
-    return { docs: fast, issues: [], reader: "fast" };
+  if ("docs" in fast) {
+    const extra = fast.docs[limits.maxDocuments];
+    if (extra === undefined) return { docs: fast.docs, issues: [], reader: "fast" };
+    const message = `more than ${limits.maxDocuments} documents`;
+    return {
+      docs: [],
+      issues: [{ code: "too-many-documents", offset: extra.start, message }],
+      reader: "fast",
+    };
   }
   if (text.length > limits.maxBytes) {
-    return tooLarge(
-      `policy text is ${text.length} bytes; above ${limits.maxBytes} bytes only plain YAML is ` +
-        "read (block mappings and lists, one-line scalars and flow lists, no anchors, tags, " +
-        "block scalars or escapes), and this text uses more",
-    );
+    return {
+      docs: [],
+      issues: [{
+        code: "too-large",
+        offset: fast.gaveUpAt,
+        message: `the text is ${text.length} bytes, and above ${limits.maxBytes} bytes only ` +
+          "plain YAML is read (block mappings and lists; one-line plain, quoted and flow " +
+          "values; no anchors, aliases, tags, block scalars, escapes or tabs): this line " +
+          "(or the next) uses more, or has a syntax error",
+      }],
+      reader: "fast",
+    };
   }
   return readYamlFull(text, limits);
 }
@@ -141,7 +163,28 @@ export function readYamlFull(text: string, limits: YamlLimits = DEFAULT_YAML_LIM
     strict: true,
   });
   let count = 0;
-  const composed = withoutProcessEnv(() => Array.from(composer.compose(new Parser().parse(text))));
+  // Garbage at the top level gives one error token per character or two; stop reading early.
+  let streamErrors = 0;
+  let stoppedAt: number | undefined;
+  function* limited(tokens: Iterable<Token>): Generator<Token> {
+    for (const token of tokens) {
+      if (token.type === "error" && ++streamErrors > MAX_YAML_ERRORS) {
+        stoppedAt = token.offset;
+        return;
+      }
+      yield token;
+    }
+  }
+  const composed = withoutProcessEnv(() =>
+    Array.from(composer.compose(limited(new Parser().parse(text))))
+  );
+  if (stoppedAt !== undefined) {
+    issues.push({
+      code: "yaml-syntax",
+      offset: stoppedAt,
+      message: `more than ${MAX_YAML_ERRORS} YAML errors: reading stopped here`,
+    });
+  }
   for (const doc of composed) {
     count++;
     if (count > limits.maxDocuments) {
@@ -153,7 +196,7 @@ export function readYamlFull(text: string, limits: YamlLimits = DEFAULT_YAML_LIM
       break;
     }
     const problems = [...doc.errors, ...doc.warnings];
-    for (const e of problems) {
+    for (const e of problems.slice(0, MAX_YAML_ERRORS)) {
       const near = text.slice(e.pos[0], Math.min(e.pos[1], e.pos[0] + 24)).trim();
       issues.push({
         code: "yaml-syntax",
@@ -161,6 +204,14 @@ export function readYamlFull(text: string, limits: YamlLimits = DEFAULT_YAML_LIM
         message: near === ""
           ? `invalid YAML: ${e.message}`
           : `invalid YAML at ${JSON.stringify(near)}: ${e.message}`,
+      });
+    }
+    const more = problems[MAX_YAML_ERRORS];
+    if (more !== undefined) {
+      issues.push({
+        code: "yaml-syntax",
+        offset: more.pos[0],
+        message: `${problems.length - MAX_YAML_ERRORS} more YAML errors from here on not shown`,
       });
     }
     if (problems.length > 0 || doc.contents === null) continue;
@@ -325,8 +376,8 @@ export function keyText(key: YScalar): string {
 /**
  * Rejects, before the recursive `yaml` composer runs, text that nests deeper than the limit or
  * holds more documents than allowed. An over-estimate by design: flow brackets outside quoted
- * strings and comments, plus block indentation levels, plus `- ` / `? ` indicators that open
- * nested block collections on one line.
+ * strings and comments, plus block indentation levels, plus the `- ` / `? ` indicators on one
+ * line (each may open a nested block collection).
  */
 function prescan(text: string, limits: YamlLimits): YamlIssue | undefined {
   let flow = 0;
@@ -334,6 +385,7 @@ function prescan(text: string, limits: YamlLimits): YamlIssue | undefined {
   let documents = 0;
   const indents: number[] = [];
   let lineStart = true;
+  let indicators = 0;
   let prev = "\n";
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
@@ -365,16 +417,7 @@ function prescan(text: string, limits: YamlLimits): YamlIssue | undefined {
         const indent = j - i;
         while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
         indents.push(indent);
-        let dashes = 0;
-        while (
-          (text[j] === "-" || text[j] === "?" || text[j] === ":") &&
-          (text[j + 1] === " " || text[j + 1] === "\t")
-        ) {
-          dashes++;
-          j += 2;
-          while (text[j] === " " || text[j] === "\t") j++;
-        }
-        if (indents.length + dashes > limits.maxDepth) {
+        if (indents.length > limits.maxDepth) {
           return {
             code: "too-deep",
             offset: j,
@@ -385,6 +428,16 @@ function prescan(text: string, limits: YamlLimits): YamlIssue | undefined {
     }
     if (c === "\n") {
       lineStart = true;
+      indicators = 0;
+    } else if ((c === "-" || c === "?") && text[i + 1] === " " && (prev === " " || prev === "\n")) {
+      // `k: - - - x`: block indicators after a key also open levels (or are errors).
+      if (++indicators + indents.length > limits.maxDepth) {
+        return {
+          code: "too-deep",
+          offset: i,
+          message: `nesting deeper than ${limits.maxDepth} levels`,
+        };
+      }
     } else if (c === "#" && (prev === " " || prev === "\t" || prev === "\n")) {
       while (i + 1 < text.length && text[i + 1] !== "\n") i++;
     } else if (c === "[" || c === "{") {

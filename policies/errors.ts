@@ -11,7 +11,8 @@
  *
  * - `yaml-syntax`: the text is not valid YAML (or uses YAML features policies forbid: tags,
  *   unknown aliases, complex keys).
- * - `too-large`, `too-deep`, `too-many-documents`, `too-many-aliases`: limits against hostile input.
+ * - `too-large`, `too-deep`, `too-many-documents`, `too-many-aliases`, `too-many-errors`: limits
+ *   against hostile input.
  * - `no-policy`: a file with no policy document.
  * - `unknown-key`, `missing-key`, `wrong-type`, `bad-value`: structure, per `policies/schema.ts`.
  * - `unknown-syscall`, `unknown-capability`, `unknown-constant`, `unknown-errno`: names that exist
@@ -28,6 +29,7 @@ export type PolicyErrorCode =
   | "too-deep"
   | "too-many-documents"
   | "too-many-aliases"
+  | "too-many-errors"
   | "no-policy"
   | "unknown-key"
   | "missing-key"
@@ -71,12 +73,20 @@ export class PolicyError extends SyntaxError {
   readonly description: string;
 
   /**
+   * Creates the error; the message becomes `path:line:column: description`.
+   *
    * @param code the stable code
    * @param description what is wrong, naming the offending key or value in quotes
    * @param path the file
    * @param line 1-based line
    * @param column 1-based column
    * @param options `cause`, when the problem comes from another error
+   * @example
+   * ```ts
+   * import { PolicyError } from "./errors.ts";
+   * const e = new PolicyError("bad-path", 'bad path "etc"', "p.yaml", 3, 12);
+   * if (e.line !== 3 || e.column !== 12) throw new Error("location");
+   * ```
    */
   constructor(
     code: PolicyErrorCode,
@@ -133,7 +143,17 @@ export class PolicyErrors extends AggregateError {
   /** The problems, sorted by file, line and column. */
   declare readonly errors: PolicyError[];
 
-  /** @param errors the problems, in any order; at least one */
+  /**
+   * Collects and sorts `errors`.
+   *
+   * @param errors the problems, in any order; at least one
+   * @example
+   * ```ts
+   * import { PolicyError, PolicyErrors } from "./errors.ts";
+   * const e = new PolicyErrors([new PolicyError("no-policy", "no policy", "e.yaml", 1, 1)]);
+   * if (e.message !== "e.yaml:1:1: no policy") throw new Error(e.message);
+   * ```
+   */
   constructor(errors: readonly PolicyError[]) {
     const sorted = [...errors].sort(comparePolicyErrors);
     super(sorted, sorted.map((e) => e.message).join("\n"));

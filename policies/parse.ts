@@ -66,15 +66,42 @@ export interface ParseOptions {
   readonly maxBytes?: number;
 }
 
-/** The errno of `deny` when neither the rule nor the policy names one. */
-export const DEFAULT_ERRNO = 1; // EPERM
-/** The action for calls no rule matches when `spec.defaultAction` is not written. */
+/**
+ * The errno of `deny` when neither the rule nor the policy names one: `EPERM`.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_ERRNO } from "./parse.ts";
+ * if (DEFAULT_ERRNO !== 1) throw new Error("EPERM is 1");
+ * ```
+ */
+export const DEFAULT_ERRNO = 1;
+/**
+ * The action for calls no rule matches when `spec.defaultAction` is not written (see the module
+ * documentation for why it is `allow`).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_ACTION } from "./parse.ts";
+ * if (DEFAULT_ACTION !== "allow") throw new Error(DEFAULT_ACTION);
+ * ```
+ */
 export const DEFAULT_ACTION: Action = "allow";
-/** The mode when `spec.mode` is not written. */
+/**
+ * The mode when `spec.mode` is not written.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MODE } from "./parse.ts";
+ * if (DEFAULT_MODE !== "enforce") throw new Error(DEFAULT_MODE);
+ * ```
+ */
 export const DEFAULT_MODE: Mode = "enforce";
 
 const U64 = 1n << 64n;
-const MAX_SUGGESTIONS = 50;
+const MAX_SUGGESTIONS = 10;
+/** The most errors reported per text; the rest are counted in one `too-many-errors` error. */
+const MAX_ERRORS = 500;
 
 /**
  * Parses and validates the policies of one YAML text (one policy per document).
@@ -169,10 +196,11 @@ export function parsePoliciesCollecting(
       first.set(policy.name, policy);
       unique.push(policy);
     } else {
-      ctx.errors.push(duplicateNameError(policy, earlier));
+      const e = duplicateNameError(policy, earlier);
+      ctx.error(e.code, offsetOf(ctx, policy.loc), e.description);
     }
   }
-  return { policies: unique, errors: ctx.errors };
+  return { policies: unique, errors: ctx.finish() };
 }
 
 /**
@@ -210,8 +238,15 @@ class Context {
   readonly errors: PolicyError[] = [];
   #lineStarts: number[] | undefined;
   #suggestions = 0;
+  #dropped = 0;
+  #firstDropped = 0;
 
   constructor(readonly text: string, readonly file: string) {}
+
+  offset(line: number, column: number): number {
+    const starts = this.#lineStarts ??= lineStarts(this.text);
+    return (starts[line - 1] ?? 0) + column - 1;
+  }
 
   loc(offset: number): SourceLocation {
     const starts = this.#lineStarts ??= lineStarts(this.text);
@@ -226,8 +261,20 @@ class Context {
   }
 
   error(code: PolicyErrorCode, offset: number, message: string): void {
+    if (this.errors.length >= MAX_ERRORS) {
+      if (this.#dropped++ === 0) this.#firstDropped = offset;
+      return;
+    }
     const { line, column } = this.loc(offset);
     this.errors.push(new PolicyError(code, message, this.file, line, column));
+  }
+
+  /** The errors, with one for those beyond the limit. */
+  finish(): PolicyError[] {
+    if (this.#dropped === 0) return this.errors;
+    const { line, column } = this.loc(this.#firstDropped);
+    const message = `${this.#dropped} more errors not shown (at most ${MAX_ERRORS} per file)`;
+    return [...this.errors, new PolicyError("too-many-errors", message, this.file, line, column)];
   }
 
   /** `(did you mean "x"?)` for a close candidate, within a budget per text. */
@@ -237,6 +284,11 @@ class Context {
     const best = closest(word, candidates());
     return best === undefined ? "" : ` (did you mean ${q(best)}?)`;
   }
+}
+
+/** The offset of a location of this text. */
+function offsetOf(ctx: Context, loc: SourceLocation): number {
+  return ctx.offset(loc.line, loc.column);
 }
 
 function lineStarts(text: string): number[] {
@@ -399,6 +451,14 @@ function validate(
   }
 }
 
+const patterns = new Map<string, RegExp>();
+
+function patternOf(source: string): RegExp {
+  let re = patterns.get(source);
+  if (re === undefined) patterns.set(source, re = new RegExp(source));
+  return re;
+}
+
 function checkString(
   ctx: Context,
   node: YScalar,
@@ -433,7 +493,7 @@ function checkString(
     checkFormat(ctx, node, value, schema.format, path);
     return;
   }
-  if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) {
+  if (schema.pattern !== undefined && !patternOf(schema.pattern).test(value)) {
     ctx.error(
       code,
       node.start,

@@ -26,14 +26,19 @@ export type StringFormat =
 
 /** A string value. */
 export interface StringSchema {
+  /** The kind of node. */
   readonly type: "string";
+  /** What the value means, for people (and editors). */
   readonly description: string;
   /** The only values allowed. */
   readonly enum?: readonly string[];
   /** A regular expression the whole value must match (unless `format` is given). */
   readonly pattern?: string;
+  /** The fewest characters. */
   readonly minLength?: number;
+  /** The most characters. */
   readonly maxLength?: number;
+  /** A semantic check done by `parse.ts`. */
   readonly format?: StringFormat;
   /** The error code of a value outside `enum` or `pattern`; `bad-value` when absent. */
   readonly code?: PolicyErrorCode;
@@ -41,9 +46,13 @@ export interface StringSchema {
 
 /** An integer value (YAML integers, decimal, `0x` hex or `0o` octal). */
 export interface IntegerSchema {
+  /** The kind of node. */
   readonly type: "integer";
+  /** What the value means, for people (and editors). */
   readonly description: string;
+  /** The smallest value allowed. */
   readonly minimum: bigint;
+  /** The largest value allowed. */
   readonly maximum: bigint;
   /** The error code of a value out of range; `bad-value` when absent. */
   readonly code?: PolicyErrorCode;
@@ -51,25 +60,37 @@ export interface IntegerSchema {
 
 /** A mapping with known keys only. */
 export interface ObjectSchema {
+  /** The kind of node. */
   readonly type: "object";
+  /** What the value means, for people (and editors). */
   readonly description: string;
+  /** Every key allowed, with its schema. */
   readonly properties: Readonly<Record<string, Schema>>;
+  /** Keys that must be written. */
   readonly required?: readonly string[];
 }
 
 /** A sequence. */
 export interface ArraySchema {
+  /** The kind of node. */
   readonly type: "array";
+  /** What the value means, for people (and editors). */
   readonly description: string;
+  /** The schema of every item. */
   readonly items: Schema;
+  /** The fewest items. */
   readonly minItems?: number;
 }
 
 /** A scalar that is either a string or an integer (a name or a number). */
 export interface NameOrNumberSchema {
+  /** The kind of node. */
   readonly type: "name-or-number";
+  /** What the value means, for people (and editors). */
   readonly description: string;
+  /** The schema when the value is a string. */
   readonly name: StringSchema;
+  /** The schema when the value is an integer. */
   readonly number: IntegerSchema;
 }
 
@@ -84,6 +105,12 @@ export type Schema =
 /**
  * Every action, in the order documented: the format's five (`allow deny kill log trap`) and the
  * kernel's other seccomp actions (`kill_thread trace notify`).
+ *
+ * @example
+ * ```ts
+ * import { ACTION_NAMES } from "./schema.ts";
+ * if (!ACTION_NAMES.includes("kill_thread")) throw new Error("kill_thread");
+ * ```
  */
 export const ACTION_NAMES: readonly string[] = [
   "allow",
@@ -96,10 +123,26 @@ export const ACTION_NAMES: readonly string[] = [
   "notify",
 ];
 
-/** The policy name pattern (`metadata.name`). */
+/**
+ * The policy name pattern (`metadata.name`).
+ *
+ * @example
+ * ```ts
+ * import { POLICY_NAME_PATTERN } from "./schema.ts";
+ * if (!new RegExp(POLICY_NAME_PATTERN).test("web-server")) throw new Error("name");
+ * ```
+ */
 export const POLICY_NAME_PATTERN = "^[a-z0-9][a-z0-9-]*$";
 
-/** The `apiVersion` every policy states. */
+/**
+ * The `apiVersion` every policy states.
+ *
+ * @example
+ * ```ts
+ * import { API_VERSION } from "./schema.ts";
+ * if (API_VERSION !== "cordon/v1") throw new Error(API_VERSION);
+ * ```
+ */
 export const API_VERSION = "cordon/v1";
 
 const U64_MAX = (1n << 64n) - 1n;
@@ -186,7 +229,15 @@ const capabilityNames = (description: string): ArraySchema => ({
   },
 });
 
-/** One condition on a syscall argument (`spec.rules[].args[]`). */
+/**
+ * One condition on a syscall argument (`spec.rules[].args[]`).
+ *
+ * @example
+ * ```ts
+ * import { ARG_SCHEMA } from "./schema.ts";
+ * if (!ARG_SCHEMA.required?.includes("op")) throw new Error("op is required");
+ * ```
+ */
 export const ARG_SCHEMA: ObjectSchema = {
   type: "object",
   description: "A condition on one syscall argument; all conditions of a rule must hold.",
@@ -210,7 +261,15 @@ export const ARG_SCHEMA: ObjectSchema = {
   },
 };
 
-/** One rule (`spec.rules[]`). */
+/**
+ * One rule (`spec.rules[]`).
+ *
+ * @example
+ * ```ts
+ * import { RULE_SCHEMA } from "./schema.ts";
+ * if (RULE_SCHEMA.properties.priority?.type !== "integer") throw new Error("priority");
+ * ```
+ */
 export const RULE_SCHEMA: ObjectSchema = {
   type: "object",
   description: "A rule: what happens to calls of the listed syscalls (whose args all hold).",
@@ -260,7 +319,15 @@ export const RULE_SCHEMA: ObjectSchema = {
   },
 };
 
-/** The whole policy document. */
+/**
+ * The whole policy document: what `parse.ts` validates and `policyJsonSchema()` exports.
+ *
+ * @example
+ * ```ts
+ * import { POLICY_SCHEMA } from "./schema.ts";
+ * if (!("spec" in POLICY_SCHEMA.properties)) throw new Error("spec");
+ * ```
+ */
 export const POLICY_SCHEMA: ObjectSchema = {
   type: "object",
   description: "A Cordon policy (one YAML document).",

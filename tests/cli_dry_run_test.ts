@@ -35,7 +35,11 @@ async function dryRun(args: string[], stdin?: string): Promise<Run> {
 }
 
 Deno.test("cordon dry-run exits 1 and names pid, call and rule location for each stopped call", async () => {
-  const run = await dryRun([`${examples}untrusted-plugin.yaml`, "--trace", `${traces}python_socket_y.strace`]);
+  const run = await dryRun([
+    `${examples}untrusted-plugin.yaml`,
+    "--trace",
+    `${traces}python_socket_y.strace`,
+  ]);
   assert.equal(run.code, 1, run.stderr);
   assert.match(run.stdout, /8 calls would be stopped/);
   assert.match(

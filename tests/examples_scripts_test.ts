@@ -17,13 +17,25 @@ const quiet = () => {};
 
 Deno.test("example syscall_filtering: the filter blocks write for pid 123 only", async () => {
   const result = await filtering(quiet);
-  assert.deepEqual(result, { writeAllowedFor123: false, writeAllowedFor124: true, decidedBy: "block_write" });
+  assert.deepEqual(result, {
+    writeAllowedFor123: false,
+    writeAllowedFor124: true,
+    decidedBy: "block_write",
+  });
 });
 
 Deno.test("example event_monitoring: the subscriber sees each syscall; recent events keep all kinds", async () => {
   const result = await monitoring(quiet);
   assert.deepEqual(result.syscallsSeen, ["openat", "read", "write"]);
-  assert.deepEqual(result.recent.map((e) => e.kind), ["process", "process", "file", "syscall", "syscall", "syscall", "process"]);
+  assert.deepEqual(result.recent.map((e) => e.kind), [
+    "process",
+    "process",
+    "file",
+    "syscall",
+    "syscall",
+    "syscall",
+    "process",
+  ]);
 });
 
 Deno.test("example process_monitoring: counts and activity of the monitored process", async () => {
@@ -75,7 +87,9 @@ Deno.test("example process_manager: spawn and exit hooks count each process and 
 Deno.test("every example runs as a script and exits 0", async () => {
   const dir = new URL("../examples/", import.meta.url);
   const scripts: string[] = [];
-  for await (const e of Deno.readDir(dir)) if (e.isFile && e.name.endsWith(".ts")) scripts.push(e.name);
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isFile && e.name.endsWith(".ts")) scripts.push(e.name);
+  }
   assert.ok(scripts.length >= 8);
   for (const script of scripts.sort()) {
     const out = await new Deno.Command(Deno.execPath(), {

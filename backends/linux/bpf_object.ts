@@ -35,6 +35,7 @@ export class VerifierError extends KernelError {
    * @param errno The errno of the failed load.
    * @param log The verifier's log.
    */
+  /** Creates the error; the message ends with the log's last lines. */
   constructor(operation: string, errno: number, log: string) {
     super(operation, errno, safeErrnoDetail(errno));
     this.name = "VerifierError";

@@ -7,6 +7,7 @@
 
 import { BpfLink } from "./bpf_link.ts";
 import { check, checkPointer, cString, libbpf } from "./libbpf.ts";
+import { libc } from "./libc.ts";
 
 /** What a program needs from the object that owns it. */
 export interface ProgramOwner {
@@ -18,11 +19,13 @@ export interface ProgramOwner {
 
 /** The kernel's view of a loaded program (from `bpf_obj_get_info_by_fd`). */
 export interface ProgramKernelInfo {
+  /** The kernel's program id. */
   readonly id: number;
   /** `enum bpf_prog_type`. */
   readonly type: number;
   /** Nanoseconds the program ran, when `kernel.bpf_stats_enabled` is on (else 0). */
   readonly runTimeNs: bigint;
+  /** Times the program ran, when `kernel.bpf_stats_enabled` is on (else 0). */
   readonly runCount: bigint;
 }
 
@@ -121,4 +124,79 @@ export class BpfProgram implements Disposable {
   [Symbol.dispose](): void {
     this.close();
   }
+}
+
+/** A program loaded in the kernel (by anyone), as `bpf_obj_get_info_by_fd` reports it. */
+export interface LoadedProgram {
+  /** The kernel's program id. */
+  readonly id: number;
+  /** `enum bpf_prog_type`. */
+  readonly type: number;
+  /** The kernel's (truncated to 15 bytes) program name. */
+  readonly name: string;
+  /** Nanoseconds since boot when it was loaded. */
+  readonly loadTimeNs: bigint;
+  /** The user id that loaded it. */
+  readonly uid: number;
+  /** Ids of the maps it uses. */
+  readonly mapIds: readonly number[];
+}
+
+/** Names of the `enum bpf_prog_type` values Cordon's programs use. */
+export const PROG_TYPE_NAMES: Readonly<Record<number, string>> = {
+  1: "socket_filter",
+  2: "kprobe",
+  5: "tracepoint",
+  17: "raw_tracepoint",
+  18: "cgroup_sock_addr",
+  26: "tracing",
+  29: "lsm",
+};
+
+/**
+ * Every program loaded in the kernel whose name starts with `prefix` (Cordon's: `"cordon_"`).
+ * Programs that vanish while being listed are skipped.
+ *
+ * Requires `allow-ffi` and root.
+ *
+ * @example
+ * ```ts ignore
+ * import { kernelPrograms } from "./bpf_program.ts";
+ * for (const p of kernelPrograms("cordon_")) console.log(p.id, p.name);
+ * ```
+ */
+export function kernelPrograms(prefix = ""): LoadedProgram[] {
+  const symbols = libbpf();
+  const result: LoadedProgram[] = [];
+  const next = new Uint32Array(1);
+  let id = 0;
+  for (;;) {
+    if (symbols.bpf_prog_get_next_id(id, new Uint8Array(next.buffer)) < 0) break;
+    id = next[0]!;
+    const fd = symbols.bpf_prog_get_fd_by_id(id);
+    if (fd < 0) continue;
+    try {
+      const mapIds = new Uint32Array(64);
+      const info = new Uint8Array(232);
+      const view = new DataView(info.buffer);
+      view.setUint32(52, mapIds.length, true); // nr_map_ids
+      view.setBigUint64(56, BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(mapIds))), true);
+      const length = new Uint32Array([info.length]);
+      if (symbols.bpf_obj_get_info_by_fd(fd, info, new Uint8Array(length.buffer)) < 0) continue;
+      const name = new TextDecoder().decode(info.subarray(64, 80)).replace(/\0.*$/s, "");
+      if (!name.startsWith(prefix)) continue;
+      const count = Math.min(view.getUint32(52, true), mapIds.length);
+      result.push({
+        id,
+        type: view.getUint32(0, true),
+        name,
+        loadTimeNs: view.getBigUint64(40, true),
+        uid: view.getUint32(48, true),
+        mapIds: [...mapIds.subarray(0, count)],
+      });
+    } finally {
+      libc().close(fd);
+    }
+  }
+  return result;
 }

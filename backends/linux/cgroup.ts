@@ -39,7 +39,10 @@ export function cgroup2Root(): string {
     const [, dir, type] = line.split(" ");
     if (type === "cgroup2" && dir) return dir.replace(/\\040/g, " ");
   }
-  throw new NotSupportedError("cgroup v2", "no cgroup2 file system is mounted (run scripts/setup.sh)");
+  throw new NotSupportedError(
+    "cgroup v2",
+    "no cgroup2 file system is mounted (run scripts/setup.sh)",
+  );
 }
 
 /**

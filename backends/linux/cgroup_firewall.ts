@@ -40,12 +40,15 @@ export const CGROUP_NET_PROGRAMS = [
 export interface FirewallRules {
   /** `cordon_net_bank.flags` (which operations are restricted; audit). */
   readonly flags: number;
+  /** The allowed tuples. */
   readonly rules: readonly NetRuleValue[];
 }
 
 /** Allowed/denied counters. */
 export interface FirewallStats {
+  /** Operations allowed by a rule. */
   readonly allowed: bigint;
+  /** Operations denied. */
   readonly denied: bigint;
   /** Denial events that did not fit in the ring buffer. */
   readonly lost: bigint;
@@ -89,7 +92,9 @@ export class CgroupFirewall implements Disposable {
     try {
       const rodata = object.maps().find((m) => m.name.endsWith(".rodata"));
       const initial = rodata?.initialValue();
-      if (initial && initial.length >= 4) new DataView(initial.buffer, initial.byteOffset).setUint32(0, policySlot, true);
+      if (initial && initial.length >= 4) {
+        new DataView(initial.buffer, initial.byteOffset).setUint32(0, policySlot, true);
+      }
       object.load();
       firewall = new CgroupFirewall(object, cgroup.path);
       firewall.#writeBank(0, rules);
@@ -115,7 +120,10 @@ export class CgroupFirewall implements Disposable {
     rules.rules.forEach((rule, i) => {
       map.update(u32Key(bank * CORDON_NET_RULES_PER_BANK + i), encodeNetRule(rule));
     });
-    this.#object.map("net_banks").update(u32Key(bank), encodeNetBank(rules.rules.length, rules.flags));
+    this.#object.map("net_banks").update(
+      u32Key(bank),
+      encodeNetBank(rules.rules.length, rules.flags),
+    );
   }
 
   /** Replaces the rules without a window: the inactive bank is written, then made active. */

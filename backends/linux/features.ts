@@ -45,17 +45,25 @@ const cache = new Map<Feature, FeatureStatus>();
 const EPERM = 1;
 const ENOENT = 2;
 const EINVAL = 22;
-const ENOSYS = 38;
 const EOPNOTSUPP = 95;
 const ENOTSUPP = 524;
 const E2BIG = 7;
 
-const PROG_TYPE = { socketFilter: 1, tracepoint: 5, cgroupSockAddr: 18, rawTracepoint: 17, tracing: 26, lsm: 29 };
+const PROG_TYPE = {
+  socketFilter: 1,
+  tracepoint: 5,
+  cgroupSockAddr: 18,
+  rawTracepoint: 17,
+  tracing: 26,
+  lsm: 29,
+};
 const ATTACH = { cgroupInet4Connect: 10, fentry: 24, rawTp: 23, lsmMac: 27 };
 const PROG_LOAD_OPTS_SIZE = 104; // sizeof(struct bpf_prog_load_opts), libbpf 1.1
 
 function available(name: Feature, detail?: string): FeatureStatus {
-  return detail === undefined ? { name, status: "available" } : { name, status: "available", detail };
+  return detail === undefined
+    ? { name, status: "available" }
+    : { name, status: "available", detail };
 }
 
 function notSupported(name: Feature, detail: string): FeatureStatus {
@@ -111,7 +119,10 @@ function loadTinyProgram(
   }
   const code = -fd;
   if (code === EPERM) {
-    return notSupported(name, `loading a program fails with ${errnoText(code)} although we are root`);
+    return notSupported(
+      name,
+      `loading a program fails with ${errnoText(code)} although we are root`,
+    );
   }
   if (code === EINVAL || code === ENOTSUPP || code === EOPNOTSUPP || code === E2BIG) {
     return notSupported(name, `the kernel rejects the program type: ${errnoText(code)}`);
@@ -124,7 +135,9 @@ const ESRCH = 3;
 function probeType(name: Feature, result: number, what: string): FeatureStatus {
   if (result === 1) return available(name);
   if (result === 0) return notSupported(name, `the kernel does not support ${what}`);
-  if (-result === EPERM) return notSupported(name, `no permission to use bpf() (needs root or CAP_BPF)`);
+  if (-result === EPERM) {
+    return notSupported(name, `no permission to use bpf() (needs root or CAP_BPF)`);
+  }
   return inconclusive(name, `probing ${what}: ${errnoText(-result)}`);
 }
 
@@ -141,17 +154,32 @@ function run(name: Feature): FeatureStatus {
   if (Deno.build.os !== "linux") return notSupported(name, `not Linux (${Deno.build.os})`);
   switch (name) {
     case "bpf syscall":
-      return probeType(name, libbpf().libbpf_probe_bpf_prog_type(PROG_TYPE.socketFilter, null), "BPF programs");
+      return probeType(
+        name,
+        libbpf().libbpf_probe_bpf_prog_type(PROG_TYPE.socketFilter, null),
+        "BPF programs",
+      );
     case "BTF":
       return exists("/sys/kernel/btf/vmlinux")
         ? available(name, "/sys/kernel/btf/vmlinux")
-        : notSupported(name, "/sys/kernel/btf/vmlinux is missing (kernel built without CONFIG_DEBUG_INFO_BTF)");
+        : notSupported(
+          name,
+          "/sys/kernel/btf/vmlinux is missing (kernel built without CONFIG_DEBUG_INFO_BTF)",
+        );
     case "ring buffer":
       return probeType(name, libbpf().libbpf_probe_bpf_map_type(27, null), "BPF_MAP_TYPE_RINGBUF");
     case "tracepoint programs":
-      return probeType(name, libbpf().libbpf_probe_bpf_prog_type(PROG_TYPE.tracepoint, null), "tracepoint programs");
+      return probeType(
+        name,
+        libbpf().libbpf_probe_bpf_prog_type(PROG_TYPE.tracepoint, null),
+        "tracepoint programs",
+      );
     case "raw_tp programs":
-      return probeType(name, libbpf().libbpf_probe_bpf_prog_type(PROG_TYPE.rawTracepoint, null), "raw tracepoint programs");
+      return probeType(
+        name,
+        libbpf().libbpf_probe_bpf_prog_type(PROG_TYPE.rawTracepoint, null),
+        "raw tracepoint programs",
+      );
     case "tp_btf programs":
       return loadTinyProgram(name, PROG_TYPE.tracing, ATTACH.rawTp, "sys_enter");
     case "cgroup v2":
@@ -173,29 +201,36 @@ function run(name: Feature): FeatureStatus {
       }
       const loaded = loadTinyProgram(name, PROG_TYPE.lsm, ATTACH.lsmMac, "file_open");
       if (loaded.status === "available" || !lsms) return loaded;
-      const listed = lsms.split(",").includes("bpf") ? `"bpf" is in the active LSM list (${lsms}), but` : `"bpf" is not in the active LSM list (${lsms});`;
+      const listed = lsms.split(",").includes("bpf")
+        ? `"bpf" is in the active LSM list (${lsms}), but`
+        : `"bpf" is not in the active LSM list (${lsms});`;
       return { ...loaded, detail: `${listed} ${loaded.detail}` };
     }
     case "fentry (BPF trampolines)":
       return loadTinyProgram(name, PROG_TYPE.tracing, ATTACH.fentry, "do_nanosleep");
     case "kprobes":
-      return exists("/sys/bus/event_source/devices/kprobe")
-        ? available(name)
-        : notSupported(name, "no kprobe event source (/sys/bus/event_source/devices/kprobe): CONFIG_KPROBES is off");
+      return exists("/sys/bus/event_source/devices/kprobe") ? available(name) : notSupported(
+        name,
+        "no kprobe event source (/sys/bus/event_source/devices/kprobe): CONFIG_KPROBES is off",
+      );
     case "seccomp": {
-      const result = libc().prctl(21 /* PR_GET_SECCOMP */, 0n, 0n, 0n, 0n);
+      const result = libc().prctl(21, /* PR_GET_SECCOMP */ 0n, 0n, 0n, 0n);
       if (result >= 0) return available(name);
       const code = errno();
       return code === EINVAL
-        ? notSupported(name, "prctl(PR_GET_SECCOMP) fails with EINVAL: kernel built without CONFIG_SECCOMP")
+        ? notSupported(
+          name,
+          "prctl(PR_GET_SECCOMP) fails with EINVAL: kernel built without CONFIG_SECCOMP",
+        )
         : inconclusive(name, `prctl(PR_GET_SECCOMP): ${errnoText(code)}`);
     }
     case "Landlock":
       try {
         const abi = landlockAbiVersion();
-        return abi > 0
-          ? available(name, `ABI ${abi}`)
-          : notSupported(name, "landlock_create_ruleset is missing or Landlock is not enabled at boot");
+        return abi > 0 ? available(name, `ABI ${abi}`) : notSupported(
+          name,
+          "landlock_create_ruleset is missing or Landlock is not enabled at boot",
+        );
       } catch (error) {
         return inconclusive(name, String(error instanceof Error ? error.message : error));
       }

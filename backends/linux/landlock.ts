@@ -14,10 +14,15 @@
  */
 
 import {
+  compileLandlock,
+  isEmptyRuleset,
   LANDLOCK_ACCESS_FS,
   LANDLOCK_FILE_RIGHTS,
   type LandlockRuleset,
+  requiredLandlockAbi,
 } from "../../compile/landlock.ts";
+import type { FilterSet } from "../../compile/filter_set.ts";
+import { EXIT_CANNOT_EXECUTE, LaunchError } from "./launcher.ts";
 import { KernelError, NotSupportedError } from "./errors.ts";
 import { errno, errnoDetail, hostSyscallNumber, keepAlive, libc, toCString } from "./libc.ts";
 
@@ -222,4 +227,123 @@ export function missingLandlockPaths(rulesets: readonly LandlockRuleset[]): stri
     }
   }
   return [...missing].sort();
+}
+
+/**
+ * System directories that differ between distributions and architectures (`/lib32`, `/libx32`
+ * exist only on some x86_64 systems, `/bin` and `/lib` are links on merged-/usr systems): a rule
+ * for one of them is skipped when it does not exist. Any other missing path is an error.
+ */
+export const OPTIONAL_SYSTEM_PATHS: readonly string[] = [
+  "/bin",
+  "/sbin",
+  "/lib",
+  "/lib32",
+  "/lib64",
+  "/libx32",
+  "/opt",
+  "/usr/local",
+];
+
+/** What {@linkcode planRunLandlock} decided for a run. */
+export interface RunLandlockPlan {
+  /** The Landlock step for the launcher: one ruleset per layer that restricts something. */
+  readonly landlock?: { readonly rulesets: readonly LandlockRuleset[] };
+  /** `["filesystem"]` when every layer's filesystem rules are enforced as written (at least at their `minAbi`). */
+  readonly enforced: readonly "filesystem"[];
+  /** The kernel's Landlock ABI. */
+  readonly abi: number;
+}
+
+/**
+ * Compiles the Landlock step of `cordon run` for `set` at the kernel's ABI: each layer's
+ * `filesystem` paths and `network` TCP ports. Fails closed: a layer whose filesystem rules need
+ * a newer ABI than the kernel's (its `filesystem.minAbi`, else
+ * `LANDLOCK_ABI_FULL_FILESYSTEM` of `compile/landlock.ts`) throws {@linkcode NotSupportedError} naming Landlock
+ * and the ABI needed, unless `allowDegraded` (then what the ABI offers is applied, and the
+ * section is not counted as enforced). A path that does not exist is skipped when it is one of
+ * {@linkcode OPTIONAL_SYSTEM_PATHS}; any other throws a `LaunchError`
+ * (`CONFINEMENT_FAILED`, stage `landlock`) with a {@linkcode LandlockPathError} as its `cause`,
+ * before anything starts.
+ *
+ * Requires `allow-ffi` (the probe) and `allow-read` (paths).
+ *
+ * @example
+ * ```ts ignore
+ * import { planRunLandlock } from "./landlock.ts";
+ * const plan = planRunLandlock(set, { allowDegraded: false });
+ * // runConfined({ set, command, landlock: plan.landlock, enforcedSections: plan.enforced })
+ * ```
+ */
+export function planRunLandlock(
+  set: FilterSet,
+  options: { readonly allowDegraded: boolean; readonly abi?: number },
+): RunLandlockPlan {
+  const layers = set.layers.filter((l) => l.filesystem || l.network);
+  if (layers.length === 0) return { enforced: [], abi: options.abi ?? 0 };
+  const abi = options.abi ?? landlockAbiVersion();
+  let fullyEnforced = true;
+  for (const layer of layers) {
+    const fs = layer.filesystem;
+    if (!fs) continue;
+    const needed = requiredLandlockAbi(fs);
+    if (abi >= needed) continue;
+    fullyEnforced = false;
+    if (options.allowDegraded) continue;
+    const where = `${fs.loc.file}:${fs.loc.line}:${fs.loc.column}`;
+    throw new NotSupportedError(
+      `Landlock ABI ${needed}`,
+      `policy "${layer.policy}" has filesystem rules (${where}) that need Landlock ABI ${needed}, ` +
+        `and this kernel offers ${abi === 0 ? "no Landlock" : `ABI ${abi}`}; ` +
+        (abi > 0 ? `accept ABI ${abi} with filesystem.minAbi: ${abi}, or ` : "") +
+        `run without full filesystem confinement with --allow-degraded`,
+    );
+  }
+  const compiled = layers.map((l) => compileLandlock(l.filesystem, l.network, abi))
+    .filter((r) => !isEmptyRuleset(r));
+  const absent = new Set(missingLandlockPaths(compiled));
+  const rulesets = compiled.map((r) => ({
+    ...r,
+    paths: r.paths.filter((p) => !(absent.has(p.path) && OPTIONAL_SYSTEM_PATHS.includes(p.path))),
+  }));
+  const missing = [...absent].filter((p) => !OPTIONAL_SYSTEM_PATHS.includes(p));
+  if (missing.length > 0) {
+    const cause = new LandlockPathError(missing);
+    throw new LaunchError("CONFINEMENT_FAILED", "landlock", cause.message, EXIT_CANNOT_EXECUTE, {
+      cause,
+    });
+  }
+  return {
+    ...(rulesets.length > 0 ? { landlock: { rulesets } } : {}),
+    enforced: fullyEnforced && layers.some((l) => l.filesystem) ? ["filesystem"] : [],
+    abi,
+  };
+}
+
+/**
+ * Paths of a policy's filesystem rules do not exist on this machine, so its Landlock rules
+ * cannot be added; nothing was started.
+ *
+ * @example
+ * ```ts
+ * import { LandlockPathError } from "./landlock.ts";
+ * const error = new LandlockPathError(["/lib32"]);
+ * if (error.code !== "LANDLOCK_PATH_MISSING" || !error.message.includes('"/lib32"')) throw new Error();
+ * ```
+ */
+export class LandlockPathError extends Error {
+  /** Stable error code. */
+  readonly code = "LANDLOCK_PATH_MISSING";
+  /** The missing paths. */
+  readonly paths: readonly string[];
+
+  /** @param paths The missing paths. */
+  constructor(paths: readonly string[]) {
+    super(
+      `filesystem rules name paths that do not exist: ${paths.map((p) => `"${p}"`).join(", ")}; ` +
+        `Landlock can only add rules for existing paths (remove them from the policy)`,
+    );
+    this.name = "LandlockPathError";
+    this.paths = paths;
+  }
 }

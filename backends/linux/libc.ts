@@ -163,12 +163,14 @@ export type HostArch = "x86_64" | "aarch64";
 export const HOST_SYSCALLS = {
   x86_64: {
     seccomp: 317,
+    bpf: 321,
     landlock_create_ruleset: 444,
     landlock_add_rule: 445,
     landlock_restrict_self: 446,
   },
   aarch64: {
     seccomp: 277,
+    bpf: 280,
     landlock_create_ruleset: 444,
     landlock_add_rule: 445,
     landlock_restrict_self: 446,

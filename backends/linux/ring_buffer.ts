@@ -85,8 +85,9 @@ export class RingBuffer implements Disposable {
   #data: DataView | null = null;
   // libbpf mode
   #ring: Deno.PointerObject | null = null;
-  #callback: Deno.UnsafeCallback<{ parameters: ["pointer", "pointer", "usize"]; result: "i32" }> | null =
-    null;
+  #callback:
+    | Deno.UnsafeCallback<{ parameters: ["pointer", "pointer", "usize"]; result: "i32" }>
+    | null = null;
   #handler: RecordHandler | null = null;
   #handlerError: unknown = undefined;
 
@@ -94,6 +95,7 @@ export class RingBuffer implements Disposable {
    * @param map a loaded `BPF_MAP_TYPE_RINGBUF` map
    * @param mode `"mmap"` (default) or `"libbpf"`
    */
+  /** Maps the ring (or creates libbpf's reader) of `map`. */
   constructor(map: BpfMap, mode: RingBufferMode = "mmap") {
     if (map.type !== BPF_MAP_TYPE.ringbuf) {
       throw new TypeError(`map "${map.name}" is not a ring buffer (type ${map.type})`);
@@ -134,7 +136,11 @@ export class RingBuffer implements Disposable {
           if (data === null || this.#handler === null) return 0;
           const length = Number(size);
           try {
-            this.#handler(new DataView(Deno.UnsafePointerView.getArrayBuffer(data, length)), 0, length);
+            this.#handler(
+              new DataView(Deno.UnsafePointerView.getArrayBuffer(data, length)),
+              0,
+              length,
+            );
           } catch (error) {
             this.#handlerError ??= error;
             return -1;

@@ -34,6 +34,9 @@ import {
   type PlannedLandlock,
   type Stdio,
 } from "./launcher.ts";
+// Issue 6: filesystem (Landlock) and network (cgroup BPF) confinement of the command.
+import { planRunLandlock } from "./landlock.ts";
+import { prepareRunNetwork } from "./cgroup_net.ts";
 
 /** A policy section that needs a mechanism other than seccomp. */
 export type PolicySection = "filesystem" | "network" | "limits";
@@ -340,7 +343,29 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
   const [command, ...args] = options.command;
   if (command === undefined) throw new TypeError("runConfined needs a command");
   probeSeccomp();
-  const degraded = unenforcedSections(options.set, options.enforcedSections);
+  // Issue 6: Landlock and cgroup BPF network rules, unless the caller brought its own Landlock
+  // step. Both fail closed (NotSupportedError) unless allowDegraded; the cgroup and its programs
+  // are removed when this function returns (the command and what it left have exited).
+  const allowDegradedConfinement = { allowDegraded: options.allowDegraded === true };
+  const landlockPlan = options.landlock
+    ? undefined
+    : planRunLandlock(options.set, allowDegradedConfinement);
+  await using network = options.landlock
+    ? undefined
+    : await prepareRunNetwork(options.set, allowDegradedConfinement);
+  const landlock = options.landlock ?? landlockPlan?.landlock;
+  const enforcedSections = [
+    ...(options.enforcedSections ?? []),
+    ...(landlockPlan?.enforced ?? []),
+    ...(network?.enforced ?? []),
+  ];
+  const beforeStart = network?.confinement
+    ? async (pid: number) => {
+      network.beforeStart(pid);
+      await options.beforeStart?.(pid);
+    }
+    : options.beforeStart;
+  const degraded = unenforcedSections(options.set, enforcedSections);
   const first = degraded.find((d) => d.blocking);
   if (first && !options.allowDegraded) {
     const where = `${first.loc.file}:${first.loc.line}:${first.loc.column}`;
@@ -368,13 +393,13 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
     ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
     ...(options.stdout === undefined ? {} : { stdout: options.stdout }),
     ...(options.stderr === undefined ? {} : { stderr: options.stderr }),
-    ...(options.beforeStart === undefined ? {} : { beforeStart: options.beforeStart }),
+    ...(beforeStart === undefined ? {} : { beforeStart }),
   };
   const result = await launchConfined({
     file,
     argv: [command, ...args],
     filters: planned,
-    ...(options.landlock ? { landlock: options.landlock } : {}),
+    ...(landlock ? { landlock } : {}),
   }, launchOptions);
   return {
     code: result.status.code,

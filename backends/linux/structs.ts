@@ -10,13 +10,17 @@
 
 /** A field of a shared struct: byte offset and size. */
 export interface FieldLayout {
+  /** Byte offset from the start of the struct. */
   readonly offset: number;
+  /** Size in bytes. */
   readonly size: number;
 }
 
 /** A shared struct: total size and its fields by C name. */
 export interface StructLayout {
+  /** `sizeof` the struct. */
   readonly size: number;
+  /** Fields by their C name. */
   readonly fields: Readonly<Record<string, FieldLayout>>;
 }
 
@@ -323,9 +327,13 @@ export function encodeDecisionKey(policy: number, slot: number): Uint8Array<Arra
 
 /** The fields of `struct cordon_decision`. */
 export interface DecisionValue {
+  /** `CORDON_ACT.*`. */
   readonly action: number;
+  /** `CORDON_DECISION.*` flags. */
   readonly flags: number;
+  /** The errno of a DENY. */
   readonly errno: number;
+  /** Index of the deciding rule in user space's table (0: a policy default). */
   readonly rule: number;
 }
 
@@ -357,7 +365,11 @@ export function encodeDecision(d: DecisionValue): Uint8Array<ArrayBuffer> {
  * if (encodeLimit(100n, CORDON_ACT.log, 0).length !== 16) throw new Error();
  * ```
  */
-export function encodeLimit(maxPerSecond: bigint, action: number, rule: number): Uint8Array<ArrayBuffer> {
+export function encodeLimit(
+  maxPerSecond: bigint,
+  action: number,
+  rule: number,
+): Uint8Array<ArrayBuffer> {
   const { bytes, view } = buffer("cordon_limit");
   const F = STRUCTS.cordon_limit.fields;
   view.setBigUint64(F.max_per_second.offset, maxPerSecond, true);
@@ -376,7 +388,11 @@ export function encodeLimit(maxPerSecond: bigint, action: number, rule: number):
  * if (encodeNewProc(123n, 1, 1).length !== 56 + 8 * 1024) throw new Error();
  * ```
  */
-export function encodeNewProc(startTicks: bigint, policy: number, flags: number): Uint8Array<ArrayBuffer> {
+export function encodeNewProc(
+  startTicks: bigint,
+  policy: number,
+  flags: number,
+): Uint8Array<ArrayBuffer> {
   const { bytes, view } = buffer("cordon_proc");
   const F = STRUCTS.cordon_proc.fields;
   view.setBigUint64(F.start_ticks.offset, startTicks, true);
@@ -387,7 +403,9 @@ export function encodeNewProc(startTicks: bigint, policy: number, flags: number)
 
 /** The fields of `struct cordon_config`. */
 export interface ConfigValue {
+  /** `CORDON_CFG.*` flags. */
   readonly flags: number;
+  /** The tgid never monitored (the reader of the events). */
   readonly selfTgid: number;
   /** Slots whose calls are streamed as syscall events. */
   readonly syscallSlots: Iterable<number>;
@@ -419,8 +437,11 @@ export function encodeConfig(c: ConfigValue): Uint8Array<ArrayBuffer> {
 export interface NetRuleValue {
   /** 16 bytes: IPv6, or IPv4-mapped (`::ffff:a.b.c.d`). */
   readonly addr: Uint8Array;
+  /** Prefix length over the 16 bytes (96 + n for IPv4); 0 matches any address. */
   readonly prefixLen: number;
+  /** Lowest port allowed. */
   readonly portLo: number;
+  /** Highest port allowed. */
   readonly portHi: number;
   /** 0 any, 6 TCP, 17 UDP. */
   readonly protocol: number;
@@ -480,11 +501,17 @@ function cStringAt(view: DataView, offset: number, max: number): string {
 
 /** The summed `struct cordon_stats` over CPUs. */
 export interface StatsValue {
+  /** Calls of monitored processes. */
   readonly syscalls: bigint;
+  /** Records submitted to the ring buffer. */
   readonly events: bigint;
+  /** Records that did not fit in the ring buffer. */
   readonly lost: bigint;
+  /** SIGKILLs sent. */
   readonly kills: bigint;
+  /** Processes not monitored because the table was full. */
   readonly procsFull: bigint;
+  /** Calls over a rate limit. */
   readonly rateLimited: bigint;
 }
 
@@ -516,11 +543,17 @@ export function decodeStats(bytes: Uint8Array): StatsValue {
 
 /** A decoded `struct cordon_proc`. */
 export interface ProcValue {
+  /** The group leader's `start_time` (ns since boot, monotonic); 0 until claimed. */
   readonly startNs: bigint;
+  /** Start time in clock ticks since boot (as in `/proc/PID/stat`). */
   readonly startTicks: bigint;
+  /** The policy slot (0: none). */
   readonly policy: number;
+  /** `CORDON_PROC.*` flags. */
   readonly flags: number;
+  /** All syscalls counted. */
   readonly total: bigint;
+  /** Calls with the unknown slot. */
   readonly other: bigint;
   /** Non-zero counts by slot. */
   readonly counts: ReadonlyMap<number, bigint>;
@@ -563,9 +596,13 @@ export function decodeProc(bytes: Uint8Array): ProcValue {
 export interface RawEventHeader {
   /** CLOCK_MONOTONIC nanoseconds. */
   readonly tsNs: bigint;
+  /** The process (thread group) id. */
   readonly tgid: number;
+  /** The thread id. */
   readonly tid: number;
+  /** The policy slot of the process (0: none). */
   readonly policy: number;
+  /** The command name. */
   readonly comm: string;
 }
 
@@ -610,7 +647,11 @@ export type RawEvent =
     readonly uid: number;
     readonly filename: string;
   }
-  | RawEventHeader & { readonly kind: "fork"; readonly childTgid: number; readonly childStartNs: bigint }
+  | RawEventHeader & {
+    readonly kind: "fork";
+    readonly childTgid: number;
+    readonly childStartNs: bigint;
+  }
   | RawEventHeader & {
     readonly kind: "exit";
     readonly exitCode: number;

@@ -1,4 +1,4 @@
-import { STRUCTS, type StructLayout } from "./structs.ts";
+import { type StructLayout, STRUCTS } from "./structs.ts";
 import { BPF_OBJECT_NAMES, bpfObjectBytes } from "../../bpf/objects.ts";
 import { hasCommand } from "../../tests/_kernel.ts";
 
@@ -76,7 +76,9 @@ Deno.test({
           for (const m of members) {
             const field = mirror.fields[m.name]!;
             if (m.bits_offset !== field.offset * 8) {
-              throw new Error(`${type.name}.${m.name}: offset ${m.bits_offset / 8}, mirror ${field.offset}`);
+              throw new Error(
+                `${type.name}.${m.name}: offset ${m.bits_offset / 8}, mirror ${field.offset}`,
+              );
             }
             const size = sizeOf(types, m.type_id);
             if (size !== field.size) {

@@ -32,12 +32,12 @@ import {
   type LayerEnforcement,
   type MapInfo,
   type MapType,
+  type ProcessActivity,
   PROGRAM_EVENT_KIND,
   PROGRAM_TYPES,
   type ProgramConfig,
   type ProgramInfo,
   type ProgramType,
-  type ProcessActivity,
 } from "../../engine/backend.ts";
 import { EngineError } from "../../engine/errors.ts";
 import {
@@ -67,13 +67,19 @@ export interface SimulationOptions extends BackendCreateOptions {
 export interface SpawnOptions {
   /** Default: the next free pid from 1000. */
   readonly pid?: number;
+  /** The parent process id. */
   readonly ppid?: number;
+  /** The command name. */
   readonly comm?: string;
   /** When given, an `exec` event follows the `fork`. */
   readonly executable?: string;
+  /** The argument vector. */
   readonly argv?: readonly string[];
+  /** The real user id. */
   readonly uid?: number;
+  /** The cgroup path. */
   readonly cgroup?: string;
+  /** The architecture. */
   readonly arch?: Arch;
 }
 
@@ -97,6 +103,7 @@ export interface SyscallOptions {
   readonly arch?: Arch;
   /** The return value when the call is allowed (default 0). */
   readonly ret?: number;
+  /** The thread id. */
   readonly tid?: number;
 }
 
@@ -249,8 +256,10 @@ export class SimulationBackend implements Backend {
     return Promise.resolve(new SimulationBackend(options));
   }
 
+  /** The kind (discriminant). */
   readonly kind = "simulation" as const;
-  readonly description = "simulation (in-memory; decides and reports, never confines a real process)";
+  readonly description =
+    "simulation (in-memory; decides and reports, never confines a real process)";
   readonly #arch: Arch;
   readonly #clock: Clock;
   readonly #table: ProcessTable;
@@ -283,7 +292,10 @@ export class SimulationBackend implements Backend {
     applies: 0,
   };
 
-  /** @param options architecture, clock, activity bounds */
+  /**
+   * Creates a simulation backend (not yet open).
+   *
+   * @param options architecture, clock, activity bounds */
   constructor(options: SimulationOptions = {}) {
     this.#arch = options.arch ?? "x86_64";
     this.#clock = options.clock ?? Date.now;
@@ -308,11 +320,18 @@ export class SimulationBackend implements Backend {
     ];
   }
 
-  async open(sink: EventSink): Promise<void> {
-    this.#live();
-    if (this.#sink !== undefined) throw new EngineError("INVALID_ARGUMENT", "Backend is already open");
-    this.#sink = sink;
-    for (const config of SIMULATION_DEFAULT_PROGRAMS) await this.#load(config, true);
+  open(sink: EventSink): Promise<void> {
+    try {
+      this.#live();
+      if (this.#sink !== undefined) {
+        throw new EngineError("INVALID_ARGUMENT", "Backend is already open");
+      }
+      this.#sink = sink;
+      for (const config of SIMULATION_DEFAULT_PROGRAMS) this.#load(config, true);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   plan(set: FilterSet): EnforcementPlan {
@@ -325,10 +344,14 @@ export class SimulationBackend implements Backend {
         `Policy "${layer.policy}": the simulation backend decides syscalls but confines no real process; use \`cordon run\` or the linux backend to enforce`,
       ];
       if (needsNetwork) {
-        degraded.push(`Policy "${layer.policy}": network rules are not evaluated by the simulation`);
+        degraded.push(
+          `Policy "${layer.policy}": network rules are not evaluated by the simulation`,
+        );
       }
       if (needsFs) {
-        degraded.push(`Policy "${layer.policy}": filesystem rules are not evaluated by the simulation`);
+        degraded.push(
+          `Policy "${layer.policy}": filesystem rules are not evaluated by the simulation`,
+        );
       }
       return {
         policy: layer.policy,
@@ -421,7 +444,7 @@ export class SimulationBackend implements Backend {
 
   // ---- programs and maps ----
 
-  async #load(config: ProgramConfig, builtin: boolean): Promise<ProgramInfo> {
+  #load(config: ProgramConfig, builtin: boolean): ProgramInfo {
     if (typeof config.name !== "string" || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(config.name)) {
       throw new EngineError(
         "LOAD_FAILED",
@@ -435,9 +458,13 @@ export class SimulationBackend implements Backend {
       });
     }
     if (this.#programs.has(config.name)) {
-      throw new EngineError("PROGRAM_EXISTS", `A program named "${config.name}" is already loaded`, {
-        subject: config.name,
-      });
+      throw new EngineError(
+        "PROGRAM_EXISTS",
+        `A program named "${config.name}" is already loaded`,
+        {
+          subject: config.name,
+        },
+      );
     }
     const maps = PROGRAM_MAPS[config.type];
     for (const name of maps) {
@@ -463,7 +490,7 @@ export class SimulationBackend implements Backend {
     this.#programs.set(config.name, program);
     if (config.autoAttach ?? true) program.attached = true;
     this.#refreshActive();
-    return Promise.resolve(this.#info(program));
+    return this.#info(program);
   }
 
   #info(p: SimProgram): ProgramInfo {
@@ -507,7 +534,7 @@ export class SimulationBackend implements Backend {
   loadProgram(config: ProgramConfig): Promise<ProgramInfo> {
     try {
       this.#live();
-      return this.#load(config, false);
+      return Promise.resolve(this.#load(config, false));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -530,6 +557,7 @@ export class SimulationBackend implements Backend {
     }
   }
 
+  /** Attaches a loaded program. */
   attachProgram(name: string): Promise<void> {
     try {
       this.#live();
@@ -547,6 +575,7 @@ export class SimulationBackend implements Backend {
     }
   }
 
+  /** Detaches a program (it stays loaded). */
   detachProgram(name: string): Promise<void> {
     try {
       this.#live();
@@ -564,6 +593,7 @@ export class SimulationBackend implements Backend {
     }
   }
 
+  /** Enables or mutes a program. */
   setProgramEnabled(name: string, enabled: boolean): Promise<void> {
     try {
       this.#live();
@@ -575,10 +605,12 @@ export class SimulationBackend implements Backend {
     }
   }
 
+  /** Loaded programs. */
   listPrograms(): readonly ProgramInfo[] {
     return [...this.#programs.values()].map((p) => this.#info(p));
   }
 
+  /** Live maps. */
   listMaps(): readonly MapInfo[] {
     return [...this.#maps.values()].map((m) => ({
       name: m.name,
@@ -591,6 +623,7 @@ export class SimulationBackend implements Backend {
     }));
   }
 
+  /** Figures. */
   stats(): BackendStats {
     return {
       kind: "simulation",
@@ -615,6 +648,7 @@ export class SimulationBackend implements Backend {
     this.#refreshActive();
   }
 
+  /** Same as `close()`. */
   [Symbol.dispose](): void {
     this.close();
   }
@@ -789,7 +823,11 @@ export class SimulationBackend implements Backend {
     for (const index of matching) {
       const limiter = this.#limiters.get(index);
       if (limiter !== undefined) {
-        limits.push({ layer: index, limiter, verdict: limitVerdict(this.#set.layers[index]!, index) });
+        limits.push({
+          layer: index,
+          limiter,
+          verdict: limitVerdict(this.#set.layers[index]!, index),
+        });
       }
     }
     policy = { evaluator, limits };
@@ -975,7 +1013,8 @@ export class SimulationBackend implements Backend {
           ...(event.tid === undefined ? {} : { tid: event.tid }),
         });
       case "file": {
-        const { kind: _k, time: _t, pid, start: _s, comm: _c, tid: _tid, op, path, ...details } = event;
+        const { kind: _k, time: _t, pid, start: _s, comm: _c, tid: _tid, op, path, ...details } =
+          event;
         this.simulateFileAccess(pid, op, path, details);
         return undefined;
       }

@@ -17,7 +17,10 @@ Deno.test("simulateSyscall() applies limits.syscallsPerSecond per process with t
   const now = { t: 1_000 };
   const { sim, events } = await openSim(now);
   using _ = sim;
-  await sim.apply(compilePolicies([testPolicy({ name: "rl", limits: { max: 3, action: "deny" } })]), { enforce: true });
+  await sim.apply(
+    compilePolicies([testPolicy({ name: "rl", limits: { max: 3, action: "deny" } })]),
+    { enforce: true },
+  );
   const a = sim.simulateSpawn({ comm: "a" });
   const b = sim.simulateSpawn({ comm: "b" });
   const results = Array.from({ length: 5 }, () => sim.simulateSyscall(a.pid, "getpid"));
@@ -37,7 +40,9 @@ Deno.test("a kill verdict ends the simulated process with SIGSYS; later calls ar
   const { sim, events } = await openSim({ t: 0 });
   using _ = sim;
   await sim.apply(
-    compilePolicies([testPolicy({ rules: [{ id: "no-ptrace", syscalls: ["ptrace"], action: "kill" }] })]),
+    compilePolicies([
+      testPolicy({ rules: [{ id: "no-ptrace", syscalls: ["ptrace"], action: "kill" }] }),
+    ]),
     { enforce: true },
   );
   const p = sim.simulateSpawn({ comm: "x" });
@@ -45,14 +50,22 @@ Deno.test("a kill verdict ends the simulated process with SIGSYS; later calls ar
   assert.equal(call.killed, true);
   const exit = events.at(-1)!;
   assert.ok(exit.kind === "process" && exit.op === "exit" && exit.signal === "SIGSYS");
-  assert.throws(() => sim.simulateSyscall(p.pid, "getpid"), (e) => e instanceof EngineError && e.code === "PROCESS_NOT_FOUND");
+  assert.throws(
+    () => sim.simulateSyscall(p.pid, "getpid"),
+    (e) => e instanceof EngineError && e.code === "PROCESS_NOT_FOUND",
+  );
 });
 
 Deno.test("audit mode reports the would-be action and applies nothing", async () => {
   const { sim } = await openSim({ t: 0 });
   using _ = sim;
   await sim.apply(
-    compilePolicies([testPolicy({ mode: "audit", rules: [{ id: "no-mkdir", syscalls: ["mkdir"], action: "deny" }] })]),
+    compilePolicies([
+      testPolicy({
+        mode: "audit",
+        rules: [{ id: "no-mkdir", syscalls: ["mkdir"], action: "deny" }],
+      }),
+    ]),
     { enforce: true },
   );
   const call = sim.simulateSyscall(50, "mkdir");
@@ -81,7 +94,14 @@ Deno.test("simulateEvent() replays JSON Lines events through the process table",
   using _ = sim;
   sim.simulateEvent({ kind: "process", op: "fork", time: 0, pid: 10, ppid: 1, comm: "sh" });
   sim.simulateEvent({ kind: "process", op: "exec", time: 0, pid: 10, executable: "/usr/bin/ls" });
-  const call = sim.simulateEvent({ kind: "syscall", time: 0, pid: 10, arch: "x86_64", nr: 0, name: "read" });
+  const call = sim.simulateEvent({
+    kind: "syscall",
+    time: 0,
+    pid: 10,
+    arch: "x86_64",
+    nr: 0,
+    name: "read",
+  });
   assert.equal(call?.verdict.action, "allow");
   assert.equal(sim.process(10)?.comm, "ls");
   sim.simulateEvent({ kind: "process", op: "exit", time: 0, pid: 10, exitCode: 0 });
@@ -92,10 +112,19 @@ Deno.test("simulateEvent() replays JSON Lines events through the process table",
 Deno.test("unknown syscalls and bad pids are clear errors", async () => {
   const { sim } = await openSim({ t: 0 });
   using _ = sim;
-  assert.throws(() => sim.simulateSyscall(1, "frobnicate"), (e) => e instanceof EngineError && e.code === "UNKNOWN_SYSCALL");
-  assert.throws(() => sim.simulateSyscall(-3, "read"), (e) => e instanceof EngineError && e.code === "INVALID_ARGUMENT");
+  assert.throws(
+    () => sim.simulateSyscall(1, "frobnicate"),
+    (e) => e instanceof EngineError && e.code === "UNKNOWN_SYSCALL",
+  );
+  assert.throws(
+    () => sim.simulateSyscall(-3, "read"),
+    (e) => e instanceof EngineError && e.code === "INVALID_ARGUMENT",
+  );
   sim.simulateSpawn({ pid: 7 });
-  assert.throws(() => sim.simulateSpawn({ pid: 7 }), (e) => e instanceof EngineError && e.code === "INVALID_ARGUMENT");
+  assert.throws(
+    () => sim.simulateSpawn({ pid: 7 }),
+    (e) => e instanceof EngineError && e.code === "INVALID_ARGUMENT",
+  );
   const unknownNr = sim.simulateSyscall(7, 3000);
   assert.equal(unknownNr.event?.name, null);
 });
@@ -107,5 +136,8 @@ Deno.test("close() releases programs and maps and is idempotent", async () => {
   sim.close();
   assert.equal(sim.listPrograms().length, 0);
   assert.equal(sim.listMaps().length, 0);
-  await assert.rejects(sim.loadProgram({ name: "x", type: "lsm" }), (e) => e instanceof EngineError && e.code === "CLOSED");
+  await assert.rejects(
+    sim.loadProgram({ name: "x", type: "lsm" }),
+    (e) => e instanceof EngineError && e.code === "CLOSED",
+  );
 });

@@ -9,6 +9,8 @@ import { EngineError } from "../errors.ts";
 /** Lines longer than this are cut (a trace line is never legitimately this long). */
 export const MAX_LINE_LENGTH = 1 << 20;
 
+const READ_SIZE = 1 << 20;
+
 /**
  * Reads a byte stream as batches of lines (without line terminators; `\r\n` handled). A last
  * line without a newline is still yielded.
@@ -55,7 +57,35 @@ export async function* readLineBatches(
 export async function openTrace(path: string): Promise<ReadableStream<Uint8Array>> {
   try {
     const file = await Deno.open(path, { read: true });
-    return file.readable;
+    let closed = false;
+    const close = () => {
+      if (!closed) file.close();
+      closed = true;
+    };
+    // 1 MiB reads: fewer round trips than the default stream's 64 KiB chunks.
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const buffer = new Uint8Array(READ_SIZE);
+        try {
+          const n = await file.read(buffer);
+          if (n === null) {
+            close();
+            controller.close();
+          } else {
+            controller.enqueue(buffer.subarray(0, n));
+          }
+        } catch (error) {
+          close();
+          controller.error(
+            new EngineError("TRACE_IO", `Cannot read trace "${path}": ${String(error)}`, {
+              cause: error,
+              subject: path,
+            }),
+          );
+        }
+      },
+      cancel: close,
+    });
   } catch (error) {
     throw new EngineError(
       "TRACE_IO",

@@ -33,12 +33,10 @@ const LEADER = -1;
 const MAX_HELD = 4096;
 
 const PID_BRACKET = /^\[pid +(\d+)\] +/;
-const PID_PLAIN = /^(\d+) +/;
 const TIMESTAMP = /^(?:\d\d:\d\d:\d\d(?:\.\d+)?|\d+\.\d+) +/;
 const DURATION = / <\d+\.\d+>$/;
-const CALL = /^([a-z_][a-z0-9_]*)\((.*)$/;
+const CALL_NAME = /^[a-z_][a-z0-9_]*$/;
 const RESUMED = /^<\.\.\. ([a-z_][a-z0-9_]*) resumed>(.*)$/;
-const RETURN = /^(.*)\) +=\s(.*)$/;
 const RET_VALUE = /^(-?\d+|0x[0-9a-f]+|\?)(?:<[^>]*>)?(?: ([A-Z][A-Z0-9_]*))?/;
 const EXITED = /^\+\+\+ exited with (\d+) \+\+\+$/;
 const KILLED = /^\+\+\+ killed by (SIG[A-Z0-9]+)(?: \(core dumped\))? \+\+\+$/;
@@ -301,6 +299,8 @@ interface Pending {
  */
 export class StraceParser {
   readonly #defaultArch: Arch;
+  /** Syscall numbers by name on the default architecture (a cache of the table lookup). */
+  readonly #numbers = new Map<string, number>();
   readonly #arch = new Map<number, Arch>();
   readonly #pending = new Map<number, Pending>();
   /** Thread id → process id, for threads. */
@@ -314,17 +314,24 @@ export class StraceParser {
   /** Children whose fork step was already emitted (before their parent's clone returned). */
   readonly #forked = new Set<number>();
   #leader: number | undefined;
+  #lastTid: number | undefined;
+  #lastPid = 0;
+  #lastArch: Arch = "x86_64";
   #held: (StraceCall | TraceProcess)[] = [];
   #join: { text: string; line: number } | undefined;
   #sawLine = false;
 
-  /** @param options the default architecture */
+  /**
+   * Creates a parser.
+   *
+   * @param options the default architecture */
   constructor(options: StraceParserOptions = {}) {
     this.#defaultArch = options.arch ?? "x86_64";
   }
 
   #setLeader(pid: number, out: TraceItem[]): void {
     if (this.#leader !== undefined) return;
+    this.#invalidate();
     this.#leader = pid;
     this.#live.delete(LEADER);
     this.#live.add(pid);
@@ -396,16 +403,38 @@ export class StraceParser {
     let text = line.trimStart();
     if (text.length === 0) return;
     let tid: number | undefined;
-    let m = PID_BRACKET.exec(text) ?? PID_PLAIN.exec(text);
-    if (m !== null) {
-      tid = Number(m[1]);
-      text = text.slice(m[0].length);
+    // A leading number followed by a space is a pid (`-o` style); followed by `.` or `:` it is a
+    // timestamp. Scanned by hand: this runs for every line.
+    let at = 0;
+    let c = text.charCodeAt(0);
+    if (c === 91 /* [ */ && text.startsWith("[pid ")) {
+      const m = PID_BRACKET.exec(text);
+      if (m !== null) {
+        tid = Number(m[1]);
+        at = m[0].length;
+      }
+    } else if (isDigit(c)) {
+      let i = 1;
+      while (isDigit(text.charCodeAt(i))) i++;
+      if (text.charCodeAt(i) === 32) {
+        tid = Number(text.slice(0, i));
+        while (text.charCodeAt(i) === 32) i++;
+        at = i;
+      }
     }
-    const ts = TIMESTAMP.exec(text);
-    if (ts !== null) text = text.slice(ts[0].length);
+    c = text.charCodeAt(at);
+    if (isDigit(c)) {
+      const ts = TIMESTAMP.exec(at === 0 ? text : text.slice(at));
+      if (ts !== null) at += ts[0].length;
+    }
+    if (at > 0) text = text.slice(at);
     if (text.endsWith(">")) text = text.replace(DURATION, "");
 
-    // Whose line is it?
+    // Whose line is it? Consecutive lines of one task are the common case.
+    if (tid !== undefined && tid === this.#lastTid && this.#leader !== undefined) {
+      this.#dispatch(text, rawLine, lineNo, tid, this.#lastPid, this.#lastArch, out);
+      return;
+    }
     if (tid === undefined) {
       if (this.#live.size === 0) this.#live.add(this.#leader ?? LEADER);
       tid = this.#live.size === 1 ? this.#live.values().next().value! : (this.#leader ?? LEADER);
@@ -418,9 +447,28 @@ export class StraceParser {
       if (tid !== this.#leader && tid !== LEADER) this.#adopt(tid, lineNo, out);
     }
     const pid = tid === LEADER ? LEADER : this.#processOf(tid);
-    const threadId = tid !== pid ? tid : undefined;
     const arch = this.#arch.get(pid) ?? this.#defaultArch;
+    this.#lastTid = tid;
+    this.#lastPid = pid;
+    this.#lastArch = arch;
+    this.#dispatch(text, rawLine, lineNo, tid, pid, arch, out);
+  }
 
+  /** Forgets the cached identity of the last line's task (its process or architecture changed). */
+  #invalidate(): void {
+    this.#lastTid = undefined;
+  }
+
+  #dispatch(
+    text: string,
+    rawLine: string,
+    lineNo: number,
+    tid: number,
+    pid: number,
+    arch: Arch,
+    out: TraceItem[],
+  ): void {
+    const threadId = tid !== pid ? tid : undefined;
     const c0 = text.charCodeAt(0);
     if (c0 === 43 /* + */) {
       const exited = EXITED.exec(text);
@@ -430,12 +478,23 @@ export class StraceParser {
         return;
       }
       this.#live.delete(tid);
+      this.#invalidate();
       const unfinished = this.#pending.get(tid);
       if (unfinished !== undefined) {
         this.#pending.delete(tid);
-        this.#emitCall(unfinished.line, pid, threadId, arch, unfinished.name, unfinished.text, "?", out);
+        this.#emitCall(
+          unfinished.line,
+          pid,
+          threadId,
+          arch,
+          unfinished.name,
+          unfinished.text,
+          "?",
+          out,
+        );
       }
       this.#seen.delete(tid);
+      this.#known.delete(tid);
       if (threadId !== undefined) {
         this.#tgid.delete(tid);
         return;
@@ -456,6 +515,7 @@ export class StraceParser {
         out.push(malformed(lineNo, "unrecognised [ ] line", rawLine));
         return;
       }
+      this.#invalidate();
       const mode = p[2];
       const who = this.#processOf(Number(p[1]));
       this.#arch.set(
@@ -474,21 +534,40 @@ export class StraceParser {
       const rest = r[2]!;
       if (pending === undefined || pending.name !== r[1]) {
         // The trace began (or the process was attached) during the call: its arguments are lost.
-        const ret = RETURN.exec(rest);
-        this.#emitCall(lineNo, pid, threadId, arch, r[1]!, "", ret === null ? "?" : ret[2]!, out, true);
+        const split = splitReturn(rest);
+        this.#emitCall(
+          lineNo,
+          pid,
+          threadId,
+          arch,
+          r[1]!,
+          "",
+          split === undefined ? "?" : rest.slice(split.retStart),
+          out,
+          true,
+        );
         return;
       }
       this.#pending.delete(tid);
-      this.#finishCall(pending.line, pid, threadId, arch, pending.name, pending.text + rest, rawLine, out);
+      this.#finishCall(
+        pending.line,
+        pid,
+        threadId,
+        arch,
+        pending.name,
+        pending.text + rest,
+        rawLine,
+        out,
+      );
       return;
     }
-    const call = CALL.exec(text);
-    if (call === null) {
+    const open = text.indexOf("(");
+    if (open <= 0 || !CALL_NAME.test(text.slice(0, open))) {
       out.push(malformed(lineNo, "not an strace line", rawLine));
       return;
     }
-    const name = call[1]!;
-    const body = call[2]!;
+    const name = text.slice(0, open);
+    const body = text.slice(open + 1);
     if (body.endsWith(UNFINISHED)) {
       this.#pending.set(tid, { line: lineNo, name, text: body.slice(0, -UNFINISHED.length) });
       return;
@@ -501,6 +580,7 @@ export class StraceParser {
    * tasks with an unfinished clone, so the new task is placed in the right process at once.
    */
   #adopt(tid: number, lineNo: number, out: TraceItem[]): void {
+    this.#invalidate();
     for (const [parentTid, pending] of this.#pending) {
       const { name, text } = pending;
       if (name !== "clone" && name !== "clone3" && name !== "fork" && name !== "vfork") continue;
@@ -527,12 +607,21 @@ export class StraceParser {
     rawLine: string,
     out: TraceItem[],
   ): void {
-    const r = RETURN.exec(body);
-    if (r === null) {
+    const split = splitReturn(body);
+    if (split === undefined) {
       out.push(malformed(lineNo, `call "${name}" has no return value (truncated line?)`, rawLine));
       return;
     }
-    this.#emitCall(lineNo, pid, tid, arch, name, r[1]!, r[2]!, out);
+    this.#emitCall(
+      lineNo,
+      pid,
+      tid,
+      arch,
+      name,
+      body.slice(0, split.argsEnd),
+      body.slice(split.retStart),
+      out,
+    );
   }
 
   #emitCall(
@@ -546,7 +635,11 @@ export class StraceParser {
     out: TraceItem[],
     argsLost = false,
   ): void {
-    let nr = syscallNumber(arch, name);
+    let nr = arch === this.#defaultArch ? this.#numbers.get(name) : undefined;
+    if (nr === undefined) {
+      nr = syscallNumber(arch, name);
+      if (nr !== undefined && arch === this.#defaultArch) this.#numbers.set(name, nr);
+    }
     let resolvedName: string | null = name;
     if (nr === undefined) {
       const unknown = UNKNOWN_SYSCALL.exec(name);
@@ -557,12 +650,18 @@ export class StraceParser {
       nr = Number(unknown[1]);
       resolvedName = null;
     }
-    const rv = RET_VALUE.exec(retText);
     let ret: number | undefined;
     let errno: string | undefined;
-    if (rv !== null && rv[1] !== "?") {
-      ret = Number(rv[1]);
-      if (rv[2] !== undefined && ret < 0) errno = rv[2];
+    let simple = retText.length > 0 && retText.length < 10;
+    for (let i = 0; simple && i < retText.length; i++) simple = isDigit(retText.charCodeAt(i));
+    if (simple) {
+      ret = Number(retText);
+    } else {
+      const rv = RET_VALUE.exec(retText);
+      if (rv !== null && rv[1] !== "?") {
+        ret = Number(rv[1]);
+        if (rv[2] !== undefined && ret < 0) errno = rv[2];
+      }
     }
     const item = new StraceCall(
       lineNo,
@@ -590,6 +689,7 @@ export class StraceParser {
       this.#seen.add(child);
       if (this.#forked.delete(child)) return;
       const thread = (name === "clone" || name === "clone3") && argsText.includes("CLONE_THREAD");
+      this.#invalidate();
       if (thread) {
         this.#tgid.set(child, pid);
         return;
@@ -614,7 +714,13 @@ export class StraceParser {
   /** Flushes what is left: calls that never resumed, and items waiting for the leader's pid. */
   end(out: TraceItem[]): void {
     if (this.#join !== undefined) {
-      out.push(malformed(this.#join.line, "line interrupted by an strace message never continued", this.#join.text));
+      out.push(
+        malformed(
+          this.#join.line,
+          "line interrupted by an strace message never continued",
+          this.#join.text,
+        ),
+      );
       this.#join = undefined;
     }
     for (const [tid, pending] of this.#pending) {
@@ -635,6 +741,20 @@ export class StraceParser {
   }
 }
 
+/**
+ * Where a call's arguments end and its return value starts: strace writes `) = RET`, with
+ * spaces before `=` to align the column. The last ` = ` is the separator (return values and
+ * errno descriptions never contain one).
+ */
+function splitReturn(body: string): { argsEnd: number; retStart: number } | undefined {
+  const eq = body.lastIndexOf(" = ");
+  if (eq === -1) return undefined;
+  let j = eq;
+  while (j > 0 && body.charCodeAt(j - 1) === 32) j--;
+  if (body.charCodeAt(j - 1) !== 41 /* ) */) return undefined;
+  return { argsEnd: j - 1, retStart: eq + 3 };
+}
+
 function firstString(argsText: string, index: number): string | undefined {
   const part = splitStraceArgs(argsText)[index];
   if (part === undefined || !part.startsWith('"')) return undefined;
@@ -647,5 +767,10 @@ function firstString(argsText: string, index: number): string | undefined {
 }
 
 function malformed(line: number, reason: string, text: string): TraceItem {
-  return { kind: "malformed", line, reason, text: text.length > 200 ? `${text.slice(0, 200)}…` : text };
+  return {
+    kind: "malformed",
+    line,
+    reason,
+    text: text.length > 200 ? `${text.slice(0, 200)}…` : text,
+  };
 }

@@ -19,8 +19,16 @@ Deno.test("strace parser: prefixes, timestamps, durations and -y decorations", a
     ['12 openat(AT_FDCWD, "/etc/hosts", O_RDONLY|O_CLOEXEC) = 3', 12, "-o pid prefix"],
     ['[pid    12] openat(AT_FDCWD, "/etc/hosts", O_RDONLY|O_CLOEXEC) = 3', 12, "[pid N]"],
     ['12 16:08:04 openat(AT_FDCWD, "/etc/hosts", O_RDONLY|O_CLOEXEC) = 3', 12, "-t"],
-    ['12 16:08:04.173432 openat(AT_FDCWD, "/etc/hosts", O_RDONLY|O_CLOEXEC) = 3 <0.000005>', 12, "-tt -T"],
-    ['[pid 12] 1795536493.279419 openat(AT_FDCWD</tmp>, "/etc/hosts", O_RDONLY|O_CLOEXEC) = 3</etc/hosts> <0.000005>', 12, "-ttt -T -y"],
+    [
+      '12 16:08:04.173432 openat(AT_FDCWD, "/etc/hosts", O_RDONLY|O_CLOEXEC) = 3 <0.000005>',
+      12,
+      "-tt -T",
+    ],
+    [
+      '[pid 12] 1795536493.279419 openat(AT_FDCWD</tmp>, "/etc/hosts", O_RDONLY|O_CLOEXEC) = 3</etc/hosts> <0.000005>',
+      12,
+      "-ttt -T -y",
+    ],
   ];
   for (const [line, pid, name] of cases) {
     await t.step(name, () => {
@@ -38,7 +46,7 @@ Deno.test("strace parser: unfinished/resumed pairs join, keep the start line and
   const items = parse([
     "100 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD <unfinished ...>",
     "101 set_robust_list(0x7f, 24) = 0",
-    '100 <... clone resumed>, child_tidptr=0x7f70058ffa10) = 101',
+    "100 <... clone resumed>, child_tidptr=0x7f70058ffa10) = 101",
     "100 wait4(-1,  <unfinished ...>",
     "101 +++ exited with 3 +++",
     "100 <... wait4 resumed>[{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL) = 101",
@@ -54,7 +62,11 @@ Deno.test("strace parser: unfinished/resumed pairs join, keep the start line and
     ["exit_group", 8, 100],
   ]);
   const clone = c[1]!;
-  assert.equal(clone.args[0], 0x200000n | 0x1000000n | 17n, "flags by name, in the kernel's argument order");
+  assert.equal(
+    clone.args[0],
+    0x200000n | 0x1000000n | 17n,
+    "flags by name, in the kernel's argument order",
+  );
   assert.equal(clone.args[3], 0x7f70058ffa10n);
   assert.equal(c[2]!.args[0], 0xffffffffffffffffn);
   assert.deepEqual(procs(items).map((p) => [p.op, p.pid, p.ppid ?? p.exitCode]), [
@@ -98,7 +110,7 @@ Deno.test("strace parser: malformed and truncated lines are reported with their 
     "hello from the program's own stderr",
     "12 frobnicate(1) = 0",
     "12 getpid() = 12",
-    "12 <... read resumed>\"x\", 1) = 1",
+    '12 <... read resumed>"x", 1) = 1',
   ]);
   const bad = items.filter((i) => i.kind === "malformed");
   assert.deepEqual(bad.map((b) => b.line), [1, 2, 3]);
@@ -111,9 +123,9 @@ Deno.test("strace parser: malformed and truncated lines are reported with their 
 
 Deno.test("strace parser: 32-bit personality switches the architecture", () => {
   const c = calls(parse([
-    "7 execve(\"./a32\", [\"./a32\"], 0x7ffe /* 1 var */) = 0",
+    '7 execve("./a32", ["./a32"], 0x7ffe /* 1 var */) = 0',
     "[ Process PID=7 runs in 32 bit mode. ]",
-    "7 write(1, \"hi\", 2) = 2",
+    '7 write(1, "hi", 2) = 2',
   ]));
   assert.equal(c[1]!.arch, "i386");
   assert.equal(c[1]!.nr, 4, "write is 4 on i386");

@@ -10,6 +10,7 @@ import type { EngineEvent } from "../events.ts";
 
 /** A syscall as recorded in a trace. */
 export interface TraceCall {
+  /** The kind (discriminant). */
   readonly kind: "call";
   /** The line the call started on. */
   readonly line: number;
@@ -17,7 +18,9 @@ export interface TraceCall {
   readonly pid: number;
   /** The thread id, when it differs from `pid`. */
   readonly tid?: number;
+  /** The architecture. */
   readonly arch: Arch;
+  /** The syscall number. */
   readonly nr: number;
   /** The name on `arch`, or `null` for a number the table does not know. */
   readonly name: string | null;
@@ -36,30 +39,43 @@ export interface TraceCall {
 
 /** A process lifecycle step (fork/clone, exec, exit) as recorded in a trace. */
 export interface TraceProcess {
+  /** The kind (discriminant). */
   readonly kind: "process";
+  /** The 1-based line number in the trace. */
   readonly line: number;
+  /** What happened. */
   readonly op: "fork" | "exec" | "exit";
+  /** The process (thread group) id. */
   readonly pid: number;
   /** For `fork`: the parent process. */
   readonly ppid?: number;
   /** For `fork` of a thread (`CLONE_THREAD`): the new thread's id; `pid` is then its process. */
   readonly tid?: number;
+  /** The executable's path. */
   readonly executable?: string;
+  /** The exit status. */
   readonly exitCode?: number;
+  /** The signal that ended the process. */
   readonly signal?: string;
 }
 
 /** Another event (file, network) from a JSON Lines trace, passed through. */
 export interface TraceEvent {
+  /** The kind (discriminant). */
   readonly kind: "event";
+  /** The 1-based line number in the trace. */
   readonly line: number;
+  /** The event. */
   readonly event: EngineEvent;
 }
 
 /** A line that could not be understood. */
 export interface TraceMalformed {
+  /** The kind (discriminant). */
   readonly kind: "malformed";
+  /** The 1-based line number in the trace. */
   readonly line: number;
+  /** Why. */
   readonly reason: string;
   /** The line (at most 200 characters of it). */
   readonly text: string;

@@ -36,52 +36,72 @@ async function bpftoolNames(kind: "prog" | "link"): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
-kernelTest("a cgroup network deny makes connect fail with EPERM and is gone after detach", reason, async () => {
-  using allowedListener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  using otherListener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const allowed = (allowedListener.addr as Deno.NetAddr).port;
-  const other = (otherListener.addr as Deno.NetAddr).port;
-  const accepting = (async () => {
-    for await (const conn of allowedListener) conn.close();
-  })().catch(() => {});
-  let path: string;
-  let ids: number[];
-  {
-    using group = Cgroup.create();
-    path = group.path;
-    using firewall = CgroupFirewall.attach(group, {
-      flags: CORDON_NET_BANK.enforceConnect,
-      rules: [netRule({
-        text: `127.0.0.1:${allowed}`,
-        protocol: "tcp",
-        address: "127.0.0.1",
-        ports: [allowed, allowed],
-        loc,
-      }, CORDON_NET.connect)],
-    });
-    ids = firewall.programIds();
-    // IPv4 and IPv4-mapped IPv6 are held to the same rule.
-    const ok = await connectFrom(group, allowed);
-    if (ok !== "0 0") throw new Error(`allowed port: errnos ${ok}`);
-    const denied = await connectFrom(group, other);
-    if (denied !== "1 1") throw new Error(`other port: errnos ${denied} (expected EPERM = 1)`);
-    const events: number[] = [];
-    firewall.poll((e) => {
-      if (e.kind === "netDeny") events.push(e.port);
-    });
-    if (events.length !== 2 || events.some((p) => p !== other)) throw new Error(`deny events ${events}`);
-    if (firewall.stats().denied !== 2n) throw new Error(`denied ${firewall.stats().denied}`);
-    // Swapping rules (double-buffered) takes effect for the next connect.
-    firewall.update({ flags: CORDON_NET_BANK.enforceConnect, rules: [] });
-    if (await connectFrom(group, allowed) !== "1 1") throw new Error("empty rule set must deny all");
-  }
-  // Everything is gone: programs, links, the cgroup.
-  const progs = await bpftoolNames("prog");
-  for (const id of ids) {
-    if (new RegExp(`^${id}:`, "m").test(progs)) throw new Error(`program ${id} still loaded`);
-  }
-  if (await Deno.stat(path).then(() => true, () => false)) throw new Error(`${path} still exists`);
-  if (!path.startsWith(cgroup2Root())) throw new Error(`cgroup outside the cgroup2 root: ${path}`);
-  allowedListener.close();
-  await accepting;
-});
+kernelTest(
+  "a cgroup network deny makes connect fail with EPERM and is gone after detach",
+  reason,
+  async () => {
+    using allowedListener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    using otherListener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const allowed = (allowedListener.addr as Deno.NetAddr).port;
+    const other = (otherListener.addr as Deno.NetAddr).port;
+    const accepting = (async () => {
+      for await (const conn of allowedListener) conn.close();
+    })().catch(() => {});
+    let path: string;
+    let ids: number[];
+    {
+      using group = Cgroup.create();
+      path = group.path;
+      using firewall = CgroupFirewall.attach(group, {
+        flags: CORDON_NET_BANK.enforceConnect,
+        rules: [netRule({
+          text: `127.0.0.1:${allowed}`,
+          protocol: "tcp",
+          address: "127.0.0.1",
+          ports: [allowed, allowed],
+          loc,
+        }, CORDON_NET.connect)],
+      });
+      ids = firewall.programIds();
+      // IPv4 and IPv4-mapped IPv6 are held to the same rule.
+      const ok = await connectFrom(group, allowed);
+      if (ok !== "0 0") throw new Error(`allowed port: errnos ${ok}`);
+      const denied = await connectFrom(group, other);
+      if (denied !== "1 1") throw new Error(`other port: errnos ${denied} (expected EPERM = 1)`);
+      const events: number[] = [];
+      firewall.poll((e) => {
+        if (e.kind === "netDeny") events.push(e.port);
+      });
+      if (events.length !== 2 || events.some((p) => p !== other)) {
+        throw new Error(
+          `deny events ${events}`,
+        );
+      }
+      if (firewall.stats().denied !== 2n) throw new Error(`denied ${firewall.stats().denied}`);
+      // Swapping rules (double-buffered) takes effect for the next connect.
+      firewall.update({ flags: CORDON_NET_BANK.enforceConnect, rules: [] });
+      if (await connectFrom(group, allowed) !== "1 1") {
+        throw new Error(
+          "empty rule set must deny all",
+        );
+      }
+    }
+    // Everything is gone: programs, links, the cgroup.
+    const progs = await bpftoolNames("prog");
+    for (const id of ids) {
+      if (new RegExp(`^${id}:`, "m").test(progs)) throw new Error(`program ${id} still loaded`);
+    }
+    if (await Deno.stat(path).then(() => true, () => false)) {
+      throw new Error(
+        `${path} still exists`,
+      );
+    }
+    if (!path.startsWith(cgroup2Root())) {
+      throw new Error(
+        `cgroup outside the cgroup2 root: ${path}`,
+      );
+    }
+    allowedListener.close();
+    await accepting;
+  },
+);

@@ -1,0 +1,167 @@
+/**
+ * `cordon apply`: puts running processes (the policies' targets) under the policies with the
+ * eBPF backend, streams what happens until SIGINT/SIGTERM, then detaches everything.
+ *
+ * @module
+ */
+
+import { type Command, EXIT, UsageError } from "./command.ts";
+import { choice, parseArgs } from "./parse_args.ts";
+import { loadPolicies, reportPolicyErrors } from "./load_policies.ts";
+import { formatActivity, formatEvent } from "./format_events.ts";
+import { untilStopped } from "./cmd_monitor.ts";
+import { EbpfBackend } from "../backends/linux/ebpf_backend.ts";
+import { type EngineEvent, eventToJsonLine } from "../engine/events.ts";
+
+const OPTIONS = {
+  format: { type: "string" },
+  "allow-degraded": { type: "boolean" },
+  duration: { type: "string" },
+  audit: { type: "boolean" },
+} as const;
+
+const HELP = [
+  "cordon apply: confine running processes with policies, through eBPF, until interrupted",
+  "",
+  "Usage: cordon apply FILE... [--allow-degraded] [--audit] [--duration S] [--format text|json]",
+  "",
+  "Each policy applies to the processes its spec.target names (pids, comms, executables,",
+  "cgroups, uids): those running now, their children, and processes that match later (at exec).",
+  "What happens to a call the policy decides:",
+  "  log       reported (event with the deciding rule)",
+  "  kill      SIGKILL from the sys_enter tracepoint: the call itself has already run",
+  "  deny      no preventive mechanism for a running process here unless BPF LSM is available:",
+  "            apply refuses; use `cordon run` (seccomp) for the program, or action kill, or",
+  "            --allow-degraded to accept the deny as log",
+  "  network   prevented (EPERM) by cgroup BPF programs on a cgroup cordon creates and moves",
+  "            the targets into",
+  "Everything (programs, links, maps, cgroups) is removed on SIGINT/SIGTERM. SIGHUP reloads",
+  "the policy files and swaps the maps' contents without a moment with no policy in force.",
+  "",
+  "Options:",
+  "  --allow-degraded  accept what cannot be enforced here (see above) instead of refusing",
+  "  --audit           decide and report only: nothing is killed or denied",
+  "  --duration S      detach after S seconds (default: until SIGINT/SIGTERM)",
+  "  --format F        text (default) or json (JSON Lines events)",
+  "",
+  "Exit codes: 0 detached cleanly, 1 refused or failed, 2 usage error.",
+  "",
+  "Examples:",
+  "  sudo deno task cordon apply examples/policies/no-network.yaml",
+  "  sudo deno task cordon apply policy.yaml --allow-degraded --format json",
+].join("\n");
+
+/**
+ * The `apply` command.
+ *
+ * @example
+ * ```ts
+ * import { applyCommand } from "./cmd_apply.ts";
+ * if (applyCommand.name !== "apply" || !applyCommand.help.includes("--allow-degraded")) throw new Error();
+ * ```
+ */
+export const applyCommand: Command = {
+  name: "apply",
+  summary: "confine running processes with policies through eBPF until interrupted",
+  help: HELP,
+  async run(argv: string[]): Promise<number> {
+    const { values, positionals } = parseArgs(argv, OPTIONS);
+    const format = choice(values, "format", ["text", "json"], "text");
+    if (positionals.length === 0) {
+      throw new UsageError("no policy given: name a FILE or builtin:NAME");
+    }
+    let seconds: number | undefined;
+    if (values.duration !== undefined) {
+      seconds = Number(values.duration);
+      if (!Number.isFinite(seconds) || seconds <= 0) {
+        throw new UsageError(`--duration takes a positive number, not "${values.duration}"`);
+      }
+    }
+    const load = async () => {
+      try {
+        return (await loadPolicies(positionals, { arches: ["x86_64", "i386"] })).filters;
+      } catch (error) {
+        if (reportPolicyErrors(error) !== undefined) return undefined;
+        throw error;
+      }
+    };
+    const filters = await load();
+    if (!filters) return EXIT.failed;
+
+    using backend = await EbpfBackend.create();
+    const plan = backend.plan(filters);
+    const problems = plan.layers.flatMap((l) => l.degraded);
+    const info = (line: string) =>
+      format === "text" ? console.error(`cordon apply: ${line}`) : undefined;
+    if (problems.length && !values["allow-degraded"]) {
+      for (const p of problems) console.error(`cordon apply: ${p}`);
+      console.error("cordon apply: refusing to apply (pass --allow-degraded to accept this)");
+      return EXIT.failed;
+    }
+    for (const p of problems) info(`degraded: ${p}`);
+    await backend.open({
+      emit(event: EngineEvent) {
+        console.log(format === "json" ? eventToJsonLine(event) : formatEvent(event));
+      },
+      lost(count) {
+        console.error(`cordon apply: ${count} events lost (ring buffer full)`);
+      },
+    });
+    backend.setInterest({ kinds: new Set(["file", "network", "process"]) });
+    const enforce = !values.audit;
+    await backend.apply(filters, { enforce });
+    const targeted = backend.monitoredPids();
+    info(
+      `applied ${filters.layers.map((l) => l.policy).join(", ")} to ${targeted.length} running ` +
+        `process${targeted.length === 1 ? "" : "es"}${
+          enforce ? "" : " (audit: nothing is enforced)"
+        }; ` +
+        `stop with Ctrl-C, reload with SIGHUP`,
+    );
+    for (const l of plan.layers) {
+      info(
+        `${l.policy}: syscalls ${l.syscalls}, network ${l.network}, filesystem ${l.filesystem}, limits ${l.limits}`,
+      );
+    }
+    const reload = async () => {
+      const next = await load();
+      if (!next) return info("reload failed: keeping the policies in force");
+      try {
+        await backend.apply(next, { enforce });
+        info(`reloaded ${next.layers.map((l) => l.policy).join(", ")}`);
+      } catch (error) {
+        info(
+          `reload failed, keeping the policies in force: ${
+            error instanceof Error ? error.message : error
+          }`,
+        );
+      }
+    };
+    const onHup = () => void reload();
+    Deno.addSignalListener("SIGHUP", onHup);
+    try {
+      const why = await untilStopped(
+        seconds === undefined ? undefined : seconds * 1000,
+        new Promise(() => {}),
+      );
+      info(`${why}: detaching`);
+    } finally {
+      Deno.removeSignalListener("SIGHUP", onHup);
+    }
+    if (format === "text") {
+      for (const pid of backend.monitoredPids()) {
+        const a = backend.activity(pid);
+        if (a) console.error(`cordon apply: ${formatActivity(a)}`);
+      }
+      const f = backend.stats().figures;
+      info(
+        `${f.syscallsSeen ?? 0} syscalls seen, ${f.kills ?? 0} kills, ${
+          f.netDenied ?? 0
+        } network denials, ${f.ringbufLost ?? 0} events lost`,
+      );
+    }
+    backend.close();
+    info("detached: no programs, links, maps or cgroups of this run remain");
+    return EXIT.ok;
+  },
+};

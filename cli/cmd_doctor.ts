@@ -1,0 +1,105 @@
+/**
+ * `cordon doctor`: what this machine's kernel offers Cordon, probed for real (programs are
+ * loaded, not guessed from config files), with the reason for each missing mechanism.
+ *
+ * @module
+ */
+
+import { type Command, EXIT } from "./command.ts";
+import { choice, parseArgs } from "./parse_args.ts";
+import { type FEATURES, probeAllFeatures } from "../backends/linux/features.ts";
+import type { FeatureStatus } from "../engine/backend.ts";
+
+const OPTIONS = { format: { type: "string" } } as const;
+
+/** What each feature is used for, for the table. */
+const USES: Readonly<Record<(typeof FEATURES)[number], string>> = {
+  "bpf syscall": "everything eBPF",
+  "BTF": "CO-RE programs (tp_btf, LSM)",
+  "ring buffer": "events to user space",
+  "tracepoint programs": "tracing",
+  "raw_tp programs": "tracing",
+  "tp_btf programs": "monitor, counts, kill",
+  "cgroup v2": "network deny (apply, run)",
+  "cgroup sock_addr programs": "network deny (apply, run)",
+  "BPF LSM": "deny for running processes",
+  "fentry (BPF trampolines)": "(not used; reported)",
+  "kprobes": "(not used; reported)",
+  "seccomp": "run: syscall filters",
+  "Landlock": "run: path rules",
+  "bpftrace": "bpftrace dialect, comparisons",
+};
+
+const HELP = [
+  "cordon doctor: which kernel mechanisms Cordon can use here, probed for real",
+  "",
+  "Usage: cordon doctor [--format text|json]",
+  "",
+  "Each feature is available, not supported (with the reason), or inconclusive (the probe",
+  "failed for another reason). Probes load tiny programs: run as root for true answers.",
+  "",
+  "Exit codes: 0 when the eBPF monitor's requirements (bpf syscall, BTF, ring buffer,",
+  "tp_btf programs) are available, 1 otherwise, 2 usage error.",
+  "",
+  "Examples:",
+  "  sudo deno task cordon doctor",
+  "  sudo deno task cordon doctor --format json | jq '.features[] | select(.status != \"available\")'",
+].join("\n");
+
+function required(features: readonly FeatureStatus[]): boolean {
+  return ["bpf syscall", "BTF", "ring buffer", "tp_btf programs"].every((name) =>
+    features.find((f) => f.name === name)?.status === "available"
+  );
+}
+
+/**
+ * The `doctor` command.
+ *
+ * @example
+ * ```ts
+ * import { doctorCommand } from "./cmd_doctor.ts";
+ * if (doctorCommand.name !== "doctor" || !doctorCommand.help.includes("--format")) throw new Error();
+ * ```
+ */
+export const doctorCommand: Command = {
+  name: "doctor",
+  summary: "probe which kernel mechanisms (eBPF, cgroup BPF, LSM, seccomp, Landlock) work here",
+  help: HELP,
+  run(argv: string[]): Promise<number> {
+    const { values, positionals } = parseArgs(argv, OPTIONS);
+    const format = choice(values, "format", ["text", "json"], "text");
+    if (positionals.length) {
+      console.error(`cordon doctor: unexpected argument "${positionals[0]}"`);
+      return Promise.resolve(EXIT.usage);
+    }
+    const features = probeAllFeatures();
+    const ok = required(features);
+    if (format === "json") {
+      console.log(JSON.stringify({
+        os: Deno.build.os,
+        kernel: Deno.osRelease(),
+        root: Deno.build.os === "linux" && Deno.uid() === 0,
+        ebpfBackend: ok,
+        features,
+      }));
+    } else {
+      const width = Math.max(...features.map((f) => f.name.length));
+      console.log(
+        `kernel ${Deno.osRelease()} (${Deno.build.arch}), ${
+          Deno.uid() === 0 ? "root" : "not root"
+        }`,
+      );
+      for (const f of features) {
+        const mark = f.status === "available"
+          ? "yes"
+          : f.status === "not-supported"
+          ? "no "
+          : "?  ";
+        const use = USES[f.name as keyof typeof USES] ?? "";
+        console.log(`${mark} ${f.name.padEnd(width)}  ${use}${f.detail ? ` — ${f.detail}` : ""}`);
+      }
+      console.log(ok ? "eBPF backend: available" : "eBPF backend: unavailable (see above)");
+    }
+    return Promise.resolve(ok ? EXIT.ok : EXIT.failed);
+  },
+};

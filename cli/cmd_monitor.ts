@@ -1,0 +1,187 @@
+/**
+ * `cordon monitor`: live events and per-process summaries from the eBPF backend, for chosen
+ * processes (`--pid`, `--comm`, with their children) or the whole system.
+ *
+ * @module
+ */
+
+import { type Command, EXIT, UsageError } from "./command.ts";
+import { choice, parseArgs } from "./parse_args.ts";
+import { activityJson, formatActivity, formatEvent } from "./format_events.ts";
+import { EbpfBackend } from "../backends/linux/ebpf_backend.ts";
+import { type EngineEvent, type EventKind, eventToJsonLine } from "../engine/events.ts";
+import type { ProcessActivity } from "../engine/backend.ts";
+
+const OPTIONS = {
+  pid: { type: "string", multiple: true },
+  comm: { type: "string", multiple: true },
+  events: { type: "string" },
+  format: { type: "string" },
+  duration: { type: "string" },
+} as const;
+
+const KINDS: readonly EventKind[] = ["syscall", "file", "network", "process"];
+
+const HELP = [
+  "cordon monitor: live events and per-process syscall summaries, from eBPF",
+  "",
+  "Usage: cordon monitor [--pid N]... [--comm C]... [--events LIST] [--duration S]",
+  "                      [--format text|json]",
+  "",
+  "Without --pid or --comm every process is monitored (except cordon itself). Children of",
+  "monitored processes are monitored from their fork on. Each process's syscall counts are",
+  "printed when it exits, and for those still running when monitoring stops.",
+  "",
+  "Options:",
+  "  --pid N        monitor process N and its future children (repeatable); monitoring",
+  "                 stops when all of them have exited",
+  "  --comm C       monitor processes named C, running now or started later (repeatable)",
+  "  --events LIST  event kinds to stream: syscall, file, network, process, all or none",
+  "                 (default file,network,process; syscall streams every call: costly)",
+  "  --duration S   stop after S seconds (default: until SIGINT/SIGTERM)",
+  '  --format F     text (default) or json (JSON Lines: events, then {"kind":"summary"} lines,',
+  '                 then {"kind":"stats"})',
+  "",
+  "Needs root. Events the ring buffer could not hold are counted and reported, never hidden.",
+  "",
+  "Examples:",
+  "  sudo deno task cordon monitor --pid 1234",
+  "  sudo deno task cordon monitor --comm curl --events file,network --format json",
+  "  sudo deno task cordon monitor --events process --duration 10",
+].join("\n");
+
+function parseKinds(text: string | undefined): Set<EventKind> {
+  if (text === undefined) return new Set(["file", "network", "process"]);
+  if (text === "all") return new Set(KINDS);
+  if (text === "none") return new Set();
+  const kinds = new Set<EventKind>();
+  for (const k of text.split(",").map((s) => s.trim()).filter((s) => s)) {
+    if (!(KINDS as readonly string[]).includes(k)) {
+      throw new UsageError(`--events takes ${KINDS.join(", ")}, all or none, not "${k}"`);
+    }
+    kinds.add(k as EventKind);
+  }
+  return kinds;
+}
+
+function positiveNumber(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`--${name} takes a positive number, not "${text}"`);
+  }
+  return n;
+}
+
+/**
+ * Waits for SIGINT/SIGTERM, `durationMs`, or `done` — whichever comes first.
+ *
+ * @example
+ * ```ts ignore
+ * await untilStopped(1000, new Promise(() => {}));
+ * ```
+ */
+export async function untilStopped(
+  durationMs: number | undefined,
+  done: Promise<void>,
+): Promise<string> {
+  const { promise, resolve } = Promise.withResolvers<string>();
+  const onInt = () => resolve("SIGINT");
+  const onTerm = () => resolve("SIGTERM");
+  Deno.addSignalListener("SIGINT", onInt);
+  Deno.addSignalListener("SIGTERM", onTerm);
+  const timer = durationMs === undefined
+    ? undefined
+    : setTimeout(() => resolve("duration"), durationMs);
+  done.then(() => resolve("done"));
+  try {
+    return await promise;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInt);
+    Deno.removeSignalListener("SIGTERM", onTerm);
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}
+
+/**
+ * The `monitor` command.
+ *
+ * @example
+ * ```ts
+ * import { monitorCommand } from "./cmd_monitor.ts";
+ * if (monitorCommand.name !== "monitor" || !monitorCommand.help.includes("--pid")) throw new Error();
+ * ```
+ */
+export const monitorCommand: Command = {
+  name: "monitor",
+  summary: "watch processes live: syscall counts, file, network and process events (eBPF)",
+  help: HELP,
+  async run(argv: string[]): Promise<number> {
+    const { values, positionals } = parseArgs(argv, OPTIONS);
+    if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const format = choice(values, "format", ["text", "json"], "text");
+    const kinds = parseKinds(values.events as string | undefined);
+    const seconds = positiveNumber(values.duration as string | undefined, "duration");
+    const pids = ((values.pid as string[] | undefined) ?? []).map((p) => {
+      if (!/^\d+$/.test(p)) throw new UsageError(`--pid takes a process id, not "${p}"`);
+      return Number(p);
+    });
+    const comms = (values.comm as string[] | undefined) ?? [];
+
+    const out = (line: string) => console.log(line);
+    const summary = (a: ProcessActivity) =>
+      out(format === "json" ? JSON.stringify(activityJson(a)) : formatActivity(a));
+    const remaining = new Set(pids);
+    const { promise: allExited, resolve: exited } = Promise.withResolvers<void>();
+    let lost = 0;
+
+    using backend = await EbpfBackend.create();
+    await backend.open({
+      emit(event: EngineEvent) {
+        if (kinds.has(event.kind)) {
+          out(format === "json" ? eventToJsonLine(event) : formatEvent(event));
+        }
+        if (event.kind === "process" && event.op === "exit") {
+          const activity = backend.activity(event.pid);
+          if (activity) summary({ ...activity, exited: true });
+          if (remaining.delete(event.pid) && remaining.size === 0 && pids.length) exited();
+        }
+      },
+      lost(count) {
+        lost += count;
+        if (format === "text") {
+          console.error(`cordon monitor: ${count} events lost (ring buffer full)`);
+        }
+      },
+    });
+    backend.setInterest({ kinds });
+    for (const pid of pids) await backend.monitorProcess(pid);
+    for (const comm of comms) backend.monitorComm(comm);
+    if (!pids.length && !comms.length) backend.monitorEverything();
+    if (format === "text") {
+      const what = pids.length || comms.length
+        ? [...pids.map((p) => `pid ${p}`), ...comms.map((c) => `comm ${c}`)].join(", ")
+        : "every process";
+      console.error(`cordon monitor: watching ${what}; stop with Ctrl-C`);
+    }
+    await untilStopped(seconds === undefined ? undefined : seconds * 1000, allExited);
+    // Final summaries of what is still running, busiest first (at most 20 when watching everything).
+    const live = backend.monitoredPids().map((pid) => backend.activity(pid)).filter((a) =>
+      a !== undefined
+    )
+      .filter((a) => !a.exited).sort((x, y) => y.syscalls - x.syscalls);
+    for (const a of pids.length || comms.length ? live : live.slice(0, 20)) summary(a);
+    const stats = backend.stats().figures;
+    if (format === "json") {
+      out(JSON.stringify({ kind: "stats", ...stats, lost }));
+    } else {
+      console.error(
+        `cordon monitor: ${stats.syscallsSeen ?? 0} syscalls counted, ${
+          stats.eventsDelivered ?? 0
+        } events, ` +
+          `${stats.ringbufLost ?? 0} lost`,
+      );
+    }
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,115 @@
+/**
+ * Text forms of engine events and per-process activity summaries, shared by `cordon monitor`
+ * and `cordon apply` (their `--format json` writes the events' JSON Lines form instead).
+ *
+ * @module
+ */
+
+import type { ProcessActivity } from "../engine/backend.ts";
+import type { EngineEvent } from "../engine/events.ts";
+
+function clock(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 23);
+}
+
+/**
+ * One line for an event: time, pid and comm, then what happened.
+ *
+ * @example
+ * ```ts
+ * import { formatEvent } from "./format_events.ts";
+ * const line = formatEvent({ kind: "file", time: 0, pid: 7, comm: "cat", op: "open", path: "/etc/hosts", result: 3 });
+ * if (!line.includes("open /etc/hosts = 3")) throw new Error(line);
+ * ```
+ */
+export function formatEvent(event: EngineEvent): string {
+  const who = `${clock(event.time)} ${event.pid}${event.comm ? ` ${event.comm}` : ""}`;
+  switch (event.kind) {
+    case "syscall": {
+      const name = event.name ?? `#${event.nr}`;
+      const arch = event.arch === "x86_64" ? "" : `${event.arch}:`;
+      const args = event.args ? `(${event.args.map((a) => `0x${a.toString(16)}`).join(", ")})` : "";
+      const v = event.verdict;
+      const verdict = v
+        ? ` -> ${v.action}${v.enforced ? "" : " (not enforced)"} by ${
+          v.ruleId ?? `${v.policy} default`
+        }`
+        : "";
+      return `${who} syscall ${arch}${name}${args}${verdict}`;
+    }
+    case "file":
+      return `${who} ${event.op} ${event.path}${
+        event.result !== undefined ? ` = ${event.result}` : ""
+      }` +
+        `${event.syscall ? ` [${event.syscall}]` : ""}`;
+    case "network": {
+      const where = event.address !== undefined
+        ? `${event.family === "inet6" ? `[${event.address}]` : event.address}:${event.port}`
+        : event.family;
+      return `${who} ${event.op} ${
+        event.protocol === "other" ? "" : `${event.protocol} `
+      }${where}` +
+        `${event.result !== undefined ? ` = ${event.result}` : ""}${
+          event.syscall ? ` [${event.syscall}]` : ""
+        }`;
+    }
+    case "process":
+      if (event.op === "fork") return `${who} fork (parent ${event.ppid})`;
+      if (event.op === "exec") return `${who} exec ${event.executable ?? ""}`;
+      return `${who} exit ${event.signal ?? `code ${event.exitCode ?? "?"}`}`;
+  }
+}
+
+/**
+ * A summary of one process: syscall total, the most frequent syscalls, file and network counts.
+ *
+ * @example
+ * ```ts
+ * import { formatActivity } from "./format_events.ts";
+ * const text = formatActivity({
+ *   pid: 7, start: 0, exited: true, syscalls: 3, bySyscall: new Map([["read", 2], ["write", 1]]),
+ *   files: [], filesTotal: 0, network: [], networkTotal: 0, exitCode: 0,
+ * });
+ * if (!text.includes("3 syscalls") || !text.includes("read 2")) throw new Error(text);
+ * ```
+ */
+export function formatActivity(a: ProcessActivity, top = 8): string {
+  const counts = [...a.bySyscall.entries()].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
+  const head = counts.slice(0, top).map(([name, n]) => `${name} ${n}`).join(", ");
+  const end = a.exited
+    ? (a.signal
+      ? ` killed by ${a.signal}`
+      : a.exitCode !== undefined
+      ? ` exit ${a.exitCode}`
+      : " exited")
+    : "";
+  return `${a.pid}${a.comm ? ` ${a.comm}` : ""}${end}: ${a.syscalls} syscalls` +
+    `${head ? ` (${head}${counts.length > top ? ", …" : ""})` : ""}; ` +
+    `${a.filesTotal} file events, ${a.networkTotal} network events`;
+}
+
+/**
+ * The JSON form of an activity summary (maps as objects).
+ *
+ * @example
+ * ```ts
+ * import { activityJson } from "./format_events.ts";
+ * const j = activityJson({ pid: 1, start: 0, exited: false, syscalls: 1, bySyscall: new Map([["read", 1]]),
+ *   files: [], filesTotal: 0, network: [], networkTotal: 0 });
+ * if ((j.bySyscall as Record<string, number>).read !== 1) throw new Error();
+ * ```
+ */
+export function activityJson(a: ProcessActivity): Record<string, unknown> {
+  return {
+    kind: "summary",
+    pid: a.pid,
+    ...(a.comm !== undefined ? { comm: a.comm } : {}),
+    exited: a.exited,
+    ...(a.exitCode !== undefined ? { exitCode: a.exitCode } : {}),
+    ...(a.signal !== undefined ? { signal: a.signal } : {}),
+    syscalls: a.syscalls,
+    bySyscall: Object.fromEntries([...a.bySyscall.entries()].sort((x, y) => y[1] - x[1])),
+    filesTotal: a.filesTotal,
+    networkTotal: a.networkTotal,
+  };
+}

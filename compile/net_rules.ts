@@ -1,0 +1,327 @@
+/**
+ * Network and path rules as data the kernel and the simulation both use:
+ *
+ * - {@linkcode netRuleTuples} / {@linkcode emitNetMaps} (`cordon compile --emit net-maps`): the
+ *   allowed (protocol, address/prefix, port range) tuples of each layer for the cgroup programs
+ *   of `bpf/cgroup_net.bpf.c` (`connect4/6` and `sendmsg4/6` for `connect`, `bind4/6` for
+ *   `bind`), encoded exactly as `struct cordon_net_rule` (through `compile/bpf_maps.ts`'s
+ *   `netRule`): addresses as 16 bytes, IPv4 as IPv4-mapped IPv6 (`::ffff:a.b.c.d`, prefix
+ *   96 + n) so that IPv4 reaching `connect6` meets the same rules; no address is prefix 0; no
+ *   port is the range 0–65535; protocol 0 is any.
+ * - {@linkcode networkDecision}: what those programs decide for one operation, by the same
+ *   matching (a `network` section restricts both `connect`/`sendmsg` and `bind` to its lists;
+ *   an empty list allows none).
+ * - {@linkcode pathDecision}: what Landlock decides for one path (path-beneath, on normalised
+ *   paths; see `compile/landlock.ts` for the rights of each class).
+ *
+ * Pure and deterministic.
+ *
+ * @module
+ */
+
+import type {
+  FilesystemRules,
+  NetworkEndpoint,
+  NetworkRules,
+  SourceLocation,
+} from "../policies/types.ts";
+import type { FilterSet } from "./filter_set.ts";
+import { netRule, parseAddress } from "./bpf_maps.ts";
+import { stableJson } from "./stable_json.ts";
+import { isBeneath, normalisePath, type PathClass } from "./landlock.ts";
+import {
+  CORDON_NET,
+  CORDON_NET_BANK,
+  CORDON_NET_RULES_PER_BANK,
+  encodeNetRule,
+} from "../backends/linux/structs.ts";
+
+/** A network operation the cgroup programs decide. */
+export type NetOp = "connect" | "bind" | "sendmsg";
+
+/** The cgroup hooks that see a tuple. */
+export type NetHook = "connect4" | "connect6" | "sendmsg4" | "sendmsg6" | "bind4" | "bind6";
+
+/** One allowed tuple, as the cgroup programs hold it (`struct cordon_net_rule`), and its source. */
+export interface NetRuleTuple {
+  /** The list it came from. */
+  readonly list: "connect" | "bind";
+  /** The endpoint as written. */
+  readonly text: string;
+  /** `tcp`, `udp` or `any`, and the number the kernel compares (`IPPROTO_*`, 0 any). */
+  readonly protocol: NetworkEndpoint["protocol"];
+  readonly protocolNumber: number;
+  /** `ipv4` (matches IPv4 and IPv4-mapped IPv6), `ipv6`, or `any` (no address). */
+  readonly family: "ipv4" | "ipv6" | "any";
+  /** The address as written (canonical), or `null` for any address. */
+  readonly address: string | null;
+  /** `cordon_net_rule.addr` as 32 hex digits. */
+  readonly addr: string;
+  /** `cordon_net_rule.prefix_len` (0–128, over the 16-byte form). */
+  readonly prefixLen: number;
+  readonly portLo: number;
+  readonly portHi: number;
+  /** `cordon_net_rule.ops`. */
+  readonly ops: number;
+  /** The programs that consult it. */
+  readonly hooks: readonly NetHook[];
+  /** The whole `struct cordon_net_rule`, as hex (24 bytes). */
+  readonly bytes: string;
+  readonly loc: SourceLocation;
+}
+
+/** One layer's network maps. */
+export interface LayerNetMaps {
+  readonly policy: string;
+  readonly mode: "enforce" | "audit";
+  /** `cordon_net_bank.flags`. */
+  readonly flags: number;
+  readonly flagNames: readonly string[];
+  readonly tuples: readonly NetRuleTuple[];
+}
+
+const HOOKS: Readonly<Record<"connect" | "bind", readonly NetHook[]>> = {
+  connect: ["connect4", "connect6", "sendmsg4", "sendmsg6"],
+  bind: ["bind4", "bind6"],
+};
+
+function hex(bytes: Uint8Array): string {
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function familyOf(endpoint: NetworkEndpoint): NetRuleTuple["family"] {
+  if (endpoint.address === undefined) return "any";
+  const host = endpoint.address.split("/")[0]!;
+  const parsed = parseAddress(host);
+  if (parsed?.v4) return "ipv4";
+  // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) also matches IPv4 calls.
+  const mapped = parsed && parsed.bytes.subarray(0, 12).every((b, i) => b === (i >= 10 ? 0xff : 0));
+  return mapped ? "ipv4" : "ipv6";
+}
+
+function hooksFor(list: "connect" | "bind", family: NetRuleTuple["family"]): NetHook[] {
+  return HOOKS[list].filter((h) => family !== "ipv6" || h.endsWith("6"));
+}
+
+/**
+ * The allowed tuples of one `network` section: `connect` entries first, then `bind`, each in
+ * written order (the order of the `net_rules` map). Throws `RangeError` for an address the
+ * encoder cannot parse (the parser never produces one).
+ *
+ * @example
+ * ```ts
+ * import { netRuleTuples } from "./net_rules.ts";
+ * const loc = { file: "p.yaml", line: 1, column: 1 };
+ * const [t] = netRuleTuples({
+ *   connect: [{ text: "127.0.0.1:5432", protocol: "any", address: "127.0.0.1", ports: [5432, 5432], loc }],
+ *   bind: [], loc,
+ * });
+ * if (t!.addr !== "00000000000000000000ffff7f000001" || t!.prefixLen !== 128) throw new Error(t!.addr);
+ * ```
+ */
+export function netRuleTuples(network: NetworkRules): NetRuleTuple[] {
+  const out: NetRuleTuple[] = [];
+  for (const list of ["connect", "bind"] as const) {
+    for (const endpoint of network[list]) {
+      const value = netRule(endpoint, list === "connect" ? CORDON_NET.connect : CORDON_NET.bind);
+      const family = familyOf(endpoint);
+      out.push({
+        list,
+        text: endpoint.text,
+        protocol: endpoint.protocol,
+        protocolNumber: value.protocol,
+        family,
+        address: endpoint.address ?? null,
+        addr: hex(value.addr),
+        prefixLen: value.prefixLen,
+        portLo: value.portLo,
+        portHi: value.portHi,
+        ops: value.ops,
+        hooks: hooksFor(list, family),
+        bytes: hex(encodeNetRule(value)),
+        loc: endpoint.loc,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The network maps of every layer of `set` that has a `network` section. Throws `RangeError`
+ * when a layer has more tuples than a bank holds ({@linkcode CORDON_NET_RULES_PER_BANK}).
+ *
+ * @example
+ * ```ts
+ * import { layerNetMaps } from "./net_rules.ts";
+ * if (layerNetMaps({ version: 1, layers: [] }).length !== 0) throw new Error();
+ * ```
+ */
+export function layerNetMaps(set: FilterSet): LayerNetMaps[] {
+  const out: LayerNetMaps[] = [];
+  for (const layer of set.layers) {
+    if (!layer.network) continue;
+    const tuples = netRuleTuples(layer.network);
+    if (tuples.length > CORDON_NET_RULES_PER_BANK) {
+      throw new RangeError(
+        `policy "${layer.policy}" has ${tuples.length} network rules; the cgroup programs hold at most ${CORDON_NET_RULES_PER_BANK}`,
+      );
+    }
+    let flags = CORDON_NET_BANK.enforceConnect | CORDON_NET_BANK.enforceBind;
+    if (layer.mode === "audit") flags |= CORDON_NET_BANK.audit;
+    const flagNames = Object.entries(CORDON_NET_BANK).filter(([, bit]) => flags & bit)
+      .map(([name]) => name);
+    out.push({ policy: layer.policy, mode: layer.mode, flags, flagNames, tuples });
+  }
+  return out;
+}
+
+/**
+ * `--emit net-maps`: {@linkcode layerNetMaps} as deterministic JSON.
+ *
+ * @example
+ * ```ts
+ * import { emitNetMaps } from "./net_rules.ts";
+ * if (!emitNetMaps({ version: 1, layers: [] }).includes('"cordon-net-maps"')) throw new Error();
+ * ```
+ */
+export function emitNetMaps(set: FilterSet): string {
+  return stableJson({
+    format: "cordon-net-maps",
+    version: 1,
+    rulesPerBank: CORDON_NET_RULES_PER_BANK,
+    layers: layerNetMaps(set),
+  });
+}
+
+/** One operation for {@linkcode networkDecision}. */
+export interface NetQuery {
+  readonly op: NetOp;
+  readonly protocol: "tcp" | "udp";
+  /** IPv4 or IPv6 text (`"127.0.0.1"`, `"::1"`, `"::ffff:10.0.0.1"`). */
+  readonly address: string;
+  readonly port: number;
+}
+
+/** What a layer's `network` section decides for a {@linkcode NetQuery}. */
+export interface NetDecision {
+  readonly allowed: boolean;
+  /** The first endpoint that allows it, when one does. */
+  readonly endpoint?: NetworkEndpoint;
+  /** Why, in one sentence. */
+  readonly reason: string;
+}
+
+const PROTOCOL_NUMBERS = { tcp: 6, udp: 17 } as const;
+
+function prefixMatch(rule: Uint8Array, addr: Uint8Array, prefix: number): boolean {
+  for (let i = 0; i < 16; i++) {
+    const bits = i * 8;
+    if (prefix <= bits) return true;
+    const mask = prefix >= bits + 8 ? 0xff : (0xff << (8 - (prefix - bits))) & 0xff;
+    if ((rule[i]! ^ addr[i]!) & mask) return false;
+  }
+  return true;
+}
+
+/**
+ * What the cgroup programs decide for `query` under `network` (one layer's section): the same
+ * matching as `bpf/cgroup_net.bpf.c`. No section allows everything. Throws `RangeError` for an
+ * address that is not IPv4 or IPv6, or a port outside 0–65535.
+ *
+ * @example
+ * ```ts
+ * import { networkDecision } from "./net_rules.ts";
+ * const loc = { file: "p.yaml", line: 1, column: 1 };
+ * const rules = {
+ *   connect: [{ text: "127.0.0.1:8080", protocol: "any" as const, address: "127.0.0.1", ports: [8080, 8080] as const, loc }],
+ *   bind: [], loc,
+ * };
+ * if (!networkDecision(rules, { op: "connect", protocol: "tcp", address: "::ffff:127.0.0.1", port: 8080 }).allowed) throw new Error();
+ * if (networkDecision(rules, { op: "connect", protocol: "tcp", address: "127.0.0.1", port: 8081 }).allowed) throw new Error();
+ * ```
+ */
+export function networkDecision(
+  network: NetworkRules | undefined,
+  query: NetQuery,
+): NetDecision {
+  const parsed = parseAddress(query.address);
+  if (!parsed) throw new RangeError(`not an IP address: "${query.address}"`);
+  if (!Number.isInteger(query.port) || query.port < 0 || query.port > 65535) {
+    throw new RangeError(`bad port ${query.port}`);
+  }
+  if (!network) return { allowed: true, reason: "the policy has no network section" };
+  const list = query.op === "bind" ? "bind" : "connect";
+  const protocol = PROTOCOL_NUMBERS[query.protocol];
+  for (const endpoint of network[list]) {
+    const rule = netRule(endpoint, 0);
+    if (rule.protocol !== 0 && rule.protocol !== protocol) continue;
+    if (query.port < rule.portLo || query.port > rule.portHi) continue;
+    if (!prefixMatch(rule.addr, parsed.bytes, rule.prefixLen)) continue;
+    return { allowed: true, endpoint, reason: `allowed by ${list} "${endpoint.text}"` };
+  }
+  const where = parsed.v4 ? query.address : `[${query.address}]`;
+  return {
+    allowed: false,
+    reason: `no ${list} rule allows ${query.protocol}/${where}:${query.port}`,
+  };
+}
+
+/** The kind of access {@linkcode pathDecision} decides. */
+export type PathAccess = "read" | "write" | "execute";
+
+/** What a layer's `filesystem` section decides for one path. */
+export interface PathDecision {
+  readonly allowed: boolean;
+  /** The rule that allows it: its class and path as written. */
+  readonly rule?: { readonly class: PathClass; readonly path: string };
+  readonly reason: string;
+}
+
+/** The classes whose rights include each access (`execute` grants `READ_FILE`). */
+const GRANTING: Readonly<Record<PathAccess, readonly PathClass[]>> = {
+  read: ["read", "execute"],
+  write: ["write"],
+  execute: ["execute"],
+};
+
+/**
+ * What Landlock decides for `access` to absolute `path` under `filesystem` (one layer's
+ * section): allowed when the normalised path is at or beneath a path of a class that grants the
+ * access. `read` means reading a file (a directory listing needs a `read` rule; an `execute`
+ * rule lets files be read, not listed). Paths are compared lexically: symbolic links are not
+ * resolved (the kernel resolves the rules' paths when they are added). No section allows
+ * everything.
+ *
+ * @example
+ * ```ts
+ * import { pathDecision } from "./net_rules.ts";
+ * const loc = { file: "p.yaml", line: 1, column: 1 };
+ * const fs = { read: ["/usr"], write: ["/tmp/app"], execute: ["/usr/bin"], loc };
+ * if (!pathDecision(fs, "/usr/lib/../share/x", "read").allowed) throw new Error();
+ * if (pathDecision(fs, "/tmp/application", "write").allowed) throw new Error();
+ * if (pathDecision(fs, "/usr/lib/x", "execute").allowed) throw new Error();
+ * ```
+ */
+export function pathDecision(
+  filesystem: FilesystemRules | undefined,
+  path: string,
+  access: PathAccess,
+): PathDecision {
+  const target = normalisePath(path);
+  if (!filesystem) return { allowed: true, reason: "the policy has no filesystem section" };
+  for (const cls of GRANTING[access]) {
+    for (const written of filesystem[cls]) {
+      if (isBeneath(target, normalisePath(written))) {
+        return {
+          allowed: true,
+          rule: { class: cls, path: written },
+          reason: `allowed by filesystem.${cls} "${written}"`,
+        };
+      }
+    }
+  }
+  return {
+    allowed: false,
+    reason: `no filesystem.${GRANTING[access].join(" or filesystem.")} rule covers "${target}"`,
+  };
+}
