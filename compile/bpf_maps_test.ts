@@ -121,7 +121,9 @@ Deno.test("emitBpfMaps() is deterministic and byte-exact", { permissions: "none"
     throw new Error(`net rule ${rule}`);
   }
   const parsed = JSON.parse(a);
-  if (parsed.layers[0].networkRules.join() !== "connect 127.0.0.1:5432") throw new Error(a.slice(0, 400));
+  if (parsed.layers[0].networkRules.join() !== "connect 127.0.0.1:5432") {
+    throw new Error(a.slice(0, 400));
+  }
 });
 
 Deno.test("parseAddress() and netRule() handle IPv6, prefixes and bad input", {

@@ -172,9 +172,7 @@ function compileLayer(
     mode: policy.mode,
     defaultAction: policy.defaultAction,
     defaultErrno: policy.defaultErrno,
-    arches: arches.map((arch) =>
-      compileArch(arch, candidates, testsOf, decide, fallback, unknown)
-    ),
+    arches: arches.map((arch) => compileArch(arch, candidates, testsOf, decide, fallback, unknown)),
     loc: policy.loc,
   };
   if (policy.target !== undefined) layer.target = policy.target;
@@ -355,7 +353,9 @@ function ruleTests(rule: Rule, widths: readonly (16 | 32 | 64)[]): ArgTest[] | n
       truth = op === "ne" || op === "lt" || op === "le";
     }
     const value = BigInt.asUintN(64, condition.value) & max;
-    const mask = op === "masked_eq" ? BigInt.asUintN(64, condition.mask ?? U64_MAX) & max : undefined;
+    const mask = op === "masked_eq"
+      ? BigInt.asUintN(64, condition.mask ?? U64_MAX) & max
+      : undefined;
     truth ??= constantTruth(op, value, mask, max);
     if (truth === false) return null;
     if (truth === true) continue;

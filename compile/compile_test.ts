@@ -3,7 +3,7 @@ import type { ArchFilter, Decision, FilterSet, SyscallDecision } from "./filter_
 import { evaluate } from "./evaluate.ts";
 import { emitIr } from "./emit_ir.ts";
 import { syscallNumber, syscallTable, X32_SYSCALL_BIT } from "../policies/syscalls.ts";
-import { type Arch, ARCHES, type ResolvedPolicy } from "../policies/types.ts";
+import { type Arch, ARCHES, type ArgOp, type ResolvedPolicy } from "../policies/types.ts";
 import { at, generatedPolicy, policy, rule } from "./_test_policies.ts";
 
 function assertEquals(actual: unknown, expected: unknown, what: string): void {
@@ -617,3 +617,95 @@ Deno.test(
     }
   },
 );
+
+Deno.test({
+  name: "compilePolicies() narrows tests on 32- and 16-bit arguments to the bits the kernel reads",
+  permissions: "none",
+  fn() {
+    const U32 = 1n << 32n;
+    const set = compilePolicies([policy({
+      rules: [
+        rule({
+          id: "no-inet6",
+          syscalls: ["socket"],
+          action: "deny",
+          priority: 10,
+          args: [{ index: 0, op: "eq", value: 10n | U32 * 7n }], // high bits the kernel drops
+        }),
+        rule({
+          id: "cwd-only",
+          syscalls: ["openat"],
+          action: "deny",
+          args: [{ index: 0, op: "ne", value: -100n }], // AT_FDCWD, an int
+        }),
+        rule({
+          id: "no-setuid-mode",
+          syscalls: ["chmod"],
+          action: "deny",
+          args: [{ index: 1, op: "masked_eq", value: 0o4000n, mask: 0xffff_ffff_ffff_f800n }],
+        }),
+        rule({
+          id: "huge-maps",
+          syscalls: ["mmap"],
+          action: "deny",
+          args: [{ index: 1, op: "gt", value: U32 }], // size_t: all 64 bits
+        }),
+      ],
+    })], { arches: ["x86_64", "i386"] });
+    // a value with high bits set is not what the kernel can read: the eq never holds
+    assertEquals(entry(set, "socket").cases, [], "socket eq with high bits never holds");
+    assertEquals(entry(set, "openat").cases[0]?.tests, [
+      { index: 0, op: "ne", value: 0xffff_ff9cn, width: 32 },
+    ], "openat dfd");
+    assertEquals(entry(set, "chmod").cases[0]?.tests, [
+      { index: 1, op: "masked_eq", value: 0o4000n, mask: 0xf800n, width: 16 },
+    ], "chmod mode");
+    assertEquals(entry(set, "mmap").cases[0]?.tests, [
+      { index: 1, op: "gt", value: U32 },
+    ], "mmap length");
+    // on i386 every argument is a 32-bit register: a length above 2^32 cannot be asked for
+    assertEquals(entry(set, "mmap2", "i386").cases, [], "i386 mmap2 length");
+    assertEquals(entry(set, "openat", "i386").cases[0]?.tests, [
+      { index: 0, op: "ne", value: 0xffff_ff9cn, width: 32 },
+    ], "i386 openat dfd");
+  },
+});
+
+Deno.test({
+  name: "compilePolicies() decides values wider than a 32-bit argument by what it can hold",
+  permissions: "none",
+  async fn(t) {
+    const wide = 0x1_0000_0002n;
+    const cases: [ArgOp, "never" | "always"][] = [
+      ["eq", "never"],
+      ["masked_eq", "never"],
+      ["gt", "never"],
+      ["ge", "never"],
+      ["ne", "always"],
+      ["lt", "always"],
+      ["le", "always"],
+    ];
+    for (const [op, expected] of cases) {
+      await t.step(`${op} 0x${wide.toString(16)} on an int ${expected} holds`, () => {
+        const args = [
+          op === "masked_eq" ? { index: 0 as const, op, value: wide, mask: wide } : {
+            index: 0 as const,
+            op,
+            value: wide,
+          },
+        ];
+        const set = compilePolicies([policy({
+          rules: [rule({ id: "r", syscalls: ["socket"], action: "deny", errno: 5, args })],
+        })], { arches: ["x86_64"] });
+        const socket = entry(set, "socket");
+        assertEquals(socket.cases, [], `${op}: no case left`);
+        assertEquals(socket.otherwise.ruleId, expected === "always" ? "r" : null, op);
+        // and on a 64-bit argument the same condition is a real test
+        const mmap = compilePolicies([policy({
+          rules: [rule({ id: "r", syscalls: ["mmap"], action: "deny", errno: 5, args })],
+        })], { arches: ["x86_64"] });
+        assertEquals(entry(mmap, "mmap").cases.length, 1, `${op} on mmap addr`);
+      });
+    }
+  },
+});

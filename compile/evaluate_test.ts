@@ -166,3 +166,58 @@ Deno.test("Evaluator indexes x32 by number minus the x32 bit", { permissions: "n
   const bare = evaluator.decide("x32", 0);
   if (bare.action !== "deny" || bare.errno !== 38) throw new Error("bare 0 is unknown on x32");
 });
+
+Deno.test(
+  "evaluate() and Evaluator compare a 32-bit argument's low half and a 64-bit one whole",
+  { permissions: "none" },
+  () => {
+    const U32 = 1n << 32n;
+    const AF_INET6 = 10n;
+    const set = compilePolicies([policy({
+      defaultAction: "deny",
+      rules: [
+        rule({ id: "sockets", syscalls: ["socket"], action: "allow" }),
+        rule({
+          id: "no-inet6",
+          syscalls: ["socket"],
+          action: "deny",
+          errno: 97,
+          priority: 10,
+          args: [{ index: 0, op: "eq", value: AF_INET6 }],
+        }),
+        rule({ id: "maps", syscalls: ["mmap"], action: "allow" }),
+        rule({
+          id: "no-4k-maps",
+          syscalls: ["mmap"],
+          action: "deny",
+          errno: 12,
+          priority: 10,
+          args: [{ index: 1, op: "eq", value: 4096n }],
+        }),
+      ],
+    })]);
+    const evaluator = new Evaluator(set);
+    const socket = syscallNumber("x86_64", "socket")!;
+    const mmap = syscallNumber("x86_64", "mmap")!;
+    const cases: [number, bigint[], string][] = [
+      [socket, [AF_INET6, 1n, 0n], "no-inet6"],
+      [socket, [AF_INET6 | U32, 1n, 0n], "no-inet6"],
+      [socket, [AF_INET6 | 0xffff_ffff_0000_0000n, 1n, 0n], "no-inet6"],
+      [socket, [AF_INET6 - U32, 1n, 0n], "no-inet6"], // negative: taken modulo 2^64
+      [socket, [AF_INET6 + 1n, 1n, 0n], "sockets"],
+      [mmap, [0n, 4096n], "no-4k-maps"],
+      [mmap, [0n, 4096n | U32], "maps"],
+    ];
+    for (const [nr, args, expected] of cases) {
+      const a = evaluate(set, { arch: "x86_64", nr, args });
+      const b = evaluator.decide("x86_64", nr, args);
+      if (a.ruleId !== expected || !sameVerdict(a, b)) {
+        throw new Error(`${nr} [${args.join(", ")}]: ${a.ruleId} / ${b.ruleId}, want ${expected}`);
+      }
+    }
+    // i386: every argument is 32 bits
+    const i386Socket = syscallNumber("i386", "socket")!;
+    const verdict = evaluate(set, { arch: "i386", nr: i386Socket, args: [AF_INET6 | U32] });
+    if (verdict.ruleId !== "no-inet6") throw new Error(`i386: ${verdict.ruleId}`);
+  },
+);

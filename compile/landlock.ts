@@ -20,10 +20,12 @@
  * `IOCTL_DEV`); the backend keeps only those when the path is not a directory. Rights add up
  * along the path (a rule cannot take away what a rule on a parent grants).
  *
- * The ruleset handles every filesystem right the ABI knows as soon as the policy has a
- * `filesystem` section: anything not granted by a rule is denied (an empty section denies all
- * file access). At ABI 6 and later it also scopes abstract Unix sockets and signals to the
- * sandbox (they would otherwise reach outside it, bypassing the path rules).
+ * Each class that lists at least one path is an allow-list: the ruleset handles the rights it
+ * restricts ({@linkcode PATH_CLASS_HANDLED}: `read` → `READ_FILE`, `READ_DIR`; `write` → all of
+ * its rights; `execute` → `EXECUTE`) and anything of those not granted by a rule is denied. A
+ * class with no paths is not restricted (`filesystem: { execute: [/usr] }` only limits what can
+ * be executed). When `read` or `write` is restricted, from ABI 6 the ruleset also scopes abstract
+ * Unix sockets and signals to the sandbox (they would otherwise reach outside it).
  *
  * ## Network
  * From ABI 4, Landlock restricts TCP `bind` and `connect` by port only. With a `network`
@@ -37,6 +39,8 @@
  */
 
 import type { FilesystemRules, NetworkRules, SourceLocation } from "../policies/types.ts";
+import type { FilterSet } from "./filter_set.ts";
+import { stableJson } from "./stable_json.ts";
 
 /** The newest Landlock ABI this compiler knows (Linux 6.15). */
 export const LANDLOCK_ABI_LATEST = 7;
@@ -110,6 +114,31 @@ export const PATH_CLASS_RIGHTS: Readonly<Record<PathClass, readonly LandlockFsRi
   execute: ["EXECUTE", "READ_FILE"],
 };
 
+/**
+ * The rights each path class restricts when it lists at least one path: a class with no paths
+ * leaves its rights unrestricted (`filesystem: { execute: [/usr] }` limits what can be executed,
+ * not what can be read).
+ */
+export const PATH_CLASS_HANDLED: Readonly<Record<PathClass, readonly LandlockFsRight[]>> = {
+  read: ["READ_FILE", "READ_DIR"],
+  write: PATH_CLASS_RIGHTS.write,
+  execute: ["EXECUTE"],
+};
+
+/**
+ * The classes of `filesystem` that list at least one path (and so are restricted).
+ *
+ * @example
+ * ```ts
+ * import { restrictedClasses } from "./landlock.ts";
+ * const loc = { file: "p.yaml", line: 1, column: 1 };
+ * if (restrictedClasses({ read: [], write: [], execute: ["/usr"], loc }).join() !== "execute") throw new Error();
+ * ```
+ */
+export function restrictedClasses(filesystem: FilesystemRules): PathClass[] {
+  return (["read", "write", "execute"] as const).filter((c) => filesystem[c].length > 0);
+}
+
 /** The rights a rule on a non-directory may carry (the kernel rejects others with `EINVAL`). */
 export const LANDLOCK_FILE_RIGHTS: readonly LandlockFsRight[] = [
   "EXECUTE",
@@ -124,6 +153,7 @@ export const MAX_LANDLOCK_PORT_RULES = 1024;
 
 /** A path-beneath rule: `path` (normalised, absolute) and what is below it get `access`. */
 export interface LandlockPathRule {
+  /** The path, normalised. */
   readonly path: string;
   /** The allowed rights, as the kernel's bit mask. */
   readonly access: number;
@@ -135,21 +165,27 @@ export interface LandlockPathRule {
 
 /** A TCP port rule. */
 export interface LandlockPortRule {
+  /** The TCP port. */
   readonly port: number;
+  /** The allowed rights, as the kernel's bit mask. */
   readonly access: number;
+  /** The same rights by name. */
   readonly rights: readonly LandlockNetRight[];
 }
 
 /** Something of the policy this ruleset does not enforce, and why. */
 export interface LandlockGap {
+  /** The policy section concerned. */
   readonly section: "filesystem" | "network";
   /** What is not enforced: rights by name, or an endpoint as written. */
   readonly subject: string;
+  /** Why it is not enforced. */
   readonly reason: string;
   /** Who enforces it instead, or `null` when nothing does at this ABI. */
   readonly enforcedBy: "cgroup BPF" | null;
   /** The ABI that would enforce it, when a newer one would. */
   readonly neededAbi?: number;
+  /** Where the section or endpoint is written. */
   readonly loc: SourceLocation;
 }
 
@@ -272,20 +308,27 @@ export function pathClassAccess(classes: readonly PathClass[], abi: number): num
 }
 
 /**
- * The lowest ABI `filesystem` accepts: its `minAbi`, else {@linkcode LANDLOCK_ABI_FULL_FILESYSTEM}.
+ * The lowest ABI `filesystem` accepts: its `minAbi`, else {@linkcode LANDLOCK_ABI_FULL_FILESYSTEM}
+ * when it restricts writes (the rights of `write` are complete from that ABI), else 1.
  *
  * @example
  * ```ts
  * import { requiredLandlockAbi } from "./landlock.ts";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * if (requiredLandlockAbi({ read: [], write: [], execute: [], minAbi: 2, loc }) !== 2) throw new Error();
+ * if (requiredLandlockAbi({ read: [], write: ["/tmp"], execute: [], loc }) !== 5) throw new Error();
  * ```
  */
 export function requiredLandlockAbi(filesystem: FilesystemRules): number {
-  return filesystem.minAbi ?? LANDLOCK_ABI_FULL_FILESYSTEM;
+  if (filesystem.minAbi !== undefined) return filesystem.minAbi;
+  return filesystem.write.length > 0 ? LANDLOCK_ABI_FULL_FILESYSTEM : 1;
 }
 
-function compilePaths(filesystem: FilesystemRules, abi: number): LandlockPathRule[] {
+function compilePaths(
+  filesystem: FilesystemRules,
+  abi: number,
+  handled: number,
+): LandlockPathRule[] {
   const classes = new Map<string, Set<PathClass>>();
   for (const cls of ["read", "write", "execute"] as const) {
     for (const raw of filesystem[cls]) {
@@ -297,13 +340,15 @@ function compilePaths(filesystem: FilesystemRules, abi: number): LandlockPathRul
   }
   return [...classes.keys()].sort().map((path) => {
     const list = (["read", "write", "execute"] as const).filter((c) => classes.get(path)!.has(c));
-    const access = pathClassAccess(list, abi);
+    const access = pathClassAccess(list, abi) & handled;
     return { path, access, rights: namesOf(LANDLOCK_ACCESS_FS, access), classes: list };
   });
 }
 
 function filesystemGaps(filesystem: FilesystemRules, abi: number): LandlockGap[] {
   const loc = filesystem.loc;
+  const restricted = restrictedClasses(filesystem);
+  if (restricted.length === 0) return [];
   if (abi < 1) {
     return [{
       section: "filesystem",
@@ -339,10 +384,12 @@ function filesystemGaps(filesystem: FilesystemRules, abi: number): LandlockGap[]
       loc,
     });
   }
-  missing("TRUNCATE", "truncate() of files outside write paths is not restricted");
-  missing("IOCTL_DEV", "ioctl() on devices opened outside write paths is not restricted");
+  if (filesystem.write.length > 0) {
+    missing("TRUNCATE", "truncate() of files outside write paths is not restricted");
+    missing("IOCTL_DEV", "ioctl() on devices opened outside write paths is not restricted");
+  }
   const scope = LANDLOCK_SCOPE.ABSTRACT_UNIX_SOCKET.abi;
-  if (abi < scope) {
+  if (abi < scope && (filesystem.read.length > 0 || filesystem.write.length > 0)) {
     gaps.push({
       section: "filesystem",
       subject: "ABSTRACT_UNIX_SOCKET, SIGNAL",
@@ -453,9 +500,19 @@ export function compileLandlock(
   abi: number,
 ): LandlockRuleset {
   if (!Number.isInteger(abi) || abi < 0) throw new RangeError(`bad Landlock ABI "${abi}"`);
-  const fsRights = filesystem && abi >= 1 ? landlockFsRightsAt(abi) : [];
-  const scopes: LandlockScope[] = filesystem ? rightsAt(LANDLOCK_SCOPE, abi) : [];
-  const paths = filesystem && abi >= 1 ? compilePaths(filesystem, abi) : [];
+  const classes = filesystem && abi >= 1 ? restrictedClasses(filesystem) : [];
+  const known = new Set(landlockFsRightsAt(abi));
+  const fsRights = landlockFsRightsAt(abi).filter((r) =>
+    classes.some((c) => PATH_CLASS_HANDLED[c].includes(r)) && known.has(r)
+  );
+  const handledAccessFs = mask(LANDLOCK_ACCESS_FS, fsRights);
+  // Abstract Unix sockets and signals would bypass read/write confinement: scope them too.
+  const scopes: LandlockScope[] = classes.includes("read") || classes.includes("write")
+    ? rightsAt(LANDLOCK_SCOPE, abi)
+    : [];
+  const paths = filesystem && classes.length > 0
+    ? compilePaths(filesystem, abi, handledAccessFs)
+    : [];
   const net = network ? compileNetwork(network, abi) : { handled: [], ports: new Map(), gaps: [] };
   const handledAccessNet = mask(LANDLOCK_ACCESS_NET, net.handled);
   const ports = [...net.ports.entries()].sort((a, b) => a[0] - b[0]).map(([port, access]) => ({
@@ -465,7 +522,7 @@ export function compileLandlock(
   }));
   return {
     abi,
-    handledAccessFs: mask(LANDLOCK_ACCESS_FS, fsRights),
+    handledAccessFs,
     handledAccessNet,
     scoped: mask(LANDLOCK_SCOPE, scopes),
     handled: {
@@ -490,4 +547,23 @@ export function compileLandlock(
  */
 export function isEmptyRuleset(ruleset: LandlockRuleset): boolean {
   return ruleset.handledAccessFs === 0 && ruleset.handledAccessNet === 0 && ruleset.scoped === 0;
+}
+
+/**
+ * `--emit landlock`: the ruleset of every layer of `set` that has a `filesystem` or `network`
+ * section, compiled for `abi` (default {@linkcode LANDLOCK_ABI_LATEST}), as deterministic JSON.
+ *
+ * @example
+ * ```ts
+ * import { emitLandlock } from "./landlock.ts";
+ * if (!emitLandlock({ version: 1, layers: [] }).includes('"cordon-landlock"')) throw new Error();
+ * ```
+ */
+export function emitLandlock(set: FilterSet, abi: number = LANDLOCK_ABI_LATEST): string {
+  const layers = set.layers.filter((l) => l.filesystem || l.network).map((l) => ({
+    policy: l.policy,
+    ...(l.filesystem ? { requiredAbi: requiredLandlockAbi(l.filesystem) } : {}),
+    ruleset: compileLandlock(l.filesystem, l.network, abi),
+  }));
+  return stableJson({ format: "cordon-landlock", version: 1, abi, layers });
 }

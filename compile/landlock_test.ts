@@ -1,5 +1,6 @@
 import {
   compileLandlock,
+  emitLandlock,
   isBeneath,
   isEmptyRuleset,
   LANDLOCK_ABI_LATEST,
@@ -117,7 +118,7 @@ Deno.test("compileLandlock() cuts rights to the ABI and reports what is lost", {
   ];
   for (const [abi, gaps, present] of table) {
     await t.step(`ABI ${abi}`, () => {
-      const ruleset = compileLandlock(fs(["/usr"], ["/tmp"]), undefined, abi);
+      const ruleset = compileLandlock(fs(["/usr"], ["/tmp"], ["/usr/bin"]), undefined, abi);
       const subjects = ruleset.gaps.map((g) => g.subject);
       if (subjects.join("|") !== gaps.join("|")) fail(`gaps ${subjects.join("|")}`);
       const write = ruleset.paths.find((p) => p.path === "/tmp")!;
@@ -220,11 +221,12 @@ Deno.test(
   },
 );
 
-Deno.test("requiredLandlockAbi() is minAbi, else the full filesystem ABI", {
+Deno.test("requiredLandlockAbi() is minAbi, else the ABI the restricted classes need", {
   permissions: "none",
 }, () => {
   if (requiredLandlockAbi(fs([], [], [], 3)) !== 3) fail("minAbi");
-  if (requiredLandlockAbi(fs([])) !== A.IOCTL_DEV.abi) fail("default");
+  if (requiredLandlockAbi(fs([], ["/tmp"])) !== A.IOCTL_DEV.abi) fail("default with write");
+  if (requiredLandlockAbi(fs(["/usr"], [], ["/usr/bin"])) !== 1) fail("default without write");
 });
 
 Deno.test("compileLandlock() rejects a bad ABI", { permissions: "none" }, () => {
@@ -235,4 +237,45 @@ Deno.test("compileLandlock() rejects a bad ABI", { permissions: "none" }, () => 
     threw = e instanceof RangeError;
   }
   if (!threw) fail("ABI -1 accepted");
+});
+
+Deno.test("emitLandlock() emits each confining layer's ruleset and needed ABI", {
+  permissions: "none",
+}, () => {
+  const layer = {
+    policy: "p",
+    mode: "enforce" as const,
+    defaultAction: "allow" as const,
+    defaultErrno: 1,
+    arches: [],
+    loc,
+  };
+  const set = {
+    version: 1 as const,
+    layers: [{ ...layer, filesystem: fs(["/usr"], ["/tmp"]) }, { ...layer, policy: "q" }],
+  };
+  const parsed = JSON.parse(emitLandlock(set, 3));
+  if (parsed.abi !== 3 || parsed.layers.length !== 1 || parsed.layers[0].requiredAbi !== 5) {
+    fail(JSON.stringify(parsed));
+  }
+  if (parsed.layers[0].ruleset.paths[1].path !== "/usr") fail("ruleset missing");
+});
+
+Deno.test("compileLandlock() restricts only the classes that list paths", {
+  permissions: "none",
+}, () => {
+  const execOnly = compileLandlock(fs([], [], ["/usr", "/bin"]), undefined, 7);
+  if (execOnly.handledAccessFs !== A.EXECUTE.bit) fail(execOnly.handled.fs.join());
+  if (execOnly.scoped !== 0) fail("execute-only must not scope");
+  if (execOnly.paths.some((p) => p.access !== A.EXECUTE.bit)) fail("access beyond handled");
+  if (
+    execOnly.gaps.length !== 0 || compileLandlock(fs([], [], ["/usr"]), undefined, 1).gaps.length
+  ) {
+    fail("execute-only loses nothing at ABI 1");
+  }
+  const readOnly = compileLandlock(fs(["/usr"]), undefined, 7);
+  if (readOnly.handledAccessFs !== (A.READ_FILE.bit | A.READ_DIR.bit)) fail("read only");
+  if (readOnly.scoped === 0) fail("read confinement scopes at ABI 6+");
+  const none = compileLandlock(fs([]), undefined, 7);
+  if (!isEmptyRuleset(none) || none.paths.length !== 0) fail("no paths, no restriction");
 });

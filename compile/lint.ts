@@ -15,7 +15,14 @@ import {
   type SourceLocation,
 } from "../policies/types.ts";
 import type { PolicySet } from "../policies/types.ts";
-import { syscallPointerArgs, syscallTable, X32_SYSCALL_BIT } from "../policies/syscalls.ts";
+import {
+  syscallArgKinds,
+  syscallPointerArgs,
+  syscallTable,
+  X32_SYSCALL_BIT,
+} from "../policies/syscalls.ts";
+import { syscallArgWidth } from "../policies/syscall_arg_width.ts";
+import { fitsWidth } from "./compile.ts";
 import { lintPathsAndNetwork, PATHS_NETWORK_LINT_CODES } from "./lint_paths_network.ts";
 import type {
   ArchFilter,
@@ -60,6 +67,11 @@ export const LINT_CODES: Readonly<
     severity: "error",
     description:
       "An argument condition tests a pointer argument: seccomp sees the address, not the memory it points to, so the condition cannot mean what it says.",
+  },
+  "arg-value-out-of-range": {
+    severity: "error",
+    description:
+      "An argument condition compares with a value the argument cannot hold: the kernel reads it as a 32-bit (or 16-bit) C type such as int, pid_t or umode_t, and the value fits that width neither unsigned nor as a negative number. The condition never holds (eq, masked_eq, gt, ge) or always holds (ne, lt, le).",
   },
   "shadowed-rule": {
     severity: "warning",
@@ -246,6 +258,7 @@ function lintRule(rule: Rule, policy: string, arches: readonly Arch[]): Finding[
     });
   }
   for (const condition of rule.args) {
+    findings.push(...outOfRange(rule, condition, arches, about));
     for (const ref of rule.syscalls) {
       for (const name of refNames(ref, arches)) {
         if (arches.some((arch) => syscallPointerArgs(name, arch)?.includes(condition.index))) {
@@ -294,6 +307,50 @@ function lintRule(rule: Rule, policy: string, arches: readonly Arch[]): Finding[
     });
   }
   return findings;
+}
+
+/**
+ * A condition whose value the argument cannot hold, per syscall of the rule, on the 64-bit ABIs
+ * (on i386 every argument is 32 bits, so a wide value there is expected of a 64-bit type).
+ */
+function outOfRange(
+  rule: Rule,
+  condition: Rule["args"][number],
+  arches: readonly Arch[],
+  about: { policy: string; rule: string },
+): Finding[] {
+  const byName = new Map<string, { width: number; type: string; arches: Arch[] }>();
+  for (const arch of arches) {
+    if (arch === "i386") continue;
+    const table = syscallTable(arch);
+    for (const ref of rule.syscalls) {
+      const name = ref.kind === "name"
+        ? (table.byName.has(ref.name) ? ref.name : undefined)
+        : table.byNumber.get(archNumber(arch, ref.nr));
+      if (name === undefined) continue;
+      const width = syscallArgWidth(name, arch, condition.index);
+      if (width === undefined || width === 64 || fitsWidth(condition.value, width)) continue;
+      const entry = byName.get(name);
+      if (entry !== undefined) {
+        if (!entry.arches.includes(arch)) entry.arches.push(arch);
+        continue;
+      }
+      const type = syscallArgKinds(name, arch)?.[condition.index]?.type ?? "integer";
+      byName.set(name, { width, type, arches: [arch] });
+    }
+  }
+  const never = ["eq", "masked_eq", "gt", "ge"].includes(condition.op);
+  const value = `0x${BigInt.asUintN(64, condition.value).toString(16)}`;
+  return [...byName].map(([name, { width, type, arches: on }]) => ({
+    severity: "error",
+    code: "arg-value-out-of-range",
+    message: `Argument ${condition.index} of "${name}" (${type}) is read by the kernel as ` +
+      `${width} bits on ${on.join(", ")}: "${condition.op} ${value}" ${
+        never ? "can never hold" : "always holds"
+      } there`,
+    loc: condition.loc,
+    ...about,
+  }));
 }
 
 function decisionsOf(entry: SyscallDecision): Decision[] {

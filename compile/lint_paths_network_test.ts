@@ -91,15 +91,16 @@ Deno.test("lintPathsAndNetwork() reports more endpoints than the cgroup programs
 Deno.test("lintPathsAndNetwork() judges the host's Landlock ABI only when given", {
   permissions: "none",
 }, () => {
-  const spec = `filesystem:\n  read: [/usr]\n`;
+  const spec = `filesystem:\n  read: [/usr]\n  write: [/tmp]\n`;
   if (lint(spec).length !== 0) fail("judged without an ABI");
   if (lint(spec, 7).length !== 0) fail("ABI 7 is enough");
   const low = lint(spec, 3);
   if (codes(low) !== "filesystem-without-landlock" || !low[0]!.message.includes("ABI 5")) {
     fail(JSON.stringify(low));
   }
-  if (lint(`filesystem:\n  read: [/usr]\n  minAbi: 3\n`, 3).length !== 0) {
+  if (lint(`filesystem:\n  write: [/tmp]\n  minAbi: 3\n`, 3).length !== 0) {
     fail("minAbi 3 accepts 3");
   }
   if (!lint(spec, 0)[0]!.message.includes("no Landlock")) fail("ABI 0");
+  if (lint(`filesystem:\n  execute: [/usr]\n`, 1).length !== 0) fail("execute-only needs ABI 1");
 });

@@ -287,3 +287,51 @@ rules:
 `);
   if (JSON.stringify(again) !== JSON.stringify(findings)) fail("not deterministic");
 });
+
+Deno.test("lintPolicies() reports a value a 32- or 16-bit argument cannot hold as an error", {
+  permissions: "none",
+}, () => {
+  const findings = lint(`defaultAction: allow
+rules:
+  - id: no-inet6
+    syscalls: [socket]
+    action: deny
+    args: [{ index: 0, op: eq, value: 0x10000000a }]
+  - id: not-inet6
+    syscalls: [socket, socketpair]
+    action: deny
+    args: [{ index: 0, op: ne, value: 0x10000000a }]
+  - id: mode
+    syscalls: [chmod]
+    action: deny
+    args: [{ index: 1, op: eq, value: 0x10000 }]
+  - id: fine
+    syscalls: [openat, kill]
+    action: deny
+    args: [{ index: 0, op: eq, value: -100 }]
+  - id: wide-length
+    syscalls: [mmap]
+    action: deny
+    args: [{ index: 1, op: gt, value: 0x100000000 }]
+`);
+  const found = only(findings, "arg-value-out-of-range");
+  const summary = found.map((f) => `${f.rule} ${f.severity} ${f.loc.line}`).sort();
+  const expected = [
+    "mode error 18",
+    "no-inet6 error 10",
+    "not-inet6 error 14",
+    "not-inet6 error 14",
+  ];
+  if (JSON.stringify(summary) !== JSON.stringify(expected)) fail(show(findings));
+  const inet6 = found.find((f) => f.rule === "no-inet6")!;
+  if (
+    !/"socket" \(int\) is read by the kernel as 32 bits on x86_64, x32, aarch64: "eq 0x10000000a" can never hold/
+      .test(inet6.message)
+  ) {
+    fail(inet6.message);
+  }
+  if (!found.some((f) => f.rule === "not-inet6" && f.message.includes("always holds"))) {
+    fail(show(found));
+  }
+  if (LINT_CODES["arg-value-out-of-range"]?.severity !== "error") fail("catalogued as an error");
+});

@@ -50,6 +50,7 @@ export interface NetRuleTuple {
   readonly text: string;
   /** `tcp`, `udp` or `any`, and the number the kernel compares (`IPPROTO_*`, 0 any). */
   readonly protocol: NetworkEndpoint["protocol"];
+  /** The protocol number the kernel compares (`IPPROTO_*`; 0 any). */
   readonly protocolNumber: number;
   /** `ipv4` (matches IPv4 and IPv4-mapped IPv6), `ipv6`, or `any` (no address). */
   readonly family: "ipv4" | "ipv6" | "any";
@@ -59,7 +60,9 @@ export interface NetRuleTuple {
   readonly addr: string;
   /** `cordon_net_rule.prefix_len` (0–128, over the 16-byte form). */
   readonly prefixLen: number;
+  /** `cordon_net_rule.port_lo` (host byte order). */
   readonly portLo: number;
+  /** `cordon_net_rule.port_hi`, inclusive. */
   readonly portHi: number;
   /** `cordon_net_rule.ops`. */
   readonly ops: number;
@@ -67,16 +70,21 @@ export interface NetRuleTuple {
   readonly hooks: readonly NetHook[];
   /** The whole `struct cordon_net_rule`, as hex (24 bytes). */
   readonly bytes: string;
+  /** Where the endpoint is written. */
   readonly loc: SourceLocation;
 }
 
 /** One layer's network maps. */
 export interface LayerNetMaps {
+  /** The layer's policy name. */
   readonly policy: string;
+  /** The layer's mode (`audit` sets the bank's audit flag). */
   readonly mode: "enforce" | "audit";
   /** `cordon_net_bank.flags`. */
   readonly flags: number;
+  /** `flags` by name. */
   readonly flagNames: readonly string[];
+  /** The tuples, in `net_rules` order. */
   readonly tuples: readonly NetRuleTuple[];
 }
 
@@ -195,15 +203,19 @@ export function emitNetMaps(set: FilterSet): string {
 
 /** One operation for {@linkcode networkDecision}. */
 export interface NetQuery {
+  /** The operation (`sendmsg` is held to the `connect` list). */
   readonly op: NetOp;
+  /** The socket's protocol. */
   readonly protocol: "tcp" | "udp";
   /** IPv4 or IPv6 text (`"127.0.0.1"`, `"::1"`, `"::ffff:10.0.0.1"`). */
   readonly address: string;
+  /** The port (host byte order). */
   readonly port: number;
 }
 
 /** What a layer's `network` section decides for a {@linkcode NetQuery}. */
 export interface NetDecision {
+  /** Whether the operation is allowed. */
   readonly allowed: boolean;
   /** The first endpoint that allows it, when one does. */
   readonly endpoint?: NetworkEndpoint;
@@ -271,9 +283,11 @@ export type PathAccess = "read" | "write" | "execute";
 
 /** What a layer's `filesystem` section decides for one path. */
 export interface PathDecision {
+  /** Whether the access is allowed. */
   readonly allowed: boolean;
   /** The rule that allows it: its class and path as written. */
   readonly rule?: { readonly class: PathClass; readonly path: string };
+  /** Why, in one sentence. */
   readonly reason: string;
 }
 

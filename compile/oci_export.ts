@@ -12,10 +12,18 @@
  * get the default action in OCI runtimes (the IR's ENOSYS for them cannot be expressed; runc adds
  * its own ENOSYS handling for syscalls newer than the profile).
  *
+ * OCI conditions compare whole 64-bit registers (libseccomp on 64-bit ABIs), while the IR's tests
+ * with `width` compare only the bits the kernel reads (an `int` argument's low 32 bits). The
+ * profile keeps the value as a C caller passes it (a negative value of a signed type
+ * sign-extended, as libc's syscall wrappers do), so ordinary callers are decided alike; a caller
+ * setting the upper bits on purpose can dodge the exported profile's conditions, not Cordon's own
+ * filters. `masked_eq` with a mask of the argument's width is exact.
+ *
  * @module
  */
 
 import { type Arch, ARCHES } from "../policies/types.ts";
+import { syscallArgSigned } from "../policies/syscall_arg_width.ts";
 import type { ArgTest, FilterLayer, SyscallDecision } from "./filter_set.ts";
 import { decisionReturnValue, unknownDecision } from "./seccomp.ts";
 import { OciProfileError, SCMP_ARCH_NAMES } from "./oci_import.ts";
@@ -192,7 +200,9 @@ function regions(decision: SyscallDecision, defaultRet: number, syscall: string)
           `masked_eq", which OCI profiles cannot express`,
       );
     }
-    return { index: t.index, op, value: t.value };
+    return t.width === undefined
+      ? { index: t.index, op, value: t.value }
+      : { index: t.index, op, value: t.value, width: t.width };
   };
   const regionOf = (tests: readonly ArgTest[], ret: number, upTo: number) => {
     let terms: ArgTest[][] = [[...tests]];
@@ -227,7 +237,19 @@ function ociValue(v: bigint): number | bigint {
   return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
 
-function ociArg(test: ArgTest): OciProfileArg {
+/**
+ * The 64-bit value a C caller passes for `value` of a test on the low `width` bits: a negative
+ * number of a signed type sign-extended (`AT_FDCWD` is `0xffff_ffff_ffff_ff9c`), else as is.
+ */
+function callerValue(test: ArgTest, signed: boolean): bigint {
+  const value = BigInt.asUintN(64, test.value);
+  if (test.width === undefined || !signed) return value;
+  const w = BigInt(test.width);
+  const negative = value < 1n << w && (value >> (w - 1n)) === 1n;
+  return negative ? BigInt.asUintN(64, BigInt.asIntN(test.width, value)) : value;
+}
+
+function ociArg(test: ArgTest, signed = false): OciProfileArg {
   if (test.op === "masked_eq") {
     return {
       index: test.index,
@@ -238,7 +260,7 @@ function ociArg(test: ArgTest): OciProfileArg {
   }
   return {
     index: test.index,
-    value: ociValue(BigInt.asUintN(64, test.value)),
+    value: ociValue(callerValue(test, signed)),
     op: OCI_OPS[test.op],
   };
 }
@@ -293,8 +315,8 @@ export function exportOciProfile(layer: FilterLayer, options: OciExportOptions =
   }
 
   const entries = new Map<string, OciProfileSyscall>();
-  const add = (name: string, ret: number, tests: readonly ArgTest[]) => {
-    const args = tests.map(ociArg);
+  const add = (name: string, arch: Arch, ret: number, tests: readonly ArgTest[]) => {
+    const args = tests.map((t) => ociArg(t, syscallArgSigned(name, arch, t.index) === true));
     const key = `${ret}|${JSON.stringify(args, (_k, v) => typeof v === "bigint" ? `${v}n` : v)}`;
     let entry = entries.get(key);
     if (entry === undefined) {
@@ -306,7 +328,11 @@ export function exportOciProfile(layer: FilterLayer, options: OciExportOptions =
   };
   const structure = (d: SyscallDecision) =>
     JSON.stringify({
-      cases: d.cases.map((c) => ({ tests: c.tests, ret: decisionReturnValue(c.decision) })),
+      // widths differ between ABIs (every i386 argument is 32-bit); OCI cannot express them
+      cases: d.cases.map((c) => ({
+        tests: c.tests.map(({ index, op, value, mask }) => ({ index, op, value, mask })),
+        ret: decisionReturnValue(c.decision),
+      })),
       otherwise: decisionReturnValue(d.otherwise),
     }, (_k, v) => typeof v === "bigint" ? `${v}n` : v);
 
@@ -321,8 +347,8 @@ export function exportOciProfile(layer: FilterLayer, options: OciExportOptions =
       );
     }
     const { conditional, unconditional } = regions(first.decision, defaultRet, name);
-    if (unconditional !== undefined) add(name, unconditional, []);
-    for (const region of conditional) add(name, region.ret, region.tests);
+    if (unconditional !== undefined) add(name, first.arch, unconditional, []);
+    for (const region of conditional) add(name, first.arch, region.ret, region.tests);
   }
 
   const archMap: OciProfile["archMap"] = [];

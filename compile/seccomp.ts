@@ -483,12 +483,16 @@ function emitNarrowTest(
   const { index } = test;
   const max = test.width === 16 ? 0xffff : 0xffffffff;
   const value = BigInt.asUintN(64, test.value);
-  const what = `${note}: args[${index}] ${OP_TEXT[test.op]} 0x${value.toString(16)} (low ${test.width} bits)`;
+  const what = `${note}: args[${index}] ${OP_TEXT[test.op]} 0x${
+    value.toString(16)
+  } (low ${test.width} bits)`;
   const fits = value <= BigInt(max);
   const v = Number(value & BigInt(max));
   switch (test.op) {
     case "eq":
-      return fits ? emitHalfEquals(out, index, false, max, v, whenTrue, whenFalse, what) : whenFalse;
+      return fits
+        ? emitHalfEquals(out, index, false, max, v, whenTrue, whenFalse, what)
+        : whenFalse;
     case "ne":
       return fits ? emitHalfEquals(out, index, false, max, v, whenFalse, whenTrue, what) : whenTrue;
     case "masked_eq": {

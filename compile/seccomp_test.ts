@@ -256,6 +256,71 @@ Deno.test({
 });
 
 Deno.test({
+  name: "compileSeccomp() compares only the low bits of a 32- or 16-bit argument",
+  permissions: "none",
+  async fn(t) {
+    const narrowValues = [...VALUES, 0xffffn, 0x1_0000n, 0x8000_0000n, 0xffff_ff9cn];
+    for (const width of [32, 16] as const) {
+      for (const op of OPS) {
+        await t.step(`${op}, width ${width}`, () => {
+          // values wider than the argument included: the program must decide them as the IR does
+          const entries: Entry[] = narrowValues.map((value, i) => {
+            const index = (i % 6) as ArgTest["index"];
+            const test: ArgTest = op === "masked_eq"
+              ? { index, op, value: value & 0xff00ffn, mask: 0xff00ffn, width }
+              : { index, op, value, width };
+            return {
+              nr: i,
+              otherwise: EPERM,
+              cases: [caseOf([test], decision("allow", undefined, `r${i}`))],
+            };
+          });
+          const layer = layerOf([archFilter("x86_64", entries), archFilter("i386", entries)]);
+          compileChecked(layer, ["x86_64", "i386"]);
+        });
+      }
+    }
+    await t.step("the high half is never loaded, and set high bits still match", () => {
+      const AF_INET6 = 10n;
+      const entries: Entry[] = [{
+        nr: 41,
+        otherwise: ALLOW,
+        cases: [caseOf([{ index: 0, op: "eq", value: AF_INET6, width: 32 }], decision("deny", 97))],
+      }];
+      const program = compileChecked(layerOf([archFilter("x86_64", entries)]), ["x86_64"]);
+      const highLoads = program.instructions.filter((i) =>
+        i.code === (BPF_LD | BPF_W | BPF_ABS) && i.k === 16 + 4
+      );
+      assertEquals(highLoads.length, 0);
+      for (const family of [AF_INET6, AF_INET6 | 1n << 32n, AF_INET6 | 0xffffffff_00000000n]) {
+        assertEquals(run(program, X86, 41, [family]).action, SECCOMP_RET_ERRNO | 97);
+      }
+      assertEquals(run(program, X86, 41, [AF_INET6 + 1n]).action, SECCOMP_RET_ALLOW);
+    });
+    await t.step("a 64-bit argument is still compared on both halves", () => {
+      const entries: Entry[] = [{
+        nr: 9,
+        otherwise: ALLOW,
+        cases: [caseOf([{ index: 1, op: "eq", value: 0x1000n }], decision("deny", 12))],
+      }];
+      const program = compileChecked(layerOf([archFilter("x86_64", entries)]), ["x86_64"]);
+      assertEquals(run(program, X86, 9, [0n, 0x1000n]).action, SECCOMP_RET_ERRNO | 12);
+      assertEquals(run(program, X86, 9, [0n, 0x1_0000_1000n]).action, SECCOMP_RET_ALLOW);
+    });
+    await t.step("a 16-bit test masks the low half", () => {
+      const entries: Entry[] = [{
+        nr: 90,
+        otherwise: ALLOW,
+        cases: [caseOf([{ index: 1, op: "eq", value: 0o4755n, width: 16 }], decision("deny", 1))],
+      }];
+      const program = compileChecked(layerOf([archFilter("x86_64", entries)]), ["x86_64"]);
+      assertEquals(run(program, X86, 90, [0n, 0o4755n | 0x1_0000n]).action, SECCOMP_RET_ERRNO | 1);
+      assertEquals(run(program, X86, 90, [0n, 0o755n]).action, SECCOMP_RET_ALLOW);
+    });
+  },
+});
+
+Deno.test({
   name: "compileSeccomp() tries cases in order and ANDs the tests of a case",
   permissions: "none",
   fn() {
@@ -443,7 +508,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "compileSeccomp() agrees with the IR on random layers with random 64-bit cases",
+  name:
+    "compileSeccomp() agrees with the IR on random layers with random 64-, 32- and 16-bit cases",
   permissions: "none",
   fn() {
     const actions: Action[] = ["allow", "deny", "kill", "log", "trap", "trace", "notify"];
@@ -476,9 +542,14 @@ Deno.test({
                 Array.from({ length: 1 + Math.floor(next() * 2) }, (): ArgTest => {
                   const op = pick(OPS);
                   const index = Math.floor(next() * 6) as ArgTest["index"];
-                  if (op !== "masked_eq") return { index, op, value: value() };
-                  const mask = value();
-                  return { index, op, value: value() & mask, mask };
+                  const width = pick([undefined, undefined, 32, 16] as const);
+                  const test: ArgTest = op !== "masked_eq"
+                    ? { index, op, value: value() }
+                    : (() => {
+                      const mask = value();
+                      return { index, op, value: value() & mask, mask };
+                    })();
+                  return width === undefined ? test : { ...test, width };
                 }),
                 randomDecision(),
               ))

@@ -130,7 +130,7 @@ export class NotSupportedError extends EngineError {
    * @param options cause
    */
   constructor(feature: string, reason: string, options: ErrorOptions = {}) {
-    super("NOT_SUPPORTED", `${feature} is not supported: ${reason}`, {
+    super("NOT_SUPPORTED", `${feature} not supported: ${reason}`, {
       ...options,
       subject: feature,
     });

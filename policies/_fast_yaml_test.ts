@@ -1,5 +1,6 @@
 import { parseYamlSubset, resolvePlain } from "./_fast_yaml.ts";
 import { readYamlFull } from "./_yaml_tree.ts";
+import { BUILTIN_PROFILES } from "./builtin_profiles.ts";
 
 function fail(message: string): never {
   throw new Error(message);
@@ -60,7 +61,7 @@ const OUTSIDE = [
 Deno.test("the fast reader gives the yaml package's tree for text inside its subset", {
   permissions: "none",
 }, () => {
-  for (const text of INSIDE) {
+  for (const text of [...INSIDE, ...Object.values(BUILTIN_PROFILES)]) {
     const fast = parseYamlSubset(text, 64);
     if (!("docs" in fast)) fail(`gave up on ${JSON.stringify(text)}`);
     const full = readYamlFull(text);

@@ -516,3 +516,14 @@ function generatedPolicy(n: number): string {
   }
   return lines.join("\n") + "\n";
 }
+
+Deno.test("parsePolicies() reports at most 500 errors per file and counts the rest", {
+  permissions: "none",
+}, () => {
+  const keys = Array.from({ length: 600 }, (_, i) => `  bogus${i}: 1`).join("\n");
+  const errors = errorsOf(HEAD + keys + "\n");
+  equal(errors.length, 501);
+  const last = errors.at(-1)!;
+  equal([last.code, last.line, last.column], ["too-many-errors", 506, 3]);
+  if (!last.message.includes("100 more errors")) fail(last.message);
+});

@@ -60,34 +60,7 @@ export class KernelError extends Error {
 }
 
 /**
- * A mechanism is not available here (wrong OS, kernel too old or built without it, or the
- * needed permission missing). `feature` names the mechanism, such as `"seccomp filters"`.
- * Callers that need the mechanism refuse rather than run unprotected.
- *
- * @example
- * ```ts
- * import { NotSupportedError } from "./errors.ts";
- * const error = new NotSupportedError("seccomp filters", "not Linux");
- * if (error.code !== "NOT_SUPPORTED" || error.feature !== "seccomp filters") throw new Error();
- * if (error.message !== "seccomp filters not supported: not Linux") throw new Error(error.message);
- * ```
+ * A mechanism is not available here. The one class the whole project uses (it is the engine's,
+ * re-exported so Linux code need not reach into `engine/`); see `engine/errors.ts`.
  */
-export class NotSupportedError extends Error {
-  /** Stable error code. */
-  readonly code = "NOT_SUPPORTED";
-  /** The mechanism that is missing. */
-  readonly feature: string;
-
-  /**
-   * Creates the error.
-   *
-   * @param feature The mechanism, such as `"seccomp filters"` or `"Landlock ABI 4"`.
-   * @param reason Why it is unavailable.
-   * @param options `cause`, as for `Error`.
-   */
-  constructor(feature: string, reason: string, options?: ErrorOptions) {
-    super(`${feature} not supported: ${reason}`, options);
-    this.name = "NotSupportedError";
-    this.feature = feature;
-  }
-}
+export { NotSupportedError } from "../../engine/errors.ts";

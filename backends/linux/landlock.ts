@@ -337,7 +337,11 @@ export class LandlockPathError extends Error {
   /** The missing paths. */
   readonly paths: readonly string[];
 
-  /** @param paths The missing paths. */
+  /**
+   * Creates the error.
+   *
+   * @param paths The missing paths.
+   */
   constructor(paths: readonly string[]) {
     super(
       `filesystem rules name paths that do not exist: ${paths.map((p) => `"${p}"`).join(", ")}; ` +

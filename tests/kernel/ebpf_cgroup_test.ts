@@ -87,9 +87,21 @@ kernelTest(
       }
     }
     // Everything is gone: programs, links, the cgroup.
-    const progs = await bpftoolNames("prog");
+    // The kernel frees programs asynchronously after the last reference goes, with no event to
+    // wait on: bounded polling of bpftool's list.
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const progs = await bpftoolNames("prog");
+      const left = ids.filter((id) => new RegExp(`^${id}:`, "m").test(progs));
+      if (left.length === 0) break;
+      if (Date.now() > deadline) throw new Error(`programs ${left} still loaded 5 s after detach`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const links = await bpftoolNames("link");
     for (const id of ids) {
-      if (new RegExp(`^${id}:`, "m").test(progs)) throw new Error(`program ${id} still loaded`);
+      if (new RegExp(`prog ${id}\\b`).test(links)) {
+        throw new Error(`a link to program ${id} remains`);
+      }
     }
     if (await Deno.stat(path).then(() => true, () => false)) {
       throw new Error(

@@ -3,7 +3,7 @@
 // Usage: syscall_probe [--abi native|i386] NR [ARG...]
 //   --abi i386  make the call through `int $0x80` (the i386 ABI) from this 64-bit process
 //               (x86_64 only); NR is then an i386 syscall number
-//   ARG         an integer (decimal, 0x hex, negative), s:TEXT (pointer to the string TEXT),
+//   ARG         a 64-bit integer (decimal, 0x hex, negative), s:TEXT (pointer to the string TEXT),
 //               how:FLAGS:MODE (pointer to a struct open_how, for openat2) or null
 // Output: {"ret":R,"errno":E}          the call returned (errno 0 when it succeeded)
 //         {"trap":true,"errno":D,"nr":N} the call raised SIGSYS (seccomp trap; D = the data)
@@ -55,7 +55,8 @@ static long parse_arg(const char *text) {
     how->resolve = 0;
     return (long)(uintptr_t)how;
   }
-  return strtol(text, NULL, 0);
+  // all 64 bits: strtoull takes 0xffffffff0000000a (strtol would saturate it), and "-1" too
+  return (long)strtoull(text, NULL, 0);
 }
 
 static void on_sigsys(int sig, siginfo_t *info, void *context) {

@@ -1,0 +1,150 @@
+import { EbpfBackend } from "../../backends/linux/ebpf_backend.ts";
+import { kernelPrograms } from "../../backends/linux/bpf_program.ts";
+import { compilePolicies } from "../../compile/compile.ts";
+import type { ResolvedPolicy } from "../../policies/types.ts";
+import type { EngineEvent } from "../../engine/events.ts";
+import { main } from "../../cli/main.ts";
+import { kernelTest, unavailable } from "../_kernel.ts";
+import { compileC, gatedProgram, needEbpf, spawnGated } from "./_ebpf_helpers.ts";
+
+const reason = unavailable(needEbpf());
+const loc = { file: "t.yaml", line: 1, column: 1 };
+
+function killPolicy(pid: number, syscall: string): ResolvedPolicy {
+  return {
+    name: "kill-test",
+    target: { pids: [pid] },
+    defaultAction: "allow",
+    defaultErrno: 1,
+    mode: "enforce",
+    loc,
+    rules: [{
+      id: `kill-${syscall}`,
+      policy: "kill-test",
+      origin: "rule",
+      action: "kill",
+      priority: 0,
+      args: [],
+      loc,
+      syscalls: [{ kind: "name", name: syscall, loc }],
+    }],
+  };
+}
+
+kernelTest(
+  "EbpfBackend applies, swaps and removes a policy, leaving no programs behind",
+  reason,
+  async () => {
+    const events: EngineEvent[] = [];
+    const backend = await EbpfBackend.create();
+    const ids: number[] = [];
+    try {
+      await backend.open({ emit: (e) => events.push(e), lost() {} });
+      ids.push(...backend.listPrograms().map((p) => p.kernelId!).filter((id) => id !== undefined));
+      const exe = await compileC(
+        gatedProgram(`syscall(SYS_getppid); syscall(SYS_getpid); write(1, "alive", 5);`),
+      );
+      const c = spawnGated(exe);
+      // First a policy killing getpid… then swapped for one killing getppid (called first).
+      const first = compilePolicies([killPolicy(c.pid, "getpid")], { arches: ["x86_64", "i386"] });
+      await backend.apply(first, { enforce: true });
+      const second = compilePolicies([killPolicy(c.pid, "getppid")], {
+        arches: ["x86_64", "i386"],
+      });
+      await backend.apply(second, { enforce: true });
+      await c.go();
+      const out = await c.child.output();
+      if (out.signal !== "SIGKILL") throw new Error(`child ended with ${out.code}/${out.signal}`);
+      if (new TextDecoder().decode(out.stdout) !== "") throw new Error("ran past the kill");
+      const deadline = Date.now() + 5000;
+      while (!events.some((e) => e.kind === "syscall" && e.verdict?.ruleId === "kill-getppid")) {
+        if (Date.now() > deadline) throw new Error("no verdict event for kill-getppid");
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const verdict = events.find((e) => e.kind === "syscall" && e.verdict)!;
+      if (
+        verdict.kind !== "syscall" || verdict.verdict?.enforced !== true ||
+        verdict.name !== "getppid"
+      ) {
+        throw new Error(
+          `verdict ${JSON.stringify(verdict, (_, v) => typeof v === "bigint" ? `${v}` : v)}`,
+        );
+      }
+      const plan = backend.plan(second);
+      if (plan.layers[0]?.syscalls !== "kill-after") {
+        throw new Error(
+          `plan ${JSON.stringify(plan)}`,
+        );
+      }
+    } finally {
+      backend.close();
+    }
+    // The kernel frees programs asynchronously (deferred work after the last fd closes) and offers
+    // no event for it: bounded polling.
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const still = new Set(kernelPrograms("cordon_").map((p) => p.id));
+      const left = ids.filter((id) => still.has(id));
+      if (left.length === 0) break;
+      if (Date.now() > deadline) throw new Error(`programs still loaded 5 s after close: ${left}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  },
+);
+
+kernelTest(
+  "the plan refuses syscall deny for running processes without BPF LSM",
+  reason,
+  async () => {
+    using backend = await EbpfBackend.create();
+    const base = killPolicy(1, "mkdir");
+    const policy = { ...base, rules: [{ ...base.rules[0]!, action: "deny" as const }] };
+    const plan = backend.plan(compilePolicies([policy], { arches: ["x86_64"] }));
+    const lsm = backend.features().find((f) => f.name === "BPF LSM");
+    const degraded = plan.layers[0]!.degraded.join("\n");
+    if (lsm?.status === "available") {
+      if (plan.layers[0]!.syscalls !== "prevent") {
+        throw new Error(
+          "LSM available: deny must be prevented",
+        );
+      }
+    } else if (
+      !/cannot be enforced on running processes/.test(degraded) || !degraded.includes("cordon run")
+    ) {
+      throw new Error(`no honest refusal: ${degraded}`);
+    }
+  },
+);
+
+kernelTest("cordon doctor --format json tells the truth about the kernel", reason, async () => {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (line: string) => lines.push(line);
+  let code: number;
+  try {
+    code = await main(["doctor", "--format", "json"]);
+  } finally {
+    console.log = log;
+  }
+  const report = JSON.parse(lines.join("\n")) as {
+    features: { name: string; status: string; detail?: string }[];
+  };
+  if (code !== 0) throw new Error(`doctor exited ${code}`);
+  for (const f of report.features) {
+    if (f.status === "inconclusive") throw new Error(`${f.name} inconclusive: ${f.detail}`);
+    if (f.status !== "available" && !f.detail) throw new Error(`${f.name}: no reason given`);
+  }
+  const required = [
+    "bpf syscall",
+    "BTF",
+    "ring buffer",
+    "tp_btf programs",
+    "cgroup v2",
+    "cgroup sock_addr programs",
+  ];
+  for (const name of required) {
+    if (report.features.find((f) => f.name === name)?.status !== "available") {
+      throw new Error(`${name} must be available`);
+    }
+  }
+});
