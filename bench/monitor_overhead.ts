@@ -20,7 +20,7 @@
  */
 
 import { EbpfMonitor } from "../backends/linux/ebpf_monitor.ts";
-import { syscallSlot } from "../backends/linux/structs.ts";
+import { syscallSlot } from "../bpf/structs.ts";
 import type { RingBufferMode } from "../backends/linux/ring_buffer.ts";
 import { syscallNumber } from "../policies/syscalls.ts";
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cordon.h: the one header of the structs and constants shared by Cordon's BPF programs
- * (bpf/NAME.bpf.c) and its TypeScript side (backends/linux/structs.ts mirrors every struct here;
- * backends/linux/structs_test.ts checks sizes and offsets against the compiled objects' BTF).
+ * (bpf/NAME.bpf.c) and its TypeScript side (bpf/structs.ts mirrors every struct here;
+ * bpf/structs_test.ts checks sizes and offsets against the compiled objects' BTF).
  *
  * Only fixed-width fields, explicit padding, and a _Static_assert on every size.
  */
@@ -76,6 +76,12 @@ _Static_assert(sizeof(struct cordon_limit) == 16, "cordon_limit size");
 
 /* cordon_proc.flags */
 #define CORDON_PROC_FOLLOW_FORKS 0x01 /* children inherit the entry (policy and tracking) */
+/*
+ * Counts restart at the process's next successful execve (the flag is then cleared): set by
+ * `cordon run --monitor` on its launcher, so that the target's counts leave out the launcher's
+ * own (Deno) calls. The execve call itself is counted before the reset.
+ */
+#define CORDON_PROC_COUNT_FROM_EXEC 0x02
 
 /*
  * Value of the `procs` map, keyed by tgid. An entry belongs to one process incarnation:

@@ -143,7 +143,7 @@ struct {
 
 /*
  * Unused at run time: puts every event struct into this object's BTF, against which
- * backends/linux/structs_test.ts checks the TypeScript mirror of cordon.h.
+ * bpf/structs_test.ts checks the TypeScript mirror of cordon.h.
  */
 struct cordon_btf_anchor {
 	__u32 unused;
@@ -663,6 +663,13 @@ int BPF_PROG(cordon_exec, struct task_struct *task, pid_t old_pid, struct linux_
 		}
 		if (p && p->policy == 0)
 			p->policy = *by_comm;
+	}
+	if (p && (p->flags & CORDON_PROC_COUNT_FROM_EXEC)) {
+		/* Other threads are gone (de_thread ran before this tracepoint): nothing races. */
+		p->flags &= ~CORDON_PROC_COUNT_FROM_EXEC;
+		p->total = 0;
+		p->other = 0;
+		bpf_probe_read_kernel(p->counts, sizeof(p->counts), zero_proc.counts);
 	}
 	if (!p || !(cfg->flags & CORDON_CFG_PROC_EVENTS))
 		return 0;

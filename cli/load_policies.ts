@@ -6,17 +6,10 @@
  * @module
  */
 
-import {
-  type Arch,
-  ARCHES,
-  type Policy,
-  type PolicySet,
-  type ResolvedPolicy,
-} from "../policies/types.ts";
+import { type Arch, ARCHES, type PolicySet, type ResolvedPolicy } from "../policies/types.ts";
 import type { FilterSet } from "../compile/filter_set.ts";
 import { type CompileOptions, compilePolicies } from "../compile/compile.ts";
 import { BUILTIN_PROFILES } from "../policies/builtin_profiles.ts";
-import { duplicateNameError, parsePolicies } from "../policies/parse.ts";
 import { loadPolicyFiles } from "../policies/load_policy_files.ts";
 import { resolvePolicies } from "../policies/resolve.ts";
 import { PolicyError, PolicyErrors } from "../policies/errors.ts";
@@ -63,53 +56,9 @@ export async function loadPolicies(
       throw new UsageError(`unknown builtin profile "${path}"; known: ${known}`);
     }
   }
-  const set = await readPolicySet(paths);
+  const set = await loadPolicyFiles(paths);
   const resolved = resolvePolicies(set);
   return { set, resolved, filters: compilePolicies(resolved, options) };
-}
-
-async function readPolicySet(paths: readonly string[]): Promise<PolicySet> {
-  const files = paths.filter((p) => !p.startsWith("builtin:"));
-  if (files.length === paths.length) return await loadPolicyFiles(paths);
-  // Builtin profiles are parsed here; files (and `-`) by loadPolicyFiles, in one call so that it
-  // checks names across them. The policies are then put back in argument order.
-  const errors: PolicyError[] = [];
-  const sources = new Map<string, readonly Policy[]>();
-  if (files.length > 0) {
-    try {
-      const loaded = await loadPolicyFiles(files);
-      for (const file of files) {
-        sources.set(file, loaded.policies.filter((policy) => policy.loc.file === file));
-      }
-    } catch (error) {
-      if (!(error instanceof PolicyErrors)) throw error;
-      errors.push(...error.errors);
-    }
-  }
-  for (const path of paths) {
-    if (!path.startsWith("builtin:") || sources.has(path)) continue;
-    try {
-      sources.set(path, parsePolicies(BUILTIN_PROFILES[path]!, path).policies);
-    } catch (error) {
-      if (!(error instanceof PolicyErrors)) throw error;
-      errors.push(...error.errors);
-    }
-  }
-  const policies: Policy[] = [];
-  const byName = new Map<string, Policy>();
-  for (const path of new Set(paths)) {
-    for (const policy of sources.get(path) ?? []) {
-      const earlier = byName.get(policy.name);
-      if (earlier !== undefined) {
-        errors.push(duplicateNameError(policy, earlier));
-        continue;
-      }
-      byName.set(policy.name, policy);
-      policies.push(policy);
-    }
-  }
-  if (errors.length > 0) throw new PolicyErrors(errors);
-  return { policies };
 }
 
 /**

@@ -2,7 +2,7 @@
  * BPF map contents for the eBPF backend (`--emit maps`): from a compiled {@linkcode FilterSet},
  * the exact keys and values of `bpf/monitor.bpf.c`'s `decisions`, `limits` and `comm_targets`
  * maps and of `bpf/cgroup_net.bpf.c`'s `net_rules`/`net_banks`, byte-exact to `bpf/cordon.h`
- * (through the one TypeScript mirror of that header, `backends/linux/structs.ts`).
+ * (through the one TypeScript mirror of that header, `bpf/structs.ts`).
  *
  * Pure and deterministic: no `Deno.*`; the same set gives byte-identical output.
  *
@@ -47,7 +47,7 @@ import {
   encodeNetRule,
   type NetRuleValue,
   u32Key,
-} from "../backends/linux/structs.ts";
+} from "../bpf/structs.ts";
 
 /** The architecture of native slots and of compat slots (x86_64 hosts). */
 export const SLOT_ARCHES = { native: "x86_64", compat: "i386" } as const satisfies Record<

@@ -2,7 +2,7 @@ import { emitBpfMaps, layerEntries, layerMaps, netRule, parseAddress } from "./b
 import { compilePolicies } from "./compile.ts";
 import type { ResolvedPolicy } from "../policies/types.ts";
 import { syscallNumber } from "../policies/syscalls.ts";
-import { CORDON_ACT, CORDON_DECISION, CORDON_SLOT_UNKNOWN } from "../backends/linux/structs.ts";
+import { CORDON_ACT, CORDON_DECISION, CORDON_SLOT_UNKNOWN } from "../bpf/structs.ts";
 
 const loc = { file: "p.yaml", line: 1, column: 1 };
 

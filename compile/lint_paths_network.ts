@@ -11,7 +11,7 @@
 import type { ResolvedPolicy } from "../policies/types.ts";
 import type { Finding, Severity } from "./lint.ts";
 import { isBeneath, normalisePath, requiredLandlockAbi } from "./landlock.ts";
-import { CORDON_NET_RULES_PER_BANK } from "../backends/linux/structs.ts";
+import { CORDON_NET_RULES_PER_BANK } from "../bpf/structs.ts";
 
 /** The codes this module reports, with severity and meaning (for SARIF and docs). */
 export const PATHS_NETWORK_LINT_CODES: Readonly<

@@ -34,7 +34,7 @@ import {
   CORDON_NET_BANK,
   CORDON_NET_RULES_PER_BANK,
   encodeNetRule,
-} from "../backends/linux/structs.ts";
+} from "../bpf/structs.ts";
 
 /** A network operation the cgroup programs decide. */
 export type NetOp = "connect" | "bind" | "sendmsg";

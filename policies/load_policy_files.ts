@@ -1,5 +1,6 @@
 /**
- * Reading policy files: every file (or standard input, named `-`) parsed, merged into one
+ * Reading policy files: every file (or standard input, named `-`, or a builtin profile, named
+ * `builtin:NAME`) parsed, merged into one
  * {@linkcode PolicySet}, with names unique across all of them and every problem of every file
  * reported at once. The only part of `policies/` that touches the file system.
  *
@@ -10,6 +11,7 @@ import type { Policy, PolicySet } from "./types.ts";
 import { PolicyError, PolicyErrors } from "./errors.ts";
 import { duplicateNameError, type ParseOptions, parsePoliciesCollecting } from "./parse.ts";
 import { DEFAULT_YAML_LIMITS } from "./_yaml_tree.ts";
+import { BUILTIN_PROFILES } from "./builtin_profiles.ts";
 
 /** Reads at most `cap + 1` bytes of `stream`, so that an endless source cannot exhaust memory. */
 async function readCapped(stream: ReadableStream<Uint8Array>, cap: number): Promise<Uint8Array> {
@@ -40,6 +42,12 @@ async function readCapped(stream: ReadableStream<Uint8Array>, cap: number): Prom
 async function readText(path: string, cap: number): Promise<string | PolicyError> {
   const fail = (message: string, cause?: unknown) =>
     new PolicyError("unreadable-file", message, path, 1, 1, cause === undefined ? {} : { cause });
+  if (path.startsWith("builtin:")) {
+    const text = BUILTIN_PROFILES[path];
+    if (text !== undefined) return text;
+    const known = Object.keys(BUILTIN_PROFILES).sort().join(", ");
+    return fail(`unknown builtin profile ${JSON.stringify(path)}; known: ${known}`);
+  }
   let bytes: Uint8Array;
   try {
     if (path === "-") {
@@ -71,7 +79,8 @@ async function readText(path: string, cap: number): Promise<string | PolicyError
 /**
  * Reads, parses and merges policy files. Requires `allow-read` for the paths.
  *
- * @param paths files in order; `-` reads standard input (at most once)
+ * @param paths files in order; `-` reads standard input (at most once); `builtin:NAME` is a
+ *   builtin profile
  * @param options limits, as for `parsePolicies`
  * @returns the policies of all files, in file and document order
  * @throws {PolicyErrors} with every problem of every file: unreadable files (located at the

@@ -107,3 +107,20 @@ Deno.test("loadPolicyFiles() refuses no paths and stdin twice", async () => {
     }
   }
 });
+
+Deno.test("loadPolicyFiles() reads builtin:NAME profiles and names unknown ones", async () => {
+  const set = await loadPolicyFiles(["builtin:baseline"]);
+  if (set.policies.map((p) => p.name).join() !== "baseline") fail("baseline not loaded");
+  if (set.policies[0]?.loc.file !== "builtin:baseline") {
+    fail("location file is not builtin:baseline");
+  }
+  try {
+    await loadPolicyFiles(["builtin:nope"]);
+    fail("an unknown builtin must be an error");
+  } catch (error) {
+    if (!(error instanceof PolicyErrors)) throw error;
+    if (error.errors[0]?.code !== "unreadable-file" || error.errors[0]?.path !== "builtin:nope") {
+      fail(`unexpected error: ${error.message}`);
+    }
+  }
+});

@@ -60,6 +60,25 @@ export async function compileYaml(
   return (await loadPolicies([file], { arches })).filters;
 }
 
+/**
+ * `yaml` with `filesystem.execute: [dir]` added to its policy: the probes in `dir` are the
+ * policy's own executables. A policy extending `builtin:baseline` may otherwise execute only
+ * the system's program directories (Landlock, under `cordon run`), and the probes live in a
+ * temporary directory. `yaml` must hold one policy whose block-style `spec` comes last and has
+ * no `filesystem` section yet (the lists of `extends` parents add up with this one).
+ *
+ * @example
+ * ```ts ignore
+ * const set = await compileYaml(probes.dir, allowProbes(POLICY, probes.dir));
+ * ```
+ */
+export function allowProbes(yaml: string, dir: string): string {
+  if (!/^spec:\s*$/m.test(yaml) || /^\s+filesystem:/m.test(yaml)) {
+    throw new Error("allowProbes needs a block-style spec without a filesystem section");
+  }
+  return `${yaml.trimEnd()}\n  filesystem:\n    execute: [${JSON.stringify(dir)}]\n`;
+}
+
 /** What a probe's call came to, as observed or predicted. */
 export type Outcome =
   /** The call ran (allowed or logged); what it returned is the kernel's business. */

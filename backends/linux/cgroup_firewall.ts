@@ -24,7 +24,7 @@ import {
   type NetRuleValue,
   type RawEvent,
   u32Key,
-} from "./structs.ts";
+} from "../../bpf/structs.ts";
 
 /** The cgroup programs, in attach order. */
 export const CGROUP_NET_PROGRAMS = [

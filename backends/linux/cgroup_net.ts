@@ -35,7 +35,7 @@ import {
   toCString,
   unwrap,
 } from "./libc.ts";
-import { encodeNetBank, u32Key } from "./structs.ts";
+import { encodeNetBank, u32Key } from "../../bpf/structs.ts";
 
 /** The name prefix of run cgroups and pin directories. */
 export const RUN_CGROUP_PREFIX = "cordon-run-";

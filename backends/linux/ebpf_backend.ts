@@ -73,7 +73,7 @@ import {
   type RawEvent,
   u32Key,
   u64Key,
-} from "./structs.ts";
+} from "../../bpf/structs.ts";
 import { BPF_MAP_TYPE } from "./bpf_map.ts";
 
 const MAP_TYPES: Record<number, MapType> = {

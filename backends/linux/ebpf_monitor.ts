@@ -26,7 +26,7 @@ import {
   type StatsValue,
   STRUCTS,
   u32Key,
-} from "./structs.ts";
+} from "../../bpf/structs.ts";
 
 /** What the monitor streams and for whom. */
 export interface MonitorConfig {
@@ -215,12 +215,21 @@ export class EbpfMonitor implements Disposable {
    * Starts monitoring process `pid` (with `policy`, 0 for none) and, unless told otherwise,
    * its future children. Returns false when there is no such process. The entry is bound to
    * this process's start time, so a later process reusing the pid does not inherit it.
+   * With `countFromExec`, the kernel zeroes its counts at its next successful `execve` (a
+   * launcher's own calls are then left out of the target's counts).
    */
-  track(pid: number, policy = 0, followForks = true): boolean {
+  track(
+    pid: number,
+    policy = 0,
+    followForks = true,
+    options: { readonly countFromExec?: boolean } = {},
+  ): boolean {
     this.#assertOpen();
     const ticks = processStartTicks(pid);
     if (ticks === undefined) return false;
-    const value = encodeNewProc(ticks, policy, followForks ? CORDON_PROC.followForks : 0);
+    const flags = (followForks ? CORDON_PROC.followForks : 0) |
+      (options.countFromExec ? CORDON_PROC.countFromExec : 0);
+    const value = encodeNewProc(ticks, policy, flags);
     const procs = this.#object.map("procs");
     const key = u32Key(pid);
     const current = this.proc(pid);
@@ -230,11 +239,7 @@ export class EbpfMonitor implements Disposable {
       if (procs.lookup(key, bytes)) {
         const view = new DataView(bytes.buffer);
         view.setUint32(STRUCTS.cordon_proc.fields.policy.offset, policy, true);
-        view.setUint32(
-          STRUCTS.cordon_proc.fields.flags.offset,
-          followForks ? CORDON_PROC.followForks : 0,
-          true,
-        );
+        view.setUint32(STRUCTS.cordon_proc.fields.flags.offset, flags, true);
         procs.update(key, bytes, BPF_ANY);
         return true;
       }

@@ -8,7 +8,7 @@
  */
 
 import { kernelTest, needCommands, needRoot, unavailable } from "../_kernel.ts";
-import { buildProbes, compileYaml, predict, runProbe } from "../_probes.ts";
+import { allowProbes, buildProbes, compileYaml, predict, runProbe } from "../_probes.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
 import { parsePolicies } from "../../policies/parse.ts";
 import { resolvePolicies } from "../../policies/resolve.ts";
@@ -71,7 +71,8 @@ kernelTest(
   "bypass: io_uring opens a file past an openat deny unless io_uring_setup is denied",
   REASON,
   async (t) => {
-    // Static: no dynamic loader, so the probe makes no open syscall of its own.
+    // Static: no dynamic loader, so the probe makes no open syscall of its own. The probe is the
+    // policies' own executable (allowProbes): builtin:baseline executes only system directories.
     await using probes = await buildProbes(["io_uring_openat"], { static: ["io_uring_openat"] });
     const arch = hostArches()[0]!;
     const setupNr = syscallNumber(arch, "io_uring_setup")!;
@@ -81,7 +82,7 @@ kernelTest(
     await t.step(
       "naive policy: openat denied, io_uring allowed: the open goes through (bypass)",
       async () => {
-        const set = await compileYaml(probes.dir, NAIVE);
+        const set = await compileYaml(probes.dir, allowProbes(NAIVE, probes.dir));
         assert(predict(set, { arch, nr: openatNr }).kind === "errno", "openat must be denied");
         assert(predict(set, { arch, nr: setupNr }).kind === "ran", "io_uring_setup allowed here");
         const run = await runProbe(set, [probes.path("io_uring_openat"), target], {
@@ -93,7 +94,7 @@ kernelTest(
     );
 
     await t.step("baseline: io_uring_setup fails with ENOSYS, nothing is opened", async () => {
-      const set = await compileYaml(probes.dir, BASELINE_ONLY);
+      const set = await compileYaml(probes.dir, allowProbes(BASELINE_ONLY, probes.dir));
       const predicted = predict(set, { arch, nr: setupNr, args: [4n, 0n] });
       assert(predicted.kind === "errno" && predicted.errno === 38, JSON.stringify(predicted));
       const run = await runProbe(set, [probes.path("io_uring_openat"), target], {

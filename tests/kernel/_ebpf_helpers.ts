@@ -6,7 +6,7 @@
  */
 
 import type { EbpfMonitor } from "../../backends/linux/ebpf_monitor.ts";
-import type { RawEvent } from "../../backends/linux/structs.ts";
+import type { RawEvent } from "../../bpf/structs.ts";
 import { hasCommand } from "../_kernel.ts";
 
 /** A reason when the eBPF tests cannot run, or null. */

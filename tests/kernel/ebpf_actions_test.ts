@@ -5,7 +5,7 @@ import {
   encodeDecision,
   encodeDecisionKey,
   syscallSlot,
-} from "../../backends/linux/structs.ts";
+} from "../../bpf/structs.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
 import { kernelTest, unavailable } from "../_kernel.ts";
 import { compileC, gatedProgram, needEbpf, spawnGated, waitForEvent } from "./_ebpf_helpers.ts";

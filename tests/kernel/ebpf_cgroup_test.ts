@@ -1,6 +1,6 @@
 import { Cgroup, cgroup2Root } from "../../backends/linux/cgroup.ts";
 import { CgroupFirewall } from "../../backends/linux/cgroup_firewall.ts";
-import { CORDON_NET, CORDON_NET_BANK } from "../../backends/linux/structs.ts";
+import { CORDON_NET, CORDON_NET_BANK } from "../../bpf/structs.ts";
 import { netRule } from "../../compile/bpf_maps.ts";
 import { kernelTest, needCommands, unavailable } from "../_kernel.ts";
 import { compileC, gatedProgram, needEbpf, spawnGated } from "./_ebpf_helpers.ts";

@@ -99,7 +99,7 @@ kernelTest(
     // An entry whose start time does not match the process holding the pid is never used.
     const other = spawnGated(exe);
     const procs = monitor.map("procs");
-    const { encodeNewProc, u32Key } = await import("../../backends/linux/structs.ts");
+    const { encodeNewProc, u32Key } = await import("../../bpf/structs.ts");
     procs.update(u32Key(other.pid), encodeNewProc(1n, 0, 1)); // start tick 1: a different process
     await other.go();
     await other.child.status;

@@ -42,7 +42,7 @@ export const CORDON_ACT = { allow: 0, log: 1, kill: 2, deny: 3 } as const;
 /** `cordon_decision.flags`. */
 export const CORDON_DECISION = { args: 0x01, audit: 0x02 } as const;
 /** `cordon_proc.flags`. */
-export const CORDON_PROC = { followForks: 0x01 } as const;
+export const CORDON_PROC = { followForks: 0x01, countFromExec: 0x02 } as const;
 /** `cordon_config.flags`. */
 export const CORDON_CFG = {
   traceAll: 0x01,

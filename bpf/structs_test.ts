@@ -1,6 +1,6 @@
 import { type StructLayout, STRUCTS } from "./structs.ts";
-import { BPF_OBJECT_NAMES, bpfObjectBytes } from "../../bpf/objects.ts";
-import { hasCommand } from "../../tests/_kernel.ts";
+import { BPF_OBJECT_NAMES, bpfObjectBytes } from "./objects.ts";
+import { hasCommand } from "../tests/_kernel.ts";
 
 interface BtfType {
   id: number;
