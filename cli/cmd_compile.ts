@@ -9,6 +9,9 @@ import type { Arch } from "../policies/types.ts";
 import { ARCHES } from "../policies/types.ts";
 import type { FilterSet } from "../compile/filter_set.ts";
 import { emitIr } from "../compile/emit_ir.ts";
+import { emitBpfMaps } from "../compile/bpf_maps.ts";
+import { emitLandlock, LANDLOCK_ABI_LATEST } from "../compile/landlock.ts";
+import { emitNetMaps } from "../compile/net_rules.ts";
 import { summarizeFilterSet } from "../compile/summarize_filter_set.ts";
 import { stableJson } from "../compile/stable_json.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
@@ -20,6 +23,8 @@ import { SECCOMP_EMITTERS } from "./seccomp_emitters.ts";
 export interface EmitOptions {
   /** The architectures compiled (the set holds exactly these). */
   readonly arches: readonly Arch[];
+  /** The Landlock ABI to compile rulesets for (`--landlock-abi`); default the latest known. */
+  readonly landlockAbi?: number;
 }
 
 /** One `--emit` output format. */
@@ -47,6 +52,18 @@ export const EMITTERS: Readonly<Record<string, Emitter>> = {
     describe: "the resolved filter set as stable JSON (docs/ir.md)",
     emit: (set) => emitIr(set),
   },
+  maps: {
+    describe: "the eBPF backend's map entries as JSON (hex keys and values, rule ids)",
+    emit: (set) => emitBpfMaps(set),
+  },
+  landlock: {
+    describe: "each policy's Landlock ruleset as JSON, with what the ABI misses (gaps)",
+    emit: (set, { landlockAbi }) => emitLandlock(set, landlockAbi ?? LANDLOCK_ABI_LATEST),
+  },
+  "net-maps": {
+    describe: "the cgroup network programs' rule tuples as JSON, byte for byte",
+    emit: (set) => emitNetMaps(set),
+  },
   ...SECCOMP_EMITTERS,
 };
 
@@ -56,6 +73,7 @@ const OPTIONS = {
   output: { type: "string", short: "o" },
   format: { type: "string" },
   "unknown-syscalls": { type: "string" },
+  "landlock-abi": { type: "string" },
 } as const;
 
 function help(): string {
@@ -81,10 +99,14 @@ function help(): string {
     "      --unknown-syscalls enosys|default",
     "                      numbers absent from the syscall tables: ENOSYS when the default",
     "                      action is deny or stricter (default), or the default action",
+    "      --landlock-abi N",
+    `                      the Landlock ABI of --emit landlock, 0-${LANDLOCK_ABI_LATEST} (default ${LANDLOCK_ABI_LATEST}, the`,
+    "                      latest known; `cordon doctor` shows this kernel's)",
     "",
     "Examples:",
     "  cordon compile web.yaml > web.ir.json",
     "  cordon compile web.yaml --arch x86_64,aarch64 -o web.ir.json --format json",
+    "  cordon compile web.yaml --emit landlock --landlock-abi 4",
     "",
     "Exit codes: 0 compiled, 1 invalid policy or unwritable output, 2 usage error.",
   ].join("\n");
@@ -105,6 +127,7 @@ async function run(argv: string[]): Promise<number> {
   const arches = parseArches((values.arch as string[] | undefined) ?? [], ARCHES);
   const format = choice(values, "format", ["text", "json"], "text");
   const unknownSyscalls = choice(values, "unknown-syscalls", ["enosys", "default"], "enosys");
+  const landlockAbi = parseLandlockAbi(values["landlock-abi"], emitName);
   const output = values.output as string | undefined;
   if (output === "") throw new UsageError("-o needs a file name");
   if (emitter.binary && output === undefined && Deno.stdout.isTerminal()) {
@@ -119,7 +142,10 @@ async function run(argv: string[]): Promise<number> {
     if (code === undefined) throw error;
     return code;
   }
-  const produced = emitter.emit(loaded.filters, { arches });
+  const produced = emitter.emit(loaded.filters, {
+    arches,
+    ...(landlockAbi === undefined ? {} : { landlockAbi }),
+  });
   const bytes = typeof produced === "string" ? new TextEncoder().encode(produced) : produced;
   if (output === undefined) {
     await writeAll(Deno.stdout, bytes);
@@ -155,6 +181,22 @@ async function run(argv: string[]): Promise<number> {
     }
   }
   return EXIT.ok;
+}
+
+/** `--landlock-abi N`: an integer ABI this compiler knows, and only with `--emit landlock`. */
+function parseLandlockAbi(value: unknown, emitName: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (emitName !== "landlock") {
+    throw new UsageError(`--landlock-abi applies to --emit landlock, not --emit ${emitName}`);
+  }
+  const text = String(value);
+  const abi = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(abi) || abi > LANDLOCK_ABI_LATEST) {
+    throw new UsageError(
+      `bad --landlock-abi "${text}": expected an integer from 0 to ${LANDLOCK_ABI_LATEST}`,
+    );
+  }
+  return abi;
 }
 
 async function writeAll(file: { write(p: Uint8Array): Promise<number> }, bytes: Uint8Array) {

@@ -9,7 +9,12 @@ import { ARCHES } from "../policies/types.ts";
 import type { Finding } from "../compile/lint.ts";
 import { stableJson } from "../compile/stable_json.ts";
 import { errnoName } from "../policies/constants.ts";
-import { dryRun, type DryRunFinding, type DryRunReport } from "../engine/dry_run.ts";
+import {
+  dryRun,
+  type DryRunFinding,
+  type DryRunReport,
+  type DryRunUndecided,
+} from "../engine/dry_run.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, integer, parseArgs } from "./parse_args.ts";
 import { loadPolicies, parseArches, reportPolicyErrors } from "./load_policies.ts";
@@ -24,6 +29,7 @@ const OPTIONS = {
   format: { type: "string" },
   arch: { type: "string", short: "a" },
   "max-findings": { type: "string" },
+  cwd: { type: "string" },
 } as const;
 
 const HELP = [
@@ -31,7 +37,7 @@ const HELP = [
   "",
   "Usage: cordon dry-run POLICY... --trace TRACE [--trace-format auto|jsonl|strace]",
   "                      [--on-malformed skip|fail] [--format text|json|sarif|junit]",
-  "                      [--arch A] [--max-findings N]",
+  "                      [--arch A] [--max-findings N] [--cwd DIR]",
   "",
   "POLICY is a policy file, builtin:NAME, or - for standard input. TRACE is `strace -f` output",
   "(-o FILE or stderr; -t/-tt/-ttt/-T/-y variants) or Cordon's JSON Lines events, or - for",
@@ -40,6 +46,14 @@ const HELP = [
   "would do. A call whose decision depends on an argument the trace does not show (a pointer, an",
   "unknown symbol) is reported as undecided. Targets match on pid and on the command and",
   "executable learnt from execve; uids and cgroups are not in traces.",
+  "",
+  "Calls seccomp lets through are then held to the policies' filesystem and network sections as",
+  "`cordon run` enforces them: paths (Landlock: EACCES) and addresses (cgroup BPF: EPERM; Landlock",
+  "TCP port rules: EACCES), from the paths and socket addresses strace shows. File calls that",
+  "failed in the trace are not reported (they fail before Landlock decides). A relative path needs",
+  "the working directory: strace -y shows it, chdir calls are followed, --cwd gives the start;",
+  "without it the call is undecided. Paths are compared with the rules as written; with -y the",
+  "opened file's real path (symbolic links resolved) is tried too.",
   "",
   "Options:",
   "  -t, --trace TRACE        the trace to replay (required)",
@@ -50,8 +64,9 @@ const HELP = [
     ARCHES.join(", ")
   } (default x86_64)`,
   "      --max-findings N     findings listed (all are counted; default 10000)",
+  "      --cwd DIR            working directory of the traced command, for relative paths",
   "",
-  "Record a trace with:  strace -f -o app.strace -- ./app",
+  "Record a trace with:  strace -f -y -o app.strace -- ./app",
   "",
   "Examples:",
   "  cordon dry-run web.yaml --trace app.strace",
@@ -70,15 +85,26 @@ function callText(syscall: string | null, nr: number, args: readonly string[]): 
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
 
+const MECHANISM_NAMES = { landlock: "Landlock", "cgroup-bpf": "cgroup BPF" } as const;
+
 function describe(f: DryRunFinding): string {
   const errno = f.action === "deny" && f.errno !== undefined
     ? ` ${errnoName(f.errno) ?? "errno"} (${f.errno})`
     : "";
+  const audit = f.mode === "audit" ? " [audit: reported only]" : "";
+  if (f.section !== undefined && f.mechanism !== undefined && f.mechanism !== "seccomp") {
+    return `${f.action}${errno} by ${f.section} of policy "${f.policy}" (${
+      MECHANISM_NAMES[f.mechanism]
+    }) at ${loc(f.loc)}: ${f.reason ?? ""}${audit}`;
+  }
   const who = f.ruleId === null
     ? `the default action of policy "${f.policy}"`
     : `rule "${f.ruleId}" of policy "${f.policy}"`;
-  const audit = f.mode === "audit" ? " [audit: reported only]" : "";
   return `${f.action}${errno} by ${who} at ${loc(f.loc)}${audit}`;
+}
+
+function undecidedWhy(u: DryRunUndecided): string {
+  return u.reason ?? `argument ${u.missing.join(", ")} unknown`;
 }
 
 function text(report: DryRunReport, trace: string): string {
@@ -110,13 +136,11 @@ function text(report: DryRunReport, trace: string): string {
   }
   if (report.undecidedTotal > 0) {
     out.push(
-      `Undecided: ${report.undecidedTotal} call(s) depend on arguments the trace does not show`,
+      `Undecided: ${report.undecidedTotal} call(s) depend on what the trace does not show`,
     );
     for (const u of report.undecided) {
       out.push(
-        `  line ${u.line}: pid ${u.pid} ${callText(u.syscall, -1, u.args)}: argument ${
-          u.missing.join(", ")
-        } unknown`,
+        `  line ${u.line}: pid ${u.pid} ${callText(u.syscall, -1, u.args)}: ${undecidedWhy(u)}`,
       );
     }
   }
@@ -143,9 +167,10 @@ function sarif(report: DryRunReport, trace: string): string {
     ...report.undecided.map((u): Finding => ({
       severity: "warning",
       code: "undecided-call",
-      message: `pid ${u.pid} ${callText(u.syscall, -1, u.args)}: the decision depends on argument ${
-        u.missing.join(", ")
-      }, which the trace does not show`,
+      message: `pid ${u.pid} ${callText(u.syscall, -1, u.args)}: ${
+        u.reason ??
+          `the decision depends on argument ${u.missing.join(", ")}, which the trace does not show`
+      }`,
       loc: { file: trace, line: u.line, column: 1 },
     })),
     ...report.malformed.map((m): Finding => ({
@@ -196,6 +221,10 @@ async function run(argv: string[]): Promise<number> {
   if (maxFindings !== undefined && maxFindings < 0) {
     throw new UsageError("--max-findings must be 0 or more");
   }
+  const cwd = values.cwd as string | undefined;
+  if (cwd !== undefined && !cwd.startsWith("/")) {
+    throw new UsageError(`--cwd must be an absolute path, not "${cwd}"`);
+  }
   if (positionals.includes("-") && trace === "-") {
     throw new UsageError("standard input can hold the policy or the trace, not both");
   }
@@ -214,6 +243,7 @@ async function run(argv: string[]): Promise<number> {
     onMalformed,
     arch: arches[0]!,
     ...(maxFindings === undefined ? {} : { maxFindings }),
+    ...(cwd === undefined ? {} : { cwd }),
     ...(progress
       ? {
         onProgress: (lines: number) => {

@@ -12,20 +12,26 @@ import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import { loadPolicies, parseArches, reportPolicyErrors } from "./load_policies.ts";
 import {
+  type Degradation,
   FilterPlanError,
   hostArches,
   nativeArch,
   runConfined,
   type RunResult,
-  unenforcedSections,
 } from "../backends/linux/run.ts";
 import { LaunchError } from "../backends/linux/launcher.ts";
 import { NotSupportedError } from "../backends/linux/errors.ts";
+import {
+  RUN_MONITOR_MECHANISM,
+  type RunActivity,
+  RunMonitor,
+} from "../backends/linux/run_monitor.ts";
 
 const OPTIONS = {
   policy: { type: "string", short: "p", multiple: true },
   arch: { type: "string", short: "a", multiple: true },
   "allow-degraded": { type: "boolean" },
+  monitor: { type: "boolean" },
   "unknown-syscalls": { type: "string" },
   format: { type: "string" },
 } as const;
@@ -46,8 +52,14 @@ Options:
                          auto (default): the host's, with its compatibility ABIs
                          (x86_64: x86_64,i386,x32; aarch64: aarch64)
       --allow-degraded   run even when policy rules need a mechanism this run does not apply
-                         (filesystem: Landlock; network: cgroup BPF; limits: eBPF); each
-                         unenforced section is reported. Without it, such policies are refused
+                         (filesystem: Landlock; network: cgroup BPF; limits: eBPF), or when
+                         --monitor cannot monitor; each unenforced section is reported.
+                         Without it, such runs are refused
+      --monitor          watch the command and its descendants with eBPF and print, when it
+                         exits, their syscall counts by name and the files and network
+                         endpoints they used. Counts start after the command's execve (the
+                         launcher's own calls are left out); calls a filter denies are not
+                         counted (seccomp answers before the tracepoint). Needs root
       --unknown-syscalls enosys|default
                          syscall numbers newer than Cordon's tables: ENOSYS (default, so libc
                          falls back to older calls) or the policy's default action
@@ -57,13 +69,14 @@ Options:
 
 Exit status: the command's; 128+N when it was killed by signal N (a seccomp kill shows as
 SIGSYS, 159); 127 command not found; 126 command not executable; 1 when Cordon refused or
-failed to confine it (invalid policy, seccomp unavailable, filter rejected by the kernel);
-2 usage error.
+failed to confine it (invalid policy, seccomp unavailable, filter rejected by the kernel,
+--monitor without eBPF); 2 usage error.
 
 Examples:
   cordon run --policy examples/policies/cli-tool.yaml -- ls -l /usr
   cordon run -p builtin:baseline -p extra.yaml -- python3 script.py
-  cordon run -p audit.yaml --format json -- make test`;
+  cordon run -p audit.yaml --format json -- make test
+  sudo cordon run -p builtin:baseline --monitor -- python3 script.py`;
 
 type Format = "text" | "json";
 
@@ -77,6 +90,112 @@ function reporter(format: Format) {
 const SIGNAL_NOTES: Readonly<Record<string, string>> = {
   SIGSYS: "bad system call: a seccomp kill or trap action of the policy; see the kernel log",
 };
+
+type Report = ReturnType<typeof reporter>;
+
+/**
+ * Opens the eBPF monitor for `--monitor`. Without eBPF: `null` after a refusal (exit 1), or,
+ * with `--allow-degraded`, `undefined` after saying that nothing is monitored.
+ */
+function openMonitor(
+  command: string,
+  allowDegraded: boolean,
+  report: Report,
+): RunMonitor | null | undefined {
+  try {
+    return RunMonitor.open();
+  } catch (error) {
+    if (!(error instanceof NotSupportedError)) throw error;
+    if (!allowDegraded) {
+      report(
+        "error",
+        `refusing to run ${command}: --monitor needs ${error.message}; run without --monitor, ` +
+          `or accept an unmonitored run with --allow-degraded`,
+        { code: error.code, feature: RUN_MONITOR_MECHANISM },
+      );
+      return null;
+    }
+    report("degraded", `the command is NOT monitored: ${error.message}`, {
+      section: "monitor",
+      mechanism: RUN_MONITOR_MECHANISM,
+    });
+    return undefined;
+  }
+}
+
+const TEXT_LIMIT = { syscalls: 20, files: 40, network: 20 } as const;
+
+function more(total: number, shown: number): string {
+  return total > shown ? `, … ${total - shown} more (--format json lists all)` : "";
+}
+
+/** Prints what `--monitor` collected: one JSON object, or a few text lines. */
+function reportActivity(activity: RunActivity, format: Format, report: Report): void {
+  const processes = activity.processes.length;
+  const summary = `${processes} process${processes === 1 ? "" : "es"}, ` +
+    `${activity.syscalls} syscalls (counted from the command's execve), ` +
+    `${activity.filesTotal} opens, ${activity.networkTotal} socket operations` +
+    (activity.lost ? `; ${activity.lost} events lost (ring buffer full): lists incomplete` : "");
+  if (format === "json") {
+    report("monitor", summary, {
+      pid: activity.pid,
+      execSeen: activity.execSeen,
+      syscalls: activity.syscalls,
+      bySyscall: Object.fromEntries(activity.bySyscall),
+      processes: activity.processes.map((p) => ({
+        ...p,
+        bySyscall: Object.fromEntries([...p.bySyscall].sort((a, b) => b[1] - a[1])),
+      })),
+      files: activity.files,
+      filesTotal: activity.filesTotal,
+      network: activity.network,
+      networkTotal: activity.networkTotal,
+      lost: activity.lost,
+    });
+    return;
+  }
+  report("monitor", `monitor: ${summary}`);
+  const counts = [...activity.bySyscall];
+  const top = counts.slice(0, TEXT_LIMIT.syscalls).map(([name, n]) => `${name} ${n}`);
+  if (top.length) {
+    report("monitor", `  syscalls: ${top.join(", ")}${more(counts.length, top.length)}`);
+  }
+  for (const p of activity.processes) {
+    const end = !p.exited
+      ? "still running"
+      : p.signal
+      ? `killed by ${p.signal}`
+      : p.exitCode !== undefined
+      ? `exit ${p.exitCode}`
+      : "exited";
+    const counted = p.counted ? `${p.syscalls} syscalls` : "counts lost";
+    report(
+      "monitor",
+      `  process ${p.pid}${p.comm ? ` ${p.comm}` : ""}${
+        p.ppid === undefined ? "" : ` (parent ${p.ppid})`
+      }: ${end}, ${counted}`,
+    );
+  }
+  const files = activity.files.slice(0, TEXT_LIMIT.files);
+  for (const f of files) {
+    const failed = f.failed ? `, ${f.failed} failed (${f.error})` : "";
+    report("monitor", `  ${f.op} ${f.path} ×${f.count}${failed}`);
+  }
+  if (activity.files.length > files.length) {
+    report("monitor", `  ${more(activity.files.length, files.length).slice(2)}`);
+  }
+  const network = activity.network.slice(0, TEXT_LIMIT.network);
+  for (const n of network) {
+    const where = n.address === undefined
+      ? n.family
+      : `${n.family === "inet6" ? `[${n.address}]` : n.address}:${n.port}`;
+    const failed = n.failed ? `, ${n.failed} failed (${n.error})` : "";
+    report("monitor", `  ${n.op} ${where} ×${n.count}${failed}`);
+  }
+  if (activity.network.length > network.length) {
+    report("monitor", `  ${more(activity.network.length, network.length).slice(2)}`);
+  }
+}
 
 /** Builds the report of a finished command, or `undefined` when it exited normally. */
 function exitMessage(command: string, result: RunResult): string | undefined {
@@ -137,8 +256,8 @@ export const runCommand: Command = {
     }
 
     const allowDegraded = values["allow-degraded"] === true;
-    const unenforced = unenforcedSections(loaded.filters);
-    if (allowDegraded || !unenforced.some((d) => d.blocking)) {
+    // What runConfined says it does not enforce, reported before the command starts.
+    const onDegraded = (unenforced: readonly Degradation[]) => {
       for (const d of unenforced) {
         const where = `${d.loc.file}:${d.loc.line}:${d.loc.column}`;
         report(
@@ -148,7 +267,7 @@ export const runCommand: Command = {
           { policy: d.policy, section: d.section, mechanism: d.mechanism },
         );
       }
-    }
+    };
     for (const layer of loaded.filters.layers) {
       if (layer.mode !== "audit") continue;
       report(
@@ -159,9 +278,21 @@ export const runCommand: Command = {
       );
     }
 
+    using monitor = values.monitor === true
+      ? openMonitor(command[0]!, allowDegraded, report)
+      : undefined;
+    if (monitor === null) return EXIT.failed;
+
     let result: RunResult;
     try {
-      result = await runConfined({ set: loaded.filters, command, arches, allowDegraded });
+      result = await runConfined({
+        set: loaded.filters,
+        command,
+        arches,
+        allowDegraded,
+        onDegraded,
+        ...(monitor ? { beforeStart: (pid: number) => monitor.attach(pid) } : {}),
+      });
     } catch (error) {
       if (error instanceof LaunchError) {
         report("error", error.message, { code: error.code, stage: error.stage });
@@ -194,6 +325,7 @@ export const runCommand: Command = {
     } else if (message) {
       report("exit", message);
     }
+    if (monitor) reportActivity(monitor.report(), format, report);
     return result.code;
   },
 };

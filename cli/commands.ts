@@ -17,6 +17,7 @@ import { applyCommand } from "./cmd_apply.ts";
 import { monitorCommand } from "./cmd_monitor.ts";
 import { doctorCommand } from "./cmd_doctor.ts";
 import { programsCommand } from "./cmd_programs.ts";
+import { statsCommand } from "./cmd_stats.ts";
 
 /** Every command. */
 export const COMMANDS: readonly Command[] = [
@@ -31,4 +32,5 @@ export const COMMANDS: readonly Command[] = [
   monitorCommand,
   doctorCommand,
   programsCommand,
+  statsCommand,
 ];

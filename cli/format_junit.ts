@@ -8,6 +8,7 @@
  */
 
 import type { DryRunReport } from "../engine/dry_run.ts";
+import { errnoName } from "../policies/constants.ts";
 
 /** Escapes text for XML attributes and content (and drops characters XML 1.0 forbids). */
 export function escapeXml(text: string): string {
@@ -58,9 +59,16 @@ export function dryRunToJunit(report: DryRunReport, trace: string): string {
       ? `the default action of policy "${f.policy}"`
       : `rule "${f.ruleId}" of policy "${f.policy}"`;
     const where = `${f.loc.file}:${f.loc.line}:${f.loc.column}`;
-    const message = `would ${f.action}${
+    const by = f.section !== undefined && f.mechanism !== undefined && f.mechanism !== "seccomp"
+      ? `${f.section} of policy "${f.policy}" (${f.mechanism})`
+      : rule;
+    const errno = f.action === "deny" && f.errno !== undefined
+      ? ` ${errnoName(f.errno) ?? "errno"} (${f.errno})`
+      : "";
+    const why = f.reason === undefined ? "" : `: ${f.reason}`;
+    const message = `would ${f.action}${errno}${
       f.mode === "audit" ? " (audit mode: reported only)" : ""
-    } by ${rule} at ${where}`;
+    } by ${by} at ${where}${why}`;
     cases.push(
       `    <testcase classname="cordon.dry-run.${escapeXml(f.policy)}" name="${
         escapeXml(name)
@@ -72,9 +80,10 @@ export function dryRunToJunit(report: DryRunReport, trace: string): string {
   }
   for (const u of report.undecided) {
     const name = `line ${u.line}: pid ${u.pid} ${call(u.syscall, -1, u.args)}`;
-    const message = `undecided: the decision depends on argument ${
-      u.missing.join(", ")
-    }, which the trace does not give`;
+    const message = `undecided: ${
+      u.reason ??
+        `the decision depends on argument ${u.missing.join(", ")}, which the trace does not give`
+    }`;
     cases.push(
       `    <testcase classname="cordon.dry-run.undecided" name="${escapeXml(name)}">\n` +
         `      <failure type="undecided" message="${escapeXml(message)}"/>\n    </testcase>`,

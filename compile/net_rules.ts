@@ -278,8 +278,11 @@ export function networkDecision(
   };
 }
 
-/** The kind of access {@linkcode pathDecision} decides. */
-export type PathAccess = "read" | "write" | "execute";
+/**
+ * The kind of access {@linkcode pathDecision} decides: `read` a file, `list` a directory (open it
+ * for reading), `write` (write, truncate, create or remove in), `execute`.
+ */
+export type PathAccess = "read" | "list" | "write" | "execute";
 
 /** What a layer's `filesystem` section decides for one path. */
 export interface PathDecision {
@@ -294,16 +297,27 @@ export interface PathDecision {
 /** The classes whose rights include each access (`execute` grants `READ_FILE`). */
 const GRANTING: Readonly<Record<PathAccess, readonly PathClass[]>> = {
   read: ["read", "execute"],
+  list: ["read"],
   write: ["write"],
   execute: ["execute"],
+};
+
+/** The class whose paths restrict each access (a class with no paths restricts nothing). */
+const RESTRICTING: Readonly<Record<PathAccess, PathClass>> = {
+  read: "read",
+  list: "read",
+  write: "write",
+  execute: "execute",
 };
 
 /**
  * What Landlock decides for `access` to absolute `path` under `filesystem` (one layer's
  * section): allowed when the normalised path is at or beneath a path of a class that grants the
- * access. `read` means reading a file (a directory listing needs a `read` rule; an `execute`
- * rule lets files be read, not listed). Paths are compared lexically: symbolic links are not
- * resolved (the kernel resolves the rules' paths when they are added). No section allows
+ * access, or when the class that restricts the access lists no paths (Landlock then does not
+ * handle its rights: `filesystem: { execute: [/usr] }` restricts neither reading nor writing).
+ * `read` means reading a file, `list` opening a directory (only a `read` rule grants it; an
+ * `execute` rule lets files be read, not listed). Paths are compared lexically: symbolic links
+ * are not resolved (the kernel resolves the rules' paths when they are added). No section allows
  * everything.
  *
  * @example
@@ -314,6 +328,7 @@ const GRANTING: Readonly<Record<PathAccess, readonly PathClass[]>> = {
  * if (!pathDecision(fs, "/usr/lib/../share/x", "read").allowed) throw new Error();
  * if (pathDecision(fs, "/tmp/application", "write").allowed) throw new Error();
  * if (pathDecision(fs, "/usr/lib/x", "execute").allowed) throw new Error();
+ * if (!pathDecision({ ...fs, write: [] }, "/etc/x", "write").allowed) throw new Error("unrestricted");
  * ```
  */
 export function pathDecision(
@@ -323,6 +338,13 @@ export function pathDecision(
 ): PathDecision {
   const target = normalisePath(path);
   if (!filesystem) return { allowed: true, reason: "the policy has no filesystem section" };
+  const restricting = RESTRICTING[access];
+  if (filesystem[restricting].length === 0) {
+    return {
+      allowed: true,
+      reason: `filesystem.${restricting} lists no paths, so ${access} is not restricted`,
+    };
+  }
   for (const cls of GRANTING[access]) {
     for (const written of filesystem[cls]) {
       if (isBeneath(target, normalisePath(written))) {

@@ -10,10 +10,20 @@
  * A call whose decision depends on an argument the trace does not give (a pointer, an unknown
  * symbol) is reported as undecided, never guessed. Rate limits (`limits`) are not replayed.
  *
+ * Paths and addresses: calls that seccomp would let through are then held to the layers'
+ * `filesystem` and `network` sections as `cordon run` enforces them (Landlock, cgroup BPF; see
+ * `engine/access_rules.ts`): strace traces give the paths and socket addresses
+ * (`engine/trace/strace_access.ts`), JSON Lines traces their `file` and `network` events. A file
+ * call that failed in the trace (`ENOENT`, …) fails before Landlock would decide it and is not
+ * reported; network calls are (the cgroup hooks run before the operation). Relative paths are
+ * resolved against the working directory as the trace shows it (`-y`, `chdir`) or as
+ * {@linkcode DryRunOptions.cwd} gives it; otherwise the call is undecided.
+ *
  * @module
  */
 
 import type { Action, Arch, SourceLocation } from "../policies/types.ts";
+import { syscallNumber } from "../policies/syscalls.ts";
 import type { FilterSet } from "../compile/filter_set.ts";
 import { Evaluator, type Verdict } from "../compile/evaluate.ts";
 import { type ProcessInfo, targetMatches } from "../compile/target.ts";
@@ -23,6 +33,15 @@ import { StraceParser } from "./trace/strace_parser.ts";
 import { parseJsonlTraceLine } from "./trace/jsonl_trace.ts";
 import { openTrace, readLineBatches } from "./trace/read_lines.ts";
 import type { TraceCall, TraceItem, TraceMalformed } from "./trace/trace_item.ts";
+import { type AccessDenial, AccessRules, fileOpChecks } from "./access_rules.ts";
+import {
+  type AccessState,
+  isAccessCall,
+  type SocketProtocol,
+  straceCallAccess,
+} from "./trace/strace_access.ts";
+import type { FileEvent, NetworkEvent } from "./events.ts";
+import type { NetOp, PathAccess } from "../compile/net_rules.ts";
 
 /** Trace formats; `auto` looks at the first non-blank line (`{` means JSON Lines). */
 export type TraceFormat = "auto" | "jsonl" | "strace";
@@ -41,6 +60,11 @@ export interface DryRunOptions {
   readonly maxReported?: number;
   /** Called every 65,536 lines with the number of lines read. */
   readonly onProgress?: (lines: number) => void;
+  /**
+   * The working directory of processes whose start the trace does not show (the traced
+   * command's), for relative paths when the trace does not give it (`strace -y` does).
+   */
+  readonly cwd?: string;
 }
 
 /** A call that would have been denied, killed or trapped. */
@@ -71,8 +95,28 @@ export interface DryRunFinding {
   readonly ruleId: string | null;
   /** The deciding layer's policy name. */
   readonly policy: string;
-  /** The deciding rule's source location. */
+  /** The deciding rule's source location (for paths and addresses: the section's). */
   readonly loc: SourceLocation;
+  /** What decides: `seccomp` (a rule or default), `landlock` (paths, TCP ports), `cgroup-bpf` (addresses). */
+  readonly mechanism?: "seccomp" | "landlock" | "cgroup-bpf";
+  /** For paths and addresses: the deciding section (`filesystem.write`, `network.connect`). */
+  readonly section?: string;
+  /** For file calls: the call's path, absolute. */
+  readonly path?: string;
+  /** For file calls: the access denied (`read`, `list`, `write`, `execute`). */
+  readonly access?: PathAccess;
+  /** For file calls: the path the denied access was checked on (the parent for creations). */
+  readonly checked?: string;
+  /** For network calls: the operation denied. */
+  readonly netOp?: NetOp;
+  /** For network calls: the protocol. */
+  readonly protocol?: "tcp" | "udp";
+  /** For network calls: the IP address. */
+  readonly address?: string;
+  /** For network calls: the port. */
+  readonly port?: number;
+  /** For paths and addresses: why, in one sentence. */
+  readonly reason?: string;
 }
 
 /** A call whose decision depends on an argument the trace does not give. */
@@ -87,6 +131,8 @@ export interface DryRunUndecided {
   readonly args: readonly string[];
   /** The argument indexes that decide the call and were not given. */
   readonly missing: readonly number[];
+  /** Why, when it is not a syscall argument's value (a relative path, a socket's protocol). */
+  readonly reason?: string;
 }
 
 /** How often one rule decided findings. */
@@ -145,11 +191,13 @@ function detachAll(texts: readonly string[]): string[] {
 
 const FINDING_ACTIONS: ReadonlySet<Action> = new Set(["deny", "kill", "kill_thread", "trap"]);
 
-interface Proc {
+interface Proc extends AccessState {
   readonly pid: number;
   comm: string | undefined;
   executable: string | undefined;
   evaluator: Evaluator | undefined;
+  /** Indexes of the layers that apply to the process (set with `evaluator`). */
+  layers: readonly number[];
 }
 
 /**
@@ -182,6 +230,12 @@ class Replay {
   readonly #argIndexes: Map<Arch, Map<number, number[]>>;
   readonly #procs = new Map<number, Proc>();
   readonly #bySignature = new Map<string, Evaluator>();
+  readonly #layersBySignature = new Map<string, readonly number[]>();
+  readonly #access: AccessRules | undefined;
+  readonly #cwd: string | undefined;
+  readonly #arch: Arch;
+  /** Whether calls carry strace's argument text (paths and addresses). */
+  straceArgs = false;
   readonly #byRule = new Map<Verdict | string, DryRunRuleCount & { count: number }>();
   readonly findings: DryRunFinding[] = [];
   readonly undecided: DryRunUndecided[] = [];
@@ -198,12 +252,23 @@ class Replay {
     this.#maxReported = options.maxReported ?? 1_000;
     this.#fail = options.onMalformed === "fail";
     this.#argIndexes = argumentIndexes(set);
+    this.#access = AccessRules.of(set);
+    this.#cwd = options.cwd;
+    this.#arch = options.arch ?? "x86_64";
   }
 
   #proc(pid: number): Proc {
     let proc = this.#procs.get(pid);
     if (proc === undefined) {
-      proc = { pid, comm: undefined, executable: undefined, evaluator: undefined };
+      proc = {
+        pid,
+        comm: undefined,
+        executable: undefined,
+        evaluator: undefined,
+        layers: [],
+        cwd: this.#cwd,
+        sockets: new Map<number, SocketProtocol>(),
+      };
       this.#procs.set(pid, proc);
       this.processes++;
     }
@@ -217,13 +282,16 @@ class Replay {
       ...(proc.comm === undefined ? {} : { comm: proc.comm }),
       ...(proc.executable === undefined ? {} : { executable: proc.executable }),
     };
-    const signature = this.#set.layers.map((l, i) => targetMatches(l.target, info) ? i : -1)
-      .filter((i) => i >= 0).join(",");
+    const matching = this.#set.layers.map((l, i) => targetMatches(l.target, info) ? i : -1)
+      .filter((i) => i >= 0);
+    const signature = matching.join(",");
     let evaluator = this.#bySignature.get(signature);
     if (evaluator === undefined) {
       evaluator = new Evaluator(this.#set, info);
       this.#bySignature.set(signature, evaluator);
+      this.#layersBySignature.set(signature, matching);
     }
+    proc.layers = this.#layersBySignature.get(signature)!;
     return proc.evaluator = evaluator;
   }
 
@@ -239,6 +307,12 @@ class Replay {
           const child = this.#proc(item.pid);
           child.comm = parent?.comm;
           child.executable = parent?.executable;
+          if (parent !== undefined) {
+            child.cwd = parent.cwd;
+            if (parent.sockets.size > 0) {
+              for (const [fd, p] of parent.sockets) child.sockets.set(fd, p);
+            }
+          }
         } else if (item.op === "exec") {
           const proc = this.#proc(item.pid);
           if (item.executable !== undefined) {
@@ -252,6 +326,7 @@ class Replay {
         return;
       }
       case "event":
+        if (this.#access !== undefined) this.#event(item.line, item.event);
         return;
       case "malformed":
         this.malformedTotal++;
@@ -275,6 +350,11 @@ class Replay {
     this.calls++;
     const proc = this.#proc(call.pid);
     const evaluator = this.#evaluator(proc);
+    // Paths and addresses (which also follows the working directory and sockets).
+    const access = this.#access !== undefined && this.straceArgs && call.name !== null &&
+        isAccessCall(call.name)
+      ? straceCallAccess(call, proc)
+      : undefined;
     if (!evaluator.arches.includes(call.arch)) {
       this.add({
         kind: "malformed",
@@ -309,7 +389,10 @@ class Replay {
       verdict = evaluator.decide(call.arch, call.nr, values);
     }
     const action = verdict.audited ?? verdict.action;
-    if (!FINDING_ACTIONS.has(action)) return;
+    if (!FINDING_ACTIONS.has(action)) {
+      if (access !== undefined) this.#decideAccess(call, proc, access);
+      return;
+    }
     this.findingsTotal++;
     let rule = this.#byRule.get(verdict);
     if (rule === undefined) {
@@ -333,7 +416,201 @@ class Replay {
       ruleId: verdict.ruleId,
       policy: verdict.policy,
       loc: verdict.loc,
+      mechanism: "seccomp",
     });
+  }
+
+  #undecided(
+    line: number,
+    pid: number,
+    syscall: string | null,
+    args: readonly string[],
+    missing: number[],
+    reason: string,
+  ): void {
+    this.undecidedTotal++;
+    if (this.undecided.length < this.#maxReported) {
+      this.undecided.push({
+        line,
+        pid,
+        syscall,
+        args: detachAll(args),
+        missing,
+        reason: detach(reason),
+      });
+    }
+  }
+
+  #decideAccess(
+    call: TraceCall,
+    proc: Proc,
+    access: NonNullable<ReturnType<typeof straceCallAccess>>,
+  ): void {
+    if (access.kind === "undecided") {
+      this.#undecided(call.line, call.pid, call.name, call.argText, [access.index], access.reason);
+      return;
+    }
+    let denial: AccessDenial | undefined;
+    if (access.kind === "paths") {
+      denial = this.#access!.decidePaths(proc.layers, access.checks);
+    } else {
+      denial = this.#access!.decideNetwork(proc.layers, access.check);
+    }
+    if (denial === undefined) return;
+    this.#accessFinding(call.line, proc, call.arch, call.nr, call.name, call.argText, denial, {
+      ...(call.tid === undefined ? {} : { tid: call.tid }),
+      ...(access.kind === "paths" ? { path: access.path } : access.check),
+    });
+  }
+
+  #accessFinding(
+    line: number,
+    proc: Proc,
+    arch: Arch,
+    nr: number,
+    syscall: string | null,
+    args: readonly string[],
+    denial: AccessDenial,
+    details: {
+      tid?: number;
+      path?: string;
+      op?: NetOp;
+      protocol?: "tcp" | "udp";
+      address?: string;
+      port?: number;
+    },
+  ): void {
+    this.findingsTotal++;
+    const key = `${denial.layer}\0${denial.section}\0${denial.mechanism}\0${denial.mode}`;
+    let rule = this.#byRule.get(key);
+    if (rule === undefined) {
+      rule = {
+        ruleId: denial.ruleId,
+        policy: denial.policy,
+        loc: denial.loc,
+        action: "deny",
+        count: 0,
+      };
+      this.#byRule.set(key, rule);
+    }
+    rule.count++;
+    if (this.findings.length >= this.#maxFindings) return;
+    const isPath = denial.mechanism === "landlock" && denial.section.startsWith("filesystem");
+    this.findings.push({
+      line,
+      pid: proc.pid,
+      ...(details.tid === undefined ? {} : { tid: details.tid }),
+      ...(proc.comm === undefined ? {} : { comm: proc.comm }),
+      arch,
+      nr,
+      syscall,
+      args: detachAll(args),
+      action: "deny",
+      errno: denial.errno,
+      mode: denial.mode,
+      ruleId: denial.ruleId,
+      policy: denial.policy,
+      loc: denial.loc,
+      mechanism: denial.mechanism,
+      section: denial.section,
+      ...(isPath
+        ? {
+          ...(details.path === undefined ? {} : { path: detach(details.path) }),
+          access: denial.access as PathAccess,
+          checked: detach(denial.subject),
+        }
+        : {
+          netOp: denial.access as NetOp,
+          ...(details.protocol === undefined ? {} : { protocol: details.protocol }),
+          ...(details.address === undefined ? {} : { address: detach(details.address) }),
+          ...(details.port === undefined ? {} : { port: details.port }),
+        }),
+      reason: detach(denial.reason),
+    });
+  }
+
+  /** A `file` or `network` event of a JSON Lines trace. */
+  #event(line: number, event: FileEvent | NetworkEvent | { kind: "syscall" | "process" }): void {
+    if (event.kind !== "file" && event.kind !== "network") return;
+    const proc = this.#proc(event.pid);
+    this.#evaluator(proc);
+    const syscall = event.syscall ?? null;
+    const nr = syscall === null ? -1 : syscallNumber(this.#arch, syscall) ?? -1;
+    if (event.kind === "file") {
+      if (event.result !== undefined && event.result < 0) return;
+      const args = [
+        JSON.stringify(event.path),
+        ...(event.target === undefined ? [] : [JSON.stringify(event.target)]),
+      ];
+      const display = syscall ?? event.op;
+      if (
+        !event.path.startsWith("/") || (event.target !== undefined && !event.target.startsWith("/"))
+      ) {
+        this.#undecided(
+          line,
+          event.pid,
+          display,
+          args,
+          [],
+          `relative path in a ${event.op} event: the working directory is not in the event`,
+        );
+        return;
+      }
+      const checks = fileOpChecks(event.op, event.path, {
+        ...(event.flags === undefined ? {} : { flags: event.flags }),
+        ...(event.target === undefined ? {} : { target: event.target }),
+      });
+      const denial = this.#access!.decidePaths(proc.layers, checks);
+      if (denial !== undefined) {
+        this.#accessFinding(line, proc, this.#arch, nr, display, args, denial, {
+          ...(event.tid === undefined ? {} : { tid: event.tid }),
+          path: event.path,
+        });
+      }
+      return;
+    }
+    const op = event.op === "connect"
+      ? "connect"
+      : event.op === "bind"
+      ? "bind"
+      : event.op === "send"
+      ? "sendmsg"
+      : undefined;
+    if (op === undefined || (event.family !== "inet" && event.family !== "inet6")) return;
+    if (event.protocol !== "tcp" && event.protocol !== "udp") return;
+    if (op === "sendmsg" && event.protocol !== "udp") return;
+    const display = syscall ?? event.op;
+    const args = [`${event.address ?? "?"}`, `${event.port ?? "?"}`];
+    if (event.address === undefined || event.port === undefined) {
+      this.#undecided(
+        line,
+        event.pid,
+        display,
+        args,
+        [],
+        `the ${event.op} event has no address or port`,
+      );
+      return;
+    }
+    const check = {
+      op,
+      protocol: event.protocol,
+      address: event.address,
+      port: event.port,
+    } as const;
+    let denial: AccessDenial | undefined;
+    try {
+      denial = this.#access!.decideNetwork(proc.layers, check);
+    } catch (error) {
+      this.add({ kind: "malformed", line, reason: (error as Error).message, text: args.join(" ") });
+      return;
+    }
+    if (denial !== undefined) {
+      this.#accessFinding(line, proc, this.#arch, nr, display, args, denial, {
+        ...(event.tid === undefined ? {} : { tid: event.tid }),
+        ...check,
+      });
+    }
   }
 
   byRule(): DryRunRuleCount[] {
@@ -425,6 +702,7 @@ export async function dryRun(
     ? undefined
     : options.format;
   const parser = new StraceParser(options.arch === undefined ? {} : { arch: options.arch });
+  replay.straceArgs = format === "strace";
   const items: TraceItem[] = [];
   let lineNo = 0;
   let nextProgress = 65_536;
@@ -436,6 +714,7 @@ export async function dryRun(
         const trimmed = text.trimStart();
         if (trimmed.length === 0) continue;
         format = trimmed.startsWith("{") ? "jsonl" : "strace";
+        replay.straceArgs = format === "strace";
       }
       if (format === "jsonl") {
         const item = parseJsonlTraceLine(text, lineNo);

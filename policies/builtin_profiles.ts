@@ -121,6 +121,16 @@ spec:
       action: deny
       errno: ENOSYS
       priority: 900
+    # posix_spawn(POSIX_SPAWN_RESETIDS) (make, among others) sets the effective ids to the real
+    # ones with setresuid(-1, uid, -1). With real and saved ids left alone (-1) only the effective
+    # id changes, to a value the kernel checks against what the process already holds: no gain.
+    - id: baseline-reset-effective-ids
+      syscalls: [setresuid, setresuid32, setresgid, setresgid32]
+      action: allow
+      priority: 900
+      args:
+        - { index: 0, op: eq, value: 0xffffffff }
+        - { index: 2, op: eq, value: 0xffffffff }
     - id: baseline-no-tiocsti
       syscalls: [ioctl]
       action: deny

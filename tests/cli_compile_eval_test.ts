@@ -92,11 +92,38 @@ spec:
       priorty: 3
 `;
 
+// Path and network rules, for the Landlock and network map emitters.
+const FETCHER = `apiVersion: cordon/v1
+kind: Policy
+metadata:
+  name: fetcher
+spec:
+  defaultAction: allow
+  rules:
+    - { id: no-debug, syscalls: [ptrace], action: kill }
+  filesystem:
+    read: [/usr, /etc]
+    write: [/tmp/app]
+  network:
+    connect: ["tcp/443", "10.0.0.0/8:5432"]
+`;
+
 const dir = await Deno.makeTempDir({ prefix: "cordon-cli-compile-" });
 const policyFile = `${dir}/web.yaml`;
 const brokenFile = `${dir}/broken.yaml`;
+const fetcherFile = `${dir}/fetcher.yaml`;
 await Deno.writeTextFile(policyFile, POLICY);
 await Deno.writeTextFile(brokenFile, BROKEN);
+await Deno.writeTextFile(fetcherFile, FETCHER);
+
+/** Runs `cordon compile ARGS` twice at once: same bytes both times, parsed as JSON. */
+// deno-lint-ignore no-explicit-any
+async function compileJsonTwice(args: readonly string[]): Promise<any> {
+  const [a, b] = await Promise.all([cordon(["compile", ...args]), cordon(["compile", ...args])]);
+  expectCode(a, 0, `compile ${args.join(" ")}`);
+  if (a.stdout !== b.stdout) throw new Error(`two runs of compile ${args.join(" ")} differ`);
+  return JSON.parse(a.stdout);
+}
 
 Deno.test({
   name: "cordon compile / eval / demo",
@@ -158,6 +185,74 @@ Deno.test({
       expectCode(r, 0, "compile - builtin:baseline");
       const names = JSON.parse(r.stdout).layers.map((l: { policy: string }) => l.policy);
       if (names.join() !== "web,nginx-only,baseline") throw new Error(names.join());
+    });
+
+    await t.step("--emit maps: the eBPF map entries, deterministic JSON", async () => {
+      const out = await compileJsonTwice([fetcherFile, "--emit", "maps", "--arch", "x86_64"]);
+      if (out.format !== "cordon-bpf-maps" || out.layers.length !== 1) throw new Error("header");
+      const layer = out.layers[0];
+      // deno-lint-ignore no-explicit-any
+      const ptrace = layer.maps.decisions.find((d: any) => d.slot === 101);
+      // key: policy slot 1, syscall 101 (little-endian u32s)
+      if (
+        layer.policy !== "fetcher" || ptrace?.action !== "kill" || ptrace.rule !== "no-debug" ||
+        ptrace.key !== "0100000065000000"
+      ) throw new Error(`ptrace: ${JSON.stringify(ptrace)}`);
+      if (layer.maps.net_rules.length !== 2) throw new Error("two network rules");
+    });
+
+    await t.step("--emit landlock: rulesets at the latest ABI or --landlock-abi", async () => {
+      const latest = await compileJsonTwice([fetcherFile, "--emit", "landlock"]);
+      if (latest.format !== "cordon-landlock" || latest.abi !== 7) throw new Error("header");
+      const ruleset = latest.layers[0].ruleset;
+      // deno-lint-ignore no-explicit-any
+      const app = ruleset.paths.find((p: any) => p.path === "/tmp/app");
+      if (!app?.rights.includes("IOCTL_DEV") || app.rights.includes("READ_FILE")) {
+        throw new Error(`/tmp/app: ${JSON.stringify(app)}`);
+      }
+      // deno-lint-ignore no-explicit-any
+      if (ruleset.ports.map((p: any) => p.port).join() !== "443,5432") {
+        throw new Error(`ports: ${JSON.stringify(ruleset.ports)}`);
+      }
+      const old = await compileJsonTwice([
+        fetcherFile,
+        "--emit",
+        "landlock",
+        "--landlock-abi",
+        "3",
+      ]);
+      const gaps = old.layers[0].ruleset.gaps;
+      // deno-lint-ignore no-explicit-any
+      const subjects = gaps.map((g: any) => `${g.section}:${g.subject}`);
+      if (
+        old.abi !== 3 || old.layers[0].ruleset.ports.length !== 0 ||
+        !subjects.includes("filesystem:IOCTL_DEV") || !subjects.includes("network:all endpoints")
+      ) throw new Error(`ABI 3: ${JSON.stringify(old)}`);
+      const bad = await cordon([
+        "compile",
+        fetcherFile,
+        "--emit",
+        "landlock",
+        "--landlock-abi",
+        "8",
+      ]);
+      expectCode(bad, 2, "--landlock-abi 8");
+      expectIncludes(bad.stderr, "from 0 to 7", "ABI range");
+      const misplaced = await cordon(["compile", fetcherFile, "--landlock-abi", "3"]);
+      expectCode(misplaced, 2, "--landlock-abi without --emit landlock");
+    });
+
+    await t.step("--emit net-maps: the network rule tuples, byte for byte", async () => {
+      const out = await compileJsonTwice([fetcherFile, "--emit", "net-maps"]);
+      if (out.format !== "cordon-net-maps" || out.layers.length !== 1) throw new Error("header");
+      const [https, db] = out.layers[0].tuples;
+      // struct cordon_net_rule: 16-byte address, prefix, ports 443-443, tcp, ops.
+      if (https?.bytes !== "00000000000000000000000000000000bb01bb0100060100") {
+        throw new Error(`tcp/443: ${JSON.stringify(https)}`);
+      }
+      if (db?.family !== "ipv4" || db.portLo !== 5432 || db.bytes.length !== 48) {
+        throw new Error(`10.0.0.0/8:5432: ${JSON.stringify(db)}`);
+      }
     });
 
     await t.step("compile prints every policy error as FILE:LINE:COL and exits 1", async () => {

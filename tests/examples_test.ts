@@ -95,6 +95,11 @@ Deno.test("example policies decide as their comments say", {
     ["build-step.yaml", "socket", [c("AF_INET"), 1n], "deny"],
     ["build-step.yaml", "fsetxattr", [], "deny"],
     ["build-step.yaml", "clone", [17n], "allow"],
+    // posix_spawn's reset of the effective ids (make), and no other identity change
+    ["build-step.yaml", "setresuid", [0xffffffffn, 0n, 0xffffffffn], "allow"],
+    ["build-step.yaml", "setresgid", [0xffffffffn, 0n, 0xffffffffn], "allow"],
+    ["build-step.yaml", "setresuid", [0n, 0n, 0n], "deny"],
+    ["build-step.yaml", "setuid", [0n], "deny"],
     ["data-job.yaml", "socket", [c("AF_INET"), 1n], "allow"],
     ["data-job.yaml", "socket", [c("AF_UNIX"), 1n], "allow"],
     ["data-job.yaml", "socket", [c("AF_INET6"), 1n], "deny"],

@@ -140,6 +140,10 @@ export interface LoadedProgram {
   readonly uid: number;
   /** Ids of the maps it uses. */
   readonly mapIds: readonly number[];
+  /** Nanoseconds it ran while `kernel.bpf_stats_enabled` was on (cumulative). */
+  readonly runTimeNs: bigint;
+  /** Times it ran while `kernel.bpf_stats_enabled` was on (cumulative). */
+  readonly runCount: bigint;
 }
 
 /** Names of the `enum bpf_prog_type` values Cordon's programs use. */
@@ -193,6 +197,8 @@ export function kernelPrograms(prefix = ""): LoadedProgram[] {
         loadTimeNs: view.getBigUint64(40, true),
         uid: view.getUint32(48, true),
         mapIds: [...mapIds.subarray(0, count)],
+        runTimeNs: view.getBigUint64(192, true),
+        runCount: view.getBigUint64(200, true),
       });
     } finally {
       libc().close(fd);

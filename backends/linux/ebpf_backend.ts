@@ -211,7 +211,17 @@ function allPids(): number[] {
   return pids.sort((a, b) => a - b);
 }
 
-function formatAddress(family: number, addr: Uint8Array): string | undefined {
+/**
+ * The text form of an event's address: dotted IPv4 (`AF_INET`), compressed IPv6 (`AF_INET6`),
+ * `undefined` for other families.
+ *
+ * @example
+ * ```ts
+ * import { formatAddress } from "./ebpf_backend.ts";
+ * if (formatAddress(2, new Uint8Array([127, 0, 0, 1])) !== "127.0.0.1") throw new Error();
+ * ```
+ */
+export function formatAddress(family: number, addr: Uint8Array): string | undefined {
   if (family === 2) return [...addr.subarray(0, 4)].join(".");
   if (family === 10) {
     const groups: string[] = [];

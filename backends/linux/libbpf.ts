@@ -93,6 +93,11 @@ export const LIBBPF_SYMBOLS = {
   "bpf_map_get_next_id": { parameters: ["u32", "buffer"], result: "i32" },
   /** `int bpf_link_get_next_id(__u32 start_id, __u32 *next_id)` */
   "bpf_link_get_next_id": { parameters: ["u32", "buffer"], result: "i32" },
+  /**
+   * `int bpf_enable_stats(enum bpf_stats_type type)`: an fd that keeps run-time statistics
+   * (`run_cnt`, `run_time_ns`) on until closed. Optional: libbpf >= 0.0.9.
+   */
+  "bpf_enable_stats": { parameters: ["u32"], result: "i32", optional: true },
   /** `int bpf_prog_get_fd_by_id(__u32 id)` */
   "bpf_prog_get_fd_by_id": { parameters: ["u32"], result: "i32" },
   /** `int bpf_map_get_fd_by_id(__u32 id)` */

@@ -84,6 +84,12 @@ export interface RunOptions {
   readonly enforcedSections?: readonly PolicySection[];
   /** Called with the target's pid before it confines itself and starts (cgroups, BPF maps). */
   readonly beforeStart?: (pid: number) => void | Promise<void>;
+  /**
+   * Issue 5 (`cordon run`'s report): called once, after the checks and before anything is
+   * launched, with the rules this run does not enforce (what {@linkcode RunResult.degraded}
+   * will hold), so that a caller can say so before the command starts.
+   */
+  readonly onDegraded?: (degraded: readonly Degradation[]) => void;
   /** Signals passed on to the target. Default: `SIGTERM`, `SIGHUP`. */
   readonly forwardSignals?: readonly Deno.Signal[];
   /**
@@ -395,6 +401,7 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
     ...(options.stderr === undefined ? {} : { stderr: options.stderr }),
     ...(beforeStart === undefined ? {} : { beforeStart }),
   };
+  options.onDegraded?.(degraded); // issue 5: report what is not enforced before launching
   const result = await launchConfined({
     file,
     argv: [command, ...args],

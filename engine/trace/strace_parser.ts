@@ -212,6 +212,7 @@ class StraceCall implements TraceCall {
   readonly name: string | null;
   readonly ret?: number;
   readonly errno?: string;
+  readonly retFdPath?: string;
   readonly #raw: string;
   #text: string[] | undefined;
   #args: (bigint | undefined)[] | undefined;
@@ -226,6 +227,7 @@ class StraceCall implements TraceCall {
     raw: string,
     ret: number | undefined,
     errno: string | undefined,
+    retFdPath: string | undefined,
   ) {
     this.line = line;
     this.pid = pid;
@@ -236,6 +238,7 @@ class StraceCall implements TraceCall {
     this.#raw = raw;
     if (ret !== undefined) this.ret = ret;
     if (errno !== undefined) this.errno = errno;
+    if (retFdPath !== undefined) this.retFdPath = retFdPath;
   }
 
   get argText(): readonly string[] {
@@ -654,6 +657,7 @@ export class StraceParser {
     let errno: string | undefined;
     let simple = retText.length > 0 && retText.length < 10;
     for (let i = 0; simple && i < retText.length; i++) simple = isDigit(retText.charCodeAt(i));
+    let retFdPath: string | undefined;
     if (simple) {
       ret = Number(retText);
     } else {
@@ -661,6 +665,9 @@ export class StraceParser {
       if (rv !== null && rv[1] !== "?") {
         ret = Number(rv[1]);
         if (rv[2] !== undefined && ret < 0) errno = rv[2];
+        // `-y`: `3</path>` names what the returned fd is.
+        const lt = retText.indexOf("</");
+        if (ret >= 0 && lt > 0 && retText.endsWith(">")) retFdPath = retText.slice(lt + 1, -1);
       }
     }
     const item = new StraceCall(
@@ -673,6 +680,7 @@ export class StraceParser {
       argsLost ? "" : argsText,
       ret,
       errno,
+      retFdPath,
     );
     this.#emit(item, out);
     if (ret === undefined || ret < 0) return;

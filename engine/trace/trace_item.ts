@@ -35,6 +35,11 @@ export interface TraceCall {
   readonly ret?: number;
   /** For a failed call, the errno name (`"ENOENT"`). */
   readonly errno?: string;
+  /**
+   * For a call that returned an fd shown with strace `-y` (`= 3</usr/lib/libc.so.6>`): the
+   * decoration as strace prints it (the opened file's path, symbolic links resolved).
+   */
+  readonly retFdPath?: string;
 }
 
 /** A process lifecycle step (fork/clone, exec, exit) as recorded in a trace. */

@@ -1,0 +1,282 @@
+/**
+ * Kernel tests of `cordon run --monitor` (`RunMonitor` with `runConfined`, and the CLI): a C
+ * child's syscalls are counted exactly, from its `execve` on (the Deno launcher's own calls left
+ * out), side by side with `strace -f -c`; the files it opens appear with their paths; children
+ * are followed; without eBPF the run is refused unless degradation is accepted; and `run`
+ * labels as "NOT enforced" only what `runConfined` did not enforce.
+ */
+
+import { kernelTest, needCommands, needRoot, unavailable } from "../_kernel.ts";
+import { compileC } from "./_ebpf_helpers.ts";
+import { runConfined } from "../../backends/linux/run.ts";
+import { RunMonitor } from "../../backends/linux/run_monitor.ts";
+import { loadPolicies } from "../../cli/load_policies.ts";
+import type { FilterSet } from "../../compile/filter_set.ts";
+
+function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+const REASON = unavailable(
+  Deno.build.os !== "linux" && "needs Linux",
+  needRoot(),
+  needCommands("gcc"),
+);
+
+/** Allows everything but mkdir: seccomp only (no filesystem, network or limits sections). */
+const POLICY = `apiVersion: cordon/v1
+kind: Policy
+metadata:
+  name: allow-most
+spec:
+  defaultAction: allow
+  rules:
+    - id: no-mkdir
+      syscalls: [mkdir, mkdirat]
+      action: deny
+`;
+
+/**
+ * `p N M PATH`: N getppid, opens PATH, then a child makes M getppid and opens PATH.missing;
+ * the parent waits for it and exits 7.
+ */
+const PROGRAM = `#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  long n = atol(argv[1]), m = atol(argv[2]);
+  for (long i = 0; i < n; i++) syscall(SYS_getppid);
+  int fd = open(argv[3], O_RDONLY);
+  if (fd < 0) return 100;
+  close(fd);
+  if (m > 0) {
+    pid_t child = fork();
+    if (child == 0) {
+      char missing[4096];
+      snprintf(missing, sizeof missing, "%s.missing", argv[3]);
+      for (long i = 0; i < m; i++) syscall(SYS_getppid);
+      open(missing, O_RDONLY);
+      _exit(0);
+    }
+    int status;
+    waitpid(child, &status, 0);
+  }
+  return 7;
+}
+`;
+
+async function policySet(dir: string): Promise<FilterSet> {
+  const file = `${dir}/policy.yaml`;
+  await Deno.writeTextFile(file, POLICY);
+  return (await loadPolicies([file], {})).filters;
+}
+
+async function fixture(): Promise<{ dir: string; exe: string; target: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "cordon-run-monitor-" });
+  const exe = await compileC(PROGRAM);
+  const target = `${dir}/opened-${crypto.randomUUID()}.txt`;
+  await Deno.writeTextFile(target, "x");
+  return { dir, exe, target };
+}
+
+kernelTest(
+  "run --monitor counts exactly N getppid calls of the command and its child, with the opened paths",
+  REASON,
+  async () => {
+    const { dir, exe, target } = await fixture();
+    try {
+      const set = await policySet(dir);
+      const n = 4321, m = 123;
+      using monitor = RunMonitor.open();
+      const result = await runConfined({
+        set,
+        command: [exe, String(n), String(m), target],
+        beforeStart: (pid) => monitor.attach(pid),
+        stdout: "piped",
+        stderr: "piped",
+      });
+      assert(result.code === 7, `exit code ${result.code}`);
+      const report = monitor.report();
+      assert(report.execSeen, "the command's execve was not seen");
+      assert(report.lost === 0, `${report.lost} events lost`);
+      assert(
+        report.bySyscall.get("getppid") === n + m,
+        `getppid ${report.bySyscall.get("getppid")}, expected ${n + m}`,
+      );
+      const [root, child, ...others] = report.processes;
+      assert(root && child && others.length === 0, `processes ${JSON.stringify(report.processes)}`);
+      assert(root.pid === result.pid && root.exitCode === 7, `root ${JSON.stringify(root)}`);
+      assert(root.bySyscall.get("getppid") === n, `root getppid ${root.bySyscall.get("getppid")}`);
+      assert(
+        child.ppid === root.pid && child.bySyscall.get("getppid") === m && child.exitCode === 0,
+        `child ${JSON.stringify({ ...child, bySyscall: Object.fromEntries(child.bySyscall) })}`,
+      );
+      // The launcher's calls are left out: its execve (counted before the reset) is not there.
+      assert(!root.bySyscall.has("execve"), "the launcher's execve was counted");
+      const opened = report.files.find((f) => f.path === target);
+      assert(opened && opened.op === "open" && opened.failed === 0, `no open of ${target}`);
+      const missing = report.files.find((f) => f.path === `${target}.missing`);
+      assert(
+        missing && missing.failed === 1 && missing.error === "ENOENT" && missing.pid === child.pid,
+        `missing ${JSON.stringify(missing)}`,
+      );
+      // Nothing the launcher opened before execve (Deno's own files) is reported.
+      assert(!report.files.some((f) => f.path.includes("_launcher")), "launcher files reported");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+kernelTest(
+  "run --monitor counts the same calls as strace -f -c (strace's execve aside)",
+  unavailable(REASON, needCommands("strace")),
+  async () => {
+    const { dir, exe, target } = await fixture();
+    try {
+      const set = await policySet(dir);
+      const args = ["2000", "50", target];
+      using monitor = RunMonitor.open();
+      await runConfined({
+        set,
+        command: [exe, ...args],
+        beforeStart: (pid) => monitor.attach(pid),
+      });
+      const ours = monitor.report().bySyscall;
+      const out = await new Deno.Command("strace", {
+        args: ["-f", "-c", "-o", `${dir}/strace.txt`, exe, ...args],
+      }).output();
+      assert(out.code === 7, `strace run exited ${out.code}`);
+      const theirs = new Map<string, number>();
+      for (const line of (await Deno.readTextFile(`${dir}/strace.txt`)).split("\n")) {
+        // % time, seconds, usecs/call, calls, [errors,] syscall
+        const fields = line.trim().split(/\s+/);
+        const name = fields.at(-1)!;
+        if (!/^\d/.test(fields[0] ?? "") || name === "total") continue;
+        theirs.set(name, Number(fields[3]));
+      }
+      theirs.delete("execve"); // counted at entry, before our counts restart
+      // strace -c counts a call when it returns: exit_group never does. We count at entry.
+      assert(ours.get("exit_group") === 2, `exit_group ${ours.get("exit_group")}`);
+      const mine = new Map([...ours].filter(([name]) => name !== "exit_group"));
+      const a = JSON.stringify([...mine].sort());
+      const b = JSON.stringify([...theirs].sort());
+      assert(a === b, `cordon ${a}\nstrace ${b}`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+async function cordon(
+  args: string[],
+  wrapper: string[] = [],
+): Promise<{ code: number; stderr: string }> {
+  const deno = [Deno.execPath(), "run", "-A", new URL("../../mod.ts", import.meta.url).pathname];
+  const [program, ...rest] = [...wrapper, ...deno, ...args];
+  const out = await new Deno.Command(program!, { args: rest, stdout: "null", stderr: "piped" })
+    .output();
+  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+kernelTest(
+  "cordon run --monitor --format json reports the getppid count and the opened path",
+  REASON,
+  async () => {
+    const { dir, exe, target } = await fixture();
+    try {
+      await Deno.writeTextFile(`${dir}/policy.yaml`, POLICY);
+      const n = 777;
+      const { code, stderr } = await cordon([
+        "run",
+        "-p",
+        `${dir}/policy.yaml`,
+        "--monitor",
+        "--format",
+        "json",
+        "--",
+        exe,
+        String(n),
+        "0",
+        target,
+      ]);
+      assert(code === 7, `exit ${code}: ${stderr}`);
+      const lines = stderr.trim().split("\n").map((l) => JSON.parse(l));
+      const report = lines.find((l) => l.event === "monitor");
+      assert(report, `no monitor report in ${stderr}`);
+      assert(report.bySyscall.getppid === n, `getppid ${report.bySyscall.getppid}`);
+      assert(
+        report.files.some((f: { path: string }) => f.path === target),
+        `${target} not in ${JSON.stringify(report.files)}`,
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+kernelTest(
+  "cordon run --monitor without eBPF refuses, and runs unmonitored only with --allow-degraded",
+  unavailable(REASON, needCommands("setpriv")),
+  async () => {
+    const { dir, exe, target } = await fixture();
+    try {
+      await Deno.writeTextFile(`${dir}/policy.yaml`, POLICY);
+      // Root without CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN: no BPF programs can be loaded.
+      const noBpf = [
+        "setpriv",
+        "--bounding-set",
+        "-bpf,-perfmon,-sys_admin",
+        "--inh-caps",
+        "-bpf,-perfmon,-sys_admin",
+      ];
+      const base = ["run", "-p", `${dir}/policy.yaml`, "--monitor"];
+      const command = ["--", exe, "1", "0", target];
+      const refused = await cordon([...base, ...command], noBpf);
+      assert(refused.code === 1, `exit ${refused.code}: ${refused.stderr}`);
+      assert(
+        /refusing to run .*--monitor needs eBPF monitoring/.test(refused.stderr),
+        refused.stderr,
+      );
+      const degraded = await cordon([...base, "--allow-degraded", ...command], noBpf);
+      assert(degraded.code === 7, `exit ${degraded.code}: ${degraded.stderr}`);
+      assert(/the command is NOT monitored/.test(degraded.stderr), degraded.stderr);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+kernelTest(
+  "cordon run --allow-degraded labels NOT enforced only the sections runConfined did not enforce",
+  REASON,
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "cordon-run-degraded-" });
+    try {
+      // filesystem (Landlock: enforced here) and a log rate limit (eBPF: not applied by run).
+      await Deno.writeTextFile(
+        `${dir}/policy.yaml`,
+        `${POLICY}  filesystem:\n    execute: [/usr, /bin, /lib, /lib64]\n    read: [/]\n` +
+          `  limits:\n    syscallsPerSecond: { max: 100000, action: log }\n`,
+      );
+      const { code, stderr } = await cordon([
+        "run",
+        "-p",
+        `${dir}/policy.yaml`,
+        "--allow-degraded",
+        "--",
+        "/bin/true",
+      ]);
+      assert(code === 0, `exit ${code}: ${stderr}`);
+      assert(/the limits rules of policy "allow-most" are NOT enforced/.test(stderr), stderr);
+      assert(!/filesystem rules .* NOT enforced/.test(stderr), `filesystem mislabelled: ${stderr}`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
