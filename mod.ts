@@ -63,6 +63,7 @@ export * from "./compile/oci.ts";
 export * from "./compile/landlock.ts";
 export * from "./compile/net_rules.ts";
 export * from "./compile/bpf_maps.ts";
+export * from "./bpf/structs.ts";
 
 // engine/: the Engine, events, backend choice, dry runs
 export * from "./engine/errors.ts";
@@ -94,6 +95,8 @@ export * from "./backends/linux/bpf_program.ts";
 export * from "./backends/linux/bpf_map.ts";
 export * from "./backends/linux/bpf_link.ts";
 export * from "./backends/linux/ring_buffer.ts";
+export * from "./backends/linux/run_monitor.ts";
+export * from "./backends/linux/bpf_stats.ts";
 
 // cli/: the command line as a function, and the SARIF formatter CI users reuse
 export { main, VERSION } from "./cli/main.ts";

@@ -204,3 +204,27 @@ Deno.test("pathDecision() applies path-beneath rules on normalised paths", {
   }
   if (!pathDecision(undefined, "/x", "write").allowed) fail("no section must allow");
 });
+
+Deno.test(
+  "pathDecision() leaves an access unrestricted when its class lists no paths, and lists directories only under read",
+  {
+    permissions: "none",
+  },
+  () => {
+    const fs = compile(`filesystem:
+  read: [/etc]
+  execute: [/usr/bin]
+`).layers[0]!.filesystem!;
+    // No write paths: Landlock does not handle the write rights.
+    if (!pathDecision(fs, "/var/log/x", "write").allowed) fail("write is not restricted");
+    if (pathDecision(fs, "/var/log/x", "read").allowed) fail("read is restricted");
+    if (!pathDecision(fs, "/usr/bin/env", "read").allowed) fail("execute grants READ_FILE");
+    if (pathDecision(fs, "/usr/bin", "list").allowed) fail("execute does not grant READ_DIR");
+    if (!pathDecision(fs, "/etc/ssl", "list").allowed) fail("read grants READ_DIR");
+    const execOnly = compile(`filesystem:
+  execute: [/usr]
+`).layers[0]!.filesystem!;
+    if (!pathDecision(execOnly, "/home/u/notes", "read").allowed) fail("read is not restricted");
+    if (pathDecision(execOnly, "/home/u/tool", "execute").allowed) fail("execute is restricted");
+  },
+);

@@ -97,20 +97,23 @@ export interface AccessDenial {
   readonly access: PathAccess | NetOp;
   /** Why, in one sentence. */
   readonly reason: string;
+  /** Identifies the layer, section, mechanism and mode (the same string for the same four). */
+  readonly key: string;
 }
 
-// Linux's O_* values (the same on x86 and the generic ABI that aarch64 uses).
-const O_ACCMODE = 3n;
-const O_WRONLY = 1n;
-const O_RDWR = 2n;
-const O_CREAT = 0o100n;
-const O_EXCL = 0o200n;
-const O_TRUNC = 0o1000n;
-const O_DIRECTORY = 0o200000n;
-const O_PATH = 0o10000000n;
+// Linux's O_* values (the same on x86 and the generic ABI that aarch64 uses); all in the low
+// 32 bits, which is what the kernel reads of `flags`.
+const O_ACCMODE = 3;
+const O_WRONLY = 1;
+const O_RDWR = 2;
+const O_CREAT = 0o100;
+const O_EXCL = 0o200;
+const O_TRUNC = 0o1000;
+const O_DIRECTORY = 0o200000;
+const O_PATH = 0o10000000;
 
 /** `creat()`'s flags. */
-export const CREAT_FLAGS: bigint = O_CREAT | O_WRONLY | O_TRUNC;
+export const CREAT_FLAGS: bigint = BigInt(O_CREAT | O_WRONLY | O_TRUNC);
 
 /**
  * The parent directory of an absolute path (`/` for `/`).
@@ -129,7 +132,7 @@ export function parentOf(path: string): string {
 
 /**
  * `path` made absolute against `base` (a directory), normalised; `undefined` when `path` is
- * relative and `base` unknown.
+ * relative and `base` unknown. Throws `TypeError` for a path containing a NUL.
  *
  * @example
  * ```ts
@@ -138,7 +141,12 @@ export function parentOf(path: string): string {
  * ```
  */
 export function resolvePath(path: string, base: string | undefined): string | undefined {
-  if (path.startsWith("/")) return normalisePath(path);
+  if (path.startsWith("/")) {
+    // Already normal (the common case): no `//`, `.` or `..` part, no trailing slash.
+    const normal = !path.includes("//") && !path.includes("/.") &&
+      (path.length === 1 || !path.endsWith("/")) && !path.includes("\0");
+    return normal ? path : normalisePath(path);
+  }
   if (base === undefined || !base.startsWith("/")) return undefined;
   return normalisePath(`${base}/${path}`);
 }
@@ -154,7 +162,8 @@ export function resolvePath(path: string, base: string | undefined): string | un
  * if (openChecks("/tmp/d", 0o200000n)[0]!.access !== "list") throw new Error();
  * ```
  */
-export function openChecks(path: string, flags: bigint, resolved?: string): PathCheck[] {
+export function openChecks(path: string, flags: bigint | number, resolved?: string): PathCheck[] {
+  flags = typeof flags === "bigint" ? Number(BigInt.asUintN(32, flags)) : flags >>> 0;
   if (flags & O_PATH) return [];
   const mode = flags & O_ACCMODE;
   const out: PathCheck[] = [];
@@ -195,9 +204,9 @@ export function fileOpChecks(
 ): PathCheck[] {
   switch (op) {
     case "open":
-      return openChecks(path, BigInt(details.flags ?? 0));
+      return openChecks(path, details.flags ?? 0);
     case "create":
-      return openChecks(path, details.flags === undefined ? CREAT_FLAGS : BigInt(details.flags));
+      return openChecks(path, details.flags ?? CREAT_FLAGS);
     case "truncate":
       return [{ path, access: "write" }];
     case "exec":
@@ -225,6 +234,26 @@ interface LayerRules {
 const CACHE_LIMIT = 16_384;
 
 /**
+ * A copy of `text` that shares no memory with the string it was cut from: V8 keeps a whole
+ * parent string (a chunk of a trace) alive for any slice of it, so what a cache keeps is copied.
+ *
+ * @example
+ * ```ts
+ * import { ownString } from "./access_rules.ts";
+ * if (ownString("/etc/hosts".slice(4)) !== "/hosts") throw new Error();
+ * ```
+ */
+export function ownString(text: string): string {
+  return JSON.parse(JSON.stringify(text));
+}
+const ACCESS_INDEX: Readonly<Record<PathAccess, number>> = {
+  read: 0,
+  list: 1,
+  write: 2,
+  execute: 3,
+};
+
+/**
  * The path and network rules of a filter set, ready to decide accesses for a process given the
  * layers that apply to it. Decisions of paths are cached (bounded).
  *
@@ -245,7 +274,11 @@ const CACHE_LIMIT = 16_384;
  */
 export class AccessRules {
   readonly #layers: readonly (LayerRules | undefined)[];
-  readonly #cache = new Map<string, PathDecision>();
+  /** Denials (`null`: allowed) by layer and access (`index * 4 + ACCESS_INDEX[access]`), then path. */
+  readonly #cache: Map<string, AccessDenial | null>[] = [];
+  #cached = 0;
+  /** Interned {@linkcode AccessDenial.key} strings. */
+  readonly #keys = new Map<string, string>();
   /** Whether some layer has a `filesystem` section. */
   readonly hasFilesystem: boolean;
   /** Whether some layer has a `network` section. */
@@ -292,15 +325,60 @@ export class AccessRules {
     this.hasNetwork = set.layers.some((l) => l.network !== undefined);
   }
 
-  #path(rules: LayerRules, check: PathCheck): PathDecision {
-    const key = `${rules.index}\0${check.access}\0${check.path}`;
-    let decision = this.#cache.get(key);
-    if (decision === undefined) {
-      decision = pathDecision(rules.layer.filesystem, check.path, check.access);
-      if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
-      this.#cache.set(key, decision);
+  #key(layer: number, section: string, mechanism: AccessMechanism, mode: Mode): string {
+    const key = `${layer}\0${section}\0${mechanism}\0${mode}`;
+    let interned = this.#keys.get(key);
+    if (interned === undefined) this.#keys.set(key, interned = key);
+    return interned;
+  }
+
+  /** The layer's denial of `access` to `path`, or `null` (cached: the same object each time). */
+  #path(rules: LayerRules, path: string, access: PathAccess): AccessDenial | null {
+    const slot = rules.index * 4 + ACCESS_INDEX[access];
+    let byPath = this.#cache[slot];
+    if (byPath === undefined) this.#cache[slot] = byPath = new Map();
+    let denial = byPath.get(path);
+    if (denial === undefined) {
+      const own = ownString(path);
+      denial = this.#pathDenial(
+        rules,
+        own,
+        access,
+        pathDecision(rules.layer.filesystem, own, access),
+      );
+      if (this.#cached >= CACHE_LIMIT) {
+        for (const m of this.#cache) m?.clear();
+        this.#cached = 0;
+      }
+      byPath.set(own, denial);
+      this.#cached++;
     }
-    return decision;
+    return denial;
+  }
+
+  #pathDenial(
+    rules: LayerRules,
+    path: string,
+    access: PathAccess,
+    decision: PathDecision,
+  ): AccessDenial | null {
+    if (decision.allowed) return null;
+    const layer = rules.layer;
+    const section = `filesystem.${access === "list" ? "read" : access}`;
+    return {
+      mechanism: "landlock",
+      errno: EACCES,
+      layer: rules.index,
+      policy: layer.policy,
+      section,
+      ruleId: `${layer.policy}:${section}`,
+      loc: layer.filesystem!.loc,
+      mode: layer.mode,
+      subject: path,
+      access,
+      reason: decision.reason,
+      key: this.#key(rules.index, section, "landlock", layer.mode),
+    };
   }
 
   /**
@@ -316,28 +394,13 @@ export class AccessRules {
       for (const index of layers) {
         const rules = this.#layers[index];
         if (rules?.layer.filesystem === undefined) continue;
-        const decision = this.#path(rules, check);
-        if (decision.allowed) continue;
+        const denial = this.#path(rules, check.path, check.access);
+        if (denial === null) continue;
         if (
           check.resolved !== undefined && check.resolved !== check.path &&
-          this.#path(rules, { path: check.resolved, access: check.access }).allowed
+          this.#path(rules, check.resolved, check.access) === null
         ) continue;
-        const layer = rules.layer;
-        const section = `filesystem.${check.access === "list" ? "read" : check.access}`;
-        const denial: AccessDenial = {
-          mechanism: "landlock",
-          errno: EACCES,
-          layer: index,
-          policy: layer.policy,
-          section,
-          ruleId: `${layer.policy}:${section}`,
-          loc: layer.filesystem!.loc,
-          mode: layer.mode,
-          subject: check.path,
-          access: check.access,
-          reason: decision.reason,
-        };
-        if (layer.mode === "enforce") return denial;
+        if (denial.mode === "enforce") return denial;
         audited ??= denial;
       }
     }
@@ -372,9 +435,11 @@ export class AccessRules {
         ruleId: `${layer.policy}:network.${list}`,
         loc: layer.network!.loc,
         mode: layer.mode,
-        subject,
+        // Copies: the address may be cut from a trace's chunk (network calls are few).
+        subject: ownString(subject),
         access: check.op,
-        reason,
+        reason: ownString(reason),
+        key: this.#key(rules.index, `network.${list}`, mechanism, layer.mode),
       };
     };
     // Landlock (an LSM hook, before the cgroup programs) holds TCP connect and bind by port.

@@ -232,6 +232,7 @@ class Replay {
   readonly #bySignature = new Map<string, Evaluator>();
   readonly #layersBySignature = new Map<string, readonly number[]>();
   readonly #access: AccessRules | undefined;
+  readonly #want: { readonly paths: boolean; readonly network: boolean } | undefined;
   readonly #cwd: string | undefined;
   readonly #arch: Arch;
   /** Whether calls carry strace's argument text (paths and addresses). */
@@ -253,6 +254,9 @@ class Replay {
     this.#fail = options.onMalformed === "fail";
     this.#argIndexes = argumentIndexes(set);
     this.#access = AccessRules.of(set);
+    this.#want = this.#access === undefined
+      ? undefined
+      : { paths: this.#access.hasFilesystem, network: this.#access.hasNetwork };
     this.#cwd = options.cwd;
     this.#arch = options.arch ?? "x86_64";
   }
@@ -353,7 +357,7 @@ class Replay {
     // Paths and addresses (which also follows the working directory and sockets).
     const access = this.#access !== undefined && this.straceArgs && call.name !== null &&
         isAccessCall(call.name)
-      ? straceCallAccess(call, proc)
+      ? straceCallAccess(call, proc, this.#want!)
       : undefined;
     if (!evaluator.arches.includes(call.arch)) {
       this.add({
@@ -457,10 +461,31 @@ class Replay {
       denial = this.#access!.decideNetwork(proc.layers, access.check);
     }
     if (denial === undefined) return;
+    if (this.findings.length >= this.#maxFindings) {
+      this.#countAccess(denial);
+      return;
+    }
     this.#accessFinding(call.line, proc, call.arch, call.nr, call.name, call.argText, denial, {
       ...(call.tid === undefined ? {} : { tid: call.tid }),
       ...(access.kind === "paths" ? { path: access.path } : access.check),
     });
+  }
+
+  /** Counts a path or network finding (per deciding section too). */
+  #countAccess(denial: AccessDenial): void {
+    this.findingsTotal++;
+    let rule = this.#byRule.get(denial.key);
+    if (rule === undefined) {
+      rule = {
+        ruleId: denial.ruleId,
+        policy: denial.policy,
+        loc: denial.loc,
+        action: "deny",
+        count: 0,
+      };
+      this.#byRule.set(denial.key, rule);
+    }
+    rule.count++;
   }
 
   #accessFinding(
@@ -480,20 +505,7 @@ class Replay {
       port?: number;
     },
   ): void {
-    this.findingsTotal++;
-    const key = `${denial.layer}\0${denial.section}\0${denial.mechanism}\0${denial.mode}`;
-    let rule = this.#byRule.get(key);
-    if (rule === undefined) {
-      rule = {
-        ruleId: denial.ruleId,
-        policy: denial.policy,
-        loc: denial.loc,
-        action: "deny",
-        count: 0,
-      };
-      this.#byRule.set(key, rule);
-    }
-    rule.count++;
+    this.#countAccess(denial);
     if (this.findings.length >= this.#maxFindings) return;
     const isPath = denial.mechanism === "landlock" && denial.section.startsWith("filesystem");
     this.findings.push({
@@ -517,7 +529,7 @@ class Replay {
         ? {
           ...(details.path === undefined ? {} : { path: detach(details.path) }),
           access: denial.access as PathAccess,
-          checked: detach(denial.subject),
+          checked: denial.subject, // owned by the rules' cache, not cut from the trace
         }
         : {
           netOp: denial.access as NetOp,
@@ -525,7 +537,7 @@ class Replay {
           ...(details.address === undefined ? {} : { address: detach(details.address) }),
           ...(details.port === undefined ? {} : { port: details.port }),
         }),
-      reason: detach(denial.reason),
+      reason: denial.reason,
     });
   }
 

@@ -7,6 +7,7 @@ import { loadPolicies } from "../cli/load_policies.ts";
 import { StraceParser } from "./trace/strace_parser.ts";
 import type { TraceItem } from "./trace/trace_item.ts";
 import { eventsToJsonl } from "./trace/jsonl_trace.ts";
+import { networkDecision, pathDecision } from "../compile/net_rules.ts";
 
 const TRACES = new URL("../tests/testdata/traces/", import.meta.url);
 const EXAMPLES = new URL("../examples/policies/", import.meta.url);
@@ -26,7 +27,8 @@ Deno.test("dry run of real strace traces reports exactly the calls evaluate() st
         const path = new URL(file, TRACES).pathname;
         const report = await dryRun(filters, path);
         assert.equal(report.malformedTotal, 0);
-        assert.equal(report.undecidedTotal, 0);
+        // Syscall arguments are always decided; a relative path may not be (see below).
+        assert.equal(report.undecided.filter((u) => u.reason === undefined).length, 0);
         // The reference: every call through evaluate() (the IR evaluator, not the flat tables).
         const text = await Deno.readTextFile(path);
         const parser = new StraceParser();
@@ -60,9 +62,24 @@ Deno.test("dry run of real strace traces reports exactly the calls evaluate() st
             expected.push(`${item.line}:${item.name}:${v.ruleId}`);
           }
         }
-        const got = report.findings.map((f) => `${f.line}:${f.syscall}:${f.ruleId}`);
+        const seccomp = report.findings.filter((f) => f.mechanism === "seccomp");
+        const got = seccomp.map((f) => `${f.line}:${f.syscall}:${f.ruleId}`);
         assert.deepEqual(got, expected);
-        assert.equal(report.findingsTotal, expected.length);
+        // Every path or address finding is one the compiler's own decision functions deny.
+        for (const f of report.findings.filter((f) => f.mechanism !== "seccomp")) {
+          const layer = filters.layers.find((l) => l.policy === f.policy)!;
+          if (f.section!.startsWith("filesystem.")) {
+            assert.equal(pathDecision(layer.filesystem, f.checked!, f.access!).allowed, false);
+          } else {
+            const query = {
+              op: f.netOp!,
+              protocol: f.protocol!,
+              address: f.address!,
+              port: f.port!,
+            };
+            assert.equal(networkDecision(layer.network, query).allowed, false);
+          }
+        }
       });
     }
   }
@@ -132,7 +149,13 @@ Deno.test("dry run replays JSON Lines traces and names processes from their exec
   const report = await dryRun(filters, jsonl.split("\n"));
   assert.equal(report.format, "jsonl");
   assert.equal(report.calls, 2);
-  assert.deepEqual(report.findings.map((f) => [f.line, f.syscall, f.comm]), [[2, "socket", "app"]]);
+  // The file event is held to the policy's filesystem section (read is limited to its paths).
+  assert.deepEqual(
+    report.findings.map((f) => [f.line, f.syscall, f.comm, f.mechanism]),
+    [[2, "socket", "app", "seccomp"], [3, "open", "app", "landlock"]],
+  );
+  assert.equal(report.findings[1]!.path, "/etc/passwd");
+  assert.equal(report.findings[1]!.errno, 13);
   assert.deepEqual(report.malformed.map((m) => m.line), [5]);
 });
 
@@ -177,4 +200,135 @@ Deno.test("dry run reports a call whose deciding argument is unknown as undecide
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+const DEMO_POLICY = new URL("../tests/testdata/policies/paths-net-demo.yaml", import.meta.url);
+
+Deno.test("dry run of a real trace reports exactly the path and address denials of filesystem and network sections", async (t) => {
+  const { filters } = await loadPolicies([DEMO_POLICY.pathname]);
+  const layer = filters.layers[0]!;
+  // Recorded with and without `-y` (the working directory is then followed through chdir, and
+  // socket protocols through socket()): the same denials.
+  for (const file of ["python_paths_net_y.strace", "python_paths_net.strace"]) {
+    await t.step(file, async () => {
+      const report = await dryRun(filters, new URL(file, TRACES).pathname);
+      assert.equal(report.malformedTotal, 0);
+      assert.equal(report.undecidedTotal, 0);
+      const got = report.findings.map((f) =>
+        [
+          f.line,
+          f.syscall,
+          f.mechanism,
+          f.errno,
+          f.section,
+          f.path ?? `${f.protocol}/${f.address}:${f.port}`,
+        ].join(" ")
+      );
+      assert.deepEqual(got, [
+        "631 openat landlock 13 filesystem.write /tmp/cordon-demo/elsewhere.txt",
+        "638 mkdir landlock 13 filesystem.write /tmp/cordon-demo/newdir",
+        "647 openat landlock 13 filesystem.write /tmp/cordon-demo/rel-outside.txt",
+        // Port 47012 is allowed (to 127.0.0.2), so Landlock passes it; the address is not: EPERM.
+        "658 connect cgroup-bpf 1 network.connect tcp/127.0.0.1:47012",
+        // No TCP rule has port 47013: Landlock's port rule answers first, EACCES.
+        "661 connect landlock 13 network.connect tcp/::1:47013",
+        "664 sendto cgroup-bpf 1 network.connect udp/127.0.0.1:47014",
+        "736 execve landlock 13 filesystem.execute /bin/true",
+      ]);
+      for (const f of report.findings) {
+        assert.equal(f.policy, "paths-net-demo");
+        assert.deepEqual(
+          f.loc,
+          f.section!.startsWith("filesystem") ? layer.filesystem!.loc : layer.network!.loc,
+        );
+      }
+      // Cross-check each against the compiler's decision functions directly.
+      const path = (p: string, access: "read" | "write" | "execute") =>
+        pathDecision(layer.filesystem, p, access).allowed;
+      assert.equal(path("/tmp/cordon-demo/elsewhere.txt", "write"), false);
+      assert.equal(path("/tmp/cordon-demo", "write"), false); // mkdir: the parent
+      assert.equal(path("/tmp/cordon-demo/rel-outside.txt", "write"), false);
+      assert.equal(path("/bin/true", "execute"), false);
+      const net = (
+        op: "connect" | "sendmsg",
+        protocol: "tcp" | "udp",
+        address: string,
+        port: number,
+      ) => networkDecision(layer.network, { op, protocol, address, port }).allowed;
+      assert.equal(net("connect", "tcp", "127.0.0.1", 47012), false);
+      assert.equal(net("connect", "tcp", "::1", 47013), false);
+      assert.equal(net("sendmsg", "udp", "127.0.0.1", 47014), false);
+      // What the trace did that the policy allows is not reported, and the functions agree.
+      assert.equal(path("/tmp/cordon-demo/out/ok.txt", "write"), true);
+      assert.equal(path("/tmp/cordon-demo/out/rel.txt", "write"), true);
+      assert.equal(path("/usr/bin/python3", "execute"), true);
+      assert.equal(net("connect", "tcp", "127.0.0.1", 47011), true);
+      const lines = (await Deno.readTextFile(new URL(file, TRACES))).split("\n");
+      const okLine = lines.findIndex((l) => l.includes('"/tmp/cordon-demo/out/ok.txt"')) + 1;
+      const port11 = lines.findIndex((l) => l.includes("htons(47011)")) + 1;
+      assert.ok(okLine > 0 && port11 > 0);
+      assert.ok(!report.findings.some((f) => f.line === okLine || f.line === port11));
+    });
+  }
+});
+
+Deno.test("dry run resolves relative paths from -y, chdir or the cwd option, and otherwise reports them undecided", async () => {
+  const { filters } = await loadPolicies([DEMO_POLICY.pathname]);
+  const rel = '7 openat(AT_FDCWD, "x.txt", O_WRONLY|O_CREAT|O_TRUNC, 0666) = 3';
+  const unknown = await dryRun(filters, [rel]);
+  assert.equal(unknown.findingsTotal, 0);
+  assert.equal(unknown.undecidedTotal, 1);
+  assert.match(unknown.undecided[0]!.reason!, /relative path "x.txt": the working directory/);
+  const hinted = await dryRun(filters, [rel], { cwd: "/tmp/cordon-demo/out/sub" });
+  assert.equal(hinted.findingsTotal + hinted.undecidedTotal, 0);
+  const outside = await dryRun(filters, [rel], { cwd: "/tmp" });
+  assert.deepEqual(outside.findings.map((f) => f.path), ["/tmp/x.txt"]);
+  const viaChdir = await dryRun(filters, ['7 chdir("/var") = 0', rel]);
+  assert.deepEqual(viaChdir.findings.map((f) => f.path), ["/var/x.txt"]);
+  const viaDecoration = await dryRun(filters, [
+    '7 openat(AT_FDCWD</tmp/cordon-demo/out>, "../y", O_RDONLY) = 3</tmp/cordon-demo/y>',
+    '7 openat(AT_FDCWD</tmp/cordon-demo/out>, "z", O_RDWR) = 3</tmp/cordon-demo/out/z>',
+    '7 openat(4</etc>, "hosts", O_WRONLY) = 3</etc/hosts>',
+  ]);
+  assert.deepEqual(viaDecoration.findings.map((f) => `${f.access} ${f.path}`), [
+    "write /etc/hosts",
+  ]);
+  // A file call that failed in the trace fails before Landlock decides it.
+  const failed = await dryRun(filters, [
+    '7 openat(AT_FDCWD, "/etc/nope", O_WRONLY|O_CREAT, 0666) = -1 ENOENT (No such file or directory)',
+  ]);
+  assert.equal(failed.findingsTotal, 0);
+});
+
+Deno.test("dry run holds connect, bind and UDP sends to the network section, with unknown socket protocols undecided", async () => {
+  const { filters } = await loadPolicies([DEMO_POLICY.pathname]);
+  const v4 = (port: number, addr = "127.0.0.1") =>
+    `{sa_family=AF_INET, sin_port=htons(${port}), sin_addr=inet_addr("${addr}")}`;
+  const report = await dryRun(filters, [
+    "7 socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = 3",
+    `7 bind(3, ${v4(8080, "0.0.0.0")}, 16) = 0`,
+    "7 socket(AF_INET, SOCK_DGRAM, 0) = 4",
+    `7 connect(4, ${v4(53)}, 16) = 0`,
+    `7 sendto(4, "q", 1, 0, ${v4(54)}, 16) = 1`,
+    "7 dup2(4, 9) = 9",
+    `7 sendmsg(9, {msg_name=${
+      v4(55)
+    }, msg_namelen=16, msg_iov=[{iov_base="q", iov_len=1}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, 0) = 1`,
+    "7 close(4) = 0",
+    `7 connect(4, ${v4(53)}, 16) = 0`,
+    `7 connect(5<TCPv6:[7]>, {sa_family=AF_INET6, sin6_port=htons(47011), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "::ffff:127.0.0.1", &sin6_addr), sin6_scope_id=0}, 28) = 0`,
+    `7 connect(6, {sa_family=AF_UNIX, sun_path="/run/x.sock"}, 110) = 0`,
+  ]);
+  assert.deepEqual(
+    report.findings.map((f) => `${f.line} ${f.netOp} ${f.mechanism} ${f.address}:${f.port}`),
+    [
+      // No bind rule at all: Landlock handles BIND_TCP with no port allowed.
+      "2 bind landlock 0.0.0.0:8080",
+      "5 sendmsg cgroup-bpf 127.0.0.1:54",
+      "7 sendmsg cgroup-bpf 127.0.0.1:55",
+    ],
+  );
+  // fd 4 was closed: its protocol is unknown again.
+  assert.deepEqual(report.undecided.map((u) => u.line), [9]);
+  assert.match(report.undecided[0]!.reason!, /protocol of socket 4 is unknown/);
 });

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { Action, Arch } from "../policies/types.ts";
+import type { Action, Arch, SourceLocation } from "../policies/types.ts";
 import { EngineError } from "./errors.ts";
 
 /** The version of the JSON Lines event format written by {@linkcode eventToJsonLine}. */
@@ -50,6 +50,13 @@ export interface EventVerdict {
   readonly enforced: boolean;
   /** Set when the call exceeded the policy's `limits.syscallsPerSecond`. */
   readonly rateLimited?: boolean;
+  /**
+   * For file and network events: the mechanism that decides (`landlock` for paths and TCP port
+   * rules, `cgroup-bpf` for addresses); `ruleId` is then `<policy>:<section>`.
+   */
+  readonly mechanism?: "landlock" | "cgroup-bpf";
+  /** For file and network events: where the deciding section is written. */
+  readonly loc?: SourceLocation;
 }
 
 /** A syscall: entry, or entry and exit when `ret` is known. */
@@ -103,6 +110,8 @@ export interface FileEvent extends EventBase {
   readonly syscall?: string;
   /** The result (fd or 0 on success, negative errno on failure), when known. */
   readonly result?: number;
+  /** The decision of the applied policies' `filesystem` sections, when one denies the access. */
+  readonly verdict?: EventVerdict;
 }
 
 /** What a network event did. */
@@ -126,6 +135,8 @@ export interface NetworkEvent extends EventBase {
   readonly syscall?: string;
   /** The result (0 or a fd on success, negative errno on failure), when known. */
   readonly result?: number;
+  /** The decision of the applied policies' `network` sections, when one denies the operation. */
+  readonly verdict?: EventVerdict;
 }
 
 /** A process lifecycle step. */
@@ -185,6 +196,31 @@ function fail(message: string, line: number | undefined): never {
 }
 
 type Json = Record<string, unknown>;
+
+const MECHANISMS = ["landlock", "cgroup-bpf"] as const;
+
+function verdictOf(value: unknown, line: number | undefined): EventVerdict {
+  const v = value as Json;
+  if (typeof v !== "object" || v === null) fail(`"verdict" must be an object`, line);
+  const verdict: { -readonly [K in keyof EventVerdict]: EventVerdict[K] } = {
+    action: oneOf(v, "action", ACTION_NAMES, line),
+    ruleId: v.ruleId === null ? null : str(v, "ruleId", line, true)!,
+    policy: str(v, "policy", line, true)!,
+    enforced: v.enforced === true,
+  };
+  const errno = num(v, "errno", line, false);
+  if (errno !== undefined) verdict.errno = errno;
+  if (v.rateLimited === true) verdict.rateLimited = true;
+  if (v.mechanism !== undefined) verdict.mechanism = oneOf(v, "mechanism", MECHANISMS, line);
+  const loc = v.loc as Json | undefined;
+  if (typeof loc === "object" && loc !== null) {
+    const file = str(loc, "file", line, true)!;
+    const l = num(loc, "line", line, true)!;
+    const column = num(loc, "column", line, true)!;
+    verdict.loc = { file, line: l, column };
+  }
+  return verdict;
+}
 
 function num(
   o: Json,
@@ -353,20 +389,7 @@ export function eventFromJsonLine(text: string, line?: number): EngineEvent {
       }
       const ret = num(j, "ret", line, false);
       if (ret !== undefined) event.ret = ret;
-      if (j.verdict !== undefined) {
-        const v = j.verdict as Json;
-        if (typeof v !== "object" || v === null) fail(`"verdict" must be an object`, line);
-        const verdict: { -readonly [K in keyof EventVerdict]: EventVerdict[K] } = {
-          action: oneOf(v, "action", ACTION_NAMES, line),
-          ruleId: v.ruleId === null ? null : str(v, "ruleId", line, true)!,
-          policy: str(v, "policy", line, true)!,
-          enforced: v.enforced === true,
-        };
-        const errno = num(v, "errno", line, false);
-        if (errno !== undefined) verdict.errno = errno;
-        if (v.rateLimited === true) verdict.rateLimited = true;
-        event.verdict = verdict;
-      }
+      if (j.verdict !== undefined) event.verdict = verdictOf(j.verdict, line);
       return event;
     }
     case "file": {
@@ -384,6 +407,7 @@ export function eventFromJsonLine(text: string, line?: number): EngineEvent {
       if (syscall !== undefined) event.syscall = syscall;
       const result = num(j, "result", line, false);
       if (result !== undefined) event.result = result;
+      if (j.verdict !== undefined) event.verdict = verdictOf(j.verdict, line);
       return event;
     }
     case "network": {
@@ -402,6 +426,7 @@ export function eventFromJsonLine(text: string, line?: number): EngineEvent {
       if (syscall !== undefined) event.syscall = syscall;
       const result = num(j, "result", line, false);
       if (result !== undefined) event.result = result;
+      if (j.verdict !== undefined) event.verdict = verdictOf(j.verdict, line);
       return event;
     }
     case "process": {

@@ -41,7 +41,9 @@ Deno.test("cordon dry-run exits 1 and names pid, call and rule location for each
     `${traces}python_socket_y.strace`,
   ]);
   assert.equal(run.code, 1, run.stderr);
-  assert.match(run.stdout, /8 calls would be stopped/);
+  // 8 by its seccomp rules, 4 by its filesystem section (Landlock).
+  assert.match(run.stdout, /12 calls would be stopped/);
+  assert.equal((run.stdout.match(/\(Landlock\)/g) ?? []).length, 4);
   assert.match(
     run.stdout,
     /line 384: pid 14480 \(python3\) socket\(AF_INET, SOCK_STREAM\|SOCK_CLOEXEC, IPPROTO_IP\): kill by .* at .*untrusted-plugin\.yaml:\d+:\d+/,
@@ -64,12 +66,17 @@ Deno.test("cordon dry-run --format json, sarif and junit are well-formed and agr
   const sarif = await dryRun([...base, "--format", "sarif"]);
   const log = JSON.parse(sarif.stdout);
   assert.equal(log.version, "2.1.0");
-  assert.equal(log.runs[0].results.length, report.findingsTotal);
-  assert.ok(log.runs[0].results.every((r: { ruleId: string }) => r.ruleId.startsWith("would-")));
+  // This trace (no -y) has relative paths under unknown directories: undecided, as warnings.
+  assert.ok(report.undecidedTotal > 0);
+  const results: { ruleId: string }[] = log.runs[0].results;
+  assert.equal(results.length, report.findingsTotal + report.undecidedTotal);
+  assert.equal(results.filter((r) => r.ruleId.startsWith("would-")).length, report.findingsTotal);
+  assert.equal(results.filter((r) => r.ruleId === "undecided-call").length, report.undecidedTotal);
   const junit = await dryRun([...base, "--format", "junit"]);
   assert.match(junit.stdout, /^<\?xml version="1.0" encoding="UTF-8"\?>/);
-  assert.match(junit.stdout, new RegExp(`failures="${report.findingsTotal}"`));
-  assert.equal((junit.stdout.match(/<testcase /g) ?? []).length, report.findingsTotal);
+  const cases = report.findingsTotal + report.undecidedTotal;
+  assert.match(junit.stdout, new RegExp(`failures="${cases}"`));
+  assert.equal((junit.stdout.match(/<testcase /g) ?? []).length, cases);
 });
 
 Deno.test("cordon dry-run reports malformed lines with their numbers, or stops with --on-malformed fail", async () => {
@@ -99,4 +106,63 @@ Deno.test("cordon dry-run usage errors exit 2", async () => {
   const help = await dryRun(["--help"]);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--on-malformed/);
+});
+
+Deno.test("cordon dry-run reports path and address denials with the section's location in every format", async () => {
+  const policy = new URL("./testdata/policies/paths-net-demo.yaml", import.meta.url).pathname;
+  const base = [policy, "--trace", `${traces}python_paths_net.strace`];
+  const text = await dryRun(base);
+  assert.equal(text.code, 1, text.stderr);
+  assert.match(text.stdout, /7 calls would be stopped/);
+  assert.match(
+    text.stdout,
+    /line 631: pid \d+ \(python3\) openat\(AT_FDCWD, "\/tmp\/cordon-demo\/elsewhere\.txt".*: deny EACCES \(13\) by filesystem\.write of policy "paths-net-demo" \(Landlock\) at .*paths-net-demo\.yaml:11:3: no filesystem\.write rule covers "\/tmp\/cordon-demo\/elsewhere\.txt"/,
+  );
+  assert.match(
+    text.stdout,
+    /line 658: .*connect\(3, \{sa_family=AF_INET, sin_port=htons\(47012\).*: deny EPERM \(1\) by network\.connect of policy "paths-net-demo" \(cgroup BPF\) at .*paths-net-demo\.yaml:15:3: no connect rule allows tcp\/127\.0\.0\.1:47012/,
+  );
+  const json = await dryRun([...base, "--format", "json"]);
+  const report = JSON.parse(json.stdout);
+  assert.deepEqual(
+    report.findings.map((f: { path?: string; address?: string; port?: number }) =>
+      f.path ?? `${f.address}:${f.port}`
+    ),
+    [
+      "/tmp/cordon-demo/elsewhere.txt",
+      "/tmp/cordon-demo/newdir",
+      "/tmp/cordon-demo/rel-outside.txt",
+      "127.0.0.1:47012",
+      "::1:47013",
+      "127.0.0.1:47014",
+      "/bin/true",
+    ],
+  );
+  const sarif = JSON.parse((await dryRun([...base, "--format", "sarif"])).stdout);
+  const results = sarif.runs[0].results;
+  assert.equal(results.length, 7);
+  assert.ok(results.every((r: { ruleId: string }) => r.ruleId === "would-deny"));
+  assert.match(results[0].message.text, /elsewhere\.txt.*filesystem\.write/);
+  const region = results[0].locations[0].physicalLocation.region;
+  assert.deepEqual([region.startLine, region.startColumn], [11, 3]);
+  const junit = (await dryRun([...base, "--format", "junit"])).stdout;
+  assert.match(junit, /failures="7"/);
+  assert.match(
+    junit,
+    /would deny EPERM \(1\) by network\.connect of policy &quot;paths-net-demo&quot; \(cgroup-bpf\)/,
+  );
+});
+
+Deno.test("cordon dry-run --cwd places relative paths the trace cannot", async () => {
+  const policy = new URL("./testdata/policies/paths-net-demo.yaml", import.meta.url).pathname;
+  const trace = '7 openat(AT_FDCWD, "notes.txt", O_WRONLY|O_CREAT|O_TRUNC, 0666) = 3\n';
+  const undecided = await dryRun([policy, "--trace", "-"], trace);
+  assert.equal(undecided.code, 1);
+  assert.match(undecided.stdout, /relative path "notes\.txt": the working directory is unknown/);
+  const inside = await dryRun([policy, "--trace", "-", "--cwd", "/tmp/cordon-demo/out"], trace);
+  assert.equal(inside.code, 0, inside.stdout);
+  const outside = await dryRun([policy, "--trace", "-", "--cwd", "/home/u"], trace);
+  assert.equal(outside.code, 1);
+  assert.match(outside.stdout, /\/home\/u\/notes\.txt/);
+  assert.equal((await dryRun([policy, "--trace", "-", "--cwd", "rel"], trace)).code, 2);
 });

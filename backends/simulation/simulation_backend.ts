@@ -10,6 +10,12 @@
  * would, with `SIGSYS`); nothing real is ever confined, and {@linkcode SimulationBackend.plan}
  * says so.
  *
+ * File and network events are held to the layers' `filesystem` and `network` sections as
+ * `cordon run` enforces them (`engine/access_rules.ts`: Landlock paths and TCP ports, cgroup BPF
+ * addresses): a denial is reported in the event's `verdict` with its mechanism, and with
+ * `enforce` the event's `result` is the errno the kernel gives (`EACCES`, `EPERM`). Relative
+ * paths cannot be placed (a simulated process has no working directory) and are not decided.
+ *
  * @module
  */
 
@@ -53,6 +59,12 @@ import {
   type SyscallEvent,
 } from "../../engine/events.ts";
 import { commOf, ProcessTable } from "../../engine/process_table.ts";
+import {
+  type AccessDenial,
+  AccessRules,
+  fileOpChecks,
+  type NetCheck,
+} from "../../engine/access_rules.ts";
 import { type Clock, RateLimiter } from "../../engine/rate_limiter.ts";
 
 /** Options of the simulation backend. */
@@ -193,6 +205,20 @@ interface LimitState {
 interface ProcessPolicy {
   readonly evaluator: Evaluator;
   readonly limits: readonly LimitState[];
+  /** Indexes of the layers that apply to the process. */
+  readonly layers: readonly number[];
+}
+
+export type { AccessDenial, AccessMechanism } from "../../engine/access_rules.ts";
+
+/** What a layer's `filesystem` or `network` section decides for a simulated access. */
+export interface AccessVerdict {
+  /** Whether every applicable layer allows it (also `true` when it cannot be decided). */
+  readonly allowed: boolean;
+  /** The denial, when a layer denies it. */
+  readonly denial?: AccessDenial;
+  /** Why it cannot be decided (a relative path, an address that is not IP). */
+  readonly undecided?: string;
 }
 
 /**
@@ -269,6 +295,7 @@ export class SimulationBackend implements Backend {
   #enforce = false;
   #byPid = new Map<number, ProcessPolicy>();
   #bySignature = new Map<string, Evaluator>();
+  #access: AccessRules | undefined;
   #limiters = new Map<number, RateLimiter>();
   readonly #programs = new Map<string, SimProgram>();
   readonly #maps = new Map<string, SimMap>();
@@ -343,14 +370,11 @@ export class SimulationBackend implements Backend {
       const degraded = [
         `Policy "${layer.policy}": the simulation backend decides syscalls but confines no real process; use \`cordon run\` or the linux backend to enforce`,
       ];
-      if (needsNetwork) {
+      if (needsNetwork || needsFs) {
         degraded.push(
-          `Policy "${layer.policy}": network rules are not evaluated by the simulation`,
-        );
-      }
-      if (needsFs) {
-        degraded.push(
-          `Policy "${layer.policy}": filesystem rules are not evaluated by the simulation`,
+          `Policy "${layer.policy}": ${
+            needsFs && needsNetwork ? "filesystem and network" : needsFs ? "filesystem" : "network"
+          } rules decide simulated file and network events as Landlock and cgroup BPF would; nothing real is confined`,
         );
       }
       return {
@@ -380,7 +404,9 @@ export class SimulationBackend implements Backend {
         limiters.set(index, new RateLimiter({ perSecond: limit.max, clock: this.#clock }));
       }
     });
+    const access = AccessRules.of(set);
     this.#set = set;
+    this.#access = access;
     this.#enforce = options.enforce;
     this.#limiters = limiters;
     this.#byPid = new Map();
@@ -830,7 +856,7 @@ export class SimulationBackend implements Backend {
         });
       }
     }
-    policy = { evaluator, limits };
+    policy = { evaluator, limits, layers: matching };
     this.#byPid.set(pid, policy);
     return policy;
   }
@@ -936,9 +962,141 @@ export class SimulationBackend implements Backend {
     this.#emit(event);
   }
 
+  #accessVerdict(denial: AccessDenial): EventVerdict {
+    return {
+      action: denial.mode === "audit" ? "log" : "deny",
+      ruleId: denial.ruleId,
+      policy: denial.policy,
+      errno: denial.errno,
+      enforced: this.#enforce && denial.mode === "enforce",
+      mechanism: denial.mechanism,
+      loc: denial.loc,
+    };
+  }
+
   /**
-   * Simulates a file access of `pid` (a file event; no syscall is decided: pair it with
-   * {@linkcode SimulationBackend.simulateSyscall} to simulate the call itself).
+   * What the applied policies' `filesystem` sections decide for a file access of `pid` (as
+   * Landlock would under `cordon run`), without simulating it. Relative paths are undecided.
+   *
+   * @param pid the process
+   * @param op the operation (`open` with `flags`, `create`, `unlink`, `rename` with `target`, …)
+   * @param path the absolute path
+   * @param details `open` flags, the second path of `rename`/`link`/`symlink`
+   * @returns the verdict
+   * @throws {EngineError} `PROCESS_NOT_FOUND` for a pid whose process exited
+   *
+   * @example
+   * ```ts
+   * import { SimulationBackend } from "./simulation_backend.ts";
+   * import { compilePolicies } from "../../compile/compile.ts";
+   * const loc = { file: "p.yaml", line: 4, column: 3 };
+   * const set = compilePolicies([{
+   *   name: "p", defaultAction: "allow", defaultErrno: 1, mode: "enforce", loc, rules: [],
+   *   filesystem: { read: [], write: ["/tmp/app"], execute: [], loc },
+   * }], { arches: ["x86_64"] });
+   * using sim = await SimulationBackend.create();
+   * await sim.open({ emit() {}, lost() {} });
+   * await sim.apply(set, { enforce: true });
+   * const pid = sim.simulateSpawn({ comm: "app" }).pid;
+   * const verdict = sim.decideFileAccess(pid, "open", "/etc/passwd", { flags: 1 });
+   * if (verdict.allowed || verdict.denial?.errno !== 13) throw new Error();
+   * ```
+   */
+  decideFileAccess(
+    pid: number,
+    op: FileOp,
+    path: string,
+    details: { flags?: number; target?: string } = {},
+  ): AccessVerdict {
+    this.#live();
+    const proc = this.#ensure(pid);
+    const access = this.#access;
+    if (access === undefined || !access.hasFilesystem) return { allowed: true };
+    if (
+      !path.startsWith("/") || (details.target !== undefined && !details.target.startsWith("/"))
+    ) {
+      return {
+        allowed: true,
+        undecided: `relative path "${path}": a simulated process has no working directory`,
+      };
+    }
+    const layers = this.#policyFor(pid, proc).layers;
+    const denial = access.decidePaths(layers, fileOpChecks(op, path, details));
+    return denial === undefined ? { allowed: true } : { allowed: false, denial };
+  }
+
+  /**
+   * What the applied policies' `network` sections decide for a network operation of `pid` (as
+   * Landlock's TCP port rules and the cgroup BPF programs would under `cordon run`), without
+   * simulating it. Only `connect`, `bind` and UDP `send` of IPv4/IPv6 sockets are decided.
+   *
+   * @param pid the process
+   * @param op the operation
+   * @param endpoint family, protocol, address and port
+   * @returns the verdict
+   * @throws {EngineError} `PROCESS_NOT_FOUND` for a pid whose process exited
+   *
+   * @example
+   * ```ts
+   * import { SimulationBackend } from "./simulation_backend.ts";
+   * import { compilePolicies } from "../../compile/compile.ts";
+   * const loc = { file: "p.yaml", line: 4, column: 3 };
+   * const set = compilePolicies([{
+   *   name: "p", defaultAction: "allow", defaultErrno: 1, mode: "enforce", loc, rules: [],
+   *   network: { connect: [{ text: "10.0.0.0/8", protocol: "any", address: "10.0.0.0/8", loc }], bind: [], loc },
+   * }], { arches: ["x86_64"] });
+   * using sim = await SimulationBackend.create();
+   * await sim.open({ emit() {}, lost() {} });
+   * await sim.apply(set, { enforce: true });
+   * const pid = sim.simulateSpawn({ comm: "app" }).pid;
+   * const verdict = sim.decideNetwork(pid, "connect", { address: "192.168.1.1", port: 80 });
+   * if (verdict.denial?.mechanism !== "cgroup-bpf" || verdict.denial.errno !== 1) throw new Error();
+   * ```
+   */
+  decideNetwork(
+    pid: number,
+    op: NetworkOp,
+    endpoint: {
+      family?: NetworkEvent["family"];
+      protocol?: NetworkEvent["protocol"];
+      address?: string;
+      port?: number;
+    },
+  ): AccessVerdict {
+    this.#live();
+    const proc = this.#ensure(pid);
+    const access = this.#access;
+    if (access === undefined || !access.hasNetwork) return { allowed: true };
+    const { family = "inet", protocol = "tcp", address, port } = endpoint;
+    const netOp = op === "connect"
+      ? "connect"
+      : op === "bind"
+      ? "bind"
+      : op === "send"
+      ? "sendmsg"
+      : undefined;
+    if (netOp === undefined || (family !== "inet" && family !== "inet6")) return { allowed: true };
+    if (protocol !== "tcp" && protocol !== "udp") return { allowed: true };
+    if (netOp === "sendmsg" && protocol !== "udp") return { allowed: true };
+    if (address === undefined || port === undefined) {
+      return { allowed: true, undecided: `a ${op} without an address and port is not decided` };
+    }
+    const check: NetCheck = { op: netOp, protocol, address, port };
+    let denial: AccessDenial | undefined;
+    try {
+      denial = access.decideNetwork(this.#policyFor(pid, proc).layers, check);
+    } catch (error) {
+      return { allowed: true, undecided: (error as Error).message };
+    }
+    return denial === undefined ? { allowed: true } : { allowed: false, denial };
+  }
+
+  /**
+   * Simulates a file access of `pid`: a file event, decided by the applied policies'
+   * `filesystem` sections ({@linkcode SimulationBackend.decideFileAccess}). A denial is in the
+   * event's `verdict`; with `enforce` (and an `enforce`-mode layer) the event's `result` is
+   * `-EACCES`. No syscall is decided: pair it with {@linkcode SimulationBackend.simulateSyscall}
+   * to simulate the call itself.
    */
   simulateFileAccess(
     pid: number,
@@ -948,6 +1106,9 @@ export class SimulationBackend implements Backend {
   ): FileEvent | undefined {
     this.#live();
     const proc = this.#ensure(pid);
+    const { denial } = this.decideFileAccess(pid, op, path, details);
+    const verdict = denial === undefined ? undefined : this.#accessVerdict(denial);
+    if (verdict?.enforced) this.#figures.denied++;
     if (!this.#active.file) return undefined;
     const event: FileEvent = {
       kind: "file",
@@ -958,12 +1119,19 @@ export class SimulationBackend implements Backend {
       ...(proc.comm === undefined ? {} : { comm: proc.comm }),
       path,
       ...details,
+      ...(verdict?.enforced ? { result: -verdict.errno! } : {}),
+      ...(verdict === undefined ? {} : { verdict }),
     };
     this.#recordFile(event, proc.start);
     return event;
   }
 
-  /** Simulates a network operation of `pid` (a network event). */
+  /**
+   * Simulates a network operation of `pid`: a network event, decided by the applied policies'
+   * `network` sections ({@linkcode SimulationBackend.decideNetwork}). A denial is in the event's
+   * `verdict`; with `enforce` (and an `enforce`-mode layer) the event's `result` is `-EPERM`
+   * (cgroup BPF) or `-EACCES` (Landlock TCP port rules).
+   */
   simulateNetwork(
     pid: number,
     op: NetworkOp,
@@ -978,6 +1146,9 @@ export class SimulationBackend implements Backend {
   ): NetworkEvent | undefined {
     this.#live();
     const proc = this.#ensure(pid);
+    const { denial } = this.decideNetwork(pid, op, endpoint);
+    const verdict = denial === undefined ? undefined : this.#accessVerdict(denial);
+    if (verdict?.enforced) this.#figures.denied++;
     if (!this.#active.network) return undefined;
     const { family = "inet", protocol = "tcp", ...rest } = endpoint;
     const event: NetworkEvent = {
@@ -990,6 +1161,8 @@ export class SimulationBackend implements Backend {
       family,
       protocol,
       ...rest,
+      ...(verdict?.enforced ? { result: -verdict.errno! } : {}),
+      ...(verdict === undefined ? {} : { verdict }),
     };
     this.#table.recordNetwork(event, proc.start);
     this.#emit(event);
@@ -1013,13 +1186,33 @@ export class SimulationBackend implements Backend {
           ...(event.tid === undefined ? {} : { tid: event.tid }),
         });
       case "file": {
-        const { kind: _k, time: _t, pid, start: _s, comm: _c, tid: _tid, op, path, ...details } =
-          event;
+        const {
+          kind: _k,
+          time: _t,
+          pid,
+          start: _s,
+          comm: _c,
+          tid: _tid,
+          verdict: _v,
+          op,
+          path,
+          ...details
+        } = event;
         this.simulateFileAccess(pid, op, path, details);
         return undefined;
       }
       case "network": {
-        const { kind: _k, time: _t, pid, start: _s, comm: _c, tid: _tid, op, ...endpoint } = event;
+        const {
+          kind: _k,
+          time: _t,
+          pid,
+          start: _s,
+          comm: _c,
+          tid: _tid,
+          verdict: _v,
+          op,
+          ...endpoint
+        } = event;
         this.simulateNetwork(pid, op, endpoint);
         return undefined;
       }

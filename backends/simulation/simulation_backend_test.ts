@@ -141,3 +141,141 @@ Deno.test("close() releases programs and maps and is idempotent", async () => {
     (e) => e instanceof EngineError && e.code === "CLOSED",
   );
 });
+
+const PATHS_NET = `apiVersion: cordon/v1
+kind: Policy
+metadata: { name: confined }
+spec:
+  defaultAction: allow
+  target: { comms: [app] }
+  filesystem:
+    read: [/usr, /etc]
+    write: [/tmp/app]
+    execute: [/usr/bin]
+  network:
+    connect: ["tcp/127.0.0.1:8080", "10.0.0.0/8", "udp/[::1]:53"]
+    bind: ["tcp/9000"]
+---
+apiVersion: cordon/v1
+kind: Policy
+metadata: { name: watched }
+spec:
+  defaultAction: allow
+  mode: audit
+  target: { comms: [other] }
+  filesystem: { write: [/var/tmp] }
+`;
+
+async function pathsNetSet() {
+  const { parsePolicies } = await import("../../policies/parse.ts");
+  const { resolvePolicies } = await import("../../policies/resolve.ts");
+  return compilePolicies(resolvePolicies(parsePolicies(PATHS_NET, "p.yaml")), {
+    arches: ["x86_64"],
+  });
+}
+
+Deno.test("file events are decided by the filesystem sections as Landlock would, with EACCES", async () => {
+  const { sim, events } = await openSim({ t: 0 });
+  using _ = sim;
+  const set = await pathsNetSet();
+  const { pathDecision } = await import("../../compile/net_rules.ts");
+  await sim.apply(set, { enforce: true });
+  const app = sim.simulateSpawn({ comm: "app" }).pid;
+  const cases: [Parameters<SimulationBackend["simulateFileAccess"]>, string | null][] = [
+    [[app, "open", "/etc/hosts", { flags: 0 }], null],
+    [[app, "open", "/etc/hosts", { flags: 1 }], "/etc/hosts write"], // O_WRONLY
+    [[app, "open", "/tmp/app/log", { flags: 0o1101 }], null], // O_WRONLY|O_CREAT|O_TRUNC
+    [[app, "open", "/tmp/app/log", { flags: 0 }], "/tmp/app/log read"], // write does not imply read
+    [[app, "mkdir", "/tmp/app", {}], "/tmp write"], // made in the parent
+    [[app, "unlink", "/tmp/app/x", {}], null],
+    [[app, "rename", "/tmp/app/x", { target: "/etc/x" }], "/etc write"],
+    [[app, "exec", "/opt/tool", {}], "/opt/tool execute"],
+    [[app, "stat", "/root/secret", {}], null], // Landlock does not restrict stat
+  ];
+  for (const [args, expected] of cases) {
+    const event = sim.simulateFileAccess(...args)!;
+    const decision = sim.decideFileAccess(args[0], args[1], args[2], args[3]);
+    const got = decision.denial === undefined
+      ? null
+      : `${decision.denial.subject} ${decision.denial.access}`;
+    assert.equal(got, expected, `${args[1]} ${args[2]}`);
+    if (expected === null) {
+      assert.equal(event.verdict, undefined);
+      continue;
+    }
+    const [path, access] = expected.split(" ") as [string, "read" | "write" | "execute"];
+    assert.equal(pathDecision(set.layers[0]!.filesystem, path, access).allowed, false);
+    assert.equal(event.result, -13);
+    assert.deepEqual(
+      [
+        event.verdict?.action,
+        event.verdict?.mechanism,
+        event.verdict?.errno,
+        event.verdict?.enforced,
+      ],
+      ["deny", "landlock", 13, true],
+    );
+    assert.deepEqual(event.verdict?.loc, set.layers[0]!.filesystem!.loc);
+  }
+  assert.equal(sim.stats().figures.denied, 5);
+  // Another process is not targeted by "confined"; "watched" is in audit mode: reported, not applied.
+  const other = sim.simulateSpawn({ comm: "other" }).pid;
+  assert.equal(
+    sim.simulateFileAccess(other, "open", "/etc/hosts", { flags: 1 })!.verdict?.action,
+    "log",
+  );
+  assert.equal(
+    sim.simulateFileAccess(other, "open", "/etc/hosts", { flags: 1 })!.result,
+    undefined,
+  );
+  assert.equal(
+    sim.decideFileAccess(app, "open", "rel/x", { flags: 1 }).undecided !== undefined,
+    true,
+  );
+  assert.ok(events.some((e) => e.kind === "file" && e.verdict?.mechanism === "landlock"));
+});
+
+Deno.test("network events are decided by Landlock's TCP port rules (EACCES) then cgroup BPF (EPERM)", async () => {
+  const { sim } = await openSim({ t: 0 });
+  using _ = sim;
+  const set = await pathsNetSet();
+  const { networkDecision } = await import("../../compile/net_rules.ts");
+  await sim.apply(set, { enforce: true });
+  const app = sim.simulateSpawn({ comm: "app" }).pid;
+  type Endpoint = Parameters<SimulationBackend["decideNetwork"]>[2];
+  const cases: [Parameters<SimulationBackend["decideNetwork"]>[1], Endpoint, string | null][] = [
+    ["connect", { address: "127.0.0.1", port: 8080 }, null],
+    ["connect", { family: "inet6", address: "::ffff:127.0.0.1", port: 8080 }, null],
+    // 10.0.0.0/8 allows every port, so Landlock leaves TCP connect to the cgroup programs.
+    ["connect", { address: "10.1.2.3", port: 22 }, null],
+    ["connect", { address: "192.168.0.1", port: 8080 }, "cgroup-bpf 1"],
+    ["send", { protocol: "udp", family: "inet6", address: "::1", port: 53 }, null],
+    ["send", { protocol: "udp", address: "8.8.8.8", port: 53 }, "cgroup-bpf 1"],
+    ["send", { protocol: "tcp", address: "8.8.8.8", port: 53 }, null], // connected TCP
+    ["bind", { address: "0.0.0.0", port: 9000 }, null],
+    ["bind", { address: "0.0.0.0", port: 9001 }, "landlock 13"],
+    ["bind", { protocol: "udp", address: "0.0.0.0", port: 9000 }, "cgroup-bpf 1"],
+  ];
+  for (const [op, endpoint, expected] of cases) {
+    const verdict = sim.decideNetwork(app, op, endpoint);
+    const got = verdict.denial === undefined
+      ? null
+      : `${verdict.denial.mechanism} ${verdict.denial.errno}`;
+    assert.equal(got, expected, `${op} ${JSON.stringify(endpoint)}`);
+    const query = {
+      op: op === "send" ? "sendmsg" as const : op as "connect" | "bind",
+      protocol: endpoint.protocol === "udp" ? "udp" as const : "tcp" as const,
+      address: endpoint.address!,
+      port: endpoint.port!,
+    };
+    if (expected?.startsWith("cgroup-bpf")) {
+      assert.equal(networkDecision(set.layers[0]!.network, query).allowed, false);
+    }
+    if (expected === null && !(op === "send" && endpoint.protocol === "tcp")) {
+      assert.equal(networkDecision(set.layers[0]!.network, query).allowed, true);
+    }
+  }
+  const event = sim.simulateNetwork(app, "connect", { address: "192.168.0.1", port: 8080 })!;
+  assert.equal(event.result, -1);
+  assert.equal(event.verdict?.ruleId, "confined:network.connect");
+});

@@ -38,6 +38,7 @@ import {
   fileOpChecks,
   type NetCheck,
   openChecks,
+  ownString,
   type PathCheck,
   resolvePath,
 } from "../access_rules.ts";
@@ -173,13 +174,31 @@ function fdNumber(value: bigint | undefined): number | undefined {
   return value === undefined || value > 0x7fffffffn ? undefined : Number(value);
 }
 
+/** Decoded flag sets (`O_RDONLY|O_CLOEXEC`), which repeat throughout a trace; bounded. */
+const flagCache = new Map<string, bigint | undefined>();
+
+/** One argument's value, decoded alone (`call.args` decodes them all). */
+function argValue(call: TraceCall, index: number): bigint | undefined {
+  const text = call.argText[index];
+  if (text === undefined) return undefined;
+  if (call.arch !== "x86_64") return decodeStraceArg(text, call.arch);
+  let value = flagCache.get(text);
+  if (value === undefined && !flagCache.has(text)) {
+    value = decodeStraceArg(text, call.arch);
+    if (flagCache.size >= 1024) flagCache.clear();
+    flagCache.set(text, value);
+  }
+  return value;
+}
+
 function updateState(op: StateCall["op"], call: TraceCall, state: AccessState): void {
   const ret = call.ret;
   if (ret === undefined || ret < 0) return;
-  const args = call.args;
   switch (op) {
     case "socket": {
-      const [domain, type, protocol] = args;
+      const domain = argValue(call, 0);
+      const type = argValue(call, 1);
+      const protocol = argValue(call, 2);
       if (domain === undefined || type === undefined || protocol === undefined) {
         state.sockets.delete(ret);
       } else {
@@ -188,15 +207,20 @@ function updateState(op: StateCall["op"], call: TraceCall, state: AccessState): 
       return;
     }
     case "close": {
-      const fd = fdNumber(args[0]);
+      if (state.sockets.size === 0) return;
+      const fd = fdNumber(argValue(call, 0));
       if (fd !== undefined) state.sockets.delete(fd);
       return;
     }
     case "fcntl":
     case "dup":
     case "dup2": {
-      if (op === "fcntl" && args[1] !== F_DUPFD && args[1] !== F_DUPFD_CLOEXEC) return;
-      const from = fdNumber(args[0]);
+      if (state.sockets.size === 0) return;
+      if (op === "fcntl") {
+        const cmd = argValue(call, 1);
+        if (cmd !== F_DUPFD && cmd !== F_DUPFD_CLOEXEC) return;
+      }
+      const from = fdNumber(argValue(call, 0));
       const protocol = from === undefined ? undefined : state.sockets.get(from);
       if (protocol === undefined) state.sockets.delete(ret);
       else state.sockets.set(ret, protocol);
@@ -204,12 +228,13 @@ function updateState(op: StateCall["op"], call: TraceCall, state: AccessState): 
     }
     case "chdir": {
       const path = straceString(call.argText[0] ?? "");
-      state.cwd = path === undefined ? undefined : resolvePath(path, state.cwd);
+      const cwd = path === undefined ? undefined : resolvePath(path, state.cwd);
+      state.cwd = cwd === undefined ? undefined : ownString(cwd);
       return;
     }
     case "fchdir": {
       const dir = straceDecoration(call.argText[0] ?? "");
-      state.cwd = dir?.startsWith("/") ? resolvePath(dir, undefined) : undefined;
+      state.cwd = dir?.startsWith("/") ? ownString(resolvePath(dir, undefined)!) : undefined;
       return;
     }
   }
@@ -228,7 +253,7 @@ function pathOf(
   const texts = call.argText;
   const pathText = texts[pathIndex];
   const path = pathText === undefined ? undefined : straceString(pathText);
-  if (path === undefined) {
+  if (path === undefined || path.includes("\0")) {
     return { index: pathIndex, reason: "the path is not shown by the trace" };
   }
   let base = state.cwd;
@@ -237,7 +262,11 @@ function pathOf(
     const dirText = texts[dirfdIndex] ?? "";
     const decoration = straceDecoration(dirText);
     if (dirText.startsWith("AT_FDCWD")) {
-      if (decoration?.startsWith("/")) base = state.cwd = resolvePath(decoration, undefined);
+      if (decoration?.startsWith("/")) {
+        base = resolvePath(decoration, undefined)!;
+        // Kept per process: a copy, so as not to keep the trace's chunk alive.
+        if (state.cwd !== base) state.cwd = ownString(base);
+      }
     } else {
       base = decoration?.startsWith("/") ? decoration : undefined;
       baseReason = `the directory of fd ${dirText} is unknown (record with strace -y)`;
@@ -271,6 +300,16 @@ function resolvedFd(call: TraceCall): string | undefined {
   return resolvePath(path, undefined);
 }
 
+/**
+ * Opens of absolute paths by their text (name, arguments, returned fd's path): the same open
+ * recurs throughout a trace (libraries, locale files), and its checks depend on nothing else.
+ * Bounded.
+ */
+const openCache = new Map<
+  string,
+  { readonly name: string; readonly ret: string | undefined; readonly access: StraceAccess }
+>();
+
 function fileAccess(
   spec: FileCall,
   call: TraceCall,
@@ -278,6 +317,45 @@ function fileAccess(
 ): StraceAccess | undefined {
   // A call that failed in the trace (ENOENT, EEXIST, …) fails before Landlock decides it.
   if (call.ret !== undefined && call.ret < 0) return undefined;
+  const raw = spec.op === "open" && call.arch === "x86_64" ? call.rawArgs : undefined;
+  if (raw !== undefined) {
+    const hit = openCache.get(raw);
+    if (hit !== undefined && hit.name === call.name && hit.ret === call.retFdPath) {
+      return hit.access;
+    }
+  }
+  const access = fileAccessOf(spec, call, state);
+  if (raw !== undefined && access.kind === "paths" && isAbsoluteArg(call.argText[spec.path])) {
+    if (openCache.size >= 4096) openCache.clear();
+    // Copies: a cache must not keep the trace's chunks alive.
+    const own = { ...access, path: ownString(access.path), checks: access.checks.map(ownCheck) };
+    openCache.set(ownString(raw), {
+      name: call.name!,
+      ret: call.retFdPath === undefined ? undefined : ownString(call.retFdPath),
+      access: own,
+    });
+    return own;
+  }
+  return access;
+}
+
+function ownCheck(check: PathCheck): PathCheck {
+  return {
+    path: ownString(check.path),
+    access: check.access,
+    ...(check.resolved === undefined ? {} : { resolved: ownString(check.resolved) }),
+  };
+}
+
+function isAbsoluteArg(text: string | undefined): boolean {
+  return text !== undefined && text.charCodeAt(1) === 47 /* / */ && text.charCodeAt(0) === 34;
+}
+
+function fileAccessOf(
+  spec: FileCall,
+  call: TraceCall,
+  state: AccessState,
+): StraceAccess {
   const path = pathOf(call, spec.dirfd, spec.path, state);
   if (typeof path !== "string") return { kind: "undecided", ...path };
   let checks: PathCheck[];
@@ -287,7 +365,7 @@ function fileAccess(
       const index = spec.flags!;
       let flags: bigint | undefined;
       if (spec.op === "open") {
-        flags = call.args[index];
+        flags = argValue(call, index);
       } else {
         const text = straceStructFlags(call.argText[index] ?? "");
         flags = text === undefined ? undefined : decodeStraceArg(text, call.arch);
@@ -331,7 +409,7 @@ function protocolOf(call: TraceCall, state: AccessState): SocketProtocol | undef
     if (decoration.startsWith("UDP")) return "udp";
     if (!decoration.startsWith("socket:")) return "other";
   }
-  const fd = fdNumber(call.args[0]);
+  const fd = fdNumber(argValue(call, 0));
   return fd === undefined ? undefined : state.sockets.get(fd);
 }
 
@@ -390,6 +468,8 @@ function netAccess(
  *
  * @param call a traced call
  * @param state its process's state, updated
+ * @param want whether paths and network operations are wanted (default both); what is not
+ *   wanted is neither decoded nor followed
  * @returns the accesses, or `undefined`
  *
  * @example
@@ -410,16 +490,23 @@ function netAccess(
  * }
  * ```
  */
-export function straceCallAccess(call: TraceCall, state: AccessState): StraceAccess | undefined {
+export function straceCallAccess(
+  call: TraceCall,
+  state: AccessState,
+  want: { readonly paths: boolean; readonly network: boolean } = { paths: true, network: true },
+): StraceAccess | undefined {
   const spec = call.name === null ? undefined : CALLS.get(call.name);
   if (spec === undefined) return undefined;
   switch (spec.kind) {
     case "state":
-      updateState(spec.op, call, state);
+      // The working directory matters to paths; sockets to the network.
+      if (spec.op === "chdir" || spec.op === "fchdir" ? want.paths : want.network) {
+        updateState(spec.op, call, state);
+      }
       return undefined;
     case "file":
-      return fileAccess(spec, call, state);
+      return want.paths ? fileAccess(spec, call, state) : undefined;
     case "net":
-      return netAccess(spec.op, call, state);
+      return want.network ? netAccess(spec.op, call, state) : undefined;
   }
 }

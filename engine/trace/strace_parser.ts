@@ -241,6 +241,10 @@ class StraceCall implements TraceCall {
     if (retFdPath !== undefined) this.retFdPath = retFdPath;
   }
 
+  get rawArgs(): string {
+    return this.#raw;
+  }
+
   get argText(): readonly string[] {
     return this.#text ??= splitStraceArgs(this.#raw);
   }

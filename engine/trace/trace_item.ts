@@ -31,6 +31,8 @@ export interface TraceCall {
   readonly args: readonly (bigint | undefined)[];
   /** The arguments as written in the trace, for reports. */
   readonly argText: readonly string[];
+  /** The whole argument list as strace printed it (strace traces only). */
+  readonly rawArgs?: string;
   /** The return value, when recorded (`undefined` for `?`). */
   readonly ret?: number;
   /** For a failed call, the errno name (`"ENOENT"`). */
