@@ -86,8 +86,27 @@ function f(offset: number, size: number): FieldLayout {
 
 const HEADER = 40;
 
-/** Every struct of `bpf/cordon.h`. */
-export const STRUCTS = {
+/** The name of a struct of `bpf/cordon.h`. */
+export type StructName =
+  | "cordon_decision_key"
+  | "cordon_decision"
+  | "cordon_limit"
+  | "cordon_proc"
+  | "cordon_config"
+  | "cordon_stats"
+  | "cordon_event_header"
+  | "cordon_syscall_event"
+  | "cordon_file_event"
+  | "cordon_net_event"
+  | "cordon_exec_event"
+  | "cordon_fork_event"
+  | "cordon_exit_event"
+  | "cordon_rate_event"
+  | "cordon_net_rule"
+  | "cordon_net_bank"
+  | "cordon_pending_deny";
+
+const LAYOUTS = {
   cordon_decision_key: { size: 8, fields: { policy: f(0, 4), slot: f(4, 4) } },
   cordon_decision: {
     size: 8,
@@ -237,10 +256,10 @@ export const STRUCTS = {
     size: 8,
     fields: { slot: f(0, 4), errno_value: f(4, 2), pad: f(6, 2) },
   },
-} as const satisfies Record<string, StructLayout>;
+} as const satisfies Record<StructName, StructLayout>;
 
-/** The name of a shared struct. */
-export type StructName = keyof typeof STRUCTS;
+/** Every struct of `bpf/cordon.h`: size and field offsets, as the BTF test checks them. */
+export const STRUCTS: Readonly<Record<StructName, StructLayout>> = LAYOUTS;
 
 /**
  * The slot of syscall `nr` on ABI `abi`, as the BPF side computes it.
@@ -319,7 +338,7 @@ export function commKey(comm: string): Uint8Array<ArrayBuffer> {
  */
 export function encodeDecisionKey(policy: number, slot: number): Uint8Array<ArrayBuffer> {
   const { bytes, view } = buffer("cordon_decision_key");
-  const F = STRUCTS.cordon_decision_key.fields;
+  const F = LAYOUTS.cordon_decision_key.fields;
   view.setUint32(F.policy.offset, policy, true);
   view.setUint32(F.slot.offset, slot, true);
   return bytes;
@@ -348,7 +367,7 @@ export interface DecisionValue {
  */
 export function encodeDecision(d: DecisionValue): Uint8Array<ArrayBuffer> {
   const { bytes, view } = buffer("cordon_decision");
-  const F = STRUCTS.cordon_decision.fields;
+  const F = LAYOUTS.cordon_decision.fields;
   view.setUint8(F.action.offset, d.action);
   view.setUint8(F.flags.offset, d.flags);
   view.setUint16(F.errno_value.offset, d.errno, true);
@@ -371,7 +390,7 @@ export function encodeLimit(
   rule: number,
 ): Uint8Array<ArrayBuffer> {
   const { bytes, view } = buffer("cordon_limit");
-  const F = STRUCTS.cordon_limit.fields;
+  const F = LAYOUTS.cordon_limit.fields;
   view.setBigUint64(F.max_per_second.offset, maxPerSecond, true);
   view.setUint8(F.action.offset, action);
   view.setUint32(F.rule.offset, rule, true);
@@ -394,7 +413,7 @@ export function encodeNewProc(
   flags: number,
 ): Uint8Array<ArrayBuffer> {
   const { bytes, view } = buffer("cordon_proc");
-  const F = STRUCTS.cordon_proc.fields;
+  const F = LAYOUTS.cordon_proc.fields;
   view.setBigUint64(F.start_ticks.offset, startTicks, true);
   view.setUint32(F.policy.offset, policy, true);
   view.setUint32(F.flags.offset, flags, true);
@@ -423,7 +442,7 @@ export interface ConfigValue {
  */
 export function encodeConfig(c: ConfigValue): Uint8Array<ArrayBuffer> {
   const { bytes, view } = buffer("cordon_config");
-  const F = STRUCTS.cordon_config.fields;
+  const F = LAYOUTS.cordon_config.fields;
   view.setUint32(F.flags.offset, c.flags, true);
   view.setUint32(F.self_tgid.offset, c.selfTgid, true);
   for (const slot of c.syscallSlots) {
@@ -461,7 +480,7 @@ export interface NetRuleValue {
  */
 export function encodeNetRule(r: NetRuleValue): Uint8Array<ArrayBuffer> {
   const { bytes, view } = buffer("cordon_net_rule");
-  const F = STRUCTS.cordon_net_rule.fields;
+  const F = LAYOUTS.cordon_net_rule.fields;
   bytes.set(r.addr.subarray(0, 16), F.addr.offset);
   view.setUint16(F.port_lo.offset, r.portLo, true);
   view.setUint16(F.port_hi.offset, r.portHi, true);
@@ -482,7 +501,7 @@ export function encodeNetRule(r: NetRuleValue): Uint8Array<ArrayBuffer> {
  */
 export function encodeNetBank(count: number, flags: number): Uint8Array<ArrayBuffer> {
   const { bytes, view } = buffer("cordon_net_bank");
-  const F = STRUCTS.cordon_net_bank.fields;
+  const F = LAYOUTS.cordon_net_bank.fields;
   view.setUint32(F.count.offset, count, true);
   view.setUint32(F.flags.offset, flags, true);
   return bytes;
@@ -527,7 +546,7 @@ export interface StatsValue {
  * ```
  */
 export function decodeStats(bytes: Uint8Array): StatsValue {
-  const F = STRUCTS.cordon_stats.fields;
+  const F = LAYOUTS.cordon_stats.fields;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const sums = { syscalls: 0n, events: 0n, lost: 0n, kills: 0n, procsFull: 0n, rateLimited: 0n };
   for (let o = 0; o + STRUCTS.cordon_stats.size <= bytes.length; o += STRUCTS.cordon_stats.size) {
@@ -579,7 +598,7 @@ function countsAt(view: DataView, offset: number): Map<number, bigint> {
  * ```
  */
 export function decodeProc(bytes: Uint8Array): ProcValue {
-  const F = STRUCTS.cordon_proc.fields;
+  const F = LAYOUTS.cordon_proc.fields;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return {
     startNs: view.getBigUint64(F.start_ns.offset, true),
@@ -680,7 +699,7 @@ export type RawEvent =
  * ```
  */
 export function eventKindAt(view: DataView, offset: number): number {
-  return view.getUint32(offset + STRUCTS.cordon_event_header.fields.kind.offset, true);
+  return view.getUint32(offset + fieldOffset("cordon_event_header", "kind"), true);
 }
 
 /**
@@ -697,7 +716,7 @@ export function eventKindAt(view: DataView, offset: number): number {
  * ```
  */
 export function decodeEvent(view: DataView, offset: number, length: number): RawEvent {
-  const H = STRUCTS.cordon_event_header.fields;
+  const H = LAYOUTS.cordon_event_header.fields;
   const header: RawEventHeader = {
     tsNs: view.getBigUint64(offset + H.ts_ns.offset, true),
     tgid: view.getUint32(offset + H.tgid.offset, true),
@@ -715,7 +734,7 @@ export function decodeEvent(view: DataView, offset: number, length: number): Raw
   switch (code) {
     case CORDON_EV.syscall: {
       if (length < STRUCTS.cordon_syscall_event.size) break;
-      const F = STRUCTS.cordon_syscall_event.fields;
+      const F = LAYOUTS.cordon_syscall_event.fields;
       const args: bigint[] = [];
       for (let i = 0; i < 6; i++) args.push(u64(F.args.offset + 8 * i));
       return {
@@ -733,7 +752,7 @@ export function decodeEvent(view: DataView, offset: number, length: number): Raw
     }
     case CORDON_EV.file: {
       if (length < STRUCTS.cordon_file_event.size) break;
-      const F = STRUCTS.cordon_file_event.fields;
+      const F = LAYOUTS.cordon_file_event.fields;
       return {
         ...header,
         kind: "file",
@@ -749,7 +768,7 @@ export function decodeEvent(view: DataView, offset: number, length: number): Raw
     case CORDON_EV.net:
     case CORDON_EV.netDeny: {
       if (length < STRUCTS.cordon_net_event.size) break;
-      const F = STRUCTS.cordon_net_event.fields;
+      const F = LAYOUTS.cordon_net_event.fields;
       return {
         ...header,
         kind: code === CORDON_EV.net ? "net" : "netDeny",
@@ -768,7 +787,7 @@ export function decodeEvent(view: DataView, offset: number, length: number): Raw
     }
     case CORDON_EV.exec: {
       if (length < STRUCTS.cordon_exec_event.size) break;
-      const F = STRUCTS.cordon_exec_event.fields;
+      const F = LAYOUTS.cordon_exec_event.fields;
       return {
         ...header,
         kind: "exec",
@@ -780,7 +799,7 @@ export function decodeEvent(view: DataView, offset: number, length: number): Raw
     }
     case CORDON_EV.fork: {
       if (length < STRUCTS.cordon_fork_event.size) break;
-      const F = STRUCTS.cordon_fork_event.fields;
+      const F = LAYOUTS.cordon_fork_event.fields;
       return {
         ...header,
         kind: "fork",
@@ -790,7 +809,7 @@ export function decodeEvent(view: DataView, offset: number, length: number): Raw
     }
     case CORDON_EV.exit: {
       if (length < STRUCTS.cordon_exit_event.size) break;
-      const F = STRUCTS.cordon_exit_event.fields;
+      const F = LAYOUTS.cordon_exit_event.fields;
       return {
         ...header,
         kind: "exit",
@@ -803,7 +822,7 @@ export function decodeEvent(view: DataView, offset: number, length: number): Raw
     }
     case CORDON_EV.rate: {
       if (length < STRUCTS.cordon_rate_event.size) break;
-      const F = STRUCTS.cordon_rate_event.fields;
+      const F = LAYOUTS.cordon_rate_event.fields;
       return {
         ...header,
         kind: "rate",
@@ -815,4 +834,20 @@ export function decodeEvent(view: DataView, offset: number, length: number): Raw
     }
   }
   return { ...header, kind: "unknown", code };
+}
+
+/**
+ * The byte offset of `field` in `struct`; throws for a field the mirror does not have, so a
+ * renamed field fails loudly instead of reading offset `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { fieldOffset } from "./structs.ts";
+ * if (fieldOffset("cordon_proc", "policy") !== 16) throw new Error("cordon_proc.policy moved");
+ * ```
+ */
+export function fieldOffset(struct: StructName, field: string): number {
+  const layout = STRUCTS[struct].fields[field];
+  if (layout === undefined) throw new RangeError(`struct ${struct} has no field "${field}"`);
+  return layout.offset;
 }

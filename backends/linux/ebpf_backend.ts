@@ -171,7 +171,10 @@ function bootEpochMs(): number {
  * console.log(readProcess(Deno.pid)?.comm);
  * ```
  */
-export function readProcess(pid: number, bootMs = bootEpochMs()): BackendProcess | undefined {
+export function readProcess(
+  pid: number,
+  bootMs: number = bootEpochMs(),
+): BackendProcess | undefined {
   try {
     const status = Deno.readTextFileSync(`/proc/${pid}/status`);
     const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, "m").exec(status)?.[1];

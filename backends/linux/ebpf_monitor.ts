@@ -21,10 +21,10 @@ import {
   decodeStats,
   encodeConfig,
   encodeNewProc,
+  fieldOffset,
   type ProcValue,
   type RawEvent,
   type StatsValue,
-  STRUCTS,
   u32Key,
 } from "../../bpf/structs.ts";
 
@@ -238,8 +238,8 @@ export class EbpfMonitor implements Disposable {
       const bytes = new Uint8Array(procs.valueSize);
       if (procs.lookup(key, bytes)) {
         const view = new DataView(bytes.buffer);
-        view.setUint32(STRUCTS.cordon_proc.fields.policy.offset, policy, true);
-        view.setUint32(STRUCTS.cordon_proc.fields.flags.offset, flags, true);
+        view.setUint32(fieldOffset("cordon_proc", "policy"), policy, true);
+        view.setUint32(fieldOffset("cordon_proc", "flags"), flags, true);
         procs.update(key, bytes, BPF_ANY);
         return true;
       }
