@@ -6,7 +6,8 @@
  */
 
 import type { ProcessActivity } from "../engine/backend.ts";
-import type { EngineEvent } from "../engine/events.ts";
+import type { EngineEvent, EventVerdict } from "../engine/events.ts";
+import { errnoName } from "../policies/constants.ts";
 
 function clock(ms: number): string {
   return new Date(ms).toISOString().slice(11, 23);
@@ -29,19 +30,13 @@ export function formatEvent(event: EngineEvent): string {
       const name = event.name ?? `#${event.nr}`;
       const arch = event.arch === "x86_64" ? "" : `${event.arch}:`;
       const args = event.args ? `(${event.args.map((a) => `0x${a.toString(16)}`).join(", ")})` : "";
-      const v = event.verdict;
-      const verdict = v
-        ? ` -> ${v.action}${v.enforced ? "" : " (not enforced)"} by ${
-          v.ruleId ?? `${v.policy} default`
-        }`
-        : "";
-      return `${who} syscall ${arch}${name}${args}${verdict}`;
+      return `${who} syscall ${arch}${name}${args}${verdictSuffix(event.verdict)}`;
     }
     case "file":
       return `${who} ${event.op} ${event.path}${
         event.result !== undefined ? ` = ${event.result}` : ""
       }` +
-        `${event.syscall ? ` [${event.syscall}]` : ""}`;
+        `${event.syscall ? ` [${event.syscall}]` : ""}${verdictSuffix(event.verdict)}`;
     case "network": {
       const where = event.address !== undefined
         ? `${event.family === "inet6" ? `[${event.address}]` : event.address}:${event.port}`
@@ -51,13 +46,48 @@ export function formatEvent(event: EngineEvent): string {
       }${where}` +
         `${event.result !== undefined ? ` = ${event.result}` : ""}${
           event.syscall ? ` [${event.syscall}]` : ""
-        }`;
+        }${verdictSuffix(event.verdict)}`;
     }
     case "process":
       if (event.op === "fork") return `${who} fork (parent ${event.ppid})`;
       if (event.op === "exec") return `${who} exec ${event.executable ?? ""}`;
       return `${who} exit ${event.signal ?? `code ${event.exitCode ?? "?"}`}`;
   }
+}
+
+/**
+ * The text form of a policy verdict: the action (with its errno), whether it was applied, the
+ * deciding rule with the place it is written, and the policy. In audit mode the action is what
+ * would have applied: `would deny EPERM (audit)`.
+ *
+ * @example
+ * ```ts
+ * import { formatVerdict } from "./format_events.ts";
+ * const text = formatVerdict({
+ *   action: "deny", errno: 97, ruleId: "inet-only", policy: "data-job", enforced: false, audit: true,
+ *   loc: { file: "data-job.yaml", line: 20, column: 7 },
+ * });
+ * if (text !== "would deny EAFNOSUPPORT (audit) by inet-only at data-job.yaml:20:7 (policy data-job)") {
+ *   throw new Error(text);
+ * }
+ * ```
+ */
+export function formatVerdict(v: EventVerdict): string {
+  const errno = v.errno !== undefined && v.action === "deny"
+    ? ` ${errnoName(v.errno) ?? `errno ${v.errno}`}`
+    : "";
+  const how = v.audit
+    ? `would ${v.action}${errno} (audit)`
+    : `${v.action}${errno}${
+      v.enforced || v.action === "log" || v.action === "allow" ? "" : " (not enforced)"
+    }`;
+  const by = v.ruleId ?? `the default of ${v.policy}`;
+  const at = v.loc && v.loc.file ? ` at ${v.loc.file}:${v.loc.line}:${v.loc.column}` : "";
+  return `${how} by ${by}${at} (policy ${v.policy})${v.rateLimited ? " [rate limit]" : ""}`;
+}
+
+function verdictSuffix(v: EventVerdict | undefined): string {
+  return v ? ` -> ${formatVerdict(v)}` : "";
 }
 
 /**

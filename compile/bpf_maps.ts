@@ -20,7 +20,13 @@
  * @module
  */
 
-import { type Action, type Arch, type NetworkEndpoint, strictness } from "../policies/types.ts";
+import {
+  type Action,
+  type Arch,
+  type NetworkEndpoint,
+  type SourceLocation,
+  strictness,
+} from "../policies/types.ts";
 import type {
   ArchFilter,
   Decision,
@@ -63,6 +69,8 @@ export interface SlotDecision extends DecisionValue {
   readonly ruleId: string | null;
   /** The action the policy decides (in audit mode: the audited one). */
   readonly policyAction: Action;
+  /** Where the deciding rule (or the deciding policy's default) is written. */
+  readonly loc: SourceLocation;
 }
 
 /** A key/value pair of a map, as bytes. */
@@ -232,6 +240,7 @@ export function combinedDecisions(
       policy,
       ruleId,
       policyAction: decided?.action ?? "allow",
+      loc: best?.loc ?? layers[0]!.loc,
     });
   }
   return result;

@@ -93,6 +93,11 @@ export const LINT_CODES: Readonly<
     description:
       "A restrictive policy allows execve or execveat without limiting which files may be executed (filesystem.execute).",
   },
+  "implicit-default-allow": {
+    severity: "warning",
+    description:
+      "A policy neither writes defaultAction nor extends a policy that does, so calls no rule matches are allowed. Write `defaultAction: allow` for a deny-list, or `deny` (or extend builtin:baseline) for an allow-list.",
+  },
   "deny-errno-zero": {
     severity: "warning",
     description:
@@ -199,6 +204,16 @@ export function lintPolicies(
         code: "deny-errno-zero",
         message:
           `Policy "${policy.name}" has defaultErrno 0: its denies make calls look successful without running them`,
+        loc: policy.loc,
+        policy: policy.name,
+      });
+    }
+    if (!policy.explicit.defaultAction && policy.extends.length === 0) {
+      findings.push({
+        severity: "warning",
+        code: "implicit-default-allow",
+        message:
+          `Policy "${policy.name}" does not write defaultAction: calls no rule matches are allowed; write \`defaultAction: allow\` to say so, or \`deny\``,
         loc: policy.loc,
         policy: policy.name,
       });

@@ -335,3 +335,19 @@ rules:
   }
   if (LINT_CODES["arg-value-out-of-range"]?.severity !== "error") fail("catalogued as an error");
 });
+
+Deno.test("lintPolicies() warns when a policy allows by default without saying so", {
+  permissions: "none",
+}, () => {
+  const implicit = only(
+    lint(`rules:\n  - { syscalls: [ptrace], action: kill }\n`),
+    "implicit-default-allow",
+  );
+  if (implicit.length !== 1 || implicit[0]?.severity !== "warning" || implicit[0].loc.line !== 3) {
+    fail(show(implicit));
+  }
+  const written = lint(`defaultAction: allow\nrules:\n  - { syscalls: [ptrace], action: kill }\n`);
+  if (only(written, "implicit-default-allow").length !== 0) fail(show(written));
+  const inherited = lint(`extends: [builtin:baseline]\n`);
+  if (only(inherited, "implicit-default-allow").length !== 0) fail(show(inherited));
+});

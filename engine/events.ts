@@ -48,6 +48,11 @@ export interface EventVerdict {
   readonly errno?: number;
   /** Whether the backend applied the action (false: only observed, e.g. audit mode or no mechanism). */
   readonly enforced: boolean;
+  /**
+   * Set when the decision was made in audit mode (`mode: audit`, or `apply --audit`): `action` is
+   * what the policy would have applied, and nothing was applied.
+   */
+  readonly audit?: boolean;
   /** Set when the call exceeded the policy's `limits.syscallsPerSecond`. */
   readonly rateLimited?: boolean;
   /**
@@ -55,7 +60,10 @@ export interface EventVerdict {
    * rules, `cgroup-bpf` for addresses); `ruleId` is then `<policy>:<section>`.
    */
   readonly mechanism?: "landlock" | "cgroup-bpf";
-  /** For file and network events: where the deciding section is written. */
+  /**
+   * Where the deciding rule is written (the policy's `defaultAction` when `ruleId` is `null`);
+   * for file and network events, the deciding section.
+   */
   readonly loc?: SourceLocation;
 }
 
@@ -211,6 +219,7 @@ function verdictOf(value: unknown, line: number | undefined): EventVerdict {
   const errno = num(v, "errno", line, false);
   if (errno !== undefined) verdict.errno = errno;
   if (v.rateLimited === true) verdict.rateLimited = true;
+  if (v.audit === true) verdict.audit = true;
   if (v.mechanism !== undefined) verdict.mechanism = oneOf(v, "mechanism", MECHANISMS, line);
   const loc = v.loc as Json | undefined;
   if (typeof loc === "object" && loc !== null) {

@@ -20,7 +20,7 @@
  */
 
 import { strictness } from "../../policies/types.ts";
-import type { Arch } from "../../policies/types.ts";
+import type { Action, Arch, SourceLocation } from "../../policies/types.ts";
 import { syscallName } from "../../policies/syscalls.ts";
 import type { FilterLayer, FilterSet } from "../../compile/filter_set.ts";
 import { type ProcessInfo, targetMatches } from "../../compile/target.ts";
@@ -271,7 +271,15 @@ export class EbpfBackend implements Backend {
   #activity = new Map<number, Activity>();
   #lastLost = 0n;
   #lostPoll: ReturnType<typeof setInterval> | undefined;
-  #figures = { eventsDelivered: 0, eventsDropped: 0, mapUpdates: 0, netDenied: 0, rateLimited: 0 };
+  #figures = {
+    eventsDelivered: 0,
+    eventsDropped: 0,
+    mapUpdates: 0,
+    netDenied: 0,
+    netWouldDeny: 0,
+    rateLimited: 0,
+    argsAllowed: 0,
+  };
   #arch: Arch;
   #all = false;
   #exited: number[] = [];
@@ -419,14 +427,17 @@ export class EbpfBackend implements Backend {
       this.#lastLost = lost;
     }
     if (this.#applied) {
-      for (const { firewall } of this.#applied.layers) {
-        firewall?.poll((event) => this.#deliver(event));
+      for (const { layer, firewall } of this.#applied.layers) {
+        firewall?.poll((event) => this.#deliver(event, layer));
       }
     }
   }
 
-  /** Raw kernel event → engine event, activity bookkeeping, and actions decided in user space. */
-  #deliver(raw: RawEvent): void {
+  /**
+   * Raw kernel event → engine event, activity bookkeeping, and actions decided in user space.
+   * `layer` is the layer whose cgroup programs reported a network denial.
+   */
+  #deliver(raw: RawEvent, layer?: FilterLayer): void {
     const time = this.#bootMs + Number(raw.tsNs) / 1e6;
     const base = {
       time,
@@ -439,54 +450,11 @@ export class EbpfBackend implements Backend {
       case "syscall": {
         const arch: Arch = raw.abi === 0 ? "x86_64" : raw.abi === 1 ? "i386" : "x32";
         const name = syscallName(arch, raw.nr) ?? null;
-        let verdict: SyscallEvent["verdict"];
-        const applied = this.#applied;
-        if (applied && raw.reason & CORDON_REASON.decision) {
-          const proc = { pid: raw.tgid, comm: raw.comm };
-          let decision = this.#slotDecision(raw.policy, raw.nr, raw.abi);
-          let action = decision?.policyAction ?? "allow";
-          let enforced = raw.action === CORDON_ACT.kill && !(raw.flags & CORDON_DECISION.audit);
-          if (raw.flags & CORDON_DECISION.args) {
-            // Arguments decide: evaluate here, kill from user space when the policy says so.
-            const layers = applied.slots.get(raw.policy)?.layers ?? [];
-            const verdictOf = new Evaluator({
-              version: 1,
-              layers: layers.map((i) => applied.set.layers[i]!),
-            }, proc)
-              .decide(arch, raw.nr, raw.args);
-            if (strictness(verdictOf.action) > strictness(action)) {
-              action = verdictOf.action;
-              decision = {
-                action: CORDON_ACT.log,
-                flags: 0,
-                errno: verdictOf.errno ?? 0,
-                rule: 0,
-                policy: verdictOf.policy,
-                ruleId: verdictOf.ruleId,
-                policyAction: verdictOf.action,
-              };
-              if (
-                (action === "kill" || action === "kill_thread") && applied.enforce &&
-                !verdictOf.audited
-              ) {
-                try {
-                  Deno.kill(raw.tgid, "SIGKILL");
-                  enforced = true;
-                } catch {
-                  // already gone
-                }
-              }
-            }
-          }
-          if (action !== "allow" && decision) {
-            verdict = {
-              action,
-              ruleId: decision.ruleId,
-              policy: decision.policy,
-              enforced,
-              ...(decision.errno ? { errno: decision.errno } : {}),
-            };
-          }
+        const verdict = this.#syscallVerdict(raw, arch);
+        if (verdict === undefined && !(raw.reason & CORDON_REASON.subscribed)) {
+          // Streamed only for user space to decide its arguments, and allowed: nothing to report.
+          this.#figures.argsAllowed++;
+          return;
         }
         event = {
           kind: "syscall",
@@ -532,6 +500,9 @@ export class EbpfBackend implements Backend {
           ? "send"
           : "connect";
         const address = formatAddress(raw.family, raw.addr);
+        // The cgroup programs report a denial with ret -EPERM, or 0 when they only audit it (the
+        // call then goes on, and its real result comes with the sys_exit event).
+        const denial = raw.kind === "netDeny" ? networkVerdict(raw, op, layer) : undefined;
         const net: NetworkEvent = {
           kind: "network",
           ...base,
@@ -546,9 +517,13 @@ export class EbpfBackend implements Backend {
           protocol: raw.protocol === 6 ? "tcp" : raw.protocol === 17 ? "udp" : "other",
           ...(address !== undefined ? { address, port: raw.port } : {}),
           syscall,
-          result: Number(raw.ret),
+          ...(denial?.audit ? {} : { result: Number(raw.ret) }),
+          ...(denial ? { verdict: denial } : {}),
         };
-        if (raw.kind === "netDeny") this.#figures.netDenied++;
+        if (denial) {
+          if (denial.audit) this.#figures.netWouldDeny++;
+          else this.#figures.netDenied++;
+        }
         const a = this.#activityOf(raw.tgid);
         if (a) {
           a.networkTotal++;
@@ -630,6 +605,70 @@ export class EbpfBackend implements Backend {
       this.#monitored.add(pid);
     }
     return a;
+  }
+
+  /**
+   * The policy's verdict on a syscall event the kernel streamed with a decision, or `undefined`
+   * when the call is allowed (or no policy applies). Argument conditions are decided here, and a
+   * `kill` they decide is sent from here (later than the kernel's own kill).
+   */
+  #syscallVerdict(
+    raw: Extract<RawEvent, { kind: "syscall" }>,
+    arch: Arch,
+  ): SyscallEvent["verdict"] {
+    const applied = this.#applied;
+    if (!applied || !(raw.reason & CORDON_REASON.decision)) return undefined;
+    const decision = this.#slotDecision(raw.policy, raw.nr, raw.abi);
+    let action: Action = decision?.policyAction ?? "allow";
+    let audit = (raw.flags & CORDON_DECISION.audit) !== 0;
+    let enforced = raw.action === CORDON_ACT.kill && !audit;
+    let decided: { ruleId: string | null; policy: string; errno?: number; loc: SourceLocation } |
+      undefined = decision
+        ? {
+          ruleId: decision.ruleId,
+          policy: decision.policy,
+          loc: decision.loc,
+          ...(decision.errno ? { errno: decision.errno } : {}),
+        }
+        : undefined;
+    if (raw.flags & CORDON_DECISION.args) {
+      // Arguments decide: evaluate here, kill from user space when the policy says so.
+      const layers = applied.slots.get(raw.policy)?.layers ?? [];
+      const byArgs = new Evaluator(
+        { version: 1, layers: layers.map((i) => applied.set.layers[i]!) },
+        { pid: raw.tgid, comm: raw.comm },
+      ).decide(arch, raw.nr, raw.args);
+      const wouldApply = byArgs.audited ?? byArgs.action;
+      if (strictness(wouldApply) > strictness(action)) {
+        action = wouldApply;
+        audit = byArgs.audited !== undefined || !applied.enforce;
+        enforced = false;
+        decided = {
+          ruleId: byArgs.ruleId,
+          policy: byArgs.policy,
+          loc: byArgs.loc,
+          ...(byArgs.errno !== undefined ? { errno: byArgs.errno } : {}),
+        };
+        if ((action === "kill" || action === "kill_thread") && !audit) {
+          try {
+            Deno.kill(raw.tgid, "SIGKILL");
+            enforced = true;
+          } catch {
+            // already gone
+          }
+        }
+      }
+    }
+    if (action === "allow" || decided === undefined) return undefined;
+    return {
+      action,
+      ruleId: decided.ruleId,
+      policy: decided.policy,
+      ...(decided.errno !== undefined && action === "deny" ? { errno: decided.errno } : {}),
+      enforced,
+      ...(audit ? { audit: true } : {}),
+      loc: decided.loc,
+    };
   }
 
   #slotDecision(slot: number, nr: number, abi: number): SlotDecision | undefined {
@@ -1197,6 +1236,27 @@ export class EbpfBackend implements Backend {
   [Symbol.dispose](): void {
     this.close();
   }
+}
+
+/** The verdict of a cgroup network denial (`ret` 0: audited, the call went on). */
+function networkVerdict(
+  raw: Extract<RawEvent, { kind: "netDeny" }>,
+  op: NetworkEvent["op"],
+  layer: FilterLayer | undefined,
+): NonNullable<NetworkEvent["verdict"]> {
+  const audit = raw.ret === 0n;
+  const section = op === "bind" ? "network.bind" : "network.connect";
+  const policy = layer?.policy ?? "";
+  return {
+    action: "deny",
+    ruleId: `${policy}:${section}`,
+    policy,
+    errno: 1, // EPERM
+    enforced: !audit,
+    ...(audit ? { audit: true } : {}),
+    mechanism: "cgroup-bpf",
+    ...(layer?.network ? { loc: layer.network.loc } : {}),
+  };
 }
 
 function wrapKernel(error: unknown, what: string): Error {
