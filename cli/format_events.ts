@@ -143,3 +143,112 @@ export function activityJson(a: ProcessActivity): Record<string, unknown> {
     networkTotal: a.networkTotal,
   };
 }
+
+/** What `cordon apply` reports at detach: the backend's figures and the verdicts it reported. */
+export interface ApplyTotals {
+  /** Every layer applied was in audit mode (`mode: audit` or `--audit`): nothing was applied. */
+  readonly audit: boolean;
+  /** Syscalls the kernel counted for the targets. */
+  readonly syscallsSeen: number;
+  /** Syscall events reported with a verdict. */
+  readonly syscallsReported: number;
+  /** Processes killed by the kernel's `kill` action. */
+  readonly kills: number;
+  /** Reported syscalls a policy in audit mode would have killed. */
+  readonly syscallsWouldKill: number;
+  /** Reported syscalls a policy in audit mode would have denied. */
+  readonly syscallsWouldDeny: number;
+  /** Network calls the cgroup programs denied (EPERM). */
+  readonly networkDenied: number;
+  /** Network calls the cgroup programs would have denied (audit mode: they went on). */
+  readonly networkWouldDeny: number;
+  /** Events lost to a full ring buffer. */
+  readonly eventsLost: number;
+}
+
+/**
+ * Counts the verdicts of reported events into {@linkcode ApplyTotals} (the syscall side; the
+ * backend's figures give the rest).
+ *
+ * @example
+ * ```ts
+ * import { ApplyTally } from "./format_events.ts";
+ * const tally = new ApplyTally();
+ * tally.add({ kind: "syscall", time: 0, pid: 1, arch: "x86_64", nr: 41, name: "socket",
+ *   verdict: { action: "deny", ruleId: "r", policy: "p", enforced: false, audit: true } });
+ * const totals = tally.totals({ syscallsSeen: 10, netWouldDeny: 2 }, true);
+ * if (totals.syscallsWouldDeny !== 1 || totals.networkWouldDeny !== 2) throw new Error();
+ * ```
+ */
+export class ApplyTally {
+  #reported = 0;
+  #wouldKill = 0;
+  #wouldDeny = 0;
+
+  /** Counts one delivered event. */
+  add(event: EngineEvent): void {
+    if (event.kind !== "syscall" || !event.verdict) return;
+    this.#reported++;
+    if (!event.verdict.audit) return;
+    const action = event.verdict.action;
+    if (action === "kill" || action === "kill_thread") this.#wouldKill++;
+    else if (action !== "log" && action !== "allow") this.#wouldDeny++;
+  }
+
+  /** The totals, with the backend's `figures` (`syscallsSeen`, `kills`, `netDenied`, …). */
+  totals(figures: Readonly<Record<string, number>>, audit: boolean): ApplyTotals {
+    return {
+      audit,
+      syscallsSeen: figures.syscallsSeen ?? 0,
+      syscallsReported: this.#reported,
+      kills: figures.kills ?? 0,
+      syscallsWouldKill: this.#wouldKill,
+      syscallsWouldDeny: this.#wouldDeny,
+      networkDenied: figures.netDenied ?? 0,
+      networkWouldDeny: figures.netWouldDeny ?? 0,
+      eventsLost: figures.ringbufLost ?? 0,
+    };
+  }
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * One line of `cordon apply` totals. What audit mode only observed is worded as what would have
+ * happened (`3 network calls would be denied (audit)`), never as a denial; enforced figures are
+ * left out when every layer was in audit mode.
+ *
+ * @example
+ * ```ts
+ * import { formatApplyTotals } from "./format_events.ts";
+ * const line = formatApplyTotals({
+ *   audit: true, syscallsSeen: 400, syscallsReported: 0, kills: 0, syscallsWouldKill: 0,
+ *   syscallsWouldDeny: 0, networkDenied: 0, networkWouldDeny: 20, eventsLost: 0,
+ * });
+ * if (!line.includes("20 network calls would be denied (audit)") || line.includes("denials")) {
+ *   throw new Error(line);
+ * }
+ * ```
+ */
+export function formatApplyTotals(t: ApplyTotals): string {
+  const parts = [
+    `${plural(t.syscallsSeen, "syscall")} seen`,
+    `${t.syscallsReported} reported by the policies`,
+  ];
+  if (!t.audit) {
+    parts.push(plural(t.kills, "kill"), plural(t.networkDenied, "network denial"));
+  }
+  if (t.audit || t.syscallsWouldKill) {
+    parts.push(`${plural(t.syscallsWouldKill, "call")} would be killed (audit)`);
+  }
+  if (t.audit || t.syscallsWouldDeny) {
+    parts.push(`${plural(t.syscallsWouldDeny, "call")} would be denied (audit)`);
+  }
+  if (t.audit || t.networkWouldDeny) {
+    parts.push(`${plural(t.networkWouldDeny, "network call")} would be denied (audit)`);
+  }
+  parts.push(`${plural(t.eventsLost, "event")} lost`);
+  return parts.join(", ");
+}
