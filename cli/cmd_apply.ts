@@ -8,10 +8,18 @@
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import { loadPolicies, reportPolicyErrors } from "./load_policies.ts";
-import { formatActivity, formatEvent } from "./format_events.ts";
+import {
+  activityJson,
+  ApplyTally,
+  formatActivity,
+  formatApplyTotals,
+  formatEvent,
+} from "./format_events.ts";
 import { untilStopped } from "./cmd_monitor.ts";
 import { EbpfBackend } from "../backends/linux/ebpf_backend.ts";
 import { type EngineEvent, eventToJsonLine } from "../engine/events.ts";
+import type { EnforcementLevel } from "../engine/backend.ts";
+import type { FilterSet } from "../compile/filter_set.ts";
 
 const OPTIONS = {
   format: { type: "string" },
@@ -27,7 +35,8 @@ const HELP = [
   "",
   "Each policy applies to the processes its spec.target names (pids, comms, executables,",
   "cgroups, uids): those running now, their children, and processes that match later (at exec).",
-  "What happens to a call the policy decides:",
+  "What happens to a call the policy decides (only calls whose decision is not allow are",
+  "reported, each with its verdict: action, errno, deciding rule, FILE:LINE:COL, policy):",
   "  log       reported (event with the deciding rule)",
   "  kill      SIGKILL from the sys_enter tracepoint: the call itself has already run",
   "  deny      no preventive mechanism for a running process here unless BPF LSM is available:",
@@ -35,6 +44,8 @@ const HELP = [
   "            --allow-degraded to accept the deny as log",
   "  network   prevented (EPERM) by cgroup BPF programs on a cgroup cordon creates and moves",
   "            the targets into",
+  "In audit mode (policy `mode: audit`, or --audit) nothing is killed or denied: each call",
+  "is reported with what would have applied (`would deny EPERM (audit)`).",
   "Everything (programs, links, maps, cgroups) is removed on SIGINT/SIGTERM. SIGHUP reloads",
   "the policy files and swaps the maps' contents without a moment with no policy in force.",
   "",
@@ -42,13 +53,14 @@ const HELP = [
   "  --allow-degraded  accept what cannot be enforced here (see above) instead of refusing",
   "  --audit           decide and report only: nothing is killed or denied",
   "  --duration S      detach after S seconds (default: until SIGINT/SIGTERM)",
-  "  --format F        text (default) or json (JSON Lines events)",
+  '  --format F        text (default) or json (JSON Lines: events, then {"kind":"summary"}',
+  '                    lines per process, then {"kind":"stats"})',
   "",
   "Exit codes: 0 detached cleanly, 1 refused or failed, 2 usage error.",
   "",
   "Examples:",
-  "  sudo deno task cordon apply examples/policies/no-network.yaml",
-  "  sudo deno task cordon apply policy.yaml --allow-degraded --format json",
+  "  sudo deno task cordon apply examples/policies/watch-python.yaml",
+  "  sudo deno task cordon apply examples/policies/data-job.yaml --allow-degraded --format json",
 ].join("\n");
 
 /**
@@ -87,6 +99,9 @@ export const applyCommand: Command = {
     };
     const filters = await load();
     if (!filters) return EXIT.failed;
+    const enforce = !values.audit;
+    let audit = allAudit(filters, enforce);
+    const tally = new ApplyTally();
 
     using backend = await EbpfBackend.create();
     const plan = backend.plan(filters);
@@ -101,6 +116,7 @@ export const applyCommand: Command = {
     for (const p of problems) info(`degraded: ${p}`);
     await backend.open({
       emit(event: EngineEvent) {
+        tally.add(event);
         console.log(format === "json" ? eventToJsonLine(event) : formatEvent(event));
       },
       lost(count) {
@@ -108,19 +124,21 @@ export const applyCommand: Command = {
       },
     });
     backend.setInterest({ kinds: new Set(["file", "network", "process"]) });
-    const enforce = !values.audit;
     await backend.apply(filters, { enforce });
     const targeted = backend.monitoredPids();
     info(
       `applied ${filters.layers.map((l) => l.policy).join(", ")} to ${targeted.length} running ` +
         `process${targeted.length === 1 ? "" : "es"}${
-          enforce ? "" : " (audit: nothing is enforced)"
+          audit ? " (audit: nothing is enforced)" : ""
         }; ` +
         `stop with Ctrl-C, reload with SIGHUP`,
     );
+    const shown = (level: EnforcementLevel) =>
+      enforce || level === "not-needed" ? level : "observe";
     for (const l of plan.layers) {
       info(
-        `${l.policy}: syscalls ${l.syscalls}, network ${l.network}, filesystem ${l.filesystem}, limits ${l.limits}`,
+        `${l.policy}: syscalls ${shown(l.syscalls)}, network ${shown(l.network)}, ` +
+          `filesystem ${shown(l.filesystem)}, limits ${shown(l.limits)}`,
       );
     }
     const reload = async () => {
@@ -128,6 +146,7 @@ export const applyCommand: Command = {
       if (!next) return info("reload failed: keeping the policies in force");
       try {
         await backend.apply(next, { enforce });
+        audit = audit && allAudit(next, enforce);
         info(`reloaded ${next.layers.map((l) => l.policy).join(", ")}`);
       } catch (error) {
         info(
@@ -148,20 +167,22 @@ export const applyCommand: Command = {
     } finally {
       Deno.removeSignalListener("SIGHUP", onHup);
     }
-    if (format === "text") {
-      for (const pid of backend.monitoredPids()) {
-        const a = backend.activity(pid);
-        if (a) console.error(`cordon apply: ${formatActivity(a)}`);
-      }
-      const f = backend.stats().figures;
-      info(
-        `${f.syscallsSeen ?? 0} syscalls seen, ${f.kills ?? 0} kills, ${
-          f.netDenied ?? 0
-        } network denials, ${f.ringbufLost ?? 0} events lost`,
-      );
+    const totals = tally.totals(backend.stats().figures, audit);
+    for (const pid of backend.monitoredPids()) {
+      const a = backend.activity(pid);
+      if (!a) continue;
+      if (format === "json") console.log(JSON.stringify(activityJson(a)));
+      else console.error(`cordon apply: ${formatActivity(a)}`);
     }
+    if (format === "json") console.log(JSON.stringify({ kind: "stats", ...totals }));
+    else info(formatApplyTotals(totals));
     backend.close();
     info("detached: no programs, links, maps or cgroups of this run remain");
     return EXIT.ok;
   },
 };
+
+/** Whether nothing of `set` is applied: `--audit`, or every layer in `mode: audit`. */
+function allAudit(set: FilterSet, enforce: boolean): boolean {
+  return !enforce || set.layers.every((l) => l.mode === "audit");
+}

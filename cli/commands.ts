@@ -15,6 +15,7 @@ import { importCommand } from "./cmd_import.ts";
 import { runCommand } from "./cmd_run.ts";
 import { applyCommand } from "./cmd_apply.ts";
 import { monitorCommand } from "./cmd_monitor.ts";
+import { recordCommand } from "./cmd_record.ts";
 import { doctorCommand } from "./cmd_doctor.ts";
 import { programsCommand } from "./cmd_programs.ts";
 import { statsCommand } from "./cmd_stats.ts";
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
   runCommand,
   applyCommand,
   monitorCommand,
+  recordCommand,
   doctorCommand,
   programsCommand,
   statsCommand,

@@ -1,6 +1,6 @@
 /**
- * Generates `policies/syscall_tables/<arch>.ts` from the Linux UAPI headers installed on this
- * machine, and `policies/syscall_args.ts` from the running kernel's tracefs.
+ * Generates `policies/syscall_tables/<arch>.ts` from Linux UAPI headers, and
+ * `policies/syscall_args.ts` from the running kernel's tracefs.
  *
  * Syscall numbers: for each architecture the C compiler (`clang -target <triple>`) preprocesses
  * `#include <asm/unistd.h>` exactly as a program built for that target would (`-E -dM`), which
@@ -8,12 +8,28 @@
  * `__X32_SYSCALL_BIT`; every `__NR_*` macro is then evaluated by compiling it (`-S -emit-llvm`),
  * so no expression is interpreted by hand.
  *
- * Argument kinds: every `/sys/kernel/tracing/events/syscalls/sys_enter_<name>/format` lists the
- * arguments of `<name>` with their C types, as declared by the kernel's `SYSCALL_DEFINE`.
+ * Which headers: the installed ones may be older than the kernels Cordon runs on, and a syscall
+ * missing from the tables is a syscall no capability group can deny. The tables are therefore
+ * made from a recent Debian `linux-libc-dev`, which (since trixie) carries every architecture's
+ * `asm/` headers under `usr/include/<multiarch>/`. Two steps:
  *
- * Usage: `deno task gen:syscalls` (= `deno run -A policies/_generate_syscall_tables.ts`)
- * `[--out-dir DIR] [--no-args]`. Needs clang, linux-libc-dev and linux-libc-dev-arm64-cross;
- * for the argument kinds, a mounted tracefs (as root; `scripts/setup.sh` mounts it).
+ * 1. `bash policies/_fetch_uapi_headers.sh` downloads and unpacks that package into the git-ignored
+ *    `.cache/uapi-headers/<version>/` (idempotent; leaves the system's apt configuration alone)
+ *    and prints the include root.
+ * 2. `deno task gen:syscalls` (= `deno run -A policies/_generate_syscall_tables.ts`)
+ *    `[--headers DIR | --system-headers] [--out-dir DIR] [--no-args]`. `--headers` takes a
+ *    multiarch include root (`DIR/x86_64-linux-gnu/asm/unistd_64.h`,
+ *    `DIR/aarch64-linux-gnu/asm/…`); without it the cache of the script's default version is used
+ *    when present, else (or with `--system-headers`) the installed headers (linux-libc-dev and
+ *    linux-libc-dev-arm64-cross). Each table records the package and version
+ *    it came from; `syscalls_test.ts` cross-checks the tables against the installed headers and,
+ *    when present, against the recorded cache.
+ *
+ * Argument kinds: every `/sys/kernel/tracing/events/syscalls/sys_enter_<name>/format` lists the
+ * arguments of `<name>` with their C types, as declared by the kernel's `SYSCALL_DEFINE`. Needs
+ * a mounted tracefs (as root; `scripts/setup.sh` mounts it); `--no-args` skips them.
+ *
+ * Needs clang.
  *
  * @module
  */
@@ -86,8 +102,32 @@ export const C_TARGETS: Readonly<Record<Arch, CTarget>> = {
   },
 };
 
-/** The header each architecture's numbers must come from, and the include guard that proves it was read. */
-const UNISTD: Readonly<Record<Arch, { readonly path: string; readonly guard: string }>> = {
+/** Where one architecture's syscall numbers come from. */
+export interface UnistdSource {
+  /** How to compile for the architecture with these headers. */
+  readonly target: CTarget;
+  /** The header the numbers must come from. */
+  readonly path: string;
+  /** A macro only that header defines: proof that preprocessing read it. */
+  readonly guard: string;
+}
+
+/** A set of UAPI headers for every architecture, and the packages they come from. */
+export interface UapiHeaders {
+  /** `<package> <version>` of each architecture's headers, e.g. `linux-libc-dev 7.3.4-1`. */
+  readonly packages: Readonly<Record<Arch, string>>;
+  /** Each architecture's `unistd` header and compile target. */
+  readonly unistd: Readonly<Record<Arch, UnistdSource>>;
+}
+
+/** The repository root (no trailing slash). */
+const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+/** Where `_fetch_uapi_headers.sh` unpacks each version. */
+export const UAPI_CACHE = `${ROOT}/.cache/uapi-headers`;
+
+/** The header each architecture's numbers come from in the installed (system) headers. */
+const SYSTEM_UNISTD: Readonly<Record<Arch, { readonly path: string; readonly guard: string }>> = {
   x86_64: { path: "/usr/include/x86_64-linux-gnu/asm/unistd_64.h", guard: "_ASM_UNISTD_64_H" },
   i386: { path: "/usr/include/x86_64-linux-gnu/asm/unistd_32.h", guard: "_ASM_UNISTD_32_H" },
   x32: { path: "/usr/include/x86_64-linux-gnu/asm/unistd_x32.h", guard: "_ASM_UNISTD_X32_H" },
@@ -96,6 +136,171 @@ const UNISTD: Readonly<Record<Arch, { readonly path: string; readonly guard: str
     guard: "__NR3264_fcntl",
   },
 };
+
+/**
+ * The headers installed on this machine (linux-libc-dev, linux-libc-dev-arm64-cross), with the
+ * packages' versions from dpkg.
+ *
+ * @returns The system's headers.
+ *
+ * @example
+ * ```ts ignore
+ * import { systemHeaders } from "./_generate_syscall_tables.ts";
+ * console.log((await systemHeaders()).packages.x86_64); // linux-libc-dev 6.1.…
+ * ```
+ */
+export async function systemHeaders(): Promise<UapiHeaders> {
+  const versions = new Map<string, string>();
+  const packages = {} as Record<Arch, string>;
+  const unistd = {} as Record<Arch, UnistdSource>;
+  for (const arch of ARCH_ORDER) {
+    const target = C_TARGETS[arch];
+    if (!versions.has(target.package)) {
+      versions.set(target.package, await packageVersion(target.package));
+    }
+    packages[arch] = `${target.package} ${versions.get(target.package)}`;
+    unistd[arch] = { target, ...SYSTEM_UNISTD[arch] };
+  }
+  return { packages, unistd };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/**
+ * The package a header directory came from: the `package` file `_fetch_uapi_headers.sh` writes
+ * beside `usr/` (`<package> <version>`), else the kernel version `linux/version.h` states.
+ */
+async function headersPackage(dir: string): Promise<string> {
+  try {
+    const text = (await Deno.readTextFile(`${dir}/../../package`)).trim();
+    if (/^\S+ \S+$/.test(text)) return text;
+    throw new GeneratorError("BAD_INPUT", `"${dir}/../../package" is not "<package> <version>"`);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  const version = await Deno.readTextFile(`${dir}/linux/version.h`).catch((cause) => {
+    throw new GeneratorError("MISSING_INPUT", `"${dir}" has no linux/version.h`, { cause });
+  });
+  const part = (name: string) =>
+    new RegExp(`#define LINUX_VERSION_${name} (\\d+)`).exec(version)?.[1];
+  const code = /#define LINUX_VERSION_CODE (\d+)/.exec(version)?.[1];
+  if (code === undefined) throw new GeneratorError("BAD_INPUT", `"${dir}/linux/version.h"`);
+  const n = Number(code);
+  const release = `${part("MAJOR") ?? n >> 16}.${part("PATCHLEVEL") ?? (n >> 8) & 0xff}.${
+    part("SUBLEVEL") ?? n & 0xff
+  }`;
+  return `linux-uapi-headers ${release}`;
+}
+
+/**
+ * The headers under a multiarch include root, as Debian's linux-libc-dev lays them out since
+ * trixie: `DIR/x86_64-linux-gnu/asm/unistd_{64,32,x32}.h` for the three x86 ABIs,
+ * `DIR/aarch64-linux-gnu/asm/unistd_64.h` (Linux 6.11 and later; before, the asm-generic table)
+ * for aarch64, and `DIR/linux`, `DIR/asm-generic` shared.
+ *
+ * @param dir The include root, e.g. `.cache/uapi-headers/7.3.4-1~bpo13+1/usr/include`.
+ * @returns The headers; the package is read from the `package` file `_fetch_uapi_headers.sh`
+ *   writes (else `linux-uapi-headers <kernel version>`).
+ * @throws {GeneratorError} `MISSING_INPUT` if an architecture's header is absent.
+ *
+ * @example
+ * ```ts ignore
+ * import { headersAt } from "./_generate_syscall_tables.ts";
+ * const h = await headersAt(".cache/uapi-headers/7.3.4-1~bpo13+1/usr/include");
+ * console.log(h.packages.aarch64); // linux-libc-dev 7.3.4-1~bpo13+1
+ * ```
+ */
+export async function headersAt(dir: string): Promise<UapiHeaders> {
+  const root = dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`;
+  const clean = root.replace(/\/+$/, "");
+  const x86 = `${clean}/x86_64-linux-gnu`;
+  const arm = `${clean}/aarch64-linux-gnu`;
+  if (!await exists(`${x86}/asm/unistd_64.h`)) {
+    throw new GeneratorError(
+      "MISSING_INPUT",
+      `"${x86}/asm/unistd_64.h" is missing: --headers takes a multiarch include root ` +
+        "(such as the one policies/_fetch_uapi_headers.sh prints)",
+    );
+  }
+  const pkg = await headersPackage(clean);
+  const pkgName = pkg.split(" ")[0]!;
+  const x86Target = (triple: string): CTarget => ({
+    triple,
+    includes: [x86, clean],
+    package: pkgName,
+  });
+  const armUnistd = await exists(`${arm}/asm/unistd_64.h`)
+    ? { path: `${arm}/asm/unistd_64.h`, guard: "_ASM_UNISTD_64_H" }
+    : { path: `${clean}/asm-generic/unistd.h`, guard: "__NR3264_fcntl" };
+  const unistd: Record<Arch, UnistdSource> = {
+    x86_64: {
+      target: x86Target("x86_64-linux-gnu"),
+      path: `${x86}/asm/unistd_64.h`,
+      guard: "_ASM_UNISTD_64_H",
+    },
+    i386: {
+      target: x86Target("i386-linux-gnu"),
+      path: `${x86}/asm/unistd_32.h`,
+      guard: "_ASM_UNISTD_32_H",
+    },
+    x32: {
+      target: x86Target("x86_64-linux-gnux32"),
+      path: `${x86}/asm/unistd_x32.h`,
+      guard: "_ASM_UNISTD_X32_H",
+    },
+    aarch64: {
+      target: { triple: "aarch64-linux-gnu", includes: [arm, clean], package: pkgName },
+      ...armUnistd,
+    },
+  };
+  for (const arch of ARCH_ORDER) {
+    if (!await exists(unistd[arch].path)) {
+      throw new GeneratorError(
+        "MISSING_INPUT",
+        `"${unistd[arch].path}" is missing: the headers lack ${arch}`,
+      );
+    }
+  }
+  const packages = Object.fromEntries(ARCH_ORDER.map((a) => [a, pkg])) as Record<Arch, string>;
+  return { packages, unistd };
+}
+
+/**
+ * The include root of the cached headers the generator uses by default: those of the version
+ * `_fetch_uapi_headers.sh` fetches by default, if they have been fetched.
+ *
+ * @returns The include root, or `undefined` when that version is not in the cache.
+ *
+ * @example
+ * ```ts ignore
+ * import { defaultHeadersDir } from "./_generate_syscall_tables.ts";
+ * console.log(await defaultHeadersDir() ?? "system headers");
+ * ```
+ */
+export async function defaultHeadersDir(): Promise<string | undefined> {
+  const script = await Deno.readTextFile(`${ROOT}/policies/_fetch_uapi_headers.sh`);
+  const version = /CORDON_UAPI_VERSION:-([^}]+)\}/.exec(script)?.[1];
+  if (version === undefined) {
+    throw new GeneratorError("BAD_INPUT", "_fetch_uapi_headers.sh names no default version");
+  }
+  const dir = `${UAPI_CACHE}/${version}/usr/include`;
+  const complete = await exists(`${UAPI_CACHE}/${version}/package`) &&
+    await exists(`${dir}/x86_64-linux-gnu/asm/unistd_64.h`);
+  return complete ? dir : undefined;
+}
+
+/** A path as the generated files record it: relative to the repository when inside it. */
+function displayPath(path: string): string {
+  return path.startsWith(`${ROOT}/`) ? path.slice(ROOT.length + 1) : path;
+}
 
 /** `__NR_*` macros that are not syscalls. */
 const NOT_SYSCALLS = new Set(["syscalls", "arch_specific_syscall"]);
@@ -302,6 +507,7 @@ export function formatTypeScript(source: string): Promise<string> {
  * Reads the syscall names and numbers of one architecture from its UAPI headers.
  *
  * @param arch The architecture.
+ * @param headers The headers to read (default: the system's).
  * @returns `[name, number]` pairs sorted by number, then name. x32 numbers include the x32 bit.
  *
  * @example
@@ -311,16 +517,20 @@ export function formatTypeScript(source: string): Promise<string> {
  * if (!table.some(([n, nr]) => n === "openat" && nr === 56)) throw new Error("openat");
  * ```
  */
-export async function readSyscallNumbers(arch: Arch): Promise<[string, number][]> {
-  const target = C_TARGETS[arch];
-  const header = UNISTD[arch];
+export async function readSyscallNumbers(
+  arch: Arch,
+  headers?: UapiHeaders,
+): Promise<[string, number][]> {
+  const source = headers?.unistd[arch] ?? { target: C_TARGETS[arch], ...SYSTEM_UNISTD[arch] };
+  const target = source.target;
+  const header = source;
   try {
     await Deno.stat(header.path);
   } catch (cause) {
     throw new GeneratorError("MISSING_INPUT", `Header "${header.path}" is missing`, { cause });
   }
-  const source = "#include <asm/unistd.h>\n";
-  const macros = await definedMacros(target, source);
+  const include = "#include <asm/unistd.h>\n";
+  const macros = await definedMacros(target, include);
   if (!macros.has(header.guard)) {
     throw new GeneratorError(
       "BAD_INPUT",
@@ -330,7 +540,7 @@ export async function readSyscallNumbers(arch: Arch): Promise<[string, number][]
   const names = [...macros.keys()]
     .filter((m) => /^__NR_[a-z0-9_]+$/.test(m) && !NOT_SYSCALLS.has(m.slice(5)))
     .filter((m) => macros.get(m) !== "");
-  const values = await evaluateIntegers(target, source, names);
+  const values = await evaluateIntegers(target, include, names);
   const table: [string, number][] = names.map((m) => {
     const nr = values.get(m)!;
     if (nr < 0n || nr > 0xffffffffn) {
@@ -462,13 +672,12 @@ export async function readSyscallArgs(names: Iterable<string>): Promise<{
   return { dir, args, missing };
 }
 
-function tableModule(arch: Arch, table: [string, number][], version: string): string {
-  const header = UNISTD[arch].path;
-  const target = C_TARGETS[arch];
+function tableModule(arch: Arch, table: [string, number][], headers: UapiHeaders): string {
+  const { path, target } = headers.unistd[arch];
   const lines = [
     `// Code generated by ${COMMAND}; DO NOT EDIT.`,
-    `// Source: ${header}`,
-    `// (${target.package} ${version}),`,
+    `// Source: ${displayPath(path)}`,
+    `// (${headers.packages[arch]}),`,
     `// as <asm/unistd.h> preprocessed and evaluated by clang -target ${target.triple}.`,
     "",
     `/** The ${arch} syscalls as \`[name, number]\`, by number${
@@ -516,27 +725,28 @@ function argsModule(
  *
  * @param outDir The directory to write into (the `policies/` folder by default).
  * @param withArgs Whether to generate the argument kinds from tracefs.
+ * @param headers The UAPI headers to read the numbers from (default: the system's).
  * @returns The syscall names that have no tracepoint (empty without `withArgs`).
  *
  * @example
  * ```ts ignore
- * import { generateSyscallTables } from "./_generate_syscall_tables.ts";
- * await generateSyscallTables(await Deno.makeTempDir(), false);
+ * import { generateSyscallTables, headersAt } from "./_generate_syscall_tables.ts";
+ * const headers = await headersAt(".cache/uapi-headers/7.3.4-1~bpo13+1/usr/include");
+ * await generateSyscallTables(await Deno.makeTempDir(), false, headers);
  * ```
  */
 export async function generateSyscallTables(
   outDir: string,
   withArgs: boolean,
+  headers?: UapiHeaders,
 ): Promise<string[]> {
+  const source = headers ?? await systemHeaders();
   await Deno.mkdir(`${outDir}/syscall_tables`, { recursive: true });
-  const versions = new Map<string, string>();
   const names = new Set<string>();
   for (const arch of ARCH_ORDER) {
-    const pkg = C_TARGETS[arch].package;
-    if (!versions.has(pkg)) versions.set(pkg, await packageVersion(pkg));
-    const table = await readSyscallNumbers(arch);
+    const table = await readSyscallNumbers(arch, source);
     for (const [name] of table) names.add(name);
-    const text = await formatTypeScript(tableModule(arch, table, versions.get(pkg)!));
+    const text = await formatTypeScript(tableModule(arch, table, source));
     await Deno.writeTextFile(`${outDir}/syscall_tables/${arch}.ts`, text);
   }
   if (!withArgs) return [];
@@ -550,18 +760,34 @@ if (import.meta.main) {
   const argv = [...Deno.args];
   let outDir = new URL(".", import.meta.url).pathname.replace(/\/$/, "");
   let withArgs = true;
+  let headersDir: string | undefined;
+  let system = false;
   while (argv.length > 0) {
     const arg = argv.shift()!;
     if (arg === "--out-dir" && argv.length > 0) outDir = argv.shift()!;
+    else if (arg === "--headers" && argv.length > 0) headersDir = argv.shift()!;
+    else if (arg === "--system-headers") system = true;
     else if (arg === "--no-args") withArgs = false;
     else {
-      console.error(`Usage: ${COMMAND} [--out-dir DIR] [--no-args]`);
+      console.error(
+        `Usage: ${COMMAND} [--headers DIR | --system-headers] [--out-dir DIR] [--no-args]`,
+      );
       Deno.exit(2);
     }
   }
+  if (system && headersDir !== undefined) {
+    console.error("gen:syscalls: --headers and --system-headers exclude each other");
+    Deno.exit(2);
+  }
   try {
-    const missing = await generateSyscallTables(outDir, withArgs);
-    console.error(`wrote ${outDir}/syscall_tables/{${ARCH_ORDER.join(",")}}.ts`);
+    if (!system) headersDir ??= await defaultHeadersDir();
+    const headers = headersDir === undefined ? await systemHeaders() : await headersAt(headersDir);
+    const missing = await generateSyscallTables(outDir, withArgs, headers);
+    console.error(
+      `wrote ${outDir}/syscall_tables/{${ARCH_ORDER.join(",")}}.ts from ${
+        [...new Set(Object.values(headers.packages))].join(", ")
+      }${headersDir === undefined ? " (system headers)" : ` (${headersDir})`}`,
+    );
     if (withArgs) {
       console.error(
         `wrote ${outDir}/syscall_args.ts (no tracepoint for ${missing.length}: ${

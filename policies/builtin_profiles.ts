@@ -6,18 +6,21 @@
  * `cat`, `tar`, compilers, scripts) and the embedded default `cordon` runs when no policy is
  * given. Its choices:
  * - **Allowed**: reading, writing, creating, deleting files and changing their attributes
- *   (`fs.*` except `fs.admin`), file watching, the process basics, scheduling hints, starting
+ *   (`fs.*` except `fs.admin`; this includes reading the mount table with `statmount`/`listmount`,
+ *   which `fs.metadata` holds as the same view `/proc/self/mountinfo` gives), file watching, the process basics, scheduling hints, starting
  *   processes and programs (`proc.spawn`, `proc.exec`), memory, clocks and timers, signals, local
  *   IPC, self-sandboxing (`sandbox`), and Unix-domain sockets (a rule allowing `socket` for
  *   `AF_UNIX` only: name services, syslog and D-Bus clients need them).
  * - **Not allowed, by the default action** (`deny` with `EPERM`): the network (`net.client`,
- *   `net.server`: a child policy allows them), filesystem administration, privilege changes,
+ *   `net.server`: a child policy allows them), filesystem administration (`chroot`, `fchroot`),
+ *   privilege changes (including `lsm_set_self_attr`, a security-module context change),
  *   setting the clock. The i386 `socketcall` multiplexer is not allowed either, so on i386 only
  *   programs using the direct socket calls get their Unix sockets.
  * - **Denied explicitly at priority 1000**, so that a child's capability groups (priority 0)
  *   cannot re-enable them by accident: io_uring (its operations bypass seccomp; `ENOSYS` makes
  *   programs fall back to ordinary I/O), `proc.debug` (ptrace, process_vm_*: kill), `bpf`, kernel
- *   modules and kexec/reboot (kill), `mount`, the keyring, namespaces (`unshare`, `setns`).
+ *   modules and kexec/reboot (kill), `mount` (with `open_tree_attr`), the keyring, namespaces
+ *   (`unshare`, `setns`, and `listns`, which enumerates them).
  * - **Argument rules at priority 900**: `clone` with any `CLONE_NEW*` flag is denied (no new
  *   namespaces), `clone3` returns `ENOSYS` (its flags are behind a pointer; libc falls back to
  *   `clone`), and the terminal-injection ioctls `TIOCSTI` and `TIOCLINUX` are denied, compared on

@@ -66,6 +66,11 @@ Deno.test("builtin:baseline denies the sandbox escapes on every architecture", {
     ["clone3", "deny", ENOSYS],
     ["setuid", "deny", EPERM],
     ["open_by_handle_at", "deny", EPERM],
+    // newer than Linux 6.1: the same effects through new numbers
+    ["open_tree_attr", "deny", EPERM],
+    ["listns", "deny", EPERM],
+    ["fchroot", "deny", EPERM],
+    ["lsm_set_self_attr", "deny", EPERM],
   ];
   for (const arch of ARCHES) {
     await t.step(arch, () => {
@@ -106,6 +111,25 @@ Deno.test("builtin:baseline allows what ordinary command-line programs do", {
     "exit_group",
     "futex",
     "getrandom",
+    // newer than Linux 6.1, in the same groups as their older siblings
+    "fchmodat2",
+    "setxattrat",
+    "getxattrat",
+    "listxattrat",
+    "removexattrat",
+    "file_getattr",
+    "file_setattr",
+    "futex_wait",
+    "futex_wake",
+    "futex_requeue",
+    "cachestat",
+    "mseal",
+    "map_shadow_stack",
+    "statmount",
+    "listmount",
+    "lsm_get_self_attr",
+    "lsm_list_modules",
+    "rseq_slice_yield",
   ];
   for (const arch of ARCHES) {
     await t.step(arch, () => {

@@ -86,13 +86,15 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
   "fs.read": group(
     "Open files and read their contents and directory listings: every read call (read, readv, " +
       "pread64, preadv, preadv2, Linux AIO), seeking, directory reads, symlink reads and " +
-      "read-ahead hints. Includes open/openat/openat2, which seccomp cannot tell apart by mode " +
-      "(openat's flags can be tested with a rule; openat2's are behind a pointer): use " +
+      "read-ahead hints, and cachestat (the page-cache state of an open file, the file-backed " +
+      "sibling of mincore). Includes open/openat/openat2, which seccomp cannot tell apart by " +
+      "mode (openat's flags can be tested with a rule; openat2's are behind a pointer): use " +
       "`filesystem` rules (Landlock) to limit which paths are read.",
     [
       ...OPEN,
       ...AIO,
       "_llseek",
+      "cachestat",
       "fadvise64",
       "fadvise64_64",
       "flock",
@@ -169,8 +171,11 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
   ),
   "fs.metadata": group(
     "Inspect files without reading their contents: stat in all its forms (including i386 " +
-      "stat64/fstat64/fstatat64), access checks, extended attribute reads, the working directory, " +
-      "filesystem statistics and file handles.",
+      "stat64/fstat64/fstatat64), access checks, extended attribute reads (getxattrat, " +
+      "listxattrat too), file attribute reads (file_getattr), the working directory, filesystem " +
+      "statistics and file handles, and the mount table (statmount, listmount: the same " +
+      "read-only view as /proc/self/mountinfo, limited to the caller's mount namespace; changing " +
+      "mounts is the mount group).",
     [
       "access",
       "chdir",
@@ -178,6 +183,7 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
       "faccessat2",
       "fchdir",
       "fgetxattr",
+      "file_getattr",
       "flistxattr",
       "fstat",
       "fstat64",
@@ -186,8 +192,11 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
       "fstatfs64",
       "getcwd",
       "getxattr",
+      "getxattrat",
       "lgetxattr",
+      "listmount",
       "listxattr",
+      "listxattrat",
       "llistxattr",
       "lstat",
       "lstat64",
@@ -200,23 +209,27 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
       "stat64",
       "statfs",
       "statfs64",
+      "statmount",
       "statx",
       "sysfs",
       "ustat",
     ],
   ),
   "fs.attributes": group(
-    "Change file metadata: permissions, ownership (including i386 chown32 variants), timestamps " +
-      "and extended attributes. Ownership changes to other users still need CAP_CHOWN.",
+    "Change file metadata: permissions (chmod, fchmod, fchmodat, fchmodat2), ownership " +
+      "(including i386 chown32 variants), timestamps, extended attributes (setxattrat and " +
+      "removexattrat too) and file attributes (file_setattr). Ownership changes to other users still need CAP_CHOWN.",
     [
       "chmod",
       "chown",
       "chown32",
       "fchmod",
       "fchmodat",
+      "fchmodat2",
       "fchown",
       "fchown32",
       "fchownat",
+      "file_setattr",
       "fremovexattr",
       "fsetxattr",
       "futimesat",
@@ -225,7 +238,9 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
       "lremovexattr",
       "lsetxattr",
       "removexattr",
+      "removexattrat",
       "setxattr",
+      "setxattrat",
       "utime",
       "utimensat",
       "utimensat_time64",
@@ -244,11 +259,13 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
     ],
   ),
   "fs.admin": group(
-    "Filesystem administration that needs privileges: chroot, quotas, swap, opening files by " +
-      "handle (open_by_handle_at, the 'shocker' container escape) and obsolete filesystem services.",
+    "Filesystem administration that needs privileges: chroot and fchroot, quotas, swap, opening " +
+      "files by handle (open_by_handle_at, the 'shocker' container escape) and obsolete " +
+      "filesystem services.",
     [
       "bdflush",
       "chroot",
+      "fchroot",
       "lookup_dcookie",
       "nfsservctl",
       "open_by_handle_at",
@@ -273,8 +290,12 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
   "proc.basic": group(
     "What nearly every process needs: exiting, its own ids and limits, file-descriptor " +
       "bookkeeping (close, dup, fcntl, ioctl), waiting on descriptors (poll, select, epoll, " +
-      "eventfd), thread support (futex, robust lists, rseq, TLS setup), random numbers and system " +
-      "information.",
+      "eventfd), thread support (futex and futex_wait/futex_wake/futex_requeue, robust lists, " +
+      "rseq, TLS setup), random numbers and system information, reading its own LSM attributes " +
+      "(lsm_get_self_attr, lsm_list_modules: what /proc/self/attr and securityfs show), and the " +
+      "uprobe/uretprobe trampoline calls (only the kernel's probe trampolines can make them, " +
+      "anything else gets SIGILL; kernels since 6.13/6.16 pass them through seccomp, older ones " +
+      "would kill probed programs if they were denied).",
     [
       "_newselect",
       "arch_prctl",
@@ -297,8 +318,11 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
       "fcntl",
       "fcntl64",
       "futex",
+      "futex_requeue",
       "futex_time64",
+      "futex_wait",
       "futex_waitv",
+      "futex_wake",
       "get_robust_list",
       "get_thread_area",
       "getcpu",
@@ -328,6 +352,8 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
       "getuid32",
       "ioctl",
       "ioprio_get",
+      "lsm_get_self_attr",
+      "lsm_list_modules",
       "membarrier",
       "olduname",
       "oldolduname",
@@ -339,6 +365,7 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
       "pselect6",
       "pselect6_time64",
       "rseq",
+      "rseq_slice_yield",
       "sched_get_priority_max",
       "sched_get_priority_min",
       "sched_getaffinity",
@@ -360,6 +387,8 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
       "ugetrlimit",
       "umask",
       "uname",
+      "uprobe",
+      "uretprobe",
     ],
   ),
   "proc.sched": group(
@@ -386,9 +415,9 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
     ["execve", "execveat"],
   ),
   "proc.namespace": group(
-    "Enter or create namespaces: unshare and setns (clone and clone3 create them too, with " +
-      "CLONE_NEW* flags).",
-    ["setns", "unshare"],
+    "Enter, create or enumerate namespaces: unshare, setns and listns (clone and clone3 create " +
+      "them too, with CLONE_NEW* flags).",
+    ["listns", "setns", "unshare"],
   ),
   "proc.debug": group(
     "Inspect or modify other processes: ptrace, process_vm_readv/writev, pidfd_getfd, kcmp, " +
@@ -438,12 +467,14 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
   ),
   "mem": group(
     "Manage the process's memory: brk, mmap (and i386 mmap2), munmap, mremap, mprotect, " +
-      "protection keys, advice, locking, NUMA policy, memfd. A group cannot tell PROT_EXEC " +
+      "protection keys, advice, locking, NUMA policy, memfd, sealing mappings (mseal) and shadow " +
+      "stacks (map_shadow_stack). A group cannot tell PROT_EXEC " +
       "apart: enforce W^X with a rule on mmap/mprotect argument 2.",
     [
       "brk",
       "get_mempolicy",
       "madvise",
+      "map_shadow_stack",
       "mbind",
       "memfd_create",
       "memfd_secret",
@@ -457,6 +488,7 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
       "move_pages",
       "mprotect",
       "mremap",
+      "mseal",
       "munlock",
       "munlockall",
       "munmap",
@@ -576,7 +608,8 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
   ),
   "mount": group(
     "Mount, unmount and move filesystems, in both the classic (mount, umount2) and the new mount " +
-      "API (fsopen, fsmount, move_mount, open_tree, …) and pivot_root.",
+      "API (fsopen, fsmount, move_mount, open_tree, open_tree_attr, …) and pivot_root. Reading " +
+      "the mount table (statmount, listmount) is fs.metadata.",
     [
       "fsconfig",
       "fsmount",
@@ -586,6 +619,7 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
       "mount_setattr",
       "move_mount",
       "open_tree",
+      "open_tree_attr",
       "pivot_root",
       "umount",
       "umount2",
@@ -603,13 +637,15 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
   "privileged": group(
     "Identity and privilege changes (setuid family with i386 32-bit variants, setgroups, capset), " +
       "host identity, hardware and kernel access (iopl, ioperm, vm86, modify_ldt, syslog, " +
-      "vhangup, acct), the execution domain (personality: ADDR_NO_RANDOMIZE weakens ASLR) and " +
-      "userfaultfd (a common exploit helper).",
+      "vhangup, acct), the execution domain (personality: ADDR_NO_RANDOMIZE weakens ASLR), " +
+      "userfaultfd (a common exploit helper) and lsm_set_self_attr (a security-module context " +
+      "transition of the process itself).",
     [
       "acct",
       "capset",
       "ioperm",
       "iopl",
+      "lsm_set_self_attr",
       "modify_ldt",
       "personality",
       "setdomainname",

@@ -1,6 +1,8 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { syscallArgSigned, syscallArgWidth } from "./syscall_arg_width.ts";
-import type { Arch } from "./types.ts";
+import { syscallArgKinds, syscallNumber } from "./syscalls.ts";
+import { SYSCALL_ARGS } from "./syscall_args.ts";
+import { type Arch, ARCHES } from "./types.ts";
 
 Deno.test({
   name: "syscallArgWidth() gives the bits the kernel reads of each argument type",
@@ -32,6 +34,25 @@ Deno.test({
       ["chown", "i386", 1, 16], // chown16
       ["chown", "i386", 0, 32], // the path pointer
       ["socket", "x32", 0, 32],
+      // syscalls newer than Linux 6.1
+      ["fchmodat2", "x86_64", 0, 32], // int dfd
+      ["fchmodat2", "x86_64", 2, 16], // umode_t mode, as fchmodat's
+      ["fchmodat2", "aarch64", 2, 16],
+      ["fchmodat2", "x32", 2, 16],
+      ["fchmodat2", "i386", 2, 16],
+      ["fchmodat2", "x86_64", 3, 32], // unsigned int flags
+      ["setxattrat", "x86_64", 2, 32], // unsigned int at_flags
+      ["setxattrat", "x86_64", 5, 64], // size_t usize
+      ["file_setattr", "x86_64", 4, 32], // unsigned int at_flags
+      ["open_tree_attr", "x86_64", 2, 32], // unsigned flags
+      ["futex_wait", "x86_64", 1, 64], // unsigned long val
+      ["futex_wait", "x86_64", 5, 32], // clockid_t
+      ["futex_wake", "x86_64", 2, 32], // int nr
+      ["lsm_set_self_attr", "x86_64", 2, 32], // u32 size
+      ["cachestat", "x86_64", 0, 32], // unsigned int fd
+      ["mseal", "x86_64", 2, 64], // unsigned long flags
+      ["statmount", "x86_64", 3, 32], // unsigned int flags
+      ["listns", "x86_64", 3, undefined], // no tracepoint on the source kernel: all 64 bits
     ];
     for (const [name, arch, index, width] of table) {
       assertEquals(syscallArgWidth(name, arch, index), width, `${name} ${arch} ${index}`);
@@ -49,5 +70,26 @@ Deno.test({
     assertEquals(syscallArgSigned("setuid", "x86_64", 0), false); // uid_t
     assertEquals(syscallArgSigned("setuid", "i386", 0), false); // old_uid_t
     assertEquals(syscallArgSigned("socket", "x86_64", 5), undefined);
+  },
+});
+
+Deno.test({
+  name: "syscallArgWidth() classifies every argument type the kernel's tracepoints declare",
+  permissions: "none",
+  fn() {
+    // A type added by a newer kernel and not classified would silently fall back to 64-bit
+    // comparisons, which the high-bits bypass defeats for narrower types.
+    const unclassified: string[] = [];
+    for (const [name, decls] of Object.entries(SYSCALL_ARGS)) {
+      const arch = ARCHES.find((a) => a !== "i386" && syscallNumber(a, name) !== undefined);
+      if (arch === undefined) continue;
+      const args = syscallArgKinds(name, arch)!;
+      for (let i = 0; i < decls.length; i++) {
+        if (syscallArgWidth(name, arch, i) === undefined) {
+          unclassified.push(`${name}[${i}]: ${args[i]!.type}`);
+        }
+      }
+    }
+    assertEquals(unclassified, []);
   },
 });

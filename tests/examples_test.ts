@@ -17,6 +17,7 @@ const REQUIRED = [
   "untrusted-plugin.yaml",
   "web-client.yaml",
   "web-server.yaml",
+  "watch-python.yaml",
 ];
 
 function fail(message: string): never {
@@ -103,6 +104,11 @@ Deno.test("example policies decide as their comments say", {
     ["data-job.yaml", "socket", [c("AF_INET"), 1n], "allow"],
     ["data-job.yaml", "socket", [c("AF_UNIX"), 1n], "allow"],
     ["data-job.yaml", "socket", [c("AF_INET6"), 1n], "deny"],
+    ["watch-python.yaml", "socket", [c("AF_INET6"), 1n], "deny"],
+    ["watch-python.yaml", "socket", [c("AF_INET"), 1n], "allow"],
+    ["watch-python.yaml", "ptrace", [], "kill"],
+    ["watch-python.yaml", "execve", [], "log"],
+    ["watch-python.yaml", "ioctl", [], "allow"],
     ["untrusted-plugin.yaml", "read", [], "allow"],
     ["untrusted-plugin.yaml", "write", [], "allow"],
     ["untrusted-plugin.yaml", "clone", [c("CLONE_VM") | c("CLONE_THREAD")], "allow"],

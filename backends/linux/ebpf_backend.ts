@@ -622,8 +622,9 @@ export class EbpfBackend implements Backend {
     let action: Action = decision?.policyAction ?? "allow";
     let audit = (raw.flags & CORDON_DECISION.audit) !== 0;
     let enforced = raw.action === CORDON_ACT.kill && !audit;
-    let decided: { ruleId: string | null; policy: string; errno?: number; loc: SourceLocation } |
-      undefined = decision
+    let decided:
+      | { ruleId: string | null; policy: string; errno?: number; loc: SourceLocation }
+      | undefined = decision
         ? {
           ruleId: decision.ruleId,
           policy: decision.policy,
@@ -766,7 +767,11 @@ export class EbpfBackend implements Backend {
         d.action === CORDON_ACT.deny && !(d.flags & CORDON_DECISION.audit)
       );
       let syscalls: EnforcementLevel = actions.size === 0 ? "not-needed" : "observe";
-      if (actions.has(CORDON_ACT.kill)) syscalls = "kill-after";
+      // An audited kill (`mode: audit`) is only reported.
+      const kills = [...maps.decisions.values()].some((d) =>
+        d.action === CORDON_ACT.kill && !(d.flags & CORDON_DECISION.audit)
+      );
+      if (kills) syscalls = "kill-after";
       if (denies.length > 0) {
         if (lsm.status === "available") {
           syscalls = "prevent";
@@ -1240,7 +1245,7 @@ export class EbpfBackend implements Backend {
 
 /** The verdict of a cgroup network denial (`ret` 0: audited, the call went on). */
 function networkVerdict(
-  raw: Extract<RawEvent, { kind: "netDeny" }>,
+  raw: Extract<RawEvent, { kind: "net" | "netDeny" }>,
   op: NetworkEvent["op"],
   layer: FilterLayer | undefined,
 ): NonNullable<NetworkEvent["verdict"]> {

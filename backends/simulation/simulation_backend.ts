@@ -964,11 +964,12 @@ export class SimulationBackend implements Backend {
 
   #accessVerdict(denial: AccessDenial): EventVerdict {
     return {
-      action: denial.mode === "audit" ? "log" : "deny",
+      action: "deny",
       ruleId: denial.ruleId,
       policy: denial.policy,
       errno: denial.errno,
       enforced: this.#enforce && denial.mode === "enforce",
+      ...(denial.mode === "audit" ? { audit: true } : {}),
       mechanism: denial.mechanism,
       loc: denial.loc,
     };
@@ -1274,12 +1275,15 @@ function limitVerdict(layer: FilterLayer, index: number): Verdict {
 }
 
 function eventVerdict(verdict: Verdict, applied: boolean, rateLimited: boolean): EventVerdict {
+  const audit = verdict.audited !== undefined;
   return {
-    action: verdict.action,
+    action: verdict.audited ?? verdict.action,
     ruleId: verdict.ruleId,
     policy: verdict.policy,
     ...(verdict.errno === undefined ? {} : { errno: verdict.errno }),
-    enforced: applied && verdict.action !== "allow" && verdict.action !== "log",
+    enforced: applied && !audit && verdict.action !== "allow" && verdict.action !== "log",
+    ...(audit ? { audit: true } : {}),
     ...(rateLimited ? { rateLimited: true } : {}),
+    loc: verdict.loc,
   };
 }

@@ -27,17 +27,20 @@ export interface StraceParserOptions {
   readonly arch?: Arch;
 }
 
+/** Slots of the parser's table of known syscall names (a power of two). */
+const NAME_SLOTS = 1024;
+/** Names kept in that table, at most: it stays at most three-quarters full. */
+const MAX_KNOWN_NAMES = 768;
+
 /** A sentinel pid for the traced command's leader before its pid is known. */
 const LEADER = -1;
 /** Items held back while the leader's pid is unknown, at most. */
 const MAX_HELD = 4096;
 
 const PID_BRACKET = /^\[pid +(\d+)\] +/;
-const TIMESTAMP = /^(?:\d\d:\d\d:\d\d(?:\.\d+)?|\d+\.\d+) +/;
-const DURATION = / <\d+\.\d+>$/;
-const CALL_NAME = /^[a-z_][a-z0-9_]*$/;
+/** Sticky: matched at `lastIndex`, in place. */
+const TIMESTAMP = /(?:\d\d:\d\d:\d\d(?:\.\d+)?|\d+\.\d+) +/y;
 const RESUMED = /^<\.\.\. ([a-z_][a-z0-9_]*) resumed>(.*)$/;
-const RET_VALUE = /^(-?\d+|0x[0-9a-f]+|\?)(?:<[^>]*>)?(?: ([A-Z][A-Z0-9_]*))?/;
 const EXITED = /^\+\+\+ exited with (\d+) \+\+\+$/;
 const KILLED = /^\+\+\+ killed by (SIG[A-Z0-9]+)(?: \(core dumped\))? \+\+\+$/;
 const PERSONALITY = /^\[ Process PID=(\d+) runs in (32|64|x32) bit mode\. \]$/;
@@ -99,6 +102,10 @@ export function splitStraceArgs(text: string): string[] {
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
 }
 
 /** Digits, capitals and `_`: what an fd (`3</x>`) or `AT_FDCWD</x>` ends with before a `-y` path. */
@@ -307,7 +314,14 @@ interface Pending {
 export class StraceParser {
   readonly #defaultArch: Arch;
   /** Syscall numbers by name on the default architecture (a cache of the table lookup). */
-  readonly #numbers = new Map<string, number>();
+  readonly #numbers = new Map<string, { readonly name: string; readonly nr: number }>();
+  /**
+   * The same names by {@linkcode callNameHash}, open addressing: a line's name is found without
+   * cutting it out of the line. At most {@linkcode MAX_KNOWN_NAMES} (a syscall table's size).
+   */
+  readonly #nameSlots: (string | undefined)[] = new Array(NAME_SLOTS).fill(undefined);
+  readonly #nameHashes = new Int32Array(NAME_SLOTS);
+  #knownNames = 0;
   readonly #arch = new Map<number, Arch>();
   readonly #pending = new Map<number, Pending>();
   /** Thread id → process id, for threads. */
@@ -378,6 +392,30 @@ export class StraceParser {
     out.push(item);
   }
 
+  /** The known name written in `line` from `from` to `to` (its hash `hash`), if any. */
+  #knownName(line: string, from: number, to: number, hash: number): string | undefined {
+    for (let slot = hash & (NAME_SLOTS - 1);; slot = (slot + 1) & (NAME_SLOTS - 1)) {
+      const name = this.#nameSlots[slot];
+      if (name === undefined) return undefined;
+      if (
+        this.#nameHashes[slot] === hash && name.length === to - from && line.startsWith(name, from)
+      ) {
+        return name;
+      }
+    }
+  }
+
+  #addKnownName(name: string): void {
+    if (this.#knownNames >= MAX_KNOWN_NAMES) return;
+    const hash = callNameHash(name, 0, name.length);
+    if (hash === -1) return;
+    let slot = hash & (NAME_SLOTS - 1);
+    while (this.#nameSlots[slot] !== undefined) slot = (slot + 1) & (NAME_SLOTS - 1);
+    this.#nameSlots[slot] = name;
+    this.#nameHashes[slot] = hash;
+    this.#knownNames++;
+  }
+
   #processOf(tid: number): number {
     return this.#tgid.get(tid) ?? tid;
   }
@@ -392,7 +430,9 @@ export class StraceParser {
       lineNo = this.#join.line;
       this.#join = undefined;
     }
-    const attached = line.indexOf("strace: ");
+    // `strace: ` contains `: `, which trace lines rarely do: a cheaper search first.
+    const colon = line.indexOf(": ");
+    const attached = colon === -1 ? -1 : line.indexOf("strace: ", colon < 6 ? 0 : colon - 6);
     if (attached !== -1) {
       const m = ATTACHED.exec(line);
       if (m !== null) {
@@ -407,13 +447,19 @@ export class StraceParser {
     }
     const first = this.#sawLine === false;
     this.#sawLine = true;
-    let text = line.trimStart();
-    if (text.length === 0) return;
+    // The line is read in place, between `at` and `end`: no per-line copies of its parts.
+    let text = line;
+    let c = text.charCodeAt(0);
+    // Printable ASCII is never whitespace: trim only when the line may start with some.
+    if (!(c > 32 && c < 127)) {
+      text = line.trimStart();
+      if (text.length === 0) return;
+      c = text.charCodeAt(0);
+    }
     let tid: number | undefined;
     // A leading number followed by a space is a pid (`-o` style); followed by `.` or `:` it is a
     // timestamp. Scanned by hand: this runs for every line.
     let at = 0;
-    let c = text.charCodeAt(0);
     if (c === 91 /* [ */ && text.startsWith("[pid ")) {
       const m = PID_BRACKET.exec(text);
       if (m !== null) {
@@ -421,25 +467,30 @@ export class StraceParser {
         at = m[0].length;
       }
     } else if (isDigit(c)) {
+      let value = c - 48;
       let i = 1;
-      while (isDigit(text.charCodeAt(i))) i++;
+      for (let d = text.charCodeAt(i); isDigit(d); d = text.charCodeAt(++i)) {
+        value = value * 10 + d - 48;
+      }
       if (text.charCodeAt(i) === 32) {
-        tid = Number(text.slice(0, i));
+        // Up to 15 digits the sum is exact; longer numbers are left to `Number`.
+        tid = i <= 15 ? value : Number(text.slice(0, i));
         while (text.charCodeAt(i) === 32) i++;
         at = i;
       }
     }
-    c = text.charCodeAt(at);
-    if (isDigit(c)) {
-      const ts = TIMESTAMP.exec(at === 0 ? text : text.slice(at));
+    if (isDigit(text.charCodeAt(at))) {
+      TIMESTAMP.lastIndex = at;
+      const ts = TIMESTAMP.exec(text);
       if (ts !== null) at += ts[0].length;
     }
-    if (at > 0) text = text.slice(at);
-    if (text.endsWith(">")) text = text.replace(DURATION, "");
+    const end = text.charCodeAt(text.length - 1) === 62 /* > */
+      ? durationStart(text, at)
+      : text.length;
 
     // Whose line is it? Consecutive lines of one task are the common case.
     if (tid !== undefined && tid === this.#lastTid && this.#leader !== undefined) {
-      this.#dispatch(text, rawLine, lineNo, tid, this.#lastPid, this.#lastArch, out);
+      this.#dispatch(text, at, end, rawLine, lineNo, tid, this.#lastPid, this.#lastArch, out);
       return;
     }
     if (tid === undefined) {
@@ -458,7 +509,7 @@ export class StraceParser {
     this.#lastTid = tid;
     this.#lastPid = pid;
     this.#lastArch = arch;
-    this.#dispatch(text, rawLine, lineNo, tid, pid, arch, out);
+    this.#dispatch(text, at, end, rawLine, lineNo, tid, pid, arch, out);
   }
 
   /** Forgets the cached identity of the last line's task (its process or architecture changed). */
@@ -466,7 +517,44 @@ export class StraceParser {
     this.#lastTid = undefined;
   }
 
+  /** One line's text from `at` to `end` (the rest of `line` is its prefix and `-T` duration). */
   #dispatch(
+    line: string,
+    at: number,
+    end: number,
+    rawLine: string,
+    lineNo: number,
+    tid: number,
+    pid: number,
+    arch: Arch,
+    out: TraceItem[],
+  ): void {
+    const c0 = at < end ? line.charCodeAt(at) : NaN;
+    if (c0 === 43 /* + */ || c0 === 45 /* - */ || c0 === 91 /* [ */ || c0 === 60 /* < */) {
+      this.#dispatchOther(line.slice(at, end), rawLine, lineNo, tid, pid, arch, out);
+      return;
+    }
+    // A call: `name(args) = ret`, or `name(args <unfinished ...>`.
+    const open = line.indexOf("(", at);
+    const hash = open === -1 || open >= end ? -1 : callNameHash(line, at, open);
+    if (hash === -1) {
+      out.push(malformed(lineNo, "not an strace line", rawLine));
+      return;
+    }
+    const name = (arch === this.#defaultArch ? this.#knownName(line, at, open, hash) : undefined) ??
+      line.slice(at, open);
+    const threadId = tid !== pid ? tid : undefined;
+    const bodyStart = open + 1;
+    const unfinished = end - UNFINISHED.length;
+    if (unfinished >= bodyStart && line.startsWith(UNFINISHED, unfinished)) {
+      this.#pending.set(tid, { line: lineNo, name, text: line.slice(bodyStart, unfinished) });
+      return;
+    }
+    this.#finishCall(lineNo, pid, threadId, arch, name, line, bodyStart, end, rawLine, out);
+  }
+
+  /** Lines that are not calls: `+++ … +++`, `--- SIG… ---`, `[ Process … ]`, `<... resumed>`. */
+  #dispatchOther(
     text: string,
     rawLine: string,
     lineNo: number,
@@ -515,7 +603,11 @@ export class StraceParser {
       }, out);
       return;
     }
-    if (c0 === 45 /* - */ && text.startsWith("--- ")) return; // a signal delivery
+    if (c0 === 45 /* - */) {
+      if (text.startsWith("--- ")) return; // a signal delivery
+      out.push(malformed(lineNo, "not an strace line", rawLine));
+      return;
+    }
     if (c0 === 91 /* [ */) {
       const p = PERSONALITY.exec(text);
       if (p === null) {
@@ -541,7 +633,7 @@ export class StraceParser {
       const rest = r[2]!;
       if (pending === undefined || pending.name !== r[1]) {
         // The trace began (or the process was attached) during the call: its arguments are lost.
-        const split = splitReturn(rest);
+        const eq = returnSeparator(rest, 0, rest.length);
         this.#emitCall(
           lineNo,
           pid,
@@ -549,37 +641,28 @@ export class StraceParser {
           arch,
           r[1]!,
           "",
-          split === undefined ? "?" : rest.slice(split.retStart),
+          eq === -1 ? "?" : rest.slice(eq + 3),
           out,
           true,
         );
         return;
       }
       this.#pending.delete(tid);
+      const body = pending.text + rest;
       this.#finishCall(
         pending.line,
         pid,
         threadId,
         arch,
         pending.name,
-        pending.text + rest,
+        body,
+        0,
+        body.length,
         rawLine,
         out,
       );
       return;
     }
-    const open = text.indexOf("(");
-    if (open <= 0 || !CALL_NAME.test(text.slice(0, open))) {
-      out.push(malformed(lineNo, "not an strace line", rawLine));
-      return;
-    }
-    const name = text.slice(0, open);
-    const body = text.slice(open + 1);
-    if (body.endsWith(UNFINISHED)) {
-      this.#pending.set(tid, { line: lineNo, name, text: body.slice(0, -UNFINISHED.length) });
-      return;
-    }
-    this.#finishCall(lineNo, pid, threadId, arch, name, body, rawLine, out);
   }
 
   /**
@@ -610,12 +693,15 @@ export class StraceParser {
     tid: number | undefined,
     arch: Arch,
     name: string,
-    body: string,
+    text: string,
+    from: number,
+    to: number,
     rawLine: string,
     out: TraceItem[],
   ): void {
-    const split = splitReturn(body);
-    if (split === undefined) {
+    // The body is `text` from `from` to `to`: `args) = ret`.
+    const eq = returnSeparator(text, from, to);
+    if (eq === -1) {
       out.push(malformed(lineNo, `call "${name}" has no return value (truncated line?)`, rawLine));
       return;
     }
@@ -625,8 +711,8 @@ export class StraceParser {
       tid,
       arch,
       name,
-      body.slice(0, split.argsEnd),
-      body.slice(split.retStart),
+      text.slice(from, argumentsEnd(text, from, eq)),
+      text.slice(eq + 3, to),
       out,
     );
   }
@@ -642,10 +728,22 @@ export class StraceParser {
     out: TraceItem[],
     argsLost = false,
   ): void {
-    let nr = arch === this.#defaultArch ? this.#numbers.get(name) : undefined;
-    if (nr === undefined) {
+    let nr: number | undefined;
+    if (arch === this.#defaultArch) {
+      // One string per name: later lookups by name (access calls, rules) hash it only once.
+      const known = this.#numbers.get(name);
+      if (known !== undefined) {
+        name = known.name;
+        nr = known.nr;
+      } else {
+        nr = syscallNumber(arch, name);
+        if (nr !== undefined) {
+          this.#numbers.set(name, { name, nr });
+          this.#addKnownName(name);
+        }
+      }
+    } else {
       nr = syscallNumber(arch, name);
-      if (nr !== undefined && arch === this.#defaultArch) this.#numbers.set(name, nr);
     }
     let resolvedName: string | null = name;
     if (nr === undefined) {
@@ -657,21 +755,43 @@ export class StraceParser {
       nr = Number(unknown[1]);
       resolvedName = null;
     }
+    // The return value: `-?\d+` (or `?`: unknown), then an optional `-y` decoration (`<…>`), then
+    // for failures the errno name (` ENOENT (No such file or directory)`). Scanned by hand.
     let ret: number | undefined;
     let errno: string | undefined;
-    let simple = retText.length > 0 && retText.length < 10;
-    for (let i = 0; simple && i < retText.length; i++) simple = isDigit(retText.charCodeAt(i));
     let retFdPath: string | undefined;
-    if (simple) {
-      ret = Number(retText);
-    } else {
-      const rv = RET_VALUE.exec(retText);
-      if (rv !== null && rv[1] !== "?") {
-        ret = Number(rv[1]);
-        if (rv[2] !== undefined && ret < 0) errno = rv[2];
-        // `-y`: `3</path>` names what the returned fd is.
-        const lt = retText.indexOf("</");
-        if (ret >= 0 && lt > 0 && retText.endsWith(">")) retFdPath = retText.slice(lt + 1, -1);
+    const n = retText.length;
+    const negative = retText.charCodeAt(0) === 45; /* - */
+    let k = negative ? 1 : 0;
+    let value = 0;
+    for (let d = retText.charCodeAt(k); isDigit(d); d = retText.charCodeAt(++k)) {
+      value = value * 10 + d - 48;
+    }
+    const digits = k - (negative ? 1 : 0);
+    if (digits > 0) {
+      // Up to 15 digits the sum is exact; longer numbers are left to `Number`.
+      ret = digits <= 15 ? (negative ? -value : value) : Number(retText.slice(0, k));
+      if (k < n) {
+        if (ret < 0) {
+          if (retText.charCodeAt(k) === 60 /* < */) {
+            const close = retText.indexOf(">", k + 1);
+            if (close !== -1) k = close + 1;
+          }
+          if (retText.charCodeAt(k) === 32 && isUpper(retText.charCodeAt(k + 1))) {
+            const start = k + 1;
+            k += 2;
+            for (let d = retText.charCodeAt(k); isUpper(d) || isDigit(d) || d === 95;) {
+              d = retText.charCodeAt(++k);
+            }
+            errno = retText.slice(start, k);
+          }
+        } else {
+          // `-y`: `3</path>` names what the returned fd is.
+          const lt = retText.indexOf("</");
+          if (lt > 0 && retText.charCodeAt(n - 1) === 62 /* > */) {
+            retFdPath = retText.slice(lt + 1, -1);
+          }
+        }
       }
     }
     const item = new StraceCall(
@@ -754,17 +874,56 @@ export class StraceParser {
 }
 
 /**
- * Where a call's arguments end and its return value starts: strace writes `) = RET`, with
- * spaces before `=` to align the column. The last ` = ` is the separator (return values and
- * errno descriptions never contain one).
+ * Where a call's return value starts in `text` from `from` to `to` (the body after the call's
+ * `(`): the index of the ` = ` that separates it, or `-1`. strace writes `) = RET`, with spaces
+ * before `=` to align the column. The last ` = ` is the separator (return values and errno
+ * descriptions never contain one).
  */
-function splitReturn(body: string): { argsEnd: number; retStart: number } | undefined {
-  const eq = body.lastIndexOf(" = ");
-  if (eq === -1) return undefined;
+function returnSeparator(text: string, from: number, to: number): number {
+  if (to - from < 3) return -1;
+  const eq = text.lastIndexOf(" = ", to - 3);
+  if (eq < from) return -1;
+  const close = argumentsEnd(text, from, eq);
+  return close >= from && text.charCodeAt(close) === 41 /* ) */ ? eq : -1;
+}
+
+/** Where the arguments end before the separator at `eq`: the index of their closing `)`. */
+function argumentsEnd(text: string, from: number, eq: number): number {
   let j = eq;
-  while (j > 0 && body.charCodeAt(j - 1) === 32) j--;
-  if (body.charCodeAt(j - 1) !== 41 /* ) */) return undefined;
-  return { argsEnd: j - 1, retStart: eq + 3 };
+  while (j > from && text.charCodeAt(j - 1) === 32) j--;
+  return j - 1;
+}
+
+/**
+ * Where a `-T` duration (` <0.000062>`) starts at the end of `text`, or `text.length` when
+ * there is none after `from`.
+ */
+function durationStart(text: string, from: number): number {
+  const n = text.length;
+  let j = n - 2; // before the `>`
+  const fraction = j;
+  while (j >= from && isDigit(text.charCodeAt(j))) j--;
+  if (j === fraction || j < from || text.charCodeAt(j) !== 46 /* . */) return n;
+  const whole = --j;
+  while (j >= from && isDigit(text.charCodeAt(j))) j--;
+  if (j === whole || j - 1 < from) return n;
+  return text.charCodeAt(j) === 60 /* < */ && text.charCodeAt(j - 1) === 32 ? j - 1 : n;
+}
+
+/**
+ * A hash of `text` from `from` to `to` when it is a syscall name (`[a-z_][a-z0-9_]*`), else -1.
+ */
+function callNameHash(text: string, from: number, to: number): number {
+  if (to <= from) return -1;
+  const c = text.charCodeAt(from);
+  if (!((c >= 97 && c <= 122) || c === 95)) return -1;
+  let hash = c;
+  for (let i = from + 1; i < to; i++) {
+    const d = text.charCodeAt(i);
+    if (!((d >= 97 && d <= 122) || isDigit(d) || d === 95)) return -1;
+    hash = (Math.imul(hash, 31) + d) | 0;
+  }
+  return hash & 0x7fffffff;
 }
 
 function firstString(argsText: string, index: number): string | undefined {

@@ -117,3 +117,36 @@ kernelTest(
     await accepting;
   },
 );
+
+kernelTest(
+  "in audit mode the cgroup programs let a connect outside the rules through and report it",
+  reason,
+  async () => {
+    using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as Deno.NetAddr).port;
+    const accepting = (async () => {
+      for await (const conn of listener) conn.close();
+    })().catch(() => {});
+    {
+      using group = Cgroup.create();
+      // No rule allows the port: enforced, both connects would fail with EPERM.
+      using firewall = CgroupFirewall.attach(group, {
+        flags: CORDON_NET_BANK.enforceConnect | CORDON_NET_BANK.audit,
+        rules: [],
+      });
+      const result = await connectFrom(group, port);
+      if (result !== "0 0") throw new Error(`audit mode denied: errnos ${result} (expected 0 0)`);
+      const reported: bigint[] = [];
+      firewall.poll((e) => {
+        if (e.kind === "netDeny" && e.port === port) reported.push(e.ret);
+      });
+      // Reported as would-be denials: ret 0 (the call went on), not -EPERM.
+      if (reported.length !== 2 || reported.some((r) => r !== 0n)) {
+        throw new Error(`audit reports ${reported} (expected two with ret 0)`);
+      }
+      if (firewall.stats().denied !== 2n) throw new Error(`denied ${firewall.stats().denied}`);
+    }
+    listener.close();
+    await accepting;
+  },
+);

@@ -1,0 +1,561 @@
+/**
+ * {@linkcode Recorder}: the library behind `cordon record`. It streams every syscall of a
+ * command's process tree (with its six arguments), the files it opens (paths), its socket
+ * operations (addresses) and its forks, execs and exits from Cordon's eBPF monitor, and writes
+ * them as the engine's JSON Lines trace (`docs/events.md`, version 1), which `cordon dry-run`
+ * replays.
+ *
+ * It follows a launched command like `cordon run --monitor` (see `run_monitor.ts`): open it
+ * before launching, pass {@linkcode Recorder.attach} as `runConfined`'s `beforeStart` hook, and
+ * call {@linkcode Recorder.finish} once the command has exited. The launcher (a Deno process) is
+ * left out: its events before the command's `execve` are not written, and the kernel zeroes its
+ * counts at that `execve`.
+ *
+ * What the kernel cannot give is said, never guessed: syscall events are taken at entry (no
+ * `ret`); calls a seccomp filter answers are not seen (seccomp runs before the `sys_enter`
+ * tracepoint); calls with numbers beyond Cordon's syscall tables (x32, new numbers) are counted
+ * but not streamed ({@linkcode RecordSummary.unstreamed}); events the ring buffer could not hold
+ * are counted by the kernel ({@linkcode RecordSummary.lost}).
+ *
+ * Requires `allow-ffi`, `allow-read` and root.
+ *
+ * @module
+ */
+
+import { syscallName } from "../../policies/syscalls.ts";
+import type { Arch } from "../../policies/types.ts";
+import {
+  CORDON_EV,
+  CORDON_NATIVE_SLOTS,
+  CORDON_NR_SLOTS,
+  decodeEvent,
+  eventKindAt,
+  fieldOffset,
+} from "../../bpf/structs.ts";
+import {
+  type EngineEvent,
+  EVENT_KINDS,
+  type EventKind,
+  eventToJsonLine,
+  type NetworkEvent,
+  type ProcessEvent,
+} from "../../engine/events.ts";
+import { EbpfMonitor } from "./ebpf_monitor.ts";
+import { formatAddress } from "./ebpf_backend.ts";
+import { requireFeature } from "./features.ts";
+import { KernelError, NotSupportedError } from "./errors.ts";
+import { VerifierError } from "./bpf_object.ts";
+
+/** The mechanism recording needs, as refusals name it. */
+export const RECORD_MECHANISM = "eBPF monitoring (tp_btf tracepoints, BPF ring buffer)";
+
+/** Default ring-buffer size of a recording: 64 MiB (about 600,000 syscall events). */
+export const RECORD_RING_BYTES = 64 << 20;
+
+/** Where the trace goes: called with whole lines (UTF-8), in order. */
+export type TraceWriter = (bytes: Uint8Array) => void;
+
+/** Options of {@linkcode Recorder.open}. */
+export interface RecorderOptions {
+  /** Ring-buffer size in bytes, a power of two (default {@linkcode RECORD_RING_BYTES}). */
+  readonly ringBytes?: number;
+  /** Bytes buffered before a write (default 256 KiB). */
+  readonly bufferBytes?: number;
+}
+
+/** What a recording wrote and what it could not. */
+export interface RecordSummary {
+  /** The command's pid (the launcher's, which became the command at `execve`). */
+  readonly pid: number;
+  /** Whether the command's `execve` was seen (nothing of the command is written before it). */
+  readonly execSeen: boolean;
+  /** Events written (lines). */
+  readonly events: number;
+  /** Events written by kind. */
+  readonly byKind: Readonly<Record<EventKind, number>>;
+  /** Bytes written. */
+  readonly bytes: number;
+  /** Events the ring buffer could not hold (counted in the kernel): the trace lacks them. */
+  readonly lost: number;
+  /**
+   * Syscalls the kernel counted for the tree (from the command's `execve` on; exited processes
+   * from their exit events, running ones live). Without losses, every one of them is written,
+   * except {@linkcode RecordSummary.unstreamed}.
+   */
+  readonly syscallsCounted: number;
+  /** Calls counted but never streamed: numbers beyond Cordon's syscall tables (x32, new calls). */
+  readonly unstreamed: number;
+  /** Processes of the tree (the command and its descendants). */
+  readonly processes: number;
+  /** Processes still running when the recording stopped (their later activity is not written). */
+  readonly running: number;
+  /** Milliseconds from {@linkcode Recorder.attach} to {@linkcode Recorder.finish}. */
+  readonly ms: number;
+}
+
+const H = {
+  ts: fieldOffset("cordon_event_header", "ts_ns"),
+  tgid: fieldOffset("cordon_event_header", "tgid"),
+  tid: fieldOffset("cordon_event_header", "tid"),
+};
+const S = {
+  nr: fieldOffset("cordon_syscall_event", "nr"),
+  abi: fieldOffset("cordon_syscall_event", "abi"),
+  args: fieldOffset("cordon_syscall_event", "args"),
+};
+const FORK_CHILD = fieldOffset("cordon_fork_event", "child_tgid");
+
+const SIGNALS: Readonly<Record<number, string>> = {
+  1: "SIGHUP",
+  2: "SIGINT",
+  3: "SIGQUIT",
+  4: "SIGILL",
+  6: "SIGABRT",
+  7: "SIGBUS",
+  8: "SIGFPE",
+  9: "SIGKILL",
+  10: "SIGUSR1",
+  11: "SIGSEGV",
+  12: "SIGUSR2",
+  13: "SIGPIPE",
+  14: "SIGALRM",
+  15: "SIGTERM",
+  31: "SIGSYS",
+};
+
+/** `"name"` (JSON) of every slot, computed once: `null` for numbers the tables do not know. */
+const SLOT_NAMES: readonly string[] = Array.from({ length: CORDON_NR_SLOTS }, (_, slot) => {
+  const arch: Arch = slot < CORDON_NATIVE_SLOTS ? "x86_64" : "i386";
+  return JSON.stringify(syscallName(arch, slot % CORDON_NATIVE_SLOTS) ?? null);
+});
+
+/** Two hex digits of every byte, and the unpadded form (`BigInt.prototype.toString(16)`'s). */
+const HEX2: readonly string[] = Array.from(
+  { length: 256 },
+  (_, b) => b.toString(16).padStart(2, "0"),
+);
+const HEX1: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16));
+
+/** A u32 in hex without leading zeros (`Number.prototype.toString(16)` is slow). */
+function hex32(v: number): string {
+  if (v < 0x100) return HEX1[v]!;
+  if (v < 0x10000) return HEX1[v >>> 8]! + HEX2[v & 255]!;
+  if (v < 0x1000000) return HEX1[v >>> 16]! + HEX2[(v >>> 8) & 255]! + HEX2[v & 255]!;
+  return HEX1[v >>> 24]! + HEX2[(v >>> 16) & 255]! + HEX2[(v >>> 8) & 255]! + HEX2[v & 255]!;
+}
+
+/** A u64 at `at` as `"0x…"` (JSON), exactly as `BigInt.prototype.toString(16)` writes it. */
+function hex64(view: DataView, at: number): string {
+  const lo = view.getUint32(at, true);
+  const hi = view.getUint32(at + 4, true);
+  if (hi === 0) return `"0x${hex32(lo)}"`;
+  return `"0x${hex32(hi)}${HEX2[lo >>> 24]}${HEX2[(lo >>> 16) & 255]}${HEX2[(lo >>> 8) & 255]}${
+    HEX2[lo & 255]
+  }"`;
+}
+
+/** A u64 nanosecond count at `at` as a number (rounded as `Number(bigint)` rounds). */
+function u64Number(view: DataView, at: number): number {
+  return view.getUint32(at + 4, true) * 4294967296 + view.getUint32(at, true);
+}
+
+/**
+ * The JSON Lines form of the syscall event at `offset` (a `cordon_syscall_event` record of the
+ * ring buffer), written without decoding it into an object: the same text
+ * `eventToJsonLine` writes for `{ kind, time, pid, tid?, arch, nr, name, args }` (no `comm`:
+ * the process's exec event carries it). `bootMs` is the epoch time of CLOCK_MONOTONIC's zero.
+ * Returns `undefined` for an x32 or unknown-ABI call (never streamed by the monitor).
+ *
+ * @example
+ * ```ts
+ * import { syscallRecordLine } from "./recorder.ts";
+ * const view = new DataView(new ArrayBuffer(104));
+ * view.setBigUint64(0, 2_500_000n, true); // ts_ns
+ * view.setUint32(8, 1, true); // kind: syscall
+ * view.setUint32(12, 42, true); // tgid
+ * view.setUint32(16, 42, true); // tid
+ * view.setUint32(40, 110, true); // nr: getppid
+ * view.setBigUint64(56, 0xffn, true); // args[0]
+ * const line = syscallRecordLine(view, 0, 1000);
+ * if (line !== '{"v":1,"kind":"syscall","time":1002.5,"pid":42,"arch":"x86_64","nr":110,' +
+ *   '"name":"getppid","args":["0xff","0x0","0x0","0x0","0x0","0x0"]}') throw new Error(line);
+ * ```
+ */
+export function syscallRecordLine(
+  view: DataView,
+  offset: number,
+  bootMs: number,
+): string | undefined {
+  const abi = view.getUint8(offset + S.abi);
+  if (abi > 1) return undefined;
+  const nr = view.getUint32(offset + S.nr, true);
+  if (nr >= CORDON_NATIVE_SLOTS) return undefined;
+  const pid = view.getUint32(offset + H.tgid, true);
+  const tid = view.getUint32(offset + H.tid, true);
+  const time = bootMs + u64Number(view, offset + H.ts) / 1e6;
+  const a = offset + S.args;
+  return `{"v":1,"kind":"syscall","time":${time},"pid":${pid}${
+    tid === pid ? "" : `,"tid":${tid}`
+  },"arch":"${abi === 0 ? "x86_64" : "i386"}","nr":${nr},"name":${
+    SLOT_NAMES[abi === 0 ? nr : CORDON_NATIVE_SLOTS + nr]
+  },"args":[${hex64(view, a)},${hex64(view, a + 8)},${hex64(view, a + 16)},${hex64(view, a + 24)},${
+    hex64(view, a + 32)
+  },${hex64(view, a + 40)}]}`;
+}
+
+/**
+ * The engine event of a non-syscall ring-buffer record (file, network, fork, exec, exit), as
+ * the eBPF backend reports it; `undefined` for records a trace does not carry (rate events,
+ * unknown kinds). `bootMs` is the epoch time of CLOCK_MONOTONIC's zero.
+ *
+ * @example
+ * ```ts
+ * import { recordEvent } from "./recorder.ts";
+ * const view = new DataView(new ArrayBuffer(56));
+ * view.setUint32(8, 5, true); // kind: fork
+ * view.setUint32(12, 10, true); // parent
+ * view.setUint32(16, 10, true);
+ * view.setUint32(40, 11, true); // child
+ * const event = recordEvent(view, 0, 56, 0);
+ * if (event?.kind !== "process" || event.op !== "fork" || event.pid !== 11 || event.ppid !== 10) {
+ *   throw new Error();
+ * }
+ * ```
+ */
+export function recordEvent(
+  view: DataView,
+  offset: number,
+  length: number,
+  bootMs: number,
+): EngineEvent | undefined {
+  const raw = decodeEvent(view, offset, length);
+  const time = bootMs + Number(raw.tsNs) / 1e6;
+  const base = {
+    time,
+    pid: raw.tgid,
+    ...(raw.tid !== raw.tgid ? { tid: raw.tid } : {}),
+    ...(raw.comm ? { comm: raw.comm } : {}),
+  };
+  switch (raw.kind) {
+    case "file":
+      return {
+        kind: "file",
+        ...base,
+        op: (raw.flags & 0o100) !== 0 ? "create" : "open",
+        path: raw.path,
+        flags: raw.flags,
+        syscall: syscallName(raw.abi === 1 ? "i386" : "x86_64", raw.nr) ?? `#${raw.nr}`,
+        result: Number(raw.ret),
+      };
+    case "net": {
+      const syscall = syscallName(raw.abi === 1 ? "i386" : "x86_64", raw.nr) ?? `#${raw.nr}`;
+      const address = formatAddress(raw.family, raw.addr);
+      const family: NetworkEvent["family"] = raw.family === 2
+        ? "inet"
+        : raw.family === 10
+        ? "inet6"
+        : raw.family === 1
+        ? "unix"
+        : "other";
+      return {
+        kind: "network",
+        ...base,
+        op: syscall.startsWith("accept") ? "accept" : syscall === "bind" ? "bind" : "connect",
+        family,
+        protocol: raw.protocol === 6 ? "tcp" : raw.protocol === 17 ? "udp" : "other",
+        ...(address !== undefined ? { address, port: raw.port } : {}),
+        syscall,
+        result: Number(raw.ret),
+      };
+    }
+    case "fork":
+      return {
+        kind: "process",
+        op: "fork",
+        time,
+        pid: raw.childTgid,
+        start: bootMs + Number(raw.childStartNs) / 1e6,
+        ppid: raw.tgid,
+        ...(raw.comm ? { comm: raw.comm } : {}),
+      } satisfies ProcessEvent;
+    case "exec":
+      return {
+        kind: "process",
+        ...base,
+        op: "exec",
+        ppid: raw.ppid,
+        executable: raw.filename,
+      } satisfies ProcessEvent;
+    case "exit": {
+      const signal = raw.exitCode & 0x7f;
+      return {
+        kind: "process",
+        ...base,
+        op: "exit",
+        ...(signal === 0
+          ? { exitCode: (raw.exitCode >> 8) & 0xff }
+          : { signal: SIGNALS[signal] ?? `SIG${signal}` }),
+      } satisfies ProcessEvent;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function bootEpochMs(): number {
+  const uptime = Number(Deno.readTextFileSync("/proc/uptime").split(" ")[0]);
+  return Date.now() - uptime * 1000;
+}
+
+/** Every syscall slot (native and i386): the monitor streams each call of the tree. */
+const ALL_SLOTS = Array.from({ length: CORDON_NR_SLOTS }, (_, slot) => slot);
+
+/**
+ * A recording of one launched command's process tree into a JSON Lines trace. Close it (or
+ * `using`) to detach; closing is idempotent.
+ *
+ * @example
+ * ```ts ignore
+ * import { Recorder } from "./recorder.ts";
+ * import { runConfined } from "./run.ts";
+ * const file = Deno.openSync("trace.jsonl", { write: true, create: true, truncate: true });
+ * using recorder = Recorder.open((bytes) => {
+ *   for (let n = 0; n < bytes.length;) n += file.writeSync(bytes.subarray(n));
+ * });
+ * await runConfined({
+ *   set: { version: 1, layers: [] },
+ *   command: ["ls"],
+ *   beforeStart: (pid) => recorder.attach(pid, ["ls"]),
+ * });
+ * console.log(recorder.finish().events);
+ * ```
+ */
+export class Recorder implements Disposable {
+  #monitor: EbpfMonitor;
+  #write: TraceWriter;
+  #bootMs: number;
+  #bufferBytes: number;
+  #buffer = "";
+  #encoder = new TextEncoder();
+  #root: number | undefined;
+  #argv: readonly string[] | undefined;
+  #execSeen = false;
+  #tree = new Set<number>();
+  #exited = new Set<number>();
+  #counted = 0;
+  #unstreamed = 0;
+  #events = 0;
+  #byKind: Record<EventKind, number> = { syscall: 0, file: 0, network: 0, process: 0 };
+  #bytes = 0;
+  #started = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #polling = false;
+  #error: unknown;
+  #finished: RecordSummary | undefined;
+
+  private constructor(monitor: EbpfMonitor, write: TraceWriter, options: RecorderOptions) {
+    this.#monitor = monitor;
+    this.#write = write;
+    this.#bootMs = bootEpochMs();
+    this.#bufferBytes = options.bufferBytes ?? 256 << 10;
+  }
+
+  /**
+   * Loads and attaches the monitor, streaming every syscall (all slots), file, network and
+   * process events of tracked processes (nothing is tracked until {@linkcode Recorder.attach}).
+   * Throws {@linkcode NotSupportedError} naming {@linkcode RECORD_MECHANISM} when this system
+   * cannot monitor (not Linux, not root, a feature missing, the kernel rejecting the programs).
+   */
+  static open(write: TraceWriter, options: RecorderOptions = {}): Recorder {
+    if (Deno.build.os !== "linux") {
+      throw new NotSupportedError(RECORD_MECHANISM, `not Linux (${Deno.build.os})`);
+    }
+    if (Deno.uid() !== 0) {
+      throw new NotSupportedError(
+        RECORD_MECHANISM,
+        "needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)",
+      );
+    }
+    let monitor: EbpfMonitor;
+    try {
+      for (const feature of ["bpf syscall", "BTF", "ring buffer", "tp_btf programs"] as const) {
+        requireFeature(feature);
+      }
+      monitor = EbpfMonitor.open({
+        fileEvents: true,
+        netEvents: true,
+        procEvents: true,
+        syscallSlots: ALL_SLOTS,
+        ringBytes: options.ringBytes ?? RECORD_RING_BYTES,
+      });
+    } catch (error) {
+      if (error instanceof NotSupportedError) {
+        throw new NotSupportedError(RECORD_MECHANISM, error.message, { cause: error });
+      }
+      if (error instanceof KernelError || error instanceof VerifierError) {
+        throw new NotSupportedError(
+          RECORD_MECHANISM,
+          `loading the monitor failed: ${error.message}`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    return new Recorder(monitor, write, options);
+  }
+
+  /**
+   * Starts recording the launcher `pid` (call it from `runConfined`'s `beforeStart`, before the
+   * launcher confines itself and runs `execve`) and its future children, and starts reading
+   * the ring buffer. `argv`, when given, is written as the command's exec event's `argv`.
+   * Throws `TypeError` when called twice, {@linkcode KernelError} when the process is gone.
+   */
+  attach(pid: number, argv?: readonly string[]): void {
+    if (this.#root !== undefined) throw new TypeError("the recorder is already attached");
+    if (!this.#monitor.track(pid, 0, true, { countFromExec: true })) {
+      throw new KernelError(`monitor process ${pid}`, 3, { name: "ESRCH" });
+    }
+    this.#root = pid;
+    this.#argv = argv;
+    this.#tree.add(pid);
+    this.#started = performance.now();
+    this.#polling = true;
+    this.#timer = setTimeout(() => this.#tick(), 0);
+  }
+
+  #tick(): void {
+    this.#timer = undefined;
+    if (!this.#polling) return;
+    let n: number;
+    try {
+      n = this.#drainOnce();
+    } catch (error) {
+      this.#error = error;
+      this.#polling = false;
+      return;
+    }
+    this.#timer = setTimeout(() => this.#tick(), n > 0 ? 0 : 1);
+  }
+
+  /** Reads what the ring holds now, writes it; returns the number of records read. */
+  #drainOnce(): number {
+    const n = this.#monitor.pollRaw((view, offset, length) => this.#record(view, offset, length));
+    if (this.#buffer.length >= this.#bufferBytes) this.#flush();
+    return n;
+  }
+
+  #record(view: DataView, offset: number, length: number): void {
+    const kind = eventKindAt(view, offset);
+    const pid = view.getUint32(offset + H.tgid, true);
+    if (kind === CORDON_EV.syscall) {
+      if (pid === this.#root && !this.#execSeen) return; // the launcher's own calls
+      const line = syscallRecordLine(view, offset, this.#bootMs);
+      if (line === undefined) return;
+      this.#line(line, "syscall");
+      return;
+    }
+    if (kind === CORDON_EV.fork) {
+      if (!this.#tree.has(pid)) return;
+      this.#tree.add(view.getUint32(offset + FORK_CHILD, true));
+    } else if (kind === CORDON_EV.exec) {
+      if (pid === this.#root) this.#execSeen = true;
+    } else if (pid === this.#root && !this.#execSeen) {
+      return; // the launcher's files, sockets and exit (a failed launch)
+    }
+    let event = recordEvent(view, offset, length, this.#bootMs);
+    if (event === undefined) return;
+    if (event.kind === "process") {
+      if (event.op === "exec" && pid === this.#root && this.#argv !== undefined) {
+        event = { ...event, argv: this.#argv };
+      } else if (event.op === "exit") {
+        const raw = decodeEvent(view, offset, length);
+        if (raw.kind === "exit") {
+          this.#counted += Number(raw.total);
+          this.#unstreamed += Number(raw.other);
+        }
+        this.#exited.add(pid);
+      }
+    }
+    this.#line(eventToJsonLine(event), event.kind);
+  }
+
+  #line(line: string, kind: EventKind): void {
+    this.#buffer += line + "\n";
+    this.#events++;
+    this.#byKind[kind]++;
+  }
+
+  #flush(): void {
+    if (this.#buffer.length === 0) return;
+    const bytes = this.#encoder.encode(this.#buffer);
+    this.#buffer = "";
+    this.#bytes += bytes.length;
+    this.#write(bytes);
+  }
+
+  /** Events written so far (lines). */
+  get events(): number {
+    return this.#events;
+  }
+
+  /**
+   * Stops reading, drains what the kernel has submitted, writes it and returns the summary.
+   * Call it after the command has exited (its exit event is then in the ring buffer). Throws
+   * what writing the trace threw. Calling it again returns the same summary.
+   */
+  finish(): RecordSummary {
+    if (this.#finished) return this.#finished;
+    const root = this.#root;
+    if (root === undefined) throw new TypeError("the recorder was never attached");
+    this.#polling = false;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#error !== undefined) throw this.#error;
+    while (this.#drainOnce() > 0) {
+      // until the ring is empty
+    }
+    this.#flush();
+    let counted = this.#counted;
+    let unstreamed = this.#unstreamed;
+    let running = 0;
+    for (const pid of this.#tree) {
+      if (this.#exited.has(pid)) continue;
+      const live = this.#monitor.proc(pid);
+      if (live === undefined) continue;
+      running++;
+      counted += Number(live.total);
+      unstreamed += Number(live.other);
+    }
+    const byKind = Object.fromEntries(EVENT_KINDS.map((k) => [k, this.#byKind[k]])) as Record<
+      EventKind,
+      number
+    >;
+    this.#finished = {
+      pid: root,
+      execSeen: this.#execSeen,
+      events: this.#events,
+      byKind,
+      bytes: this.#bytes,
+      lost: Number(this.#monitor.stats().lost),
+      syscallsCounted: counted,
+      unstreamed,
+      processes: this.#tree.size,
+      running,
+      ms: performance.now() - this.#started,
+    };
+    return this.#finished;
+  }
+
+  /** Detaches every program and releases the maps (unwritten events are dropped). Idempotent. */
+  close(): void {
+    this.#polling = false;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#monitor.close();
+  }
+
+  /** Same as {@linkcode Recorder.close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
