@@ -16,6 +16,7 @@ import {
   type Degradation,
   FilterPlanError,
   hostArches,
+  resolveCommand,
   runConfined,
   type RunResult,
 } from "../backends/linux/run.ts";
@@ -122,6 +123,12 @@ function summaryText(s: RecordSummary, where: string): string {
       ? `${s.lost} events LOST (ring buffer full): the trace is incomplete; try a larger --ring-mb`
       : "0 events lost",
   ];
+  if (s.byKind.network) {
+    parts.push(
+      `the monitor does not report sockets' protocols (network events say "other"), so ` +
+        `cordon dry-run does not hold them to network rules`,
+    );
+  }
   if (s.unstreamed) {
     parts.push(
       `${s.unstreamed} calls with numbers beyond Cordon's syscall tables were counted but are ` +
@@ -189,17 +196,8 @@ async function run(argv: string[]): Promise<number> {
   const set = await loadSet(policies, report);
   if (typeof set === "number") return set;
 
-  let file: Deno.FsFile | undefined;
-  if (output !== undefined) {
-    try {
-      file = Deno.openSync(output, { write: true, create: true, truncate: true });
-    } catch (error) {
-      report("error", `cannot write the trace to "${output}": ${(error as Error).message}`);
-      return EXIT.failed;
-    }
-  }
-  using _file = file;
-  const sink = file ?? Deno.stdout;
+  // Refusals come before the trace file is touched: a refused recording changes nothing.
+  let sink: { writeSync(p: Uint8Array): number } = Deno.stdout;
   let recorder: Recorder;
   try {
     recorder = Recorder.open((bytes) => writeAll(sink, bytes), {
@@ -217,6 +215,24 @@ async function run(argv: string[]): Promise<number> {
     return EXIT.failed;
   }
   using _recorder = recorder;
+  try {
+    resolveCommand(command[0]!, Deno.env.get("PATH") ?? "/usr/local/bin:/usr/bin:/bin");
+  } catch (error) {
+    if (!(error instanceof LaunchError)) throw error;
+    report("error", error.message, { code: error.code, stage: error.stage });
+    return error.exitCode;
+  }
+  let file: Deno.FsFile | undefined;
+  if (output !== undefined) {
+    try {
+      file = Deno.openSync(output, { write: true, create: true, truncate: true });
+    } catch (error) {
+      report("error", `cannot write the trace to "${output}": ${(error as Error).message}`);
+      return EXIT.failed;
+    }
+    sink = file;
+  }
+  using _file = file;
 
   const onDegraded = (unenforced: readonly Degradation[]) => {
     for (const d of unenforced) {

@@ -229,6 +229,10 @@ class Replay {
   readonly #fail: boolean;
   readonly #argIndexes: Map<Arch, Map<number, number[]>>;
   readonly #procs = new Map<number, Proc>();
+  /** The last call's process: consecutive calls of one process are the common case. */
+  #lastProc: Proc | undefined;
+  /** Scratch arguments for {@linkcode Evaluator.decide}, which does not keep them. */
+  readonly #values: bigint[] = [0n, 0n, 0n, 0n, 0n, 0n];
   readonly #bySignature = new Map<string, Evaluator>();
   readonly #layersBySignature = new Map<string, readonly number[]>();
   readonly #access: AccessRules | undefined;
@@ -305,6 +309,7 @@ class Replay {
         this.#call(item);
         return;
       case "process": {
+        this.#lastProc = undefined;
         if (item.op === "fork") {
           const parent = item.ppid === undefined ? undefined : this.#procs.get(item.ppid);
           this.#procs.delete(item.pid);
@@ -352,7 +357,8 @@ class Replay {
 
   #call(call: TraceCall): void {
     this.calls++;
-    const proc = this.#proc(call.pid);
+    let proc = this.#lastProc;
+    if (proc === undefined || proc.pid !== call.pid) this.#lastProc = proc = this.#proc(call.pid);
     const evaluator = this.#evaluator(proc);
     // Paths and addresses (which also follows the working directory and sockets).
     const access = this.#access !== undefined && this.straceArgs && call.name !== null &&
@@ -374,8 +380,10 @@ class Replay {
       verdict = evaluator.decide(call.arch, call.nr);
     } else {
       const args = call.args;
-      const missing = indexes.filter((i) => args[i] === undefined);
-      if (missing.length > 0) {
+      let complete = true;
+      for (let i = 0; i < indexes.length; i++) complete &&= args[indexes[i]!] !== undefined;
+      if (!complete) {
+        const missing = indexes.filter((i) => args[i] === undefined);
         this.undecidedTotal++;
         if (this.undecided.length < this.#maxReported) {
           this.undecided.push({
@@ -388,8 +396,8 @@ class Replay {
         }
         return;
       }
-      const values: bigint[] = [];
-      for (let i = 0; i < 6; i++) values.push(args[i] ?? 0n);
+      const values = this.#values;
+      for (let i = 0; i < 6; i++) values[i] = args[i] ?? 0n;
       verdict = evaluator.decide(call.arch, call.nr, values);
     }
     const action = verdict.audited ?? verdict.action;

@@ -61,7 +61,10 @@ fi
 work="$(mktemp -d "$cache/.fetch.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 say "downloading $PACKAGE $VERSION"
-(cd "$work" && apt-get "${APT_OPTS[@]}" -qq download "$PACKAGE=$VERSION" >&2) || {
+# As root, apt would hand the download to its _apt user, which cannot write to this directory.
+sandbox=()
+[ "$(id -u)" = "0" ] && sandbox=(-o APT::Sandbox::User=root)
+(cd "$work" && apt-get "${APT_OPTS[@]}" "${sandbox[@]}" -qq download "$PACKAGE=$VERSION" >&2) || {
   say "apt-get download failed"
   exit 1
 }

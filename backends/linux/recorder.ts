@@ -23,10 +23,8 @@
  */
 
 import { syscallName } from "../../policies/syscalls.ts";
-import type { Arch } from "../../policies/types.ts";
 import {
   CORDON_EV,
-  CORDON_NATIVE_SLOTS,
   CORDON_NR_SLOTS,
   decodeEvent,
   eventKindAt,
@@ -45,6 +43,9 @@ import { formatAddress } from "./ebpf_backend.ts";
 import { requireFeature } from "./features.ts";
 import { KernelError, NotSupportedError } from "./errors.ts";
 import { VerifierError } from "./bpf_object.ts";
+import { TraceBuffer, type TraceWriter } from "./trace_buffer.ts";
+
+export type { TraceWriter } from "./trace_buffer.ts";
 
 /** The mechanism recording needs, as refusals name it. */
 export const RECORD_MECHANISM = "eBPF monitoring (tp_btf tracepoints, BPF ring buffer)";
@@ -52,14 +53,11 @@ export const RECORD_MECHANISM = "eBPF monitoring (tp_btf tracepoints, BPF ring b
 /** Default ring-buffer size of a recording: 64 MiB (about 600,000 syscall events). */
 export const RECORD_RING_BYTES = 64 << 20;
 
-/** Where the trace goes: called with whole lines (UTF-8), in order. */
-export type TraceWriter = (bytes: Uint8Array) => void;
-
 /** Options of {@linkcode Recorder.open}. */
 export interface RecorderOptions {
   /** Ring-buffer size in bytes, a power of two (default {@linkcode RECORD_RING_BYTES}). */
   readonly ringBytes?: number;
-  /** Bytes buffered before a write (default 256 KiB). */
+  /** Bytes buffered before a write (default 1 MiB). */
   readonly bufferBytes?: number;
 }
 
@@ -93,16 +91,7 @@ export interface RecordSummary {
   readonly ms: number;
 }
 
-const H = {
-  ts: fieldOffset("cordon_event_header", "ts_ns"),
-  tgid: fieldOffset("cordon_event_header", "tgid"),
-  tid: fieldOffset("cordon_event_header", "tid"),
-};
-const S = {
-  nr: fieldOffset("cordon_syscall_event", "nr"),
-  abi: fieldOffset("cordon_syscall_event", "abi"),
-  args: fieldOffset("cordon_syscall_event", "args"),
-};
+const TGID = fieldOffset("cordon_event_header", "tgid");
 const FORK_CHILD = fieldOffset("cordon_fork_event", "child_tgid");
 
 const SIGNALS: Readonly<Record<number, string>> = {
@@ -122,86 +111,6 @@ const SIGNALS: Readonly<Record<number, string>> = {
   15: "SIGTERM",
   31: "SIGSYS",
 };
-
-/** `"name"` (JSON) of every slot, computed once: `null` for numbers the tables do not know. */
-const SLOT_NAMES: readonly string[] = Array.from({ length: CORDON_NR_SLOTS }, (_, slot) => {
-  const arch: Arch = slot < CORDON_NATIVE_SLOTS ? "x86_64" : "i386";
-  return JSON.stringify(syscallName(arch, slot % CORDON_NATIVE_SLOTS) ?? null);
-});
-
-/** Two hex digits of every byte, and the unpadded form (`BigInt.prototype.toString(16)`'s). */
-const HEX2: readonly string[] = Array.from(
-  { length: 256 },
-  (_, b) => b.toString(16).padStart(2, "0"),
-);
-const HEX1: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16));
-
-/** A u32 in hex without leading zeros (`Number.prototype.toString(16)` is slow). */
-function hex32(v: number): string {
-  if (v < 0x100) return HEX1[v]!;
-  if (v < 0x10000) return HEX1[v >>> 8]! + HEX2[v & 255]!;
-  if (v < 0x1000000) return HEX1[v >>> 16]! + HEX2[(v >>> 8) & 255]! + HEX2[v & 255]!;
-  return HEX1[v >>> 24]! + HEX2[(v >>> 16) & 255]! + HEX2[(v >>> 8) & 255]! + HEX2[v & 255]!;
-}
-
-/** A u64 at `at` as `"0x…"` (JSON), exactly as `BigInt.prototype.toString(16)` writes it. */
-function hex64(view: DataView, at: number): string {
-  const lo = view.getUint32(at, true);
-  const hi = view.getUint32(at + 4, true);
-  if (hi === 0) return `"0x${hex32(lo)}"`;
-  return `"0x${hex32(hi)}${HEX2[lo >>> 24]}${HEX2[(lo >>> 16) & 255]}${HEX2[(lo >>> 8) & 255]}${
-    HEX2[lo & 255]
-  }"`;
-}
-
-/** A u64 nanosecond count at `at` as a number (rounded as `Number(bigint)` rounds). */
-function u64Number(view: DataView, at: number): number {
-  return view.getUint32(at + 4, true) * 4294967296 + view.getUint32(at, true);
-}
-
-/**
- * The JSON Lines form of the syscall event at `offset` (a `cordon_syscall_event` record of the
- * ring buffer), written without decoding it into an object: the same text
- * `eventToJsonLine` writes for `{ kind, time, pid, tid?, arch, nr, name, args }` (no `comm`:
- * the process's exec event carries it). `bootMs` is the epoch time of CLOCK_MONOTONIC's zero.
- * Returns `undefined` for an x32 or unknown-ABI call (never streamed by the monitor).
- *
- * @example
- * ```ts
- * import { syscallRecordLine } from "./recorder.ts";
- * const view = new DataView(new ArrayBuffer(104));
- * view.setBigUint64(0, 2_500_000n, true); // ts_ns
- * view.setUint32(8, 1, true); // kind: syscall
- * view.setUint32(12, 42, true); // tgid
- * view.setUint32(16, 42, true); // tid
- * view.setUint32(40, 110, true); // nr: getppid
- * view.setBigUint64(56, 0xffn, true); // args[0]
- * const line = syscallRecordLine(view, 0, 1000);
- * if (line !== '{"v":1,"kind":"syscall","time":1002.5,"pid":42,"arch":"x86_64","nr":110,' +
- *   '"name":"getppid","args":["0xff","0x0","0x0","0x0","0x0","0x0"]}') throw new Error(line);
- * ```
- */
-export function syscallRecordLine(
-  view: DataView,
-  offset: number,
-  bootMs: number,
-): string | undefined {
-  const abi = view.getUint8(offset + S.abi);
-  if (abi > 1) return undefined;
-  const nr = view.getUint32(offset + S.nr, true);
-  if (nr >= CORDON_NATIVE_SLOTS) return undefined;
-  const pid = view.getUint32(offset + H.tgid, true);
-  const tid = view.getUint32(offset + H.tid, true);
-  const time = bootMs + u64Number(view, offset + H.ts) / 1e6;
-  const a = offset + S.args;
-  return `{"v":1,"kind":"syscall","time":${time},"pid":${pid}${
-    tid === pid ? "" : `,"tid":${tid}`
-  },"arch":"${abi === 0 ? "x86_64" : "i386"}","nr":${nr},"name":${
-    SLOT_NAMES[abi === 0 ? nr : CORDON_NATIVE_SLOTS + nr]
-  },"args":[${hex64(view, a)},${hex64(view, a + 8)},${hex64(view, a + 16)},${hex64(view, a + 24)},${
-    hex64(view, a + 32)
-  },${hex64(view, a + 40)}]}`;
-}
 
 /**
  * The engine event of a non-syscall ring-buffer record (file, network, fork, exec, exit), as
@@ -240,8 +149,8 @@ export function recordEvent(
     case "file":
       return {
         kind: "file",
-        ...base,
         op: (raw.flags & 0o100) !== 0 ? "create" : "open",
+        ...base,
         path: raw.path,
         flags: raw.flags,
         syscall: syscallName(raw.abi === 1 ? "i386" : "x86_64", raw.nr) ?? `#${raw.nr}`,
@@ -259,8 +168,8 @@ export function recordEvent(
         : "other";
       return {
         kind: "network",
-        ...base,
         op: syscall.startsWith("accept") ? "accept" : syscall === "bind" ? "bind" : "connect",
+        ...base,
         family,
         protocol: raw.protocol === 6 ? "tcp" : raw.protocol === 17 ? "udp" : "other",
         ...(address !== undefined ? { address, port: raw.port } : {}),
@@ -281,8 +190,8 @@ export function recordEvent(
     case "exec":
       return {
         kind: "process",
-        ...base,
         op: "exec",
+        ...base,
         ppid: raw.ppid,
         executable: raw.filename,
       } satisfies ProcessEvent;
@@ -290,8 +199,8 @@ export function recordEvent(
       const signal = raw.exitCode & 0x7f;
       return {
         kind: "process",
-        ...base,
         op: "exit",
+        ...base,
         ...(signal === 0
           ? { exitCode: (raw.exitCode >> 8) & 0xff }
           : { signal: SIGNALS[signal] ?? `SIG${signal}` }),
@@ -332,11 +241,8 @@ const ALL_SLOTS = Array.from({ length: CORDON_NR_SLOTS }, (_, slot) => slot);
  */
 export class Recorder implements Disposable {
   #monitor: EbpfMonitor;
-  #write: TraceWriter;
+  #out: TraceBuffer;
   #bootMs: number;
-  #bufferBytes: number;
-  #buffer = "";
-  #encoder = new TextEncoder();
   #root: number | undefined;
   #argv: readonly string[] | undefined;
   #execSeen = false;
@@ -346,7 +252,6 @@ export class Recorder implements Disposable {
   #unstreamed = 0;
   #events = 0;
   #byKind: Record<EventKind, number> = { syscall: 0, file: 0, network: 0, process: 0 };
-  #bytes = 0;
   #started = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #polling = false;
@@ -355,9 +260,8 @@ export class Recorder implements Disposable {
 
   private constructor(monitor: EbpfMonitor, write: TraceWriter, options: RecorderOptions) {
     this.#monitor = monitor;
-    this.#write = write;
     this.#bootMs = bootEpochMs();
-    this.#bufferBytes = options.bufferBytes ?? 256 << 10;
+    this.#out = new TraceBuffer(write, this.#bootMs, options.bufferBytes);
   }
 
   /**
@@ -439,19 +343,18 @@ export class Recorder implements Disposable {
 
   /** Reads what the ring holds now, writes it; returns the number of records read. */
   #drainOnce(): number {
-    const n = this.#monitor.pollRaw((view, offset, length) => this.#record(view, offset, length));
-    if (this.#buffer.length >= this.#bufferBytes) this.#flush();
-    return n;
+    return this.#monitor.pollRaw((view, offset, length) => this.#record(view, offset, length));
   }
 
   #record(view: DataView, offset: number, length: number): void {
     const kind = eventKindAt(view, offset);
-    const pid = view.getUint32(offset + H.tgid, true);
+    const pid = view.getUint32(offset + TGID, true);
     if (kind === CORDON_EV.syscall) {
       if (pid === this.#root && !this.#execSeen) return; // the launcher's own calls
-      const line = syscallRecordLine(view, offset, this.#bootMs);
-      if (line === undefined) return;
-      this.#line(line, "syscall");
+      if (this.#out.syscall(view, offset)) {
+        this.#events++;
+        this.#byKind.syscall++;
+      }
       return;
     }
     if (kind === CORDON_EV.fork) {
@@ -480,17 +383,9 @@ export class Recorder implements Disposable {
   }
 
   #line(line: string, kind: EventKind): void {
-    this.#buffer += line + "\n";
+    this.#out.line(line);
     this.#events++;
     this.#byKind[kind]++;
-  }
-
-  #flush(): void {
-    if (this.#buffer.length === 0) return;
-    const bytes = this.#encoder.encode(this.#buffer);
-    this.#buffer = "";
-    this.#bytes += bytes.length;
-    this.#write(bytes);
   }
 
   /** Events written so far (lines). */
@@ -514,7 +409,7 @@ export class Recorder implements Disposable {
     while (this.#drainOnce() > 0) {
       // until the ring is empty
     }
-    this.#flush();
+    this.#out.flush();
     let counted = this.#counted;
     let unstreamed = this.#unstreamed;
     let running = 0;
@@ -535,7 +430,7 @@ export class Recorder implements Disposable {
       execSeen: this.#execSeen,
       events: this.#events,
       byKind,
-      bytes: this.#bytes,
+      bytes: this.#out.written,
       lost: Number(this.#monitor.stats().lost),
       syscallsCounted: counted,
       unstreamed,

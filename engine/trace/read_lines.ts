@@ -38,9 +38,12 @@ export async function* readLineBatches(
     const lines = text.split("\n");
     carry = lines.pop()!;
     if (carry.length > MAX_LINE_LENGTH) carry = carry.slice(0, MAX_LINE_LENGTH);
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      if (line.endsWith("\r")) lines[i] = line.slice(0, -1);
+    // `\r\n` line ends: looked for line by line only when the chunk has a `\r` at all.
+    if (text.includes("\r")) {
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i]!;
+        if (line.endsWith("\r")) lines[i] = line.slice(0, -1);
+      }
     }
     if (lines.length > 0) yield lines;
   }

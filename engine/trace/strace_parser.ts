@@ -68,6 +68,11 @@ const CLONE_ARG_INDEX: Readonly<Record<Arch, Readonly<Record<string, number>>>> 
  * ```
  */
 export function splitStraceArgs(text: string): string[] {
+  return splitArgs(text, Infinity);
+}
+
+/** {@linkcode splitStraceArgs}, stopping once `count` arguments are split off. */
+function splitArgs(text: string, count: number): string[] {
   const out: string[] = [];
   let depth = 0;
   let start = 0;
@@ -92,6 +97,7 @@ export function splitStraceArgs(text: string): string[] {
       i = close === -1 ? n : close + 1;
     } else if (c === 44 /* , */ && depth === 0) {
       out.push(text.slice(start, i).trim());
+      if (out.length >= count) return out;
       start = i + 1;
     }
   }
@@ -261,23 +267,50 @@ class StraceCall implements TraceCall {
     const text = this.argText;
     const named = this.name === "clone" ? CLONE_ARG_INDEX[this.arch] : undefined;
     const out: (bigint | undefined)[] = [];
-    text.forEach((part, i) => {
+    for (let i = 0; i < text.length; i++) {
+      const part = text[i]!;
       let index = i;
       let value = part;
-      const eq = /^([a-z_]+)=/.exec(part);
-      if (eq !== null) {
-        value = part.slice(eq[0].length);
+      // `name=value` (strace shows some arguments by name): `[a-z_]+=`, scanned by hand.
+      let eq = 0;
+      for (let c = part.charCodeAt(0); (c >= 97 && c <= 122) || c === 95;) {
+        c = part.charCodeAt(++eq);
+      }
+      if (eq > 0 && part.charCodeAt(eq) === 61 /* = */) {
+        value = part.slice(eq + 1);
         if (named !== undefined) {
-          const mapped = named[eq[1]!];
-          if (mapped === undefined) return;
+          const mapped = named[part.slice(0, eq)];
+          if (mapped === undefined) continue;
           index = mapped;
         }
       }
-      if (index < 6) out[index] = decodeStraceArg(value, this.arch);
-    });
+      if (index < 6) out[index] = decodeArg(value, this.arch);
+    }
     for (let i = 0; i < out.length; i++) if (!(i in out)) out[i] = undefined;
     return this.#args = out;
   }
+}
+
+/** Decoded symbolic arguments (`TCGETS`, `O_RDONLY|O_CLOEXEC`) by architecture. Bounded. */
+const symbolCache = new Map<Arch, Map<string, bigint | undefined>>();
+const SYMBOL_CACHE_LIMIT = 1024;
+
+/**
+ * {@linkcode decodeStraceArg}, with symbolic values cached: the same few recur throughout a
+ * trace, and each costs a constant-table lookup per flag.
+ */
+function decodeArg(text: string, arch: Arch): bigint | undefined {
+  const c = text.charCodeAt(0);
+  if (!((c >= 65 && c <= 90) || c === 95) || text.length > 64) return decodeStraceArg(text, arch);
+  let cache = symbolCache.get(arch);
+  if (cache === undefined) symbolCache.set(arch, cache = new Map());
+  const cached = cache.get(text);
+  if (cached !== undefined || cache.has(text)) return cached;
+  const value = decodeStraceArg(text, arch);
+  if (cache.size >= SYMBOL_CACHE_LIMIT) cache.clear();
+  // A copy: a cache must not keep the trace's chunk (which `text` is cut from) alive.
+  cache.set(JSON.parse(JSON.stringify(text)), value);
+  return value;
 }
 
 interface Pending {
@@ -927,7 +960,7 @@ function callNameHash(text: string, from: number, to: number): number {
 }
 
 function firstString(argsText: string, index: number): string | undefined {
-  const part = splitStraceArgs(argsText)[index];
+  const part = splitArgs(argsText, index + 1)[index];
   if (part === undefined || !part.startsWith('"')) return undefined;
   try {
     const value = JSON.parse(part.replace(/\.\.\.$/, "").replace(/\\x([0-9a-f]{2})/gi, "\\u00$1"));
