@@ -97,6 +97,7 @@ export * from "./backends/linux/bpf_link.ts";
 export * from "./backends/linux/ring_buffer.ts";
 export * from "./backends/linux/run_monitor.ts";
 export * from "./backends/linux/bpf_stats.ts";
+export * from "./backends/linux/recorder.ts";
 
 // cli/: the command line as a function, and the SARIF formatter CI users reuse
 export { main, VERSION } from "./cli/main.ts";

@@ -186,7 +186,7 @@ function detach(text: string): string {
 }
 
 function detachAll(texts: readonly string[]): string[] {
-  return texts.map(detach);
+  return JSON.parse(JSON.stringify(texts));
 }
 
 const FINDING_ACTIONS: ReadonlySet<Action> = new Set(["deny", "kill", "kill_thread", "trap"]);

@@ -79,6 +79,8 @@ export class TraceBuffer {
   written = 0;
 
   /**
+   * Creates an empty buffer.
+   *
    * @param write where full buffers go
    * @param bootMs the epoch time (ms) of CLOCK_MONOTONIC's zero, for event times
    * @param capacity bytes buffered before a write (default 1 MiB)

@@ -291,6 +291,30 @@ class StraceCall implements TraceCall {
   }
 }
 
+/**
+ * The value of a plain decimal (`3`, no leading zero: that is octal) or `0x` hexadecimal number
+ * of at most 64 bits, as {@linkcode decodeStraceArg} decodes it; `undefined` for any other text.
+ */
+function plainNumber(text: string): bigint | undefined {
+  const n = text.length;
+  if (n > 2 && text.charCodeAt(0) === 48 && text.charCodeAt(1) === 120 /* 0x */) {
+    if (n > 18) return undefined;
+    for (let i = 2; i < n; i++) {
+      const d = text.charCodeAt(i);
+      if (!(isDigit(d) || (d >= 97 && d <= 102))) return undefined;
+    }
+    return BigInt(text);
+  }
+  if (n > 15 || (n > 1 && text.charCodeAt(0) === 48)) return undefined;
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const d = text.charCodeAt(i);
+    if (!isDigit(d)) return undefined;
+    value = value * 10 + d - 48;
+  }
+  return BigInt(value);
+}
+
 /** Decoded symbolic arguments (`TCGETS`, `O_RDONLY|O_CLOEXEC`) by architecture. Bounded. */
 const symbolCache = new Map<Arch, Map<string, bigint | undefined>>();
 const SYMBOL_CACHE_LIMIT = 1024;
@@ -301,6 +325,10 @@ const SYMBOL_CACHE_LIMIT = 1024;
  */
 function decodeArg(text: string, arch: Arch): bigint | undefined {
   const c = text.charCodeAt(0);
+  if (isDigit(c)) {
+    const plain = plainNumber(text);
+    return plain !== undefined ? plain : decodeStraceArg(text, arch);
+  }
   if (!((c >= 65 && c <= 90) || c === 95) || text.length > 64) return decodeStraceArg(text, arch);
   let cache = symbolCache.get(arch);
   if (cache === undefined) symbolCache.set(arch, cache = new Map());
