@@ -14,6 +14,7 @@ import { loadPolicyFiles } from "../policies/load_policy_files.ts";
 import { resolvePolicies } from "../policies/resolve.ts";
 import { PolicyError, PolicyErrors } from "../policies/errors.ts";
 import { UsageError } from "./command.ts";
+import { closestMatch } from "../policies/closest_match.ts";
 
 /** Policies read, resolved and compiled. */
 export interface LoadedPolicies {
@@ -135,8 +136,7 @@ export function parseArches(values: readonly string[], fallback: readonly Arch[]
 }
 
 /**
- * `; did you mean "X"?` for the candidate closest to `word` (edit distance at most a third of
- * its length, at least 1), or `""`.
+ * `; did you mean "X"?` for the candidate closest to `word` (see {@linkcode closestMatch}), or `""`.
  *
  * @param word What the user typed.
  * @param candidates The valid words.
@@ -149,28 +149,6 @@ export function parseArches(values: readonly string[], fallback: readonly Arch[]
  * ```
  */
 export function didYouMean(word: string, candidates: Iterable<string>): string {
-  let best: string | undefined;
-  let bestDistance = Math.max(1, Math.floor(word.length / 3)) + 1;
-  for (const candidate of candidates) {
-    if (Math.abs(candidate.length - word.length) >= bestDistance) continue;
-    const d = editDistance(word, candidate);
-    if (d < bestDistance || (d === bestDistance && best !== undefined && candidate < best)) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
+  const best = closestMatch(word, candidates);
   return best === undefined ? "" : `; did you mean "${best}"?`;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

@@ -31,7 +31,7 @@ import { EngineError } from "./errors.ts";
 import { commOf } from "./process_table.ts";
 import { StraceParser } from "./trace/strace_parser.ts";
 import { parseJsonlTraceLine } from "./trace/jsonl_trace.ts";
-import { openTrace, readLineBatches } from "./trace/read_lines.ts";
+import { readLineBatches, readTraceFile } from "./trace/read_lines.ts";
 import type { TraceCall, TraceItem, TraceMalformed } from "./trace/trace_item.ts";
 import { type AccessDenial, AccessRules, fileOpChecks } from "./access_rules.ts";
 import {
@@ -665,7 +665,7 @@ export type TraceSource = string | ReadableStream<Uint8Array> | Iterable<string>
 
 async function* batches(source: TraceSource): AsyncGenerator<string[]> {
   if (typeof source === "string") {
-    yield* readLineBatches(await openTrace(source));
+    yield* readLineBatches(readTraceFile(source));
   } else if (source instanceof ReadableStream) {
     yield* readLineBatches(source);
   } else {

@@ -31,6 +31,7 @@
  * @module
  */
 
+import { closestMatch } from "./closest_match.ts";
 import { ARCHES } from "./types.ts";
 import type {
   Action,
@@ -281,7 +282,7 @@ class Context {
   suggest(word: string, candidates: () => Iterable<string>): string {
     if (this.#suggestions >= MAX_SUGGESTIONS || word.length > 64) return "";
     this.#suggestions++;
-    const best = closest(word, candidates());
+    const best = closestMatch(word, candidates());
     return best === undefined ? "" : ` (did you mean ${q(best)}?)`;
   }
 }
@@ -295,44 +296,6 @@ function lineStarts(text: string): number[] {
   const starts = [0];
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
   return starts;
-}
-
-/** The closest candidate within edit distance 2 (and less than half the word), if any. */
-function closest(word: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.min(3, Math.ceil(word.length / 2));
-  for (const c of candidates) {
-    if (Math.abs(c.length - word.length) >= bestDistance) continue;
-    const d = editDistance(word, c, bestDistance);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-/** Optimal string alignment distance (a swap of neighbours counts 1), capped at `limit`. */
-function editDistance(a: string, b: string, limit: number): number {
-  let before: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        v = Math.min(v, before[j - 2]! + 1);
-      }
-      row.push(v);
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin >= limit) return limit;
-    before = prev;
-    prev = row;
-  }
-  return prev[b.length]!;
 }
 
 function q(value: unknown): string {

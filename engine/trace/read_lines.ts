@@ -10,12 +10,14 @@ import { EngineError } from "../errors.ts";
 export const MAX_LINE_LENGTH = 1 << 20;
 
 const READ_SIZE = 1 << 20;
+/** Reads of {@linkcode readTraceFile}: decoded strings this small stay in V8's young generation. */
+const FILE_READ_SIZE = Number(Deno.env.get("CORDON_READ") ?? 1 << 16);
 
 /**
  * Reads a byte stream as batches of lines (without line terminators; `\r\n` handled). A last
  * line without a newline is still yielded.
  *
- * @param stream the bytes
+ * @param stream the bytes (each chunk is decoded before the next is asked for)
  * @returns batches of lines, in order
  *
  * @example
@@ -29,7 +31,7 @@ const READ_SIZE = 1 << 20;
  * ```
  */
 export async function* readLineBatches(
-  stream: ReadableStream<Uint8Array>,
+  stream: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<string[]> {
   const decoder = new TextDecoder("utf-8", { fatal: false });
   let carry = "";
@@ -50,6 +52,57 @@ export async function* readLineBatches(
   carry += decoder.decode();
   if (carry.endsWith("\r")) carry = carry.slice(0, -1);
   if (carry.length > 0) yield [carry];
+}
+
+/**
+ * Reads a trace file chunk by chunk into one reused buffer: each chunk is valid until the next
+ * is asked for (what {@linkcode readLineBatches} needs), and a long trace allocates no buffer per
+ * read. The file is closed when the reading ends, also early.
+ *
+ * @param path the file
+ * @returns the file's bytes, in order
+ * @throws {EngineError} `TRACE_IO` naming the file when it cannot be opened or read
+ *
+ * @example
+ * ```ts
+ * import { readLineBatches, readTraceFile } from "./read_lines.ts";
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "a\nb\n");
+ * const lines: string[] = [];
+ * for await (const batch of readLineBatches(readTraceFile(path))) lines.push(...batch);
+ * await Deno.remove(path);
+ * if (lines.join() !== "a,b") throw new Error(lines.join());
+ * ```
+ */
+export async function* readTraceFile(path: string): AsyncGenerator<Uint8Array> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch (error) {
+    throw new EngineError(
+      "TRACE_IO",
+      `Cannot read trace "${path}": ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error, subject: path },
+    );
+  }
+  try {
+    const buffer = new Uint8Array(FILE_READ_SIZE);
+    while (true) {
+      let n: number | null;
+      try {
+        n = await file.read(buffer);
+      } catch (error) {
+        throw new EngineError("TRACE_IO", `Cannot read trace "${path}": ${String(error)}`, {
+          cause: error,
+          subject: path,
+        });
+      }
+      if (n === null) return;
+      yield buffer.subarray(0, n);
+    }
+  } finally {
+    file.close();
+  }
 }
 
 /**
