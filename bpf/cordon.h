@@ -108,7 +108,7 @@ _Static_assert(sizeof(struct cordon_proc) == 56 + 8 * CORDON_NR_SLOTS, "cordon_p
 /* cordon_config.flags */
 #define CORDON_CFG_TRACE_ALL 0x01 /* monitor every process (except self_tgid), not only `procs` */
 #define CORDON_CFG_FILE_EVENTS 0x02 /* open/openat/openat2/creat with path and result */
-#define CORDON_CFG_NET_EVENTS 0x04 /* connect/bind/accept with address and result */
+#define CORDON_CFG_NET_EVENTS 0x04 /* connect/bind/accept/sendto/sendmsg: address, protocol, result */
 #define CORDON_CFG_PROC_EVENTS 0x08 /* exec and fork events (exit events are always sent) */
 #define CORDON_CFG_LSM_ENFORCE 0x10 /* DENY decisions are enforced by the LSM programs */
 
@@ -187,12 +187,20 @@ struct cordon_file_event {
 };
 _Static_assert(sizeof(struct cordon_file_event) == 328, "cordon_file_event size");
 
-/* CORDON_EV_NET and CORDON_EV_NET_DENY: a socket address operation. */
+/*
+ * CORDON_EV_NET and CORDON_EV_NET_DENY: a socket address operation. NET: connect, bind,
+ * accept/accept4, and sendto/sendmsg with a destination (a send without one is not reported).
+ */
 struct cordon_net_event {
 	struct cordon_event_header hdr;
 	__u32 nr; /* the syscall, or for NET_DENY the CORDON_NET_OP_* */
 	__u8 abi;
-	__u8 protocol; /* IPPROTO_*, when known (NET_DENY) */
+	/*
+	 * The socket's IPPROTO_*: 6 TCP (also MPTCP), 17 UDP, 255 (IPPROTO_RAW) any SOCK_RAW
+	 * socket, other values below 256 as they are; 0 when not an AF_INET/AF_INET6 socket or
+	 * unknown. NET: resolved from `fd` in the kernel at sys_enter; NET_DENY: the hook's.
+	 */
+	__u8 protocol;
 	__u16 family; /* AF_INET, AF_INET6, AF_UNIX, … */
 	__s64 ret;
 	__u32 fd;

@@ -6,8 +6,9 @@
  *    (log, kill with bpf_send_signal(SIGKILL) — the call has already been made when a tracepoint
  *    runs, so this ends the process after it — or DENY through the LSM programs of lsm.bpf.c),
  *    per-process rate limits, and ring-buffer events only for what user space subscribed to.
- *  - tp_btf/sys_exit: completes file (open*) and network (connect/bind/accept) events with the
- *    result, and clears a pending LSM deny.
+ *  - tp_btf/sys_exit: completes file (open*) and network (connect/bind/accept/sendto/sendmsg)
+ *    events with the result, and clears a pending LSM deny. A network event carries the
+ *    protocol of the socket the call used, resolved from its fd at sys_enter.
  *  - tp_btf/sched_process_fork/exec/exit: lifecycle; children of followed processes inherit
  *    their entry, and the entry of an exited process is removed after an exit event with its
  *    counts, so a reused pid can never inherit it.
@@ -38,6 +39,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define NR_ACCEPT 43
 #define NR_BIND 49
 #define NR_ACCEPT4 288
+#define NR_SENDTO 44
+#define NR_SENDMSG 46
 #define NR32_OPEN 5
 #define NR32_CREAT 8
 #define NR32_OPENAT 295
@@ -45,9 +48,14 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define NR32_BIND 361
 #define NR32_CONNECT 362
 #define NR32_ACCEPT4 364
+#define NR32_SENDTO 369
+#define NR32_SENDMSG 370
 
 #define AF_INET 2
 #define AF_INET6 10
+
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
 
 /* Ring-buffer size; user space may change it before load (a power of two, >= page size). */
 struct {
@@ -108,11 +116,18 @@ struct {
 	__type(value, struct cordon_stats);
 } stats SEC(".maps");
 
+/* What sys_exit reads from `inflight.uptr` for a network call. */
+enum net_read {
+	NET_READ_NONE,
+	NET_READ_ADDR, /* a sockaddr: accept's (written by the call), or one unreadable at entry */
+	NET_READ_MSGHDR, /* sendmsg's msghdr, unreadable at entry: the event needs its msg_name */
+};
+
 /* A file or network call between sys_enter and sys_exit, by thread id. */
 struct inflight {
 	__u32 kind;
-	__u32 pad;
-	__u64 path_ptr; /* file calls: the user pointer, to read again at exit if needed */
+	__u32 net_read; /* enum net_read */
+	__u64 uptr; /* the user pointer to read (again) at exit: the path, or see net_read */
 	union {
 		struct cordon_file_event file;
 		struct cordon_net_event net;
@@ -330,12 +345,12 @@ static __always_inline void check_rate(struct cordon_proc *p, __u64 pid_tgid)
 	bpf_ringbuf_submit(e, wakeup_flags());
 }
 
-/* Reads a sockaddr from user memory into a network event. */
-static __always_inline void read_sockaddr(struct cordon_net_event *e, const void *uaddr)
+/* Reads a sockaddr from user memory into a network event; false if it was unreadable. */
+static __always_inline bool read_sockaddr(struct cordon_net_event *e, const void *uaddr)
 {
 	__u16 family = 0;
 	if (!uaddr || bpf_probe_read_user(&family, sizeof(family), uaddr) != 0)
-		return;
+		return false;
 	e->family = family;
 	if (family == AF_INET) {
 		struct sockaddr_in sin = {};
@@ -350,6 +365,66 @@ static __always_inline void read_sockaddr(struct cordon_net_event *e, const void
 			__builtin_memcpy(e->addr, &sin6.sin6_addr, 16);
 		}
 	}
+	return true;
+}
+
+/* The msg_name pointer of the (native or compat) msghdr at `msg`; false if unreadable. */
+static __always_inline bool read_msg_name(const void *msg, __u8 abi, __u64 *name)
+{
+	if (abi == CORDON_ABI_COMPAT) {
+		__u32 name32 = 0; /* struct compat_msghdr: compat_uptr_t msg_name first */
+		if (bpf_probe_read_user(&name32, sizeof(name32), msg) != 0)
+			return false;
+		*name = name32;
+		return true;
+	}
+	return bpf_probe_read_user(name, sizeof(*name), msg) == 0; /* void *msg_name first */
+}
+
+/*
+ * The protocol of the socket open as `fd` in the calling process, as network events carry
+ * it: IPPROTO_TCP (also for MPTCP, TCP on the wire), IPPROTO_UDP, IPPROTO_RAW for every
+ * SOCK_RAW socket, other IPPROTO_* values below 256 as they are (SCTP, UDP-Lite, ICMP
+ * "ping" sockets); 0 when `fd` is not an AF_INET/AF_INET6 socket.
+ *
+ * Resolved from the kernel's own state, task->files->fdt->fd[fd] -> file -> socket -> sock
+ * (CO-RE reads), so it is exact for fds inherited across fork, dup'ed or received over a
+ * unix socket, with no bookkeeping of socket()/dup()/close() calls. Run in sys_enter, under
+ * the RCU read lock every BPF tracing program holds; each read is a checked probe read, so a
+ * table resized or an fd closed by another thread meanwhile yields 0, never a fault.
+ */
+static __always_inline __u8 socket_protocol(__u32 fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *file = 0;
+	if (!fds || bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) != 0 || !file)
+		return 0;
+	if ((BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return 0; /* not a socket (an O_PATH fd of a socket's path has no struct socket) */
+	struct socket *sock = BPF_CORE_READ(file, private_data);
+	/* A socket's file and its struct socket point at each other: this stands for
+	 * sock_from_file()'s f_op == &socket_file_ops check (that symbol is not in kallsyms). */
+	if (!sock || BPF_CORE_READ(sock, file) != file)
+		return 0;
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	if (!sk)
+		return 0;
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	__u16 type = BPF_CORE_READ(sock, type);
+	__u16 protocol = BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
+	if (type == SOCK_RAW)
+		return IPPROTO_RAW;
+	if (protocol == IPPROTO_TCP || protocol == IPPROTO_MPTCP)
+		return IPPROTO_TCP;
+	if (protocol == 0) /* inet sockets resolve 0 at socket(), but say what it means anyway */
+		return type == SOCK_STREAM ? IPPROTO_TCP : type == SOCK_DGRAM ? IPPROTO_UDP : 0;
+	return protocol < 256 ? protocol : 0;
 }
 
 enum call_kind { CALL_OTHER, CALL_FILE, CALL_NET };
@@ -367,6 +442,8 @@ static __always_inline enum call_kind classify(__u32 nr, __u8 abi)
 		case NR_BIND:
 		case NR_ACCEPT:
 		case NR_ACCEPT4:
+		case NR_SENDTO:
+		case NR_SENDMSG:
 			return CALL_NET;
 		}
 	} else if (abi == CORDON_ABI_COMPAT) {
@@ -379,6 +456,8 @@ static __always_inline enum call_kind classify(__u32 nr, __u8 abi)
 		case NR32_CONNECT:
 		case NR32_BIND:
 		case NR32_ACCEPT4:
+		case NR32_SENDTO:
+		case NR32_SENDMSG:
 			return CALL_NET;
 		}
 	}
@@ -393,21 +472,23 @@ static __always_inline void stash_call(struct pt_regs *regs, __u64 pid_tgid, __u
 	struct inflight *f = bpf_map_lookup_elem(&scratch, &zero);
 	if (!f)
 		return;
-	__u64 a0, a1, a2, a3;
+	__u64 a0, a1, a2, a3, a4;
 	if (abi == CORDON_ABI_COMPAT) {
 		a0 = (__u32)regs->bx;
 		a1 = (__u32)regs->cx;
 		a2 = (__u32)regs->dx;
 		a3 = (__u32)regs->si;
+		a4 = (__u32)regs->di;
 	} else {
 		a0 = regs->di;
 		a1 = regs->si;
 		a2 = regs->dx;
 		a3 = regs->r10;
+		a4 = regs->r8;
 	}
 	f->kind = kind;
-	f->pad = 0;
-	f->path_ptr = 0;
+	f->net_read = NET_READ_NONE;
+	f->uptr = 0;
 	if (kind == CALL_FILE) {
 		struct cordon_file_event *e = &f->file;
 		fill_header(&e->hdr, CORDON_EV_FILE, pid_tgid, policy);
@@ -437,30 +518,54 @@ static __always_inline void stash_call(struct pt_regs *regs, __u64 pid_tgid, __u
 				e->mode = (__u32)a3;
 			}
 		}
-		f->path_ptr = (__u64)path;
+		f->uptr = (__u64)path;
 		long n = bpf_probe_read_user_str(e->path, sizeof(e->path), path);
 		e->path_len = n > 0 ? n : 0;
 		if (n <= 0)
 			e->path[0] = 0;
 	} else {
+		bool native = abi == CORDON_ABI_NATIVE;
+		bool is_accept = native ? (nr == NR_ACCEPT || nr == NR_ACCEPT4) : nr == NR32_ACCEPT4;
+		bool is_sendto = native ? nr == NR_SENDTO : nr == NR32_SENDTO;
+		bool is_sendmsg = native ? nr == NR_SENDMSG : nr == NR32_SENDMSG;
+		/* A send without a destination (a connected socket's) is no address operation. */
+		if (is_sendto && a4 == 0)
+			return;
 		struct cordon_net_event *e = &f->net;
 		fill_header(&e->hdr, CORDON_EV_NET, pid_tgid, policy);
 		e->nr = nr;
 		e->abi = abi;
-		e->protocol = 0;
+		e->protocol = socket_protocol((__u32)a0);
 		e->family = 0;
 		e->ret = 0;
 		e->fd = (__u32)a0;
 		e->port = 0;
 		e->pad = 0;
 		__builtin_memset(e->addr, 0, sizeof(e->addr));
-		/* accept's address is written by the call: read at exit, from the saved pointer. */
-		bool is_accept = abi == CORDON_ABI_NATIVE ? (nr == NR_ACCEPT || nr == NR_ACCEPT4)
-							  : nr == NR32_ACCEPT4;
-		if (is_accept)
-			*(__u64 *)e->addr = a1;
-		else
-			read_sockaddr(e, (const void *)a1);
+		if (is_accept) {
+			/* accept's address is written by the call: read at exit. */
+			f->net_read = NET_READ_ADDR;
+			f->uptr = a1;
+		} else if (is_sendmsg) {
+			__u64 name = 0;
+			if (!read_msg_name((const void *)a1, abi, &name)) {
+				f->net_read = NET_READ_MSGHDR; /* not resident: the call copies it */
+				f->uptr = a1;
+			} else if (name == 0) {
+				return; /* no destination */
+			} else if (!read_sockaddr(e, (const void *)name)) {
+				f->net_read = NET_READ_ADDR;
+				f->uptr = name;
+			}
+		} else {
+			const void *uaddr = (const void *)(is_sendto ? a4 : a1);
+			if (!read_sockaddr(e, uaddr)) {
+				/* Not resident at entry (a non-sleepable program cannot fault it in): the
+				 * call copies it, so it is at exit. */
+				f->net_read = NET_READ_ADDR;
+				f->uptr = (__u64)uaddr;
+			}
+		}
 	}
 	__u32 tid = (__u32)pid_tgid;
 	bpf_map_update_elem(&inflight, &tid, f, BPF_ANY);
@@ -561,7 +666,7 @@ int BPF_PROG(cordon_sys_exit, struct pt_regs *regs, long ret)
 			/* The page was not resident at entry (non-sleepable programs cannot fault it
 			 * in); the call itself has copied the path since, so it is resident now. */
 			long n = bpf_probe_read_user_str(f->file.path, sizeof(f->file.path),
-							 (const void *)f->path_ptr);
+							 (const void *)f->uptr);
 			f->file.path_len = n > 0 ? n : 0;
 		}
 		if (bpf_ringbuf_output(&events, &f->file, sizeof(f->file), wakeup_flags()) == 0)
@@ -573,12 +678,17 @@ int BPF_PROG(cordon_sys_exit, struct pt_regs *regs, long ret)
 		e->ret = ret;
 		bool is_accept = e->abi == CORDON_ABI_NATIVE ? (e->nr == NR_ACCEPT || e->nr == NR_ACCEPT4)
 							     : e->nr == NR32_ACCEPT4;
-		if (is_accept) {
-			const void *uaddr = (const void *)*(__u64 *)e->addr;
-			__builtin_memset(e->addr, 0, sizeof(e->addr));
-			if (ret >= 0)
-				read_sockaddr(e, uaddr);
+		const void *uaddr = (const void *)f->uptr;
+		if (f->net_read == NET_READ_MSGHDR) {
+			__u64 name = 0;
+			if (read_msg_name(uaddr, e->abi, &name) && name == 0) {
+				bpf_map_delete_elem(&inflight, &tid); /* no destination: no event */
+				return 0;
+			}
+			uaddr = (const void *)name;
 		}
+		if (f->net_read != NET_READ_NONE && (!is_accept || ret >= 0))
+			read_sockaddr(e, uaddr);
 		if (bpf_ringbuf_output(&events, e, sizeof(*e), wakeup_flags()) == 0)
 			count_event();
 		else

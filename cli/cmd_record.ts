@@ -123,12 +123,6 @@ function summaryText(s: RecordSummary, where: string): string {
       ? `${s.lost} events LOST (ring buffer full): the trace is incomplete; try a larger --ring-mb`
       : "0 events lost",
   ];
-  if (s.byKind.network) {
-    parts.push(
-      `the monitor does not report sockets' protocols (network events say "other"), so ` +
-        `cordon dry-run does not hold them to network rules`,
-    );
-  }
   if (s.unstreamed) {
     parts.push(
       `${s.unstreamed} calls with numbers beyond Cordon's syscall tables were counted but are ` +

@@ -42,7 +42,7 @@ export const ProgramType = {
   SyscallEntry: "syscall_entry",
   /** `tracepoint/raw_syscalls/sys_exit`: return values. */
   SyscallExit: "syscall_exit",
-  /** Socket operations (connect/bind/accept) with addresses and ports. */
+  /** Socket operations (connect/bind/accept, sends with a destination): addresses, ports, protocols. */
   NetworkSocket: "network_socket",
   /** `cgroup/connect4/6`, `bind4/6`, `sendmsg4/6`: preventive network deny per cgroup. */
   CgroupSocket: "cgroup_socket",

@@ -724,6 +724,9 @@ export async function dryRun(
   const parser = new StraceParser(options.arch === undefined ? {} : { arch: options.arch });
   replay.straceArgs = format === "strace";
   const items: TraceItem[] = [];
+  // Items are replayed in order from `done`; the array is emptied only now and then (emptying it
+  // drops its storage, which the next line would allocate again).
+  let done = 0;
   let lineNo = 0;
   let nextProgress = 65_536;
   for await (const batch of batches(source)) {
@@ -741,9 +744,10 @@ export async function dryRun(
         if (item !== undefined) replay.add(item);
       } else {
         parser.push(text, lineNo, items);
-        if (items.length > 0) {
-          for (let j = 0; j < items.length; j++) replay.add(items[j]!);
+        while (done < items.length) replay.add(items[done++]!);
+        if (done >= 1024) {
           items.length = 0;
+          done = 0;
         }
       }
     }
@@ -754,7 +758,7 @@ export async function dryRun(
   }
   if (format === "strace") {
     parser.end(items);
-    for (const item of items) replay.add(item);
+    while (done < items.length) replay.add(items[done++]!);
   }
   return {
     format: format ?? "strace",

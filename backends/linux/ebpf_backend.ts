@@ -215,6 +215,43 @@ function allPids(): number[] {
 }
 
 /**
+ * The engine event's `protocol` of a network record's `protocol` byte: the socket's `IPPROTO_*`
+ * as `bpf/monitor.bpf.c` resolves it from the call's fd (6 TCP, MPTCP included; 17 UDP; 255
+ * any `SOCK_RAW` socket), or the cgroup hook's for a denial.
+ *
+ * @example
+ * ```ts
+ * import { netProtocol } from "./ebpf_backend.ts";
+ * if (netProtocol(6) !== "tcp" || netProtocol(17) !== "udp" || netProtocol(0) !== "other") {
+ *   throw new Error();
+ * }
+ * ```
+ */
+export function netProtocol(protocol: number): NetworkEvent["protocol"] {
+  return protocol === 6 ? "tcp" : protocol === 17 ? "udp" : protocol === 255 ? "raw" : "other";
+}
+
+/**
+ * The engine event's `op` of a network call by its syscall name (`accept4` → `accept`,
+ * `sendto`/`sendmsg` → `send`).
+ *
+ * @example
+ * ```ts
+ * import { netOp } from "./ebpf_backend.ts";
+ * if (netOp("sendto") !== "send" || netOp("accept4") !== "accept") throw new Error();
+ * ```
+ */
+export function netOp(syscall: string): NetworkEvent["op"] {
+  return syscall.startsWith("accept")
+    ? "accept"
+    : syscall === "bind"
+    ? "bind"
+    : syscall === "sendto" || syscall === "sendmsg"
+    ? "send"
+    : "connect";
+}
+
+/**
  * The text form of an event's address: dotted IPv4 (`AF_INET`), compressed IPv6 (`AF_INET6`),
  * `undefined` for other families.
  *
@@ -492,13 +529,7 @@ export class EbpfBackend implements Backend {
         const syscall = raw.kind === "net"
           ? syscallName(raw.abi === 1 ? "i386" : "x86_64", raw.nr) ?? `#${raw.nr}`
           : ["", "connect", "connect", "bind", "bind", "sendmsg", "sendmsg"][raw.nr] ?? "";
-        const op: NetworkEvent["op"] = syscall.startsWith("accept")
-          ? "accept"
-          : syscall === "bind"
-          ? "bind"
-          : syscall === "sendmsg"
-          ? "send"
-          : "connect";
+        const op = netOp(syscall);
         const address = formatAddress(raw.family, raw.addr);
         // The cgroup programs report a denial with ret -EPERM, or 0 when they only audit it (the
         // call then goes on, and its real result comes with the sys_exit event).
@@ -514,7 +545,7 @@ export class EbpfBackend implements Backend {
             : raw.family === 1
             ? "unix"
             : "other",
-          protocol: raw.protocol === 6 ? "tcp" : raw.protocol === 17 ? "udp" : "other",
+          protocol: netProtocol(raw.protocol),
           ...(address !== undefined ? { address, port: raw.port } : {}),
           syscall,
           ...(denial?.audit ? {} : { result: Number(raw.ret) }),

@@ -34,7 +34,10 @@ export interface MonitorConfig {
   readonly traceAll: boolean;
   /** File events (open/openat/openat2/creat with path and result). */
   readonly fileEvents: boolean;
-  /** Network events (connect/bind/accept with address, port and result). */
+  /**
+   * Network events (connect, bind, accept, and sendto/sendmsg with a destination: address, port,
+   * the socket's protocol and result).
+   */
   readonly netEvents: boolean;
   /** Exec and fork events (exit events are always sent for monitored processes). */
   readonly procEvents: boolean;

@@ -39,7 +39,7 @@ import {
   type ProcessEvent,
 } from "../../engine/events.ts";
 import { EbpfMonitor } from "./ebpf_monitor.ts";
-import { formatAddress } from "./ebpf_backend.ts";
+import { formatAddress, netOp, netProtocol } from "./ebpf_backend.ts";
 import { requireFeature } from "./features.ts";
 import { KernelError, NotSupportedError } from "./errors.ts";
 import { VerifierError } from "./bpf_object.ts";
@@ -168,10 +168,10 @@ export function recordEvent(
         : "other";
       return {
         kind: "network",
-        op: syscall.startsWith("accept") ? "accept" : syscall === "bind" ? "bind" : "connect",
+        op: netOp(syscall),
         ...base,
         family,
-        protocol: raw.protocol === 6 ? "tcp" : raw.protocol === 17 ? "udp" : "other",
+        protocol: netProtocol(raw.protocol),
         ...(address !== undefined ? { address, port: raw.port } : {}),
         syscall,
         result: Number(raw.ret),

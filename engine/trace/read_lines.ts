@@ -11,7 +11,7 @@ export const MAX_LINE_LENGTH = 1 << 20;
 
 const READ_SIZE = 1 << 20;
 /** Reads of {@linkcode readTraceFile}: decoded strings this small stay in V8's young generation. */
-const FILE_READ_SIZE = Number(Deno.env.get("CORDON_READ") ?? 1 << 16);
+const FILE_READ_SIZE = 1 << 16;
 
 /**
  * Reads a byte stream as batches of lines (without line terminators; `\r\n` handled). A last

@@ -56,6 +56,8 @@ export function gatedProgram(body: string): string {
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 int main(int argc, char **argv) {
   char go;
@@ -114,6 +116,31 @@ export async function waitForEvent(
   for (;;) {
     const index = backlog.findIndex(predicate);
     if (index >= 0) return backlog.splice(index, 1)[0]!;
+    if (Date.now() > deadline) throw new Error(`no matching event within ${timeoutMs} ms`);
+    if (monitor.poll((event) => backlog.push(event)) === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+}
+
+/**
+ * Polls `monitor` until `until` accepts an event and returns every event polled before it (in
+ * ring-buffer order) and that event, removing them from the monitor's backlog; events after it
+ * stay there. A process's records are submitted in the order its calls ran, so once its last
+ * call's event is here, all of its earlier ones are too: absence can be asserted without waiting.
+ * Throws when nothing matches within `timeoutMs` (bounded polling, as {@linkcode waitForEvent}).
+ */
+export async function waitForEvents(
+  monitor: EbpfMonitor,
+  until: (event: RawEvent) => boolean,
+  timeoutMs = 10_000,
+): Promise<RawEvent[]> {
+  let backlog = backlogs.get(monitor);
+  if (!backlog) backlogs.set(monitor, backlog = []);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const index = backlog.findIndex(until);
+    if (index >= 0) return backlog.splice(0, index + 1);
     if (Date.now() > deadline) throw new Error(`no matching event within ${timeoutMs} ms`);
     if (monitor.poll((event) => backlog.push(event)) === 0) {
       await new Promise((resolve) => setTimeout(resolve, 2));

@@ -2,7 +2,8 @@ import { EbpfBackend } from "../../backends/linux/ebpf_backend.ts";
 import { kernelPrograms } from "../../backends/linux/bpf_program.ts";
 import { compilePolicies } from "../../compile/compile.ts";
 import type { ResolvedPolicy } from "../../policies/types.ts";
-import type { EngineEvent } from "../../engine/events.ts";
+import { type EngineEvent, eventToJsonLine, type NetworkEvent } from "../../engine/events.ts";
+import { formatEvent } from "../../cli/format_events.ts";
 import { main } from "../../cli/main.ts";
 import { kernelTest, unavailable } from "../_kernel.ts";
 import { compileC, gatedProgram, needEbpf, spawnGated } from "./_ebpf_helpers.ts";
@@ -148,3 +149,58 @@ kernelTest("cordon doctor --format json tells the truth about the kernel", reaso
     }
   }
 });
+
+kernelTest(
+  "EbpfBackend reports a TCP connect and a UDP sendto as tcp and udp: engine events, JSON Lines, monitor text",
+  reason,
+  async () => {
+    const events: EngineEvent[] = [];
+    using backend = await EbpfBackend.create();
+    await backend.open({ emit: (e) => events.push(e), lost() {} });
+    backend.setInterest({ kinds: new Set(["network"]) });
+    using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = listener.addr.port;
+    const udpPort = port === 65535 ? port - 1 : port + 1; // nothing needs to listen for UDP
+    const accepted = listener.accept();
+    const exe = await compileC(gatedProgram(`
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(atoi(argv[1])) };
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    if (connect(s, (struct sockaddr *)&a, sizeof a) != 0) return 1;
+    int u = socket(AF_INET, SOCK_DGRAM, 0);
+    a.sin_port = htons(atoi(argv[2]));
+    if (sendto(u, "x", 1, 0, (struct sockaddr *)&a, sizeof a) != 1) return 2;`));
+    const c = spawnGated(exe, [String(port), String(udpPort)]);
+    await backend.monitorProcess(c.pid);
+    await c.go();
+    (await accepted).close();
+    const status = await c.child.status;
+    if (!status.success) throw new Error(`child failed with ${status.code}`);
+    const mine = () =>
+      events.filter((e): e is NetworkEvent => e.kind === "network" && e.pid === c.pid);
+    // The backend polls its ring buffer on a timer: bounded polling for the sendto's event.
+    const deadline = Date.now() + 5000;
+    while (!mine().some((e) => e.op === "send")) {
+      if (Date.now() > deadline) throw new Error(`no send event: ${JSON.stringify(mine())}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const connect = mine().find((e) => e.op === "connect");
+    const send = mine().find((e) => e.op === "send");
+    if (
+      connect?.protocol !== "tcp" || connect.family !== "inet" || connect.port !== port ||
+      connect.address !== "127.0.0.1" || connect.result !== 0
+    ) throw new Error(`connect ${JSON.stringify(connect)}`);
+    if (send?.protocol !== "udp" || send.port !== udpPort || send.syscall !== "sendto") {
+      throw new Error(`send ${JSON.stringify(send)}`);
+    }
+    const line = JSON.parse(eventToJsonLine(connect));
+    if (line.protocol !== "tcp" || JSON.parse(eventToJsonLine(send)).protocol !== "udp") {
+      throw new Error(`JSON Lines ${eventToJsonLine(connect)} ${eventToJsonLine(send)}`);
+    }
+    const text = [formatEvent(connect), formatEvent(send)];
+    if (
+      !text[0]!.includes(` connect tcp 127.0.0.1:${port} = 0`) ||
+      !text[1]!.includes(` send udp 127.0.0.1:${udpPort} = 1`)
+    ) throw new Error(`monitor text ${text.join(" | ")}`);
+  },
+);

@@ -1,10 +1,28 @@
 import { EbpfMonitor } from "../../backends/linux/ebpf_monitor.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
 import { kernelTest, unavailable } from "../_kernel.ts";
-import { compileC, gatedProgram, needEbpf, spawnGated, waitForEvent } from "./_ebpf_helpers.ts";
+import {
+  compileC,
+  gatedProgram,
+  needEbpf,
+  spawnGated,
+  waitForEvent,
+  waitForEvents,
+} from "./_ebpf_helpers.ts";
+import type { RawEvent } from "../../bpf/structs.ts";
 
 const reason = unavailable(needEbpf());
 const GETPPID = syscallNumber("x86_64", "getppid")!;
+const IPPROTO_TCP = 6, IPPROTO_UDP = 17, IPPROTO_RAW = 255;
+type NetEvent = Extract<RawEvent, { kind: "net" | "netDeny" }>;
+
+function isNet(event: RawEvent): event is NetEvent {
+  return event.kind === "net";
+}
+
+function describe(e: NetEvent): string {
+  return `${e.tgid} nr ${e.nr} fd ${e.fd} family ${e.family} protocol ${e.protocol} port ${e.port}`;
+}
 
 kernelTest("monitor counts exactly N getppid calls of a child", reason, async () => {
   using monitor = EbpfMonitor.open();
@@ -55,33 +73,159 @@ kernelTest(
   },
 );
 
-kernelTest("a connect to a loopback port shows up with address and port", reason, async () => {
-  using monitor = EbpfMonitor.open({ netEvents: true });
-  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  const accepted = listener.accept();
-  const exe = await compileC(gatedProgram(`
+kernelTest(
+  "a TCP connect to a loopback port shows up with address, port and protocol tcp",
+  reason,
+  async () => {
+    using monitor = EbpfMonitor.open({ netEvents: true });
+    using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as Deno.NetAddr).port;
+    const accepted = listener.accept();
+    const exe = await compileC(gatedProgram(`
     int s = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(atoi(argv[1])) };
     inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
     if (connect(s, (struct sockaddr *)&a, sizeof a) != 0) return 1;
     close(s);`));
-  const c = spawnGated(exe, [String(port)]);
-  monitor.track(c.pid);
-  await c.go();
-  const event = await waitForEvent(monitor, (e) => e.kind === "net" && e.tgid === c.pid);
-  (await accepted).close();
-  await c.child.status;
-  if (event.kind !== "net") throw new Error("unreachable");
-  if (event.nr !== syscallNumber("x86_64", "connect")) throw new Error(`nr ${event.nr}`);
-  if (event.family !== 2 || event.port !== port) {
-    throw new Error(`family ${event.family} port ${event.port}`);
-  }
-  if ([...event.addr.subarray(0, 4)].join(".") !== "127.0.0.1") {
-    throw new Error(`addr ${event.addr}`);
-  }
-  if (event.ret !== 0n) throw new Error(`connect returned ${event.ret}`);
-});
+    const c = spawnGated(exe, [String(port)]);
+    monitor.track(c.pid);
+    await c.go();
+    const event = await waitForEvent(monitor, (e) => e.kind === "net" && e.tgid === c.pid);
+    (await accepted).close();
+    await c.child.status;
+    if (event.kind !== "net") throw new Error("unreachable");
+    if (event.nr !== syscallNumber("x86_64", "connect")) throw new Error(`nr ${event.nr}`);
+    if (event.family !== 2 || event.port !== port) {
+      throw new Error(`family ${event.family} port ${event.port}`);
+    }
+    if ([...event.addr.subarray(0, 4)].join(".") !== "127.0.0.1") {
+      throw new Error(`addr ${event.addr}`);
+    }
+    if (event.ret !== 0n) throw new Error(`connect returned ${event.ret}`);
+    if (event.protocol !== IPPROTO_TCP) throw new Error(`protocol ${event.protocol}, want TCP`);
+  },
+);
+
+kernelTest(
+  "UDP sendto and sendmsg show protocol udp; sends without a destination are not reported; raw and unix sockets are not udp",
+  reason,
+  async () => {
+    using monitor = EbpfMonitor.open({ netEvents: true });
+    // Unconnected UDP sends to closed loopback ports succeed (nothing reports the ICMP back).
+    const exe = await compileC(gatedProgram(`
+    int u = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET };
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    a.sin_port = htons(atoi(argv[1]));
+    if (sendto(u, "x", 1, 0, (struct sockaddr *)&a, sizeof a) != 1) return 1;
+    a.sin_port = htons(atoi(argv[2]));
+    struct iovec iov = { .iov_base = "y", .iov_len = 1 };
+    struct msghdr m = { .msg_name = &a, .msg_namelen = sizeof a, .msg_iov = &iov, .msg_iovlen = 1 };
+    if (sendmsg(u, &m, 0) != 1) return 2;
+    a.sin_port = htons(atoi(argv[3]));
+    if (connect(u, (struct sockaddr *)&a, sizeof a) != 0) return 3;
+    send(u, "z", 1, 0); /* sendto with no destination */
+    m.msg_name = NULL;
+    m.msg_namelen = 0;
+    sendmsg(u, &m, 0); /* no destination */
+    int r = socket(AF_INET, SOCK_RAW, IPPROTO_UDP);
+    if (r < 0) return 4;
+    a.sin_port = 0;
+    if (sendto(r, "12345678", 8, 0, (struct sockaddr *)&a, sizeof a) != 8) return 5;
+    int x = socket(AF_UNIX, SOCK_DGRAM, 0);
+    struct sockaddr_un un = { .sun_family = AF_UNIX };
+    strcpy(un.sun_path + 1, "cordon-test-nobody-listens");
+    if (sendto(x, "u", 1, 0, (struct sockaddr *)&un, sizeof un) >= 0) return 6;`));
+    const ports = [40001, 40002, 40003];
+    const c = spawnGated(exe, ports.map(String));
+    monitor.track(c.pid);
+    await c.go();
+    // The unix sendto is the last call: every earlier event of the child has been submitted.
+    const events = (await waitForEvents(
+      monitor,
+      (e) => e.kind === "net" && e.tgid === c.pid && e.family === 1,
+    )).filter(isNet).filter((e) => e.tgid === c.pid);
+    const status = await c.child.status;
+    if (!status.success) throw new Error(`child failed with ${status.code}`);
+    const got = events.map(describe).join("\n");
+    const sendto = syscallNumber("x86_64", "sendto")!;
+    const sendmsg = syscallNumber("x86_64", "sendmsg")!;
+    const connect = syscallNumber("x86_64", "connect")!;
+    const want: [number, number, number, number][] = [ // nr, family, protocol, port
+      [sendto, 2, IPPROTO_UDP, ports[0]!],
+      [sendmsg, 2, IPPROTO_UDP, ports[1]!],
+      [connect, 2, IPPROTO_UDP, ports[2]!],
+      [sendto, 2, IPPROTO_RAW, 0],
+      [sendto, 1, 0, 0],
+    ];
+    if (events.length !== want.length) throw new Error(`${events.length} events:\n${got}`);
+    want.forEach(([nr, family, protocol, port], i) => {
+      const e = events[i]!;
+      if (e.nr !== nr || e.family !== family || e.protocol !== protocol || e.port !== port) {
+        throw new Error(
+          `event ${i}: want nr ${nr} family ${family} protocol ${protocol} ` +
+            `port ${port}; got:\n${got}`,
+        );
+      }
+    });
+    if ([...events[0]!.addr.subarray(0, 4)].join(".") !== "127.0.0.1") throw new Error(got);
+    if (events[0]!.ret !== 1n || events[1]!.ret !== 1n) throw new Error("send results");
+  },
+);
+
+kernelTest(
+  "a socket fd inherited across fork and dup2, or copied with F_DUPFD, resolves to its protocol",
+  reason,
+  async () => {
+    using monitor = EbpfMonitor.open({ netEvents: true });
+    using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = listener.addr.port;
+    const accepted = listener.accept();
+    const exe = await compileC(gatedProgram(`
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    int u = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(atoi(argv[1])) };
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    pid_t child = fork();
+    if (child == 0) {
+      if (dup2(s, 77) != 77) _exit(1);
+      close(s);
+      _exit(connect(77, (struct sockaddr *)&a, sizeof a) == 0 ? 0 : 2);
+    }
+    int status;
+    if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      return 1;
+    }
+    int t = fcntl(u, F_DUPFD_CLOEXEC, 200);
+    if (t < 200) return 2;
+    close(u);
+    a.sin_port = htons(atoi(argv[2]));
+    if (sendto(t, "x", 1, 0, (struct sockaddr *)&a, sizeof a) != 1) return 3;`));
+    const udpPort = 40004;
+    const c = spawnGated(exe, [String(port), String(udpPort)]);
+    monitor.track(c.pid);
+    await c.go();
+    const inherited = await waitForEvent(
+      monitor,
+      (e) => e.kind === "net" && e.fd === 77 && e.port === port,
+    );
+    const copied = await waitForEvent(
+      monitor,
+      (e) => e.kind === "net" && e.tgid === c.pid && e.port === udpPort,
+    );
+    (await accepted).close();
+    const status = await c.child.status;
+    if (!status.success) throw new Error(`child failed with ${status.code}`);
+    if (!isNet(inherited) || !isNet(copied)) throw new Error("unreachable");
+    if (inherited.tgid === c.pid) throw new Error("the connect on fd 77 was not the child's");
+    if (inherited.protocol !== IPPROTO_TCP || inherited.ret !== 0n) {
+      throw new Error(`inherited: ${describe(inherited)} ret ${inherited.ret}`);
+    }
+    if (copied.protocol !== IPPROTO_UDP || copied.fd < 200) {
+      throw new Error(`copied: ${describe(copied)}`);
+    }
+  },
+);
 
 kernelTest(
   "exited processes leave the procs map and a reused entry is not inherited",

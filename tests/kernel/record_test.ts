@@ -3,7 +3,8 @@
  * tree is recorded call by call, with exactly its N getppid calls, the file it opens and the
  * loopback address it connects to; the trace reads back with no malformed line and a dry run of
  * a policy denying getppid reports exactly those calls (cross-checked with `evaluate()`); a
- * command recorded under `--policy` is confined as `cordon run` confines it; the trace can go
+ * recorded TCP connect (protocol tcp) to a port a policy's `network.connect` does not allow is a dry-run
+ * denial; a command recorded under `--policy` is confined as `cordon run` confines it; the trace can go
  * to standard output with the command's output on stderr; lost events are counted and written;
  * without eBPF, record refuses and names strace.
  */
@@ -226,7 +227,7 @@ kernelTest(
         connects.length === 1 && connects[0]!.pid === root &&
           connects[0]!.address === "127.0.0.1" &&
           connects[0]!.port === port && connects[0]!.family === "inet" &&
-          connects[0]!.result === 0,
+          connects[0]!.protocol === "tcp" && connects[0]!.result === 0,
         `connects ${JSON.stringify(connects)}`,
       );
       // Each connect call (syscall event) carries its six arguments: the fd of the socket.
@@ -320,6 +321,76 @@ kernelTest(
       assert(denied === n + m, `evaluate() denies ${denied}, want ${n + m}`);
       const { root, child } = tree(items);
       assert(calls(items, root, "getppid") === n && calls(items, child, "getppid") === m, "split");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+/** Allows every syscall; connects only to tcp/127.0.0.1:PORT. */
+function connectOnly(port: number): string {
+  return `apiVersion: cordon/v1
+kind: Policy
+metadata:
+  name: connect-only
+spec:
+  defaultAction: allow
+  network:
+    connect: ["tcp/127.0.0.1:${port}"]
+`;
+}
+
+kernelTest(
+  "cordon record, then cordon dry-run of a policy allowing only tcp/127.0.0.1:A reports the recorded TCP connect to port B as a denial",
+  REASON,
+  async () => {
+    const { dir, exe, target } = await fixture();
+    try {
+      using listenerA = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      using listenerB = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      const a = listenerA.addr.port, b = listenerB.addr.port;
+      const trace = `${dir}/trace.jsonl`;
+      const recorded = await cordon(["record", "-o", trace, "--", exe, "3", "0", target, `${b}`]);
+      assert(recorded.code === 7, `exit ${recorded.code}: ${recorded.stderr}`);
+      const { items } = readTrace(await Deno.readTextFile(trace));
+      const connects = events(items, "network").filter((e) => e.op === "connect");
+      assert(
+        connects.length === 1 && connects[0]!.protocol === "tcp" && connects[0]!.port === b,
+        `connects ${JSON.stringify(connects)}`,
+      );
+      const dryRun = async (port: number) => {
+        const policy = `${dir}/connect-${port}.yaml`;
+        await Deno.writeTextFile(policy, connectOnly(port));
+        const out = await cordon(["dry-run", policy, "--trace", trace, "--format", "json"]);
+        return { code: out.code, report: JSON.parse(out.stdout), stderr: out.stderr };
+      };
+      // Only port A allowed: the connect to B is denied, by the network section, at its line.
+      const denied = await dryRun(a);
+      assert(denied.code === 1, `dry-run exit ${denied.code}: ${denied.stderr}`);
+      assert(denied.report.malformedTotal === 0, "malformed lines");
+      const findings = denied.report.findings as {
+        pid: number;
+        action: string;
+        section?: string;
+        netOp?: string;
+        protocol?: string;
+        address?: string;
+        port?: number;
+      }[];
+      assert(findings.length === 1, `findings ${JSON.stringify(findings)}`);
+      const f = findings[0]!;
+      assert(
+        f.action === "deny" && f.section === "network.connect" && f.netOp === "connect" &&
+          f.protocol === "tcp" && f.address === "127.0.0.1" && f.port === b &&
+          f.pid === connects[0]!.pid,
+        `finding ${JSON.stringify(f)}`,
+      );
+      // Port B allowed: the same trace passes (the denial above is the port, nothing else).
+      const allowed = await dryRun(b);
+      assert(
+        allowed.code === 0 && allowed.report.findingsTotal === 0,
+        `allowing port ${b}: exit ${allowed.code}, ${JSON.stringify(allowed.report.findings)}`,
+      );
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
