@@ -8,6 +8,7 @@
 import { type Command, EXIT } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import { type FEATURES, probeAllFeatures } from "../backends/linux/features.ts";
+import { MONITOR_FEATURES } from "../backends/linux/ebpf_monitor.ts";
 import type { FeatureStatus } from "../engine/backend.ts";
 
 const OPTIONS = { format: { type: "string" } } as const;
@@ -47,7 +48,7 @@ const HELP = [
 ].join("\n");
 
 function required(features: readonly FeatureStatus[]): boolean {
-  return ["bpf syscall", "BTF", "ring buffer", "tp_btf programs"].every((name) =>
+  return MONITOR_FEATURES.every((name) =>
     features.find((f) => f.name === name)?.status === "available"
   );
 }

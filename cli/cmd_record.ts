@@ -13,13 +13,12 @@ import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, integer, parseArgs } from "./parse_args.ts";
 import { loadPolicies, reportPolicyErrors } from "./load_policies.ts";
 import {
-  type Degradation,
-  FilterPlanError,
-  hostArches,
-  resolveCommand,
-  runConfined,
-  type RunResult,
-} from "../backends/linux/run.ts";
+  launchFailureStatus,
+  launchReporter,
+  type Report,
+  reportDegradations,
+} from "./launch_report.ts";
+import { hostArches, resolveCommand, runConfined, type RunResult } from "../backends/linux/run.ts";
 import { LaunchError } from "../backends/linux/launcher.ts";
 import { NotSupportedError } from "../backends/linux/errors.ts";
 import { RECORD_MECHANISM, Recorder, type RecordSummary } from "../backends/linux/recorder.ts";
@@ -85,15 +84,6 @@ Examples:
   sudo cordon record -- make test > make.jsonl`;
 
 type ReportFormat = "text" | "json";
-
-function reporter(format: ReportFormat) {
-  return (event: string, text: string, fields: Record<string, unknown> = {}) => {
-    if (format === "json") console.error(JSON.stringify({ event, message: text, ...fields }));
-    else console.error(`cordon record: ${text}`);
-  };
-}
-
-type Report = ReturnType<typeof reporter>;
 
 /** Writes all of `bytes` to `file`, whatever each write takes. */
 function writeAll(file: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
@@ -168,7 +158,7 @@ async function run(argv: string[]): Promise<number> {
   const { values, positionals, rest } = parseArgs(argv, OPTIONS);
   choice(values, "format", ["jsonl"] as const, "jsonl");
   const reportFormat = choice(values, "report-format", ["text", "json"] as const, "text");
-  const report = reporter(reportFormat);
+  const report = launchReporter("record", reportFormat);
   const command = [...positionals, ...rest];
   if (command.length === 0) throw new UsageError("no command given; put it after --");
   if (positionals.length > 0) {
@@ -228,17 +218,7 @@ async function run(argv: string[]): Promise<number> {
   }
   using _file = file;
 
-  const onDegraded = (unenforced: readonly Degradation[]) => {
-    for (const d of unenforced) {
-      const where = `${d.loc.file}:${d.loc.line}:${d.loc.column}`;
-      report(
-        "degraded",
-        `${where}: the ${d.section} rules of policy "${d.policy}" are NOT enforced ` +
-          `(${d.mechanism} is not applied by this run)`,
-        { policy: d.policy, section: d.section, mechanism: d.mechanism },
-      );
-    }
-  };
+  const onDegraded = reportDegradations(report);
   let result: RunResult;
   try {
     result = await runConfined({
@@ -250,24 +230,7 @@ async function run(argv: string[]): Promise<number> {
       ...(toStdout ? { stdout: "piped" as const } : {}),
     });
   } catch (error) {
-    if (error instanceof LaunchError) {
-      report("error", error.message, { code: error.code, stage: error.stage });
-      return error.code === "COMMAND_NOT_FOUND" || error.code === "COMMAND_NOT_EXECUTABLE"
-        ? error.exitCode
-        : EXIT.failed;
-    }
-    if (error instanceof NotSupportedError) {
-      report("error", `refusing to record ${command[0]}: ${error.message}`, {
-        code: error.code,
-        feature: error.feature,
-      });
-      return EXIT.failed;
-    }
-    if (error instanceof FilterPlanError) {
-      report("error", error.message, { code: error.code, policy: error.policy });
-      return EXIT.failed;
-    }
-    throw error;
+    return launchFailureStatus(error, "record", command[0]!, report);
   }
   if (result.stdout) writeAll(Deno.stderr, result.stdout);
   let summary: RecordSummary;

@@ -12,14 +12,12 @@ import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import { loadPolicies, parseArches, reportPolicyErrors } from "./load_policies.ts";
 import {
-  type Degradation,
-  FilterPlanError,
-  hostArches,
-  nativeArch,
-  runConfined,
-  type RunResult,
-} from "../backends/linux/run.ts";
-import { LaunchError } from "../backends/linux/launcher.ts";
+  launchFailureStatus,
+  launchReporter,
+  type Report,
+  reportDegradations,
+} from "./launch_report.ts";
+import { hostArches, nativeArch, runConfined, type RunResult } from "../backends/linux/run.ts";
 import { NotSupportedError } from "../backends/linux/errors.ts";
 import {
   RUN_MONITOR_MECHANISM,
@@ -80,18 +78,9 @@ Examples:
 
 type Format = "text" | "json";
 
-function reporter(format: Format) {
-  return (event: string, text: string, fields: Record<string, unknown> = {}) => {
-    if (format === "json") console.error(JSON.stringify({ event, message: text, ...fields }));
-    else console.error(`cordon run: ${text}`);
-  };
-}
-
 const SIGNAL_NOTES: Readonly<Record<string, string>> = {
   SIGSYS: "bad system call: a seccomp kill or trap action of the policy; see the kernel log",
 };
-
-type Report = ReturnType<typeof reporter>;
 
 /**
  * Opens the eBPF monitor for `--monitor`. Without eBPF: `null` after a refusal (exit 1), or,
@@ -225,7 +214,7 @@ export const runCommand: Command = {
   async run(argv: string[]): Promise<number> {
     const { values, positionals, rest } = parseArgs(argv, OPTIONS);
     const format = choice(values, "format", ["text", "json"] as const, "text");
-    const report = reporter(format);
+    const report = launchReporter("run", format);
     const command = [...positionals, ...rest];
     const policies = (values.policy as string[] | undefined) ?? [];
     if (policies.length === 0) throw new UsageError("at least one --policy is required");
@@ -257,17 +246,7 @@ export const runCommand: Command = {
 
     const allowDegraded = values["allow-degraded"] === true;
     // What runConfined says it does not enforce, reported before the command starts.
-    const onDegraded = (unenforced: readonly Degradation[]) => {
-      for (const d of unenforced) {
-        const where = `${d.loc.file}:${d.loc.line}:${d.loc.column}`;
-        report(
-          "degraded",
-          `${where}: the ${d.section} rules of policy "${d.policy}" are NOT enforced ` +
-            `(${d.mechanism} is not applied by this run)`,
-          { policy: d.policy, section: d.section, mechanism: d.mechanism },
-        );
-      }
-    };
+    const onDegraded = reportDegradations(report);
     for (const layer of loaded.filters.layers) {
       if (layer.mode !== "audit") continue;
       report(
@@ -294,24 +273,7 @@ export const runCommand: Command = {
         ...(monitor ? { beforeStart: (pid: number) => monitor.attach(pid) } : {}),
       });
     } catch (error) {
-      if (error instanceof LaunchError) {
-        report("error", error.message, { code: error.code, stage: error.stage });
-        return error.code === "COMMAND_NOT_FOUND" || error.code === "COMMAND_NOT_EXECUTABLE"
-          ? error.exitCode
-          : EXIT.failed;
-      }
-      if (error instanceof NotSupportedError) {
-        report("error", `refusing to run ${command[0]}: ${error.message}`, {
-          code: error.code,
-          feature: error.feature,
-        });
-        return EXIT.failed;
-      }
-      if (error instanceof FilterPlanError) {
-        report("error", error.message, { code: error.code, policy: error.policy });
-        return EXIT.failed;
-      }
-      throw error;
+      return launchFailureStatus(error, "run", command[0]!, report);
     }
     const message = exitMessage(command[0]!, result);
     if (format === "json") {

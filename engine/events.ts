@@ -331,6 +331,11 @@ const FAMILIES = ["inet", "inet6", "unix", "netlink", "packet", "other"] as cons
 const PROTOCOLS = ["tcp", "udp", "raw", "other"] as const;
 const PROCESS_OPS: readonly ProcessOp[] = ["fork", "exec", "exit"];
 
+/** Sets `event[key]` to `value` unless `value` is undefined (the field is absent). */
+function setOptional<T, K extends keyof T>(event: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) event[key] = value;
+}
+
 /**
  * Parses and validates one JSON Lines event. Unknown fields are ignored (forward compatible
  * within a version); a different `"v"` or a malformed line throws an {@linkcode EngineError}
@@ -371,12 +376,9 @@ export function eventFromJsonLine(text: string, line?: number): EngineEvent {
   if (!Number.isInteger(base.pid) || base.pid < 0) {
     fail(`"pid" must be a non-negative integer`, line);
   }
-  const tid = num(j, "tid", line, false);
-  if (tid !== undefined) base.tid = tid;
-  const start = num(j, "start", line, false);
-  if (start !== undefined) base.start = start;
-  const comm = str(j, "comm", line, false);
-  if (comm !== undefined) base.comm = comm;
+  setOptional(base, "tid", num(j, "tid", line, false));
+  setOptional(base, "start", num(j, "start", line, false));
+  setOptional(base, "comm", str(j, "comm", line, false));
   switch (kind) {
     case "syscall": {
       const arch = oneOf(j, "arch", ARCH_NAMES, line);
@@ -396,8 +398,7 @@ export function eventFromJsonLine(text: string, line?: number): EngineEvent {
         }
         event.args = (j.args as unknown[]).map((a) => bigArg(a, line));
       }
-      const ret = num(j, "ret", line, false);
-      if (ret !== undefined) event.ret = ret;
+      setOptional(event, "ret", num(j, "ret", line, false));
       if (j.verdict !== undefined) event.verdict = verdictOf(j.verdict, line);
       return event;
     }
@@ -408,14 +409,10 @@ export function eventFromJsonLine(text: string, line?: number): EngineEvent {
         op: oneOf(j, "op", FILE_OPS, line),
         path: str(j, "path", line, true)!,
       };
-      const target = str(j, "target", line, false);
-      if (target !== undefined) event.target = target;
-      const flags = num(j, "flags", line, false);
-      if (flags !== undefined) event.flags = flags;
-      const syscall = str(j, "syscall", line, false);
-      if (syscall !== undefined) event.syscall = syscall;
-      const result = num(j, "result", line, false);
-      if (result !== undefined) event.result = result;
+      setOptional(event, "target", str(j, "target", line, false));
+      setOptional(event, "flags", num(j, "flags", line, false));
+      setOptional(event, "syscall", str(j, "syscall", line, false));
+      setOptional(event, "result", num(j, "result", line, false));
       if (j.verdict !== undefined) event.verdict = verdictOf(j.verdict, line);
       return event;
     }
@@ -427,14 +424,10 @@ export function eventFromJsonLine(text: string, line?: number): EngineEvent {
         family: oneOf(j, "family", FAMILIES, line),
         protocol: oneOf(j, "protocol", PROTOCOLS, line),
       };
-      const address = str(j, "address", line, false);
-      if (address !== undefined) event.address = address;
-      const port = num(j, "port", line, false);
-      if (port !== undefined) event.port = port;
-      const syscall = str(j, "syscall", line, false);
-      if (syscall !== undefined) event.syscall = syscall;
-      const result = num(j, "result", line, false);
-      if (result !== undefined) event.result = result;
+      setOptional(event, "address", str(j, "address", line, false));
+      setOptional(event, "port", num(j, "port", line, false));
+      setOptional(event, "syscall", str(j, "syscall", line, false));
+      setOptional(event, "result", num(j, "result", line, false));
       if (j.verdict !== undefined) event.verdict = verdictOf(j.verdict, line);
       return event;
     }
@@ -444,20 +437,16 @@ export function eventFromJsonLine(text: string, line?: number): EngineEvent {
         ...base,
         op: oneOf(j, "op", PROCESS_OPS, line),
       };
-      const ppid = num(j, "ppid", line, false);
-      if (ppid !== undefined) event.ppid = ppid;
-      const executable = str(j, "executable", line, false);
-      if (executable !== undefined) event.executable = executable;
+      setOptional(event, "ppid", num(j, "ppid", line, false));
+      setOptional(event, "executable", str(j, "executable", line, false));
       if (j.argv !== undefined) {
         if (!Array.isArray(j.argv) || !j.argv.every((a) => typeof a === "string")) {
           fail(`"argv" must be an array of strings`, line);
         }
         event.argv = j.argv as string[];
       }
-      const exitCode = num(j, "exitCode", line, false);
-      if (exitCode !== undefined) event.exitCode = exitCode;
-      const signal = str(j, "signal", line, false);
-      if (signal !== undefined) event.signal = signal;
+      setOptional(event, "exitCode", num(j, "exitCode", line, false));
+      setOptional(event, "signal", str(j, "signal", line, false));
       return event;
     }
   }

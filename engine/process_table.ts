@@ -13,25 +13,8 @@ import { EngineError } from "./errors.ts";
 import type { FileEvent, NetworkEvent } from "./events.ts";
 import { RecentEvents } from "./recent_events.ts";
 
-/** What is known about a process when it appears. */
-export interface ProcessFacts {
-  /** The process (thread group) id. */
-  readonly pid: number;
-  /** The process's start time (ms since the epoch). */
-  readonly start: number;
-  /** The parent process id. */
-  readonly ppid?: number;
-  /** The command name. */
-  readonly comm?: string;
-  /** The executable's path. */
-  readonly executable?: string;
-  /** The cgroup path. */
-  readonly cgroup?: string;
-  /** The real user id. */
-  readonly uid?: number;
-  /** The architecture. */
-  readonly arch?: Arch;
-}
+/** What is known about a process when it appears: a {@linkcode BackendProcess} but `exited`. */
+export type ProcessFacts = Omit<BackendProcess, "exited">;
 
 /** Options of {@linkcode ProcessTable}. */
 export interface ProcessTableOptions {

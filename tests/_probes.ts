@@ -14,8 +14,24 @@ import { decodeAction, runSeccomp } from "../compile/bpf_interpreter.ts";
 import { evaluate } from "../compile/evaluate.ts";
 import { hostArches, planFilters, runConfined, type RunOptions } from "../backends/linux/run.ts";
 import { loadPolicies } from "../cli/load_policies.ts";
+import { needCommands, needRoot, unavailable } from "./_kernel.ts";
 
 const PROBES_DIR = new URL("./testdata/probes/", import.meta.url).pathname;
+
+/** Throws an `Error` with `message` unless `condition` holds. */
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+/**
+ * Why the probes of the bypass suite cannot run here (they need Linux on x86_64, root and gcc),
+ * or `null`.
+ */
+export const X86_64_PROBES_REASON: string | null = unavailable(
+  !(Deno.build.os === "linux" && Deno.build.arch === "x86_64") && "needs Linux on x86_64",
+  needRoot(),
+  needCommands("gcc"),
+);
 
 /** The compiled probes; `Symbol.asyncDispose` removes them. */
 export interface Probes extends AsyncDisposable {

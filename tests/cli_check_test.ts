@@ -3,29 +3,15 @@
  * stdout and stderr are what a CI job sees.
  */
 
-const deno = Deno.execPath();
+import { type CliRun, cordon } from "./_cli.ts";
+
 const root = new URL("..", import.meta.url);
-const mod = new URL("../mod.ts", import.meta.url).pathname;
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
+function check(args: string[], cwd: string): Promise<CliRun> {
+  return cordon(["check", ...args], { cwd, denoFlags: ["--quiet"], env: { NO_COLOR: "1" } });
 }
 
-async function check(args: string[], cwd: string): Promise<Run> {
-  const out = await new Deno.Command(deno, {
-    args: ["run", "-A", "--quiet", mod, "check", ...args],
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
-}
-
-function fail(message: string, run?: Run): never {
+function fail(message: string, run?: CliRun): never {
   throw new Error(
     run ? `${message}\nexit ${run.code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}` : message,
   );

@@ -3,34 +3,15 @@
  * in a subprocess, asserting outputs and exit codes.
  */
 
+import { type CliRun, cordon as runCordon } from "./_cli.ts";
+
 const root = new URL("..", import.meta.url);
 
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
+function cordon(args: readonly string[], stdin?: string): Promise<CliRun> {
+  return runCordon(args, { cwd: root, env: { CORDON_DEBUG: "" }, stdin });
 }
 
-async function cordon(args: readonly string[], stdin?: string): Promise<Result> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "mod.ts", ...args],
-    cwd: root,
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { CORDON_DEBUG: "" },
-  }).spawn();
-  if (stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(stdin));
-    await writer.close();
-  }
-  const out = await child.output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
-}
-
-function expectCode(result: Result, code: number, what: string): void {
+function expectCode(result: CliRun, code: number, what: string): void {
   if (result.code !== code) {
     throw new Error(
       `${what}: exit ${result.code}, expected ${code}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`,

@@ -4,34 +4,13 @@
  */
 
 import assert from "node:assert/strict";
+import { type CliRun, cordon } from "./_cli.ts";
 
-const deno = Deno.execPath();
-const mod = new URL("../mod.ts", import.meta.url).pathname;
 const traces = new URL("./testdata/traces/", import.meta.url).pathname;
 const examples = new URL("../examples/policies/", import.meta.url).pathname;
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function dryRun(args: string[], stdin?: string): Promise<Run> {
-  const child = new Deno.Command(deno, {
-    args: ["run", "-A", "--quiet", mod, "dry-run", ...args],
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  if (stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(stdin));
-    await writer.close();
-  }
-  const out = await child.output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+function dryRun(args: string[], stdin?: string): Promise<CliRun> {
+  return cordon(["dry-run", ...args], { denoFlags: ["--quiet"], env: { NO_COLOR: "1" }, stdin });
 }
 
 Deno.test("cordon dry-run exits 1 and names pid, call and rule location for each stopped call", async () => {

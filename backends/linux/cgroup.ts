@@ -65,13 +65,37 @@ export function processCgroup(pid: number): string | undefined {
   }
 }
 
-function alive(pid: number): boolean {
+/**
+ * Whether process `pid` exists (has a `/proc` entry): the owner of a cgroup left by a crash
+ * does not.
+ *
+ * @example
+ * ```ts ignore
+ * import { processAlive } from "./cgroup.ts";
+ * if (!processAlive(Deno.pid)) throw new Error();
+ * ```
+ */
+export function processAlive(pid: number): boolean {
   try {
     Deno.statSync(`/proc/${pid}`);
     return true;
   } catch {
     return false;
   }
+}
+
+/**
+ * The processes in the cgroup at directory `path` now (its `cgroup.procs`). Throws
+ * `Deno.errors.NotFound` when the cgroup is gone.
+ *
+ * @example
+ * ```ts ignore
+ * import { cgroup2Root, cgroupProcs } from "./cgroup.ts";
+ * console.log(cgroupProcs(cgroup2Root()).length);
+ * ```
+ */
+export function cgroupProcs(path: string): number[] {
+  return Deno.readTextFileSync(`${path}/cgroup.procs`).split("\n").filter((l) => l).map(Number);
 }
 
 let counter = 0;
@@ -146,8 +170,7 @@ export class Cgroup implements Disposable {
   /** The processes in the cgroup now. */
   pids(): number[] {
     if (this.#closed) return [];
-    return Deno.readTextFileSync(`${this.path}/cgroup.procs`).split("\n").filter((l) => l)
-      .map(Number);
+    return cgroupProcs(this.path);
   }
 
   /** Moves the processes back and removes the cgroup. Idempotent. */
@@ -170,7 +193,7 @@ function evacuateAndRemove(root: string, path: string, origins: ReadonlyMap<numb
   for (let round = 0; round < 100; round++) {
     let pids: number[];
     try {
-      pids = Deno.readTextFileSync(`${path}/cgroup.procs`).split("\n").filter((l) => l).map(Number);
+      pids = cgroupProcs(path);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return;
       throw error;
@@ -218,7 +241,7 @@ export function cleanStaleCgroups(): string[] {
   for (const entry of Deno.readDirSync(root)) {
     const match = /^cordon-(\d+)-\d+$/.exec(entry.name);
     if (!entry.isDirectory || !match) continue;
-    if (alive(Number(match[1]))) continue;
+    if (processAlive(Number(match[1]))) continue;
     const path = `${root}/${entry.name}`;
     evacuateAndRemove(root, path, new Map());
     removed.push(path);

@@ -23,7 +23,7 @@ import { type LayerNetMaps, layerNetMaps } from "../../compile/net_rules.ts";
 import { bpfObjectBytes } from "../../bpf/objects.ts";
 import { BpfObject } from "./bpf_object.ts";
 import type { BpfLink } from "./bpf_link.ts";
-import { cgroup2Root } from "./cgroup.ts";
+import { cgroup2Root, cgroupProcs, processAlive } from "./cgroup.ts";
 import { CGROUP_NET_PROGRAMS } from "./cgroup_firewall.ts";
 import { KernelError, NotSupportedError } from "./errors.ts";
 import {
@@ -106,19 +106,6 @@ function pinObject(fd: number, path: string): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function readProcs(cgroup: string): number[] {
-  return Deno.readTextFileSync(`${cgroup}/cgroup.procs`).split("\n").filter((l) => l).map(Number);
-}
-
 function removePins(dir: string): void {
   try {
     for (const entry of Deno.readDirSync(dir)) Deno.removeSync(`${dir}/${entry.name}`);
@@ -147,7 +134,7 @@ async function killAll(cgroup: string): Promise<void> {
   for (let round = 0; round < 400; round++) {
     let pids: number[];
     try {
-      pids = readProcs(cgroup);
+      pids = cgroupProcs(cgroup);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return;
       throw error;
@@ -197,11 +184,11 @@ export async function cleanStaleRuns(): Promise<string[]> {
   }
   for (const name of [...names].sort()) {
     const owner = Number(STALE_NAME.exec(name)![1]);
-    if (owner === Deno.pid || alive(owner)) continue;
+    if (owner === Deno.pid || processAlive(owner)) continue;
     const cgroup = `${root}/${name}`;
     let procs: number[] = [];
     try {
-      procs = readProcs(cgroup);
+      procs = cgroupProcs(cgroup);
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
@@ -320,7 +307,7 @@ export class RunNetworkConfinement implements AsyncDisposable {
 
   /** The processes in the cgroup now. */
   pids(): number[] {
-    return this.#closed ? [] : readProcs(this.cgroupPath);
+    return this.#closed ? [] : cgroupProcs(this.cgroupPath);
   }
 
   /**

@@ -54,7 +54,12 @@ import type {
   ProcessEvent,
   SyscallEvent,
 } from "../../engine/events.ts";
-import { EbpfMonitor, MONITOR_PROGRAMS, processStartTicks } from "./ebpf_monitor.ts";
+import {
+  EbpfMonitor,
+  MONITOR_FEATURES,
+  MONITOR_PROGRAMS,
+  processStartTicks,
+} from "./ebpf_monitor.ts";
 import { Cgroup, cleanStaleCgroups } from "./cgroup.ts";
 import { CgroupFirewall } from "./cgroup_firewall.ts";
 import { probeAllFeatures, probeFeature } from "./features.ts";
@@ -105,9 +110,6 @@ const BUILTIN: readonly { name: string; type: ProgramType }[] = [
   { name: "process_exec", type: "process_exec" },
   { name: "process_exit", type: "process_exit" },
 ];
-
-/** The features the backend cannot work without. */
-const REQUIRED = ["bpf syscall", "BTF", "ring buffer", "tp_btf programs"] as const;
 
 const ACTIVITY_LIMIT = 256;
 
@@ -338,7 +340,7 @@ export class EbpfBackend implements Backend {
         });
       }
       const features = probeAllFeatures();
-      const missing = REQUIRED.map((n) => features.find((f) => f.name === n)!)
+      const missing = MONITOR_FEATURES.map((n) => features.find((f) => f.name === n)!)
         .filter((f) => f.status !== "available");
       return Promise.resolve({
         kind: "linux",
@@ -386,7 +388,7 @@ export class EbpfBackend implements Backend {
         "the eBPF backend needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)",
       );
     }
-    for (const name of REQUIRED) {
+    for (const name of MONITOR_FEATURES) {
       const status = probeFeature(name);
       if (status.status !== "available") {
         throw new EngineError(

@@ -9,7 +9,9 @@
  */
 
 import { bpfObjectBytes } from "../../bpf/objects.ts";
-import { BpfObject } from "./bpf_object.ts";
+import { BpfObject, VerifierError } from "./bpf_object.ts";
+import { KernelError, NotSupportedError } from "./errors.ts";
+import { type Feature, requireFeature } from "./features.ts";
 import type { BpfLink } from "./bpf_link.ts";
 import { BPF_ANY, BPF_NOEXIST, type BpfMap } from "./bpf_map.ts";
 import { RingBuffer, type RingBufferMode } from "./ring_buffer.ts";
@@ -69,6 +71,14 @@ export const MONITOR_PROGRAMS = {
   cordon_exec: "tp_btf/sched_process_exec",
   cordon_exit: "tp_btf/sched_process_exit",
 } as const;
+
+/** The features the monitor cannot work without. */
+export const MONITOR_FEATURES = [
+  "bpf syscall",
+  "BTF",
+  "ring buffer",
+  "tp_btf programs",
+] as const satisfies readonly Feature[];
 
 /**
  * The start time of process `pid` in clock ticks since boot (`/proc/PID/stat` field 22), or
@@ -360,5 +370,49 @@ export class EbpfMonitor implements Disposable {
   /** Same as {@linkcode EbpfMonitor.close}. */
   [Symbol.dispose](): void {
     this.close();
+  }
+}
+
+/**
+ * Opens the monitor for a mechanism that needs it (`cordon record`, `cordon run --monitor`):
+ * checks that this is Linux, that we are root and that every one of
+ * {@linkcode MONITOR_FEATURES} is available, then calls {@linkcode EbpfMonitor.open}. Every
+ * refusal is a {@linkcode NotSupportedError} naming `mechanism`: a missing feature with the
+ * probe's reason, a program the kernel rejects (`VerifierError`) or an attach that fails
+ * (`KernelError`) as "loading the monitor failed". Other errors pass through.
+ *
+ * Requires `allow-ffi`, `allow-read` and root.
+ *
+ * @param mechanism what needs the monitor, as refusals name it
+ * @param options the monitor's options
+ * @returns the loaded and attached monitor
+ *
+ * @example
+ * ```ts ignore
+ * import { openMonitorFor } from "./ebpf_monitor.ts";
+ * using monitor = openMonitorFor("eBPF monitoring", { procEvents: true });
+ * console.log(monitor.attached);
+ * ```
+ */
+export function openMonitorFor(mechanism: string, options: MonitorOptions = {}): EbpfMonitor {
+  if (Deno.build.os !== "linux") {
+    throw new NotSupportedError(mechanism, `not Linux (${Deno.build.os})`);
+  }
+  if (Deno.uid() !== 0) {
+    throw new NotSupportedError(mechanism, "needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)");
+  }
+  try {
+    for (const feature of MONITOR_FEATURES) requireFeature(feature);
+    return EbpfMonitor.open(options);
+  } catch (error) {
+    if (error instanceof NotSupportedError) {
+      throw new NotSupportedError(mechanism, error.message, { cause: error });
+    }
+    if (error instanceof KernelError || error instanceof VerifierError) {
+      throw new NotSupportedError(mechanism, `loading the monitor failed: ${error.message}`, {
+        cause: error,
+      });
+    }
+    throw error;
   }
 }

@@ -38,11 +38,9 @@ import {
   type NetworkEvent,
   type ProcessEvent,
 } from "../../engine/events.ts";
-import { EbpfMonitor } from "./ebpf_monitor.ts";
+import { type EbpfMonitor, openMonitorFor } from "./ebpf_monitor.ts";
 import { formatAddress, netOp, netProtocol } from "./ebpf_backend.ts";
-import { requireFeature } from "./features.ts";
-import { KernelError, NotSupportedError } from "./errors.ts";
-import { VerifierError } from "./bpf_object.ts";
+import { KernelError } from "./errors.ts";
 import { TraceBuffer, type TraceWriter } from "./trace_buffer.ts";
 
 export type { TraceWriter } from "./trace_buffer.ts";
@@ -271,40 +269,13 @@ export class Recorder implements Disposable {
    * cannot monitor (not Linux, not root, a feature missing, the kernel rejecting the programs).
    */
   static open(write: TraceWriter, options: RecorderOptions = {}): Recorder {
-    if (Deno.build.os !== "linux") {
-      throw new NotSupportedError(RECORD_MECHANISM, `not Linux (${Deno.build.os})`);
-    }
-    if (Deno.uid() !== 0) {
-      throw new NotSupportedError(
-        RECORD_MECHANISM,
-        "needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)",
-      );
-    }
-    let monitor: EbpfMonitor;
-    try {
-      for (const feature of ["bpf syscall", "BTF", "ring buffer", "tp_btf programs"] as const) {
-        requireFeature(feature);
-      }
-      monitor = EbpfMonitor.open({
-        fileEvents: true,
-        netEvents: true,
-        procEvents: true,
-        syscallSlots: ALL_SLOTS,
-        ringBytes: options.ringBytes ?? RECORD_RING_BYTES,
-      });
-    } catch (error) {
-      if (error instanceof NotSupportedError) {
-        throw new NotSupportedError(RECORD_MECHANISM, error.message, { cause: error });
-      }
-      if (error instanceof KernelError || error instanceof VerifierError) {
-        throw new NotSupportedError(
-          RECORD_MECHANISM,
-          `loading the monitor failed: ${error.message}`,
-          { cause: error },
-        );
-      }
-      throw error;
-    }
+    const monitor = openMonitorFor(RECORD_MECHANISM, {
+      fileEvents: true,
+      netEvents: true,
+      procEvents: true,
+      syscallSlots: ALL_SLOTS,
+      ringBytes: options.ringBytes ?? RECORD_RING_BYTES,
+    });
     return new Recorder(monitor, write, options);
   }
 

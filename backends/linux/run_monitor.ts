@@ -20,11 +20,9 @@ import type { Arch } from "../../policies/types.ts";
 import { syscallName } from "../../policies/syscalls.ts";
 import { errnoName } from "../../policies/constants.ts";
 import { CORDON_NATIVE_SLOTS, type ProcValue, type RawEvent } from "../../bpf/structs.ts";
-import { EbpfMonitor } from "./ebpf_monitor.ts";
+import { type EbpfMonitor, openMonitorFor } from "./ebpf_monitor.ts";
 import { formatAddress } from "./ebpf_backend.ts";
-import { requireFeature } from "./features.ts";
-import { KernelError, NotSupportedError } from "./errors.ts";
-import { VerifierError } from "./bpf_object.ts";
+import { KernelError } from "./errors.ts";
 
 /** The mechanism `--monitor` needs, as refusals name it. */
 export const RUN_MONITOR_MECHANISM = "eBPF monitoring (tp_btf tracepoints, BPF ring buffer)";
@@ -216,39 +214,12 @@ export class RunMonitor implements Disposable {
    * feature missing, the kernel rejecting the programs).
    */
   static open(options: RunMonitorOptions = {}): RunMonitor {
-    if (Deno.build.os !== "linux") {
-      throw new NotSupportedError(RUN_MONITOR_MECHANISM, `not Linux (${Deno.build.os})`);
-    }
-    if (Deno.uid() !== 0) {
-      throw new NotSupportedError(
-        RUN_MONITOR_MECHANISM,
-        "needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)",
-      );
-    }
-    let monitor: EbpfMonitor;
-    try {
-      for (const feature of ["bpf syscall", "BTF", "ring buffer", "tp_btf programs"] as const) {
-        requireFeature(feature);
-      }
-      monitor = EbpfMonitor.open({
-        fileEvents: true,
-        netEvents: true,
-        procEvents: true,
-        ...(options.ringBytes === undefined ? {} : { ringBytes: options.ringBytes }),
-      });
-    } catch (error) {
-      if (error instanceof NotSupportedError) {
-        throw new NotSupportedError(RUN_MONITOR_MECHANISM, error.message, { cause: error });
-      }
-      if (error instanceof KernelError || error instanceof VerifierError) {
-        throw new NotSupportedError(
-          RUN_MONITOR_MECHANISM,
-          `loading the monitor failed: ${error.message}`,
-          { cause: error },
-        );
-      }
-      throw error;
-    }
+    const monitor = openMonitorFor(RUN_MONITOR_MECHANISM, {
+      fileEvents: true,
+      netEvents: true,
+      procEvents: true,
+      ...(options.ringBytes === undefined ? {} : { ringBytes: options.ringBytes }),
+    });
     const run = new RunMonitor(monitor, options);
     monitor.start((event) => run.#deliver(event), (error) => {
       run.#error = error;

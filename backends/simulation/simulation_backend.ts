@@ -336,6 +336,16 @@ export class SimulationBackend implements Backend {
     if (this.#closed) throw new EngineError("CLOSED", "The simulation backend is closed");
   }
 
+  /** Runs `work` on the open backend: what it returns resolves; what it throws rejects. */
+  #settle<T>(work: () => T): Promise<T> {
+    try {
+      this.#live();
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
   features(): readonly FeatureStatus[] {
     return [
       { name: "in-memory simulation", status: "available" },
@@ -348,17 +358,13 @@ export class SimulationBackend implements Backend {
   }
 
   open(sink: EventSink): Promise<void> {
-    try {
-      this.#live();
+    return this.#settle(() => {
       if (this.#sink !== undefined) {
         throw new EngineError("INVALID_ARGUMENT", "Backend is already open");
       }
       this.#sink = sink;
       for (const config of SIMULATION_DEFAULT_PROGRAMS) this.#load(config, true);
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    });
   }
 
   plan(set: FilterSet): EnforcementPlan {
@@ -558,17 +564,11 @@ export class SimulationBackend implements Backend {
   }
 
   loadProgram(config: ProgramConfig): Promise<ProgramInfo> {
-    try {
-      this.#live();
-      return Promise.resolve(this.#load(config, false));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.#settle(() => this.#load(config, false));
   }
 
   unloadProgram(name: string): Promise<void> {
-    try {
-      this.#live();
+    return this.#settle(() => {
       const program = this.#program(name);
       program.attached = false;
       this.#programs.delete(name);
@@ -577,16 +577,12 @@ export class SimulationBackend implements Backend {
         if (--map.users === 0) this.#maps.delete(mapName);
       }
       this.#refreshActive();
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    });
   }
 
   /** Attaches a loaded program. */
   attachProgram(name: string): Promise<void> {
-    try {
-      this.#live();
+    return this.#settle(() => {
       const program = this.#program(name);
       if (program.attached) {
         throw new EngineError("ATTACH_FAILED", `Program "${name}" is already attached`, {
@@ -595,16 +591,12 @@ export class SimulationBackend implements Backend {
       }
       program.attached = true;
       this.#refreshActive();
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    });
   }
 
   /** Detaches a program (it stays loaded). */
   detachProgram(name: string): Promise<void> {
-    try {
-      this.#live();
+    return this.#settle(() => {
       const program = this.#program(name);
       if (!program.attached) {
         throw new EngineError("DETACH_FAILED", `Program "${name}" is not attached`, {
@@ -613,22 +605,15 @@ export class SimulationBackend implements Backend {
       }
       program.attached = false;
       this.#refreshActive();
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    });
   }
 
   /** Enables or mutes a program. */
   setProgramEnabled(name: string, enabled: boolean): Promise<void> {
-    try {
-      this.#live();
+    return this.#settle(() => {
       this.#program(name).enabled = enabled;
       this.#refreshActive();
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    });
   }
 
   /** Loaded programs. */

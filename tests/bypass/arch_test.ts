@@ -5,8 +5,9 @@
  * by the x32 bit, so each ABI is decided by its own table; an ABI not admitted is killed.
  */
 
-import { kernelTest, needCommands, needRoot, unavailable } from "../_kernel.ts";
+import { kernelTest } from "../_kernel.ts";
 import {
+  assert,
   buildProbes,
   compileYaml,
   observed,
@@ -14,19 +15,10 @@ import {
   predict,
   type PredictedCall,
   runProbe,
+  X86_64_PROBES_REASON,
 } from "../_probes.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
 import type { Arch } from "../../policies/types.ts";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-const REASON = unavailable(
-  !(Deno.build.os === "linux" && Deno.build.arch === "x86_64") && "needs Linux on x86_64",
-  needRoot(),
-  needCommands("gcc"),
-);
 
 const POLICY = `
 apiVersion: cordon/v1
@@ -116,7 +108,7 @@ const CASES: readonly Case[] = [
 
 kernelTest(
   "bypass: i386 and x32 syscalls from a 64-bit process are decided by their own ABI",
-  REASON,
+  X86_64_PROBES_REASON,
   async (t) => {
     await using probes = await buildProbes(["syscall_probe"]);
     let index = 0;

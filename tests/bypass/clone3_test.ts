@@ -5,28 +5,20 @@
  * flags are a plain argument the filter checks. Threads and fork keep working.
  */
 
-import { kernelTest, needCommands, needRoot, unavailable } from "../_kernel.ts";
+import { kernelTest } from "../_kernel.ts";
 import {
   allowProbes,
+  assert,
   buildProbes,
   compileYaml,
   observed,
   type Outcome,
   predict,
   runProbe,
+  X86_64_PROBES_REASON,
 } from "../_probes.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
 import type { Arch } from "../../policies/types.ts";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-const REASON = unavailable(
-  !(Deno.build.os === "linux" && Deno.build.arch === "x86_64") && "needs Linux on x86_64",
-  needRoot(),
-  needCommands("gcc"),
-);
 
 // The probes are this policy's own executables (filesystem.execute, added by allowProbes): the
 // baseline's Landlock rules allow executing only the system's program directories. The runs
@@ -45,7 +37,7 @@ const SIGCHLD = 17n;
 
 kernelTest(
   "bypass: clone3 gets ENOSYS, clone's namespace flags are denied, threads still work",
-  REASON,
+  X86_64_PROBES_REASON,
   async (t) => {
     await using probes = await buildProbes(["syscall_probe", "threads"]);
     const set = await compileYaml(probes.dir, allowProbes(POLICY, probes.dir));

@@ -6,22 +6,20 @@
  * both.
  */
 
-import { kernelTest, needCommands, needRoot, unavailable } from "../_kernel.ts";
-import { buildProbes, compileYaml, observed, predict, runProbe } from "../_probes.ts";
+import { kernelTest } from "../_kernel.ts";
+import {
+  assert,
+  buildProbes,
+  compileYaml,
+  observed,
+  predict,
+  runProbe,
+  X86_64_PROBES_REASON,
+} from "../_probes.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
 import { CAPABILITY_GROUPS } from "../../policies/capability_groups.ts";
 import type { Arch } from "../../policies/types.ts";
 import { FilterPlanError, runConfined } from "../../backends/linux/run.ts";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-const REASON = unavailable(
-  !(Deno.build.os === "linux" && Deno.build.arch === "x86_64") && "needs Linux on x86_64",
-  needRoot(),
-  needCommands("gcc"),
-);
 
 const NO_EXECVEAT = `
 apiVersion: cordon/v1
@@ -40,7 +38,7 @@ Deno.test("bypass: the proc.exec group covers execve and execveat", () => {
 
 kernelTest(
   "bypass: execveat is denied on every ABI while execve keeps working",
-  REASON,
+  X86_64_PROBES_REASON,
   async (t) => {
     await using probes = await buildProbes(["syscall_probe"]);
     const set = await compileYaml(probes.dir, NO_EXECVEAT);
@@ -75,31 +73,35 @@ kernelTest(
   },
 );
 
-kernelTest("bypass: a policy denying execve is refused before anything runs", REASON, async () => {
-  await using probes = await buildProbes([]);
-  const set = await compileYaml(
-    probes.dir,
-    `apiVersion: cordon/v1
+kernelTest(
+  "bypass: a policy denying execve is refused before anything runs",
+  X86_64_PROBES_REASON,
+  async () => {
+    await using probes = await buildProbes([]);
+    const set = await compileYaml(
+      probes.dir,
+      `apiVersion: cordon/v1
 kind: Policy
 metadata: { name: no-exec }
 spec:
   defaultAction: allow
   capabilities: { deny: [proc.exec] }
 `,
-  );
-  const marker = `${probes.dir}/ran`;
-  let caught: unknown;
-  try {
-    await runConfined({ set, command: ["touch", marker] });
-  } catch (error) {
-    caught = error;
-  }
-  assert(caught instanceof FilterPlanError && caught.code === "EXECVE_DENIED", String(caught));
-  let ran = true;
-  try {
-    await Deno.lstat(marker);
-  } catch {
-    ran = false;
-  }
-  assert(!ran, "nothing must have run");
-});
+    );
+    const marker = `${probes.dir}/ran`;
+    let caught: unknown;
+    try {
+      await runConfined({ set, command: ["touch", marker] });
+    } catch (error) {
+      caught = error;
+    }
+    assert(caught instanceof FilterPlanError && caught.code === "EXECVE_DENIED", String(caught));
+    let ran = true;
+    try {
+      await Deno.lstat(marker);
+    } catch {
+      ran = false;
+    }
+    assert(!ran, "nothing must have run");
+  },
+);

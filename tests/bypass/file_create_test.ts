@@ -7,20 +7,19 @@
  * libc falls back to openat.
  */
 
-import { kernelTest, needCommands, needRoot, unavailable } from "../_kernel.ts";
-import { buildProbes, compileYaml, observed, type Outcome, predict, runProbe } from "../_probes.ts";
+import { kernelTest } from "../_kernel.ts";
+import {
+  assert,
+  buildProbes,
+  compileYaml,
+  observed,
+  type Outcome,
+  predict,
+  runProbe,
+  X86_64_PROBES_REASON,
+} from "../_probes.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
 import type { Arch } from "../../policies/types.ts";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-const REASON = unavailable(
-  !(Deno.build.os === "linux" && Deno.build.arch === "x86_64") && "needs Linux on x86_64",
-  needRoot(),
-  needCommands("gcc"),
-);
 
 const O_WRONLY_CREAT = 0x41n;
 const AT_FDCWD = -100n;
@@ -122,13 +121,13 @@ async function checkSpellings(
 
 kernelTest(
   "bypass: with fs.create denied, no spelling of file creation creates a file",
-  REASON,
+  X86_64_PROBES_REASON,
   (t) => checkSpellings(t, GROUP_POLICY, () => ({ kind: "errno", errno: 1 })),
 );
 
 kernelTest(
   "bypass: a read-only-opens policy catches O_CREAT on open/openat, creat, mknod, and answers openat2 with ENOSYS",
-  REASON,
+  X86_64_PROBES_REASON,
   async (t) => {
     await checkSpellings(
       t,

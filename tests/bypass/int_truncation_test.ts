@@ -5,20 +5,19 @@
  * `socket(AF_INET6, …)` (libseccomp's does, on x86_64). Ours compares the bits the kernel reads.
  */
 
-import { kernelTest, needCommands, needRoot, unavailable } from "../_kernel.ts";
-import { buildProbes, compileYaml, observed, type Outcome, predict, runProbe } from "../_probes.ts";
+import { kernelTest } from "../_kernel.ts";
+import {
+  assert,
+  buildProbes,
+  compileYaml,
+  observed,
+  type Outcome,
+  predict,
+  runProbe,
+  X86_64_PROBES_REASON,
+} from "../_probes.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
 import type { Arch } from "../../policies/types.ts";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-const REASON = unavailable(
-  !(Deno.build.os === "linux" && Deno.build.arch === "x86_64") && "needs Linux on x86_64",
-  needRoot(),
-  needCommands("gcc"),
-);
 
 const POLICY = `
 apiVersion: cordon/v1
@@ -89,7 +88,7 @@ const CASES: readonly Case[] = [
 
 kernelTest(
   "bypass: bits above an int argument's 32 do not dodge a deny rule",
-  REASON,
+  X86_64_PROBES_REASON,
   async (t) => {
     await using probes = await buildProbes(["syscall_probe"]);
     const set = await compileYaml(probes.dir, POLICY);

@@ -8,17 +8,13 @@
  */
 
 import { kernelTest, needCommands, needRoot, unavailable } from "../_kernel.ts";
-import { allowProbes, buildProbes, compileYaml, predict, runProbe } from "../_probes.ts";
+import { allowProbes, assert, buildProbes, compileYaml, predict, runProbe } from "../_probes.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
 import { parsePolicies } from "../../policies/parse.ts";
 import { resolvePolicies } from "../../policies/resolve.ts";
 import { compilePolicies } from "../../compile/compile.ts";
 import { lintPolicies } from "../../compile/lint.ts";
 import { hostArches } from "../../backends/linux/run.ts";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
 
 const REASON = unavailable(
   Deno.build.os !== "linux" && "needs Linux",

@@ -7,20 +7,19 @@
  * With the groups denied, each is denied by the kernel, and the file's mode is unchanged.
  */
 
-import { kernelTest, needCommands, needRoot, unavailable } from "../_kernel.ts";
-import { buildProbes, compileYaml, observed, type Outcome, predict, runProbe } from "../_probes.ts";
+import { kernelTest } from "../_kernel.ts";
+import {
+  assert,
+  buildProbes,
+  compileYaml,
+  observed,
+  type Outcome,
+  predict,
+  runProbe,
+  X86_64_PROBES_REASON,
+} from "../_probes.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
 import type { Arch } from "../../policies/types.ts";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-const REASON = unavailable(
-  !(Deno.build.os === "linux" && Deno.build.arch === "x86_64") && "needs Linux on x86_64",
-  needRoot(),
-  needCommands("gcc"),
-);
 
 const EPERM = 1;
 const AT_FDCWD = -100n;
@@ -92,7 +91,7 @@ async function run(
 
 kernelTest(
   "bypass: with fs.attributes denied, the newer attribute calls (fchmodat2, setxattrat, …) are denied",
-  REASON,
+  X86_64_PROBES_REASON,
   async (t) => {
     const yaml = policy("no-attributes", "fs.attributes");
     for (const call of ATTRIBUTE_CALLS) {
@@ -118,7 +117,7 @@ kernelTest(
 
 kernelTest(
   "bypass: with fs.metadata denied, the newer metadata reads (getxattrat, file_getattr, statmount, …) are denied",
-  REASON,
+  X86_64_PROBES_REASON,
   async (t) => {
     const yaml = policy("no-metadata", "fs.metadata");
     for (const call of METADATA_CALLS) {

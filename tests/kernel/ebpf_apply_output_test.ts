@@ -301,7 +301,11 @@ kernelTest(
       "text",
       (lines, pid, port) =>
         lines.filter((l) => l.includes(` ${pid} python3 syscall socket(0xa,`)).length >= 3 &&
-        lines.some((l) => l.includes(` ${pid} python3 connect tcp 127.0.0.1:${port} `)),
+        // The connect shows twice: as activity (the syscall and its result) and as the cgroup
+        // program's decision; wait for the one that carries the verdict.
+        lines.some((l) =>
+          l.includes(` ${pid} python3 connect tcp 127.0.0.1:${port} `) && l.includes(" -> ")
+        ),
     );
     assert(s.code === 0, `apply exited ${s.code}: ${s.stderr.join("\n")}`);
     assert(s.connectErrno === "0", `connect in audit mode failed with errno ${s.connectErrno}`);
@@ -319,7 +323,8 @@ kernelTest(
     const bare = mine.filter((l) => / syscall /.test(l) && !l.includes(" -> "));
     assert(bare.length === 0, `syscall lines without a verdict:\n${bare.join("\n")}`);
     assert(!mine.some((l) => l.includes(" syscall socket(0x2,")), "allowed AF_INET socket shown");
-    const connect = mine.find((l) => l.includes(`connect tcp 127.0.0.1:${s.port} `))!;
+    const connects = mine.filter((l) => l.includes(`connect tcp 127.0.0.1:${s.port} `));
+    const connect = connects.find((l) => l.includes(" -> ")) ?? connects.join("\n");
     assert(
       connect.includes("-> would deny EPERM (audit) by watch-python:network.connect at "),
       `connect line: ${connect}`,

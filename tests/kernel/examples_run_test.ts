@@ -7,6 +7,7 @@
  */
 
 import { kernelTest, needCommands, needRoot, unavailable } from "../_kernel.ts";
+import { type CliRun, cordon } from "../_cli.ts";
 import { landlockAbiVersion } from "../../backends/linux/landlock.ts";
 import { runNetworkUnavailable } from "../../backends/linux/cgroup_net.ts";
 
@@ -49,41 +50,16 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** `cordon run --policy examples/policies/EXAMPLE -- COMMAND…` from the repository root. */
-async function cordonRun(
+function cordonRun(
   example: string,
   command: readonly string[],
   env: Record<string, string> = {},
 ): Promise<CliRun> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "mod.ts",
-      "run",
-      "--policy",
-      `examples/policies/${example}`,
-      "--",
-      ...command,
-    ],
+  return cordon(["run", "--policy", `examples/policies/${example}`, "--", ...command], {
     cwd: ROOT,
     env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: text.decode(output.stdout),
-    stderr: text.decode(output.stderr),
-  };
+  });
 }
 
 function show(run: CliRun): string {

@@ -5,9 +5,9 @@
  */
 
 import { kernelTest, needRoot, unavailable } from "../_kernel.ts";
+import { type CliRun, cordon } from "../_cli.ts";
 import { landlockAbiVersion } from "../../backends/linux/landlock.ts";
 
-const MOD = new URL("../../mod.ts", import.meta.url).pathname;
 const PYTHON = "/usr/bin/python3";
 
 function assert(condition: unknown, message: string): asserts condition {
@@ -37,23 +37,11 @@ const REASON = unavailable(
   abi() < 1 && "needs Landlock",
 );
 
-interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 async function cordonRun(policy: string, args: string[], extra: string[] = []): Promise<CliRun> {
   const dir = await Deno.makeTempDir({ prefix: "cordon-ll-policy-" });
   try {
     await Deno.writeTextFile(`${dir}/p.yaml`, policy);
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MOD, "run", "--policy", `${dir}/p.yaml`, ...extra, "--", ...args],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-    return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+    return await cordon(["run", "--policy", `${dir}/p.yaml`, ...extra, "--", ...args]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

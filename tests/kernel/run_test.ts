@@ -5,7 +5,9 @@
  */
 
 import { kernelTest, needCommands, needRoot, unavailable } from "../_kernel.ts";
+import { cordon } from "../_cli.ts";
 import {
+  assert,
   buildProbes,
   compileYaml,
   observed,
@@ -23,10 +25,6 @@ import { loadPolicies } from "../../cli/load_policies.ts";
 import { landlockAbiVersion } from "../../backends/linux/landlock.ts";
 import { importOciProfile, parseOciProfile } from "../../compile/oci_import.ts";
 import type { FilterSet } from "../../compile/filter_set.ts";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
 
 function assertOutcome(actual: Outcome, expected: Outcome, what: string): void {
   const a = JSON.stringify(actual);
@@ -444,28 +442,6 @@ spec:
 // ---------------------------------------------------------------------------------------------
 // The command line, as users run it.
 
-const MOD = new URL("../../mod.ts", import.meta.url).pathname;
-
-async function cordon(
-  args: string[],
-  input?: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MOD, ...args],
-    stdin: input === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (input !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(input));
-    await writer.close();
-  }
-  const { code, stdout, stderr } = await child.output();
-  const text = new TextDecoder();
-  return { code, stdout: text.decode(stdout), stderr: text.decode(stderr) };
-}
-
 kernelTest("cordon run: exit codes and messages of the command line", REASON, async (t) => {
   await using probes = await buildProbes(["syscall_probe"]);
   const policy = `${probes.dir}/p.yaml`;
@@ -486,7 +462,7 @@ spec:
     assert(r.code === 3 && r.stdout === "out\n" && r.stderr === "", JSON.stringify(r));
   });
   await t.step("standard input passes through", async () => {
-    const r = await cordon(["run", "--policy", policy, "--", "cat"], "piped text\n");
+    const r = await cordon(["run", "--policy", policy, "--", "cat"], { stdin: "piped text\n" });
     assert(r.code === 0 && r.stdout === "piped text\n", JSON.stringify(r));
   });
   await t.step("a denied call fails with the policy's errno", async () => {

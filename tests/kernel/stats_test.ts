@@ -8,6 +8,7 @@
 import { EbpfMonitor } from "../../backends/linux/ebpf_monitor.ts";
 import { cordonStats, enableRunStats } from "../../backends/linux/bpf_stats.ts";
 import { kernelTest, unavailable } from "../_kernel.ts";
+import { cordon } from "../_cli.ts";
 import { compileC, gatedProgram, needEbpf, spawnGated, waitForEvent } from "./_ebpf_helpers.ts";
 
 function assert(condition: unknown, message: string): asserts condition {
@@ -71,22 +72,12 @@ kernelTest(
   },
 );
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("../../mod.ts", import.meta.url).pathname, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-}
-
 kernelTest("cordon stats --format json agrees with cordon programs", reason, async () => {
   using monitor = EbpfMonitor.open();
   const ids = programIds(monitor);
-  const stats = await cli(["stats", "--format", "json"]);
+  const stats = await cordon(["stats", "--format", "json"]);
   assert(stats.code === 0, `exit ${stats.code}: ${stats.stderr}`);
-  const programs = await cli(["programs", "--format", "json"]);
+  const programs = await cordon(["programs", "--format", "json"]);
   assert(programs.code === 0, `exit ${programs.code}: ${programs.stderr}`);
   const fromStats = JSON.parse(stats.stdout) as {
     programs: { id: number; name: string }[];
@@ -101,6 +92,6 @@ kernelTest("cordon stats --format json agrees with cordon programs", reason, asy
   // Other test files' monitors may be listed too (--parallel): find this test's by its programs.
   const mine = fromStats.monitors.find((m) => ids.every((id) => m.programIds.includes(id)));
   assert(mine?.owners.some((o) => o.pid === Deno.pid), stats.stdout);
-  const usage = await cli(["stats", "--sample", "0"]);
+  const usage = await cordon(["stats", "--sample", "0"]);
   assert(usage.code === 2, `--sample 0 exit ${usage.code}`);
 });

@@ -1,0 +1,47 @@
+/**
+ * The command line as users run it, for the CLI and kernel suites: `deno run -A mod.ts ARGS…` in
+ * a child process, with its exit code and its output as text.
+ *
+ * @module
+ */
+
+const MOD = new URL("../mod.ts", import.meta.url).pathname;
+
+/** What a run of the command line came to. */
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Options of {@linkcode cordon}. */
+export interface CliOptions {
+  /** Written to the command's standard input (which is otherwise empty). */
+  readonly stdin?: string | undefined;
+  /** The working directory (default: this process's). */
+  readonly cwd?: string | URL;
+  /** Environment variables added to this process's. */
+  readonly env?: Record<string, string>;
+  /** Flags of `deno run` put before `mod.ts`, after `-A` (e.g. `--quiet`). */
+  readonly denoFlags?: readonly string[];
+}
+
+/** Runs `deno run -A [DENO FLAGS] mod.ts ARGS…` and collects its exit code and output. */
+export async function cordon(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", ...(options.denoFlags ?? []), MOD, ...args],
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options.env === undefined ? {} : { env: options.env }),
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.stdin));
+    await writer.close();
+  }
+  const out = await child.output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+}
