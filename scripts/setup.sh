@@ -29,6 +29,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq "${missing[@]}" >/dev/null || { say "apt-get install failed"; exit 1; }
 fi
 
+# The exact UAPI headers the syscall tables were generated from (a Debian package unpacked into
+# .cache, the system's apt configuration untouched), for the tables' exact cross-check. Not fatal:
+# without them that check is skipped and the check against the installed headers still runs.
+bash "$(dirname "$0")/../policies/_fetch_uapi_headers.sh" >/dev/null ||
+  say "could not fetch the UAPI headers the syscall tables came from; their exact cross-check is skipped"
+
 mounted() { awk -v d="$1" '$2 == d { found = 1 } END { exit !found }' /proc/mounts; }
 ensure_mount() { # type dir
   mkdir -p "$2" 2>/dev/null
