@@ -24,12 +24,19 @@ export interface CliOptions {
   readonly env?: Record<string, string>;
   /** Flags of `deno run` put before `mod.ts`, after `-A` (e.g. `--quiet`). */
   readonly denoFlags?: readonly string[];
+  /** A command that runs `deno` (e.g. `["setpriv", …]`), put before it. */
+  readonly wrapper?: readonly string[];
 }
 
-/** Runs `deno run -A [DENO FLAGS] mod.ts ARGS…` and collects its exit code and output. */
+/**
+ * Runs `[WRAPPER…] deno run -A [DENO FLAGS] mod.ts ARGS…` and collects its exit code and
+ * output.
+ */
 export async function cordon(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...(options.denoFlags ?? []), MOD, ...args],
+  const deno = [Deno.execPath(), "run", "-A", ...(options.denoFlags ?? []), MOD, ...args];
+  const [program, ...rest] = [...(options.wrapper ?? []), ...deno];
+  const child = new Deno.Command(program!, {
+    args: rest,
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     ...(options.env === undefined ? {} : { env: options.env }),
     stdin: options.stdin === undefined ? "null" : "piped",

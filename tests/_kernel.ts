@@ -6,6 +6,8 @@
  * @module
  */
 
+import { landlockAbiVersion } from "../backends/linux/landlock.ts";
+
 /** Whether kernel tests must run (CI sets `CORDON_REQUIRE_KERNEL=1`). */
 export const REQUIRE_KERNEL: boolean = Deno.env.get("CORDON_REQUIRE_KERNEL") === "1";
 
@@ -17,13 +19,30 @@ export function isRoot(): boolean {
 /** Whether `name` is an executable on PATH. */
 export function hasCommand(name: string): boolean {
   for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    try {
-      if (Deno.statSync(`${dir}/${name}`).isFile) return true;
-    } catch {
-      // not in this directory
-    }
+    if (hasFile(`${dir}/${name}`)) return true;
   }
   return false;
+}
+
+/** Whether `path` is a regular file. */
+export function hasFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** The interpreter the kernel suites run confined Python programs with. */
+export const PYTHON = "/usr/bin/python3";
+
+/** The Landlock ABI version of this kernel, 0 where there is none (or not Linux). */
+export function landlockAbi(): number {
+  try {
+    return Deno.build.os === "linux" ? landlockAbiVersion() : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** The first reason among `checks` that makes a kernel test impossible here, or `null`. */

@@ -2,7 +2,7 @@
  * Helpers of the kernel and bypass suites: the C probe programs of `tests/testdata/probes/`
  * compiled with gcc into a temporary directory, run confined through {@linkcode runConfined},
  * and the outcome the BPF interpreter predicts for the same call, to compare with what the kernel
- * did.
+ * did; with the assertions and file checks the kernel suites share.
  *
  * @module
  */
@@ -22,6 +22,37 @@ const PROBES_DIR = new URL("./testdata/probes/", import.meta.url).pathname;
 export function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message);
 }
+
+/** Whether `path` exists (a dangling link counts); other errors than not-found are thrown. */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/** What `promise` rejects with, or `undefined` when it fulfils. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+/**
+ * Why C programs cannot be compiled and run confined here (they need Linux, root and gcc), or
+ * `null`.
+ */
+export const PROBES_REASON: string | null = unavailable(
+  Deno.build.os !== "linux" && "needs Linux",
+  needRoot(),
+  needCommands("gcc"),
+);
 
 /**
  * Why the probes of the bypass suite cannot run here (they need Linux on x86_64, root and gcc),
@@ -94,6 +125,15 @@ export function allowProbes(yaml: string, dir: string): string {
   }
   return `${yaml.trimEnd()}\n  filesystem:\n    execute: [${JSON.stringify(dir)}]\n`;
 }
+
+/** A policy denying the `proc.exec` group: `runConfined` refuses it before starting anything. */
+export const NO_EXEC_POLICY = `apiVersion: cordon/v1
+kind: Policy
+metadata: { name: no-exec }
+spec:
+  defaultAction: allow
+  capabilities: { deny: [proc.exec] }
+`;
 
 /** What a probe's call came to, as observed or predicted. */
 export type Outcome =

@@ -11,8 +11,11 @@ import {
   assert,
   buildProbes,
   compileYaml,
+  exists,
+  NO_EXEC_POLICY,
   observed,
   predict,
+  rejection,
   runProbe,
   X86_64_PROBES_REASON,
 } from "../_probes.ts";
@@ -78,30 +81,10 @@ kernelTest(
   X86_64_PROBES_REASON,
   async () => {
     await using probes = await buildProbes([]);
-    const set = await compileYaml(
-      probes.dir,
-      `apiVersion: cordon/v1
-kind: Policy
-metadata: { name: no-exec }
-spec:
-  defaultAction: allow
-  capabilities: { deny: [proc.exec] }
-`,
-    );
+    const set = await compileYaml(probes.dir, NO_EXEC_POLICY);
     const marker = `${probes.dir}/ran`;
-    let caught: unknown;
-    try {
-      await runConfined({ set, command: ["touch", marker] });
-    } catch (error) {
-      caught = error;
-    }
+    const caught = await rejection(runConfined({ set, command: ["touch", marker] }));
     assert(caught instanceof FilterPlanError && caught.code === "EXECVE_DENIED", String(caught));
-    let ran = true;
-    try {
-      await Deno.lstat(marker);
-    } catch {
-      ran = false;
-    }
-    assert(!ran, "nothing must have run");
+    assert(!await exists(marker), "nothing must have run");
   },
 );

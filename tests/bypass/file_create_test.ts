@@ -12,6 +12,7 @@ import {
   assert,
   buildProbes,
   compileYaml,
+  exists,
   observed,
   type Outcome,
   predict,
@@ -71,15 +72,6 @@ spec:
     - { id: no-creat, syscalls: [creat, mknod, mknodat, symlink, symlinkat], action: deny }
     - { id: openat2-falls-back, syscalls: [openat2], action: deny, errno: ENOSYS }
 `;
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function checkSpellings(
   t: Deno.TestContext,

@@ -7,20 +7,22 @@
  * hold under io_uring need Landlock (issue 6).
  */
 
-import { kernelTest, needCommands, needRoot, unavailable } from "../_kernel.ts";
-import { allowProbes, assert, buildProbes, compileYaml, predict, runProbe } from "../_probes.ts";
+import { kernelTest } from "../_kernel.ts";
+import {
+  allowProbes,
+  assert,
+  buildProbes,
+  compileYaml,
+  predict,
+  PROBES_REASON,
+  runProbe,
+} from "../_probes.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
 import { parsePolicies } from "../../policies/parse.ts";
 import { resolvePolicies } from "../../policies/resolve.ts";
 import { compilePolicies } from "../../compile/compile.ts";
 import { lintPolicies } from "../../compile/lint.ts";
 import { hostArches } from "../../backends/linux/run.ts";
-
-const REASON = unavailable(
-  Deno.build.os !== "linux" && "needs Linux",
-  needRoot(),
-  needCommands("gcc"),
-);
 
 // A restrictive policy that denies every open syscall but (wrongly) re-allows io_uring.
 const NAIVE = `
@@ -65,7 +67,7 @@ Deno.test("bypass: lint warns when a restrictive policy allows io_uring_setup", 
 
 kernelTest(
   "bypass: io_uring opens a file past an openat deny unless io_uring_setup is denied",
-  REASON,
+  PROBES_REASON,
   async (t) => {
     // Static: no dynamic loader, so the probe makes no open syscall of its own. The probe is the
     // policies' own executable (allowProbes): builtin:baseline executes only system directories.

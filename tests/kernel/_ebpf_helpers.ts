@@ -1,6 +1,8 @@
 /**
- * Helpers shared by the eBPF kernel tests: children that wait for a go signal on stdin (so
- * they can be monitored before they act), and awaiting monitor events with a deadline.
+ * Helpers shared by the eBPF kernel tests: C programs compiled once, children that wait for a go
+ * signal on stdin (so they can be monitored before they act), the process tree the monitor and
+ * record suites watch, running without BPF capabilities, and awaiting monitor events with a
+ * deadline.
  *
  * @module
  */
@@ -19,6 +21,18 @@ export function needEbpf(): string | null {
   }
   return hasCommand("gcc") ? null : "needs gcc (run scripts/setup.sh)";
 }
+
+/**
+ * A command prefix that runs as root without CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN: no BPF
+ * programs can be loaded under it (needs `setpriv`).
+ */
+export const NO_BPF_WRAPPER: readonly string[] = [
+  "setpriv",
+  "--bounding-set",
+  "-bpf,-perfmon,-sys_admin",
+  "--inh-caps",
+  "-bpf,-perfmon,-sys_admin",
+];
 
 const compiled = new Map<string, string>();
 
@@ -66,6 +80,77 @@ int main(int argc, char **argv) {
   return 0;
 }
 `;
+}
+
+/**
+ * C statements that connect a TCP socket `s` to 127.0.0.1 on the port given by `argv[arg]`
+ * (through `struct sockaddr_in a`), returning `failure` from `main` when the connect fails.
+ */
+export function connectLoopback(arg: number, failure: number): string {
+  return `
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(atoi(argv[${arg}])) };
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    if (connect(s, (struct sockaddr *)&a, sizeof a) != 0) return ${failure};`;
+}
+
+/**
+ * The process tree that the monitor and record suites watch. `p N M PATH [PORT]`: N getppid,
+ * opens PATH, connects to 127.0.0.1:PORT when PORT is given, then a child makes M getppid and
+ * opens PATH.missing; the parent waits for it, prints "from-the-command" and exits 7 (100 when
+ * PATH cannot be opened, 101 when the connect fails).
+ */
+export const PROCESS_TREE_PROGRAM = `#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  long n = atol(argv[1]), m = atol(argv[2]);
+  for (long i = 0; i < n; i++) syscall(SYS_getppid);
+  int fd = open(argv[3], O_RDONLY);
+  if (fd < 0) return 100;
+  close(fd);
+  if (argc > 4) {${connectLoopback(4, 101)}
+    close(s);
+  }
+  pid_t child = fork();
+  if (child == 0) {
+    char missing[4096];
+    snprintf(missing, sizeof missing, "%s.missing", argv[3]);
+    for (long i = 0; i < m; i++) syscall(SYS_getppid);
+    open(missing, O_RDONLY);
+    _exit(0);
+  }
+  int status;
+  waitpid(child, &status, 0);
+  printf("from-the-command\\n");
+  return 7;
+}
+`;
+
+/** What {@linkcode processTreeFixture} made. */
+export interface ProcessTreeFixture {
+  /** A new temporary directory (the caller removes it). */
+  readonly dir: string;
+  /** The compiled {@linkcode PROCESS_TREE_PROGRAM}. */
+  readonly exe: string;
+  /** A file in `dir` for the program to open (its PATH). */
+  readonly target: string;
+}
+
+/** Compiles {@linkcode PROCESS_TREE_PROGRAM}; makes a directory `prefix…` with a file to open. */
+export async function processTreeFixture(prefix: string): Promise<ProcessTreeFixture> {
+  const dir = await Deno.makeTempDir({ prefix });
+  const exe = await compileC(PROCESS_TREE_PROGRAM);
+  const target = `${dir}/opened-${crypto.randomUUID()}.txt`;
+  await Deno.writeTextFile(target, "x");
+  return { dir, exe, target };
 }
 
 /** A child that runs its code after reading one byte of stdin. */

@@ -5,7 +5,8 @@
  * checks what the kernel allowed, then that no cgroup, pin, program or link of the run remains.
  */
 
-import { kernelTest, needCommands, needRoot, unavailable } from "../_kernel.ts";
+import { hasFile, kernelTest, needCommands, needRoot, PYTHON, unavailable } from "../_kernel.ts";
+import { assert } from "../_probes.ts";
 import {
   BPFFS_ROOT,
   cleanStaleRuns,
@@ -15,25 +16,12 @@ import {
 import { cgroup2Root } from "../../backends/linux/cgroup.ts";
 
 const MOD = new URL("../../mod.ts", import.meta.url).pathname;
-const PYTHON = "/usr/bin/python3";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-function hasPython(): boolean {
-  try {
-    return Deno.statSync(PYTHON).isFile;
-  } catch {
-    return false;
-  }
-}
 
 const REASON = unavailable(
   Deno.build.os !== "linux" && "needs Linux",
   needRoot(),
   needCommands("bpftool"),
-  !hasPython() && `needs ${PYTHON}`,
+  !hasFile(PYTHON) && `needs ${PYTHON}`,
   Deno.build.os === "linux" && runNetworkUnavailable(),
 );
 
@@ -155,7 +143,24 @@ async function assertReleased(ids: readonly number[]): Promise<void> {
   }
 }
 
-function servers(): { listeners: Deno.TcpListener[]; ports: number[]; done: Promise<void> } {
+/** Asserts that the run of `ownerPid` left no cgroup under `root`, no pins and none of `ids`. */
+async function assertRunRemoved(
+  root: string,
+  ownerPid: number,
+  ids: readonly number[],
+): Promise<void> {
+  assert(runDirs(root, ownerPid).length === 0, "cgroup left behind");
+  assert(runDirs(BPFFS_ROOT, ownerPid).length === 0, "pins left behind");
+  await assertReleased(ids);
+}
+
+/** Two TCP servers that accept and close every connection; disposing closes them. */
+interface Servers extends AsyncDisposable {
+  readonly ports: readonly [number, number];
+}
+
+/** Starts {@linkcode Servers} on 0.0.0.0. */
+function servers(): Servers {
   const listeners = [0, 1].map(() => Deno.listen({ hostname: "0.0.0.0", port: 0 }));
   const done = Promise.all(listeners.map(async (l) => {
     try {
@@ -163,8 +168,15 @@ function servers(): { listeners: Deno.TcpListener[]; ports: number[]; done: Prom
     } catch {
       // closed
     }
-  })).then(() => {});
-  return { listeners, ports: listeners.map((l) => (l.addr as Deno.NetAddr).port), done };
+  }));
+  const [a, b] = listeners.map((l) => (l.addr as Deno.NetAddr).port);
+  return {
+    ports: [a!, b!],
+    async [Symbol.asyncDispose]() {
+      for (const l of listeners) l.close();
+      await done;
+    },
+  };
 }
 
 function netPolicy(port: number): string {
@@ -181,52 +193,45 @@ kernelTest(
   "cordon run allows only the policy's endpoints and removes its cgroup and programs after exit",
   REASON,
   async () => {
-    const { listeners, ports, done } = servers();
-    const [portA, portB] = ports as [number, number];
-    try {
-      await using agent = await Agent.start(netPolicy(portA));
-      const answers: Record<string, string> = {};
-      for (
-        const command of [
-          `connect 127.0.0.1 ${portA}`,
-          `connect 127.0.0.1 ${portB}`,
-          `connect 127.0.0.2 ${portA}`,
-          `bind 127.0.0.1 ${portB}`,
-          `sendto 127.0.0.1 ${portA}`,
-        ]
-      ) {
-        answers[command] = await agent.ask(command);
-      }
-      assert(answers[`connect 127.0.0.1 ${portA}`] === "ok", JSON.stringify(answers));
-      assert(
-        ["EPERM", "EACCES"].includes(answers[`connect 127.0.0.1 ${portB}`]!),
-        JSON.stringify(answers),
-      );
-      // Address rules are the cgroup programs' alone (Landlock sees ports only): EPERM.
-      assert(answers[`connect 127.0.0.2 ${portA}`] === "EPERM", JSON.stringify(answers));
-      assert(
-        ["EPERM", "EACCES"].includes(answers[`bind 127.0.0.1 ${portB}`]!),
-        JSON.stringify(answers),
-      );
-      // UDP to the allowed address and port: allowed by the any-protocol rule.
-      assert(answers[`sendto 127.0.0.1 ${portA}`] === "ok", JSON.stringify(answers));
-
-      const root = cgroup2Root();
-      const [cgroup] = runDirs(root, agent.child.pid);
-      assert(cgroup !== undefined, "no cordon-run cgroup while the command runs");
-      const ids = await attachedPrograms(cgroup);
-      assert(ids.length >= 6, `programs attached to ${cgroup}: ${ids}`);
-      assert(runDirs(BPFFS_ROOT, agent.child.pid).length === 1, "links not pinned");
-
-      const status = await agent.finish();
-      assert(status.code === 0, `cordon run exited ${status.code}`);
-      assert(runDirs(root, agent.child.pid).length === 0, "cgroup left behind");
-      assert(runDirs(BPFFS_ROOT, agent.child.pid).length === 0, "pins left behind");
-      await assertReleased(ids);
-    } finally {
-      for (const l of listeners) l.close();
-      await done;
+    await using loopback = servers();
+    const [portA, portB] = loopback.ports;
+    await using agent = await Agent.start(netPolicy(portA));
+    const answers: Record<string, string> = {};
+    for (
+      const command of [
+        `connect 127.0.0.1 ${portA}`,
+        `connect 127.0.0.1 ${portB}`,
+        `connect 127.0.0.2 ${portA}`,
+        `bind 127.0.0.1 ${portB}`,
+        `sendto 127.0.0.1 ${portA}`,
+      ]
+    ) {
+      answers[command] = await agent.ask(command);
     }
+    assert(answers[`connect 127.0.0.1 ${portA}`] === "ok", JSON.stringify(answers));
+    assert(
+      ["EPERM", "EACCES"].includes(answers[`connect 127.0.0.1 ${portB}`]!),
+      JSON.stringify(answers),
+    );
+    // Address rules are the cgroup programs' alone (Landlock sees ports only): EPERM.
+    assert(answers[`connect 127.0.0.2 ${portA}`] === "EPERM", JSON.stringify(answers));
+    assert(
+      ["EPERM", "EACCES"].includes(answers[`bind 127.0.0.1 ${portB}`]!),
+      JSON.stringify(answers),
+    );
+    // UDP to the allowed address and port: allowed by the any-protocol rule.
+    assert(answers[`sendto 127.0.0.1 ${portA}`] === "ok", JSON.stringify(answers));
+
+    const root = cgroup2Root();
+    const [cgroup] = runDirs(root, agent.child.pid);
+    assert(cgroup !== undefined, "no cordon-run cgroup while the command runs");
+    const ids = await attachedPrograms(cgroup);
+    assert(ids.length >= 6, `programs attached to ${cgroup}: ${ids}`);
+    assert(runDirs(BPFFS_ROOT, agent.child.pid).length === 1, "links not pinned");
+
+    const status = await agent.finish();
+    assert(status.code === 0, `cordon run exited ${status.code}`);
+    await assertRunRemoved(root, agent.child.pid, ids);
   },
 );
 
@@ -234,39 +239,32 @@ kernelTest(
   "cordon run keeps the network rules when it is killed, and a later run cleans up",
   REASON,
   async () => {
-    const { listeners, ports, done } = servers();
-    const [portA, portB] = ports as [number, number];
-    try {
-      await using agent = await Agent.start(netPolicy(portA));
-      assert(await agent.ask(`connect 127.0.0.1 ${portA}`) === "ok", "allowed connect failed");
-      const root = cgroup2Root();
-      const [cgroup] = runDirs(root, agent.child.pid);
-      assert(cgroup !== undefined, "no cgroup");
-      const ids = await attachedPrograms(cgroup);
-      const target = Number(Deno.readTextFileSync(`${cgroup}/cgroup.procs`).trim().split("\n")[0]);
+    await using loopback = servers();
+    const [portA, portB] = loopback.ports;
+    await using agent = await Agent.start(netPolicy(portA));
+    assert(await agent.ask(`connect 127.0.0.1 ${portA}`) === "ok", "allowed connect failed");
+    const root = cgroup2Root();
+    const [cgroup] = runDirs(root, agent.child.pid);
+    assert(cgroup !== undefined, "no cgroup");
+    const ids = await attachedPrograms(cgroup);
+    const target = Number(Deno.readTextFileSync(`${cgroup}/cgroup.procs`).trim().split("\n")[0]);
 
-      Deno.kill(agent.child.pid, "SIGKILL"); // the supervisor dies; its command lives on
-      await agent.child.status;
-      assert(await agent.ask(`connect 127.0.0.2 ${portA}`) === "EPERM", "rules lifted");
-      assert(["EPERM", "EACCES"].includes(await agent.ask(`connect 127.0.0.1 ${portB}`)), "B");
+    Deno.kill(agent.child.pid, "SIGKILL"); // the supervisor dies; its command lives on
+    await agent.child.status;
+    assert(await agent.ask(`connect 127.0.0.2 ${portA}`) === "EPERM", "rules lifted");
+    assert(["EPERM", "EACCES"].includes(await agent.ask(`connect 127.0.0.1 ${portB}`)), "B");
 
-      assert((await cleanStaleRuns()).length === 0, "a run with live processes was removed");
-      assert(runDirs(root, agent.child.pid).length === 1, "cgroup of a live run removed");
+    assert((await cleanStaleRuns()).length === 0, "a run with live processes was removed");
+    assert(runDirs(root, agent.child.pid).length === 1, "cgroup of a live run removed");
 
-      Deno.kill(target, "SIGKILL");
-      const deadline = Date.now() + 10_000;
-      while (Deno.readTextFileSync(`${cgroup}/cgroup.procs`).trim() !== "") {
-        if (Date.now() > deadline) throw new Error("target did not exit");
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      const removed = await cleanStaleRuns();
-      assert(removed.some((name) => cgroup.endsWith(name)), `not cleaned: ${removed}`);
-      assert(runDirs(root, agent.child.pid).length === 0, "cgroup left behind");
-      assert(runDirs(BPFFS_ROOT, agent.child.pid).length === 0, "pins left behind");
-      await assertReleased(ids);
-    } finally {
-      for (const l of listeners) l.close();
-      await done;
+    Deno.kill(target, "SIGKILL");
+    const deadline = Date.now() + 10_000;
+    while (Deno.readTextFileSync(`${cgroup}/cgroup.procs`).trim() !== "") {
+      if (Date.now() > deadline) throw new Error("target did not exit");
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    const removed = await cleanStaleRuns();
+    assert(removed.some((name) => cgroup.endsWith(name)), `not cleaned: ${removed}`);
+    await assertRunRemoved(root, agent.child.pid, ids);
   },
 );

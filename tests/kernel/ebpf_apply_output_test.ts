@@ -17,17 +17,13 @@ import { resolvePolicies } from "../../policies/resolve.ts";
 import { compilePolicies } from "../../compile/compile.ts";
 import { parsePolicies } from "../../policies/parse.ts";
 import { eventFromJsonLine, type NetworkEvent, type SyscallEvent } from "../../engine/events.ts";
-import { kernelTest, needCommands, unavailable } from "../_kernel.ts";
+import { kernelTest, needCommands, PYTHON, unavailable } from "../_kernel.ts";
+import { assert } from "../_probes.ts";
 import { needEbpf } from "./_ebpf_helpers.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const EXAMPLE = "examples/policies/watch-python.yaml";
-const PYTHON = "/usr/bin/python3";
 const reason = unavailable(needEbpf(), needCommands("python3"));
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
 
 /**
  * Waits for a line on stdin, then: three AF_INET6 sockets (the example would deny them), one

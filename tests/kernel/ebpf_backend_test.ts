@@ -6,7 +6,7 @@ import { type EngineEvent, eventToJsonLine, type NetworkEvent } from "../../engi
 import { formatEvent } from "../../cli/format_events.ts";
 import { main } from "../../cli/main.ts";
 import { kernelTest, unavailable } from "../_kernel.ts";
-import { compileC, gatedProgram, needEbpf, spawnGated } from "./_ebpf_helpers.ts";
+import { compileC, connectLoopback, gatedProgram, needEbpf, spawnGated } from "./_ebpf_helpers.ts";
 
 const reason = unavailable(needEbpf());
 const loc = { file: "t.yaml", line: 1, column: 1 };
@@ -162,11 +162,7 @@ kernelTest(
     const port = listener.addr.port;
     const udpPort = port === 65535 ? port - 1 : port + 1; // nothing needs to listen for UDP
     const accepted = listener.accept();
-    const exe = await compileC(gatedProgram(`
-    int s = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(atoi(argv[1])) };
-    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-    if (connect(s, (struct sockaddr *)&a, sizeof a) != 0) return 1;
+    const exe = await compileC(gatedProgram(`${connectLoopback(1, 1)}
     int u = socket(AF_INET, SOCK_DGRAM, 0);
     a.sin_port = htons(atoi(argv[2]));
     if (sendto(u, "x", 1, 0, (struct sockaddr *)&a, sizeof a) != 1) return 2;`));

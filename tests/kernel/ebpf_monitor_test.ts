@@ -3,6 +3,7 @@ import { syscallNumber } from "../../policies/syscalls.ts";
 import { kernelTest, unavailable } from "../_kernel.ts";
 import {
   compileC,
+  connectLoopback,
   gatedProgram,
   needEbpf,
   spawnGated,
@@ -81,11 +82,7 @@ kernelTest(
     using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const port = (listener.addr as Deno.NetAddr).port;
     const accepted = listener.accept();
-    const exe = await compileC(gatedProgram(`
-    int s = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(atoi(argv[1])) };
-    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-    if (connect(s, (struct sockaddr *)&a, sizeof a) != 0) return 1;
+    const exe = await compileC(gatedProgram(`${connectLoopback(1, 1)}
     close(s);`));
     const c = spawnGated(exe, [String(port)]);
     monitor.track(c.pid);

@@ -6,49 +6,26 @@
  * port the policy names and nothing else.
  */
 
-import { kernelTest, needCommands, needRoot, unavailable } from "../_kernel.ts";
+import {
+  hasFile,
+  kernelTest,
+  landlockAbi,
+  needCommands,
+  needRoot,
+  PYTHON,
+  unavailable,
+} from "../_kernel.ts";
+import { assert, exists } from "../_probes.ts";
 import { type CliRun, cordon } from "../_cli.ts";
-import { landlockAbiVersion } from "../../backends/linux/landlock.ts";
 import { runNetworkUnavailable } from "../../backends/linux/cgroup_net.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-const PYTHON = "/usr/bin/python3";
 /** The workspace `examples/policies/build-step.yaml` names (see its comment). */
 const WORKSPACE = "/tmp/cordon-build";
 /** Left in a workspace this test created, so that a later run may replace it. */
 const MARKER = ".cordon-examples-test";
 /** The proxy endpoint `examples/policies/web-client.yaml` allows: tcp/127.0.0.1:3128. */
 const PROXY_PORT = 3128;
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-function landlockAbi(): number {
-  try {
-    return Deno.build.os === "linux" ? landlockAbiVersion() : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function hasFile(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
 
 /** `cordon run --policy examples/policies/EXAMPLE -- COMMAND…` from the repository root. */
 function cordonRun(

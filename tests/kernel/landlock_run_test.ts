@@ -4,37 +4,15 @@
  * what the kernel let it do.
  */
 
-import { kernelTest, needRoot, unavailable } from "../_kernel.ts";
+import { hasFile, kernelTest, landlockAbi, needRoot, PYTHON, unavailable } from "../_kernel.ts";
+import { assert } from "../_probes.ts";
 import { type CliRun, cordon } from "../_cli.ts";
-import { landlockAbiVersion } from "../../backends/linux/landlock.ts";
-
-const PYTHON = "/usr/bin/python3";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-function abi(): number {
-  try {
-    return Deno.build.os === "linux" ? landlockAbiVersion() : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function hasPython(): boolean {
-  try {
-    return Deno.statSync(PYTHON).isFile;
-  } catch {
-    return false;
-  }
-}
 
 const REASON = unavailable(
   Deno.build.os !== "linux" && "needs Linux",
   needRoot(),
-  !hasPython() && `needs ${PYTHON}`,
-  abi() < 1 && "needs Landlock",
+  !hasFile(PYTHON) && `needs ${PYTHON}`,
+  landlockAbi() < 1 && "needs Landlock",
 );
 
 async function cordonRun(policy: string, args: string[], extra: string[] = []): Promise<CliRun> {
@@ -161,7 +139,7 @@ kernelTest(
   "cordon run fails closed when the policy needs a newer Landlock ABI",
   REASON,
   async () => {
-    const needed = abi() + 1;
+    const needed = landlockAbi() + 1;
     const text = `apiVersion: cordon/v1
 kind: Policy
 metadata: { name: future }

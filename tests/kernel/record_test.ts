@@ -9,8 +9,10 @@
  * without eBPF, record refuses and names strace.
  */
 
-import { kernelTest, needCommands, needRoot, unavailable } from "../_kernel.ts";
-import { compileC } from "./_ebpf_helpers.ts";
+import { kernelTest, needCommands, unavailable } from "../_kernel.ts";
+import { cordon } from "../_cli.ts";
+import { assert, exists, PROBES_REASON } from "../_probes.ts";
+import { compileC, NO_BPF_WRAPPER, processTreeFixture } from "./_ebpf_helpers.ts";
 import { runConfined } from "../../backends/linux/run.ts";
 import { Recorder } from "../../backends/linux/recorder.ts";
 import { loadPolicies } from "../../cli/load_policies.ts";
@@ -18,56 +20,6 @@ import { evaluate } from "../../compile/evaluate.ts";
 import { parseJsonlTraceLine } from "../../engine/trace/jsonl_trace.ts";
 import type { TraceItem } from "../../engine/trace/trace_item.ts";
 import type { FileEvent, NetworkEvent } from "../../engine/events.ts";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-const REASON = unavailable(
-  Deno.build.os !== "linux" && "needs Linux",
-  needRoot(),
-  needCommands("gcc"),
-);
-
-/**
- * `p N M PATH PORT`: N getppid, opens PATH, connects to 127.0.0.1:PORT, then a child makes M
- * getppid and opens PATH.missing; prints "from-the-command" and exits 7.
- */
-const PROGRAM = `#define _GNU_SOURCE
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
-int main(int argc, char **argv) {
-  long n = atol(argv[1]), m = atol(argv[2]);
-  for (long i = 0; i < n; i++) syscall(SYS_getppid);
-  int fd = open(argv[3], O_RDONLY);
-  if (fd < 0) return 100;
-  close(fd);
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(atoi(argv[4])) };
-  inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-  if (connect(s, (struct sockaddr *)&sa, sizeof sa) != 0) return 101;
-  close(s);
-  pid_t child = fork();
-  if (child == 0) {
-    char missing[4096];
-    snprintf(missing, sizeof missing, "%s.missing", argv[3]);
-    for (long i = 0; i < m; i++) syscall(SYS_getppid);
-    open(missing, O_RDONLY);
-    _exit(0);
-  }
-  int status;
-  waitpid(child, &status, 0);
-  printf("from-the-command\\n");
-  return 7;
-}
-`;
 
 /** `p DIR N`: mkdir(DIR) must fail with EPERM (the policy), then N getppid; exits 7, else 8. */
 const MKDIR_PROGRAM = `#define _GNU_SOURCE
@@ -162,19 +114,11 @@ function events<K extends "file" | "network">(items: TraceItem[], kind: K) {
   )[];
 }
 
-async function fixture(): Promise<{ dir: string; exe: string; target: string }> {
-  const dir = await Deno.makeTempDir({ prefix: "cordon-record-" });
-  const exe = await compileC(PROGRAM);
-  const target = `${dir}/known-${crypto.randomUUID()}.txt`;
-  await Deno.writeTextFile(target, "x");
-  return { dir, exe, target };
-}
-
 kernelTest(
   "Recorder writes exactly the N getppid calls of the command and M of its child, the opened path and the connected address",
-  REASON,
+  PROBES_REASON,
   async () => {
-    const { dir, exe, target } = await fixture();
+    const { dir, exe, target } = await processTreeFixture("cordon-record-");
     try {
       using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
       const port = listener.addr.port;
@@ -241,31 +185,11 @@ kernelTest(
   },
 );
 
-async function cordon(
-  args: string[],
-  options: { wrapper?: string[]; stdout?: "piped" | "null" } = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const deno = [Deno.execPath(), "run", "-A", new URL("../../mod.ts", import.meta.url).pathname];
-  const [program, ...rest] = [...(options.wrapper ?? []), ...deno, ...args];
-  const out = await new Deno.Command(program!, {
-    args: rest,
-    stdin: "null",
-    stdout: options.stdout ?? "piped",
-    stderr: "piped",
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return {
-    code: out.code,
-    stdout: options.stdout === "null" ? "" : decode(out.stdout),
-    stderr: decode(out.stderr),
-  };
-}
-
 kernelTest(
   "cordon record, then cordon dry-run of a policy denying getppid reports exactly the recorded calls (as evaluate() decides them)",
-  REASON,
+  PROBES_REASON,
   async () => {
-    const { dir, exe, target } = await fixture();
+    const { dir, exe, target } = await processTreeFixture("cordon-record-");
     try {
       using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
       const n = 2500, m = 100;
@@ -342,9 +266,9 @@ spec:
 
 kernelTest(
   "cordon record, then cordon dry-run of a policy allowing only tcp/127.0.0.1:A reports the recorded TCP connect to port B as a denial",
-  REASON,
+  PROBES_REASON,
   async () => {
-    const { dir, exe, target } = await fixture();
+    const { dir, exe, target } = await processTreeFixture("cordon-record-");
     try {
       using listenerA = Deno.listen({ hostname: "127.0.0.1", port: 0 });
       using listenerB = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -399,7 +323,7 @@ kernelTest(
 
 kernelTest(
   "cordon record --policy confines the command as cordon run does; calls seccomp answers are not in the trace",
-  REASON,
+  PROBES_REASON,
   async () => {
     const dir = await Deno.makeTempDir({ prefix: "cordon-record-" });
     try {
@@ -420,13 +344,7 @@ kernelTest(
         String(n),
       ]);
       assert(out.code === 7, `exit ${out.code} (8: mkdir was not denied): ${out.stderr}`);
-      let exists = true;
-      try {
-        await Deno.stat(made);
-      } catch {
-        exists = false;
-      }
-      assert(!exists, "the denied mkdir created the directory");
+      assert(!await exists(made), "the denied mkdir created the directory");
       const { items } = readTrace(await Deno.readTextFile(trace));
       assert(malformed(items).length === 0, "malformed lines");
       const exec = items.find((i) => i.kind === "process" && i.op === "exec");
@@ -447,9 +365,9 @@ kernelTest(
 
 kernelTest(
   "cordon record without -o writes the trace to stdout and the command's stdout to stderr",
-  REASON,
+  PROBES_REASON,
   async () => {
-    const { dir, exe, target } = await fixture();
+    const { dir, exe, target } = await processTreeFixture("cordon-record-");
     try {
       using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
       const out = await cordon([
@@ -475,7 +393,7 @@ kernelTest(
 
 kernelTest(
   "Recorder counts the events a full ring buffer loses and says so in the summary",
-  unavailable(REASON, needCommands("mkfifo")),
+  unavailable(PROBES_REASON, needCommands("mkfifo")),
   async () => {
     const dir = await Deno.makeTempDir({ prefix: "cordon-record-loss-" });
     try {
@@ -514,20 +432,12 @@ kernelTest(
 
 kernelTest(
   "cordon record without eBPF refuses, naming the mechanism and strace",
-  unavailable(REASON, needCommands("setpriv")),
+  unavailable(PROBES_REASON, needCommands("setpriv")),
   async () => {
     const dir = await Deno.makeTempDir({ prefix: "cordon-record-" });
     try {
-      // Root without CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN: no BPF programs can be loaded.
-      const noBpf = [
-        "setpriv",
-        "--bounding-set",
-        "-bpf,-perfmon,-sys_admin",
-        "--inh-caps",
-        "-bpf,-perfmon,-sys_admin",
-      ];
       const out = await cordon(["record", "-o", `${dir}/t.jsonl`, "--", "/bin/true"], {
-        wrapper: noBpf,
+        wrapper: NO_BPF_WRAPPER,
       });
       assert(out.code === 1, `exit ${out.code}: ${out.stderr}`);
       assert(
@@ -535,13 +445,7 @@ kernelTest(
         out.stderr,
       );
       assert(/strace -f -y -o FILE -- \/bin\/true/.test(out.stderr), out.stderr);
-      let exists = true;
-      try {
-        await Deno.stat(`${dir}/t.jsonl`);
-      } catch {
-        exists = false;
-      }
-      assert(!exists, "the refused recording created its trace file");
+      assert(!await exists(`${dir}/t.jsonl`), "the refused recording created its trace file");
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

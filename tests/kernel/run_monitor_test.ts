@@ -6,22 +6,14 @@
  * labels as "NOT enforced" only what `runConfined` did not enforce.
  */
 
-import { kernelTest, needCommands, needRoot, unavailable } from "../_kernel.ts";
-import { compileC } from "./_ebpf_helpers.ts";
+import { kernelTest, needCommands, unavailable } from "../_kernel.ts";
+import { cordon } from "../_cli.ts";
+import { assert, PROBES_REASON } from "../_probes.ts";
+import { NO_BPF_WRAPPER, processTreeFixture } from "./_ebpf_helpers.ts";
 import { runConfined } from "../../backends/linux/run.ts";
 import { RunMonitor } from "../../backends/linux/run_monitor.ts";
 import { loadPolicies } from "../../cli/load_policies.ts";
 import type { FilterSet } from "../../compile/filter_set.ts";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-const REASON = unavailable(
-  Deno.build.os !== "linux" && "needs Linux",
-  needRoot(),
-  needCommands("gcc"),
-);
 
 /** Allows everything but mkdir: seccomp only (no filesystem, network or limits sections). */
 const POLICY = `apiVersion: cordon/v1
@@ -36,59 +28,17 @@ spec:
       action: deny
 `;
 
-/**
- * `p N M PATH`: N getppid, opens PATH, then a child makes M getppid and opens PATH.missing;
- * the parent waits for it and exits 7.
- */
-const PROGRAM = `#define _GNU_SOURCE
-#include <fcntl.h>
-#include <stdlib.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
-int main(int argc, char **argv) {
-  long n = atol(argv[1]), m = atol(argv[2]);
-  for (long i = 0; i < n; i++) syscall(SYS_getppid);
-  int fd = open(argv[3], O_RDONLY);
-  if (fd < 0) return 100;
-  close(fd);
-  if (m > 0) {
-    pid_t child = fork();
-    if (child == 0) {
-      char missing[4096];
-      snprintf(missing, sizeof missing, "%s.missing", argv[3]);
-      for (long i = 0; i < m; i++) syscall(SYS_getppid);
-      open(missing, O_RDONLY);
-      _exit(0);
-    }
-    int status;
-    waitpid(child, &status, 0);
-  }
-  return 7;
-}
-`;
-
 async function policySet(dir: string): Promise<FilterSet> {
   const file = `${dir}/policy.yaml`;
   await Deno.writeTextFile(file, POLICY);
   return (await loadPolicies([file], {})).filters;
 }
 
-async function fixture(): Promise<{ dir: string; exe: string; target: string }> {
-  const dir = await Deno.makeTempDir({ prefix: "cordon-run-monitor-" });
-  const exe = await compileC(PROGRAM);
-  const target = `${dir}/opened-${crypto.randomUUID()}.txt`;
-  await Deno.writeTextFile(target, "x");
-  return { dir, exe, target };
-}
-
 kernelTest(
   "run --monitor counts exactly N getppid calls of the command and its child, with the opened paths",
-  REASON,
+  PROBES_REASON,
   async () => {
-    const { dir, exe, target } = await fixture();
+    const { dir, exe, target } = await processTreeFixture("cordon-run-monitor-");
     try {
       const set = await policySet(dir);
       const n = 4321, m = 123;
@@ -135,9 +85,9 @@ kernelTest(
 
 kernelTest(
   "run --monitor counts the same calls as strace -f -c (strace's execve aside)",
-  unavailable(REASON, needCommands("strace")),
+  unavailable(PROBES_REASON, needCommands("strace")),
   async () => {
-    const { dir, exe, target } = await fixture();
+    const { dir, exe, target } = await processTreeFixture("cordon-run-monitor-");
     try {
       const set = await policySet(dir);
       const args = ["2000", "50", target];
@@ -146,6 +96,7 @@ kernelTest(
         set,
         command: [exe, ...args],
         beforeStart: (pid) => monitor.attach(pid),
+        stdout: "piped", // as under strace below: the same calls to set up its output
       });
       const ours = monitor.report().bySyscall;
       const out = await new Deno.Command("strace", {
@@ -173,22 +124,11 @@ kernelTest(
   },
 );
 
-async function cordon(
-  args: string[],
-  wrapper: string[] = [],
-): Promise<{ code: number; stderr: string }> {
-  const deno = [Deno.execPath(), "run", "-A", new URL("../../mod.ts", import.meta.url).pathname];
-  const [program, ...rest] = [...wrapper, ...deno, ...args];
-  const out = await new Deno.Command(program!, { args: rest, stdout: "null", stderr: "piped" })
-    .output();
-  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
-}
-
 kernelTest(
   "cordon run --monitor --format json reports the getppid count and the opened path",
-  REASON,
+  PROBES_REASON,
   async () => {
-    const { dir, exe, target } = await fixture();
+    const { dir, exe, target } = await processTreeFixture("cordon-run-monitor-");
     try {
       await Deno.writeTextFile(`${dir}/policy.yaml`, POLICY);
       const n = 777;
@@ -222,28 +162,22 @@ kernelTest(
 
 kernelTest(
   "cordon run --monitor without eBPF refuses, and runs unmonitored only with --allow-degraded",
-  unavailable(REASON, needCommands("setpriv")),
+  unavailable(PROBES_REASON, needCommands("setpriv")),
   async () => {
-    const { dir, exe, target } = await fixture();
+    const { dir, exe, target } = await processTreeFixture("cordon-run-monitor-");
     try {
       await Deno.writeTextFile(`${dir}/policy.yaml`, POLICY);
-      // Root without CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN: no BPF programs can be loaded.
-      const noBpf = [
-        "setpriv",
-        "--bounding-set",
-        "-bpf,-perfmon,-sys_admin",
-        "--inh-caps",
-        "-bpf,-perfmon,-sys_admin",
-      ];
       const base = ["run", "-p", `${dir}/policy.yaml`, "--monitor"];
       const command = ["--", exe, "1", "0", target];
-      const refused = await cordon([...base, ...command], noBpf);
+      const refused = await cordon([...base, ...command], { wrapper: NO_BPF_WRAPPER });
       assert(refused.code === 1, `exit ${refused.code}: ${refused.stderr}`);
       assert(
         /refusing to run .*--monitor needs eBPF monitoring/.test(refused.stderr),
         refused.stderr,
       );
-      const degraded = await cordon([...base, "--allow-degraded", ...command], noBpf);
+      const degraded = await cordon([...base, "--allow-degraded", ...command], {
+        wrapper: NO_BPF_WRAPPER,
+      });
       assert(degraded.code === 7, `exit ${degraded.code}: ${degraded.stderr}`);
       assert(/the command is NOT monitored/.test(degraded.stderr), degraded.stderr);
     } finally {
@@ -254,7 +188,7 @@ kernelTest(
 
 kernelTest(
   "cordon run --allow-degraded labels NOT enforced only the sections runConfined did not enforce",
-  REASON,
+  PROBES_REASON,
   async () => {
     const dir = await Deno.makeTempDir({ prefix: "cordon-run-degraded-" });
     try {

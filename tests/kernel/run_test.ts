@@ -4,16 +4,20 @@
  * interpreter (and the evaluator) predict for the same call.
  */
 
-import { kernelTest, needCommands, needRoot, unavailable } from "../_kernel.ts";
+import { hasFile, kernelTest, landlockAbi, needCommands, unavailable } from "../_kernel.ts";
 import { cordon } from "../_cli.ts";
 import {
   assert,
   buildProbes,
   compileYaml,
+  exists,
+  NO_EXEC_POLICY,
   observed,
   type Outcome,
   predict,
   type PredictedCall,
+  PROBES_REASON,
+  rejection,
   runProbe,
 } from "../_probes.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
@@ -22,7 +26,6 @@ import { launchConfined, LaunchError } from "../../backends/linux/launcher.ts";
 import { KernelError } from "../../backends/linux/errors.ts";
 import { FilterPlanError, hostArches, nativeArch, runConfined } from "../../backends/linux/run.ts";
 import { loadPolicies } from "../../cli/load_policies.ts";
-import { landlockAbiVersion } from "../../backends/linux/landlock.ts";
 import { importOciProfile, parseOciProfile } from "../../compile/oci_import.ts";
 import type { FilterSet } from "../../compile/filter_set.ts";
 
@@ -32,20 +35,6 @@ function assertOutcome(actual: Outcome, expected: Outcome, what: string): void {
   assert(a === e, `${what}: the kernel did ${a}, the interpreter predicts ${e}`);
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const REASON = unavailable(
-  Deno.build.os !== "linux" && "needs Linux",
-  needRoot(),
-  needCommands("gcc"),
-);
 const ARCH: Arch = Deno.build.os === "linux" ? nativeArch() : "x86_64";
 const nr = (name: string, arch: Arch = ARCH): number => {
   const n = syscallNumber(arch, name);
@@ -94,7 +83,7 @@ interface ProbeCase {
 
 kernelTest(
   "runConfined: each action's outcome in the kernel equals the interpreter's prediction",
-  REASON,
+  PROBES_REASON,
   async (t) => {
     await using probes = await buildProbes(["syscall_probe"]);
     const set = await compileYaml(probes.dir, ACTIONS_POLICY);
@@ -201,7 +190,7 @@ kernelTest(
 
 kernelTest(
   "runConfined stacks one filter per policy: the strictest action wins, ties to the first policy",
-  REASON,
+  PROBES_REASON,
   async (t) => {
     await using probes = await buildProbes(["syscall_probe"]);
     const first = `${probes.dir}/first.yaml`;
@@ -260,7 +249,7 @@ spec:
 
 kernelTest(
   "runConfined in audit mode: a denied call runs and the kernel logs it (SECCOMP_RET_LOG)",
-  unavailable(REASON, Deno.build.os === "linux" && !canReadKmsg() && "needs /dev/kmsg"),
+  unavailable(PROBES_REASON, Deno.build.os === "linux" && !canReadKmsg() && "needs /dev/kmsg"),
   async () => {
     await using probes = await buildProbes(["syscall_probe"]);
     const set = await compileYaml(
@@ -312,7 +301,7 @@ function canReadKmsg(): boolean {
 
 kernelTest(
   "runConfined passes stdio, environment, working directory and exit status through",
-  REASON,
+  PROBES_REASON,
   async () => {
     await using probes = await buildProbes([]);
     const set = await compileYaml(
@@ -357,7 +346,7 @@ spec:
 
 kernelTest(
   "runConfined reports command not found (127) and not executable (126) without running anything",
-  REASON,
+  PROBES_REASON,
   async () => {
     await using probes = await buildProbes([]);
     const set = await compileYaml(
@@ -376,12 +365,7 @@ spec: { defaultAction: allow }
       [notExecutable, "COMMAND_NOT_EXECUTABLE", 126],
     ];
     for (const [command, code, exitCode] of cases) {
-      let caught: unknown;
-      try {
-        await runConfined({ set, command: [command] });
-      } catch (error) {
-        caught = error;
-      }
+      const caught = await rejection(runConfined({ set, command: [command] }));
       assert(caught instanceof LaunchError, `${command}: expected LaunchError, got ${caught}`);
       assert(caught.code === code && caught.exitCode === exitCode, `${command}: ${caught.code}`);
     }
@@ -390,22 +374,17 @@ spec: { defaultAction: allow }
 
 kernelTest(
   "launchConfined: a filter the kernel rejects fails with its errno and nothing runs",
-  REASON,
+  PROBES_REASON,
   async () => {
     await using probes = await buildProbes([]);
     const marker = `${probes.dir}/ran`;
     // `ja +5` jumps past the end: the kernel's checker refuses the program with EINVAL.
     const invalid = new Uint8Array([0x05, 0, 0, 0, 5, 0, 0, 0]);
-    let caught: unknown;
-    try {
-      await launchConfined({
-        file: "/usr/bin/touch",
-        argv: ["touch", marker],
-        filters: [{ name: "broken", program: invalid }],
-      });
-    } catch (error) {
-      caught = error;
-    }
+    const caught = await rejection(launchConfined({
+      file: "/usr/bin/touch",
+      argv: ["touch", marker],
+      filters: [{ name: "broken", program: invalid }],
+    }));
     assert(caught instanceof LaunchError, `expected LaunchError, got ${caught}`);
     assert(caught.code === "CONFINEMENT_FAILED" && caught.stage === "seccomp", caught.message);
     assert(caught.cause instanceof KernelError && caught.cause.errno === 22, String(caught.cause));
@@ -416,25 +395,11 @@ kernelTest(
 
 kernelTest(
   "runConfined refuses a policy that denies execve before starting anything",
-  REASON,
+  PROBES_REASON,
   async () => {
     await using probes = await buildProbes([]);
-    const set = await compileYaml(
-      probes.dir,
-      `apiVersion: cordon/v1
-kind: Policy
-metadata: { name: no-exec }
-spec:
-  defaultAction: allow
-  capabilities: { deny: [proc.exec] }
-`,
-    );
-    let caught: unknown;
-    try {
-      await runConfined({ set, command: ["true"] });
-    } catch (error) {
-      caught = error;
-    }
+    const set = await compileYaml(probes.dir, NO_EXEC_POLICY);
+    const caught = await rejection(runConfined({ set, command: ["true"] }));
     assert(caught instanceof FilterPlanError && caught.code === "EXECVE_DENIED", String(caught));
   },
 );
@@ -442,7 +407,7 @@ spec:
 // ---------------------------------------------------------------------------------------------
 // The command line, as users run it.
 
-kernelTest("cordon run: exit codes and messages of the command line", REASON, async (t) => {
+kernelTest("cordon run: exit codes and messages of the command line", PROBES_REASON, async (t) => {
   await using probes = await buildProbes(["syscall_probe"]);
   const policy = `${probes.dir}/p.yaml`;
   await Deno.writeTextFile(
@@ -539,7 +504,7 @@ const PYTHON_ACCT = "import ctypes; libc = ctypes.CDLL(None, use_errno=True); " 
 
 kernelTest(
   "the Docker default profile: ls, tar and python3 run normally; denied calls get its errno",
-  unavailable(REASON, needCommands("tar", "python3", "ls")),
+  unavailable(PROBES_REASON, needCommands("tar", "python3", "ls")),
   async (t) => {
     await using probes = await buildProbes(["syscall_probe"]);
     const set = await dockerDefault(probes.dir);
@@ -599,26 +564,10 @@ kernelTest(
 
 const CLI_TOOL = new URL("../../examples/policies/cli-tool.yaml", import.meta.url).pathname;
 
-function hasFile(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
-
-function landlockAbi(): number {
-  try {
-    return Deno.build.os === "linux" ? landlockAbiVersion() : 0;
-  } catch {
-    return 0;
-  }
-}
-
 kernelTest(
   "examples/policies/cli-tool.yaml: ls and cat work, programs outside system directories, chown and io_uring are denied",
   unavailable(
-    REASON,
+    PROBES_REASON,
     needCommands("ls", "cat", "chown"),
     !hasFile("/usr/bin/python3") && "needs /usr/bin/python3",
     landlockAbi() < 1 && "needs Landlock",

@@ -9,11 +9,8 @@ import { EbpfMonitor } from "../../backends/linux/ebpf_monitor.ts";
 import { cordonStats, enableRunStats } from "../../backends/linux/bpf_stats.ts";
 import { kernelTest, unavailable } from "../_kernel.ts";
 import { cordon } from "../_cli.ts";
+import { assert } from "../_probes.ts";
 import { compileC, gatedProgram, needEbpf, spawnGated, waitForEvent } from "./_ebpf_helpers.ts";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
 
 const reason = unavailable(needEbpf());
 
