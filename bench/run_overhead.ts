@@ -15,15 +15,7 @@
 
 import { parseArgs } from "node:util";
 import { buildProbes } from "../tests/_probes.ts";
-import {
-  LibseccompFilter,
-  resolveSyscall,
-  SCMP_ACT,
-  SCMP_ARCH,
-  SCMP_CMP,
-  SCMP_FLTATR,
-  type ScmpArgCmp,
-} from "../tests/_libseccomp.ts";
+import { buildLibseccompProgram } from "../tests/_libseccomp.ts";
 import { importOciProfile, parseOciProfile, resolveOciProfile } from "../compile/oci_import.ts";
 import { encodeSockFilters } from "../compile/sock_filter.ts";
 import { runSeccomp } from "../compile/bpf_interpreter.ts";
@@ -58,65 +50,13 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-/** libseccomp's filter for the profile, built as runc does, exported as raw bytes. */
+/**
+ * libseccomp's filter for the profile, built as runc does (the same builder the OCI comparison
+ * test and bench/seccomp_vs_libseccomp.ts use), as raw bytes.
+ */
 function libseccompBytes(json: unknown): Uint8Array {
   const profile = resolveOciProfile(json, { arch: nativeArch() });
-  const action = (name: string, errno?: number): number => {
-    switch (name) {
-      case "SCMP_ACT_ALLOW":
-        return SCMP_ACT.ALLOW;
-      case "SCMP_ACT_ERRNO":
-        return SCMP_ACT.ERRNO(errno ?? 1);
-      case "SCMP_ACT_KILL":
-      case "SCMP_ACT_KILL_THREAD":
-        return SCMP_ACT.KILL_THREAD;
-      case "SCMP_ACT_KILL_PROCESS":
-        return SCMP_ACT.KILL_PROCESS;
-      case "SCMP_ACT_TRAP":
-        return SCMP_ACT.TRAP;
-      case "SCMP_ACT_LOG":
-        return SCMP_ACT.LOG;
-      case "SCMP_ACT_TRACE":
-        return SCMP_ACT.TRACE(errno ?? 0);
-      default:
-        throw new Error(`unsupported action ${name}`);
-    }
-  };
-  const ops: Record<string, number> = {
-    SCMP_CMP_NE: SCMP_CMP.NE,
-    SCMP_CMP_LT: SCMP_CMP.LT,
-    SCMP_CMP_LE: SCMP_CMP.LE,
-    SCMP_CMP_EQ: SCMP_CMP.EQ,
-    SCMP_CMP_GE: SCMP_CMP.GE,
-    SCMP_CMP_GT: SCMP_CMP.GT,
-    SCMP_CMP_MASKED_EQ: SCMP_CMP.MASKED_EQ,
-  };
-  using filter = new LibseccompFilter(action(profile.defaultAction, profile.defaultErrnoRet));
-  filter.setAttr(SCMP_FLTATR.CTL_OPTIMIZE, 2);
-  for (const arch of profile.architectures) {
-    const token = SCMP_ARCH[arch.replace("SCMP_ARCH_", "") as keyof typeof SCMP_ARCH];
-    if (token !== undefined && token !== SCMP_ARCH.X86_64 && token !== SCMP_ARCH.AARCH64) {
-      filter.addArch(token);
-    }
-  }
-  for (const entry of profile.syscalls) {
-    const act = action(entry.action, entry.errnoRet);
-    const args: ScmpArgCmp[] = entry.args.map((a) => ({
-      arg: a.index,
-      op: ops[a.op]!,
-      datumA: a.value,
-      datumB: a.valueTwo,
-    }));
-    // runc: conditions on the same argument cannot be ANDed by libseccomp: one rule each.
-    const sameIndex = new Set(args.map((a) => a.arg)).size !== args.length;
-    for (const name of entry.names) {
-      const nr = resolveSyscall(name);
-      if (nr < 0) continue;
-      if (sameIndex) { for (const a of args) filter.addRule(act, nr, [a]); }
-      else filter.addRule(act, nr, args);
-    }
-  }
-  return encodeSockFilters(filter.exportBpf());
+  return encodeSockFilters(buildLibseccompProgram(profile).instructions);
 }
 
 if (Deno.build.os !== "linux" || Deno.uid() !== 0) {
