@@ -19,6 +19,7 @@ const differences = new Map<Arch, ReadonlyMap<string, bigint | null>>();
 let errnoByName: ReadonlyMap<string, number> | undefined;
 let errnoByNumber: ReadonlyMap<number, string> | undefined;
 let signalByName: ReadonlyMap<string, number> | undefined;
+let signalByNumber: Map<number, string> | undefined;
 let names: readonly string[] | undefined;
 
 function baseValues(): ReadonlyMap<string, bigint> {
@@ -123,6 +124,29 @@ export function errnoName(n: number): string | undefined {
 export function signalNumber(name: string): number | undefined {
   signalByName ??= new Map(SIGNALS);
   return signalByName.get(name);
+}
+
+/**
+ * The name of a signal number, kernel numbering; where two names share a number (`SIGABRT` and
+ * `SIGIOT`), the first the headers define.
+ *
+ * @param n E.g. `9`.
+ * @returns The name, or `undefined` for a number that is no standard signal.
+ *
+ * @example
+ * ```ts
+ * import { signalName } from "./constants.ts";
+ * if (signalName(9) !== "SIGKILL" || signalName(6) !== "SIGABRT") throw new Error("signalName");
+ * if (signalName(64) !== undefined) throw new Error("no name for a real-time signal");
+ * ```
+ */
+export function signalName(n: number): string | undefined {
+  if (signalByNumber === undefined) {
+    const map = new Map<number, string>();
+    for (const [name, nr] of SIGNALS) if (!map.has(nr)) map.set(nr, name);
+    signalByNumber = map;
+  }
+  return signalByNumber.get(n);
 }
 
 /**

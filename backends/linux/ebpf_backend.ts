@@ -19,6 +19,7 @@
  * @module
  */
 
+import { signalName } from "../../policies/constants.ts";
 import { strictness } from "../../policies/types.ts";
 import type { Action, Arch, SourceLocation } from "../../policies/types.ts";
 import { syscallName } from "../../policies/syscalls.ts";
@@ -139,25 +140,6 @@ interface Activity {
   exitCode?: number;
   signal?: string;
 }
-
-const SIGNALS: Record<number, string> = {
-  1: "SIGHUP",
-  2: "SIGINT",
-  3: "SIGQUIT",
-  4: "SIGILL",
-  5: "SIGTRAP",
-  6: "SIGABRT",
-  7: "SIGBUS",
-  8: "SIGFPE",
-  9: "SIGKILL",
-  10: "SIGUSR1",
-  11: "SIGSEGV",
-  12: "SIGUSR2",
-  13: "SIGPIPE",
-  14: "SIGALRM",
-  15: "SIGTERM",
-  31: "SIGSYS",
-};
 
 function bootEpochMs(): number {
   const uptime = Number(Deno.readTextFileSync("/proc/uptime").split(" ")[0]);
@@ -592,7 +574,7 @@ export class EbpfBackend implements Backend {
           op: "exit",
           ...(signal === 0
             ? { exitCode: (raw.exitCode >> 8) & 0xff }
-            : { signal: SIGNALS[signal] ?? `SIG${signal}` }),
+            : { signal: signalName(signal) ?? `SIG${signal}` }),
         };
         const a = this.#activity.get(raw.tgid);
         if (a) {

@@ -22,6 +22,7 @@
  * @module
  */
 
+import { signalName } from "../../policies/constants.ts";
 import { syscallName } from "../../policies/syscalls.ts";
 import {
   CORDON_EV,
@@ -91,24 +92,6 @@ export interface RecordSummary {
 
 const TGID = fieldOffset("cordon_event_header", "tgid");
 const FORK_CHILD = fieldOffset("cordon_fork_event", "child_tgid");
-
-const SIGNALS: Readonly<Record<number, string>> = {
-  1: "SIGHUP",
-  2: "SIGINT",
-  3: "SIGQUIT",
-  4: "SIGILL",
-  6: "SIGABRT",
-  7: "SIGBUS",
-  8: "SIGFPE",
-  9: "SIGKILL",
-  10: "SIGUSR1",
-  11: "SIGSEGV",
-  12: "SIGUSR2",
-  13: "SIGPIPE",
-  14: "SIGALRM",
-  15: "SIGTERM",
-  31: "SIGSYS",
-};
 
 /**
  * The engine event of a non-syscall ring-buffer record (file, network, fork, exec, exit), as
@@ -201,7 +184,7 @@ export function recordEvent(
         ...base,
         ...(signal === 0
           ? { exitCode: (raw.exitCode >> 8) & 0xff }
-          : { signal: SIGNALS[signal] ?? `SIG${signal}` }),
+          : { signal: signalName(signal) ?? `SIG${signal}` }),
       } satisfies ProcessEvent;
     }
     default:

@@ -18,7 +18,7 @@
 
 import type { Arch } from "../../policies/types.ts";
 import { syscallName } from "../../policies/syscalls.ts";
-import { errnoName } from "../../policies/constants.ts";
+import { errnoName, signalName } from "../../policies/constants.ts";
 import { CORDON_NATIVE_SLOTS, type ProcValue, type RawEvent } from "../../bpf/structs.ts";
 import { type EbpfMonitor, openMonitorFor } from "./ebpf_monitor.ts";
 import { formatAddress } from "./ebpf_backend.ts";
@@ -131,22 +131,6 @@ interface TreeProcess {
 }
 
 type MutableAccess<T> = { -readonly [K in keyof T]: T[K] };
-
-const SIGNALS: Readonly<Record<number, string>> = {
-  1: "SIGHUP",
-  2: "SIGINT",
-  3: "SIGQUIT",
-  4: "SIGILL",
-  6: "SIGABRT",
-  7: "SIGBUS",
-  8: "SIGFPE",
-  9: "SIGKILL",
-  11: "SIGSEGV",
-  13: "SIGPIPE",
-  14: "SIGALRM",
-  15: "SIGTERM",
-  31: "SIGSYS",
-};
 
 /**
  * Counts by slot → counts by syscall name (`"i386:NAME"` for compat calls, `"#NR"` unknown).
@@ -270,7 +254,7 @@ export class RunMonitor implements Disposable {
         p.final = { total: event.total, counts: event.counts };
         const signal = event.exitCode & 0x7f;
         if (signal === 0) p.exitCode = (event.exitCode >> 8) & 0xff;
-        else p.signal = SIGNALS[signal] ?? `SIG${signal}`;
+        else p.signal = signalName(signal) ?? `SIG${signal}`;
         if (event.comm) p.comm ??= event.comm;
         return;
       }
