@@ -699,8 +699,11 @@ export type RawEvent =
  * ```
  */
 export function eventKindAt(view: DataView, offset: number): number {
-  return view.getUint32(offset + fieldOffset("cordon_event_header", "kind"), true);
+  return view.getUint32(offset + EVENT_KIND_OFFSET, true);
 }
+
+/** Read once per event by {@linkcode eventKindAt}: a constant, not a lookup. */
+const EVENT_KIND_OFFSET = LAYOUTS.cordon_event_header.fields.kind.offset;
 
 /**
  * Decodes the ring-buffer event of `length` bytes at `offset` of `view`.
