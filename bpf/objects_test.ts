@@ -4,7 +4,12 @@ import { hasCommand } from "../tests/_kernel.ts";
 const here = new URL(".", import.meta.url);
 
 async function sourceHash(): Promise<string> {
-  const parts = ["cordon.h", "build.sh", ...BPF_OBJECT_NAMES.map((n) => `${n}.bpf.c`)];
+  const parts = [
+    "cordon.h",
+    "build.sh",
+    "vmlinux/x86/vmlinux.h",
+    ...BPF_OBJECT_NAMES.map((n) => `${n}.bpf.c`),
+  ];
   const chunks = await Promise.all(parts.map((p) => Deno.readFile(new URL(p, here))));
   const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let offset = 0;
