@@ -15,8 +15,10 @@ import type {
   ArgOp,
   FilesystemRules,
   Limits,
+  MemoryRules,
   Mode,
   NetworkRules,
+  Privileges,
   SourceLocation,
   Target,
 } from "../policies/types.ts";
@@ -116,6 +118,10 @@ export interface FilterLayer {
   readonly network?: NetworkRules;
   /** The policy's rate limits. */
   readonly limits?: Limits;
+  /** The privileges the policy hands the command (`run`); absent: the defaults (none). */
+  readonly privileges?: Privileges;
+  /** The policy's memory rules (W^X), compiled into the seccomp filter too. */
+  readonly memory?: MemoryRules;
   /** The policy's `metadata.name`. */
   readonly loc: SourceLocation;
 }

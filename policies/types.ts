@@ -153,12 +153,33 @@ export interface NetworkEndpoint {
   readonly loc: SourceLocation;
 }
 
+/**
+ * One Unix-domain socket a program may connect (or send datagrams) to: a filesystem path
+ * (`/run/app.sock`, and everything beneath a directory given with a trailing `/`) or an abstract
+ * name written `@name`.
+ */
+export interface UnixSocketRule {
+  /** The text as written. */
+  readonly text: string;
+  /** `path`: a pathname socket (or a directory of them); `abstract`: an abstract-namespace name. */
+  readonly kind: "path" | "abstract";
+  /** The path (normalised) or the abstract name without its `@`. */
+  readonly name: string;
+  /** Where the rule is written. */
+  readonly loc: SourceLocation;
+}
+
 /** `spec.network`: enforced with cgroup BPF (and Landlock TCP where available). */
 export interface NetworkRules {
   /** Endpoints the program may connect (or send datagrams) to. */
   readonly connect: readonly NetworkEndpoint[];
   /** Endpoints the program may bind. */
   readonly bind: readonly NetworkEndpoint[];
+  /**
+   * Unix-domain sockets the program may connect to beyond its own (sockets under its
+   * `filesystem.write` paths, and socket pairs); absent or empty: none.
+   */
+  readonly unix?: readonly UnixSocketRule[];
   /** Where `network` is written. */
   readonly loc: SourceLocation;
 }
@@ -174,6 +195,50 @@ export interface Limits {
     /** Where the limit is written. */
     readonly loc: SourceLocation;
   };
+}
+
+/** A name written in a policy, with its location. */
+export interface LocatedName {
+  /** The name as written (normalised where the section says so). */
+  readonly name: string;
+  /** Where it is written. */
+  readonly loc: SourceLocation;
+}
+
+/**
+ * `spec.privileges`: what of the invoking user's privileges `run` hands the command. Absent
+ * means the defaults: no Linux capabilities (also as uid 0), the invoking user and group, the
+ * safe device set only, signals only within the sandbox.
+ */
+export interface Privileges {
+  /** Linux capabilities the command keeps, such as `CAP_NET_BIND_SERVICE` (canonical upper case). */
+  readonly capabilities: readonly LocatedName[];
+  /** The uid to run as; absent: the invoking user's. */
+  readonly user?: { readonly uid: number; readonly loc: SourceLocation };
+  /** The gid to run as (supplementary groups are dropped); absent: the invoking user's. */
+  readonly group?: { readonly gid: number; readonly loc: SourceLocation };
+  /**
+   * Device nodes the command may open or create beyond the safe set (`/dev/null`, `zero`,
+   * `full`, `random`, `urandom`, `tty`, `ptmx`, `pts/*`): a path (`/dev/fuse`, resolved to its
+   * device number at run) or `c MAJOR:MINOR` / `b MAJOR:MINOR` (`*` for any minor).
+   */
+  readonly devices: readonly LocatedName[];
+  /** `any`: the command may signal processes outside its sandbox; default `sandbox`. */
+  readonly signals: "sandbox" | "any";
+  /** Where `privileges` is written. */
+  readonly loc: SourceLocation;
+}
+
+/** `spec.memory`. */
+export interface MemoryRules {
+  /**
+   * `deny` (W^X): no mapping both writable and executable, no executable anonymous or shared
+   * memory, no memory made executable after it was mapped, no `READ_IMPLIES_EXEC`; `allow`: the
+   * kernel's defaults (JITs need them).
+   */
+  readonly writeExecute: "allow" | "deny";
+  /** Where `memory` is written. */
+  readonly loc: SourceLocation;
 }
 
 /** Whether deny/kill/trap are applied (`enforce`) or only reported (`audit`). */
@@ -210,6 +275,10 @@ export interface Policy {
   readonly network?: NetworkRules;
   /** `spec.limits`. */
   readonly limits?: Limits;
+  /** `spec.privileges`. */
+  readonly privileges?: Privileges;
+  /** `spec.memory`. */
+  readonly memory?: MemoryRules;
   /** Where `metadata.name` is. */
   readonly loc: SourceLocation;
   /** Whether `defaultAction`, `defaultErrno`, `mode` were written (they override a parent's only then). */
@@ -252,6 +321,10 @@ export interface ResolvedPolicy {
   readonly network?: NetworkRules;
   /** Limits (own, else inherited). */
   readonly limits?: Limits;
+  /** Privileges: capabilities and devices merged with the parents', user/group own else inherited. */
+  readonly privileges?: Privileges;
+  /** Memory rules (own, else inherited). */
+  readonly memory?: MemoryRules;
   /** Where the policy's `metadata.name` is. */
   readonly loc: SourceLocation;
 }
