@@ -96,6 +96,7 @@ export * from "./backends/linux/bpf_map.ts";
 export * from "./backends/linux/bpf_link.ts";
 export * from "./backends/linux/ring_buffer.ts";
 export * from "./backends/linux/run_monitor.ts";
+export * from "./backends/linux/run_limits.ts";
 export * from "./backends/linux/bpf_stats.ts";
 export * from "./backends/linux/recorder.ts";
 

@@ -111,6 +111,7 @@ function netSet(port: number, rules: number): FilterSet {
 kind: Policy
 metadata: { name: net }
 spec:
+  defaultAction: allow
   network:
     connect: [${[...filler, `"127.0.0.1:${port}"`].join(", ")}]
 `);

@@ -44,8 +44,20 @@
 #define CORDON_ACT_DENY 3
 
 /* cordon_decision.flags */
-#define CORDON_DECISION_ARGS 0x01 /* argument cases exist: user space evaluates the event's args */
+/*
+ * Argument cases exist. sys_enter decides them itself from the `arg_cases` entry of the same key
+ * (and this entry is then the decision of the layers without cases), unless CORDON_DECISION_USER
+ * is set too.
+ */
+#define CORDON_DECISION_ARGS 0x01
 #define CORDON_DECISION_AUDIT 0x02 /* audit mode: reported as `action`, applied as log */
+/*
+ * With ARGS: the cases did not fit `arg_cases`, user space decides from the streamed event. A call
+ * whose event cannot be reserved on the ring buffer is then killed when the flag KILL_ON_LOSS is
+ * set too (some outcome of the cases is an enforced kill): losing the event never loses the kill.
+ */
+#define CORDON_DECISION_USER 0x04
+#define CORDON_DECISION_KILL_ON_LOSS 0x08
 
 /* Key of the `decisions` map: a policy slot (allocated by user space) and a syscall slot. */
 struct cordon_decision_key {
@@ -71,6 +83,59 @@ struct cordon_limit {
 	__u32 rule;
 };
 _Static_assert(sizeof(struct cordon_limit) == 16, "cordon_limit size");
+
+/* ---- argument cases decided in the kernel ----------------------------------------------- */
+
+#define CORDON_ARG_MAX_CASES 16 /* cases per (policy, syscall) slot, `otherwise`s included */
+#define CORDON_ARG_MAX_TESTS 4 /* tests (ANDed) per case */
+#define CORDON_ARG_MAX_GROUPS 8 /* layers per slot (each decides on its own; the strictest wins) */
+
+/* cordon_arg_test.op */
+#define CORDON_ARG_EQ 0
+#define CORDON_ARG_NE 1
+#define CORDON_ARG_LT 2
+#define CORDON_ARG_LE 3
+#define CORDON_ARG_GT 4
+#define CORDON_ARG_GE 5
+#define CORDON_ARG_MASKED_EQ 6
+
+/* One test of a case: (arg[index] & mask) OP value, unsigned; `mask` also narrows to the width. */
+struct cordon_arg_test {
+	__u64 value;
+	__u64 mask; /* all ones for a 64-bit comparison; 0xffffffff / 0xffff for narrow types */
+	__u8 index; /* 0..5 */
+	__u8 op; /* CORDON_ARG_* */
+	__u8 pad[6];
+};
+_Static_assert(sizeof(struct cordon_arg_test) == 24, "cordon_arg_test size");
+
+/*
+ * One case: when all `ntests` tests hold, group `group` decides `action`, unless an earlier case of
+ * the same group matched. Each group ends with a case of no tests (its layer's `otherwise`, or the
+ * decision of the layers without cases), so every group decides; the decision with the highest
+ * `rank` wins (rank = 2 * strictness + 1 when enforced, 2 * strictness when audited).
+ */
+struct cordon_arg_case {
+	__u8 group;
+	__u8 ntests;
+	__u8 action; /* CORDON_ACT_* */
+	__u8 flags; /* CORDON_DECISION_AUDIT */
+	__u16 errno_value;
+	__u16 rank;
+	__u32 rule;
+	__u32 pad;
+	struct cordon_arg_test tests[CORDON_ARG_MAX_TESTS];
+};
+_Static_assert(sizeof(struct cordon_arg_case) == 16 + 24 * CORDON_ARG_MAX_TESTS, "cordon_arg_case size");
+
+/* Value of the `arg_cases` map (key: struct cordon_decision_key). */
+struct cordon_arg_cases {
+	__u32 count;
+	__u32 pad;
+	struct cordon_arg_case cases[CORDON_ARG_MAX_CASES];
+};
+_Static_assert(sizeof(struct cordon_arg_cases) == 8 + sizeof(struct cordon_arg_case) * CORDON_ARG_MAX_CASES,
+	       "cordon_arg_cases size");
 
 /* ---- processes -------------------------------------------------------------------------- */
 
@@ -99,9 +164,15 @@ struct cordon_proc {
 	__u64 other; /* calls with CORDON_SLOT_UNKNOWN */
 	__u64 rate_window_ns; /* start of the current one-second window (rate limits) */
 	__u64 rate_count; /* calls in that window */
+	/*
+	 * The cgroup (id) the process must stay in, 0: none. Set by user space once it has moved the
+	 * process into a network cgroup; a move elsewhere (cgroup.procs, or a child created elsewhere
+	 * with CLONE_INTO_CGROUP) kills the process (cgroup_attach_task, sched_process_fork).
+	 */
+	__u64 cgroup_id;
 	__u64 counts[CORDON_NR_SLOTS];
 };
-_Static_assert(sizeof(struct cordon_proc) == 56 + 8 * CORDON_NR_SLOTS, "cordon_proc size");
+_Static_assert(sizeof(struct cordon_proc) == 64 + 8 * CORDON_NR_SLOTS, "cordon_proc size");
 
 /* ---- configuration ---------------------------------------------------------------------- */
 
@@ -128,8 +199,11 @@ struct cordon_stats {
 	__u64 kills; /* bpf_send_signal(SIGKILL) sent */
 	__u64 procs_full; /* processes not monitored because `procs` was full */
 	__u64 rate_limited; /* calls over a rate limit */
+	__u64 procs_full_killed; /* processes killed because `procs` was full and they had a policy */
+	__u64 loss_killed; /* calls killed because user space had to decide and the event was lost */
+	__u64 cgroup_escapes; /* processes killed for leaving their cgroup */
 };
-_Static_assert(sizeof(struct cordon_stats) == 48, "cordon_stats size");
+_Static_assert(sizeof(struct cordon_stats) == 72, "cordon_stats size");
 
 /* ---- ring-buffer events ----------------------------------------------------------------- */
 
@@ -141,6 +215,7 @@ _Static_assert(sizeof(struct cordon_stats) == 48, "cordon_stats size");
 #define CORDON_EV_EXIT 6
 #define CORDON_EV_NET_DENY 7
 #define CORDON_EV_RATE 8
+#define CORDON_EV_ENFORCE 9
 
 /* cordon_syscall_event.reason */
 #define CORDON_REASON_SUBSCRIBED 0x01
@@ -253,6 +328,26 @@ struct cordon_rate_event {
 };
 _Static_assert(sizeof(struct cordon_rate_event) == 64, "cordon_rate_event size");
 
+/* cordon_enforce_event.reason */
+#define CORDON_ENFORCE_PROCS_FULL 1 /* a process with a policy got no `procs` entry: killed */
+#define CORDON_ENFORCE_LOSS 2 /* a decision could not be delivered (event lost, LSM deny table full): killed */
+#define CORDON_ENFORCE_CGROUP 3 /* a process left (or was created outside) its cgroup: killed */
+
+/*
+ * CORDON_EV_ENFORCE: the kernel side killed a process on its own, for `reason`. `hdr` is the
+ * process that acted (the forker, the caller, the writer of cgroup.procs); `target_tgid` the
+ * process killed; `nr` the syscall slot (LOSS) or 0; `cgroup_id` the destination (CGROUP).
+ */
+struct cordon_enforce_event {
+	struct cordon_event_header hdr;
+	__u32 reason;
+	__u32 target_tgid;
+	__u32 nr;
+	__u32 writer_killed; /* CGROUP: 1 when the writer (a confined process) was killed too */
+	__u64 cgroup_id;
+};
+_Static_assert(sizeof(struct cordon_enforce_event) == 64, "cordon_enforce_event size");
+
 /* ---- cgroup network rules (cgroup_net.bpf.c) -------------------------------------------- */
 
 #define CORDON_NET_OP_CONNECT4 1
@@ -306,5 +401,59 @@ struct cordon_pending_deny {
 	__u16 pad;
 };
 _Static_assert(sizeof(struct cordon_pending_deny) == 8, "cordon_pending_deny size");
+
+/* ---- cgroup guard (cgroup_guard.bpf.c): devices, socket kinds, IP options, autobind, Unix -- */
+
+/* cordon_guard_config.flags */
+#define CORDON_GUARD_SOCK_KINDS 0x01 /* AF_INET/AF_INET6 sockets only of `sock_kinds` */
+#define CORDON_GUARD_NO_IP_OPTIONS 0x02 /* drop IPv4 options / IPv6 routing headers; refuse their setsockopt */
+#define CORDON_GUARD_DENY_AUTOBIND4 0x04 /* listen() on an unbound IPv4 TCP socket kills the process */
+#define CORDON_GUARD_DENY_AUTOBIND6 0x08 /* the same for IPv6 sockets */
+#define CORDON_GUARD_UNIX 0x10 /* Unix connect/sendmsg only to `guard_unix` names */
+#define CORDON_GUARD_DEVICES 0x20 /* device nodes only of `guard_devices` */
+#define CORDON_GUARD_AUDIT 0x40 /* count denials, do not apply them */
+
+/* cordon_guard_config.sock_kinds */
+#define CORDON_SOCK_TCP 0x01 /* SOCK_STREAM + IPPROTO_TCP */
+#define CORDON_SOCK_UDP 0x02 /* SOCK_DGRAM + IPPROTO_UDP */
+
+#define CORDON_GUARD_MAX_DEVICES 64
+#define CORDON_GUARD_MAX_UNIX 64
+#define CORDON_UNIX_NAME_LEN 108 /* sizeof(sockaddr_un.sun_path) */
+
+/* The only entry of `guard_config`. */
+struct cordon_guard_config {
+	__u32 flags;
+	__u32 sock_kinds;
+	__u32 devices; /* entries used in `guard_devices` */
+	__u32 unix_rules; /* entries used in `guard_unix` */
+};
+_Static_assert(sizeof(struct cordon_guard_config) == 16, "cordon_guard_config size");
+
+#define CORDON_DEVICE_ANY_MINOR 0xffffffffu
+
+/* One allowed device (or any minor of a major): `type` BPF_DEVCG_DEV_BLOCK (1) or CHAR (2). */
+struct cordon_device_rule {
+	__u32 major;
+	__u32 minor; /* CORDON_DEVICE_ANY_MINOR: any */
+	__u16 type;
+	__u16 access; /* BPF_DEVCG_ACC_MKNOD (1) | READ (2) | WRITE (4) */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct cordon_device_rule) == 16, "cordon_device_rule size");
+
+/* cordon_unix_rule.kind */
+#define CORDON_UNIX_PATH 1 /* the path exactly */
+#define CORDON_UNIX_PATH_BENEATH 2 /* `name` is a directory with its trailing slash: paths beneath it */
+#define CORDON_UNIX_ABSTRACT 3 /* an abstract name (without the leading NUL) exactly */
+
+/* One Unix socket name a connect/sendmsg may use. */
+struct cordon_unix_rule {
+	__u8 kind;
+	__u8 pad;
+	__u16 len; /* bytes of `name` */
+	__u8 name[CORDON_UNIX_NAME_LEN];
+};
+_Static_assert(sizeof(struct cordon_unix_rule) == 112, "cordon_unix_rule size");
 
 #endif /* CORDON_H */

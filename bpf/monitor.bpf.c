@@ -12,6 +12,13 @@
  *  - tp_btf/sched_process_fork/exec/exit: lifecycle; children of followed processes inherit
  *    their entry, and the entry of an exited process is removed after an exit event with its
  *    counts, so a reused pid can never inherit it.
+ *  - tp_btf/cgroup_attach_task: a process that must stay in its (network) cgroup and is moved
+ *    out of it is killed.
+ *
+ * Enforcement never depends on delivery: argument conditions are decided here (`arg_cases`);
+ * when user space must decide (cases too large for the table) and the event cannot be
+ * reserved, the call's process is killed; a process with a policy that cannot get a `procs`
+ * entry (table full) is killed. Each such kill is counted and reported (CORDON_EV_ENFORCE).
  *
  * Events are submitted with BPF_RB_NO_WAKEUP while the ring buffer is less than a quarter
  * full (user space polls it about every millisecond), and with a forced wakeup beyond.
@@ -57,6 +64,10 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
 
+/* Since Linux 6.13: signals a task other than the current one (tp_btf task arguments are trusted). */
+extern int bpf_send_signal_task(struct task_struct *task, int sig, enum pid_type type,
+				__u64 value) __ksym;
+
 /* Ring-buffer size; user space may change it before load (a power of two, >= page size). */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -78,6 +89,15 @@ struct {
 	__type(key, struct cordon_decision_key);
 	__type(value, struct cordon_decision);
 } decisions SEC(".maps");
+
+/* Argument cases of the decisions flagged CORDON_DECISION_ARGS (and not USER), same key. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 4096);
+	__type(key, struct cordon_decision_key);
+	__type(value, struct cordon_arg_cases);
+} arg_cases SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -169,6 +189,8 @@ struct cordon_btf_anchor {
 	struct cordon_fork_event fork[0];
 	struct cordon_exit_event exit[0];
 	struct cordon_rate_event rate[0];
+	struct cordon_enforce_event enforce[0];
+	struct cordon_arg_cases arg_cases[0];
 	struct cordon_net_rule net_rule[0];
 	struct cordon_net_bank net_bank[0];
 };
@@ -214,6 +236,46 @@ static __always_inline void fill_header(struct cordon_event_header *h, __u32 kin
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 }
 
+/* Counts a kill the kernel side made on its own and reports it (the report may be lost: counted). */
+static __always_inline void report_enforce(__u32 reason, __u32 policy, __u32 target_tgid, __u32 nr,
+					   __u64 cgroup_id, __u32 writer_killed)
+{
+	struct cordon_stats *s = stats_entry();
+	if (s) {
+		__sync_fetch_and_add(&s->kills, 1 + writer_killed);
+		if (reason == CORDON_ENFORCE_PROCS_FULL)
+			__sync_fetch_and_add(&s->procs_full_killed, 1);
+		else if (reason == CORDON_ENFORCE_LOSS)
+			__sync_fetch_and_add(&s->loss_killed, 1);
+		else
+			__sync_fetch_and_add(&s->cgroup_escapes, 1);
+	}
+	struct cordon_enforce_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost();
+		return;
+	}
+	fill_header(&e->hdr, CORDON_EV_ENFORCE, bpf_get_current_pid_tgid(), policy);
+	e->reason = reason;
+	e->target_tgid = target_tgid;
+	e->nr = nr;
+	e->writer_killed = writer_killed;
+	e->cgroup_id = cgroup_id;
+	count_event();
+	/* Woken at once: a kill is worth reporting without the poll interval's delay. */
+	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
+}
+
+/* A process with a policy and no `procs` entry would go unenforced: it is killed instead. */
+static __always_inline void procs_full(__u32 policy, __u32 target_tgid)
+{
+	struct cordon_stats *s = stats_entry();
+	if (s)
+		__sync_fetch_and_add(&s->procs_full, 1);
+	if (policy)
+		report_enforce(CORDON_ENFORCE_PROCS_FULL, policy, target_tgid, 0, 0, 0);
+}
+
 /* The calling process's entry, created when every process is monitored or a target matches. */
 static __always_inline struct cordon_proc *current_proc(struct task_struct *task, __u32 tgid,
 							 struct cordon_config *cfg)
@@ -245,9 +307,9 @@ static __always_inline struct cordon_proc *current_proc(struct task_struct *task
 		p = bpf_map_lookup_elem(&procs, &tgid);
 		if (p)
 			return p; /* another thread created it */
-		struct cordon_stats *s = stats_entry();
-		if (s)
-			__sync_fetch_and_add(&s->procs_full, 1);
+		if (policy)
+			bpf_send_signal(SIGKILL);
+		procs_full(policy, tgid);
 		return 0;
 	}
 	p = bpf_map_lookup_elem(&procs, &tgid);
@@ -270,13 +332,13 @@ static __always_inline bool subscribed(struct cordon_config *cfg, __u32 slot)
 	return (cfg->syscall_events[word] >> (slot & 63)) & 1;
 }
 
-static __always_inline void emit_syscall(struct pt_regs *regs, __u64 pid_tgid, __u32 policy,
+static __always_inline bool emit_syscall(struct pt_regs *regs, __u64 pid_tgid, __u32 policy,
 					 __u32 nr, __u8 abi, struct cordon_decision *d, __u8 reason)
 {
 	struct cordon_syscall_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost();
-		return;
+		return false;
 	}
 	fill_header(&e->hdr, CORDON_EV_SYSCALL, pid_tgid, policy);
 	e->nr = nr;
@@ -304,6 +366,94 @@ static __always_inline void emit_syscall(struct pt_regs *regs, __u64 pid_tgid, _
 	}
 	count_event();
 	bpf_ringbuf_submit(e, wakeup_flags());
+	return true;
+}
+
+/* The call's six arguments as the kernel passes them (i386: 32 bits each). */
+static __always_inline void call_args(struct pt_regs *regs, __u8 abi, __u64 *args)
+{
+	if (abi == CORDON_ABI_COMPAT) {
+		args[0] = (__u32)regs->bx;
+		args[1] = (__u32)regs->cx;
+		args[2] = (__u32)regs->dx;
+		args[3] = (__u32)regs->si;
+		args[4] = (__u32)regs->di;
+		args[5] = (__u32)regs->bp;
+	} else {
+		args[0] = regs->di;
+		args[1] = regs->si;
+		args[2] = regs->dx;
+		args[3] = regs->r10;
+		args[4] = regs->r8;
+		args[5] = regs->r9;
+	}
+}
+
+static __always_inline bool arg_test_holds(const struct cordon_arg_test *t, const __u64 *args)
+{
+	__u32 index = t->index;
+	if (index >= 6)
+		return false;
+	__u64 arg = args[index] & t->mask;
+	__u64 value = t->value;
+	switch (t->op) {
+	case CORDON_ARG_EQ:
+	case CORDON_ARG_MASKED_EQ:
+		return arg == value;
+	case CORDON_ARG_NE:
+		return arg != value;
+	case CORDON_ARG_LT:
+		return arg < value;
+	case CORDON_ARG_LE:
+		return arg <= value;
+	case CORDON_ARG_GT:
+		return arg > value;
+	case CORDON_ARG_GE:
+		return arg >= value;
+	}
+	return false;
+}
+
+/*
+ * Decides a call from its argument cases: per group the first case whose tests all hold, and
+ * across groups the decision of highest rank (see struct cordon_arg_case). False when no case
+ * decided (a table without the closing cases: the caller keeps its decision).
+ */
+static __always_inline bool decide_args(const struct cordon_arg_cases *t, const __u64 *args,
+					struct cordon_decision *out)
+{
+	__u32 decided = 0; /* bitmap of groups */
+	__s32 best = -1;
+	__u32 count = t->count;
+	for (__u32 c = 0; c < CORDON_ARG_MAX_CASES; c++) {
+		if (c >= count)
+			break;
+		const struct cordon_arg_case *k = &t->cases[c];
+		__u32 group = 1u << (k->group & (CORDON_ARG_MAX_GROUPS - 1));
+		if (decided & group)
+			continue;
+		bool holds = true;
+		__u32 ntests = k->ntests;
+		for (__u32 i = 0; i < CORDON_ARG_MAX_TESTS; i++) {
+			if (i >= ntests)
+				break;
+			if (!arg_test_holds(&k->tests[i], args)) {
+				holds = false;
+				break;
+			}
+		}
+		if (!holds)
+			continue;
+		decided |= group;
+		if ((__s32)k->rank > best) {
+			best = k->rank;
+			out->action = k->action;
+			out->flags = CORDON_DECISION_ARGS | (k->flags & CORDON_DECISION_AUDIT);
+			out->errno_value = k->errno_value;
+			out->rule = k->rule;
+		}
+	}
+	return best >= 0;
 }
 
 static __always_inline void check_rate(struct cordon_proc *p, __u64 pid_tgid)
@@ -612,16 +762,31 @@ int BPF_PROG(cordon_sys_enter, struct pt_regs *regs, long id)
 
 	__u32 policy = p->policy;
 	struct cordon_decision *d = 0;
+	struct cordon_decision by_args;
 	if (policy) {
 		struct cordon_decision_key key = { .policy = policy, .slot = slot };
 		d = bpf_map_lookup_elem(&decisions, &key);
 		check_rate(p, pid_tgid);
+		if (d && (d->flags & (CORDON_DECISION_ARGS | CORDON_DECISION_USER)) ==
+				 CORDON_DECISION_ARGS) {
+			/* Argument conditions: decided here, from the call's registers. */
+			struct cordon_arg_cases *cases = bpf_map_lookup_elem(&arg_cases, &key);
+			__u64 args[6];
+			call_args(regs, abi, args);
+			if (cases && decide_args(cases, args, &by_args))
+				d = &by_args;
+		}
 	}
 	__u8 reason = subscribed(cfg, slot) ? CORDON_REASON_SUBSCRIBED : 0;
-	if (d && (d->action != CORDON_ACT_ALLOW || (d->flags & CORDON_DECISION_ARGS)))
+	if (d && (d->action != CORDON_ACT_ALLOW || (d->flags & CORDON_DECISION_USER)))
 		reason |= CORDON_REASON_DECISION;
-	if (reason)
-		emit_syscall(regs, pid_tgid, policy, nr, abi, d, reason);
+	if (reason && !emit_syscall(regs, pid_tgid, policy, nr, abi, d, reason) && d &&
+	    (d->flags & (CORDON_DECISION_USER | CORDON_DECISION_KILL_ON_LOSS | CORDON_DECISION_AUDIT)) ==
+		    (CORDON_DECISION_USER | CORDON_DECISION_KILL_ON_LOSS)) {
+		/* User space had to decide this call and will never see it: kill. */
+		bpf_send_signal(SIGKILL);
+		report_enforce(CORDON_ENFORCE_LOSS, policy, tgid, slot, 0, 0);
+	}
 	if (d && !(d->flags & CORDON_DECISION_AUDIT)) {
 		if (d->action == CORDON_ACT_KILL) {
 			bpf_send_signal(SIGKILL);
@@ -631,7 +796,11 @@ int BPF_PROG(cordon_sys_enter, struct pt_regs *regs, long id)
 			struct cordon_pending_deny pending = { .slot = slot,
 							       .errno_value = d->errno_value };
 			__u32 tid = (__u32)pid_tgid;
-			bpf_map_update_elem(&lsm_pending, &tid, &pending, BPF_ANY);
+			if (bpf_map_update_elem(&lsm_pending, &tid, &pending, BPF_ANY) != 0) {
+				/* A full table (a thread flood) must not turn a deny into an allow. */
+				bpf_send_signal(SIGKILL);
+				report_enforce(CORDON_ENFORCE_LOSS, policy, tgid, slot, 0, 0);
+			}
 		}
 	}
 
@@ -712,11 +881,20 @@ int BPF_PROG(cordon_fork, struct task_struct *parent, struct task_struct *child)
 		return 0; /* stale entry of a previous process */
 	__u32 policy = p->policy;
 	__u32 flags = p->flags;
+	__u64 cgroup_id = p->cgroup_id;
+	if (cgroup_id && BPF_CORE_READ(child, cgroups, dfl_cgrp, kn, id) != cgroup_id) {
+		/* Created outside the parent's cgroup (clone3 CLONE_INTO_CGROUP): never runs. */
+		bpf_send_signal_task(child, SIGKILL, PIDTYPE_TGID, 0);
+		report_enforce(CORDON_ENFORCE_CGROUP, policy, child_tgid, 0,
+			       BPF_CORE_READ(child, cgroups, dfl_cgrp, kn, id), 0);
+		return 0;
+	}
 	bpf_map_delete_elem(&procs, &child_tgid); /* a stale entry of a previous child_tgid */
 	if (bpf_map_update_elem(&procs, &child_tgid, &zero_proc, BPF_NOEXIST) != 0) {
-		struct cordon_stats *s = stats_entry();
-		if (s)
-			__sync_fetch_and_add(&s->procs_full, 1);
+		/* Full: a child with a policy is killed before it runs, never left unconfined. */
+		if (policy)
+			bpf_send_signal_task(child, SIGKILL, PIDTYPE_TGID, 0);
+		procs_full(policy, child_tgid);
 		return 0;
 	}
 	struct cordon_proc *c = bpf_map_lookup_elem(&procs, &child_tgid);
@@ -726,6 +904,7 @@ int BPF_PROG(cordon_fork, struct task_struct *parent, struct task_struct *child)
 	c->start_ticks = child->start_boottime / NSEC_PER_USER_TICK;
 	c->policy = policy;
 	c->flags = flags;
+	c->cgroup_id = cgroup_id;
 
 	__u32 zero = 0;
 	struct cordon_config *cfg = bpf_map_lookup_elem(&cordon_cfg, &zero);
@@ -769,6 +948,11 @@ int BPF_PROG(cordon_exec, struct task_struct *task, pid_t old_pid, struct linux_
 							 NSEC_PER_USER_TICK;
 					p->flags = CORDON_PROC_FOLLOW_FORKS;
 				}
+			} else {
+				/* Full: the new target would run unconfined; it is killed instead. */
+				if (*by_comm)
+					bpf_send_signal(SIGKILL);
+				procs_full(*by_comm, tgid);
 			}
 		}
 		if (p && p->policy == 0)
@@ -831,5 +1015,52 @@ int BPF_PROG(cordon_exit, struct task_struct *task)
 		count_lost();
 	}
 	bpf_map_delete_elem(&procs, &tgid);
+	return 0;
+}
+
+/*
+ * A process that must stay in its cgroup (cordon_proc.cgroup_id: the network cgroup `apply` moved
+ * it into) was moved to another one, by itself or by another process writing cgroup.procs or
+ * cgroup.threads: it is killed (the tracepoint runs after the move, before the writer's write()
+ * returns; the moved process is signalled at once), and so is the writer when it is itself a
+ * process with a policy. Moves made by Cordon itself (self_tgid) are its own bookkeeping.
+ */
+SEC("tp_btf/cgroup_attach_task")
+int BPF_PROG(cordon_cgroup_attach, struct cgroup *dst_cgrp, const char *path,
+	     struct task_struct *task, bool threadgroup)
+{
+	__u32 zero = 0;
+	struct cordon_config *cfg = bpf_map_lookup_elem(&cordon_cfg, &zero);
+	if (!cfg || !task)
+		return 0;
+	__u32 writer = bpf_get_current_pid_tgid() >> 32;
+	if (writer == cfg->self_tgid)
+		return 0;
+	__u32 tgid = task->tgid;
+	struct cordon_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p || !p->cgroup_id)
+		return 0;
+	if (p->start_ns != task->group_leader->start_time && p->start_ns != 0)
+		return 0; /* stale entry of a previous process */
+	/* Only the cgroup2 hierarchy (cgrp_dfl_root, hierarchy id 0) carries the network rules:
+	 * moves within cgroup v1 hierarchies (hybrid systems) change nothing Cordon relies on. */
+	if (BPF_CORE_READ(dst_cgrp, root, hierarchy_id) != 0)
+		return 0;
+	__u64 dst = BPF_CORE_READ(dst_cgrp, kn, id);
+	if (dst == p->cgroup_id)
+		return 0;
+	__u32 policy = p->policy;
+	__u32 writer_killed = 0;
+	if (writer == tgid) {
+		bpf_send_signal(SIGKILL);
+	} else {
+		bpf_send_signal_task(task, SIGKILL, PIDTYPE_TGID, 0);
+		struct cordon_proc *w = bpf_map_lookup_elem(&procs, &writer);
+		if (w && w->policy) {
+			bpf_send_signal(SIGKILL);
+			writer_killed = 1;
+		}
+	}
+	report_enforce(CORDON_ENFORCE_CGROUP, policy, tgid, 0, dst, writer_killed);
 	return 0;
 }

@@ -5,13 +5,24 @@
  * @module
  */
 
-import { cgroupNetObject, lsmObject, monitorObject, SOURCE_SHA256 } from "./objects.generated.ts";
+import {
+  cgroupGuardObject,
+  cgroupNetObject,
+  lsmObject,
+  monitorObject,
+  SOURCE_SHA256,
+} from "./objects.generated.ts";
 
 /** The BPF programs Cordon ships: `bpf/<name>.bpf.c`. */
-export type BpfObjectName = "monitor" | "cgroup_net" | "lsm";
+export type BpfObjectName = "monitor" | "cgroup_net" | "lsm" | "cgroup_guard";
 
 /** Every object name, in build order. */
-export const BPF_OBJECT_NAMES: readonly BpfObjectName[] = ["monitor", "cgroup_net", "lsm"];
+export const BPF_OBJECT_NAMES: readonly BpfObjectName[] = [
+  "monitor",
+  "cgroup_net",
+  "lsm",
+  "cgroup_guard",
+];
 
 /** SHA-256 of the sources the embedded objects were built from (see `bpf/build.sh`). */
 export const BPF_SOURCE_SHA256: string = SOURCE_SHA256;
@@ -20,6 +31,7 @@ const BASE64: Record<BpfObjectName, string> = {
   monitor: monitorObject,
   cgroup_net: cgroupNetObject,
   lsm: lsmObject,
+  cgroup_guard: cgroupGuardObject,
 };
 
 const cache = new Map<BpfObjectName, Uint8Array<ArrayBuffer>>();

@@ -40,7 +40,21 @@ export const CORDON_PATH_LEN = 256;
 /** Actions sys_enter applies (`cordon_decision.action`). */
 export const CORDON_ACT = { allow: 0, log: 1, kill: 2, deny: 3 } as const;
 /** `cordon_decision.flags`. */
-export const CORDON_DECISION = { args: 0x01, audit: 0x02 } as const;
+export const CORDON_DECISION = { args: 0x01, audit: 0x02, user: 0x04, killOnLoss: 0x08 } as const;
+/** Capacities of `struct cordon_arg_cases` (argument cases decided in the kernel). */
+export const CORDON_ARG_MAX = { cases: 16, tests: 4, groups: 8 } as const;
+/** `cordon_arg_test.op`. */
+export const CORDON_ARG_OP = {
+  eq: 0,
+  ne: 1,
+  lt: 2,
+  le: 3,
+  gt: 4,
+  ge: 5,
+  masked_eq: 6,
+} as const;
+/** `cordon_enforce_event.reason`: why the kernel side killed a process on its own. */
+export const CORDON_ENFORCE = { procsFull: 1, loss: 2, cgroup: 3 } as const;
 /** `cordon_proc.flags`. */
 export const CORDON_PROC = { followForks: 0x01, countFromExec: 0x02 } as const;
 /** `cordon_config.flags`. */
@@ -61,6 +75,7 @@ export const CORDON_EV = {
   exit: 6,
   netDeny: 7,
   rate: 8,
+  enforce: 9,
 } as const;
 /** `cordon_syscall_event.reason`. */
 export const CORDON_REASON = { subscribed: 0x01, decision: 0x02 } as const;
@@ -91,6 +106,10 @@ export type StructName =
   | "cordon_decision_key"
   | "cordon_decision"
   | "cordon_limit"
+  | "cordon_arg_test"
+  | "cordon_arg_case"
+  | "cordon_arg_cases"
+  | "cordon_enforce_event"
   | "cordon_proc"
   | "cordon_config"
   | "cordon_stats"
@@ -104,7 +123,11 @@ export type StructName =
   | "cordon_rate_event"
   | "cordon_net_rule"
   | "cordon_net_bank"
-  | "cordon_pending_deny";
+  | "cordon_pending_deny"
+  // cgroup guard (bpf/cgroup_guard.bpf.c)
+  | "cordon_guard_config"
+  | "cordon_device_rule"
+  | "cordon_unix_rule";
 
 const LAYOUTS = {
   cordon_decision_key: { size: 8, fields: { policy: f(0, 4), slot: f(4, 4) } },
@@ -116,8 +139,41 @@ const LAYOUTS = {
     size: 16,
     fields: { max_per_second: f(0, 8), action: f(8, 1), pad: f(9, 3), rule: f(12, 4) },
   },
+  cordon_arg_test: {
+    size: 24,
+    fields: { value: f(0, 8), mask: f(8, 8), index: f(16, 1), op: f(17, 1), pad: f(18, 6) },
+  },
+  cordon_arg_case: {
+    size: 16 + 24 * 4,
+    fields: {
+      group: f(0, 1),
+      ntests: f(1, 1),
+      action: f(2, 1),
+      flags: f(3, 1),
+      errno_value: f(4, 2),
+      rank: f(6, 2),
+      rule: f(8, 4),
+      pad: f(12, 4),
+      tests: f(16, 24 * 4),
+    },
+  },
+  cordon_arg_cases: {
+    size: 8 + 112 * 16,
+    fields: { count: f(0, 4), pad: f(4, 4), cases: f(8, 112 * 16) },
+  },
+  cordon_enforce_event: {
+    size: 64,
+    fields: {
+      hdr: f(0, HEADER),
+      reason: f(40, 4),
+      target_tgid: f(44, 4),
+      nr: f(48, 4),
+      writer_killed: f(52, 4),
+      cgroup_id: f(56, 8),
+    },
+  },
   cordon_proc: {
-    size: 56 + 8 * CORDON_NR_SLOTS,
+    size: 64 + 8 * CORDON_NR_SLOTS,
     fields: {
       start_ns: f(0, 8),
       start_ticks: f(8, 8),
@@ -127,7 +183,8 @@ const LAYOUTS = {
       other: f(32, 8),
       rate_window_ns: f(40, 8),
       rate_count: f(48, 8),
-      counts: f(56, 8 * CORDON_NR_SLOTS),
+      cgroup_id: f(56, 8),
+      counts: f(64, 8 * CORDON_NR_SLOTS),
     },
   },
   cordon_config: {
@@ -135,7 +192,7 @@ const LAYOUTS = {
     fields: { flags: f(0, 4), self_tgid: f(4, 4), syscall_events: f(8, CORDON_NR_SLOTS / 8) },
   },
   cordon_stats: {
-    size: 48,
+    size: 72,
     fields: {
       syscalls: f(0, 8),
       events: f(8, 8),
@@ -143,6 +200,9 @@ const LAYOUTS = {
       kills: f(24, 8),
       procs_full: f(32, 8),
       rate_limited: f(40, 8),
+      procs_full_killed: f(48, 8),
+      loss_killed: f(56, 8),
+      cgroup_escapes: f(64, 8),
     },
   },
   cordon_event_header: {
@@ -255,6 +315,19 @@ const LAYOUTS = {
   cordon_pending_deny: {
     size: 8,
     fields: { slot: f(0, 4), errno_value: f(4, 2), pad: f(6, 2) },
+  },
+  // cgroup guard (bpf/cgroup_guard.bpf.c)
+  cordon_guard_config: {
+    size: 16,
+    fields: { flags: f(0, 4), sock_kinds: f(4, 4), devices: f(8, 4), unix_rules: f(12, 4) },
+  },
+  cordon_device_rule: {
+    size: 16,
+    fields: { major: f(0, 4), minor: f(4, 4), type: f(8, 2), access: f(10, 2), pad: f(12, 4) },
+  },
+  cordon_unix_rule: {
+    size: 112,
+    fields: { kind: f(0, 1), pad: f(1, 1), len: f(2, 2), name: f(4, 108) },
   },
 } as const satisfies Record<StructName, StructLayout>;
 
@@ -397,6 +470,87 @@ export function encodeLimit(
   return bytes;
 }
 
+/** One test of a `struct cordon_arg_case`: `(arg[index] & mask) OP value`, unsigned. */
+export interface ArgTestValue {
+  /** The argument, 0–5. */
+  readonly index: number;
+  /** `CORDON_ARG_OP.*`. */
+  readonly op: number;
+  /** The value compared with. */
+  readonly value: bigint;
+  /** Applied to the argument first (all ones for a 64-bit comparison). */
+  readonly mask: bigint;
+}
+
+/** The fields of a `struct cordon_arg_case`. */
+export interface ArgCaseValue {
+  /** The layer (group) the case belongs to, 0–7. */
+  readonly group: number;
+  /** `CORDON_ACT.*`. */
+  readonly action: number;
+  /** `CORDON_DECISION.audit` or 0. */
+  readonly flags: number;
+  /** The errno of a DENY. */
+  readonly errno: number;
+  /** Higher wins across groups. */
+  readonly rank: number;
+  /** The deciding rule's index in user space's table (0: a policy default). */
+  readonly rule: number;
+  /** All must hold (at most `CORDON_ARG_MAX.tests`); none: the group's closing case. */
+  readonly tests: readonly ArgTestValue[];
+}
+
+/**
+ * `struct cordon_arg_cases`: the argument cases of one (policy, syscall) slot, in order. Throws
+ * `RangeError` beyond the capacities of {@linkcode CORDON_ARG_MAX}.
+ *
+ * @example
+ * ```ts
+ * import { CORDON_ACT, CORDON_ARG_OP, encodeArgCases } from "./structs.ts";
+ * const bytes = encodeArgCases([{ group: 0, action: CORDON_ACT.kill, flags: 0, errno: 0, rank: 9, rule: 1,
+ *   tests: [{ index: 0, op: CORDON_ARG_OP.eq, value: 12345n, mask: 0xffffffffn }] }]);
+ * if (bytes[0] !== 1 || bytes.length !== 8 + 112 * 16) throw new Error();
+ * ```
+ */
+export function encodeArgCases(cases: readonly ArgCaseValue[]): Uint8Array<ArrayBuffer> {
+  if (cases.length > CORDON_ARG_MAX.cases) {
+    throw new RangeError(
+      `${cases.length} argument cases; the kernel table holds ${CORDON_ARG_MAX.cases}`,
+    );
+  }
+  const { bytes, view } = buffer("cordon_arg_cases");
+  const T = LAYOUTS.cordon_arg_cases.fields;
+  const C = LAYOUTS.cordon_arg_case.fields;
+  const A = LAYOUTS.cordon_arg_test.fields;
+  view.setUint32(T.count.offset, cases.length, true);
+  cases.forEach((c, i) => {
+    if (c.tests.length > CORDON_ARG_MAX.tests) {
+      throw new RangeError(
+        `${c.tests.length} tests in a case; the kernel holds ${CORDON_ARG_MAX.tests}`,
+      );
+    }
+    if (c.group < 0 || c.group >= CORDON_ARG_MAX.groups) {
+      throw new RangeError(`argument case group ${c.group} out of range`);
+    }
+    const o = T.cases.offset + i * STRUCTS.cordon_arg_case.size;
+    view.setUint8(o + C.group.offset, c.group);
+    view.setUint8(o + C.ntests.offset, c.tests.length);
+    view.setUint8(o + C.action.offset, c.action);
+    view.setUint8(o + C.flags.offset, c.flags);
+    view.setUint16(o + C.errno_value.offset, c.errno, true);
+    view.setUint16(o + C.rank.offset, c.rank, true);
+    view.setUint32(o + C.rule.offset, c.rule, true);
+    c.tests.forEach((t, j) => {
+      const to = o + C.tests.offset + j * STRUCTS.cordon_arg_test.size;
+      view.setBigUint64(to + A.value.offset, BigInt.asUintN(64, t.value), true);
+      view.setBigUint64(to + A.mask.offset, BigInt.asUintN(64, t.mask), true);
+      view.setUint8(to + A.index.offset, t.index);
+      view.setUint8(to + A.op.offset, t.op);
+    });
+  });
+  return bytes;
+}
+
 /**
  * A new `struct cordon_proc` created by user space: unclaimed (`start_ns` 0), identified by
  * the start time in clock ticks from `/proc/PID/stat`.
@@ -404,19 +558,21 @@ export function encodeLimit(
  * @example
  * ```ts
  * import { encodeNewProc } from "./structs.ts";
- * if (encodeNewProc(123n, 1, 1).length !== 56 + 8 * 1024) throw new Error();
+ * if (encodeNewProc(123n, 1, 1).length !== 64 + 8 * 1024) throw new Error();
  * ```
  */
 export function encodeNewProc(
   startTicks: bigint,
   policy: number,
   flags: number,
+  cgroupId = 0n,
 ): Uint8Array<ArrayBuffer> {
   const { bytes, view } = buffer("cordon_proc");
   const F = LAYOUTS.cordon_proc.fields;
   view.setBigUint64(F.start_ticks.offset, startTicks, true);
   view.setUint32(F.policy.offset, policy, true);
   view.setUint32(F.flags.offset, flags, true);
+  view.setBigUint64(F.cgroup_id.offset, cgroupId, true);
   return bytes;
 }
 
@@ -532,23 +688,39 @@ export interface StatsValue {
   readonly procsFull: bigint;
   /** Calls over a rate limit. */
   readonly rateLimited: bigint;
+  /** Processes with a policy killed because the table was full (never left unconfined). */
+  readonly procsFullKilled: bigint;
+  /** Calls killed because user space had to decide them and their event was lost. */
+  readonly lossKilled: bigint;
+  /** Processes killed for leaving (or being created outside) their cgroup. */
+  readonly cgroupEscapes: bigint;
 }
 
 /**
- * Sums a per-CPU `struct cordon_stats` lookup (one 48-byte slot per possible CPU).
+ * Sums a per-CPU `struct cordon_stats` lookup (one 72-byte slot per possible CPU).
  *
  * @example
  * ```ts
  * import { decodeStats } from "./structs.ts";
- * const bytes = new Uint8Array(96);
- * bytes[16] = 2; bytes[48 + 16] = 3;
+ * const bytes = new Uint8Array(144);
+ * bytes[16] = 2; bytes[72 + 16] = 3;
  * if (decodeStats(bytes).lost !== 5n) throw new Error();
  * ```
  */
 export function decodeStats(bytes: Uint8Array): StatsValue {
   const F = LAYOUTS.cordon_stats.fields;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const sums = { syscalls: 0n, events: 0n, lost: 0n, kills: 0n, procsFull: 0n, rateLimited: 0n };
+  const sums = {
+    syscalls: 0n,
+    events: 0n,
+    lost: 0n,
+    kills: 0n,
+    procsFull: 0n,
+    rateLimited: 0n,
+    procsFullKilled: 0n,
+    lossKilled: 0n,
+    cgroupEscapes: 0n,
+  };
   for (let o = 0; o + STRUCTS.cordon_stats.size <= bytes.length; o += STRUCTS.cordon_stats.size) {
     sums.syscalls += view.getBigUint64(o + F.syscalls.offset, true);
     sums.events += view.getBigUint64(o + F.events.offset, true);
@@ -556,6 +728,9 @@ export function decodeStats(bytes: Uint8Array): StatsValue {
     sums.kills += view.getBigUint64(o + F.kills.offset, true);
     sums.procsFull += view.getBigUint64(o + F.procs_full.offset, true);
     sums.rateLimited += view.getBigUint64(o + F.rate_limited.offset, true);
+    sums.procsFullKilled += view.getBigUint64(o + F.procs_full_killed.offset, true);
+    sums.lossKilled += view.getBigUint64(o + F.loss_killed.offset, true);
+    sums.cgroupEscapes += view.getBigUint64(o + F.cgroup_escapes.offset, true);
   }
   return sums;
 }
@@ -574,6 +749,8 @@ export interface ProcValue {
   readonly total: bigint;
   /** Calls with the unknown slot. */
   readonly other: bigint;
+  /** The cgroup id the process must stay in (0: none). */
+  readonly cgroupId: bigint;
   /** Non-zero counts by slot. */
   readonly counts: ReadonlyMap<number, bigint>;
 }
@@ -607,6 +784,7 @@ export function decodeProc(bytes: Uint8Array): ProcValue {
     flags: view.getUint32(F.flags.offset, true),
     total: view.getBigUint64(F.total.offset, true),
     other: view.getBigUint64(F.other.offset, true),
+    cgroupId: view.getBigUint64(F.cgroup_id.offset, true),
     counts: countsAt(view, F.counts.offset),
   };
 }
@@ -685,6 +863,19 @@ export type RawEvent =
     readonly count: bigint;
     readonly action: number;
     readonly rule: number;
+  }
+  | RawEventHeader & {
+    readonly kind: "enforce";
+    /** `CORDON_ENFORCE.*`. */
+    readonly reason: number;
+    /** The process killed (the header's is the one that acted). */
+    readonly targetTgid: number;
+    /** `CORDON_ENFORCE.loss`: the syscall slot. */
+    readonly nr: number;
+    /** `CORDON_ENFORCE.cgroup`: whether the writer (a confined process) was killed too. */
+    readonly writerKilled: boolean;
+    /** `CORDON_ENFORCE.cgroup`: the cgroup moved to. */
+    readonly cgroupId: bigint;
   }
   | RawEventHeader & { readonly kind: "unknown"; readonly code: number };
 
@@ -835,6 +1026,19 @@ export function decodeEvent(view: DataView, offset: number, length: number): Raw
         rule: u32(F.rule.offset),
       };
     }
+    case CORDON_EV.enforce: {
+      if (length < STRUCTS.cordon_enforce_event.size) break;
+      const F = LAYOUTS.cordon_enforce_event.fields;
+      return {
+        ...header,
+        kind: "enforce",
+        reason: u32(F.reason.offset),
+        targetTgid: u32(F.target_tgid.offset),
+        nr: u32(F.nr.offset),
+        writerKilled: u32(F.writer_killed.offset) !== 0,
+        cgroupId: u64(F.cgroup_id.offset),
+      };
+    }
   }
   return { ...header, kind: "unknown", code };
 }
@@ -853,4 +1057,100 @@ export function fieldOffset(struct: StructName, field: string): number {
   const layout = STRUCTS[struct].fields[field];
   if (layout === undefined) throw new RangeError(`struct ${struct} has no field "${field}"`);
   return layout.offset;
+}
+
+// ---- cgroup guard (bpf/cgroup_guard.bpf.c) -----------------------------------------------
+
+/** `cordon_guard_config.flags`. */
+export const CORDON_GUARD = {
+  sockKinds: 0x01,
+  noIpOptions: 0x02,
+  denyAutobind4: 0x04,
+  denyAutobind6: 0x08,
+  unix: 0x10,
+  devices: 0x20,
+  audit: 0x40,
+} as const;
+/** `cordon_guard_config.sock_kinds`. */
+export const CORDON_SOCK = { tcp: 0x01, udp: 0x02 } as const;
+/** Capacities of `guard_devices` and `guard_unix`, and `cordon_unix_rule.name`'s size. */
+export const CORDON_GUARD_MAX = { devices: 64, unix: 64, unixName: 108 } as const;
+/** `cordon_device_rule.minor` for any minor. */
+export const CORDON_DEVICE_ANY_MINOR = 0xffffffff;
+/** `cordon_device_rule.type` (`BPF_DEVCG_DEV_*`) and `.access` (`BPF_DEVCG_ACC_*`). */
+export const CORDON_DEVCG = { block: 1, char: 2, mknod: 1, read: 2, write: 4 } as const;
+/** `cordon_unix_rule.kind`. */
+export const CORDON_UNIX = { path: 1, pathBeneath: 2, abstract: 3 } as const;
+/** `guard_stats` indexes. */
+export const CORDON_GUARD_STAT = {
+  device: 0,
+  socket: 1,
+  egress: 2,
+  sockopt: 3,
+  autobind: 4,
+  unix: 5,
+} as const;
+
+/**
+ * `struct cordon_guard_config`.
+ *
+ * @example
+ * ```ts
+ * import { encodeGuardConfig } from "./structs.ts";
+ * if (encodeGuardConfig({ flags: 1, sockKinds: 3, devices: 2, unixRules: 0 })[4] !== 3) throw new Error();
+ * ```
+ */
+export function encodeGuardConfig(
+  c: { flags: number; sockKinds: number; devices: number; unixRules: number },
+): Uint8Array<ArrayBuffer> {
+  const { bytes, view } = buffer("cordon_guard_config");
+  const F = LAYOUTS.cordon_guard_config.fields;
+  view.setUint32(F.flags.offset, c.flags, true);
+  view.setUint32(F.sock_kinds.offset, c.sockKinds, true);
+  view.setUint32(F.devices.offset, c.devices, true);
+  view.setUint32(F.unix_rules.offset, c.unixRules, true);
+  return bytes;
+}
+
+/**
+ * `struct cordon_device_rule`.
+ *
+ * @example
+ * ```ts
+ * import { encodeDeviceRule } from "./structs.ts";
+ * if (encodeDeviceRule({ type: 2, major: 1, minor: 3, access: 7 })[8] !== 2) throw new Error();
+ * ```
+ */
+export function encodeDeviceRule(
+  r: { type: number; major: number; minor: number; access: number },
+): Uint8Array<ArrayBuffer> {
+  const { bytes, view } = buffer("cordon_device_rule");
+  const F = LAYOUTS.cordon_device_rule.fields;
+  view.setUint32(F.major.offset, r.major, true);
+  view.setUint32(F.minor.offset, r.minor >>> 0, true);
+  view.setUint16(F.type.offset, r.type, true);
+  view.setUint16(F.access.offset, r.access, true);
+  return bytes;
+}
+
+/**
+ * `struct cordon_unix_rule`: `name` is the path's or abstract name's bytes (at most 108).
+ *
+ * @example
+ * ```ts
+ * import { encodeUnixRule } from "./structs.ts";
+ * const r = encodeUnixRule({ kind: 1, name: new TextEncoder().encode("/run/a.sock") });
+ * if (r[2] !== 11 || r[4] !== 0x2f) throw new Error();
+ * ```
+ */
+export function encodeUnixRule(r: { kind: number; name: Uint8Array }): Uint8Array<ArrayBuffer> {
+  if (r.name.length > CORDON_GUARD_MAX.unixName) {
+    throw new RangeError(`unix socket name of ${r.name.length} bytes; at most 108 fit`);
+  }
+  const { bytes, view } = buffer("cordon_unix_rule");
+  const F = LAYOUTS.cordon_unix_rule.fields;
+  view.setUint8(F.kind.offset, r.kind);
+  view.setUint16(F.len.offset, r.name.length, true);
+  bytes.set(r.name, F.name.offset);
+  return bytes;
 }

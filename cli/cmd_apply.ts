@@ -43,7 +43,10 @@ const HELP = [
   "            apply refuses; use `cordon run` (seccomp) for the program, or action kill, or",
   "            --allow-degraded to accept the deny as log",
   "  network   prevented (EPERM) by cgroup BPF programs on a cgroup cordon creates and moves",
-  "            the targets into",
+  "            the targets into; a target moved out of it (cgroup.procs) is killed",
+  "Argument conditions are decided in the kernel. A target with a policy that cannot get an",
+  "entry in the full process table, or whose call user space had to decide and whose event",
+  "was lost, is killed and reported (`killed PID: …`): no enforcement depends on delivery.",
   "In audit mode (policy `mode: audit`, or --audit) nothing is killed or denied: each call",
   "is reported with what would have applied (`would deny EPERM (audit)`).",
   "Everything (programs, links, maps, cgroups) is removed on SIGINT/SIGTERM. SIGHUP reloads",
@@ -122,6 +125,24 @@ export const applyCommand: Command = {
       lost(count) {
         console.error(`cordon apply: ${count} events lost (ring buffer full)`);
       },
+    });
+    backend.onEnforce((notice) => {
+      if (format === "json") {
+        console.log(JSON.stringify({
+          kind: "enforce",
+          ...notice,
+          ...(notice.cgroupId !== undefined ? { cgroupId: String(notice.cgroupId) } : {}),
+        }));
+        return;
+      }
+      const why = notice.reason === "procs-full"
+        ? "the process table is full and it has a policy"
+        : notice.reason === "event-lost"
+        ? "a call user space had to decide lost its event"
+        : `it left its network cgroup (moved by ${notice.by} ${notice.comm}${
+          notice.writerKilled ? ", killed too" : ""
+        })`;
+      console.error(`cordon apply: killed ${notice.pid}: ${why}`);
     });
     backend.setInterest({ kinds: new Set(["file", "network", "process"]) });
     await backend.apply(filters, { enforce });

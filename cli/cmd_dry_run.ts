@@ -15,6 +15,7 @@ import {
   type DryRunReport,
   type DryRunUndecided,
 } from "../engine/dry_run.ts";
+import { EngineError } from "../engine/errors.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, integer, parseArgs } from "./parse_args.ts";
 import { loadPolicies, parseArches, reportPolicyErrors } from "./load_policies.ts";
@@ -72,9 +73,17 @@ const HELP = [
   "  cordon dry-run web.yaml --trace app.strace",
   "  cordon dry-run builtin:baseline --trace events.jsonl --format junit > dry-run.xml",
   "",
-  "Exit codes: 0 nothing would be stopped, 1 some call would be stopped or is undecided (or the",
-  "policy is invalid, or a malformed line with --on-malformed fail), 2 usage error.",
+  "A trace that holds nothing to replay is an error, not a clean report: an empty file, binary",
+  "data, or text of which no line reads in the trace's format (strace output read as JSON Lines,",
+  "or the other way round). A trace with some malformed lines is replayed and lists them.",
+  "",
+  "Exit codes: 0 nothing would be stopped, 1 some call would be stopped or is undecided (or a",
+  "policy is invalid), 2 usage error, 3 the trace is unreadable (cannot be opened, empty, binary,",
+  "no line in its format, or a malformed line with --on-malformed fail).",
 ].join("\n");
+
+/** Exit code of a trace that cannot be read (see the help). */
+export const EXIT_TRACE_UNREADABLE = 3;
 
 function loc(l: { file: string; line: number; column: number }): string {
   return `${l.file}:${l.line}:${l.column}`;
@@ -238,20 +247,33 @@ async function run(argv: string[]): Promise<number> {
     return code;
   }
   const progress = Deno.stderr.isTerminal();
-  const report = await dryRun(loaded.filters, trace === "-" ? Deno.stdin.readable : trace, {
-    format: traceFormat,
-    onMalformed,
-    arch: arches[0]!,
-    ...(maxFindings === undefined ? {} : { maxFindings }),
-    ...(cwd === undefined ? {} : { cwd }),
-    ...(progress
-      ? {
-        onProgress: (lines: number) => {
-          Deno.stderr.writeSync(new TextEncoder().encode(`\rcordon dry-run: ${lines} lines…`));
-        },
-      }
-      : {}),
-  });
+  let report: DryRunReport;
+  try {
+    report = await dryRun(loaded.filters, trace === "-" ? Deno.stdin.readable : trace, {
+      format: traceFormat,
+      onMalformed,
+      arch: arches[0]!,
+      ...(maxFindings === undefined ? {} : { maxFindings }),
+      ...(cwd === undefined ? {} : { cwd }),
+      ...(progress
+        ? {
+          onProgress: (lines: number) => {
+            Deno.stderr.writeSync(new TextEncoder().encode(`\rcordon dry-run: ${lines} lines…`));
+          },
+        }
+        : {}),
+    });
+  } catch (error) {
+    if (
+      error instanceof EngineError &&
+      (error.code === "TRACE_MALFORMED" || error.code === "TRACE_IO")
+    ) {
+      if (progress) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
+      console.error(`cordon dry-run: ${error.message} [${error.code}]`);
+      return EXIT_TRACE_UNREADABLE;
+    }
+    throw error;
+  }
   if (progress && report.lines >= 65_536) {
     Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
   }

@@ -8,7 +8,8 @@
 
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
-import { parseArches } from "./load_policies.ts";
+import { didYouMean, parseArches } from "./load_policies.ts";
+import { canonicalCapability, capabilityNames } from "../policies/constants.ts";
 import { stableJson } from "../compile/stable_json.ts";
 import {
   DOCKER_DEFAULT_CAPS,
@@ -38,10 +39,13 @@ const HELP = [
   "standard input. The policy (YAML) goes to stdout or OUT; warnings go to stderr. Entries are",
   "kept or dropped as moby does for the given host: its architecture (archMap and",
   "includes/excludes.arches), the container's capabilities (includes/excludes.caps) and the",
-  "kernel (minKernel).",
+  "kernel (minKernel). The profile is read strictly: an unknown key (a misspelt `syscalls`),",
+  "action, operator, architecture, capability, flag or errno name is an error naming its",
+  "FILE:LINE:COL, never ignored (Docker would ignore a misspelt key and deny every call).",
   "",
   "Options:",
-  "      --caps LIST       the container's capabilities, comma-separated, or none",
+  "      --caps LIST       the container's capabilities, comma-separated (CAP_ and case optional),",
+  "                        or none",
   `                        (default Docker's: ${DOCKER_DEFAULT_CAPS.join(",")})`,
   "  -a, --arch A          host architecture: x86_64, i386 or aarch64 (default this machine's)",
   "      --min-kernel X.Y  kernel for minKernel conditions (default this machine's)",
@@ -54,7 +58,8 @@ const HELP = [
   "  cordon import oci seccomp.json --caps CAP_SYS_ADMIN,CAP_NET_RAW --arch aarch64 -o p.yaml",
   "  cordon compile docker.yaml --arch x86_64,i386,x32 --emit seccomp-bpf -o docker.bpf",
   "",
-  "Exit codes: 0 imported, 1 unreadable or invalid profile, 2 usage error.",
+  "Exit codes: 0 imported, 1 unreadable or invalid profile, 2 usage error (an unknown --caps",
+  "capability among them).",
 ].join("\n");
 
 function hostArch(): Arch {
@@ -97,8 +102,15 @@ async function run(argv: string[]): Promise<number> {
     ? DOCKER_DEFAULT_CAPS
     : capsOption.trim() === "none" || capsOption.trim() === ""
     ? []
-    : capsOption.split(",").map((c) => c.trim().toUpperCase()).filter((c) => c !== "")
-      .map((c) => c.startsWith("CAP_") ? c : `CAP_${c}`);
+    : capsOption.split(",").map((c) => c.trim()).filter((c) => c !== "").map((c) => {
+      const name = canonicalCapability(c);
+      if (name === undefined) {
+        throw new UsageError(
+          `--caps: unknown capability "${c}"${didYouMean(c.toUpperCase(), capabilityNames())}`,
+        );
+      }
+      return name;
+    });
   const minKernel = (values["min-kernel"] as string | undefined) ?? hostKernel();
   if (minKernel !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(minKernel)) {
     throw new UsageError(`--min-kernel takes a version X.Y, not "${minKernel}"`);
@@ -123,12 +135,13 @@ async function run(argv: string[]): Promise<number> {
       source: file === "-" ? "standard input" : baseName(file) + ".json",
       ...(minKernel === undefined ? {} : { minKernel }),
     };
-    result = importOciProfile(parseOciProfile(text), options);
+    const profile = parseOciProfile(text, file === "-" ? "<stdin>" : file);
+    result = importOciProfile(profile, options);
     // the policy must read back: a failure here is a bug in the importer, reported as such
     parsePolicies(result.yaml, output ?? `${name}.yaml`);
   } catch (error) {
     if (error instanceof OciProfileError) {
-      console.error(`${file}: ${error.message}`);
+      console.error(error.loc === undefined ? `${file}: ${error.message}` : error.message);
       return EXIT.failed;
     }
     throw error;

@@ -77,3 +77,65 @@ Deno.test("cordon import refuses unknown kinds, missing files and bad options", 
     console.error = error;
   }
 });
+
+Deno.test("cordon import oci refuses a misspelt key, an unknown action, architecture or capability with FILE:LINE:COL, exit 1", async () => {
+  const dir = await Deno.makeTempDir();
+  const errors: string[] = [];
+  const error = console.error;
+  console.error = (...args: unknown[]) => errors.push(args.join(" "));
+  try {
+    const docker = await Deno.readTextFile(DOCKER);
+    const cases: [string, string, RegExp][] = [
+      [
+        "syscalls",
+        '"sycalls"',
+        /:\d+:\d+: sycalls: unknown key "sycalls"; did you mean "syscalls"\?/,
+      ],
+      [
+        '"SCMP_ACT_ALLOW"',
+        '"SCMP_ACT_ALOW"',
+        /: syscalls\[0\]\.action: unknown action "SCMP_ACT_ALOW"/,
+      ],
+      [
+        '"SCMP_ARCH_X86"',
+        '"SCMP_ARCH_I386"',
+        /: archMap\[0\]\.subArchitectures\[0\]: unknown architecture/,
+      ],
+      [
+        '"CAP_SYS_ADMIN"',
+        '"CAP_SYS_ADMN"',
+        /: syscalls\[\d+\]\.includes\.caps\[0\]: unknown capability "CAP_SYS_ADMN"/,
+      ],
+    ];
+    for (const [from, to, message] of cases) {
+      const file = `${dir}/profile.json`;
+      const text = from === "syscalls"
+        ? docker.replace('"syscalls"', to)
+        : docker.replace(from, to);
+      await Deno.writeTextFile(file, text);
+      errors.length = 0;
+      const { code, out } = await captured(() => importCommand.run(["oci", file]));
+      assertEquals(code, 1, `${to}: ${errors.join("\n")}`);
+      assertEquals(out, "", "no policy for a profile that was not understood");
+      const line = errors.join("\n");
+      ok(line.startsWith(`${file}:`) && message.test(line), line);
+      // The location points at the offending text.
+      const [, l, c] = /^[^:]+:(\d+):(\d+):/.exec(line)!;
+      const at = text.split("\n")[Number(l) - 1]!.slice(Number(c) - 1);
+      ok(at.startsWith(to), `${l}:${c} is "${at}", not ${to}`);
+    }
+    let usage: unknown;
+    try {
+      await importCommand.run(["oci", DOCKER.pathname, "--caps", "CAP_NET_RAW,CAP_FOO"]);
+    } catch (e) {
+      usage = e;
+    }
+    ok(
+      usage instanceof UsageError && /unknown capability "CAP_FOO"/.test(usage.message),
+      String(usage),
+    );
+  } finally {
+    console.error = error;
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -8,17 +8,20 @@
 
 import type { Arch } from "../policies/types.ts";
 import { PolicyError, PolicyErrors } from "../policies/errors.ts";
-import { type Command, EXIT, UsageError } from "./command.ts";
+import { type Command, UsageError } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import { loadPolicies, parseArches, reportPolicyErrors } from "./load_policies.ts";
 import {
+  EXIT_RUN_FAILED,
   launchFailureStatus,
   launchReporter,
+  newRunId,
   type Report,
   reportDegradations,
 } from "./launch_report.ts";
 import { hostArches, nativeArch, runConfined, type RunResult } from "../backends/linux/run.ts";
 import { NotSupportedError } from "../backends/linux/errors.ts";
+import { describeRateLimitHit } from "../backends/linux/run_limits.ts";
 import {
   RUN_MONITOR_MECHANISM,
   type RunActivity,
@@ -32,6 +35,7 @@ const OPTIONS = {
   monitor: { type: "boolean" },
   "unknown-syscalls": { type: "string" },
   format: { type: "string" },
+  report: { type: "string" },
 } as const;
 
 const HELP = `cordon run: run a command confined by policies
@@ -62,18 +66,28 @@ Options:
                          syscall numbers newer than Cordon's tables: ENOSYS (default, so libc
                          falls back to older calls) or the policy's default action
       --format F         Cordon's own report lines on stderr: text (default) or json (one
-                         object per line)
+                         object per line, each with the run's random "runId")
+      --report FILE      also append every report record, as JSON Lines, to FILE (created
+                         if missing; /dev/fd/N writes to a descriptor given to Cordon). The
+                         command never sees this channel: it starts with only fds 0, 1, 2
   -h, --help             show this help
 
+Reports: the command shares stderr with Cordon and can print lines that look like Cordon's.
+Read the report from --report, or check "runId": Cordon's first record ("start") is written
+before the command starts, and every record of the run carries the same random runId, which
+the command is never given. The "exit" record states "exitCode" (null when killed) and
+"signal" (null when it exited), so SIGSYS (code 159) is told apart from an exit with 159.
+
 Exit status: the command's; 128+N when it was killed by signal N (a seccomp kill shows as
-SIGSYS, 159); 127 command not found; 126 command not executable; 1 when Cordon refused or
-failed to confine it (invalid policy, seccomp unavailable, filter rejected by the kernel,
---monitor without eBPF); 2 usage error.
+SIGSYS, 159); 127 command not found; 126 command not executable; 125 when cordon run itself
+failed or refused (usage error, invalid policy, seccomp or another mechanism unavailable,
+filter rejected by the kernel, launcher failure, --monitor without eBPF), as docker run does.
 
 Examples:
   cordon run --policy examples/policies/cli-tool.yaml -- ls -l /usr
   cordon run -p builtin:baseline -p extra.yaml -- python3 script.py
   cordon run -p audit.yaml --format json -- make test
+  cordon run -p p.yaml --report /dev/fd/3 -- make test 3>report.jsonl
   sudo cordon run -p builtin:baseline --monitor -- python3 script.py`;
 
 type Format = "text" | "json";
@@ -206,88 +220,141 @@ function resolveArches(values: readonly string[]): Arch[] {
   return arches;
 }
 
+/** Opens `path` for `--report`: appended to, created if missing. */
+function openReportFile(path: string): Deno.FsFile {
+  try {
+    return Deno.openSync(path, { write: true, create: true, append: true });
+  } catch (error) {
+    throw new UsageError(`cannot open the report file "${path}": ${(error as Error).message}`);
+  }
+}
+
+/** Writes `line` and a newline, synchronously, so that no record is lost at exit. */
+function writeLine(file: Deno.FsFile, line: string): void {
+  const bytes = new TextEncoder().encode(`${line}\n`);
+  let offset = 0;
+  while (offset < bytes.length) offset += file.writeSync(bytes.subarray(offset));
+}
+
+/** The run itself; its own failures return (or throw) for {@linkcode runCommand} to map to 125. */
+async function runCli(argv: string[], setReport: (report: Report) => void): Promise<number> {
+  const { values, positionals, rest } = parseArgs(argv, OPTIONS);
+  const format = choice(values, "format", ["text", "json"] as const, "text");
+  const reportPath = values.report as string | undefined;
+  if (reportPath === "") throw new UsageError("--report needs a file name");
+  using reportFile = reportPath === undefined ? undefined : openReportFile(reportPath);
+  const sink = reportFile && ((line: string) => writeLine(reportFile, line));
+  // Generated here, never given to the launcher or the command's environment.
+  const runId = newRunId();
+  const report = launchReporter("run", format, { runId, ...(sink ? { sink } : {}) });
+  setReport(report);
+  const command = [...positionals, ...rest];
+  const policies = (values.policy as string[] | undefined) ?? [];
+  if (policies.length === 0) throw new UsageError("at least one --policy is required");
+  if (command.length === 0) throw new UsageError("no command given; put it after --");
+  if (positionals.length > 0) {
+    throw new UsageError(`put the command after --: cordon run -p P -- ${command.join(" ")}`);
+  }
+  report("start", `running ${command[0]}`, { command, policies }, { text: false });
+  const arches = resolveArches((values.arch as string[] | undefined) ?? []);
+  const unknownSyscalls = choice(
+    values,
+    "unknown-syscalls",
+    ["enosys", "default"] as const,
+    "enosys",
+  );
+
+  let loaded;
+  try {
+    loaded = await loadPolicies(policies, { arches, unknownSyscalls });
+  } catch (error) {
+    if (!(error instanceof PolicyErrors || error instanceof PolicyError)) throw error;
+    const errors = error instanceof PolicyErrors ? error.errors : [error];
+    if (format === "json") {
+      for (const e of errors) report("error", e.message, { code: e.code });
+      return EXIT_RUN_FAILED;
+    }
+    for (const e of errors) report("error", e.message, { code: e.code }, { text: false });
+    reportPolicyErrors(error);
+    return EXIT_RUN_FAILED;
+  }
+
+  const allowDegraded = values["allow-degraded"] === true;
+  // What runConfined says it does not enforce, reported before the command starts.
+  const onDegraded = reportDegradations(report);
+  for (const layer of loaded.filters.layers) {
+    if (layer.mode !== "audit") continue;
+    report(
+      "audit",
+      `policy "${layer.policy}" is in audit mode: what it would deny is allowed and logged ` +
+        `by the kernel (audit type 1326, SECCOMP)`,
+      { policy: layer.policy },
+    );
+  }
+
+  using monitor = values.monitor === true
+    ? openMonitor(command[0]!, allowDegraded, report)
+    : undefined;
+  if (monitor === null) return EXIT_RUN_FAILED;
+
+  let result: RunResult;
+  try {
+    result = await runConfined({
+      set: loaded.filters,
+      command,
+      arches,
+      allowDegraded,
+      onDegraded,
+      // Issue 10: limits.syscallsPerSecond, enforced in the kernel; each process once.
+      onRateLimit: (hit) =>
+        report("limit", describeRateLimitHit(hit), {
+          pid: hit.pid,
+          comm: hit.comm,
+          policy: hit.limit.policy,
+          max: hit.limit.max,
+          action: hit.limit.action,
+        }),
+      ...(monitor ? { beforeStart: (pid: number) => monitor.attach(pid) } : {}),
+    });
+  } catch (error) {
+    return launchFailureStatus(error, "run", command[0]!, report, EXIT_RUN_FAILED);
+  }
+  const message = exitMessage(command[0]!, result);
+  report("exit", message ?? `${command[0]} exited with code ${result.code}`, {
+    code: result.code,
+    exitCode: result.signal === null ? result.code : null,
+    signal: result.signal,
+    ...(result.signal === null ? {} : { signalNumber: result.code - 128 }),
+    pid: result.pid,
+    startupMs: Math.round(result.startupMs * 10) / 10,
+    filters: result.filters,
+  }, { text: message !== undefined });
+  if (monitor) reportActivity(monitor.report(), format, report);
+  return result.code;
+}
+
 /** `cordon run`. */
 export const runCommand: Command = {
   name: "run",
   summary: "run a command confined by policies (seccomp, installed before execve)",
   help: HELP,
   async run(argv: string[]): Promise<number> {
-    const { values, positionals, rest } = parseArgs(argv, OPTIONS);
-    const format = choice(values, "format", ["text", "json"] as const, "text");
-    const report = launchReporter("run", format);
-    const command = [...positionals, ...rest];
-    const policies = (values.policy as string[] | undefined) ?? [];
-    if (policies.length === 0) throw new UsageError("at least one --policy is required");
-    if (command.length === 0) throw new UsageError("no command given; put it after --");
-    if (positionals.length > 0) {
-      throw new UsageError(`put the command after --: cordon run -p P -- ${command.join(" ")}`);
-    }
-    const arches = resolveArches((values.arch as string[] | undefined) ?? []);
-    const unknownSyscalls = choice(
-      values,
-      "unknown-syscalls",
-      ["enosys", "default"] as const,
-      "enosys",
-    );
-
-    let loaded;
+    // Every failure of cordon run itself exits 125, so that it is never mistaken for the
+    // command's own status (which may be 1 or 2).
+    let report: Report | undefined;
     try {
-      loaded = await loadPolicies(policies, { arches, unknownSyscalls });
+      return await runCli(argv, (r) => report = r);
     } catch (error) {
-      if (format === "json" && (error instanceof PolicyErrors || error instanceof PolicyError)) {
-        const errors = error instanceof PolicyErrors ? error.errors : [error];
-        for (const e of errors) report("error", e.message, { code: e.code });
-        return EXIT.failed;
+      if (Deno.env.get("CORDON_DEBUG") === "1") console.error(error);
+      if (error instanceof UsageError) {
+        console.error(`cordon run: ${error.message}\nSee \`cordon run --help\`.`);
+        report?.("error", error.message, { code: error.code }, { text: false });
+        return EXIT_RUN_FAILED;
       }
-      const code = reportPolicyErrors(error);
-      if (code !== undefined) return code;
-      throw error;
+      const text = error instanceof Error ? error.message : String(error);
+      if (report) report("error", text, { code: (error as { code?: unknown }).code ?? "FAILED" });
+      else console.error(`cordon run: ${text}`);
+      return EXIT_RUN_FAILED;
     }
-
-    const allowDegraded = values["allow-degraded"] === true;
-    // What runConfined says it does not enforce, reported before the command starts.
-    const onDegraded = reportDegradations(report);
-    for (const layer of loaded.filters.layers) {
-      if (layer.mode !== "audit") continue;
-      report(
-        "audit",
-        `policy "${layer.policy}" is in audit mode: what it would deny is allowed and logged ` +
-          `by the kernel (audit type 1326, SECCOMP)`,
-        { policy: layer.policy },
-      );
-    }
-
-    using monitor = values.monitor === true
-      ? openMonitor(command[0]!, allowDegraded, report)
-      : undefined;
-    if (monitor === null) return EXIT.failed;
-
-    let result: RunResult;
-    try {
-      result = await runConfined({
-        set: loaded.filters,
-        command,
-        arches,
-        allowDegraded,
-        onDegraded,
-        ...(monitor ? { beforeStart: (pid: number) => monitor.attach(pid) } : {}),
-      });
-    } catch (error) {
-      return launchFailureStatus(error, "run", command[0]!, report);
-    }
-    const message = exitMessage(command[0]!, result);
-    if (format === "json") {
-      report("exit", message ?? `${command[0]} exited with code ${result.code}`, {
-        code: result.code,
-        signal: result.signal,
-        pid: result.pid,
-        startupMs: Math.round(result.startupMs * 10) / 10,
-        filters: result.filters,
-      });
-    } else if (message) {
-      report("exit", message);
-    }
-    if (monitor) reportActivity(monitor.report(), format, report);
-    return result.code;
   },
 };

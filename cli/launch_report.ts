@@ -11,28 +11,81 @@ import { type Degradation, FilterPlanError } from "../backends/linux/run.ts";
 import { LaunchError } from "../backends/linux/launcher.ts";
 import { NotSupportedError } from "../backends/linux/errors.ts";
 
+/** Options of one report line. */
+export interface ReportLineOptions {
+  /** `false`: a record for machines only, not printed in `text` format (still in JSON and `--report`). */
+  readonly text?: boolean;
+}
+
 /** Writes one report line on stderr: `text` for people, `event` and `fields` too in JSON. */
-export type Report = (event: string, text: string, fields?: Record<string, unknown>) => void;
+export type Report = (
+  event: string,
+  text: string,
+  fields?: Record<string, unknown>,
+  options?: ReportLineOptions,
+) => void;
+
+/** Where a report goes besides stderr. */
+export interface ReporterOptions {
+  /**
+   * Put in every JSON record as `runId`: a random per-run identifier that the command never
+   * learns, so that a consumer reading a stream the command shares (stderr) can tell Cordon's
+   * records (whose `runId` is the first record's) from lines the command printed.
+   */
+  readonly runId?: string;
+  /** Receives every record as one JSON line (`--report FILE`), whatever the format. */
+  readonly sink?: (line: string) => void;
+}
+
+/** Cordon's exit status for its own failures in `cordon run` (as `docker run` does). */
+export const EXIT_RUN_FAILED = 125;
+
+/**
+ * A random run identifier: 128 bits from the system's CSPRNG, as 32 hex digits.
+ *
+ * @example
+ * ```ts
+ * import { newRunId } from "./launch_report.ts";
+ * if (!/^[0-9a-f]{32}$/.test(newRunId()) || newRunId() === newRunId()) throw new Error();
+ * ```
+ */
+export function newRunId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 /**
  * The report of command `name`: in `text`, `cordon NAME: TEXT` lines; in `json`, one object per
- * line with `event`, `message` and the fields.
+ * line with `event`, `runId` (when given), `message` and the fields. Every record also goes, as
+ * JSON, to `options.sink`.
  *
  * @param name the command, e.g. `"run"`
  * @param format how the lines are written
+ * @param options a run identifier and a second destination
  * @returns the report function
  *
  * @example
  * ```ts
  * import { launchReporter } from "./launch_report.ts";
- * const report = launchReporter("run", "json");
- * if (typeof report !== "function") throw new Error();
+ * const lines: string[] = [];
+ * const report = launchReporter("run", "text", { runId: "r1", sink: (l) => lines.push(l) });
+ * report("start", "starting", {}, { text: false });
+ * if (JSON.parse(lines[0]!).runId !== "r1") throw new Error();
  * ```
  */
-export function launchReporter(name: string, format: "text" | "json"): Report {
-  return (event: string, text: string, fields: Record<string, unknown> = {}) => {
-    if (format === "json") console.error(JSON.stringify({ event, message: text, ...fields }));
-    else console.error(`cordon ${name}: ${text}`);
+export function launchReporter(
+  name: string,
+  format: "text" | "json",
+  options: ReporterOptions = {},
+): Report {
+  const id = options.runId === undefined ? {} : { runId: options.runId };
+  return (event, text, fields = {}, line = {}) => {
+    const json = options.sink || format === "json"
+      ? JSON.stringify({ event, ...id, message: text, ...fields })
+      : "";
+    options.sink?.(json);
+    if (format === "json") console.error(json);
+    else if (line.text !== false) console.error(`cordon ${name}: ${text}`);
   };
 }
 
@@ -77,12 +130,13 @@ export function reportDegradations(
  * Reports what `runConfined` threw and returns the exit status: the launcher's status for a
  * command that is not found or not executable, {@linkcode EXIT.failed} for other launch
  * failures, refusals (`refusing to VERB COMMAND: …`) and filter plans that cannot be
- * installed. Any other error is rethrown.
+ * installed (`cordon run` passes {@linkcode EXIT_RUN_FAILED}). Any other error is rethrown.
  *
  * @param error what `runConfined` threw
  * @param verb what was refused, e.g. `"run"`
  * @param command the command's name (its first word)
  * @param report where the line goes
+ * @param failed the status of a refusal or launch failure
  * @returns the exit status
  *
  * @example
@@ -100,23 +154,24 @@ export function launchFailureStatus(
   verb: string,
   command: string,
   report: Report,
+  failed: number = EXIT.failed,
 ): number {
   if (error instanceof LaunchError) {
     report("error", error.message, { code: error.code, stage: error.stage });
     return error.code === "COMMAND_NOT_FOUND" || error.code === "COMMAND_NOT_EXECUTABLE"
       ? error.exitCode
-      : EXIT.failed;
+      : failed;
   }
   if (error instanceof NotSupportedError) {
     report("error", `refusing to ${verb} ${command}: ${error.message}`, {
       code: error.code,
       feature: error.feature,
     });
-    return EXIT.failed;
+    return failed;
   }
   if (error instanceof FilterPlanError) {
     report("error", error.message, { code: error.code, policy: error.policy });
-    return EXIT.failed;
+    return failed;
   }
   throw error;
 }

@@ -13,9 +13,11 @@
  * 512 + nr; x32 numbers and anything larger use the unknown slot, decided by the layers'
  * `unknown` decision. Kernel actions: allow → ALLOW, log → LOG, kill/kill_thread → KILL,
  * deny/trap/trace/notify → DENY (which only the BPF LSM programs can enforce: the backend refuses
- * or degrades it). A syscall decided by argument cases is flagged ARGS: the kernel streams its
- * calls with their arguments and applies only the strictest unconditional action of the other
- * layers; user space decides the rest.
+ * or degrades it). A syscall decided by argument cases is flagged ARGS and its cases go to the
+ * `arg_cases` map under the same key ({@linkcode SlotDecision.argCases}): the kernel decides them
+ * from the call's registers. Cases beyond the kernel table's capacity (`CORDON_ARG_MAX`) are
+ * flagged USER instead: the kernel streams those calls for user space to decide, and kills the
+ * caller when such an event cannot be reserved and some outcome is an enforced kill (KILL_ON_LOSS).
  *
  * @module
  */
@@ -29,6 +31,7 @@ import {
 } from "../policies/types.ts";
 import type {
   ArchFilter,
+  ArgCase,
   Decision,
   FilterLayer,
   FilterSet,
@@ -36,8 +39,12 @@ import type {
 } from "./filter_set.ts";
 import { stableJson } from "./stable_json.ts";
 import {
+  type ArgCaseValue,
+  type ArgTestValue,
   commKey,
   CORDON_ACT,
+  CORDON_ARG_MAX,
+  CORDON_ARG_OP,
   CORDON_DECISION,
   CORDON_NATIVE_SLOTS,
   CORDON_NET,
@@ -46,6 +53,7 @@ import {
   CORDON_NR_SLOTS,
   CORDON_SLOT_UNKNOWN,
   type DecisionValue,
+  encodeArgCases,
   encodeDecision,
   encodeDecisionKey,
   encodeLimit,
@@ -71,6 +79,11 @@ export interface SlotDecision extends DecisionValue {
   readonly policyAction: Action;
   /** Where the deciding rule (or the deciding policy's default) is written. */
   readonly loc: SourceLocation;
+  /**
+   * With `CORDON_DECISION.args` (and not `.user`): the `arg_cases` entry the kernel decides the
+   * call from; `decisions` then holds the decision of the layers without cases.
+   */
+  readonly argCases?: readonly ArgCaseValue[];
 }
 
 /** A key/value pair of a map, as bytes. */
@@ -169,6 +182,79 @@ function effective(d: Decision): { action: Action; audit: boolean } {
     : { action: d.action, audit: false };
 }
 
+/** The kernel's rank of a decision: strictest wins, enforced above audited of equal strictness. */
+function rank(d: Decision): number {
+  const e = effective(d);
+  return 2 * strictness(e.action) + (e.audit ? 0 : 1);
+}
+
+function argTest(test: ArgCase["tests"][number]): ArgTestValue {
+  const width = test.width === undefined ? 64 : test.width;
+  const all = (1n << BigInt(width)) - 1n;
+  const mask = test.op === "masked_eq" ? (test.mask ?? all) & all : all;
+  return { index: test.index, op: CORDON_ARG_OP[test.op], value: test.value, mask };
+}
+
+function ruleNumber(d: Decision, ruleIndex: Map<string, number>): number {
+  if (d.ruleId === null) return 0;
+  const key = `${d.policy}\u0000${d.ruleId}`;
+  const rule = ruleIndex.get(key) ?? ruleIndex.size + 1;
+  ruleIndex.set(key, rule);
+  return rule;
+}
+
+function argCase(group: number, d: Decision, tests: ArgTestValue[], rule: number): ArgCaseValue {
+  const e = effective(d);
+  return {
+    group,
+    action: kernelAction(e.action),
+    flags: e.audit ? CORDON_DECISION.audit : 0,
+    errno: d.errno ?? 0,
+    rank: rank(d),
+    rule,
+    tests,
+  };
+}
+
+/**
+ * The kernel's argument cases of one slot: group 0 closes with `base` (the layers without cases),
+ * then each layer with cases: its cases in order and its `otherwise`. `undefined` when they do
+ * not fit the kernel's table.
+ */
+function slotArgCases(
+  base: Decision | undefined,
+  withCases: readonly SyscallDecision[],
+  ruleIndex: Map<string, number>,
+): ArgCaseValue[] | undefined {
+  const groups = (base ? 1 : 0) + withCases.length;
+  const total = (base ? 1 : 0) + withCases.reduce((n, sd) => n + sd.cases.length + 1, 0);
+  const tooMany = withCases.some((sd) =>
+    sd.cases.some((c) => c.tests.length > CORDON_ARG_MAX.tests)
+  );
+  if (groups > CORDON_ARG_MAX.groups || total > CORDON_ARG_MAX.cases || tooMany) return undefined;
+  const cases: ArgCaseValue[] = [];
+  if (base) cases.push(argCase(0, base, [], ruleNumber(base, ruleIndex)));
+  withCases.forEach((sd, i) => {
+    const group = i + (base ? 1 : 0);
+    for (const c of sd.cases) {
+      cases.push(
+        argCase(group, c.decision, c.tests.map(argTest), ruleNumber(c.decision, ruleIndex)),
+      );
+    }
+    cases.push(argCase(group, sd.otherwise, [], ruleNumber(sd.otherwise, ruleIndex)));
+  });
+  return cases;
+}
+
+/** Whether a decision of these cases kills for real (not audited): losing its event must kill. */
+function mayKill(withCases: readonly SyscallDecision[]): boolean {
+  return withCases.some((sd) =>
+    [...sd.cases.map((c) => c.decision), sd.otherwise].some((d) =>
+      d.audited === undefined && kernelAction(d.action) === CORDON_ACT.kill
+    )
+  );
+}
+
 /**
  * The kernel decisions for the processes that `layers` all apply to (strictest wins), by
  * syscall slot; slots missing from the result are allowed. `ruleIndex` numbers the deciding
@@ -204,10 +290,13 @@ export function combinedDecisions(
     let best: Decision | undefined;
     let bestAudit = false;
     let args = false;
+    const withCases: SyscallDecision[] = [];
     layers.forEach((layer, i) => {
-      const view = layerSlot(layer, (isCompat ? compat : native)[i], nr);
+      const index = (isCompat ? compat : native)[i];
+      const view = layerSlot(layer, index, nr);
       if (view.args) {
         args = true;
+        withCases.push(index!.byNr.get(nr!)!);
         return;
       }
       const e = effective(view.decision);
@@ -223,7 +312,11 @@ export function combinedDecisions(
     const decided = best === undefined ? undefined : effective(best);
     const action = decided ? kernelAction(decided.action) : CORDON_ACT.allow;
     if (action === CORDON_ACT.allow && !args) continue;
-    const flags = (args ? CORDON_DECISION.args : 0) | (decided?.audit ? CORDON_DECISION.audit : 0);
+    const argCases = args ? slotArgCases(best, withCases, ruleIndex) : undefined;
+    const user = args && argCases === undefined;
+    const flags = (args ? CORDON_DECISION.args : 0) | (decided?.audit ? CORDON_DECISION.audit : 0) |
+      (user ? CORDON_DECISION.user : 0) |
+      (user && mayKill(withCases) ? CORDON_DECISION.killOnLoss : 0);
     const ruleId = best?.ruleId ?? null;
     const policy = best?.policy ?? layers[0]!.policy;
     const key = `${policy}\u0000${ruleId ?? ""}`;
@@ -241,6 +334,7 @@ export function combinedDecisions(
       ruleId,
       policyAction: decided?.action ?? "allow",
       loc: best?.loc ?? layers[0]!.loc,
+      ...(argCases ? { argCases } : {}),
     });
   }
   return result;
@@ -417,8 +511,15 @@ export function layerEntries(maps: LayerMaps): Record<string, MapEntry[]> {
     key: encodeDecisionKey(maps.slot, slot),
     value: encodeDecision(d),
   }));
+  const argCases = [...maps.decisions.entries()].sort((a, b) => a[0] - b[0])
+    .filter(([, d]) => d.argCases !== undefined)
+    .map(([slot, d]) => ({
+      key: encodeDecisionKey(maps.slot, slot),
+      value: encodeArgCases(d.argCases!),
+    }));
   const result: Record<string, MapEntry[]> = {
     decisions,
+    arg_cases: argCases,
     limits: maps.limit
       ? [{
         key: u32Key(maps.slot),

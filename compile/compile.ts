@@ -22,6 +22,7 @@ import {
 } from "../policies/types.ts";
 import { syscallTable, X32_SYSCALL_BIT } from "../policies/syscalls.ts";
 import { syscallArgWidth } from "../policies/syscall_arg_width.ts";
+import { impliedRules } from "./implied_rules.ts";
 import type {
   ArchFilter,
   ArgCase,
@@ -172,14 +173,34 @@ function compileLayer(
     mode: policy.mode,
     defaultAction: policy.defaultAction,
     defaultErrno: policy.defaultErrno,
-    arches: arches.map((arch) => compileArch(arch, candidates, testsOf, decide, fallback, unknown)),
+    arches: arches.map((arch) =>
+      compileArch(
+        arch,
+        [...candidates, ...impliedCandidates(policy, arch)],
+        testsOf,
+        decide,
+        fallback,
+        unknown,
+      )
+    ),
     loc: policy.loc,
   };
   if (policy.target !== undefined) layer.target = policy.target;
   if (policy.filesystem !== undefined) layer.filesystem = policy.filesystem;
   if (policy.network !== undefined) layer.network = policy.network;
   if (policy.limits !== undefined) layer.limits = policy.limits;
+  if (policy.privileges !== undefined) layer.privileges = policy.privileges;
+  if (policy.memory !== undefined) layer.memory = policy.memory;
   return layer;
+}
+
+/** The rules `policy` implies on `arch` (`implied_rules.ts`), ordered after its own. */
+function impliedCandidates(policy: ResolvedPolicy, arch: Arch): Candidate[] {
+  return impliedRules(policy, arch).map((rule, i): Candidate => ({
+    rule,
+    index: policy.rules.length + i,
+    strictness: strictness(rule.action),
+  }));
 }
 
 function compileArch(

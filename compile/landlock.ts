@@ -24,8 +24,16 @@
  * restricts ({@linkcode PATH_CLASS_HANDLED}: `read` → `READ_FILE`, `READ_DIR`; `write` → all of
  * its rights; `execute` → `EXECUTE`) and anything of those not granted by a rule is denied. A
  * class with no paths is not restricted (`filesystem: { execute: [/usr] }` only limits what can
- * be executed). When `read` or `write` is restricted, from ABI 6 the ruleset also scopes abstract
- * Unix sockets and signals to the sandbox (they would otherwise reach outside it).
+ * be executed).
+ *
+ * ## Scopes (ABI 6)
+ * Every ruleset `cordon run` applies scopes signals and abstract Unix sockets to the sandbox
+ * (whatever the `filesystem` section says, and also without one): the command cannot signal, or
+ * connect to an abstract socket of, a process outside its Landlock domain. {@linkcode runScopes}
+ * says which scopes a layer gets: `SIGNAL` unless its `privileges.signals` is `any`,
+ * `ABSTRACT_UNIX_SOCKET` unless some layer's `network.unix` lists an `@abstract` name (then cgroup
+ * BPF decides abstract connections). A ruleset with scopes and no rights still creates a Landlock
+ * domain, which also keeps `ptrace` and `/proc/PID/mem` away from processes outside it.
  *
  * ## Network
  * From ABI 4, Landlock restricts TCP `bind` and `connect` by port only. With a `network`
@@ -39,7 +47,7 @@
  */
 
 import type { FilesystemRules, NetworkRules, SourceLocation } from "../policies/types.ts";
-import type { FilterSet } from "./filter_set.ts";
+import type { FilterLayer, FilterSet } from "./filter_set.ts";
 import { stableJson } from "./stable_json.ts";
 
 /** The newest Landlock ABI this compiler knows (Linux 6.15). */
@@ -173,10 +181,16 @@ export interface LandlockPortRule {
   readonly rights: readonly LandlockNetRight[];
 }
 
+/** The scopes `cordon run` applies by default (every one Landlock has). */
+export const DEFAULT_LANDLOCK_SCOPES: readonly LandlockScope[] = ["ABSTRACT_UNIX_SOCKET", "SIGNAL"];
+
 /** Something of the policy this ruleset does not enforce, and why. */
 export interface LandlockGap {
-  /** The policy section concerned. */
-  readonly section: "filesystem" | "network";
+  /**
+   * The policy section concerned (`scope`: the signal and abstract-socket scoping every run
+   * applies, from `privileges.signals` and `network.unix`).
+   */
+  readonly section: "filesystem" | "network" | "scope";
   /** What is not enforced: rights by name, or an endpoint as written. */
   readonly subject: string;
   /** Why it is not enforced. */
@@ -388,19 +402,49 @@ function filesystemGaps(filesystem: FilesystemRules, abi: number): LandlockGap[]
     missing("TRUNCATE", "truncate() of files outside write paths is not restricted");
     missing("IOCTL_DEV", "ioctl() on devices opened outside write paths is not restricted");
   }
-  const scope = LANDLOCK_SCOPE.ABSTRACT_UNIX_SOCKET.abi;
-  if (abi < scope && (filesystem.read.length > 0 || filesystem.write.length > 0)) {
-    gaps.push({
-      section: "filesystem",
-      subject: "ABSTRACT_UNIX_SOCKET, SIGNAL",
-      reason:
-        "abstract Unix sockets and signals outside the sandbox are reachable (no scoping below ABI 6)",
-      enforcedBy: null,
-      neededAbi: scope,
-      loc,
-    });
-  }
   return gaps;
+}
+
+function scopeGaps(
+  scopes: readonly LandlockScope[],
+  abi: number,
+  loc: SourceLocation,
+): LandlockGap[] {
+  const lost = scopes.filter((scope) => LANDLOCK_SCOPE[scope].abi > abi);
+  if (lost.length === 0) return [];
+  const what = lost.map((s) => s === "SIGNAL" ? "signals" : "abstract Unix sockets").join(" and ");
+  return [{
+    section: "scope",
+    subject: lost.join(", "),
+    reason:
+      `${what} reach processes outside the sandbox (no scoping below ABI ${LANDLOCK_SCOPE.SIGNAL.abi})`,
+    enforcedBy: null,
+    neededAbi: Math.max(...lost.map((s) => LANDLOCK_SCOPE[s].abi)),
+    loc,
+  }];
+}
+
+/**
+ * The scopes `cordon run` gives `layer` of `set`: `SIGNAL` unless the layer's
+ * `privileges.signals` is `any`; `ABSTRACT_UNIX_SOCKET` unless some layer's `network.unix` lists
+ * an abstract name (`@name`), in which case abstract connections are left to the cgroup BPF
+ * allow-list of every layer. Stacked Landlock layers add up, so the strictest layer wins.
+ *
+ * @example
+ * ```ts
+ * import { runScopes } from "./landlock.ts";
+ * const loc = { file: "p.yaml", line: 1, column: 1 };
+ * const layer = { policy: "p", mode: "enforce", defaultAction: "allow", defaultErrno: 1, arches: [], loc } as const;
+ * if (runScopes({ version: 1, layers: [layer] }, layer).join() !== "ABSTRACT_UNIX_SOCKET,SIGNAL") throw new Error();
+ * ```
+ */
+export function runScopes(set: FilterSet, layer: FilterLayer): LandlockScope[] {
+  const abstractAllowed = set.layers.some((l) =>
+    (l.network?.unix ?? []).some((rule) => rule.kind === "abstract")
+  );
+  return DEFAULT_LANDLOCK_SCOPES.filter((scope) =>
+    scope === "SIGNAL" ? layer.privileges?.signals !== "any" : !abstractAllowed
+  );
 }
 
 interface NetCompiled {
@@ -478,6 +522,10 @@ function compileNetwork(network: NetworkRules, abi: number): NetCompiled {
  * @param filesystem The layer's `spec.filesystem`, if any.
  * @param network The layer's `spec.network`, if any.
  * @param abi The Landlock ABI to compile for (0 when unavailable).
+ * @param scopes The scopes to apply (cut to those the ABI has; the others are gaps). Default:
+ *   every scope ({@linkcode DEFAULT_LANDLOCK_SCOPES}), as `cordon run` does unless the policy
+ *   grants signals or abstract sockets ({@linkcode runScopes}).
+ * @param scopeLoc Where a scope gap is reported; default the section's location.
  * @returns The ruleset, plain JSON.
  *
  * @example
@@ -498,6 +546,8 @@ export function compileLandlock(
   filesystem: FilesystemRules | undefined,
   network: NetworkRules | undefined,
   abi: number,
+  scopes: readonly LandlockScope[] = DEFAULT_LANDLOCK_SCOPES,
+  scopeLoc?: SourceLocation,
 ): LandlockRuleset {
   if (!Number.isInteger(abi) || abi < 0) throw new RangeError(`bad Landlock ABI "${abi}"`);
   const classes = filesystem && abi >= 1 ? restrictedClasses(filesystem) : [];
@@ -506,10 +556,11 @@ export function compileLandlock(
     classes.some((c) => PATH_CLASS_HANDLED[c].includes(r)) && known.has(r)
   );
   const handledAccessFs = mask(LANDLOCK_ACCESS_FS, fsRights);
-  // Abstract Unix sockets and signals would bypass read/write confinement: scope them too.
-  const scopes: LandlockScope[] = classes.includes("read") || classes.includes("write")
-    ? rightsAt(LANDLOCK_SCOPE, abi)
-    : [];
+  // Signals and abstract Unix sockets would reach outside the sandbox: scoped whenever asked.
+  const knownScopes = new Set(rightsAt(LANDLOCK_SCOPE, abi));
+  const scoped = (Object.keys(LANDLOCK_SCOPE) as LandlockScope[]).filter((s) =>
+    scopes.includes(s) && knownScopes.has(s)
+  );
   const paths = filesystem && classes.length > 0
     ? compilePaths(filesystem, abi, handledAccessFs)
     : [];
@@ -524,15 +575,19 @@ export function compileLandlock(
     abi,
     handledAccessFs,
     handledAccessNet,
-    scoped: mask(LANDLOCK_SCOPE, scopes),
+    scoped: mask(LANDLOCK_SCOPE, scoped),
     handled: {
       fs: fsRights,
       net: namesOf(LANDLOCK_ACCESS_NET, handledAccessNet),
-      scoped: scopes,
+      scoped,
     },
     paths,
     ports,
-    gaps: [...(filesystem ? filesystemGaps(filesystem, abi) : []), ...net.gaps],
+    gaps: [
+      ...(filesystem ? filesystemGaps(filesystem, abi) : []),
+      ...net.gaps,
+      ...scopeGaps(scopes, abi, scopeLoc ?? filesystem?.loc ?? network?.loc ?? UNKNOWN_LOC),
+    ],
   };
 }
 
@@ -549,9 +604,39 @@ export function isEmptyRuleset(ruleset: LandlockRuleset): boolean {
   return ruleset.handledAccessFs === 0 && ruleset.handledAccessNet === 0 && ruleset.scoped === 0;
 }
 
+const UNKNOWN_LOC: SourceLocation = { file: "", line: 0, column: 0 };
+
 /**
- * `--emit landlock`: the ruleset of every layer of `set` that has a `filesystem` or `network`
- * section, compiled for `abi` (default {@linkcode LANDLOCK_ABI_LATEST}), as deterministic JSON.
+ * The Landlock ruleset `cordon run` applies for `layer` of `set` at `abi`: its `filesystem` and
+ * `network` rules and the scopes of {@linkcode runScopes} (reported as gaps where the ABI lacks
+ * them, located at the layer's `privileges` section, else its name).
+ *
+ * @example
+ * ```ts
+ * import { compileRunLandlock } from "./landlock.ts";
+ * const loc = { file: "p.yaml", line: 1, column: 1 };
+ * const layer = { policy: "p", mode: "enforce", defaultAction: "allow", defaultErrno: 1, arches: [], loc } as const;
+ * if (compileRunLandlock({ version: 1, layers: [layer] }, layer, 7).scoped !== 3) throw new Error();
+ * ```
+ */
+export function compileRunLandlock(
+  set: FilterSet,
+  layer: FilterLayer,
+  abi: number,
+): LandlockRuleset {
+  return compileLandlock(
+    layer.filesystem,
+    layer.network,
+    abi,
+    runScopes(set, layer),
+    layer.privileges?.loc ?? layer.loc,
+  );
+}
+
+/**
+ * `--emit landlock`: the ruleset `cordon run` applies for every layer of `set` (its
+ * `filesystem` and `network` rules and its scopes, see {@linkcode compileRunLandlock}), compiled
+ * for `abi` (default {@linkcode LANDLOCK_ABI_LATEST}), as deterministic JSON.
  *
  * @example
  * ```ts
@@ -560,10 +645,10 @@ export function isEmptyRuleset(ruleset: LandlockRuleset): boolean {
  * ```
  */
 export function emitLandlock(set: FilterSet, abi: number = LANDLOCK_ABI_LATEST): string {
-  const layers = set.layers.filter((l) => l.filesystem || l.network).map((l) => ({
+  const layers = set.layers.map((l) => ({
     policy: l.policy,
     ...(l.filesystem ? { requiredAbi: requiredLandlockAbi(l.filesystem) } : {}),
-    ruleset: compileLandlock(l.filesystem, l.network, abi),
+    ruleset: compileRunLandlock(set, l, abi),
   }));
   return stableJson({ format: "cordon-landlock", version: 1, abi, layers });
 }

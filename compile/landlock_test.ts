@@ -1,5 +1,6 @@
 import {
   compileLandlock,
+  compileRunLandlock,
   emitLandlock,
   isBeneath,
   isEmptyRuleset,
@@ -11,6 +12,7 @@ import {
   normalisePath,
   PATH_CLASS_RIGHTS,
   requiredLandlockAbi,
+  runScopes,
 } from "./landlock.ts";
 import { stableJson } from "./stable_json.ts";
 import type { FilesystemRules, NetworkEndpoint, NetworkRules } from "../policies/types.ts";
@@ -166,13 +168,16 @@ Deno.test("compileLandlock() turns TCP endpoints into port rules and reports the
     4,
   );
   if (ruleset.handledAccessNet !== (N.BIND_TCP.bit | N.CONNECT_TCP.bit)) fail("handled net");
-  if (ruleset.handledAccessFs !== 0 || ruleset.scoped !== 0) fail("no filesystem section");
+  if (ruleset.handledAccessFs !== 0) fail("no filesystem section");
+  if (ruleset.scoped !== 0 || ruleset.handled.scoped.length !== 0) fail("ABI 4 has no scopes");
   const ports = ruleset.ports.map((p) => `${p.port}:${p.rights.join("+")}`).join(" ");
   const want = "443:BIND_TCP+CONNECT_TCP 5432:CONNECT_TCP 8000:CONNECT_TCP 8001:CONNECT_TCP " +
     "8002:CONNECT_TCP";
   if (ports !== want) fail(ports);
   const gaps = ruleset.gaps.map((g) => `${g.subject}/${g.enforcedBy}`).sort().join(" ");
-  if (gaps !== "127.0.0.1:5432/cgroup BPF udp/53/cgroup BPF") fail(gaps);
+  if (gaps !== "127.0.0.1:5432/cgroup BPF ABSTRACT_UNIX_SOCKET, SIGNAL/null udp/53/cgroup BPF") {
+    fail(gaps);
+  }
 });
 
 Deno.test("compileLandlock() leaves to cgroup BPF an access whose ports it cannot list", {
@@ -255,10 +260,53 @@ Deno.test("emitLandlock() emits each confining layer's ruleset and needed ABI", 
     layers: [{ ...layer, filesystem: fs(["/usr"], ["/tmp"]) }, { ...layer, policy: "q" }],
   };
   const parsed = JSON.parse(emitLandlock(set, 3));
-  if (parsed.abi !== 3 || parsed.layers.length !== 1 || parsed.layers[0].requiredAbi !== 5) {
+  if (parsed.abi !== 3 || parsed.layers.length !== 2 || parsed.layers[0].requiredAbi !== 5) {
     fail(JSON.stringify(parsed));
   }
   if (parsed.layers[0].ruleset.paths[1].path !== "/usr") fail("ruleset missing");
+  // Every layer gets the scopes cordon run applies; ABI 3 has none, which is reported.
+  const scopeGap = parsed.layers[1].ruleset.gaps.find((g: { section: string }) =>
+    g.section === "scope"
+  );
+  if (parsed.layers[1].policy !== "q" || scopeGap?.neededAbi !== 6) fail(JSON.stringify(parsed));
+  const at7 = JSON.parse(emitLandlock(set, 7));
+  if (at7.layers[1].ruleset.scoped !== (S.ABSTRACT_UNIX_SOCKET.bit | S.SIGNAL.bit)) {
+    fail("a layer without filesystem rules is scoped too");
+  }
+});
+
+Deno.test("runScopes() keeps signal and abstract-socket scoping unless the policy grants them", {
+  permissions: "none",
+}, () => {
+  const layer = {
+    policy: "p",
+    mode: "enforce" as const,
+    defaultAction: "allow" as const,
+    defaultErrno: 1,
+    arches: [],
+    loc,
+  };
+  const signalsAny = {
+    ...layer,
+    privileges: { capabilities: [], devices: [], signals: "any" as const, loc },
+  };
+  const abstract = {
+    ...layer,
+    policy: "q",
+    network: {
+      connect: [],
+      bind: [],
+      unix: [{ text: "@x11", kind: "abstract" as const, name: "x11", loc }],
+      loc,
+    },
+  };
+  const set = { version: 1 as const, layers: [signalsAny, abstract] };
+  if (runScopes(set, signalsAny).join() !== "") fail(runScopes(set, signalsAny).join());
+  if (runScopes(set, abstract).join() !== "SIGNAL") fail(runScopes(set, abstract).join());
+  const plain = { version: 1 as const, layers: [layer] };
+  if (runScopes(plain, layer).join() !== "ABSTRACT_UNIX_SOCKET,SIGNAL") fail("default");
+  const ruleset = compileRunLandlock(set, signalsAny, 7);
+  if (ruleset.scoped !== 0 || !isEmptyRuleset(ruleset)) fail("nothing to scope");
 });
 
 Deno.test("compileLandlock() restricts only the classes that list paths", {
@@ -266,16 +314,18 @@ Deno.test("compileLandlock() restricts only the classes that list paths", {
 }, () => {
   const execOnly = compileLandlock(fs([], [], ["/usr", "/bin"]), undefined, 7);
   if (execOnly.handledAccessFs !== A.EXECUTE.bit) fail(execOnly.handled.fs.join());
-  if (execOnly.scoped !== 0) fail("execute-only must not scope");
+  if (execOnly.scoped !== (S.ABSTRACT_UNIX_SOCKET.bit | S.SIGNAL.bit)) fail("scoped by default");
+  if (compileLandlock(fs([], [], ["/usr"]), undefined, 7, []).scoped !== 0) fail("no scopes asked");
   if (execOnly.paths.some((p) => p.access !== A.EXECUTE.bit)) fail("access beyond handled");
   if (
-    execOnly.gaps.length !== 0 || compileLandlock(fs([], [], ["/usr"]), undefined, 1).gaps.length
+    execOnly.gaps.length !== 0 ||
+    compileLandlock(fs([], [], ["/usr"]), undefined, 1, []).gaps.length
   ) {
     fail("execute-only loses nothing at ABI 1");
   }
   const readOnly = compileLandlock(fs(["/usr"]), undefined, 7);
   if (readOnly.handledAccessFs !== (A.READ_FILE.bit | A.READ_DIR.bit)) fail("read only");
   if (readOnly.scoped === 0) fail("read confinement scopes at ABI 6+");
-  const none = compileLandlock(fs([]), undefined, 7);
+  const none = compileLandlock(fs([]), undefined, 7, []);
   if (!isEmptyRuleset(none) || none.paths.length !== 0) fail("no paths, no restriction");
 });

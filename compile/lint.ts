@@ -1,7 +1,9 @@
 /**
  * The policy linter behind `cordon check`: findings about policies that parse and compile but do
  * not do what they seem to (shadowed or redundant rules, conditions on pointer arguments,
- * dangerous syscalls left open, …). Pure and deterministic: it reads the parsed set, the resolved
+ * dangerous syscalls left open, …), and about what they grant on purpose that leaves the sandbox
+ * (dangerous capabilities, signals to any process, raw devices, host daemons' sockets, writable
+ * `/proc`, `/sys`, `/dev`: `lint_privileges.ts`). Pure and deterministic: it reads the parsed set, the resolved
  * layers and their compiled IR, never `Deno.*`.
  *
  * @module
@@ -24,6 +26,7 @@ import {
 import { syscallArgWidth } from "../policies/syscall_arg_width.ts";
 import { fitsWidth } from "./compile.ts";
 import { lintPathsAndNetwork, PATHS_NETWORK_LINT_CODES } from "./lint_paths_network.ts";
+import { lintPrivileges, PRIVILEGES_LINT_CODES } from "./lint_privileges.ts";
 import type {
   ArchFilter,
   Decision,
@@ -96,7 +99,7 @@ export const LINT_CODES: Readonly<
   "implicit-default-allow": {
     severity: "warning",
     description:
-      "A policy neither writes defaultAction nor extends a policy that does, so calls no rule matches are allowed. Write `defaultAction: allow` for a deny-list, or `deny` (or extend builtin:baseline) for an allow-list.",
+      "A policy set built in code has a policy that neither states its defaultAction (Policy.explicit.defaultAction) nor extends a policy, so calls no rule matches are allowed. Policy files cannot get here: the parser rejects a file without defaultAction or extends. Set `defaultAction: allow` for a deny-list, or `deny` (or extend builtin:baseline) for an allow-list.",
   },
   "deny-errno-zero": {
     severity: "warning",
@@ -117,6 +120,7 @@ export const LINT_CODES: Readonly<
     description: "A policy runs in audit mode: deny, kill and trap are reported, not applied.",
   },
   ...PATHS_NETWORK_LINT_CODES,
+  ...PRIVILEGES_LINT_CODES,
 });
 
 /** Syscalls a restrictive policy should not leave open (besides exec, checked separately). */
@@ -213,7 +217,7 @@ export function lintPolicies(
         severity: "warning",
         code: "implicit-default-allow",
         message:
-          `Policy "${policy.name}" does not write defaultAction: calls no rule matches are allowed; write \`defaultAction: allow\` to say so, or \`deny\``,
+          `Policy "${policy.name}" (built in code) states no defaultAction and extends no policy: calls no rule matches are allowed; set \`defaultAction: allow\` to say so, or \`deny\``,
         loc: policy.loc,
         policy: policy.name,
       });
@@ -228,6 +232,7 @@ export function lintPolicies(
     findings.push(...lintLayer(policy, layer, own));
   }
   findings.push(...lintPathsAndNetwork(resolved.filter((p) => own.has(p.name))));
+  findings.push(...lintPrivileges(resolved.filter((p) => own.has(p.name))));
 
   const seen = new Set<string>();
   return findings.filter((f) => {

@@ -12,6 +12,7 @@ function lint(spec: string, landlockAbi?: number): Finding[] {
 kind: Policy
 metadata: { name: p }
 spec:
+  defaultAction: allow
 ${spec.replace(/^/gm, "  ")}
 `;
   const resolved = resolvePolicies(parsePolicies(text, "p.yaml"));

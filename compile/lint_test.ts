@@ -336,14 +336,30 @@ rules:
   if (LINT_CODES["arg-value-out-of-range"]?.severity !== "error") fail("catalogued as an error");
 });
 
-Deno.test("lintPolicies() warns when a policy allows by default without saying so", {
+Deno.test("lintPolicies() warns when a policy built in code allows by default without saying so", {
   permissions: "none",
 }, () => {
+  // A policy file cannot leave defaultAction out (parsePolicies rejects it); a set built in code can.
+  const loc = { file: "code", line: 1, column: 1 };
+  const resolved: ResolvedPolicy = {
+    name: "p",
+    defaultAction: "allow",
+    defaultErrno: 1,
+    mode: "enforce",
+    rules: [],
+    loc,
+  };
+  const policy: Policy = {
+    ...resolved,
+    extends: [],
+    capabilities: { allow: [], deny: [] },
+    explicit: { defaultAction: false, defaultErrno: false, mode: false },
+  };
   const implicit = only(
-    lint(`rules:\n  - { syscalls: [ptrace], action: kill }\n`),
+    lintPolicies({ policies: [policy] }, [resolved], compilePolicies([resolved])),
     "implicit-default-allow",
   );
-  if (implicit.length !== 1 || implicit[0]?.severity !== "warning" || implicit[0].loc.line !== 3) {
+  if (implicit.length !== 1 || implicit[0]?.severity !== "warning" || implicit[0].loc !== loc) {
     fail(show(implicit));
   }
   const written = lint(`defaultAction: allow\nrules:\n  - { syscalls: [ptrace], action: kill }\n`);

@@ -30,11 +30,20 @@ import { netRule, parseAddress } from "./bpf_maps.ts";
 import { stableJson } from "./stable_json.ts";
 import { isBeneath, normalisePath, type PathClass } from "./landlock.ts";
 import {
+  CORDON_DEVCG,
+  CORDON_DEVICE_ANY_MINOR,
+  CORDON_GUARD,
+  CORDON_GUARD_MAX,
   CORDON_NET,
   CORDON_NET_BANK,
   CORDON_NET_RULES_PER_BANK,
+  CORDON_SOCK,
+  CORDON_UNIX,
+  encodeDeviceRule,
   encodeNetRule,
+  encodeUnixRule,
 } from "../bpf/structs.ts";
+import type { FilterLayer } from "./filter_set.ts";
 
 /** A network operation the cgroup programs decide. */
 export type NetOp = "connect" | "bind" | "sendmsg";
@@ -198,7 +207,266 @@ export function emitNetMaps(set: FilterSet): string {
     version: 1,
     rulesPerBank: CORDON_NET_RULES_PER_BANK,
     layers: layerNetMaps(set),
+    guard: layerGuardMaps(set),
   });
+}
+
+// ---- the cgroup guard (bpf/cgroup_guard.bpf.c) --------------------------------------------
+
+/**
+ * One device the guard allows: a number (`c 1:3`, `b 8:*`) or a path resolved to its number by
+ * the backend when `run` starts (`/dev/fuse`).
+ */
+export type DeviceAllowance =
+  | {
+    /** A device number. */
+    readonly kind: "number";
+    /** `char` or `block`. */
+    readonly type: "char" | "block";
+    /** The major number. */
+    readonly major: number;
+    /** The minor number, or `null` for any. */
+    readonly minor: number | null;
+    /** Where it comes from: `safe` (the set every run gets), `policy`, or `stdio`. */
+    readonly source: "safe" | "policy" | "stdio";
+    /** The text (`c 1:3`). */
+    readonly text: string;
+    /** `struct cordon_device_rule` as hex (16 bytes). */
+    readonly bytes: string;
+  }
+  | {
+    /** A path, resolved (with `stat`) when `run` starts. */
+    readonly kind: "path";
+    /** The device node's path. */
+    readonly path: string;
+    /** Always `policy`. */
+    readonly source: "policy";
+    /** The text as written. */
+    readonly text: string;
+    /** Where it is written. */
+    readonly loc: SourceLocation;
+  };
+
+/** One Unix socket name the guard allows (`struct cordon_unix_rule`). */
+export interface UnixAllowance {
+  /** `path` (exact), `beneath` (a directory: paths beneath it) or `abstract`. */
+  readonly kind: "path" | "beneath" | "abstract";
+  /** The path (a directory ends with `/`) or the abstract name without `@`. */
+  readonly name: string;
+  /** `network.unix` or `filesystem.write` (the program's own sockets). */
+  readonly source: "network.unix" | "filesystem.write";
+  /** `struct cordon_unix_rule` as hex (112 bytes). */
+  readonly bytes: string;
+}
+
+/** One layer's guard maps: what `cordon run` holds every process tree to. */
+export interface LayerGuardMaps {
+  /** The layer's policy name. */
+  readonly policy: string;
+  /** `cordon_guard_config.flags`. */
+  readonly flags: number;
+  /** `flags` by name. */
+  readonly flagNames: readonly string[];
+  /** `cordon_guard_config.sock_kinds`: the INET socket kinds allowed (with `sockKinds`). */
+  readonly sockKinds: readonly ("tcp" | "udp")[];
+  /** The devices allowed (paths still to resolve). */
+  readonly devices: readonly DeviceAllowance[];
+  /** The Unix socket names allowed. */
+  readonly unix: readonly UnixAllowance[];
+}
+
+const SAFE_DEVICES: readonly [number, number | null, string][] = [
+  [1, 3, "/dev/null"],
+  [1, 5, "/dev/zero"],
+  [1, 7, "/dev/full"],
+  [1, 8, "/dev/random"],
+  [1, 9, "/dev/urandom"],
+  [5, 0, "/dev/tty"],
+  [5, 2, "/dev/ptmx"],
+  [136, null, "/dev/pts/*"],
+];
+
+const ALL_ACCESS = CORDON_DEVCG.mknod | CORDON_DEVCG.read | CORDON_DEVCG.write;
+
+/**
+ * A device allowance for a number, encoded as `struct cordon_device_rule` (all accesses:
+ * mknod, read, write).
+ *
+ * @example
+ * ```ts
+ * import { deviceNumberAllowance } from "./net_rules.ts";
+ * const d = deviceNumberAllowance("block", 8, null, "policy");
+ * if (d.kind !== "number" || d.text !== "b 8:*") throw new Error(d.text);
+ * ```
+ */
+export function deviceNumberAllowance(
+  type: "char" | "block",
+  major: number,
+  minor: number | null,
+  source: "safe" | "policy" | "stdio",
+): DeviceAllowance & { kind: "number" } {
+  const value = encodeDeviceRule({
+    type: type === "char" ? CORDON_DEVCG.char : CORDON_DEVCG.block,
+    major,
+    minor: minor ?? CORDON_DEVICE_ANY_MINOR,
+    access: ALL_ACCESS,
+  });
+  return {
+    kind: "number",
+    type,
+    major,
+    minor,
+    source,
+    text: `${type === "char" ? "c" : "b"} ${major}:${minor ?? "*"}`,
+    bytes: hex(value),
+  };
+}
+
+const DEVICE_NUMBER = /^([cb]) (\d+):(\d+|\*)$/;
+
+function deviceAllowances(layer: FilterLayer): DeviceAllowance[] {
+  const out: DeviceAllowance[] = SAFE_DEVICES.map(([major, minor]) =>
+    deviceNumberAllowance("char", major, minor, "safe")
+  );
+  for (const device of layer.privileges?.devices ?? []) {
+    const match = DEVICE_NUMBER.exec(device.name.trim());
+    if (match) {
+      const minor = match[3] === "*" ? null : Number(match[3]);
+      out.push(
+        deviceNumberAllowance(
+          match[1] === "c" ? "char" : "block",
+          Number(match[2]),
+          minor,
+          "policy",
+        ),
+      );
+    } else if (device.name.startsWith("/")) {
+      out.push({
+        kind: "path",
+        path: device.name,
+        source: "policy",
+        text: device.name,
+        loc: device.loc,
+      });
+    } else {
+      throw new RangeError(
+        `${device.loc.file}:${device.loc.line}:${device.loc.column}: bad device "${device.name}" (a path, "c MAJOR:MINOR" or "b MAJOR:*")`,
+      );
+    }
+  }
+  return out;
+}
+
+const encoder = new TextEncoder();
+
+function unixAllowance(
+  kind: UnixAllowance["kind"],
+  name: string,
+  source: UnixAllowance["source"],
+): UnixAllowance | undefined {
+  const bytes = encoder.encode(name);
+  if (bytes.length > CORDON_GUARD_MAX.unixName) return undefined; // no socket address holds it
+  const code = kind === "path"
+    ? CORDON_UNIX.path
+    : kind === "beneath"
+    ? CORDON_UNIX.pathBeneath
+    : CORDON_UNIX.abstract;
+  return { kind, name, source, bytes: hex(encodeUnixRule({ kind: code, name: bytes })) };
+}
+
+function unixAllowances(layer: FilterLayer): UnixAllowance[] {
+  const out: UnixAllowance[] = [];
+  for (const rule of layer.network?.unix ?? []) {
+    const a = rule.kind === "abstract"
+      ? unixAllowance("abstract", rule.name, "network.unix")
+      : rule.text.endsWith("/") || rule.name.endsWith("/")
+      ? unixAllowance("beneath", normalisePath(rule.name).replace(/\/?$/, "/"), "network.unix")
+      : unixAllowance("path", normalisePath(rule.name), "network.unix");
+    if (a) out.push(a);
+  }
+  for (const path of layer.filesystem?.write ?? []) {
+    const a = unixAllowance(
+      "beneath",
+      normalisePath(path).replace(/\/?$/, "/"),
+      "filesystem.write",
+    );
+    if (a) out.push(a);
+  }
+  if (out.length > CORDON_GUARD_MAX.unix) {
+    throw new RangeError(
+      `policy "${layer.policy}" allows ${out.length} Unix socket names (network.unix and filesystem.write); the guard holds at most ${CORDON_GUARD_MAX.unix}`,
+    );
+  }
+  return out;
+}
+
+/** Whether the layer's bind rules allow a TCP listen on port 0 of the wildcard `address`. */
+function autobindAllowed(network: NetworkRules, address: string): boolean {
+  return networkDecision(network, { op: "bind", protocol: "tcp", address, port: 0 }).allowed;
+}
+
+/**
+ * The guard maps of one layer (`bpf/cgroup_guard.bpf.c`), which `run` attaches for every layer:
+ *
+ * - devices: the safe character devices (`/dev/null`, `zero`, `full`, `random`, `urandom`,
+ *   `tty`, `ptmx`, `pts/*`) and `privileges.devices`; nothing else, no block device.
+ * - Unix sockets: `network.unix` and, as the program's own, sockets beneath `filesystem.write`
+ *   paths; nothing else (socket pairs need no rule).
+ * - with a `network` section: INET sockets only of the kinds its endpoints name (TCP for `tcp`,
+ *   UDP for `udp`, both for `any`), no IP options or IPv6 routing headers, and `listen()` on an
+ *   unbound TCP socket only when a `bind` rule allows port 0 of the wildcard address.
+ * - `mode: audit`: denials counted, not applied.
+ *
+ * @example
+ * ```ts
+ * import { layerGuard } from "./net_rules.ts";
+ * const loc = { file: "p.yaml", line: 1, column: 1 };
+ * const g = layerGuard({ policy: "p", mode: "enforce", defaultAction: "allow", defaultErrno: 1, arches: [], loc,
+ *   network: { connect: [{ text: "tcp/443", protocol: "tcp", ports: [443, 443], loc }], bind: [], loc } });
+ * if (g.sockKinds.join() !== "tcp" || !g.flagNames.includes("denyAutobind4")) throw new Error();
+ * ```
+ */
+export function layerGuard(layer: FilterLayer): LayerGuardMaps {
+  let flags = CORDON_GUARD.devices | CORDON_GUARD.unix;
+  const sockKinds: ("tcp" | "udp")[] = [];
+  const network = layer.network;
+  if (network) {
+    flags |= CORDON_GUARD.sockKinds | CORDON_GUARD.noIpOptions;
+    const endpoints = [...network.connect, ...network.bind];
+    if (endpoints.some((e) => e.protocol !== "udp")) sockKinds.push("tcp");
+    if (endpoints.some((e) => e.protocol !== "tcp")) sockKinds.push("udp");
+    if (!autobindAllowed(network, "0.0.0.0")) flags |= CORDON_GUARD.denyAutobind4;
+    if (!autobindAllowed(network, "::")) flags |= CORDON_GUARD.denyAutobind6;
+  }
+  if (layer.mode === "audit") flags |= CORDON_GUARD.audit;
+  const flagNames = Object.entries(CORDON_GUARD).filter(([, bit]) => flags & bit)
+    .map(([name]) => name);
+  return {
+    policy: layer.policy,
+    flags,
+    flagNames,
+    sockKinds,
+    devices: deviceAllowances(layer),
+    unix: unixAllowances(layer),
+  };
+}
+
+/**
+ * {@linkcode layerGuard} of every layer of `set` (`run` attaches one guard per layer).
+ *
+ * @example
+ * ```ts
+ * import { layerGuardMaps } from "./net_rules.ts";
+ * if (layerGuardMaps({ version: 1, layers: [] }).length !== 0) throw new Error();
+ * ```
+ */
+export function layerGuardMaps(set: FilterSet): LayerGuardMaps[] {
+  return set.layers.map(layerGuard);
+}
+
+/** `cordon_guard_config.sock_kinds` of a layer's guard maps. */
+export function sockKindBits(guard: LayerGuardMaps): number {
+  return guard.sockKinds.reduce((bits, k) => bits | CORDON_SOCK[k], 0);
 }
 
 /** One operation for {@linkcode networkDecision}. */

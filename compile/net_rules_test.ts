@@ -1,5 +1,7 @@
 import {
   emitNetMaps,
+  layerGuard,
+  layerGuardMaps,
   layerNetMaps,
   netRuleTuples,
   networkDecision,
@@ -20,6 +22,7 @@ kind: Policy
 metadata: { name: p }
 spec:
   mode: ${mode}
+  defaultAction: allow
 ${spec.replace(/^/gm, "  ")}
 `;
   return compilePolicies(resolvePolicies(parsePolicies(text, "p.yaml")), { arches: ["x86_64"] });
@@ -67,7 +70,7 @@ Deno.test("layerNetMaps() restricts both operations and flags audit mode", {
   if (enforce!.flagNames.join() !== "enforceConnect,enforceBind") fail(enforce!.flagNames.join());
   const [audit] = layerNetMaps(compile(NET, "audit"));
   if (audit!.flags !== 0x07) fail(`audit flags ${audit!.flags}`);
-  if (layerNetMaps(compile("defaultAction: allow\n")).length !== 0) fail("no section, no maps");
+  if (layerNetMaps(compile("rules: []\n")).length !== 0) fail("no section, no maps");
 });
 
 Deno.test("emitNetMaps() is deterministic", { permissions: "none" }, () => {
@@ -228,3 +231,66 @@ Deno.test(
     if (pathDecision(execOnly, "/home/u/tool", "execute").allowed) fail("execute is restricted");
   },
 );
+
+Deno.test("layerGuard() gives every layer the safe devices and no Unix sockets but its own", {
+  permissions: "none",
+}, () => {
+  const [guard] = layerGuardMaps(compile("filesystem:\n  write: [/tmp/app]\n"));
+  if (guard!.flagNames.join() !== "unix,devices") fail(guard!.flagNames.join());
+  const devices = guard!.devices.map((d) => d.text).join(",");
+  if (devices !== "c 1:3,c 1:5,c 1:7,c 1:8,c 1:9,c 5:0,c 5:2,c 136:*") fail(devices);
+  if (guard!.devices.some((d) => d.kind === "number" && d.type === "block")) fail("block device");
+  const unix = guard!.unix.map((u) => `${u.kind}:${u.name}:${u.source}`).join();
+  if (unix !== "beneath:/tmp/app/:filesystem.write") fail(unix);
+  // struct cordon_unix_rule: kind 2 (beneath), len 9, then the bytes.
+  if (!guard!.unix[0]!.bytes.startsWith("020009002f746d702f6170702f")) fail(guard!.unix[0]!.bytes);
+  if (guard!.sockKinds.length !== 0) fail("no network section, no socket kinds");
+});
+
+Deno.test("layerGuard() derives socket kinds, IP options and autobind from the network section", {
+  permissions: "none",
+}, () => {
+  const cases: [string, string, string][] = [
+    ['connect: ["tcp/443"]', "tcp", "sockKinds,noIpOptions,denyAutobind4,denyAutobind6"],
+    ['connect: ["udp/53"]', "udp", "sockKinds,noIpOptions,denyAutobind4,denyAutobind6"],
+    ['connect: ["127.0.0.1:5432"]', "tcp,udp", "sockKinds,noIpOptions,denyAutobind4,denyAutobind6"],
+    ['bind: ["tcp/0.0.0.0/0"]', "tcp", "sockKinds,noIpOptions,denyAutobind6"],
+    ["connect: []", "", "sockKinds,noIpOptions,denyAutobind4,denyAutobind6"],
+  ];
+  for (const [network, kinds, flags] of cases) {
+    const [guard] = layerGuardMaps(compile(`network:\n  ${network}\n`));
+    if (guard!.sockKinds.join() !== kinds) fail(`${network}: kinds ${guard!.sockKinds}`);
+    const got = guard!.flagNames.filter((f) => f !== "unix" && f !== "devices").join();
+    if (got !== flags) fail(`${network}: flags ${got}`);
+  }
+  const [audit] = layerGuardMaps(compile('network:\n  connect: ["tcp/443"]\n', "audit"));
+  if (!audit!.flagNames.includes("audit")) fail("audit mode not flagged");
+});
+
+Deno.test(
+  "layerGuard() encodes privileges.devices and network.unix",
+  { permissions: "none" },
+  () => {
+    const guard = layerGuard(
+      compile(`privileges:
+  devices: ["b 8:*", "c 10:229", /dev/fuse]
+network:
+  connect: []
+  unix: [/run/app.sock, "@bus", /run/sockets/]
+`).layers[0]!,
+    );
+    const devices = guard.devices.filter((d) => d.source === "policy");
+    const texts = devices.map((d) => d.text).join();
+    if (texts !== "b 8:*,c 10:229,/dev/fuse") fail(texts);
+    const block = devices[0]!;
+    // struct cordon_device_rule: major 8, minor any, type block (1), access mknod|read|write.
+    if (block.kind !== "number" || block.bytes !== "08000000ffffffff0100070000000000") fail(texts);
+    const unix = guard.unix.map((u) => `${u.kind}:${u.name}`).join();
+    if (unix !== "path:/run/app.sock,abstract:bus,beneath:/run/sockets/") fail(unix);
+  },
+);
+
+Deno.test("emitNetMaps() shows the guard of every layer", { permissions: "none" }, () => {
+  const json = JSON.parse(emitNetMaps(compile(NET)));
+  if (json.guard.length !== 1 || json.guard[0].sockKinds.join() !== "tcp,udp") fail(json.guard);
+});

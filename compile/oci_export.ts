@@ -193,6 +193,12 @@ function regions(decision: SyscallDecision, defaultRet: number, syscall: string)
   const out: { tests: ArgTest[]; ret: number }[] = [];
   const negate = (t: ArgTest): ArgTest => {
     const op = NEGATION[t.op];
+    const mask = t.mask ?? 0n;
+    if (t.op === "masked_eq" && mask !== 0n && (mask & (mask - 1n)) === 0n) {
+      // one bit: "not (arg & bit) == v" is "(arg & bit) == the other value"
+      const negated: ArgTest = { index: t.index, op: "masked_eq", mask, value: t.value ^ mask };
+      return t.width === undefined ? negated : { ...negated, width: t.width };
+    }
     if (op === undefined) {
       throw new OciProfileError(
         "unsupported",

@@ -16,9 +16,17 @@
  * @module
  */
 
-import type { Arch } from "../policies/types.ts";
+import type { Arch, SourceLocation } from "../policies/types.ts";
 import { isKnownSyscall } from "../policies/syscalls.ts";
-import { errnoName } from "../policies/constants.ts";
+import {
+  canonicalCapability,
+  capabilityNames,
+  capabilityNumber,
+  errnoName,
+  errnoNumber,
+} from "../policies/constants.ts";
+import { closestMatch } from "../policies/closest_match.ts";
+import { JsonSyntaxError, type LocatedJson, parseLocatedJson } from "./json_locations.ts";
 
 /** Docker's default capability set (what `docker run` grants without `--cap-add`). */
 export const DOCKER_DEFAULT_CAPS: readonly string[] = [
@@ -57,16 +65,32 @@ const GO_ARCH: Readonly<Partial<Record<Arch, string>>> = {
 export class OciProfileError extends Error {
   /** Stable error code: `"invalid-profile"` (malformed) or `"unsupported"` (cannot be expressed). */
   readonly code: "invalid-profile" | "unsupported";
+  /** The offending key's path in the profile (`syscalls[3].action`; `""`: the whole profile). */
+  readonly path?: string;
+  /** Where it is written, for a profile read by {@linkcode parseOciProfile}. */
+  readonly loc?: SourceLocation;
+
   /**
-   * Creates the error.
+   * Creates the error. The message is `FILE:LINE:COL: PATH: message` (each part when known).
    *
    * @param code Stable error code.
-   * @param message What is wrong, naming the offending key.
+   * @param message What is wrong.
+   * @param where The offending key's path and location.
    */
-  constructor(code: "invalid-profile" | "unsupported", message: string) {
-    super(message);
+  constructor(
+    code: "invalid-profile" | "unsupported",
+    message: string,
+    where: { readonly path?: string | undefined; readonly loc?: SourceLocation | undefined } = {},
+  ) {
+    const at = where.loc === undefined
+      ? ""
+      : `${where.loc.file}:${where.loc.line}:${where.loc.column}: `;
+    const label = where.path === undefined ? "" : `${where.path === "" ? "profile" : where.path}: `;
+    super(`${at}${label}${message}`);
     this.name = "OciProfileError";
     this.code = code;
+    if (where.path !== undefined) this.path = where.path;
+    if (where.loc !== undefined) this.loc = where.loc;
   }
 }
 
@@ -161,12 +185,140 @@ const OPS: Readonly<Record<string, string>> = {
 const EPERM = 1;
 const U64_MAX = (1n << 64n) - 1n;
 
+/** Every `SCMP_ARCH_*` name libseccomp and the OCI runtime spec know. */
+const KNOWN_SCMP_ARCHES: readonly string[] = [
+  "SCMP_ARCH_X86",
+  "SCMP_ARCH_X86_64",
+  "SCMP_ARCH_X32",
+  "SCMP_ARCH_ARM",
+  "SCMP_ARCH_AARCH64",
+  "SCMP_ARCH_LOONGARCH64",
+  "SCMP_ARCH_M68K",
+  "SCMP_ARCH_MIPS",
+  "SCMP_ARCH_MIPS64",
+  "SCMP_ARCH_MIPS64N32",
+  "SCMP_ARCH_MIPSEL",
+  "SCMP_ARCH_MIPSEL64",
+  "SCMP_ARCH_MIPSEL64N32",
+  "SCMP_ARCH_PPC",
+  "SCMP_ARCH_PPC64",
+  "SCMP_ARCH_PPC64LE",
+  "SCMP_ARCH_S390",
+  "SCMP_ARCH_S390X",
+  "SCMP_ARCH_PARISC",
+  "SCMP_ARCH_PARISC64",
+  "SCMP_ARCH_RISCV64",
+  "SCMP_ARCH_SH",
+  "SCMP_ARCH_SHEB",
+];
+
 /**
- * Parses profile JSON keeping 64-bit integers exact (numbers beyond 2^53 become bigints).
+ * Architecture names of moby's `includes`/`excludes.arches`: Go's `GOARCH` values (what moby
+ * compares with) and the libseccomp short names its profiles also list (`x86`, `x32`, `s390`).
+ */
+const KNOWN_FILTER_ARCHES: readonly string[] = [
+  "386",
+  "amd64",
+  "arm",
+  "arm64",
+  "loong64",
+  "mips",
+  "mipsle",
+  "mips64",
+  "mips64le",
+  "ppc64",
+  "ppc64le",
+  "riscv64",
+  "s390x",
+  "x86",
+  "x32",
+  "loongarch64",
+  "m68k",
+  "mipsel",
+  "mips64n32",
+  "mipsel64",
+  "mipsel64n32",
+  "ppc",
+  "s390",
+  "parisc",
+  "parisc64",
+  "sh",
+  "sheb",
+];
+
+/** `flags` of the OCI runtime spec (`seccomp(2)` filter flags). */
+const KNOWN_FLAGS: readonly string[] = [
+  "SECCOMP_FILTER_FLAG_TSYNC",
+  "SECCOMP_FILTER_FLAG_LOG",
+  "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+  "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+];
+
+/** The keys of each object of a profile: the OCI runtime spec's, moby's and Podman's. */
+const KEYS = {
+  profile: [
+    "defaultAction",
+    "defaultErrnoRet",
+    "defaultErrno",
+    "architectures",
+    "archMap",
+    "syscalls",
+    "flags",
+    "listenerPath",
+    "listenerMetadata",
+  ],
+  archMap: ["architecture", "subArchitectures"],
+  syscall: [
+    "names",
+    "name",
+    "action",
+    "errnoRet",
+    "errno",
+    "args",
+    "comment",
+    "includes",
+    "excludes",
+  ],
+  arg: ["index", "value", "valueTwo", "op"],
+  filter: ["caps", "arches", "minKernel"],
+} as const;
+
+/** Where the value (or key) at a path of a profile is written, when it was parsed from text. */
+type Locate = (path: string, part?: "key" | "value") => SourceLocation | undefined;
+
+/** Throws an `invalid-profile` error about `path` (`""` is the whole profile). */
+type Invalid = (path: string, message: string, part?: "key" | "value") => never;
+
+/** Profiles parsed by {@linkcode parseOciProfile}, with the location of each of their values. */
+const LOCATED = new WeakMap<object, LocatedJson>();
+
+function locator(json: unknown): Locate {
+  const located = typeof json === "object" && json !== null ? LOCATED.get(json) : undefined;
+  return (path, part) => {
+    if (located === undefined) return undefined;
+    // A missing key: the object that lacks it.
+    for (let p = path;; p = p.replace(/(\.[^.[\]]*|\[\d+\])$/, "")) {
+      const loc = located.locate(p, p === path ? part : "value");
+      if (loc !== undefined || p === "") return loc;
+    }
+  };
+}
+
+function invalidAt(locate: Locate): Invalid {
+  return (path, message, part) => {
+    throw new OciProfileError("invalid-profile", message, { path, loc: locate(path, part) });
+  };
+}
+
+/**
+ * Parses profile JSON, keeping 64-bit integers exact (numbers beyond 2^53 become bigints) and
+ * the position of every key and value: the errors of {@linkcode resolveOciProfile} and
+ * {@linkcode importOciProfile} about a profile parsed here name its `FILE:LINE:COL`.
  *
  * @param text The JSON text.
+ * @param file The file's name, for error locations (default `profile.json`).
  * @returns The parsed value.
- * @throws {OciProfileError} With code `"invalid-profile"` for malformed JSON.
+ * @throws {OciProfileError} With code `"invalid-profile"` for malformed JSON or a key given twice.
  *
  * @example
  * ```ts
@@ -175,57 +327,126 @@ const U64_MAX = (1n << 64n) - 1n;
  * if (p.v !== 18446744073709551615n) throw new Error("precision lost");
  * ```
  */
-export function parseOciProfile(text: string): unknown {
+export function parseOciProfile(text: string, file = "profile.json"): unknown {
+  let json: LocatedJson;
   try {
-    return JSON.parse(
-      text,
-      function (_key, value: unknown, context?: { source?: string }) {
-        if (
-          typeof value === "number" && !Number.isSafeInteger(value) &&
-          context?.source !== undefined && /^-?\d+$/.test(context.source)
-        ) return BigInt(context.source);
-        return value;
-      } as (key: string, value: unknown) => unknown,
-    );
+    json = parseLocatedJson(text, file);
   } catch (cause) {
-    throw new OciProfileError(
-      "invalid-profile",
-      `The profile is not valid JSON: ${cause instanceof Error ? cause.message : String(cause)}`,
-    );
+    if (!(cause instanceof JsonSyntaxError)) throw cause;
+    const loc = { file: cause.file, line: cause.line, column: cause.column };
+    const message = cause.message.slice(`${file}:${cause.line}:${cause.column}: `.length);
+    throw new OciProfileError("invalid-profile", `the profile is ${message}`, { loc });
   }
+  if (typeof json.value === "object" && json.value !== null) LOCATED.set(json.value, json);
+  return json.value;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function invalid(path: string, message: string): never {
-  throw new OciProfileError("invalid-profile", `${path}: ${message}`);
+function child(path: string, key: string | number): string {
+  return typeof key === "number" ? `${path}[${key}]` : path === "" ? key : `${path}.${key}`;
 }
 
-function stringList(value: unknown, path: string): string[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-    invalid(path, "must be a list of strings");
+/** `; did you mean "X"?` for a candidate that differs in case only or is close, else `""`. */
+function suggestion(word: string, candidates: readonly string[]): string {
+  const best = candidates.find((c) => c.toLowerCase() === word.toLowerCase()) ??
+    closestMatch(word, candidates);
+  return best === undefined ? "" : `; did you mean "${best}"?`;
+}
+
+/** Refuses keys of `object` that the format does not have (a misspelt key must not be ignored). */
+function knownKeys(
+  object: Record<string, unknown>,
+  path: string,
+  keys: readonly string[],
+  invalid: Invalid,
+): void {
+  for (const key of Object.keys(object)) {
+    if (keys.includes(key)) continue;
+    invalid(
+      child(path, key),
+      `unknown key "${key}"${suggestion(key, keys)} (expected ${keys.join(", ")})`,
+      "key",
+    );
   }
+}
+
+function stringList(value: unknown, path: string, invalid: Invalid): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) invalid(path, "must be a list of strings");
+  value.forEach((v, i) => {
+    if (typeof v !== "string") invalid(child(path, i), "must be a string");
+  });
   return value as string[];
 }
 
-function u64(value: unknown, path: string): bigint {
+/** A list of names, each one of `known`. */
+function nameList(
+  value: unknown,
+  path: string,
+  known: readonly string[],
+  what: string,
+  invalid: Invalid,
+): string[] {
+  const names = stringList(value, path, invalid);
+  names.forEach((name, i) => {
+    if (!known.includes(name)) {
+      invalid(child(path, i), `unknown ${what} "${name}"${suggestion(name, known)}`);
+    }
+  });
+  return names;
+}
+
+function capabilityList(value: unknown, path: string, invalid: Invalid): string[] {
+  const names = stringList(value, path, invalid);
+  names.forEach((name, i) => {
+    if (capabilityNumber(name) !== undefined) return;
+    const canonical = canonicalCapability(name);
+    const hint = canonical !== undefined
+      ? `; did you mean "${canonical}"?`
+      : suggestion(name, capabilityNames());
+    invalid(child(path, i), `unknown capability "${name}"${hint}`);
+  });
+  return names;
+}
+
+function u64(value: unknown, path: string, invalid: Invalid): bigint {
   if (typeof value === "bigint" && value >= 0n && value <= U64_MAX) return value;
   if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
   return invalid(path, `must be an unsigned 64-bit integer, not ${JSON.stringify(String(value))}`);
 }
 
-function errnoValue(value: unknown, path: string): number | undefined {
+function errnoValue(value: unknown, path: string, invalid: Invalid): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 0xffff) {
-    invalid(path, `must be an errno number, not ${JSON.stringify(value)}`);
+    invalid(path, `must be an errno number, not ${JSON.stringify(String(value))}`);
   }
   return value;
 }
 
-function parseKernel(text: string, path: string): number[] {
+/** An errno given both as a number (`errnoRet`) and by name (Podman's `errno`): they must agree. */
+function errnoOf(
+  object: Record<string, unknown>,
+  numberKey: string,
+  nameKey: string,
+  path: string,
+  invalid: Invalid,
+): number | undefined {
+  const n = errnoValue(object[numberKey], child(path, numberKey), invalid);
+  const name = object[nameKey];
+  if (name === undefined || name === null) return n;
+  if (typeof name !== "string") invalid(child(path, nameKey), "must be an errno name");
+  const named = errnoNumber(name);
+  if (named === undefined) invalid(child(path, nameKey), `unknown errno "${name}"`);
+  if (n !== undefined && n !== named) {
+    invalid(child(path, nameKey), `"${name}" (${named}) disagrees with ${numberKey} ${n}`);
+  }
+  return named;
+}
+
+function parseKernel(text: string, path: string, invalid: Invalid): number[] {
   const match = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(text.trim());
   if (match === null) invalid(path, `must be a kernel version X.Y, not "${text}"`);
   return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
@@ -239,14 +460,24 @@ function kernelAtLeast(kernel: number[] | undefined, min: number[]): boolean {
   return true;
 }
 
+function optionalString(value: unknown, path: string, invalid: Invalid): void {
+  if (value !== undefined && value !== null && typeof value !== "string") {
+    invalid(path, "must be a string");
+  }
+}
+
 /**
  * Applies moby's rules to a profile for one host: picks the architectures from `archMap` (or
  * `architectures`), and keeps the entries whose `includes` hold and whose `excludes` do not.
+ * Unknown keys, actions, operators, architectures, capabilities, flags and errno names are
+ * refused (a misspelt key must not silently change what the profile means); for a profile read
+ * by {@linkcode parseOciProfile}, the error names its `FILE:LINE:COL`.
  *
  * @param json The parsed profile.
  * @param options Host architecture, capabilities and kernel.
  * @returns The entries moby would pass to the runtime, and those it dropped.
  * @throws {OciProfileError} For a malformed profile.
+ * @throws {RangeError} For an unknown capability in `options.caps`.
  *
  * @example
  * ```ts
@@ -266,7 +497,8 @@ export function resolveOciProfile(
   json: unknown,
   options: OciImportOptions = {},
 ): ResolvedOciProfile {
-  if (!isObject(json)) invalid("profile", "must be a JSON object");
+  const invalid: Invalid = invalidAt(locator(json));
+  if (!isObject(json)) invalid("", "must be a JSON object");
   const host = options.arch ?? "x86_64";
   const goArch = GO_ARCH[host];
   if (goArch === undefined) {
@@ -275,30 +507,71 @@ export function resolveOciProfile(
       `"${host}" is not a host architecture (x32 is a sub-architecture of x86_64); import with x86_64`,
     );
   }
-  const caps = new Set(options.caps ?? DOCKER_DEFAULT_CAPS);
-  const kernel = options.minKernel === undefined
-    ? undefined
-    : parseKernel(options.minKernel, "minKernel option");
-
-  if (typeof json.defaultAction !== "string" || !(json.defaultAction in ACTIONS)) {
-    invalid("defaultAction", `must be one of ${Object.keys(ACTIONS).join(", ")}`);
+  for (const cap of options.caps ?? []) {
+    if (capabilityNumber(cap) === undefined) {
+      throw new RangeError(
+        `Unknown capability "${cap}" in caps${suggestion(cap, capabilityNames())}`,
+      );
+    }
   }
-  const legacy = stringList(json.architectures, "architectures");
+  const caps = new Set(options.caps ?? DOCKER_DEFAULT_CAPS);
+  const kernel = options.minKernel === undefined ? undefined : parseKernel(
+    options.minKernel,
+    "minKernel option",
+    (_path, message) => {
+      throw new RangeError(`minKernel option: ${message}`);
+    },
+  );
+
+  knownKeys(json, "", KEYS.profile, invalid);
+  if (typeof json.defaultAction !== "string" || !(json.defaultAction in ACTIONS)) {
+    invalid(
+      "defaultAction",
+      typeof json.defaultAction === "string"
+        ? `unknown action "${json.defaultAction}"${
+          suggestion(json.defaultAction, Object.keys(ACTIONS))
+        }`
+        : `must be one of ${Object.keys(ACTIONS).join(", ")}`,
+    );
+  }
+  nameList(json.flags, "flags", KNOWN_FLAGS, "flag", invalid);
+  optionalString(json.listenerPath, "listenerPath", invalid);
+  optionalString(json.listenerMetadata, "listenerMetadata", invalid);
+  const legacy = nameList(
+    json.architectures,
+    "architectures",
+    KNOWN_SCMP_ARCHES,
+    "architecture",
+    invalid,
+  );
   const archMap = json.archMap ?? [];
   if (!Array.isArray(archMap)) invalid("archMap", "must be a list");
   if (legacy.length > 0 && archMap.length > 0) {
-    invalid("profile", "'architectures' and 'archMap' were both given; use one");
+    invalid("", "'architectures' and 'archMap' were both given; use one");
   }
   const architectures = [...legacy];
   archMap.forEach((entry: unknown, i: number) => {
-    if (!isObject(entry) || typeof entry.architecture !== "string") {
-      invalid(`archMap[${i}]`, "must have an architecture");
-    }
-    if (entry.architecture === SCMP_ARCH_NAMES[host]) {
-      architectures.push(
-        entry.architecture,
-        ...stringList(entry.subArchitectures, `archMap[${i}].subArchitectures`),
+    const at = `archMap[${i}]`;
+    if (!isObject(entry)) invalid(at, "must be an object");
+    knownKeys(entry, at, KEYS.archMap, invalid);
+    if (typeof entry.architecture !== "string") invalid(`${at}.architecture`, "must be given");
+    if (!KNOWN_SCMP_ARCHES.includes(entry.architecture)) {
+      invalid(
+        `${at}.architecture`,
+        `unknown architecture "${entry.architecture}"${
+          suggestion(entry.architecture, KNOWN_SCMP_ARCHES)
+        }`,
       );
+    }
+    const subs = nameList(
+      entry.subArchitectures,
+      `${at}.subArchitectures`,
+      KNOWN_SCMP_ARCHES,
+      "architecture",
+      invalid,
+    );
+    if (entry.architecture === SCMP_ARCH_NAMES[host]) {
+      architectures.push(entry.architecture, ...subs);
     }
   });
 
@@ -309,19 +582,28 @@ export function resolveOciProfile(
   list.forEach((raw: unknown, index: number) => {
     const path = `syscalls[${index}]`;
     if (!isObject(raw)) invalid(path, "must be an object");
-    const names = stringList(raw.names, `${path}.names`);
-    if (typeof raw.name === "string") {
+    knownKeys(raw, path, KEYS.syscall, invalid);
+    const names = stringList(raw.names, `${path}.names`, invalid);
+    if (raw.name !== undefined && raw.name !== null) {
+      if (typeof raw.name !== "string") invalid(`${path}.name`, "must be a string");
       if (names.length > 0) invalid(path, "'name' and 'names' were both given; use one");
       names.push(raw.name);
     }
     if (typeof raw.action !== "string" || !(raw.action in ACTIONS)) {
-      invalid(`${path}.action`, `must be one of ${Object.keys(ACTIONS).join(", ")}`);
+      invalid(
+        `${path}.action`,
+        typeof raw.action === "string"
+          ? `unknown action "${raw.action}"${suggestion(raw.action, Object.keys(ACTIONS))}`
+          : `must be one of ${Object.keys(ACTIONS).join(", ")}`,
+      );
     }
+    optionalString(raw.comment, `${path}.comment`, invalid);
     const args = (raw.args ?? []) as unknown;
     if (!Array.isArray(args)) invalid(`${path}.args`, "must be a list");
     const parsedArgs = args.map((arg: unknown, j: number): OciArg => {
       const at = `${path}.args[${j}]`;
       if (!isObject(arg)) invalid(at, "must be an object");
+      knownKeys(arg, at, KEYS.arg, invalid);
       if (
         typeof arg.index !== "number" || !Number.isInteger(arg.index) || arg.index < 0 ||
         arg.index > 5
@@ -329,18 +611,25 @@ export function resolveOciProfile(
         invalid(`${at}.index`, "must be 0-5");
       }
       if (typeof arg.op !== "string" || !(arg.op in OPS)) {
-        invalid(`${at}.op`, `must be one of ${Object.keys(OPS).join(", ")}`);
+        invalid(
+          `${at}.op`,
+          typeof arg.op === "string"
+            ? `unknown operator "${arg.op}"${suggestion(arg.op, Object.keys(OPS))}`
+            : `must be one of ${Object.keys(OPS).join(", ")}`,
+        );
       }
       return {
         index: arg.index,
         op: arg.op,
-        value: u64(arg.value, `${at}.value`),
-        valueTwo: arg.valueTwo === undefined ? 0n : u64(arg.valueTwo, `${at}.valueTwo`),
+        value: u64(arg.value, `${at}.value`, invalid),
+        valueTwo: arg.valueTwo === undefined || arg.valueTwo === null
+          ? 0n
+          : u64(arg.valueTwo, `${at}.valueTwo`, invalid),
       };
     });
-    const errnoRet = errnoValue(raw.errnoRet, `${path}.errnoRet`);
+    const errnoRet = errnoOf(raw, "errnoRet", "errno", path, invalid);
 
-    const reason = filterReason(raw, path, goArch, caps, kernel);
+    const reason = filterReason(raw, path, goArch, caps, kernel, invalid);
     if (reason !== null) {
       dropped.push({ index, reason });
       return;
@@ -362,7 +651,7 @@ export function resolveOciProfile(
     syscalls,
     dropped,
   };
-  const defaultErrnoRet = errnoValue(json.defaultErrnoRet, "defaultErrnoRet");
+  const defaultErrnoRet = errnoOf(json, "defaultErrnoRet", "defaultErrno", "", invalid);
   if (defaultErrnoRet !== undefined) resolved.defaultErrnoRet = defaultErrnoRet;
   return resolved;
 }
@@ -374,27 +663,36 @@ function filterReason(
   goArch: string,
   caps: ReadonlySet<string>,
   kernel: number[] | undefined,
+  invalid: Invalid,
 ): string | null {
   const excludes = raw.excludes ?? {};
   const includes = raw.includes ?? {};
   if (!isObject(excludes)) invalid(`${path}.excludes`, "must be an object");
   if (!isObject(includes)) invalid(`${path}.includes`, "must be an object");
-  const exArches = stringList(excludes.arches, `${path}.excludes.arches`);
+  knownKeys(excludes, `${path}.excludes`, KEYS.filter, invalid);
+  knownKeys(includes, `${path}.includes`, KEYS.filter, invalid);
+  const arches = (filter: Record<string, unknown>, at: string) =>
+    nameList(filter.arches, `${at}.arches`, KNOWN_FILTER_ARCHES, "architecture", invalid);
+  const exArches = arches(excludes, `${path}.excludes`);
+  const exCaps = capabilityList(excludes.caps, `${path}.excludes.caps`, invalid);
+  optionalString(excludes.minKernel, `${path}.excludes.minKernel`, invalid);
+  const inArches = arches(includes, `${path}.includes`);
+  const inCaps = capabilityList(includes.caps, `${path}.includes.caps`, invalid);
+  optionalString(includes.minKernel, `${path}.includes.minKernel`, invalid);
   if (exArches.includes(goArch)) return `excludes arch ${goArch}`;
-  const exCap = stringList(excludes.caps, `${path}.excludes.caps`).find((c) => caps.has(c));
+  const exCap = exCaps.find((c) => caps.has(c));
   if (exCap !== undefined) return `excludes ${exCap}, which the container has`;
   if (typeof excludes.minKernel === "string") {
-    const min = parseKernel(excludes.minKernel, `${path}.excludes.minKernel`);
+    const min = parseKernel(excludes.minKernel, `${path}.excludes.minKernel`, invalid);
     if (kernelAtLeast(kernel, min)) return `excludes kernels from ${excludes.minKernel}`;
   }
-  const inArches = stringList(includes.arches, `${path}.includes.arches`);
   if (inArches.length > 0 && !inArches.includes(goArch)) {
     return `only for ${inArches.join(", ")}`;
   }
-  const inCap = stringList(includes.caps, `${path}.includes.caps`).find((c) => !caps.has(c));
+  const inCap = inCaps.find((c) => !caps.has(c));
   if (inCap !== undefined) return `needs ${inCap}, which the container lacks`;
   if (typeof includes.minKernel === "string") {
-    const min = parseKernel(includes.minKernel, `${path}.includes.minKernel`);
+    const min = parseKernel(includes.minKernel, `${path}.includes.minKernel`, invalid);
     if (!kernelAtLeast(kernel, min)) return `needs kernel ${includes.minKernel}`;
   }
   return null;
@@ -485,8 +783,22 @@ const ARCH_BY_SCMP: Readonly<Record<string, Arch>> = Object.fromEntries(
  */
 export function importOciProfile(json: unknown, options: OciImportOptions = {}): OciImport {
   const resolved = resolveOciProfile(json, options);
+  const locate = locator(json);
+  const unsupported = (path: string, message: string): never => {
+    throw new OciProfileError("unsupported", message, { path, loc: locate(path) });
+  };
   const warnings: string[] = [];
   const host = options.arch ?? "x86_64";
+  const profile = json as Record<string, unknown>;
+  for (const flag of (profile.flags ?? []) as string[]) {
+    if (flag === "SECCOMP_FILTER_FLAG_TSYNC") continue; // Cordon installs every filter with it
+    warnings.push(`flags: ${flag} is not carried over (Cordon installs filters with TSYNC only)`);
+  }
+  for (const key of ["listenerPath", "listenerMetadata"]) {
+    if (typeof profile[key] === "string" && profile[key] !== "") {
+      warnings.push(`${key} is not carried over: Cordon has no seccomp notify listener`);
+    }
+  }
 
   const arches: Arch[] = [];
   for (const scmp of resolved.architectures) {
@@ -500,9 +812,9 @@ export function importOciProfile(json: unknown, options: OciImportOptions = {}):
   const defaultAction = ACTIONS[resolved.defaultAction]!;
   const defaultErrno = defaultAction === "deny" ? resolved.defaultErrnoRet ?? EPERM : undefined;
   if (defaultErrno === 0) {
-    throw new OciProfileError(
-      "unsupported",
-      "defaultErrnoRet: 0 makes denied calls look successful; Cordon does not allow errno 0",
+    unsupported(
+      "defaultErrnoRet",
+      "0 makes denied calls look successful; Cordon does not allow errno 0",
     );
   }
   const defaultKey = effectKey(defaultAction, defaultErrno);
@@ -515,9 +827,9 @@ export function importOciProfile(json: unknown, options: OciImportOptions = {}):
     const action = ACTIONS[entry.action]!;
     const errno = action === "deny" ? entry.errnoRet ?? EPERM : undefined;
     if (action === "deny" && errno === 0) {
-      throw new OciProfileError(
-        "unsupported",
-        `syscalls[${entry.index}].errnoRet: 0 makes denied calls look successful; Cordon does not allow errno 0`,
+      unsupported(
+        `syscalls[${entry.index}].errnoRet`,
+        "0 makes denied calls look successful; Cordon does not allow errno 0",
       );
     }
     if (action === "trace" && entry.errnoRet !== undefined) {

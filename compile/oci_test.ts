@@ -96,7 +96,7 @@ Deno.test({
     assertThrowsOci(
       () => resolveOciProfile({ defaultAction: "SCMP_ACT_NOPE" }),
       "invalid-profile",
-      /^defaultAction: must be one of/,
+      /^defaultAction: unknown action "SCMP_ACT_NOPE"/,
     );
     assertThrowsOci(
       () =>
@@ -369,7 +369,7 @@ Deno.test({
       "spec:",
       "  defaultAction: deny",
       "  rules:",
-      "    - { syscalls: [clone], action: kill, priority: 2, args: [{ index: 0, op: masked_eq, mask: 0x10000000, value: 0x10000000 }] }",
+      "    - { syscalls: [clone], action: kill, priority: 2, args: [{ index: 0, op: masked_eq, mask: 0x30000000, value: 0x10000000 }] }",
       "    - { syscalls: [clone], action: allow, priority: 1 }",
     ].join("\n");
     assertThrowsOci(() => exportOciProfile(layerOf(yaml)), "unsupported", /masked_eq/);
@@ -399,5 +399,162 @@ Deno.test({
       ok(yaml.includes("defaultErrno: ENOSYS"), yaml);
       layerOf(yaml); // parses and compiles
     }
+  },
+});
+
+Deno.test({
+  name:
+    "parseOciProfile() and resolveOciProfile() refuse what moby would ignore, at its FILE:LINE:COL",
+  permissions: "none",
+  async fn(t) {
+    /** A profile with one allowed syscall entry, `extra` merged into the entry or the profile. */
+    const text = (profile: string, entry = "") =>
+      `{\n  "defaultAction": "SCMP_ACT_ERRNO",${profile}\n  "syscalls": [\n    {\n` +
+      `      "names": ["read"],\n      "action": "SCMP_ACT_ALLOW"${entry}\n    }\n  ]\n}\n`;
+    const cases: [string, string, RegExp, number, number][] = [
+      [
+        "a misspelt top-level key",
+        text("").replace('"syscalls"', '"sycalls"'),
+        /sycalls: unknown key "sycalls"; did you mean "syscalls"\?/,
+        3,
+        3,
+      ],
+      [
+        "a key in the wrong case",
+        text("").replace('"defaultAction"', '"DefaultAction"'),
+        /unknown key "DefaultAction"; did you mean "defaultAction"\?/,
+        2,
+        3,
+      ],
+      [
+        "an unknown key in an entry",
+        text("", ',\n      "errnoret": 1'),
+        /syscalls\[0\]\.errnoret: unknown key "errnoret"; did you mean "errnoRet"\?/,
+        7,
+        7,
+      ],
+      [
+        "an unknown action",
+        text("").replace('"SCMP_ACT_ALLOW"', '"SCMP_ACT_ALOW"'),
+        /syscalls\[0\]\.action: unknown action "SCMP_ACT_ALOW"; did you mean "SCMP_ACT_ALLOW"\?/,
+        6,
+        17,
+      ],
+      [
+        "an unknown operator",
+        text("", ',\n      "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQUAL"}]'),
+        /syscalls\[0\]\.args\[0\]\.op: unknown operator "SCMP_CMP_EQUAL"/,
+        7,
+        47,
+      ],
+      [
+        "an unknown architecture",
+        text('\n  "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_AMD64"],'),
+        /architectures\[1\]: unknown architecture "SCMP_ARCH_AMD64"/,
+        3,
+        41,
+      ],
+      [
+        "an unknown sub-architecture",
+        text('\n  "archMap": [{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["x86"]}],'),
+        /archMap\[0\]\.subArchitectures\[0\]: unknown architecture "x86"/,
+        3,
+        73,
+      ],
+      [
+        "an unknown includes architecture",
+        text("", ',\n      "includes": {"arches": ["amd46"]}'),
+        /syscalls\[0\]\.includes\.arches\[0\]: unknown architecture "amd46"; did you mean "amd64"\?/,
+        7,
+        31,
+      ],
+      [
+        "an unknown capability",
+        text("", ',\n      "includes": {"caps": ["CAP_FOO"]}'),
+        /syscalls\[0\]\.includes\.caps\[0\]: unknown capability "CAP_FOO"/,
+        7,
+        29,
+      ],
+      [
+        "a capability not written as the kernel names it",
+        text("", ',\n      "excludes": {"caps": ["sys_admin"]}'),
+        /unknown capability "sys_admin"; did you mean "CAP_SYS_ADMIN"\?/,
+        7,
+        29,
+      ],
+      [
+        "an unknown flag",
+        text('\n  "flags": ["SECCOMP_FILTER_FLAG_TSYNCH"],'),
+        /flags\[0\]: unknown flag "SECCOMP_FILTER_FLAG_TSYNCH"/,
+        3,
+        13,
+      ],
+      [
+        "an errno name that disagrees with errnoRet",
+        text("", ',\n      "errnoRet": 1,\n      "errno": "ENOSYS"'),
+        /syscalls\[0\]\.errno: "ENOSYS" \(38\) disagrees with errnoRet 1/,
+        8,
+        16,
+      ],
+      [
+        "a key given twice",
+        text('\n  "defaultAction": "SCMP_ACT_ALLOW",'),
+        /key "defaultAction" is given twice/,
+        3,
+        3,
+      ],
+      ["a trailing comma", text("", ","), /not valid JSON: property name expected/, 7, 5],
+      ["a comment", text("\n  // no"), /not valid JSON: invalid comment token/, 3, 3],
+      ["nothing", "", /not valid JSON: value expected/, 1, 1],
+      [
+        "an action that is missing",
+        text("").replace('"action": "SCMP_ACT_ALLOW"', '"comment": "x"'),
+        /syscalls\[0\]\.action: must be one of SCMP_ACT_ALLOW/,
+        4,
+        5,
+      ],
+    ];
+    for (const [what, json, message, line, column] of cases) {
+      await t.step(what, () => {
+        let error: unknown;
+        try {
+          resolveOciProfile(parseOciProfile(json, "p.json"));
+        } catch (e) {
+          error = e;
+        }
+        ok(error instanceof OciProfileError, `${what}: ${error}`);
+        assertEquals(error.code, "invalid-profile");
+        ok(message.test(error.message), error.message);
+        ok(error.message.startsWith(`p.json:${line}:${column}: `), error.message);
+        assertEquals(error.loc, { file: "p.json", line, column });
+      });
+    }
+    await t.step("the same profile without the mistakes imports", () => {
+      const clean = resolveOciProfile(parseOciProfile(text(""), "p.json"));
+      assertEquals(clean.syscalls.map((e) => e.names), [["read"]]);
+    });
+    await t.step("Docker's and Podman's own profiles have none of them", () => {
+      for (const profile of [docker, podman]) {
+        ok(resolveOciProfile(profile).syscalls.length > 10);
+      }
+    });
+    await t.step("an unknown capability in the options is a RangeError", () => {
+      let error: unknown;
+      try {
+        resolveOciProfile(docker, { caps: ["CAP_FOO"] });
+      } catch (e) {
+        error = e;
+      }
+      ok(error instanceof RangeError && /"CAP_FOO"/.test(error.message), String(error));
+    });
+    await t.step("errnoRet 0 is refused at its location", () => {
+      const json = text("", ',\n      "errnoRet": 0').replace("SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO")
+        .replace('"defaultAction": "SCMP_ACT_ERRNO"', '"defaultAction": "SCMP_ACT_ALLOW"');
+      assertThrowsOci(
+        () => importOciProfile(parseOciProfile(json, "p.json")),
+        "unsupported",
+        /^p\.json:7:19: syscalls\[0\]\.errnoRet: 0 makes denied calls look successful/,
+      );
+    });
   },
 });

@@ -9,6 +9,9 @@
  * the pid, and on the command name and executable learnt from `execve` (inherited over `fork`).
  * A call whose decision depends on an argument the trace does not give (a pointer, an unknown
  * symbol) is reported as undecided, never guessed. Rate limits (`limits`) are not replayed.
+ * A trace that holds nothing to replay (empty, binary, or no line readable in its format) is an
+ * error ({@linkcode TraceUnreadableError}), never a report that nothing would be stopped; a trace
+ * with some malformed lines is replayed and reports them.
  *
  * Paths and addresses: calls that seccomp would let through are then held to the layers'
  * `filesystem` and `network` sections as `cordon run` enforces them (Landlock, cgroup BPF; see
@@ -42,6 +45,42 @@ import {
 } from "./trace/strace_access.ts";
 import type { FileEvent, NetworkEvent } from "./events.ts";
 import type { NetOp, PathAccess } from "../compile/net_rules.ts";
+
+/** Why a whole trace could not be read (see {@linkcode TraceUnreadableError}). */
+export type TraceUnreadableReason = "empty" | "binary" | "unparseable";
+
+/**
+ * A trace that holds nothing a dry run can replay: empty (no line, or only blank lines and
+ * comments), binary data, or text of which no line could be read in the trace's format (strace
+ * output read as JSON Lines, or the other way round). A dry run of such a trace must not report
+ * "no call would be stopped". The code is `TRACE_MALFORMED`, as for a malformed line with
+ * `onMalformed: "fail"`; {@linkcode TraceUnreadableError.reason} says which case it is.
+ *
+ * @example
+ * ```ts
+ * import { dryRun, TraceUnreadableError } from "./dry_run.ts";
+ * const error = await dryRun({ version: 1, layers: [] }, []).catch((e) => e);
+ * if (!(error instanceof TraceUnreadableError) || error.reason !== "empty") throw new Error();
+ * if (error.code !== "TRACE_MALFORMED") throw new Error(error.code);
+ * ```
+ */
+export class TraceUnreadableError extends EngineError {
+  /** Which case it is. */
+  readonly reason: TraceUnreadableReason;
+
+  /**
+   * Creates the error.
+   *
+   * @param reason which case it is
+   * @param message what is wrong, naming the trace
+   * @param subject the trace file, when it is one
+   */
+  constructor(reason: TraceUnreadableReason, message: string, subject?: string) {
+    super("TRACE_MALFORMED", message, subject === undefined ? {} : { subject });
+    this.name = "TraceUnreadableError";
+    this.reason = reason;
+  }
+}
 
 /** Trace formats; `auto` looks at the first non-blank line (`{` means JSON Lines). */
 export type TraceFormat = "auto" | "jsonl" | "strace";
@@ -248,6 +287,10 @@ class Replay {
   findingsTotal = 0;
   undecidedTotal = 0;
   malformedTotal = 0;
+  /** Items that were not malformed lines (calls, process steps, events). */
+  understood = 0;
+  /** Malformed lines that hold binary data (a NUL byte or bytes that are not UTF-8). */
+  binaryLines = 0;
   calls = 0;
   processes = 0;
 
@@ -304,6 +347,7 @@ class Replay {
   }
 
   add(item: TraceItem): void {
+    if (item.kind !== "malformed") this.understood++;
     switch (item.kind) {
       case "call":
         this.#call(item);
@@ -339,6 +383,10 @@ class Replay {
         return;
       case "malformed":
         this.malformedTotal++;
+        if (isBinary(item.text)) {
+          this.binaryLines++;
+          item = { ...item, reason: `binary data, not text (${item.reason})` };
+        }
         if (this.#fail) {
           throw new EngineError(
             "TRACE_MALFORMED",
@@ -647,6 +695,72 @@ class Replay {
   }
 }
 
+/** A NUL byte, or what the decoder put for bytes that are not UTF-8: not a text trace line. */
+function isBinary(text: string): boolean {
+  return text.includes("\0") || text.includes("\uFFFD");
+}
+
+/** Binary malformed lines before any readable one after which the trace is given up as binary. */
+const BINARY_LINES_TO_GIVE_UP = 16;
+
+/** Why a trace with no readable line cannot be replayed, with a hint at the other format. */
+function unreadable(
+  source: TraceSource,
+  format: "jsonl" | "strace" | undefined,
+  replay: Replay,
+  lines: number,
+  first: { readonly text: string; readonly line: number } | undefined,
+  arch: Arch | undefined,
+): TraceUnreadableError {
+  const subject = typeof source === "string" ? source : undefined;
+  const name = subject === undefined ? "The trace" : `Trace "${subject}"`;
+  if (first === undefined) {
+    return new TraceUnreadableError(
+      "empty",
+      `${name} is empty (${lines} line${
+        lines === 1 ? "" : "s"
+      }, none with content): there is nothing to replay`,
+      subject,
+    );
+  }
+  if (replay.binaryLines > 0 && replay.binaryLines === replay.malformedTotal) {
+    return new TraceUnreadableError(
+      "binary",
+      `${name} is binary data, not strace output or JSON Lines (line ${first.line} holds a NUL byte or bytes that are not UTF-8)`,
+      subject,
+    );
+  }
+  if (replay.malformedTotal === 0) {
+    return new TraceUnreadableError(
+      "empty",
+      `${name} holds no call, process or event (${lines} lines of comments or signals only): there is nothing to replay`,
+      subject,
+    );
+  }
+  const shown = first.text.length > 120 ? `${first.text.slice(0, 120)}…` : first.text;
+  let hint = "";
+  if (format === "jsonl") {
+    const items: TraceItem[] = [];
+    const parser = new StraceParser(arch === undefined ? {} : { arch });
+    parser.push(first.text, first.line, items);
+    parser.end(items);
+    if (items.some((i) => i.kind !== "malformed")) {
+      hint = "; it looks like strace output: read it as strace (--trace-format strace, or auto)";
+    }
+  } else if (first.text.trimStart().startsWith("{")) {
+    hint = "; it looks like JSON Lines: read it as JSON Lines (--trace-format jsonl, or auto)";
+  }
+  return new TraceUnreadableError(
+    "unparseable",
+    `No line of ${subject === undefined ? "the trace" : `trace "${subject}"`} could be read as ${
+      format === "jsonl" ? "JSON Lines" : "strace output"
+    } (${replay.malformedTotal} malformed line${
+      replay.malformedTotal === 1 ? "" : "s"
+    }; line ${first.line}: ${JSON.stringify(shown)})${hint}`,
+    subject,
+  );
+}
+
 function warningsFor(set: FilterSet): string[] {
   const warnings: string[] = [];
   for (const layer of set.layers) {
@@ -690,6 +804,8 @@ async function* batches(source: TraceSource): AsyncGenerator<string[]> {
  * @returns the report
  * @throws {EngineError} `TRACE_IO` when the file cannot be read; `TRACE_MALFORMED` with the
  *   line number at the first malformed line when `onMalformed` is `fail`
+ * @throws {TraceUnreadableError} (`TRACE_MALFORMED`) when the trace is empty, binary, or has no
+ *   line that could be read in its format: a report of such a trace would say nothing
  *
  * @example
  * ```ts
@@ -729,15 +845,20 @@ export async function dryRun(
   let done = 0;
   let lineNo = 0;
   let nextProgress = 65_536;
+  /** The first line with content (for the error about a trace that cannot be read). */
+  let first: { text: string; line: number } | undefined;
   for await (const batch of batches(source)) {
     for (let i = 0; i < batch.length; i++) {
       const text = batch[i]!;
       lineNo++;
-      if (format === undefined) {
+      if (first === undefined) {
         const trimmed = text.trimStart();
         if (trimmed.length === 0) continue;
-        format = trimmed.startsWith("{") ? "jsonl" : "strace";
-        replay.straceArgs = format === "strace";
+        first = { text: detach(trimmed.slice(0, 1024)), line: lineNo };
+        if (format === undefined) {
+          format = trimmed.startsWith("{") ? "jsonl" : "strace";
+          replay.straceArgs = format === "strace";
+        }
       }
       if (format === "jsonl") {
         const item = parseJsonlTraceLine(text, lineNo);
@@ -751,6 +872,9 @@ export async function dryRun(
         }
       }
     }
+    if (replay.understood === 0 && replay.binaryLines >= BINARY_LINES_TO_GIVE_UP) {
+      throw unreadable(source, format, replay, lineNo, first, options.arch);
+    }
     if (options.onProgress !== undefined && lineNo >= nextProgress) {
       options.onProgress(lineNo);
       nextProgress = lineNo + 65_536;
@@ -759,6 +883,9 @@ export async function dryRun(
   if (format === "strace") {
     parser.end(items);
     while (done < items.length) replay.add(items[done++]!);
+  }
+  if (replay.understood === 0) {
+    throw unreadable(source, format, replay, lineNo, first, options.arch);
   }
   return {
     format: format ?? "strace",

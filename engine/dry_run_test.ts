@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { dryRun } from "./dry_run.ts";
+import { dryRun, TraceUnreadableError } from "./dry_run.ts";
 import { EngineError } from "./errors.ts";
 import { evaluate } from "../compile/evaluate.ts";
 import type { ProcessInfo } from "../compile/target.ts";
@@ -331,4 +331,34 @@ Deno.test("dry run holds connect, bind and UDP sends to the network section, wit
   // fd 4 was closed: its protocol is unknown again.
   assert.deepEqual(report.undecided.map((u) => u.line), [9]);
   assert.match(report.undecided[0]!.reason!, /protocol of socket 4 is unknown/);
+});
+
+Deno.test("dry run refuses a trace with nothing to replay, and gives up on binary data early", async () => {
+  const { filters } = await loadPolicies([new URL("build-step.yaml", EXAMPLES).pathname]);
+  const reasons = [];
+  for (const lines of [[], ["", "  "], ["# a comment only"], ["\u0000\u0001garbage\uFFFD"]]) {
+    const error = await dryRun(filters, lines, { format: "auto" }).catch((e) => e);
+    assert.ok(error instanceof TraceUnreadableError, String(error));
+    assert.equal(error.code, "TRACE_MALFORMED");
+    reasons.push(error.reason);
+  }
+  // A comment alone is a malformed strace line, so the trace has no line in its format.
+  assert.deepEqual(reasons, ["empty", "empty", "unparseable", "binary"]);
+  const none = await dryRun(filters, ["# c"], { format: "jsonl" }).catch((e) => e);
+  assert.ok(none instanceof TraceUnreadableError && none.reason === "empty", String(none));
+  // An endless binary stream: the dry run stops after a few lines instead of reading it all.
+  let pulled = 0;
+  const endless = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      pulled++;
+      controller.enqueue(new Uint8Array(4096).map((_, i) => (i % 97 === 0 ? 10 : 0xff)));
+    },
+  });
+  const binary = await dryRun(filters, endless).catch((e) => e);
+  assert.ok(binary instanceof TraceUnreadableError && binary.reason === "binary", String(binary));
+  assert.ok(pulled < 10, `read ${pulled} chunks of binary data`);
+  // Some malformed lines among readable ones: a report, with the malformed lines listed.
+  const mixed = await dryRun(filters, ["\u0000bad", "1 getpid() = 1"]);
+  assert.equal(mixed.calls, 1);
+  assert.match(mixed.malformed[0]!.reason, /^binary data, not text/);
 });

@@ -14,13 +14,22 @@
  * - **Not allowed, by the default action** (`deny` with `EPERM`): the network (`net.client`,
  *   `net.server`: a child policy allows them), filesystem administration (`chroot`, `fchroot`),
  *   privilege changes (including `lsm_set_self_attr`, a security-module context change),
- *   setting the clock. The i386 `socketcall` multiplexer is not allowed either, so on i386 only
- *   programs using the direct socket calls get their Unix sockets.
+ *   setting the clock. The i386 `socketcall` multiplexer is not allowed either (`ENOSYS`), so on
+ *   i386 only programs using the direct socket calls get their Unix sockets.
  * - **Denied explicitly at priority 1000**, so that a child's capability groups (priority 0)
  *   cannot re-enable them by accident: io_uring (its operations bypass seccomp; `ENOSYS` makes
  *   programs fall back to ordinary I/O), `proc.debug` (ptrace, process_vm_*: kill), `bpf`, kernel
  *   modules and kexec/reboot (kill), `mount` (with `open_tree_attr`), the keyring, namespaces
  *   (`unshare`, `setns`, and `listns`, which enumerates them).
+ * - **Socket kinds at priority 1000** (`SOCKET_KIND_DENIES`, `EACCES`): whatever a child's
+ *   capability groups allow, only Unix sockets, TCP and UDP over IPv4/IPv6 and `NETLINK_ROUTE`;
+ *   no raw, packet (`AF_PACKET`, `SOCK_PACKET`), ping, other netlink, `AF_VSOCK`, `AF_ALG`, …
+ *   sockets. The i386 `socketcall` multiplexer answers `ENOSYS` (its arguments are behind a
+ *   pointer seccomp cannot read).
+ * - **Implied by `compilePolicies`** (`compile/implied_rules.ts`), for every child: `execveat`
+ *   with `AT_EMPTY_PATH` denied (no execution of descriptors), and, as the `execute` list
+ *   restricts execution, `memfd_create` only with `MFD_NOEXEC_SEAL` (a memfd is out of Landlock's
+ *   reach: unsealed, it could be run with `execve("/proc/self/fd/N")`).
  * - **Argument rules at priority 900**: `clone` with any `CLONE_NEW*` flag is denied (no new
  *   namespaces), `clone3` returns `ENOSYS` (its flags are behind a pointer; libc falls back to
  *   `clone`), and the terminal-injection ioctls `TIOCSTI` and `TIOCLINUX` are denied, compared on
@@ -44,6 +53,130 @@ function syscallsOf(...groups: string[]): string {
     return group.syscalls;
   });
   return `[${[...new Set(names)].sort().join(", ")}]`;
+}
+
+/** One argument condition of a {@linkcode SocketKindDeny}, as written in a policy rule. */
+export interface SocketKindCondition {
+  /** 0: the address family, 1: the type (with `SOCK_NONBLOCK`/`SOCK_CLOEXEC`), 2: the protocol. */
+  readonly index: 0 | 1 | 2;
+  /** The comparison (the kernel reads all three as `int`: compared on their low 32 bits). */
+  readonly op: "eq" | "ne" | "masked_eq";
+  /** The value compared with. */
+  readonly value: number;
+  /** For `masked_eq`: the mask. */
+  readonly mask?: number;
+}
+
+/**
+ * One kind of socket no ordinary program needs, denied by `socket` and `socketpair` arguments:
+ * the conditions of one deny rule (all must hold).
+ */
+export interface SocketKindDeny {
+  /** The rule's id suffix (`baseline-socket-<id>`, `<policy>:implied:socket-<id>`). */
+  readonly id: string;
+  /** What the rule stops, for the documentation. */
+  readonly description: string;
+  /** The rule's conditions. */
+  readonly args: readonly SocketKindCondition[];
+}
+
+const AF_UNIX = 1;
+const AF_INET = 2;
+const AF_INET6 = 10;
+const AF_NETLINK = 16;
+const NETLINK_ROUTE = 0;
+const IPPROTO_TCP = 6;
+const IPPROTO_UDP = 17;
+const SOCK_RAW = 3;
+
+/**
+ * The socket kinds `builtin:baseline` and every policy with a `network` section deny (with
+ * `EACCES`), whatever a capability group allows: together they leave Unix sockets (stream,
+ * datagram, seqpacket), TCP and UDP over IPv4 and IPv6 (protocol 0, `IPPROTO_TCP` or
+ * `IPPROTO_UDP`, types `SOCK_STREAM`/`SOCK_DGRAM`) and `NETLINK_ROUTE` (interface and address
+ * queries: `getifaddrs`, `if_nameindex`, glibc's `AI_ADDRCONFIG`) and nothing else. The type is
+ * tested on its low four bits (the kernel's `SOCK_TYPE_MASK`; other bits are only the
+ * `SOCK_NONBLOCK`/`SOCK_CLOEXEC` flags, anything else is `EINVAL`), so `SOCK_PACKET` (10) under
+ * `AF_INET`, which the kernel turns into a packet socket, is denied with the types 8–15.
+ *
+ * @example
+ * ```ts
+ * import { SOCKET_KIND_DENIES } from "./builtin_profiles.ts";
+ * if (!SOCKET_KIND_DENIES.some((d) => d.id === "raw")) throw new Error("raw sockets denied");
+ * ```
+ */
+export const SOCKET_KIND_DENIES: readonly SocketKindDeny[] = Object.freeze(
+  [
+    {
+      id: "families",
+      description: "families other than AF_UNIX, AF_INET, AF_INET6 and AF_NETLINK (AF_PACKET, " +
+        "AF_VSOCK, AF_ALG, AF_BLUETOOTH, …)",
+      args: [AF_UNIX, AF_INET, AF_INET6, AF_NETLINK].map((value) => ({
+        index: 0,
+        op: "ne",
+        value,
+      })),
+    },
+    {
+      id: "types-8-15",
+      description: "types 8–15, among them SOCK_PACKET (a packet socket even under AF_INET)",
+      args: [{ index: 1, op: "masked_eq", mask: 0x8, value: 0x8 }],
+    },
+    {
+      id: "types-4-7",
+      description: "SOCK_RDM, SOCK_SEQPACKET (SCTP), SOCK_DCCP outside AF_UNIX",
+      args: [{ index: 1, op: "masked_eq", mask: 0x4, value: 0x4 }, {
+        index: 0,
+        op: "ne",
+        value: AF_UNIX,
+      }],
+    },
+    {
+      id: "raw",
+      description: "SOCK_RAW outside AF_NETLINK (raw IP sockets)",
+      args: [{ index: 1, op: "masked_eq", mask: 0xf, value: SOCK_RAW }, {
+        index: 0,
+        op: "ne",
+        value: AF_NETLINK,
+      }],
+    },
+    {
+      id: "netlink-protocols",
+      description: "netlink protocols other than NETLINK_ROUTE (audit, netfilter, uevents, …)",
+      args: [{ index: 0, op: "eq", value: AF_NETLINK }, {
+        index: 2,
+        op: "ne",
+        value: NETLINK_ROUTE,
+      }],
+    },
+    ...[[AF_INET, "inet"], [AF_INET6, "inet6"]].map(([family, name]) => ({
+      id: `${name}-protocols`,
+      description: `${name === "inet" ? "IPv4" : "IPv6"} protocols other than TCP and UDP ` +
+        "(ICMP ping sockets, SCTP, UDP-Lite, MPTCP, …)",
+      args: [
+        { index: 0, op: "eq", value: family as number },
+        ...[0, IPPROTO_TCP, IPPROTO_UDP].map((value) => ({ index: 2, op: "ne", value })),
+      ] as SocketKindCondition[],
+    })),
+  ] satisfies SocketKindDeny[],
+);
+
+function socketKindRules(prefix: string, priority: number): string {
+  return SOCKET_KIND_DENIES.map((deny) =>
+    [
+      `    - id: ${prefix}${deny.id}`,
+      "      syscalls: [socket, socketpair]",
+      "      action: deny",
+      "      errno: EACCES",
+      `      priority: ${priority}`,
+      "      args:",
+      ...deny.args.map((c) =>
+        `        - { index: ${c.index}, op: ${c.op}, ${
+          c.mask === undefined ? "" : `mask: 0x${c.mask.toString(16)}, `
+        }value: ${c.value} }`
+      ),
+    ].join("\n")
+  ).join("\n");
 }
 
 /** Every `CLONE_NEW*` flag: a `clone` with any of them creates a namespace. */
@@ -146,6 +279,15 @@ spec:
       priority: 900
       args:
         - { index: 1, op: masked_eq, mask: 0xffffffff, value: ${TIOCLINUX} }
+    # Socket kinds no ordinary program needs, whatever a child's capability groups allow
+    # (SOCKET_KIND_DENIES); the i386 multiplexer hides the arguments behind a pointer, so it
+    # answers ENOSYS (a C library that falls back then uses the direct calls, decided above).
+${socketKindRules("baseline-socket-", 1000)}
+    - id: baseline-no-socketcall
+      syscalls: [socketcall]
+      action: deny
+      errno: ENOSYS
+      priority: 1000
     - id: baseline-unix-sockets
       syscalls: [socket]
       action: allow

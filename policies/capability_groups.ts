@@ -22,7 +22,8 @@
  * `net.*` group and `ipc` in the `ipc` group. Denying any `net.*` group therefore denies all i386
  * socket calls made through `socketcall` (fail closed), and allowing one grants all of them on i386
  * for programs that use the multiplexer (modern i386 libcs use the direct calls, which exist since
- * Linux 4.3). Restrict `socketcall` by its argument 0 with a rule where that matters.
+ * Linux 4.3). `builtin:baseline` and every policy with a `network` section answer `socketcall`
+ * with `ENOSYS` at priority 1000, so that the socket-kind limits on the direct calls hold.
  *
  * @module
  */
@@ -278,13 +279,16 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
   "net.client": group(
     "Create sockets and use them: socket, connect, send and receive in every form, socket " +
       "options and names. Includes i386 socketcall, which multiplexes every socket operation " +
-      "(see the module documentation). Limit which domains a program may create with a rule on " +
-      "socket's argument 0, and which endpoints it reaches with `network` rules.",
+      "(see the module documentation). Under builtin:baseline or with a `network` section, " +
+      "socket and socketpair are limited to Unix, TCP/UDP over IPv4/IPv6 and NETLINK_ROUTE (no " +
+      "raw, packet or ping sockets) and socketcall answers ENOSYS, whatever this group allows; " +
+      "`network` rules decide which endpoints are reached.",
     SOCKET_IO,
   ),
   "net.server": group(
     "Accept connections and receive on fixed addresses: bind, listen, accept, accept4 (and i386 " +
-      "socketcall). Combine with net.client for the socket and its I/O.",
+      "socketcall, answered with ENOSYS under builtin:baseline or a `network` section). Combine " +
+      "with net.client for the socket and its I/O.",
     ["accept", "accept4", "bind", "listen", "socketcall"],
   ),
   "proc.basic": group(
@@ -469,7 +473,8 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
     "Manage the process's memory: brk, mmap (and i386 mmap2), munmap, mremap, mprotect, " +
       "protection keys, advice, locking, NUMA policy, memfd, sealing mappings (mseal) and shadow " +
       "stacks (map_shadow_stack). A group cannot tell PROT_EXEC " +
-      "apart: enforce W^X with a rule on mmap/mprotect argument 2.",
+      "apart: `spec.memory.writeExecute: deny` enforces W^X with argument rules on these " +
+      "(docs/enforcement.md).",
     [
       "brk",
       "get_mempolicy",

@@ -1,6 +1,7 @@
 /**
  * Symbolic constants a policy may use for syscall argument values and errnos: AF_*, SOCK_*,
- * O_*, AT_*, CLONE_*, PROT_*, MAP_*, PR_*, IPPROTO_*, E* errnos and SIG* signals.
+ * O_*, AT_*, CLONE_*, PROT_*, MAP_*, PR_*, IPPROTO_*, E* errnos and SIG* signals; and the Linux
+ * capability names (`CAP_*`) of `spec.privileges.capabilities`.
  *
  * The values are generated from the Linux UAPI headers (and glibc's for AF_* and SOCK_*) by
  * `_generate_constants.ts` into `_constants_data.ts`. They are the values the kernel sees, per
@@ -12,7 +13,7 @@
  */
 
 import type { Arch } from "./types.ts";
-import { ARCH_DIFFERENCES, CONSTANTS, ERRNOS, SIGNALS } from "./_constants_data.ts";
+import { ARCH_DIFFERENCES, CAPABILITIES, CONSTANTS, ERRNOS, SIGNALS } from "./_constants_data.ts";
 
 let base: ReadonlyMap<string, bigint> | undefined;
 const differences = new Map<Arch, ReadonlyMap<string, bigint | null>>();
@@ -170,4 +171,62 @@ export function constantNames(): readonly string[] {
     names = Object.freeze([...all].sort());
   }
   return names;
+}
+
+let capabilityByName: ReadonlyMap<string, number> | undefined;
+
+/**
+ * A Linux capability's canonical name (`CAP_` and upper case) from how a policy may write it:
+ * any case, with or without the `CAP_` prefix.
+ *
+ * @param text The name as written, e.g. `"net_bind_service"`, `"CAP_SYS_ADMIN"`, `"Cap_Bpf"`.
+ * @returns The canonical name (`"CAP_NET_BIND_SERVICE"`), or `undefined` when the kernel's
+ *   `linux/capability.h` defines no such capability.
+ *
+ * @example
+ * ```ts
+ * import { canonicalCapability } from "./constants.ts";
+ * if (canonicalCapability("net_bind_service") !== "CAP_NET_BIND_SERVICE") throw new Error("short");
+ * if (canonicalCapability("cap_sys_admin") !== "CAP_SYS_ADMIN") throw new Error("case");
+ * if (canonicalCapability("CAP_FOO") !== undefined) throw new Error("unknown");
+ * ```
+ */
+export function canonicalCapability(text: string): string | undefined {
+  const upper = text.trim().toUpperCase();
+  const name = upper.startsWith("CAP_") ? upper : `CAP_${upper}`;
+  return capabilityNumber(name) === undefined ? undefined : name;
+}
+
+/**
+ * The number of a Linux capability (its bit in the capability sets).
+ *
+ * @param name The canonical name, e.g. `"CAP_NET_BIND_SERVICE"`.
+ * @returns The number (`10`), or `undefined` for an unknown name.
+ *
+ * @example
+ * ```ts
+ * import { capabilityNumber } from "./constants.ts";
+ * if (capabilityNumber("CAP_SYS_ADMIN") !== 21) throw new Error("CAP_SYS_ADMIN");
+ * ```
+ */
+export function capabilityNumber(name: string): number | undefined {
+  capabilityByName ??= new Map(CAPABILITIES);
+  return capabilityByName.get(name);
+}
+
+/**
+ * Every Linux capability name, by number (`CAP_CHOWN` first, `CAP_LAST_CAP` last).
+ *
+ * @returns The canonical names.
+ *
+ * @example
+ * ```ts
+ * import { capabilityNames } from "./constants.ts";
+ * if (capabilityNames()[0] !== "CAP_CHOWN" || !capabilityNames().includes("CAP_BPF")) {
+ *   throw new Error("names");
+ * }
+ * ```
+ */
+export function capabilityNames(): readonly string[] {
+  return CAPABILITIES.map(([name]) => name);
 }

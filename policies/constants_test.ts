@@ -1,12 +1,19 @@
 import { type Arch, ARCHES } from "./types.ts";
 import {
+  canonicalCapability,
+  capabilityNames,
+  capabilityNumber,
   constantNames,
   errnoName,
   errnoNumber,
   resolveConstant,
   signalNumber,
 } from "./constants.ts";
-import { CONSTANTS, ERRNOS, SIGNALS } from "./_constants_data.ts";
+import { CAPABILITIES, CONSTANTS, ERRNOS, SIGNALS } from "./_constants_data.ts";
+import { defaultHeadersDir } from "./_generate_syscall_tables.ts";
+
+/** The pinned UAPI headers (`_fetch_uapi_headers.sh`), when fetched. */
+const PINNED_HEADERS = await defaultHeadersDir();
 
 function assertEquals(actual: unknown, expected: unknown, what: string): void {
   const show = (v: unknown) => JSON.stringify(v, (_, x) => typeof x === "bigint" ? `${x}n` : x);
@@ -271,7 +278,11 @@ const GLIBC_DIFFERS: Readonly<Record<string, string>> = {
 
 {
   const clang = which("clang");
-  const reason = clang === undefined ? "clang is not installed" : undefined;
+  const reason = clang === undefined
+    ? "clang is not installed"
+    : PINNED_HEADERS === undefined
+    ? "the pinned UAPI headers are not fetched; bash policies/_fetch_uapi_headers.sh fetches them"
+    : undefined;
   Deno.test({
     name: `_generate_constants.ts reproduces _constants_data.ts${
       reason ? ` (ignored: ${reason})` : ""
@@ -302,6 +313,46 @@ const GLIBC_DIFFERS: Readonly<Record<string, string>> = {
       } else {
         assertEquals(await generate(), fresh, "two runs");
       }
+    },
+  });
+}
+
+Deno.test({
+  name: "canonicalCapability() accepts any case, with or without CAP_, and only real names",
+  permissions: "none",
+  fn() {
+    assertEquals(canonicalCapability("net_bind_service"), "CAP_NET_BIND_SERVICE", "short");
+    assertEquals(canonicalCapability("Cap_Sys_Admin"), "CAP_SYS_ADMIN", "mixed case");
+    assertEquals(canonicalCapability("CAP_BPF"), "CAP_BPF", "canonical");
+    for (const bad of ["CAP_FOO", "", "CAP_", "cap_cap_chown", "LAST_CAP", "CAP_LAST_CAP"]) {
+      assertEquals(canonicalCapability(bad), undefined, bad);
+    }
+    assertEquals(capabilityNumber("CAP_CHOWN"), 0, "CAP_CHOWN");
+    assertEquals(capabilityNumber("CAP_CHECKPOINT_RESTORE"), 40, "the last of Linux 7.3");
+    assertEquals(capabilityNames().length, CAPABILITIES.length, "one name per number");
+    capabilityNames().forEach((name, i) => assertEquals(capabilityNumber(name), i, name));
+  },
+});
+
+{
+  const header = PINNED_HEADERS === undefined ? undefined : `${PINNED_HEADERS}/linux/capability.h`;
+  let text: string | undefined;
+  try {
+    if (header !== undefined) text = Deno.readTextFileSync(header);
+  } catch { /* absent */ }
+  Deno.test({
+    name: `CAPABILITIES is every CAP_* number of the pinned linux/capability.h${
+      text === undefined
+        ? " (ignored: the pinned UAPI headers are not fetched; bash policies/_fetch_uapi_headers.sh)"
+        : ""
+    }`,
+    ignore: text === undefined,
+    permissions: { read: true },
+    fn() {
+      const defined = [...text!.matchAll(/^#define (CAP_[A-Z_]+)\s+(\d+)\s*$/gm)]
+        .map(([, name, n]) => [name!, Number(n)] as const);
+      if (defined.length < 41) throw new Error(`only ${defined.length} capabilities in ${header}`);
+      assertEquals(CAPABILITIES, defined, "capabilities");
     },
   });
 }

@@ -94,7 +94,7 @@ async function readText(path: string, cap: number): Promise<string | PolicyError
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(
  *   `${dir}/a.yaml`,
- *   "apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: a}\nspec: {}\n",
+ *   "apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: a}\nspec: {defaultAction: deny}\n",
  * );
  * const set = await loadPolicyFiles([`${dir}/a.yaml`]);
  * if (set.policies[0]?.name !== "a") throw new Error("loaded");

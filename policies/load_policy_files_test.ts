@@ -5,7 +5,7 @@ function fail(message: string): never {
   throw new Error(message);
 }
 
-const doc = (name: string, spec = "{}") =>
+const doc = (name: string, spec = "{ defaultAction: allow }") =>
   `apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: ${name}}\nspec: ${spec}\n`;
 
 async function withFiles(
@@ -43,7 +43,7 @@ Deno.test("loadPolicyFiles() merges files in order", async () => {
 
 Deno.test("loadPolicyFiles() reports errors of all files, unreadable ones and duplicate names", async () => {
   await withFiles({
-    "one.yaml": doc("dup") + "---\n" + doc("x", "{ mode: loud }"),
+    "one.yaml": doc("dup") + "---\n" + doc("x", "{ defaultAction: allow, mode: loud }"),
     "two.yaml": doc("dup"),
     "bad.bin": "\xff\xfe",
   }, async (dir) => {
@@ -60,7 +60,7 @@ Deno.test("loadPolicyFiles() reports errors of all files, unreadable ones and du
       ["", "unreadable-file", 1, 1],
       ["/bad.bin", "unreadable-file", 1, 1],
       ["/missing.yaml", "unreadable-file", 1, 1],
-      ["/one.yaml", "bad-value", 9, 15],
+      ["/one.yaml", "bad-value", 9, 37],
       ["/two.yaml", "duplicate-name", 3, 18],
     ];
     if (JSON.stringify(got) !== JSON.stringify(expected)) fail(JSON.stringify(got));

@@ -8,12 +8,28 @@
  * endpoints, and the rules that tie keys together (`masked_eq` needs `mask`, `errno` needs `deny`,
  * unique rule ids and policy names).
  *
- * Defaults (when a key is not written): `defaultAction: allow`, `defaultErrno: EPERM`,
- * `mode: enforce`, `priority: 0`, rule ids `"<policy>#<index>"` (index from 0). `allow` is the
- * default action because the format defines a one-rule filter (the seed's `SyscallFilter`) as
- * exactly a one-rule policy: such a policy must not deny everything else. Allow-list policies
- * write `defaultAction: deny` (as `builtin:baseline` does). `Policy.explicit` records which of
- * these were written, for `extends` (see `resolve.ts`).
+ * `spec.defaultAction` is required unless the policy extends another (which then gives it): a
+ * policy file that does not say whether calls no rule matches are allowed is an error (at the
+ * `spec` key), because a silent allow is the wrong guess for a sandbox and a silent deny breaks a
+ * deny-list. (The Engine's programmatic one-rule filter, the seed's `SyscallFilter`, keeps
+ * `allow` as its default: it builds its layer in code, not from YAML.) Other defaults (when a key
+ * is not written): `defaultErrno: EPERM`, `mode: enforce`, `priority: 0`, rule ids
+ * `"<policy>#<index>"` (index from 0), no `privileges` (no Linux capabilities, the invoking user,
+ * the safe devices, signals within the sandbox), no `memory` section. `Policy.explicit` records
+ * which of `defaultAction`, `defaultErrno`, `mode` and `privileges.signals` were written, for
+ * `extends` (see `resolve.ts`); `Policy.defaultAction` is {@linkcode DEFAULT_ACTION} when not
+ * written (then always inherited).
+ *
+ * `spec.privileges`: `capabilities` are Linux capability names of `linux/capability.h`, in any
+ * case, with or without `CAP_` (stored canonical: `CAP_NET_BIND_SERVICE`); `user` and `group`
+ * are numbers only (a name is an error that says to write the number: the compiler is pure and
+ * does not read the host's user database); `devices` are absolute paths (normalised: `//` and
+ * `.` removed) or `c MAJOR:MINOR` / `b MAJOR:MINOR` with `*` for any minor (stored as
+ * `c 10:229`, `b 8:*`); duplicates are dropped.
+ *
+ * `spec.network.unix` entries are `@name` (an abstract socket; at most 107 bytes) or an absolute
+ * path, normalised like device paths; a trailing `/` (kept in `name`) means every socket beneath
+ * that directory; a socket path (no trailing `/`) must fit `sun_path` (107 bytes).
  *
  * Network endpoints (`spec.network.connect`, `spec.network.bind`) follow this grammar:
  * ```
@@ -39,22 +55,32 @@ import type {
   ArgOp,
   FilesystemRules,
   Limits,
+  LocatedName,
+  MemoryRules,
   Mode,
   NetworkEndpoint,
   NetworkRules,
   Policy,
   PolicySet,
+  Privileges,
   Rule,
   SourceLocation,
   SyscallRef,
   Target,
+  UnixSocketRule,
 } from "./types.ts";
 import { PolicyError, type PolicyErrorCode, PolicyErrors } from "./errors.ts";
 import { POLICY_SCHEMA, type Schema, type StringFormat, type StringSchema } from "./schema.ts";
 import { DEFAULT_YAML_LIMITS, keyText, readYaml, type YamlLimits } from "./_yaml_tree.ts";
 import type { YNode, YScalar } from "./_yaml_tree.ts";
 import { isKnownSyscall, syscallNames } from "./syscalls.ts";
-import { constantNames, errnoNumber, resolveConstant } from "./constants.ts";
+import {
+  canonicalCapability,
+  capabilityNames,
+  constantNames,
+  errnoNumber,
+  resolveConstant,
+} from "./constants.ts";
 
 /** Options of {@linkcode parsePolicies}. */
 export interface ParseOptions {
@@ -78,8 +104,9 @@ export interface ParseOptions {
  */
 export const DEFAULT_ERRNO = 1;
 /**
- * The action for calls no rule matches when `spec.defaultAction` is not written (see the module
- * documentation for why it is `allow`).
+ * The value of `Policy.defaultAction` when `spec.defaultAction` is not written, which the parser
+ * accepts only in a policy that extends another (the parent's is then inherited, see
+ * `resolve.ts`): what a hand-built policy set without any default resolves to.
  *
  * @example
  * ```ts
@@ -132,11 +159,21 @@ const MAX_ERRORS = 500;
  * );
  * if (set.policies[0]?.rules[0]?.id !== "demo#0") throw new Error("default rule id");
  * try {
- *   parsePolicies("apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: x}\nspec: {mode: loud}", "x.yaml");
+ *   parsePolicies(
+ *     "apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: x}\nspec: {defaultAction: deny, mode: loud}",
+ *     "x.yaml",
+ *   );
  *   throw new Error("must fail");
  * } catch (e) {
  *   if (!(e instanceof PolicyErrors)) throw e;
- *   if (!e.errors[0]?.message.startsWith('x.yaml:4:14: bad value "loud"')) throw e;
+ *   if (!e.errors[0]?.message.startsWith('x.yaml:4:35: bad value "loud"')) throw e;
+ * }
+ * try {
+ *   parsePolicies("apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: y}\nspec: {}", "y.yaml");
+ *   throw new Error("must fail");
+ * } catch (e) {
+ *   if (!(e instanceof PolicyErrors)) throw e;
+ *   if (!e.errors[0]?.message.startsWith('y.yaml:4:1: "y" has no spec.defaultAction')) throw e;
  * }
  * ```
  */
@@ -161,7 +198,7 @@ export function parsePolicies(text: string, file: string, options: ParseOptions 
  * ```ts
  * import { parsePoliciesCollecting } from "./parse.ts";
  * const { policies, errors } = parsePoliciesCollecting(
- *   "apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: a}\nspec: {mode: loud}\n",
+ *   "apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: a}\nspec: {defaultAction: deny, mode: loud}\n",
  *   "a.yaml",
  * );
  * if (policies[0]?.name !== "a" || errors[0]?.code !== "bad-value") throw new Error("collected");
@@ -214,7 +251,7 @@ export function parsePoliciesCollecting(
  * @example
  * ```ts
  * import { duplicateNameError, parsePolicies } from "./parse.ts";
- * const doc = "apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: a}\nspec: {}\n";
+ * const doc = "apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: a}\nspec: {defaultAction: deny}\n";
  * const [a] = parsePolicies(doc, "a.yaml").policies;
  * const [b] = parsePolicies(doc, "b.yaml").policies;
  * const e = duplicateNameError(b!, a!);
@@ -342,8 +379,12 @@ function validate(
   keyAt: number | undefined,
 ): void {
   const at = node.kind === "scalar" && node.empty && keyAt !== undefined ? keyAt : node.start;
-  const wrongType = (expected: string) =>
-    ctx.error("wrong-type", at, `${pathText(path)} must be ${expected}, not ${describe(node)}`);
+  const wrongType = (expected: string, hint?: string) =>
+    ctx.error(
+      "wrong-type",
+      at,
+      `${pathText(path)} must be ${expected}, not ${describe(node)}${hint ? `: ${hint}` : ""}`,
+    );
   switch (schema.type) {
     case "object": {
       if (node.kind !== "map") return wrongType("a mapping");
@@ -390,7 +431,7 @@ function validate(
       return checkString(ctx, node, node.value, schema, path);
     case "integer": {
       if (node.kind !== "scalar" || typeof node.value !== "bigint") {
-        return wrongType("an integer");
+        return wrongType("an integer", schema.hint);
       }
       const v = node.value;
       if (v < schema.minimum || v > schema.maximum) {
@@ -501,6 +542,42 @@ function checkFormat(
     case "arg-value":
       argValue(ctx, node, value, path);
       return;
+    case "linux-capability":
+      if (canonicalCapability(value) === undefined) {
+        const upper = value.toUpperCase();
+        const hint = ctx.suggest(
+          upper.startsWith("CAP_") ? upper : `CAP_${upper}`,
+          capabilityNames,
+        );
+        ctx.error(
+          "unknown-capability",
+          node.start,
+          `unknown Linux capability ${q(value)} in ${pathText(path)}${hint}`,
+        );
+      }
+      return;
+    case "device": {
+      const parsed = parseDevice(value);
+      if (parsed.startsWith("!")) {
+        ctx.error(
+          "bad-value",
+          node.start,
+          `bad device ${q(value)} in ${pathText(path)}: ${parsed.slice(1)}`,
+        );
+      }
+      return;
+    }
+    case "unix-socket": {
+      const parsed = parseUnixSocket(value);
+      if (typeof parsed === "string") {
+        ctx.error(
+          "bad-path",
+          node.start,
+          `bad Unix socket ${q(value)} in ${pathText(path)}: ${parsed}`,
+        );
+      }
+      return;
+    }
   }
 }
 
@@ -509,6 +586,64 @@ function pathProblem(value: string): string | undefined {
   if (value.includes("\0")) return "contains a NUL character";
   if (value.split("/").includes("..")) return 'contains ".."';
   return undefined;
+}
+
+/** An absolute path without empty and `.` components; a trailing `/` kept when `keepSlash`. */
+function normalisePath(value: string, keepSlash: boolean): string {
+  const parts = value.split("/").filter((p) => p !== "" && p !== ".");
+  const dir = keepSlash && parts.length > 0 && /\/\.?$/.test(value);
+  return `/${parts.join("/")}${dir ? "/" : ""}`;
+}
+
+/** The most bytes of a pathname or abstract socket address (`sun_path` less its final NUL). */
+const SUN_PATH_MAX = 107;
+/** The largest major and minor device numbers (12 and 20 bits). */
+const MAJOR_MAX = 4095;
+const MINOR_MAX = 1048575;
+
+/**
+ * A `spec.privileges.devices` entry in canonical form (`/dev/fuse`, `c 10:229`, `b 8:*`), or
+ * `"!reason"`.
+ */
+function parseDevice(text: string): string {
+  if (text.startsWith("/")) {
+    const problem = pathProblem(text);
+    if (problem !== undefined) return `!${problem}`;
+    const path = normalisePath(text, false);
+    return path === "/" ? "!names no device" : path;
+  }
+  const m = /^([cb])\s+([0-9]+):([0-9]+|\*)$/.exec(text.trim());
+  if (m === null) {
+    return '!expected a device path such as "/dev/fuse", or "c MAJOR:MINOR" (character) or ' +
+      '"b MAJOR:MINOR" (block), "*" for any minor';
+  }
+  const major = Number(m[2]);
+  if (m[2]!.length > 7 || major > MAJOR_MAX) return `!major ${m[2]} is above ${MAJOR_MAX}`;
+  if (m[3] !== "*" && (m[3]!.length > 8 || Number(m[3]) > MINOR_MAX)) {
+    return `!minor ${m[3]} is above ${MINOR_MAX}`;
+  }
+  return `${m[1]} ${major}:${m[3] === "*" ? "*" : Number(m[3])}`;
+}
+
+/** A `spec.network.unix` entry (grammar in the module comment), or why it is not one. */
+function parseUnixSocket(text: string): Omit<UnixSocketRule, "loc" | "text"> | string {
+  if (text.startsWith("@")) {
+    const name = text.slice(1);
+    if (name === "") return 'no name after "@"';
+    if (name.includes("\0")) return "contains a NUL character";
+    if (new TextEncoder().encode(name).length > SUN_PATH_MAX) {
+      return `longer than ${SUN_PATH_MAX} bytes`;
+    }
+    return { kind: "abstract", name };
+  }
+  if (!text.startsWith("/")) return 'expected an absolute path or "@" and an abstract name';
+  const problem = pathProblem(text);
+  if (problem !== undefined) return problem;
+  const name = normalisePath(text, true);
+  if (!name.endsWith("/") && new TextEncoder().encode(name).length > SUN_PATH_MAX) {
+    return `longer than ${SUN_PATH_MAX} bytes (a socket address cannot hold it)`;
+  }
+  return { kind: "path", name };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -822,6 +957,23 @@ function buildPolicy(ctx: Context, doc: YNode): Policy | undefined {
   if (network !== undefined) policy.network = network;
   const limits = buildLimits(ctx, get(spec, "limits"));
   if (limits !== undefined) policy.limits = limits;
+  const privileges = buildPrivileges(ctx, spec);
+  if (privileges !== undefined) policy.privileges = privileges;
+  const memory = buildMemory(ctx, spec);
+  if (memory !== undefined) policy.memory = memory;
+  if (get(get(spec, "privileges"), "signals") !== undefined) {
+    policy.explicit = { ...policy.explicit, signals: true };
+  }
+  const specKey = keyOf(doc, "spec");
+  if (defaultAction === undefined && extendsList.length === 0 && specKey !== undefined) {
+    ctx.error(
+      "missing-key",
+      specKey.start,
+      `${q(name || "the policy")} has no spec.defaultAction and extends no policy: write ` +
+        '"defaultAction: deny" (only what the rules allow runs) or "defaultAction: allow" ' +
+        "(everything the rules do not deny runs)",
+    );
+  }
   return policy;
 }
 
@@ -941,7 +1093,72 @@ function buildNetwork(ctx: Context, spec: YNode | undefined): NetworkRules | und
       const parsed = parseEndpoint(text);
       return typeof parsed === "string" ? [] : [{ text, ...parsed, loc: ctx.loc(n.start) }];
     });
-  return { connect: endpoints("connect"), bind: endpoints("bind"), loc: ctx.loc(key.start) };
+  const network: { -readonly [K in keyof NetworkRules]: NetworkRules[K] } = {
+    connect: endpoints("connect"),
+    bind: endpoints("bind"),
+    loc: ctx.loc(key.start),
+  };
+  if (get(node, "unix") !== undefined) {
+    const seen = new Set<string>();
+    network.unix = items(get(node, "unix")).flatMap((n): UnixSocketRule[] => {
+      const text = str(n);
+      const parsed = text === undefined ? "" : parseUnixSocket(text);
+      if (typeof parsed === "string" || seen.has(`${parsed.kind} ${parsed.name}`)) return [];
+      seen.add(`${parsed.kind} ${parsed.name}`);
+      return [{ text: text!, ...parsed, loc: ctx.loc(n.start) }];
+    });
+  }
+  return network;
+}
+
+/** The entries of a list, each canonicalised (or dropped when `canonical` gives `undefined`), once. */
+function names(
+  ctx: Context,
+  node: YNode | undefined,
+  canonical: (text: string) => string | undefined,
+): LocatedName[] {
+  const seen = new Set<string>();
+  return items(node).flatMap((n): LocatedName[] => {
+    const text = str(n);
+    const name = text === undefined ? undefined : canonical(text);
+    if (name === undefined || seen.has(name)) return [];
+    seen.add(name);
+    return [{ name, loc: ctx.loc(n.start) }];
+  });
+}
+
+function buildPrivileges(ctx: Context, spec: YNode | undefined): Privileges | undefined {
+  const key = keyOf(spec, "privileges");
+  const node = get(spec, "privileges");
+  if (key === undefined || node?.kind !== "map") return undefined;
+  const signals = str(get(node, "signals"));
+  const privileges: { -readonly [K in keyof Privileges]: Privileges[K] } = {
+    capabilities: names(ctx, get(node, "capabilities"), canonicalCapability),
+    devices: names(ctx, get(node, "devices"), (text) => {
+      const device = parseDevice(text);
+      return device.startsWith("!") ? undefined : device;
+    }),
+    signals: signals === "any" ? "any" : "sandbox",
+    loc: ctx.loc(key.start),
+  };
+  const idOf = (k: string) => {
+    const n = get(node, k);
+    const v = int(n);
+    return v === undefined || v < 0 || v > 4294967294 ? undefined : { v, loc: ctx.loc(n!.start) };
+  };
+  const user = idOf("user");
+  if (user !== undefined) privileges.user = { uid: user.v, loc: user.loc };
+  const group = idOf("group");
+  if (group !== undefined) privileges.group = { gid: group.v, loc: group.loc };
+  return privileges;
+}
+
+function buildMemory(ctx: Context, spec: YNode | undefined): MemoryRules | undefined {
+  const key = keyOf(spec, "memory");
+  const node = get(spec, "memory");
+  if (key === undefined || node?.kind !== "map") return undefined;
+  const writeExecute = str(get(node, "writeExecute"));
+  return { writeExecute: writeExecute === "allow" ? "allow" : "deny", loc: ctx.loc(key.start) };
 }
 
 function buildLimits(ctx: Context, node: YNode | undefined): Limits | undefined {

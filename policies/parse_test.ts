@@ -24,7 +24,11 @@ function errorsOf(text: string, file = "p.yaml"): PolicyError[] {
   return fail(`expected PolicyErrors for:\n${text}`);
 }
 
-const HEAD = "apiVersion: cordon/v1\nkind: Policy\nmetadata:\n  name: p\nspec:\n";
+/** A policy's first five lines, ending in `spec:` and a default action; the body starts at line 6. */
+const HEAD =
+  "apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: p}\nspec:\n  defaultAction: allow\n";
+/** The same without a default action (`spec:` on line 5, the body from line 6). */
+const BARE = "apiVersion: cordon/v1\nkind: Policy\nmetadata:\n  name: p\nspec:\n";
 
 const WEB_SERVER = `# yaml-language-server: $schema=../policies/policy.schema.json
 apiVersion: cordon/v1
@@ -153,13 +157,15 @@ Deno.test("parsePolicies() fills in defaults and records what was not written", 
   permissions: "none",
 }, () => {
   const { policies } = parsePolicies(
-    HEAD + "  rules:\n    - { syscalls: [read], action: deny }\n",
+    BARE + "  extends: [builtin:baseline]\n  rules:\n    - { syscalls: [read], action: deny }\n",
     "d.yaml",
   );
   const p: Policy = policies[0]!;
   equal([p.defaultAction, p.defaultErrno, p.mode], ["allow", 1, "enforce"]);
   equal(p.explicit, { defaultAction: false, defaultErrno: false, mode: false });
-  equal([p.target, p.filesystem, p.network, p.limits], [
+  equal([p.target, p.filesystem, p.network, p.limits, p.privileges, p.memory], [
+    undefined,
+    undefined,
     undefined,
     undefined,
     undefined,
@@ -173,7 +179,7 @@ Deno.test("parsePolicies() reads every document of a multi-document file", {
   permissions: "none",
 }, () => {
   const doc = (name: string) =>
-    `apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: ${name}}\nspec: {}\n`;
+    `apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: ${name}}\nspec: {defaultAction: deny}\n`;
   const { policies } = parsePolicies(`---\n${doc("a")}---\n${doc("b")}---\n`, "m.yaml");
   equal(policies.map((p) => [p.name, p.loc.line]), [["a", 4], ["b", 9]]);
 });
@@ -222,7 +228,7 @@ const ERROR_CASES: [string, string, PolicyErrorCode, number, number, string][] =
     15,
     '"permit"',
   ],
-  ["bad default action", "  defaultAction: nope\n", "bad-value", 6, 18, '"nope"'],
+  ["duplicate default action", "  defaultAction: nope\n", "yaml-syntax", 6, 3, "defaultAction"],
   [
     "wrong type",
     "  rules:\n    - syscalls: read\n      action: allow\n",
@@ -357,6 +363,124 @@ const ERROR_CASES: [string, string, PolicyErrorCode, number, number, string][] =
     '"a"',
   ],
   ["duplicate key", "  mode: audit\n  mode: enforce\n", "yaml-syntax", 7, 3, '"mode"'],
+  [
+    "unknown Linux capability",
+    "  privileges:\n    capabilities: [net_bind_service, CAP_SYS_ADMN]\n",
+    "unknown-capability",
+    7,
+    38,
+    '"CAP_SYS_ADMN" in spec.privileges.capabilities[1] (did you mean "CAP_SYS_ADMIN"?)',
+  ],
+  [
+    "Linux capability without CAP_, misspelt",
+    "  privileges:\n    capabilities: [net_bind_servce]\n",
+    "unknown-capability",
+    7,
+    20,
+    '(did you mean "CAP_NET_BIND_SERVICE"?)',
+  ],
+  [
+    "user name",
+    "  privileges:\n    user: nobody\n",
+    "wrong-type",
+    7,
+    11,
+    'spec.privileges.user must be an integer, not the string "nobody": write the numeric uid (`id -u NAME`',
+  ],
+  ["negative uid", "  privileges:\n    user: -1\n", "bad-value", 7, 11, '"-1"'],
+  ["uid -1 as unsigned", "  privileges:\n    user: 4294967295\n", "bad-value", 7, 11, "4294967294"],
+  [
+    "group name",
+    "  privileges:\n    group: staff\n",
+    "wrong-type",
+    7,
+    12,
+    "write the numeric gid (`id -g NAME`",
+  ],
+  [
+    "device without a minor",
+    '  privileges:\n    devices: ["/dev/fuse", "c 10"]\n',
+    "bad-value",
+    7,
+    28,
+    'bad device "c 10" in spec.privileges.devices[1]: expected a device path',
+  ],
+  [
+    "device major out of range",
+    '  privileges:\n    devices: ["b 4096:1"]\n',
+    "bad-value",
+    7,
+    15,
+    "major 4096 is above 4095",
+  ],
+  [
+    "device minor out of range",
+    '  privileges:\n    devices: ["c 1:1048576"]\n',
+    "bad-value",
+    7,
+    15,
+    "minor 1048576 is above 1048575",
+  ],
+  [
+    "device path with ..",
+    '  privileges:\n    devices: ["/dev/../sda"]\n',
+    "bad-value",
+    7,
+    15,
+    'contains ".."',
+  ],
+  ["device root", '  privileges:\n    devices: ["//"]\n', "bad-value", 7, 15, "names no device"],
+  [
+    "bad signals",
+    "  privileges:\n    signals: all\n",
+    "bad-value",
+    7,
+    14,
+    '"all" for spec.privileges.signals (expected "sandbox", "any")',
+  ],
+  [
+    "unknown privileges key",
+    "  privileges:\n    capabilites: []\n",
+    "unknown-key",
+    7,
+    5,
+    '(did you mean "capabilities"?)',
+  ],
+  ["memory without writeExecute", "  memory: {}\n", "missing-key", 6, 3, '"writeExecute"'],
+  [
+    "bad writeExecute",
+    "  memory: { writeExecute: maybe }\n",
+    "bad-value",
+    6,
+    27,
+    '"maybe" for spec.memory.writeExecute (expected "allow", "deny")',
+  ],
+  [
+    "relative Unix socket",
+    '  network:\n    unix: ["/run/ok.sock", "run/app.sock"]\n',
+    "bad-path",
+    7,
+    28,
+    'bad Unix socket "run/app.sock" in spec.network.unix[1]: expected an absolute path or "@"',
+  ],
+  ["empty abstract name", '  network:\n    unix: ["@"]\n', "bad-path", 7, 12, 'no name after "@"'],
+  [
+    "Unix socket path too long",
+    `  network:\n    unix: ["/${"s".repeat(107)}"]\n`,
+    "bad-path",
+    7,
+    12,
+    "longer than 107 bytes",
+  ],
+  [
+    "abstract name too long",
+    `  network:\n    unix: ["@${"s".repeat(108)}"]\n`,
+    "bad-path",
+    7,
+    12,
+    "longer than 107 bytes",
+  ],
+  ["Unix socket with ..", '  network:\n    unix: ["/run/../x"]\n', "bad-path", 7, 12, '".."'],
   ["YAML syntax", "  rules: [\n", "yaml-syntax", 7, 1, "YAML"],
   ["tabs", "\trules: []\n", "yaml-syntax", 6, 1, "YAML"],
 ];
@@ -397,7 +521,7 @@ Deno.test("parsePolicies() reports every error of every document, sorted", {
   permissions: "none",
 }, () => {
   const text = HEAD + "  mode: loud\n  rules:\n    - { syscalls: [nope], action: allow }\n" +
-    "---\n" + HEAD + "  defaultAction: never\n" +
+    "---\n" + BARE + "  defaultAction: never\n" +
     "---\n" + HEAD + "  bogus: 1\n";
   const errors = errorsOf(text);
   equal(errors.map((e) => [e.code, e.line]), [
@@ -405,7 +529,7 @@ Deno.test("parsePolicies() reports every error of every document, sorted", {
     ["unknown-syscall", 8],
     ["duplicate-name", 13],
     ["bad-value", 15],
-    ["duplicate-name", 20],
+    ["duplicate-name", 19],
     ["unknown-key", 22],
   ]);
 });
@@ -415,7 +539,7 @@ Deno.test("parsePolicies() rejects a name used twice in a file, naming the first
 }, () => {
   const errors = errorsOf(`${HEAD}  mode: audit\n---\n${HEAD}  mode: audit\n`, "two.yaml");
   equal(errors.map((e) => e.message), [
-    'two.yaml:11:9: duplicate policy name "p" (first defined at two.yaml:4:9)',
+    'two.yaml:10:18: duplicate policy name "p" (first defined at two.yaml:3:18)',
   ]);
 });
 
@@ -505,7 +629,7 @@ Deno.test("parsePolicies() reads a generated 10,000-rule policy", { permissions:
 /** A policy of `n` generated rules in block style (exported shape used by the bench too). */
 function generatedPolicy(n: number): string {
   const names = ["read", "write", "openat", "close", "mmap", "socket", "connect", "ioctl"];
-  const lines = [HEAD.trimEnd(), "  defaultAction: deny", "  rules:"];
+  const lines = [BARE.trimEnd(), "  defaultAction: deny", "  rules:"];
   for (let i = 0; i < n; i++) {
     lines.push(
       `    - syscalls: [${names[i % names.length]}]`,
@@ -526,4 +650,106 @@ Deno.test("parsePolicies() reports at most 500 errors per file and counts the re
   const last = errors.at(-1)!;
   equal([last.code, last.line, last.column], ["too-many-errors", 506, 3]);
   if (!last.message.includes("100 more errors")) fail(last.message);
+});
+
+Deno.test("parsePolicies() reads privileges, memory and Unix sockets, canonical and located", {
+  permissions: "none",
+}, () => {
+  const text = HEAD +
+    "  privileges:\n" + //                                                   line 6
+    "    capabilities: [net_bind_service, CAP_CHOWN, Cap_Net_Bind_Service]\n" + // 7
+    "    user: 1000\n" + //                                                  8
+    "    group: 0x64\n" + //                                                 9
+    '    devices: ["/dev//fuse", "c 10:229", "b  8:*", "/dev/./fuse", "c 010:0"]\n' + // 10
+    "    signals: any\n" + //                                                11
+    "  memory:\n" + //                                                       12
+    "    writeExecute: deny\n" + //                                          13
+    "  network:\n" + //                                                      14
+    '    unix: ["/run//app.sock", "/run/dir/.", "/run/dir2/", "@abstract-name", "/", "/run/app.sock"]\n'; // 15
+  const p = parsePolicies(text, "v.yaml").policies[0]!;
+  const at = (line: number, column: number) => ({ file: "v.yaml", line, column });
+  equal(p.privileges, {
+    capabilities: [
+      { name: "CAP_NET_BIND_SERVICE", loc: at(7, 20) },
+      { name: "CAP_CHOWN", loc: at(7, 38) },
+    ],
+    devices: [
+      { name: "/dev/fuse", loc: at(10, 15) },
+      { name: "c 10:229", loc: at(10, 29) },
+      { name: "b 8:*", loc: at(10, 41) },
+      { name: "c 10:0", loc: at(10, 66) },
+    ],
+    signals: "any",
+    loc: at(6, 3),
+    user: { uid: 1000, loc: at(8, 11) },
+    group: { gid: 100, loc: at(9, 12) },
+  }, "privileges");
+  equal(p.explicit.signals, true, "signals written");
+  equal(p.memory, { writeExecute: "deny", loc: at(12, 3) }, "memory");
+  equal(p.network?.unix, [
+    { text: "/run//app.sock", kind: "path", name: "/run/app.sock", loc: at(15, 12) },
+    { text: "/run/dir/.", kind: "path", name: "/run/dir/", loc: at(15, 30) },
+    { text: "/run/dir2/", kind: "path", name: "/run/dir2/", loc: at(15, 44) },
+    { text: "@abstract-name", kind: "abstract", name: "abstract-name", loc: at(15, 58) },
+    { text: "/", kind: "path", name: "/", loc: at(15, 76) },
+  ], "unix: normalised, each socket once (/run/app.sock is /run//app.sock)");
+  equal([p.network?.connect, p.network?.bind], [[], []], "connect and bind stay empty");
+
+  const empty = parsePolicies(
+    HEAD + "  privileges: {}\n  network: { connect: [tcp/443] }\n",
+    "e.yaml",
+  )
+    .policies[0]!;
+  equal(
+    empty.privileges,
+    {
+      capabilities: [],
+      devices: [],
+      signals: "sandbox",
+      loc: { file: "e.yaml", line: 6, column: 3 },
+    },
+    "an empty section: the defaults",
+  );
+  equal(empty.explicit.signals, undefined, "signals not written");
+  equal(empty.network?.unix, undefined, "no unix key: absent");
+});
+
+Deno.test("parsePolicies() requires defaultAction in a policy that extends none", {
+  permissions: "none",
+}, async (t) => {
+  await t.step("block spec", () => {
+    const errors = errorsOf(BARE + "  rules:\n    - { syscalls: [ptrace], action: kill }\n");
+    equal(errors.map((e) => [e.code, e.line, e.column]), [["missing-key", 5, 1]]);
+    const message = errors[0]!.message;
+    for (
+      const needle of [
+        'p.yaml:5:1: "p" has no spec.defaultAction',
+        '"defaultAction: deny"',
+        '"defaultAction: allow"',
+      ]
+    ) {
+      if (!message.includes(needle)) fail(`${message} lacks ${needle}`);
+    }
+  });
+  await t.step("empty spec and empty extends", () => {
+    equal(errorsOf(`${BARE.replace("spec:\n", "spec: {}\n")}`).map((e) => [e.code, e.line]), [
+      ["missing-key", 5],
+    ]);
+    equal(errorsOf(BARE + "  extends: []\n").map((e) => [e.code, e.line]), [["missing-key", 5]]);
+  });
+  await t.step("extends gives it", () => {
+    const p = parsePolicies(BARE + "  extends: [builtin:baseline]\n", "p.yaml").policies[0]!;
+    equal(p.explicit.defaultAction, false);
+  });
+  await t.step("written", () => {
+    for (const action of ["allow", "deny", "kill"]) {
+      const p = parsePolicies(BARE + `  defaultAction: ${action}\n`, "p.yaml").policies[0]!;
+      equal([p.defaultAction, p.explicit.defaultAction], [action, true]);
+    }
+  });
+  await t.step("no spec: only the missing spec is reported", () => {
+    const errors = errorsOf("apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: p}\n");
+    equal(errors.map((e) => [e.code, e.line, e.column]), [["missing-key", 1, 1]]);
+    if (!errors[0]!.message.includes('"spec"')) fail(errors[0]!.message);
+  });
 });

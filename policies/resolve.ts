@@ -18,6 +18,13 @@
  * - **`filesystem`, `network`**: the union of the policy's and every ancestor's paths and
  *   endpoints (parents' first, duplicates dropped); `minAbi` is the highest any of them asks for.
  *   They are located at the policy's own key, or else at the first ancestor's.
+ * - **`network.unix`**: the union of the policy's and every ancestor's sockets (by kind and
+ *   normalised name); present when any of them writes `unix`.
+ * - **`privileges`**: `capabilities` and `devices` are the union of the policy's and every
+ *   ancestor's (parents' first, duplicates dropped); `user`, `group` and `signals` are the
+ *   policy's own when written, else the nearest ancestor's, else absent (`signals`: `sandbox`).
+ *   Located at the policy's own key, or else at the first ancestor's.
+ * - **`memory`**: the policy's own section when written, else the nearest ancestor's.
  * - **`target`** is not inherited: extending a policy reuses its rules, not whom it applies to.
  *
  * Every policy of the set is its own layer, including one that other policies only extend (the
@@ -32,14 +39,17 @@ import type {
   Action,
   FilesystemRules,
   Limits,
+  MemoryRules,
   Mode,
   NetworkEndpoint,
   NetworkRules,
   Policy,
   PolicySet,
+  Privileges,
   ResolvedPolicy,
   Rule,
   SourceLocation,
+  UnixSocketRule,
 } from "./types.ts";
 import { PolicyError, type PolicyErrorCode, PolicyErrors } from "./errors.ts";
 import { capabilityGroup } from "./capability_groups.ts";
@@ -63,6 +73,12 @@ interface Merged {
   readonly syscallsPerSecond?: Inherited<NonNullable<Limits["syscallsPerSecond"]>>;
   readonly filesystem?: FilesystemRules;
   readonly network?: NetworkRules;
+  readonly memory?: Inherited<MemoryRules>;
+  /** Capabilities and devices merged; `loc` the policy's own key or the first ancestor's. */
+  readonly privileges?: Privileges;
+  readonly user?: Inherited<NonNullable<Privileges["user"]>>;
+  readonly group?: Inherited<NonNullable<Privileges["group"]>>;
+  readonly signals?: Inherited<Privileges["signals"]>;
 }
 
 /** Where a policy's bare `extends` names are looked up: the user's set or one builtin's text. */
@@ -187,6 +203,18 @@ class Resolver {
       if (policy.target !== undefined) layer.target = policy.target;
       if (r.filesystem !== undefined) layer.filesystem = r.filesystem;
       if (r.network !== undefined) layer.network = r.network;
+      if (r.privileges !== undefined) {
+        const privileges: { -readonly [K in keyof Privileges]: Privileges[K] } = {
+          capabilities: r.privileges.capabilities,
+          devices: r.privileges.devices,
+          signals: r.signals?.value ?? "sandbox",
+          loc: r.privileges.loc,
+        };
+        if (r.user !== undefined) privileges.user = r.user.value;
+        if (r.group !== undefined) privileges.group = r.group.value;
+        layer.privileges = privileges;
+      }
+      if (r.memory !== undefined) layer.memory = r.memory.value;
       if (policy.limits !== undefined || r.syscallsPerSecond !== undefined) {
         layer.limits = r.syscallsPerSecond === undefined
           ? {}
@@ -319,6 +347,20 @@ class Resolver {
     if (filesystem !== undefined) out.filesystem = filesystem;
     const network = mergeNetwork(policy.network, parents.map((p) => p.network));
     if (network !== undefined) out.network = network;
+    const memory = inherit(policy.memory, parents.map((p) => p.memory));
+    if (memory !== undefined) out.memory = memory;
+    const own = policy.privileges;
+    const privileges = mergePrivileges(own, parents.map((p) => p.privileges));
+    if (privileges !== undefined) out.privileges = privileges;
+    const user = inherit(own?.user, parents.map((p) => p.user));
+    if (user !== undefined) out.user = user;
+    const group = inherit(own?.group, parents.map((p) => p.group));
+    if (group !== undefined) out.group = group;
+    const signals = inherit(
+      own !== undefined && policy.explicit.signals === true ? own.signals : undefined,
+      parents.map((p) => p.signals),
+    );
+    if (signals !== undefined) out.signals = signals;
     return out;
   }
 }
@@ -385,9 +427,34 @@ function mergeNetwork(
   if (first === undefined) return undefined;
   if (all.length === 1) return first;
   const text = (e: NetworkEndpoint) => e.text;
-  return {
+  const out: { -readonly [K in keyof NetworkRules]: NetworkRules[K] } = {
     connect: union(all.map((n) => n.connect), text),
     bind: union(all.map((n) => n.bind), text),
+    loc: first.loc,
+  };
+  if (all.some((n) => n.unix !== undefined)) {
+    const socket = (u: UnixSocketRule) => `${u.kind} ${u.name}`;
+    out.unix = union(all.map((n) => n.unix ?? []), socket);
+  }
+  return out;
+}
+
+/**
+ * Capabilities and devices of the policy and its parents (parents' first); the other fields of
+ * the result are the first section's and are replaced by the caller.
+ */
+function mergePrivileges(
+  own: Privileges | undefined,
+  parents: readonly (Privileges | undefined)[],
+): Privileges | undefined {
+  const all = [...parents, own].filter((p): p is Privileges => p !== undefined);
+  const first = own ?? all[0];
+  if (first === undefined) return undefined;
+  const name = (n: { readonly name: string }) => n.name;
+  return {
+    capabilities: union(all.map((p) => p.capabilities), name),
+    devices: union(all.map((p) => p.devices), name),
+    signals: first.signals,
     loc: first.loc,
   };
 }

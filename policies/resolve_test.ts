@@ -51,7 +51,7 @@ Deno.test("resolvePolicies() merges parents' rules first, transitively, without 
   permissions: "none",
 }, () => {
   const layers = resolve(
-    doc("root", "rules: [{ id: r, syscalls: [read], action: allow }]"),
+    doc("root", "rules: [{ id: r, syscalls: [read], action: allow }]", "defaultAction: allow"),
     doc("left", "extends: [root]", "rules: [{ id: l, syscalls: [write], action: allow }]"),
     doc("right", "extends: [root]", "rules: [{ id: rt, syscalls: [close], action: allow }]"),
     doc(
@@ -74,7 +74,14 @@ Deno.test("resolvePolicies() expands capability groups into priority-0 rules", {
   permissions: "none",
 }, () => {
   const [layer] = resolve(
-    doc("p", "capabilities:", "  allow: [time]", "  deny: [proc.debug]", "rules: []"),
+    doc(
+      "p",
+      "capabilities:",
+      "  allow: [time]",
+      "  deny: [proc.debug]",
+      "rules: []",
+      "defaultAction: allow",
+    ),
   );
   const [allow, deny] = layer!.rules;
   equal(allow?.id, "p:cap:allow:time");
@@ -102,7 +109,7 @@ Deno.test("resolvePolicies() lets written defaults override and inherits the nea
     doc("other", "defaultAction: log"),
     doc("child", "extends: [other, near]"),
     doc("own", "extends: [near]", "defaultAction: deny", "mode: enforce"),
-    doc("plain", "rules: []"),
+    doc("plain", "defaultAction: allow"),
   );
   const byName = new Map(layers.map((l) => [l.name, l]));
   const pick = (name: string) => {
@@ -125,6 +132,7 @@ Deno.test("resolvePolicies() merges filesystem and network, inherits limits, not
       "filesystem: { read: [/usr, /etc], execute: [/usr/bin], minAbi: 2 }",
       'network: { connect: ["tcp/443"] }',
       "limits: { syscallsPerSecond: { max: 10, action: log } }",
+      "defaultAction: allow",
     ),
     doc(
       "app",
@@ -139,7 +147,7 @@ Deno.test("resolvePolicies() merges filesystem and network, inherits limits, not
     [app.filesystem?.read, app.filesystem?.write, app.filesystem?.execute, app.filesystem?.minAbi],
     [["/usr", "/etc", "/srv"], [], ["/usr/bin"], 2],
   );
-  equal(app.filesystem?.loc.line, 15, "located at the child's own key");
+  equal(app.filesystem?.loc.line, 16, "located at the child's own key");
   equal(app.network?.connect.map((e) => e.text), ["tcp/443", "udp/53"]);
   equal(app.network?.bind.map((e) => e.text), ["tcp/8080"]);
   equal(app.limits?.syscallsPerSecond?.max, 10);
@@ -192,11 +200,115 @@ Deno.test("resolvePolicies() reports unknown parents, all of them", {
 Deno.test("resolvePolicies() rejects duplicate names in a set built by hand", {
   permissions: "none",
 }, () => {
-  const [p] = parsePolicies(doc("a") + "\n", "a.yaml").policies;
+  const [p] = parsePolicies(doc("a", "defaultAction: allow") + "\n", "a.yaml").policies;
   try {
     resolvePolicies({ policies: [p!, p!] });
     fail("must throw");
   } catch (e) {
     if (!(e instanceof PolicyErrors) || e.errors[0]?.code !== "duplicate-name") throw e;
   }
+});
+
+Deno.test(
+  "resolvePolicies() unions capabilities, devices and Unix sockets; user, group, signals and memory own else inherited",
+  {
+    permissions: "none",
+  },
+  () => {
+    const layers = resolve(
+      doc(
+        "far",
+        "defaultAction: deny",
+        "privileges: { capabilities: [chown, net_raw], devices: [/dev/fuse], user: 1000, signals: any }",
+        "memory: { writeExecute: allow }",
+        'network: { unix: ["/run/a.sock", "@bus"] }',
+      ),
+      doc(
+        "near",
+        "extends: [far]",
+        'privileges: { capabilities: [CAP_NET_BIND_SERVICE, CAP_CHOWN], devices: ["c 10:229"], group: 50 }',
+        'network: { connect: ["tcp/443"], unix: ["/run//a.sock", "/run/dir/"] }',
+      ),
+      doc("other", "defaultAction: deny", "privileges: { user: 2000, signals: sandbox }"),
+      doc("child", "extends: [near, other]", "memory: { writeExecute: deny }"),
+      doc("own", "extends: [near]", "privileges: { user: 0, group: 0, signals: sandbox }"),
+      doc("bare", "extends: [other]"),
+      doc("none", "defaultAction: deny", 'network: { connect: ["tcp/443"] }'),
+    );
+    const byName = new Map(layers.map((l) => [l.name, l]));
+    const get = (name: string) => byName.get(name)!;
+    const names = (list: readonly { name: string }[] | undefined) => list?.map((n) => n.name);
+
+    const near = get("near");
+    equal(names(near.privileges?.capabilities), [
+      "CAP_CHOWN",
+      "CAP_NET_RAW",
+      "CAP_NET_BIND_SERVICE",
+    ]);
+    equal(names(near.privileges?.devices), ["/dev/fuse", "c 10:229"]);
+    equal(
+      [near.privileges?.user?.uid, near.privileges?.group?.gid, near.privileges?.signals],
+      [1000, 50, "any"],
+      "near: inherited user and signals, own group",
+    );
+    equal(near.privileges?.loc.line, 15, "located at the child's own key");
+    equal(near.memory?.writeExecute, "allow", "memory inherited");
+    equal(near.network?.unix?.map((u) => [u.kind, u.name]), [
+      ["path", "/run/a.sock"],
+      ["abstract", "bus"],
+      ["path", "/run/dir/"],
+    ], "sockets united by normalised name");
+    equal(near.network?.unix?.[0]?.loc.line, 8, "the first writer's location");
+
+    const child = get("child");
+    equal(
+      [child.privileges?.user?.uid, child.privileges?.group?.gid, child.privileges?.signals],
+      [2000, 50, "sandbox"],
+      "child: the nearest ancestor's user (other, 1 step) beats far's (2 steps)",
+    );
+    equal(names(child.privileges?.capabilities), [
+      "CAP_CHOWN",
+      "CAP_NET_RAW",
+      "CAP_NET_BIND_SERVICE",
+    ]);
+    equal(child.privileges?.loc.line, 15, "no own key: the first ancestor's");
+    equal(child.memory?.writeExecute, "deny", "own memory wins");
+
+    const own = get("own");
+    equal(
+      [own.privileges?.user?.uid, own.privileges?.group?.gid, own.privileges?.signals],
+      [0, 0, "sandbox"],
+      "own values win, uid 0 included",
+    );
+    equal(names(own.privileges?.devices), ["/dev/fuse", "c 10:229"], "devices still united");
+
+    const bare = get("bare");
+    equal([bare.privileges?.user?.uid, bare.privileges?.signals], [2000, "sandbox"]);
+    equal(names(bare.privileges?.capabilities), [], "no capabilities");
+    equal(bare.memory, undefined);
+
+    const none = get("none");
+    equal([none.privileges, none.memory, none.network?.unix], [undefined, undefined, undefined]);
+    equal(get("far").privileges?.signals, "any");
+  },
+);
+
+Deno.test("resolvePolicies() carries the new sections into compilePolicies() layers", {
+  permissions: "none",
+}, async () => {
+  const { compilePolicies } = await import("../compile/compile.ts");
+  const layers = resolve(
+    doc(
+      "app",
+      "defaultAction: allow",
+      "privileges: { capabilities: [net_bind_service], devices: [/dev/fuse], user: 1000, group: 1000 }",
+      "memory: { writeExecute: deny }",
+      'network: { unix: ["@x", "/run/y.sock"] }',
+    ),
+  );
+  const [layer] = compilePolicies(layers, { arches: ["x86_64"] }).layers;
+  equal(layer?.privileges, layers[0]!.privileges, "privileges");
+  equal(layer?.memory, { writeExecute: "deny", loc: { file: "set.yaml", line: 7, column: 3 } });
+  equal(layer?.network?.unix?.map((u) => u.text), ["@x", "/run/y.sock"]);
+  equal(layer?.privileges?.capabilities.map((c) => c.name), ["CAP_NET_BIND_SERVICE"]);
 });

@@ -22,7 +22,10 @@ export type StringFormat =
   | "errno"
   | "arg-value"
   | "absolute-path"
-  | "endpoint";
+  | "endpoint"
+  | "linux-capability"
+  | "device"
+  | "unix-socket";
 
 /** A string value. */
 export interface StringSchema {
@@ -56,6 +59,8 @@ export interface IntegerSchema {
   readonly maximum: bigint;
   /** The error code of a value out of range; `bad-value` when absent. */
   readonly code?: PolicyErrorCode;
+  /** Added to the error for a value that is not an integer: what to write instead. */
+  readonly hint?: string;
 }
 
 /** A mapping with known keys only. */
@@ -229,6 +234,97 @@ const capabilityNames = (description: string): ArraySchema => ({
   },
 });
 
+const id = (what: "user" | "group", description: string): IntegerSchema => ({
+  type: "integer",
+  description,
+  minimum: 0n,
+  maximum: 4294967294n,
+  hint: `write the numeric ${what === "user" ? "uid" : "gid"} (\`id -${
+    what === "user" ? "u" : "g"
+  } NAME\` prints it): policies are compiled without reading the host's ${
+    what === "user" ? "/etc/passwd" : "/etc/group"
+  }, so a ${what} name would mean different ids on different machines`,
+});
+
+/**
+ * `spec.privileges`: what of the invoking user's privileges `cordon run` hands the command.
+ *
+ * @example
+ * ```ts
+ * import { PRIVILEGES_SCHEMA } from "./schema.ts";
+ * if (PRIVILEGES_SCHEMA.properties.signals?.type !== "string") throw new Error("signals");
+ * ```
+ */
+export const PRIVILEGES_SCHEMA: ObjectSchema = {
+  type: "object",
+  description: "What of the invoking user's privileges `cordon run` hands the command. Absent: " +
+    "no Linux capabilities (also as root), the invoking user and group, the safe device set " +
+    "(/dev/null, zero, full, random, urandom, tty, ptmx, pts/*) and signals within the sandbox only.",
+  properties: {
+    capabilities: {
+      type: "array",
+      description: "Linux capabilities the command keeps (in its permitted, effective and " +
+        "bounding sets); every other one is dropped. Any case, with or without CAP_: " +
+        "CAP_NET_BIND_SERVICE, net_bind_service.",
+      items: {
+        type: "string",
+        description: "A Linux capability of linux/capability.h, such as CAP_NET_BIND_SERVICE.",
+        pattern: "^([Cc][Aa][Pp]_)?[A-Za-z_]+$",
+        format: "linux-capability",
+        code: "unknown-capability",
+      },
+    },
+    user: id("user", "The uid the command runs as; default the invoking user's."),
+    group: id(
+      "group",
+      "The gid the command runs as (supplementary groups are dropped); default the invoking " +
+        "user's.",
+    ),
+    devices: {
+      type: "array",
+      description: "Device nodes the command may open or create beyond the safe set.",
+      items: {
+        type: "string",
+        description: 'A device path ("/dev/fuse", its device number looked up at run), or ' +
+          '"c MAJOR:MINOR" (character) / "b MAJOR:MINOR" (block), "*" for any minor: ' +
+          '"c 10:229", "b 8:*".',
+        pattern: "^(/.*|[cb] +[0-9]+:([0-9]+|\\*))$",
+        format: "device",
+      },
+    },
+    signals: {
+      type: "string",
+      description: "sandbox: the command signals only processes of its own sandbox; any: " +
+        "also processes outside it (as its uid allows). Default sandbox.",
+      enum: ["sandbox", "any"],
+    },
+  },
+};
+
+/**
+ * `spec.memory`: write-xor-execute.
+ *
+ * @example
+ * ```ts
+ * import { MEMORY_SCHEMA } from "./schema.ts";
+ * if (!MEMORY_SCHEMA.required?.includes("writeExecute")) throw new Error("writeExecute");
+ * ```
+ */
+export const MEMORY_SCHEMA: ObjectSchema = {
+  type: "object",
+  description: "Memory protections, enforced with seccomp by `cordon run`.",
+  required: ["writeExecute"],
+  properties: {
+    writeExecute: {
+      type: "string",
+      description: "deny (W^X): no mapping both writable and executable, no executable " +
+        "anonymous or shared memory, no memory made executable after it was mapped, no " +
+        "READ_IMPLIES_EXEC; allow: the kernel's defaults (JITs need them).",
+      enum: ["allow", "deny"],
+    },
+  },
+};
+
 /**
  * One condition on a syscall argument (`spec.rules[].args[]`).
  *
@@ -400,7 +496,10 @@ export const POLICY_SCHEMA: ObjectSchema = {
             },
           },
         },
-        defaultAction: action("What happens to calls no rule matches. Default allow."),
+        defaultAction: action(
+          "What happens to calls no rule matches. Required unless the policy extends one " +
+            "that sets it (then inherited).",
+        ),
         defaultErrno: errno("The errno deny returns when a rule names none. Default EPERM."),
         mode: {
           type: "string",
@@ -442,8 +541,23 @@ export const POLICY_SCHEMA: ObjectSchema = {
           properties: {
             connect: endpoints("Endpoints the process may connect to."),
             bind: endpoints("Endpoints the process may bind."),
+            unix: {
+              type: "array",
+              description: "Unix-domain sockets the process may connect (or send datagrams) to " +
+                "beyond its own: none unless listed.",
+              items: {
+                type: "string",
+                description: 'A socket path ("/run/app.sock"), a directory of sockets with a ' +
+                  'trailing slash ("/run/app/"), or an abstract name ("@name").',
+                pattern: "^[/@]",
+                format: "unix-socket",
+                code: "bad-path",
+              },
+            },
           },
         },
+        privileges: PRIVILEGES_SCHEMA,
+        memory: MEMORY_SCHEMA,
         limits: {
           type: "object",
           description: "Rate limits.",

@@ -163,7 +163,11 @@ export interface UnixSocketRule {
   readonly text: string;
   /** `path`: a pathname socket (or a directory of them); `abstract`: an abstract-namespace name. */
   readonly kind: "path" | "abstract";
-  /** The path (normalised) or the abstract name without its `@`. */
+  /**
+   * For `path`: the absolute path, normalised (no empty or `.` components); a directory keeps
+   * its trailing `/` (`/run/dir/`: every socket beneath it; `/`: every pathname socket). For
+   * `abstract`: the name without its `@` (1 to 107 bytes).
+   */
   readonly name: string;
   /** Where the rule is written. */
   readonly loc: SourceLocation;
@@ -211,19 +215,34 @@ export interface LocatedName {
  * safe device set only, signals only within the sandbox.
  */
 export interface Privileges {
-  /** Linux capabilities the command keeps, such as `CAP_NET_BIND_SERVICE` (canonical upper case). */
+  /**
+   * Linux capabilities the command keeps, canonical (`CAP_` and upper case, a name of
+   * `linux/capability.h`: `capabilityNumber()` of `constants.ts` gives its bit), each once, in
+   * the order written (parents' first after `extends`).
+   */
   readonly capabilities: readonly LocatedName[];
-  /** The uid to run as; absent: the invoking user's. */
+  /**
+   * The uid to run as (0 to 4294967294; policies give numbers, never names); absent: the
+   * invoking user's.
+   */
   readonly user?: { readonly uid: number; readonly loc: SourceLocation };
-  /** The gid to run as (supplementary groups are dropped); absent: the invoking user's. */
+  /**
+   * The gid to run as (0 to 4294967294; supplementary groups are dropped); absent: the invoking
+   * user's.
+   */
   readonly group?: { readonly gid: number; readonly loc: SourceLocation };
   /**
    * Device nodes the command may open or create beyond the safe set (`/dev/null`, `zero`,
-   * `full`, `random`, `urandom`, `tty`, `ptmx`, `pts/*`): a path (`/dev/fuse`, resolved to its
-   * device number at run) or `c MAJOR:MINOR` / `b MAJOR:MINOR` (`*` for any minor).
+   * `full`, `random`, `urandom`, `tty`, `ptmx`, `pts/*`), each once, canonical: an absolute path
+   * (normalised: `/dev/fuse`; resolved to its device number at run), or `c MAJOR:MINOR` /
+   * `b MAJOR:MINOR` with one space, decimal numbers without leading zeros (major 0-4095, minor
+   * 0-1048575) and `*` for any minor (`c 10:229`, `b 8:*`).
    */
   readonly devices: readonly LocatedName[];
-  /** `any`: the command may signal processes outside its sandbox; default `sandbox`. */
+  /**
+   * `any`: the command may signal processes outside its sandbox; `sandbox` (the default, also
+   * when the section is absent): only processes of its own sandbox.
+   */
   readonly signals: "sandbox" | "any";
   /** Where `privileges` is written. */
   readonly loc: SourceLocation;
@@ -281,7 +300,10 @@ export interface Policy {
   readonly memory?: MemoryRules;
   /** Where `metadata.name` is. */
   readonly loc: SourceLocation;
-  /** Whether `defaultAction`, `defaultErrno`, `mode` were written (they override a parent's only then). */
+  /**
+   * Whether `defaultAction`, `defaultErrno`, `mode` and `privileges.signals` were written (they
+   * override a parent's only then).
+   */
   readonly explicit: {
     /** The action for syscalls no rule matches. */
     readonly defaultAction: boolean;
@@ -289,6 +311,8 @@ export interface Policy {
     readonly defaultErrno: boolean;
     /** `enforce`, or `audit` to report deny/kill/trap without applying them. */
     readonly mode: boolean;
+    /** `privileges.signals`; absent means not written. */
+    readonly signals?: boolean;
   };
 }
 

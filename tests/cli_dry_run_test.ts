@@ -66,8 +66,88 @@ Deno.test("cordon dry-run reports malformed lines with their numbers, or stops w
   assert.deepEqual(report.malformed.map((m: { line: number }) => m.line), [2, 3]);
   assert.equal(skip.code, 0);
   const fail = await dryRun([policy, "--trace", "-", "--on-malformed", "fail"], trace);
-  assert.equal(fail.code, 1);
+  assert.equal(fail.code, 3, "a malformed line with --on-malformed fail: the trace is unreadable");
   assert.match(fail.stderr, /line 2: .*TRACE_MALFORMED/);
+  assert.equal(fail.stdout, "");
+});
+
+/** 300 bytes that are not text: a fixed pseudo-random sequence with a NUL and a 0xFF in it. */
+function randomBytes(): Uint8Array {
+  const bytes = new Uint8Array(300);
+  let x = 0x2545f491;
+  for (let i = 0; i < bytes.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    bytes[i] = x & 0xff;
+  }
+  bytes[17] = 0;
+  bytes[42] = 0xff;
+  return bytes;
+}
+
+Deno.test("cordon dry-run of a trace it cannot read exits 3 with the reason, in every format", async (t) => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const strace = await Deno.readTextFile(`${traces}cat_tt_T.strace`);
+    const jsonl = '{"v":1,"kind":"process","op":"exit","time":0,"pid":1,"exitCode":0}\n';
+    await Deno.writeTextFile(`${dir}/empty`, "");
+    await Deno.writeTextFile(`${dir}/blank`, "\n  \n\n");
+    await Deno.writeFile(`${dir}/random.bin`, randomBytes());
+    await Deno.writeTextFile(`${dir}/app.strace`, strace);
+    await Deno.writeTextFile(`${dir}/events.jsonl`, jsonl);
+    await Deno.writeTextFile(`${dir}/notes.txt`, "hello\nthis is not a trace\n");
+    const cases: [string, string[], RegExp][] = [
+      ["an empty file", ["--trace", `${dir}/empty`], /is empty \(0 lines/],
+      ["blank lines only", ["--trace", `${dir}/blank`], /is empty \(3 lines/],
+      [
+        "300 random bytes",
+        ["--trace", `${dir}/random.bin`],
+        /is binary data, not strace output or JSON Lines/,
+      ],
+      [
+        "strace output read as JSON Lines",
+        ["--trace", `${dir}/app.strace`, "--trace-format", "jsonl"],
+        /No line of trace .* could be read as JSON Lines \(120 malformed lines; line 1: .*execve.*it looks like strace output/,
+      ],
+      [
+        "JSON Lines read as strace output",
+        ["--trace", `${dir}/events.jsonl`, "--trace-format", "strace"],
+        /could be read as strace output \(1 malformed line.*it looks like JSON Lines/,
+      ],
+      [
+        "text that is no trace",
+        ["--trace", `${dir}/notes.txt`],
+        /could be read as strace output \(2 malformed lines/,
+      ],
+      ["a file that does not exist", ["--trace", `${dir}/missing`], /Cannot read trace .*TRACE_IO/],
+    ];
+    for (const [what, args, message] of cases) {
+      await t.step(what, async () => {
+        for (const format of ["text", "json", "sarif", "junit"]) {
+          const run = await dryRun([`${examples}cli-tool.yaml`, ...args, "--format", format]);
+          assert.equal(run.code, 3, `${what} (${format}): ${run.stdout}${run.stderr}`);
+          assert.match(run.stderr, message);
+          assert.equal(run.stdout, "", "no report of a trace that was not read");
+        }
+      });
+    }
+    await t.step("the same traces in their own format are replayed", async () => {
+      const strace = await dryRun([`${examples}cli-tool.yaml`, "--trace", `${dir}/app.strace`]);
+      assert.equal(strace.code, 0, strace.stderr);
+      assert.match(strace.stdout, /119 calls/);
+      const events = await dryRun([`${examples}cli-tool.yaml`, "--trace", `${dir}/events.jsonl`]);
+      assert.equal(events.code, 0, events.stderr);
+      assert.match(events.stdout, /\(jsonl, 1 lines, 0 calls/);
+    });
+    await t.step("standard input that is empty", async () => {
+      const run = await dryRun([`${examples}cli-tool.yaml`, "--trace", "-"], "");
+      assert.equal(run.code, 3);
+      assert.match(run.stderr, /The trace is empty/);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("cordon dry-run usage errors exit 2", async () => {
@@ -85,6 +165,7 @@ Deno.test("cordon dry-run usage errors exit 2", async () => {
   const help = await dryRun(["--help"]);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--on-malformed/);
+  assert.match(help.stdout, /3 the trace is unreadable/);
 });
 
 Deno.test("cordon dry-run reports path and address denials with the section's location in every format", async () => {

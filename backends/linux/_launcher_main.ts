@@ -1,37 +1,51 @@
 /**
  * The launcher: the small Deno program that `launchConfined` (in `launcher.ts`) starts with the
- * target's stdio, environment and working directory. It reads its plan from the parent over the
- * Unix socket named by its one argument, waits for the parent's go, then, without returning to
- * the event loop: sets `no_new_privs`, applies the Landlock step if the plan has one, installs
- * each seccomp filter on all threads and `execve`s the target. If any step fails it reports the
- * failure to the parent and exits (126, or 127 for a command not found) without `execve`.
+ * target's stdio and working directory, and a fixed environment of its own. It reads its plan
+ * (with the target's environment) from the parent over the inherited socketpair descriptor its
+ * one argument names, waits for the parent's go, then, without returning to the event loop: marks
+ * every descriptor above 2 close-on-exec, applies the process confinement (namespaces, read-only
+ * view, privileges: `process_confinement.ts`), sets `no_new_privs`, applies the Landlock step if
+ * the plan has one, installs each seccomp filter on all threads and `execve`s the target. If any step
+ * fails it reports the failure to the parent and exits (126, or 127 for a command not found)
+ * without `execve`.
  *
- * Started as `deno run --allow-ffi --allow-env=CORDON_LIBC --allow-read=SOCK --allow-write=SOCK
- * _launcher_main.ts SOCK`. Its imports are kept minimal for start-up time: no YAML parser, no
- * compiler.
+ * Started as `deno run --no-config --no-lock --no-remote --no-npm --allow-ffi
+ * --allow-env=CORDON_LIBC _launcher_main.ts FD` (see `launcherArgs`). Its imports are kept minimal
+ * for start-up time: no YAML parser, no compiler.
  *
  * @module
  */
 
 import {
+  type ByteChannel,
   EXIT_CANNOT_EXECUTE,
   EXIT_NOT_FOUND,
   type LaunchFailureReport,
   type LaunchPlan,
   type LaunchStage,
+  openInheritedChannel,
   readGo,
   readPlan,
   writeFrame,
   writeReady,
 } from "./launcher.ts";
 import { KernelError } from "./errors.ts";
-import { environ, keepAlive, libc, toCString, toCStringArray, unwrap } from "./libc.ts";
+import {
+  environ,
+  hostSyscallNumber,
+  keepAlive,
+  libc,
+  toCString,
+  toCStringArray,
+  unwrap,
+} from "./libc.ts";
 import { installSeccompFilter, setNoNewPrivs } from "./seccomp_install.ts";
 
 const SIGPIPE = 13;
 const SIG_SETMASK = 2;
 const ENOENT = 2;
 const ENOTDIR = 20;
+const CLOSE_RANGE_CLOEXEC = 4n;
 
 /** A failure of one launcher step. */
 class StepError extends Error {
@@ -50,25 +64,67 @@ function resetSignalState(): void {
   unwrap(symbols.sigprocmask(SIG_SETMASK, new Uint8Array(128), null), "clear signal mask");
 }
 
-/** Confines the process and `execve`s the target; returns only by throwing. */
+/**
+ * Confines the process and `execve`s the target; returns only by throwing. Order (issue 9):
+ * namespaces and the read-only view (need CAP_SYS_ADMIN), the Landlock rulesets filled (their
+ * paths opened while every path can still be), privileges dropped, `no_new_privs`, Landlock
+ * enforced, seccomp filters, `execve`.
+ */
 async function confineAndExec(plan: LaunchPlan): Promise<never> {
-  // Landlock's module is loaded before the first irreversible step, and only when needed.
+  // The modules are loaded before the first irreversible step, and only when needed.
   const landlock = plan.landlock ? await import("./landlock.ts") : undefined;
+  const processConfinement = plan.confinement
+    ? await import("./process_confinement.ts")
+    : undefined;
   // From here on nothing awaits: the sequence runs without the event loop, so no other code of
   // this process runs between the filters' installation and execve.
-  try {
-    setNoNewPrivs();
-  } catch (error) {
-    throw new StepError("no_new_privs", message(error), { cause: error });
+  const confinement = plan.confinement;
+  if (confinement && processConfinement && confinement.namespaces) {
+    try {
+      processConfinement.enterNamespaces();
+    } catch (error) {
+      throw new StepError("namespaces", message(error), { cause: error });
+    }
+    try {
+      processConfinement.applyMounts(confinement);
+    } catch (error) {
+      throw new StepError("mounts", message(error), { cause: error });
+    }
   }
+  let prepared: import("./landlock.ts").PreparedLandlock | undefined;
   if (plan.landlock && landlock) {
     try {
-      landlock.restrictSelfWithLandlock(plan.landlock.rulesets);
+      prepared = landlock.prepareLandlock(plan.landlock.rulesets);
     } catch (error) {
       throw new StepError("landlock", `apply Landlock ruleset: ${message(error)}`, {
         cause: error,
       });
     }
+  }
+  try {
+    if (confinement && processConfinement) {
+      try {
+        processConfinement.applyPrivileges(confinement.privileges);
+      } catch (error) {
+        throw new StepError("privileges", message(error), { cause: error });
+      }
+    }
+    try {
+      setNoNewPrivs();
+    } catch (error) {
+      throw new StepError("no_new_privs", message(error), { cause: error });
+    }
+    if (prepared) {
+      try {
+        prepared.restrictSelf();
+      } catch (error) {
+        throw new StepError("landlock", `apply Landlock ruleset: ${message(error)}`, {
+          cause: error,
+        });
+      }
+    }
+  } finally {
+    prepared?.close();
   }
   for (const filter of plan.filters) {
     try {
@@ -84,8 +140,11 @@ async function confineAndExec(plan: LaunchPlan): Promise<never> {
     const file = toCString(plan.file);
     const { array: argv, keep } = toCStringArray(plan.argv);
     const symbols = libc();
-    unwrap(symbols.execve(file, argv, environ()), `execve "${plan.file}"`);
-    keepAlive(keep);
+    // The target's environment comes in the plan (the launcher's own is a fixed, minimal one).
+    const env = plan.env ? toCStringArray(plan.env) : undefined;
+    const envp = env ? Deno.UnsafePointer.of(env.array) : environ();
+    unwrap(symbols.execve(file, argv, envp), `execve "${plan.file}"`);
+    keepAlive(keep, env);
   } catch (error) {
     throw new StepError("execve", message(error), { cause: error });
   }
@@ -118,28 +177,53 @@ function report(error: unknown, fallbackStage: LaunchStage): LaunchFailureReport
   };
 }
 
+/**
+ * Marks every descriptor above 2 close-on-exec (`close_range(3, ~0U, CLOSE_RANGE_CLOEXEC)`, Linux
+ * 5.11), so the target starts with only its standard streams whatever `cordon run` inherited
+ * (Landlock checks a path when it is opened, not the descriptors a process already holds). Fails
+ * closed: without `close_range` nothing runs.
+ */
+function closeInheritedDescriptors(): void {
+  try {
+    unwrap(
+      libc().syscall(
+        BigInt(hostSyscallNumber("close_range")),
+        3n,
+        0xffffffffn,
+        CLOSE_RANGE_CLOEXEC,
+        0n,
+        0n,
+        0n,
+      ),
+      "mark descriptors above 2 close-on-exec (close_range, Linux 5.11)",
+    );
+  } catch (error) {
+    throw new StepError("descriptors", message(error), { cause: error });
+  }
+}
+
 async function main(): Promise<number> {
-  const socketPath = Deno.args[0];
-  if (socketPath === undefined) {
-    console.error("cordon launcher: started without a socket path; it is run by `cordon run`");
+  let channel: ByteChannel;
+  try {
+    channel = openInheritedChannel(Number(Deno.args[0] ?? "-1"));
+  } catch (error) {
+    console.error(`cordon launcher: ${message(error)}; it is started by \`cordon run\``);
     return EXIT_CANNOT_EXECUTE;
   }
-  const conn = await Deno.connect({ transport: "unix", path: socketPath });
   try {
-    const plan = await readPlan(conn);
-    await writeReady(conn);
-    if (!await readGo(conn)) return EXIT_CANNOT_EXECUTE; // the parent went away: run nothing
+    const plan = await readPlan(channel);
+    await writeReady(channel);
+    if (!await readGo(channel)) return EXIT_CANNOT_EXECUTE; // the parent went away: run nothing
+    closeInheritedDescriptors();
     return await confineAndExec(plan);
   } catch (error) {
     const failure = report(error, "plan");
     try {
-      await writeFrame(conn, JSON.stringify(failure));
+      await writeFrame(channel, JSON.stringify(failure));
     } catch {
       console.error(`cordon launcher: ${failure.message}`);
     }
     return failure.exitCode;
-  } finally {
-    conn.close();
   }
 }
 

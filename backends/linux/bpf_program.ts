@@ -78,6 +78,17 @@ export class BpfProgram implements Disposable {
     );
   }
 
+  /**
+   * Sets `enum bpf_attach_type` before load, for attach types this libbpf's section names do
+   * not know (e.g. `BPF_CGROUP_UNIX_CONNECT`, 49, under libbpf 1.1).
+   */
+  setExpectedAttachType(type: number): void {
+    check(
+      libbpf().bpf_program__set_expected_attach_type(this.#ptr(), type),
+      `set expected attach type of ${this.name}`,
+    );
+  }
+
   /** The program's fd once loaded (-1 before, or when autoload was off). */
   get fd(): number {
     return libbpf().bpf_program__fd(this.#ptr());

@@ -19,7 +19,16 @@
  */
 
 import type { FilterSet } from "../../compile/filter_set.ts";
-import { type LayerNetMaps, layerNetMaps } from "../../compile/net_rules.ts";
+import type { Degradation } from "./run.ts";
+import {
+  type DeviceAllowance,
+  deviceNumberAllowance,
+  type LayerGuardMaps,
+  layerGuardMaps,
+  type LayerNetMaps,
+  layerNetMaps,
+  sockKindBits,
+} from "../../compile/net_rules.ts";
 import { bpfObjectBytes } from "../../bpf/objects.ts";
 import { BpfObject } from "./bpf_object.ts";
 import type { BpfLink } from "./bpf_link.ts";
@@ -35,7 +44,7 @@ import {
   toCString,
   unwrap,
 } from "./libc.ts";
-import { encodeNetBank, u32Key } from "../../bpf/structs.ts";
+import { CORDON_GUARD_MAX, encodeGuardConfig, encodeNetBank, u32Key } from "../../bpf/structs.ts";
 
 /** The name prefix of run cgroups and pin directories. */
 export const RUN_CGROUP_PREFIX = "cordon-run-";
@@ -115,45 +124,81 @@ function removePins(dir: string): void {
   }
 }
 
-async function removeCgroup(path: string): Promise<void> {
-  for (let attempt = 0;; attempt++) {
+/** Whether the cgroup at `path` or any cgroup beneath it has a process (`cgroup.events`). */
+function populated(path: string): boolean {
+  return /^populated 1$/m.test(Deno.readTextFileSync(`${path}/cgroup.events`));
+}
+
+/** The cgroup directories beneath `path`, deepest first (for removal bottom-up). */
+function descendants(path: string): string[] {
+  const out: string[] = [];
+  for (const entry of Deno.readDirSync(path)) {
+    if (!entry.isDirectory) continue;
+    const child = `${path}/${entry.name}`;
+    out.push(...descendants(child), child);
+  }
+  return out;
+}
+
+/**
+ * Waits (bounded by `timeoutMs`) until `cgroup.events` says no process is left in the cgroup at
+ * `path` or beneath it: woken by the kernel's change notification on that file, no polling.
+ */
+async function waitUnpopulated(path: string, timeoutMs: number): Promise<boolean> {
+  const watcher = Deno.watchFs(`${path}/cgroup.events`, { recursive: false });
+  const timer = setTimeout(() => watcher.close(), timeoutMs);
+  try {
+    if (!populated(path)) return true;
+    for await (const _ of watcher) {
+      if (!populated(path)) return true;
+    }
+    return !populated(path);
+  } finally {
+    clearTimeout(timer);
     try {
-      Deno.removeSync(path);
-      return;
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return;
-      // EBUSY for a moment after the last process left.
-      if (attempt >= 200) throw new Error(`remove cgroup ${path}`, { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      watcher.close();
+    } catch {
+      // closed by the timer
     }
   }
 }
 
-/** Kills every process of `cgroup` and waits until it is empty (bounded: about 2 s). */
-async function killAll(cgroup: string): Promise<void> {
-  for (let round = 0; round < 400; round++) {
-    let pids: number[];
+/**
+ * Kills every process of the cgroup at `path` and of every cgroup beneath it (`cgroup.kill`,
+ * Linux 5.14), then waits until the whole subtree is empty. Throws when it is not empty within
+ * `timeoutMs` (a process the kernel cannot kill, e.g. stuck in uninterruptible sleep).
+ */
+async function killSubtree(path: string, timeoutMs = 10_000): Promise<void> {
+  try {
+    if (!populated(path)) return;
+    Deno.writeTextFileSync(`${path}/cgroup.kill`, "1");
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    throw new Error(`kill the processes of ${path}`, { cause: error });
+  }
+  if (!(await waitUnpopulated(path, timeoutMs))) {
+    throw new Error(`processes of ${path} survived cgroup.kill for ${timeoutMs} ms`);
+  }
+}
+
+/** Removes the (empty) cgroup at `path` and every cgroup beneath it, bottom-up. */
+function removeSubtree(path: string): void {
+  let dirs: string[];
+  try {
+    dirs = [...descendants(path), path];
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    throw error;
+  }
+  for (const dir of dirs) {
     try {
-      pids = cgroupProcs(cgroup);
+      Deno.removeSync(dir);
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return;
-      throw error;
-    }
-    if (pids.length === 0) return;
-    try {
-      Deno.writeTextFileSync(`${cgroup}/cgroup.kill`, "1");
-    } catch {
-      for (const pid of pids) {
-        try {
-          Deno.kill(pid, "SIGKILL");
-        } catch {
-          // exited meanwhile
-        }
+      if (!(error instanceof Deno.errors.NotFound)) {
+        throw new Error(`remove cgroup ${dir}`, { cause: error });
       }
     }
-    await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  throw new Error(`processes of ${cgroup} survived SIGKILL`);
 }
 
 /**
@@ -169,7 +214,7 @@ async function killAll(cgroup: string): Promise<void> {
  * for (const path of await cleanStaleRuns()) console.error(`removed stale ${path}`);
  * ```
  */
-export async function cleanStaleRuns(): Promise<string[]> {
+export function cleanStaleRuns(): Promise<string[]> {
   const removed: string[] = [];
   const root = cgroup2Root();
   const names = new Set<string>();
@@ -186,19 +231,19 @@ export async function cleanStaleRuns(): Promise<string[]> {
     const owner = Number(STALE_NAME.exec(name)![1]);
     if (owner === Deno.pid || processAlive(owner)) continue;
     const cgroup = `${root}/${name}`;
-    let procs: number[] = [];
+    let live = false;
     try {
-      procs = cgroupProcs(cgroup);
+      live = populated(cgroup); // the whole subtree: a daemon in a child cgroup counts
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
-    if (procs.length > 0) continue; // its processes still run, confined by the pinned programs
+    if (live) continue; // its processes still run, confined by the pinned programs
     const pins = `${BPFFS_ROOT}/${name}`;
     if (mounted("bpf", BPFFS_ROOT)) removePins(pins);
-    await removeCgroup(cgroup);
+    removeSubtree(cgroup);
     removed.push(name);
   }
-  return removed;
+  return Promise.resolve(removed);
 }
 
 /** One layer's loaded and attached programs. */
@@ -207,16 +252,103 @@ interface AttachedLayer {
   readonly links: BpfLink[];
 }
 
+/** The guard's cgroup programs, in attach order (`bpf/cgroup_guard.bpf.c`). */
+export const CGROUP_GUARD_PROGRAMS = [
+  "cordon_guard_dev",
+  "cordon_guard_sock_create",
+  "cordon_guard_egress",
+  "cordon_guard_setsockopt",
+  "cordon_guard_connect_unix",
+  "cordon_guard_sendmsg_unix",
+] as const;
+/** The guard's tracing program (`listen()` autobind), attached globally, deciding by cgroup. */
+export const GUARD_LISTEN_PROGRAM = "cordon_guard_listen";
+/** `enum bpf_attach_type` values libbpf 1.1 has no section name for. */
+const UNIX_ATTACH_TYPES: Readonly<Record<string, number>> = {
+  cordon_guard_connect_unix: 49, // BPF_CGROUP_UNIX_CONNECT
+  cordon_guard_sendmsg_unix: 50, // BPF_CGROUP_UNIX_SENDMSG
+};
+
+/** Options of {@linkcode RunNetworkConfinement.create}. */
+export interface ConfinementOptions {
+  /** The guard maps of every layer (`compile/net_rules.ts` `layerGuardMaps`); default none. */
+  readonly guards?: readonly LayerGuardMaps[];
+  /** Run without the Unix socket programs when the kernel lacks them (Linux < 6.7). */
+  readonly allowDegraded?: boolean;
+}
+
+/** `(major, minor)` of a device number `rdev` as Linux encodes it. */
+function deviceNumbers(rdev: number): [number, number] {
+  const value = BigInt(rdev);
+  const major = Number(((value >> 8n) & 0xfffn) | ((value >> 32n) & ~0xfffn));
+  const minor = Number((value & 0xffn) | ((value >> 12n) & ~0xffn));
+  return [major, minor];
+}
+
 /**
- * The network confinement of one `cordon run`: a cgroup with the programs of each layer attached
- * and pinned. Put the launcher in it with {@linkcode RunNetworkConfinement.addProcess} before it
- * starts the command; {@linkcode RunNetworkConfinement.close} when the command has exited.
+ * The device rules of a guard with its paths resolved (`stat`): a path that is not a device
+ * node stops the run, naming the policy's line. Adds the character devices of this process's
+ * standard streams (a terminal the command inherits stays usable when reopened).
+ */
+export function resolveDevices(
+  devices: readonly DeviceAllowance[],
+): (DeviceAllowance & { kind: "number" })[] {
+  const out: (DeviceAllowance & { kind: "number" })[] = [];
+  for (const device of devices) {
+    if (device.kind === "number") {
+      out.push(device);
+      continue;
+    }
+    let info: Deno.FileInfo;
+    try {
+      info = Deno.statSync(device.path);
+    } catch (error) {
+      const where = `${device.loc.file}:${device.loc.line}:${device.loc.column}`;
+      throw new Error(`${where}: privileges.devices "${device.path}": cannot stat it`, {
+        cause: error,
+      });
+    }
+    if (!info.isCharDevice && !info.isBlockDevice) {
+      const where = `${device.loc.file}:${device.loc.line}:${device.loc.column}`;
+      throw new TypeError(`${where}: privileges.devices "${device.path}" is not a device node`);
+    }
+    const [major, minor] = deviceNumbers(info.rdev ?? 0);
+    out.push(deviceNumberAllowance(info.isCharDevice ? "char" : "block", major, minor, "policy"));
+  }
+  for (const fd of [0, 1, 2]) {
+    try {
+      const info = Deno.statSync(`/proc/self/fd/${fd}`);
+      if (!info.isCharDevice) continue;
+      const [major, minor] = deviceNumbers(info.rdev ?? 0);
+      if (out.some((d) => d.type === "char" && d.major === major && d.minor === minor)) continue;
+      out.push(deviceNumberAllowance("char", major, minor, "stdio"));
+    } catch {
+      // closed or not stat-able: nothing to add
+    }
+  }
+  return out.slice(0, CORDON_GUARD_MAX.devices);
+}
+
+function hexBytes(hex: string): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let b = 0; b < bytes.length; b++) bytes[b] = parseInt(hex.slice(2 * b, 2 * b + 2), 16);
+  return bytes;
+}
+
+/**
+ * The confinement of one `cordon run`: a cgroup (every run has one) with, per layer, the guard
+ * programs of `bpf/cgroup_guard.bpf.c` and, per layer with a `network` section, the programs of
+ * `bpf/cgroup_net.bpf.c`, attached and pinned. Put the launcher in it with
+ * {@linkcode RunNetworkConfinement.addProcess} before it starts the command;
+ * {@linkcode RunNetworkConfinement.close} when the command has exited.
  *
  * @example
  * ```ts ignore
  * import { RunNetworkConfinement } from "./cgroup_net.ts";
- * import { layerNetMaps } from "../../compile/net_rules.ts";
- * await using confinement = await RunNetworkConfinement.create(layerNetMaps(set));
+ * import { layerGuardMaps, layerNetMaps } from "../../compile/net_rules.ts";
+ * await using confinement = await RunNetworkConfinement.create(layerNetMaps(set), {
+ *   guards: layerGuardMaps(set),
+ * });
  * confinement.addProcess(child.pid);
  * ```
  */
@@ -230,6 +362,7 @@ export class RunNetworkConfinement implements AsyncDisposable {
   #layers: AttachedLayer[] = [];
   #cgroupFd = -1;
   #closed = false;
+  #unixMissing = false;
 
   private constructor(cgroupPath: string, pinDir: string, policies: readonly string[]) {
     this.cgroupPath = cgroupPath;
@@ -237,14 +370,30 @@ export class RunNetworkConfinement implements AsyncDisposable {
     this.policies = policies;
   }
 
+  /** Whether the Unix socket programs are missing (kernel before 6.7, with `allowDegraded`). */
+  get unixMissing(): boolean {
+    return this.#unixMissing;
+  }
+
   /**
-   * Cleans stale runs, creates the cgroup and the pin directory, loads one `cgroup_net` object
-   * per layer with its tuples, attaches and pins its programs. On failure everything made so
-   * far is removed again. Throws {@linkcode NotSupportedError} when the mechanism is missing.
+   * Cleans stale runs, creates the cgroup and the pin directory, loads one `cgroup_guard`
+   * object per guard and one `cgroup_net` object per network layer, attaches and pins their
+   * programs. On failure everything made so far is removed again. Throws
+   * {@linkcode NotSupportedError} when a mechanism is missing: cgroup v2, bpffs/root,
+   * `cgroup.kill` (Linux 5.14), `cgroup/connect_unix` (Linux 6.7; unless `allowDegraded`).
    */
-  static async create(layers: readonly LayerNetMaps[]): Promise<RunNetworkConfinement> {
+  static async create(
+    layers: readonly LayerNetMaps[],
+    options: ConfinementOptions = {},
+  ): Promise<RunNetworkConfinement> {
+    try {
+      cgroup2Root();
+    } catch (error) {
+      if (error instanceof NotSupportedError) throw error;
+      throw new NotSupportedError("cgroup v2", String(error), { cause: error });
+    }
     const reason = runNetworkUnavailable();
-    if (reason) throw new NotSupportedError("cgroup BPF network rules", reason);
+    if (reason) throw new NotSupportedError("cgroup BPF", reason);
     await cleanStaleRuns();
     const random = crypto.getRandomValues(new Uint8Array(4));
     const name = `${RUN_CGROUP_PREFIX}${Deno.pid}-${
@@ -259,10 +408,22 @@ export class RunNetworkConfinement implements AsyncDisposable {
       layers.map((l) => l.policy),
     );
     try {
+      try {
+        Deno.statSync(`${cgroupPath}/cgroup.kill`);
+      } catch (error) {
+        throw new NotSupportedError(
+          "cgroup.kill",
+          "this kernel's cgroup v2 has no cgroup.kill (Linux 5.14), needed to end every process of a run",
+          { cause: error },
+        );
+      }
       Deno.mkdirSync(pinDir, { mode: 0o700 });
       confinement.#cgroupFd = unwrap(
         libc().open(toCString(cgroupPath), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0),
         `open cgroup ${cgroupPath}`,
+      );
+      (options.guards ?? []).forEach((guard, index) =>
+        confinement.#attachGuard(guard, index, options.allowDegraded === true)
       );
       layers.forEach((layer, index) => confinement.#attach(layer, index));
     } catch (error) {
@@ -270,6 +431,65 @@ export class RunNetworkConfinement implements AsyncDisposable {
       throw error;
     }
     return confinement;
+  }
+
+  #openGuard(index: number, withUnix: boolean): BpfObject {
+    const object = BpfObject.open(bpfObjectBytes("cgroup_guard"), `cordon_guard_${index}`);
+    for (const [program, type] of Object.entries(UNIX_ATTACH_TYPES)) {
+      if (withUnix) object.program(program).setExpectedAttachType(type);
+      else object.program(program).autoload = false;
+    }
+    return object;
+  }
+
+  #attachGuard(guard: LayerGuardMaps, index: number, allowDegraded: boolean): void {
+    let object = this.#openGuard(index, true);
+    try {
+      object.load();
+    } catch (error) {
+      object.close();
+      // Which part did the kernel reject? Without the Unix programs it loads: they are missing.
+      object = this.#openGuard(index, false);
+      try {
+        object.load();
+      } catch {
+        object.close();
+        throw error;
+      }
+      if (!allowDegraded) {
+        object.close();
+        throw new NotSupportedError(
+          "cgroup/connect_unix",
+          "this kernel rejects cgroup/connect_unix and sendmsg_unix programs (Linux 6.7), which decide the Unix sockets a command may reach",
+          { cause: error },
+        );
+      }
+      this.#unixMissing = true;
+    }
+    const attached: AttachedLayer = { object, links: [] };
+    this.#layers.push(attached);
+    const devices = resolveDevices(guard.devices);
+    devices.forEach((d, i) => object.map("guard_devices").update(u32Key(i), hexBytes(d.bytes)));
+    guard.unix.forEach((u, i) => object.map("guard_unix").update(u32Key(i), hexBytes(u.bytes)));
+    object.map("guard_cgroup").update(u32Key(0), u32Key(this.#cgroupFd));
+    object.map("guard_config").update(
+      u32Key(0),
+      encodeGuardConfig({
+        flags: guard.flags,
+        sockKinds: sockKindBits(guard),
+        devices: devices.length,
+        unixRules: guard.unix.length,
+      }),
+    );
+    for (const program of CGROUP_GUARD_PROGRAMS) {
+      if (this.#unixMissing && program in UNIX_ATTACH_TYPES) continue;
+      const link = object.program(program).attachCgroup(this.#cgroupFd, this.cgroupPath);
+      attached.links.push(link);
+      pinObject(link.fd, `${this.pinDir}/guard${index}_${program}`);
+    }
+    const listen = object.program(GUARD_LISTEN_PROGRAM).attach();
+    attached.links.push(listen);
+    pinObject(listen.fd, `${this.pinDir}/guard${index}_${GUARD_LISTEN_PROGRAM}`);
   }
 
   #attach(layer: LayerNetMaps, index: number): void {
@@ -283,13 +503,7 @@ export class RunNetworkConfinement implements AsyncDisposable {
     }
     object.load();
     const rules = object.map("net_rules");
-    layer.tuples.forEach((tuple, i) => {
-      const bytes = new Uint8Array(tuple.bytes.length / 2);
-      for (let b = 0; b < bytes.length; b++) {
-        bytes[b] = parseInt(tuple.bytes.slice(2 * b, 2 * b + 2), 16);
-      }
-      rules.update(u32Key(i), bytes);
-    });
+    layer.tuples.forEach((tuple, i) => rules.update(u32Key(i), hexBytes(tuple.bytes)));
     object.map("net_banks").update(u32Key(0), encodeNetBank(layer.tuples.length, layer.flags));
     object.map("net_active").update(u32Key(0), u32Key(0));
     for (const program of CGROUP_NET_PROGRAMS) {
@@ -305,32 +519,44 @@ export class RunNetworkConfinement implements AsyncDisposable {
     Deno.writeTextFileSync(`${this.cgroupPath}/cgroup.procs`, `${pid}\n`);
   }
 
-  /** The processes in the cgroup now. */
+  /** The processes in the cgroup now (not those of cgroups beneath it). */
   pids(): number[] {
     return this.#closed ? [] : cgroupProcs(this.cgroupPath);
   }
 
   /**
-   * Kills what is left of the process tree in the cgroup (so that nothing keeps running
-   * unconfined once the rules are lifted), unpins and detaches the programs, releases the
-   * objects and removes the cgroup. Idempotent.
+   * Kills every process of the cgroup and of the cgroups the command made beneath it
+   * (`cgroup.kill`), waits until `cgroup.events` says the whole subtree is empty, and only then
+   * unpins and detaches the programs, releases the objects and removes the cgroups bottom-up
+   * (so that nothing keeps running once the rules are lifted). If processes survive, the
+   * programs stay pinned (the processes stay confined) and it throws. Idempotent.
    */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     try {
-      await killAll(this.cgroupPath);
-    } finally {
-      removePins(this.pinDir);
-      for (const layer of this.#layers.reverse()) {
-        for (const link of layer.links.reverse()) link.close();
+      await killSubtree(this.cgroupPath);
+    } catch (error) {
+      // Leave the pins: whatever survived stays confined; the next run's stale cleanup retries.
+      // Closing a pinned link's fd does not detach it.
+      for (const layer of this.#layers) {
+        for (const link of layer.links) link.close();
         layer.object.close();
       }
       this.#layers = [];
       if (this.#cgroupFd >= 0) libc().close(this.#cgroupFd);
       this.#cgroupFd = -1;
-      await removeCgroup(this.cgroupPath);
+      throw error;
     }
+    removePins(this.pinDir);
+    for (const layer of this.#layers.reverse()) {
+      for (const link of layer.links.reverse()) link.close();
+      layer.object.close();
+    }
+    this.#layers = [];
+    if (this.#cgroupFd >= 0) libc().close(this.#cgroupFd);
+    this.#cgroupFd = -1;
+    removeSubtree(this.cgroupPath);
   }
 
   /** Same as {@linkcode RunNetworkConfinement.close}. */
@@ -343,17 +569,22 @@ export class RunNetworkConfinement implements AsyncDisposable {
 export interface RunNetwork extends AsyncDisposable {
   /** `["network"]` when every layer's network rules are attached, else `[]`. */
   readonly enforced: readonly "network"[];
-  /** The confinement, when some layer has network rules and it could be set up. */
+  /** The run's cgroup confinement (every run has one unless degraded). */
   readonly confinement?: RunNetworkConfinement;
+  /** What this run does not enforce for lack of a mechanism (with `allowDegraded`). */
+  readonly degraded: readonly Degradation[];
   /** Puts the launcher's pid in the cgroup (a no-op without confinement). */
   beforeStart(pid: number): void;
 }
 
 /**
- * Sets up network confinement for the layers of `set` that have `network` sections. When the
- * mechanism is unavailable: throws {@linkcode NotSupportedError} naming cgroup BPF, unless
- * `allowDegraded` (then nothing is set up and `enforced` is empty, so `run` reports the section
- * as not enforced). Dispose of the result when the command has exited.
+ * Sets up the run's cgroup confinement: a cgroup for every run, one guard per layer (devices,
+ * socket kinds, IP options, `listen()` autobind, Unix sockets; see `compile/net_rules.ts`
+ * `layerGuard`) and the network rules of the layers that have `network` sections. When a
+ * mechanism is unavailable: throws {@linkcode NotSupportedError} naming it (cgroup v2, cgroup
+ * BPF, `cgroup.kill`, `cgroup/connect_unix`), unless `allowDegraded` (then what is missing is in
+ * `degraded`, and `enforced` is empty when network rules are not attached, so `run` reports the
+ * section as not enforced). Dispose of the result when the command has exited.
  *
  * @example
  * ```ts ignore
@@ -367,35 +598,60 @@ export async function prepareRunNetwork(
   options: { readonly allowDegraded: boolean },
 ): Promise<RunNetwork> {
   const layers = layerNetMaps(set);
-  const none: RunNetwork = {
+  const guards = layerGuardMaps(set);
+  const none = (mechanism: string): RunNetwork => ({
     enforced: [],
+    degraded: set.layers.map((layer) => ({
+      policy: layer.policy,
+      section: "privileges",
+      mechanism,
+      blocking: true,
+      loc: layer.privileges?.loc ?? layer.loc,
+    })),
     beforeStart() {},
     [Symbol.asyncDispose]: () => Promise.resolve(),
-  };
-  if (layers.length === 0) return none;
+  });
   let confinement: RunNetworkConfinement;
   try {
-    confinement = await RunNetworkConfinement.create(layers);
+    confinement = await RunNetworkConfinement.create(layers, {
+      guards,
+      allowDegraded: options.allowDegraded,
+    });
   } catch (error) {
-    if (error instanceof NotSupportedError && options.allowDegraded) return none;
-    if (error instanceof NotSupportedError) {
-      const first = set.layers.find((l) => l.network)!;
-      const where = `${first.network!.loc.file}:${first.network!.loc.line}:${
-        first.network!.loc.column
-      }`;
+    if (!(error instanceof NotSupportedError)) throw error;
+    const detail = error.message.replace(/^.* not supported: /, "");
+    if (options.allowDegraded) {
+      return none(
+        `${error.feature} (the run cgroup: devices, socket kinds, Unix sockets, ending what the command leaves; ${detail})`,
+      );
+    }
+    const first = set.layers.find((l) => l.network);
+    if (first) {
+      const loc = first.network!.loc;
       throw new NotSupportedError(
         error.feature,
-        `policy "${first.policy}" has network rules (${where}) that need it: ${
-          error.message.replace(/^.* not supported: /, "")
-        }; accept running without them with --allow-degraded`,
+        `policy "${first.policy}" has network rules (${loc.file}:${loc.line}:${loc.column}) that need it: ${detail}; accept running without them with --allow-degraded`,
         { cause: error },
       );
     }
-    throw error;
+    throw new NotSupportedError(
+      error.feature,
+      `cordon run confines every command in a cgroup of its own (devices, sockets, cleanup of what it leaves): ${detail}; accept running without it with --allow-degraded`,
+      { cause: error },
+    );
   }
   return {
-    enforced: ["network"],
+    enforced: layers.length > 0 ? ["network"] : [],
     confinement,
+    degraded: confinement.unixMissing
+      ? set.layers.map((layer) => ({
+        policy: layer.policy,
+        section: "network",
+        mechanism: "cgroup/connect_unix (Unix socket rules, Linux 6.7)",
+        blocking: true,
+        loc: layer.network?.loc ?? layer.loc,
+      }))
+      : [],
     beforeStart: (pid) => confinement.addProcess(pid),
     [Symbol.asyncDispose]: () => confinement.close(),
   };

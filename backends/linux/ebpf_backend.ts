@@ -57,11 +57,12 @@ import type {
 } from "../../engine/events.ts";
 import {
   EbpfMonitor,
+  killIncarnation,
   MONITOR_FEATURES,
   MONITOR_PROGRAMS,
   processStartTicks,
 } from "./ebpf_monitor.ts";
-import { Cgroup, cleanStaleCgroups } from "./cgroup.ts";
+import { Cgroup, cleanStaleCgroups, processCgroup } from "./cgroup.ts";
 import { CgroupFirewall } from "./cgroup_firewall.ts";
 import { probeAllFeatures, probeFeature } from "./features.ts";
 import { KernelError, NotSupportedError } from "./errors.ts";
@@ -70,8 +71,10 @@ import {
   commKey,
   CORDON_ACT,
   CORDON_DECISION,
+  CORDON_ENFORCE,
   CORDON_NR_SLOTS,
   CORDON_REASON,
+  encodeArgCases,
   encodeDecision,
   encodeDecisionKey,
   encodeLimit,
@@ -113,6 +116,37 @@ const BUILTIN: readonly { name: string; type: ProgramType }[] = [
 ];
 
 const ACTIVITY_LIMIT = 256;
+
+/**
+ * A kill the kernel side (or the backend) made on its own so that an enforcement is never lost:
+ * see {@linkcode EbpfBackend.onEnforce}.
+ */
+export interface EnforceNotice {
+  /**
+   * Why: `procs-full` (a process with a policy could get no entry in the full process table),
+   * `event-lost` (a call user space had to decide lost its event), `cgroup-escape` (a process left
+   * its network cgroup, or was created outside it).
+   */
+  readonly reason: "procs-full" | "event-lost" | "cgroup-escape";
+  /** The process killed. */
+  readonly pid: number;
+  /** The process that acted (forker, caller, writer of `cgroup.procs`). */
+  readonly by: number;
+  /** Its command name. */
+  readonly comm: string;
+  /** `cgroup-escape`: whether the writer was killed too (a confined process). */
+  readonly writerKilled?: boolean;
+  /** `cgroup-escape`: the id of the cgroup it was moved to. */
+  readonly cgroupId?: bigint;
+  /** ms since the epoch. */
+  readonly time: number;
+}
+
+const ENFORCE_REASONS: Record<number, EnforceNotice["reason"]> = {
+  [CORDON_ENFORCE.procsFull]: "procs-full",
+  [CORDON_ENFORCE.loss]: "event-lost",
+  [CORDON_ENFORCE.cgroup]: "cgroup-escape",
+};
 
 interface ProgramEntry {
   info: ProgramInfo;
@@ -305,6 +339,7 @@ export class EbpfBackend implements Backend {
   #all = false;
   #exited: number[] = [];
   #comms = new Set<string>();
+  #onEnforce: ((notice: EnforceNotice) => void) | undefined;
 
   private constructor(options: BackendCreateOptions) {
     this.#arch = options.arch ?? "x86_64";
@@ -394,6 +429,15 @@ export class EbpfBackend implements Backend {
   /** Feature probe results. */
   features(): readonly FeatureStatus[] {
     return probeAllFeatures();
+  }
+
+  /**
+   * Sets the listener of the kills made to keep an enforcement that would otherwise be lost (a
+   * full process table, a lost event user space had to decide, a process leaving its cgroup).
+   * Not part of {@linkcode Backend}: `cordon apply` prints them.
+   */
+  onEnforce(listener: ((notice: EnforceNotice) => void) | undefined): void {
+    this.#onEnforce = listener;
   }
 
   /** Loads and attaches the monitor, cleans cgroups left by crashed runs, starts event delivery. */
@@ -583,6 +627,7 @@ export class EbpfBackend implements Backend {
             startTicks: 0n,
             policy: raw.policy,
             flags: 0,
+            cgroupId: 0n,
             total: raw.total,
             other: raw.other,
             counts: raw.counts,
@@ -605,6 +650,21 @@ export class EbpfBackend implements Backend {
       case "rate":
         this.#figures.rateLimited++;
         return;
+      case "enforce": {
+        const reason = ENFORCE_REASONS[raw.reason];
+        if (!reason) return;
+        this.#onEnforce?.({
+          reason,
+          pid: raw.targetTgid,
+          by: raw.tgid,
+          comm: raw.comm,
+          ...(reason === "cgroup-escape"
+            ? { writerKilled: raw.writerKilled, cgroupId: raw.cgroupId }
+            : {}),
+          time,
+        });
+        return;
+      }
       default:
         return;
     }
@@ -648,7 +708,10 @@ export class EbpfBackend implements Backend {
         }
         : undefined;
     if (raw.flags & CORDON_DECISION.args) {
-      // Arguments decide: evaluate here, kill from user space when the policy says so.
+      // Arguments decided. In the kernel (the event's action is its decision, already applied)
+      // unless the cases did not fit its table (USER): then here, killing by pidfd. Either way
+      // the Evaluator names the deciding rule for the report.
+      const inKernel = (raw.flags & CORDON_DECISION.user) === 0;
       const layers = applied.slots.get(raw.policy)?.layers ?? [];
       const byArgs = new Evaluator(
         { version: 1, layers: layers.map((i) => applied.set.layers[i]!) },
@@ -665,13 +728,14 @@ export class EbpfBackend implements Backend {
           loc: byArgs.loc,
           ...(byArgs.errno !== undefined ? { errno: byArgs.errno } : {}),
         };
-        if ((action === "kill" || action === "kill_thread") && !audit) {
-          try {
-            Deno.kill(raw.tgid, "SIGKILL");
-            enforced = true;
-          } catch {
-            // already gone
-          }
+        if (inKernel) {
+          enforced = !audit && raw.action === CORDON_ACT.kill;
+        } else if ((action === "kill" || action === "kill_thread") && !audit) {
+          // By pidfd, checked against the start time the kernel recorded for this tgid: a
+          // process that has reused the pid since is never hit.
+          const entry = this.#monitor?.proc(raw.tgid);
+          const ticks = entry ? (entry.startTicks || processStartTicks(raw.tgid)) : undefined;
+          enforced = ticks !== undefined && killIncarnation(raw.tgid, ticks);
         }
       }
     }
@@ -718,16 +782,29 @@ export class EbpfBackend implements Backend {
       .map(({ i }) => i);
     if (indexes.length === 0) return 0;
     const slot = this.#slotFor(applied, indexes);
-    this.#monitor!.track(proc.pid, slot);
+    const monitor = this.#monitor!;
+    monitor.track(proc.pid, slot);
     this.#activityOf(proc.pid, true);
+    let locked: Cgroup | undefined;
     for (const i of indexes) {
       const cgroup = applied.layers[i]!.cgroup;
       if (cgroup) {
         try {
           cgroup.addProcess(proc.pid);
+          locked = cgroup;
         } catch {
           // exited meanwhile
         }
+      }
+    }
+    if (locked) {
+      // From now on the kernel kills the process (and its children) if it leaves the cgroup.
+      // A move between our addProcess and the lock is caught by checking where it is after.
+      monitor.track(proc.pid, slot, true, { cgroupId: locked.id });
+      const ticks = processStartTicks(proc.pid);
+      const where = processCgroup(proc.pid);
+      if (ticks !== undefined && where !== undefined && locked.root + where !== locked.path) {
+        killIncarnation(proc.pid, ticks);
       }
     }
     return slot;
@@ -740,10 +817,20 @@ export class EbpfBackend implements Backend {
     const slot = this.#nextSlot++;
     const decisions = combinedDecisions(layers.map((i) => applied.set.layers[i]!), new Map());
     const map = this.#monitor!.map("decisions");
+    const cases = this.#monitor!.map("arg_cases");
     for (const [syscallSlot, d] of decisions) {
       // Without LSM enforcement a DENY is reported by the kernel side (an event), not applied.
       const flags = applied.enforce ? d.flags : d.flags | CORDON_DECISION.audit;
-      map.update(encodeDecisionKey(slot, syscallSlot), encodeDecision({ ...d, flags }));
+      const key = encodeDecisionKey(slot, syscallSlot);
+      if (d.argCases) {
+        // Written before the decision that points the kernel at them.
+        const argCases = applied.enforce
+          ? d.argCases
+          : d.argCases.map((c) => ({ ...c, flags: c.flags | CORDON_DECISION.audit }));
+        cases.update(key, encodeArgCases(argCases));
+        this.#figures.mapUpdates++;
+      }
+      map.update(key, encodeDecision({ ...d, flags }));
       this.#figures.mapUpdates++;
     }
     const limit = layers.map((i) => applied.set.layers[i]!.limits?.syscallsPerSecond).find((l) =>
@@ -766,7 +853,11 @@ export class EbpfBackend implements Backend {
 
   #deleteSlot(slot: number, decisions: Map<number, SlotDecision>): void {
     const map = this.#monitor!.map("decisions");
-    for (const syscallSlot of decisions.keys()) map.delete(encodeDecisionKey(slot, syscallSlot));
+    const cases = this.#monitor!.map("arg_cases");
+    for (const [syscallSlot, d] of decisions) {
+      map.delete(encodeDecisionKey(slot, syscallSlot));
+      if (d.argCases) cases.delete(encodeDecisionKey(slot, syscallSlot));
+    }
     this.#monitor!.map("limits").delete(u32Key(slot));
   }
 
@@ -784,7 +875,10 @@ export class EbpfBackend implements Backend {
       let syscalls: EnforcementLevel = actions.size === 0 ? "not-needed" : "observe";
       // An audited kill (`mode: audit`) is only reported.
       const kills = [...maps.decisions.values()].some((d) =>
-        d.action === CORDON_ACT.kill && !(d.flags & CORDON_DECISION.audit)
+        (d.action === CORDON_ACT.kill && !(d.flags & CORDON_DECISION.audit)) ||
+        (d.argCases ?? []).some((c) =>
+          c.action === CORDON_ACT.kill && !(c.flags & CORDON_DECISION.audit)
+        )
       );
       if (kills) syscalls = "kill-after";
       if (denies.length > 0) {
@@ -1221,6 +1315,9 @@ export class EbpfBackend implements Backend {
       figures.ringbufLost = Number(s.lost);
       figures.kills = Number(s.kills);
       figures.procsFull = Number(s.procsFull);
+      figures.procsFullKilled = Number(s.procsFullKilled);
+      figures.lossKilled = Number(s.lossKilled);
+      figures.cgroupEscapes = Number(s.cgroupEscapes);
       figures.kernelRateLimited = Number(s.rateLimited);
       figures.monitoredProcesses = this.#monitor.procs().size;
     }

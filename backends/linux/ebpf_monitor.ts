@@ -15,6 +15,8 @@ import { type Feature, requireFeature } from "./features.ts";
 import type { BpfLink } from "./bpf_link.ts";
 import { BPF_ANY, BPF_NOEXIST, type BpfMap } from "./bpf_map.ts";
 import { RingBuffer, type RingBufferMode } from "./ring_buffer.ts";
+import { errno, libc } from "./libc.ts";
+import { syscallNumber } from "../../policies/syscalls.ts";
 import {
   CORDON_CFG,
   CORDON_PROC,
@@ -70,6 +72,7 @@ export const MONITOR_PROGRAMS = {
   cordon_fork: "tp_btf/sched_process_fork",
   cordon_exec: "tp_btf/sched_process_exec",
   cordon_exit: "tp_btf/sched_process_exit",
+  cordon_cgroup_attach: "tp_btf/cgroup_attach_task",
 } as const;
 
 /** The features the monitor cannot work without. */
@@ -103,6 +106,41 @@ export function processStartTicks(pid: number): bigint | undefined {
   const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
   const ticks = fields[19]; // field 22 overall; fields[0] is field 3
   return ticks === undefined ? undefined : BigInt(ticks);
+}
+
+/**
+ * Sends SIGKILL to process `pid` through a pidfd, only if it is still the incarnation that
+ * started at `startTicks` (clock ticks since boot, as `/proc/PID/stat` and `cordon_proc.start_ticks`
+ * give it): the pidfd pins one process, and its start time is checked after it is opened, so a
+ * process that reused the pid is never hit. Returns whether the signal was sent.
+ *
+ * Requires `allow-ffi`, `allow-read=/proc`.
+ *
+ * @example
+ * ```ts ignore
+ * import { killIncarnation, processStartTicks } from "./ebpf_monitor.ts";
+ * const child = new Deno.Command("sleep", { args: ["60"] }).spawn();
+ * if (!killIncarnation(child.pid, processStartTicks(child.pid)!)) throw new Error();
+ * if ((await child.status).signal !== "SIGKILL") throw new Error();
+ * ```
+ */
+export function killIncarnation(pid: number, startTicks: bigint): boolean {
+  const arch = Deno.build.arch === "aarch64" ? "aarch64" : "x86_64";
+  const nr = (name: string) => BigInt(syscallNumber(arch, name)!);
+  const c = libc();
+  const fd = c.syscall(nr("pidfd_open"), BigInt(pid), 0n, 0n, 0n, 0n, 0n);
+  if (fd < 0n) return false; // ESRCH: gone
+  try {
+    if (processStartTicks(pid) !== startTicks) return false; // another process has the pid now
+    const SIGKILL = 9n;
+    const sent = c.syscall(nr("pidfd_send_signal"), fd, SIGKILL, 0n, 0n, 0n, 0n);
+    if (sent < 0n && errno() !== 3 /* ESRCH */) {
+      throw new KernelError("pidfd_send_signal", errno());
+    }
+    return sent === 0n;
+  } finally {
+    c.syscall(nr("close"), fd, 0n, 0n, 0n, 0n, 0n);
+  }
 }
 
 /**
@@ -229,20 +267,23 @@ export class EbpfMonitor implements Disposable {
    * its future children. Returns false when there is no such process. The entry is bound to
    * this process's start time, so a later process reusing the pid does not inherit it.
    * With `countFromExec`, the kernel zeroes its counts at its next successful `execve` (a
-   * launcher's own calls are then left out of the target's counts).
+   * launcher's own calls are then left out of the target's counts). With `cgroupId`, the
+   * process (and its future children) must stay in that cgroup: the kernel kills it when it is
+   * moved out, or a child is created outside it.
    */
   track(
     pid: number,
     policy = 0,
     followForks = true,
-    options: { readonly countFromExec?: boolean } = {},
+    options: { readonly countFromExec?: boolean; readonly cgroupId?: bigint } = {},
   ): boolean {
     this.#assertOpen();
     const ticks = processStartTicks(pid);
     if (ticks === undefined) return false;
     const flags = (followForks ? CORDON_PROC.followForks : 0) |
       (options.countFromExec ? CORDON_PROC.countFromExec : 0);
-    const value = encodeNewProc(ticks, policy, flags);
+    const cgroupId = options.cgroupId ?? 0n;
+    const value = encodeNewProc(ticks, policy, flags, cgroupId);
     const procs = this.#object.map("procs");
     const key = u32Key(pid);
     const current = this.proc(pid);
@@ -253,6 +294,7 @@ export class EbpfMonitor implements Disposable {
         const view = new DataView(bytes.buffer);
         view.setUint32(fieldOffset("cordon_proc", "policy"), policy, true);
         view.setUint32(fieldOffset("cordon_proc", "flags"), flags, true);
+        view.setBigUint64(fieldOffset("cordon_proc", "cgroup_id"), cgroupId, true);
         procs.update(key, bytes, BPF_ANY);
         return true;
       }

@@ -14,13 +14,16 @@
  */
 
 import {
-  compileLandlock,
+  compileRunLandlock,
   isEmptyRuleset,
   LANDLOCK_ACCESS_FS,
   LANDLOCK_FILE_RIGHTS,
+  LANDLOCK_SCOPE,
   type LandlockRuleset,
   requiredLandlockAbi,
+  runScopes,
 } from "../../compile/landlock.ts";
+import type { ConfinementDegradation } from "./process_confinement.ts";
 import type { FilterSet } from "../../compile/filter_set.ts";
 import { EXIT_CANNOT_EXECUTE, LaunchError } from "./launcher.ts";
 import { KernelError, NotSupportedError } from "./errors.ts";
@@ -107,7 +110,12 @@ function attrSize(ruleset: LandlockRuleset): number {
   return 8;
 }
 
-function applyOne(ruleset: LandlockRuleset): void {
+/** A ruleset created and filled, not yet enforced; `close()` releases its descriptor. */
+interface FilledRuleset {
+  readonly fd: number;
+}
+
+function fillOne(ruleset: LandlockRuleset): FilledRuleset {
   const attr = new Uint8Array(24);
   const view = new DataView(attr.buffer);
   view.setBigUint64(0, BigInt(ruleset.handledAccessFs), true);
@@ -153,19 +161,97 @@ function applyOne(ruleset: LandlockRuleset): void {
       );
       if (added < 0n) fail(`add Landlock rule for TCP port ${rule.port}`);
     }
-    if (sys("landlock_restrict_self", rulesetFd, 0) < 0n) fail("restrict self with Landlock");
     keepAlive(attr, pathAttr, portAttr);
-  } finally {
+    return { fd: rulesetFd };
+  } catch (error) {
     symbols.close(rulesetFd);
+    throw error;
   }
+}
+
+/**
+ * Rulesets created and filled by {@linkcode prepareLandlock}, enforced on the calling thread by
+ * `restrictSelf()`. Disposing (or `close()`) releases the ruleset descriptors.
+ */
+export interface PreparedLandlock extends Disposable {
+  /** Enforces every ruleset on the calling thread (needs `no_new_privs` or CAP_SYS_ADMIN). Once. */
+  restrictSelf(): void;
+  /** Releases the ruleset descriptors; idempotent. */
+  close(): void;
+}
+
+/**
+ * Creates and fills the Landlock rulesets of `rulesets` (opening every rule's path) without
+ * enforcing them: the launcher does this while it still has the privileges to open every path,
+ * then drops its privileges and calls `restrictSelf()`. Rulesets that handle nothing are
+ * skipped. A missing path throws a {@linkcode KernelError} (`ENOENT`) naming it; a ruleset
+ * compiled for an ABI newer than the kernel's throws {@linkcode NotSupportedError}.
+ *
+ * Requires `allow-ffi`.
+ *
+ * @example
+ * ```ts ignore
+ * import { compileLandlock } from "../../compile/landlock.ts";
+ * import { landlockAbiVersion, prepareLandlock } from "./landlock.ts";
+ * using prepared = prepareLandlock([compileLandlock(undefined, undefined, landlockAbiVersion())]);
+ * // ... drop privileges, set no_new_privs ...
+ * prepared.restrictSelf();
+ * ```
+ */
+export function prepareLandlock(
+  rulesets: LandlockRuleset | readonly LandlockRuleset[],
+): PreparedLandlock {
+  const list: readonly LandlockRuleset[] = Array.isArray(rulesets)
+    ? rulesets
+    : [rulesets as LandlockRuleset];
+  const active = list.filter((r) => r.handledAccessFs || r.handledAccessNet || r.scoped);
+  const filled: FilledRuleset[] = [];
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    for (const { fd } of filled) libc().close(fd);
+  };
+  if (active.length > 0) {
+    const abi = landlockAbiVersion();
+    for (const ruleset of active) {
+      if (ruleset.abi > abi || abi === 0) {
+        throw new NotSupportedError(
+          `Landlock ABI ${ruleset.abi}`,
+          abi === 0 ? "Landlock is not available" : `the kernel offers ABI ${abi}`,
+        );
+      }
+    }
+    try {
+      for (const ruleset of active) filled.push(fillOne(ruleset));
+    } catch (error) {
+      close();
+      throw error;
+    }
+  }
+  return {
+    restrictSelf() {
+      if (closed) throw new TypeError("Landlock rulesets already released");
+      try {
+        for (const { fd } of filled) {
+          if (sys("landlock_restrict_self", fd, 0) < 0n) fail("restrict self with Landlock");
+        }
+      } finally {
+        close();
+      }
+    },
+    close,
+    [Symbol.dispose]: close,
+  };
 }
 
 /**
  * Restricts the calling thread (and what it `execve`s) with `rulesets`, each one stacked
  * Landlock layer (the kernel allows an access only when every layer does). Rulesets that handle
  * nothing are skipped. Every path of a rule must exist: a missing path throws a
- * {@linkcode KernelError} (`ENOENT`) naming it, before anything is restricted by that ruleset.
+ * {@linkcode KernelError} (`ENOENT`) naming it, before anything is restricted.
  * A ruleset compiled for an ABI newer than the kernel's throws {@linkcode NotSupportedError}.
+ * The same as {@linkcode prepareLandlock} followed by `restrictSelf()`.
  *
  * Needs `no_new_privs` set first (or CAP_SYS_ADMIN). Irreversible. Requires `allow-ffi`.
  *
@@ -182,21 +268,8 @@ function applyOne(ruleset: LandlockRuleset): void {
 export function restrictSelfWithLandlock(
   rulesets: LandlockRuleset | readonly LandlockRuleset[],
 ): void {
-  const list: readonly LandlockRuleset[] = Array.isArray(rulesets)
-    ? rulesets
-    : [rulesets as LandlockRuleset];
-  const active = list.filter((r) => r.handledAccessFs || r.handledAccessNet || r.scoped);
-  if (active.length === 0) return;
-  const abi = landlockAbiVersion();
-  for (const ruleset of active) {
-    if (ruleset.abi > abi || abi === 0) {
-      throw new NotSupportedError(
-        `Landlock ABI ${ruleset.abi}`,
-        abi === 0 ? "Landlock is not available" : `the kernel offers ABI ${abi}`,
-      );
-    }
-  }
-  for (const ruleset of active) applyOne(ruleset);
+  using prepared = prepareLandlock(rulesets);
+  prepared.restrictSelf();
 }
 
 /**
@@ -253,16 +326,25 @@ export interface RunLandlockPlan {
   readonly enforced: readonly "filesystem"[];
   /** The kernel's Landlock ABI. */
   readonly abi: number;
+  /** Scopes this kernel cannot apply (only with `allowDegraded`; otherwise the plan throws). */
+  readonly degraded: readonly ConfinementDegradation[];
 }
 
+/** The mechanism named when signal scoping is missing. */
+export const SIGNAL_SCOPING_MECHANISM = "Landlock signal scoping (ABI 6)";
+/** The mechanism named when abstract Unix socket scoping is missing. */
+export const ABSTRACT_SCOPING_MECHANISM = "Landlock abstract Unix socket scoping (ABI 6)";
+
 /**
- * Compiles the Landlock step of `cordon run` for `set` at the kernel's ABI: each layer's
- * `filesystem` paths and `network` TCP ports. Fails closed: a layer whose filesystem rules need
- * a newer ABI than the kernel's (its `filesystem.minAbi`, else
- * `LANDLOCK_ABI_FULL_FILESYSTEM` of `compile/landlock.ts`) throws {@linkcode NotSupportedError} naming Landlock
- * and the ABI needed, unless `allowDegraded` (then what the ABI offers is applied, and the
- * section is not counted as enforced). A path that does not exist is skipped when it is one of
- * {@linkcode OPTIONAL_SYSTEM_PATHS}; any other throws a `LaunchError`
+ * Compiles the Landlock step of `cordon run` for `set` at the kernel's ABI: for every layer, its
+ * `filesystem` paths and `network` TCP ports and the scopes of `runScopes` (signals and
+ * abstract Unix sockets, on unless the policy grants them), so that every run has a Landlock
+ * domain. Fails closed: a layer whose filesystem rules need a newer ABI than the kernel's (its
+ * `filesystem.minAbi`, else `LANDLOCK_ABI_FULL_FILESYSTEM` of `compile/landlock.ts`), or whose
+ * scopes need ABI 6, throws {@linkcode NotSupportedError} naming the mechanism and the ABI
+ * needed, unless `allowDegraded` (then what the ABI offers is applied: the filesystem section is
+ * not counted as enforced, the missing scopes are in `degraded`). A path that does not exist is
+ * skipped when it is one of {@linkcode OPTIONAL_SYSTEM_PATHS}; any other throws a `LaunchError`
  * (`CONFINEMENT_FAILED`, stage `landlock`) with a {@linkcode LandlockPathError} as its `cause`,
  * before anything starts.
  *
@@ -279,8 +361,8 @@ export function planRunLandlock(
   set: FilterSet,
   options: { readonly allowDegraded: boolean; readonly abi?: number },
 ): RunLandlockPlan {
-  const layers = set.layers.filter((l) => l.filesystem || l.network);
-  if (layers.length === 0) return { enforced: [], abi: options.abi ?? 0 };
+  const layers = set.layers;
+  if (layers.length === 0) return { enforced: [], abi: options.abi ?? 0, degraded: [] };
   const abi = options.abi ?? landlockAbiVersion();
   let fullyEnforced = true;
   for (const layer of layers) {
@@ -299,7 +381,33 @@ export function planRunLandlock(
         `run without full filesystem confinement with --allow-degraded`,
     );
   }
-  const compiled = layers.map((l) => compileLandlock(l.filesystem, l.network, abi))
+  const degraded: ConfinementDegradation[] = [];
+  for (const layer of layers) {
+    for (const scope of runScopes(set, layer)) {
+      if (LANDLOCK_SCOPE[scope].abi <= abi) continue;
+      const mechanism = scope === "SIGNAL" ? SIGNAL_SCOPING_MECHANISM : ABSTRACT_SCOPING_MECHANISM;
+      const loc = layer.privileges?.loc ?? layer.loc;
+      if (!options.allowDegraded) {
+        throw new NotSupportedError(
+          mechanism,
+          `policy "${layer.policy}" keeps ${
+            scope === "SIGNAL" ? "signals" : "abstract Unix sockets"
+          } inside the sandbox, which needs Landlock ABI ${LANDLOCK_SCOPE[scope].abi}, and this ` +
+            `kernel offers ${abi === 0 ? "no Landlock" : `ABI ${abi}`}; ` +
+            (scope === "SIGNAL" ? "grant signals with privileges.signals: any, or " : "") +
+            `run without it with --allow-degraded`,
+        );
+      }
+      degraded.push({
+        policy: layer.policy,
+        section: "privileges",
+        mechanism,
+        blocking: true,
+        loc,
+      });
+    }
+  }
+  const compiled = layers.map((l) => compileRunLandlock(set, l, abi))
     .filter((r) => !isEmptyRuleset(r));
   const absent = new Set(missingLandlockPaths(compiled));
   const rulesets = compiled.map((r) => ({
@@ -317,6 +425,7 @@ export function planRunLandlock(
     ...(rulesets.length > 0 ? { landlock: { rulesets } } : {}),
     enforced: fullyEnforced && layers.some((l) => l.filesystem) ? ["filesystem"] : [],
     abi,
+    degraded,
   };
 }
 

@@ -45,6 +45,8 @@ export const LIBBPF_SYMBOLS = {
   "bpf_program__set_autoload": { parameters: ["pointer", "bool"], result: "i32" },
   /** `bool bpf_program__autoload(const struct bpf_program *prog)` */
   "bpf_program__autoload": { parameters: ["pointer"], result: "bool" },
+  /** `int bpf_program__set_expected_attach_type(struct bpf_program *prog, enum bpf_attach_type type)` */
+  "bpf_program__set_expected_attach_type": { parameters: ["pointer", "u32"], result: "i32" },
   /** `struct bpf_link *bpf_program__attach(const struct bpf_program *prog)` */
   "bpf_program__attach": { parameters: ["pointer"], result: "pointer" },
   /** `struct bpf_link *bpf_program__attach_cgroup(const struct bpf_program *prog, int cgroup_fd)` */

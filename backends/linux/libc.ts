@@ -99,6 +99,82 @@ export const LIBC_SYMBOLS = {
     ],
     result: "i32",
   },
+  /** `int socketpair(int domain, int type, int protocol, int sv[2])`: the launcher's channel. */
+  "socketpair": {
+    parameters: [
+      "i32", // int domain
+      "i32", // int type
+      "i32", // int protocol
+      "buffer", // int sv[2]
+    ],
+    result: "i32",
+  },
+  /** `int fcntl(int fd, int cmd, int arg)`: `F_GETFD`/`F_SETFD`, `F_DUPFD_CLOEXEC`. */
+  "fcntl": {
+    parameters: [
+      "i32", // int fd
+      "i32", // int cmd
+      "i32", // int arg
+    ],
+    result: "i32",
+  },
+  /** `int getsockopt(int fd, int level, int optname, void *optval, socklen_t *optlen)`: `SO_PEERCRED`. */
+  "getsockopt": {
+    parameters: [
+      "i32", // int sockfd
+      "i32", // int level
+      "i32", // int optname
+      "buffer", // void *optval
+      "buffer", // socklen_t *optlen
+    ],
+    result: "i32",
+  },
+  /** `int shutdown(int sockfd, int how)`: wakes a read blocked on the launcher's channel. */
+  "shutdown": {
+    parameters: [
+      "i32", // int sockfd
+      "i32", // int how
+    ],
+    result: "i32",
+  },
+  /** `pid_t getppid(void)` */
+  "getppid": { parameters: [], result: "i32" },
+  /** `ssize_t read(int fd, void *buf, size_t count)` (blocking: the launcher's side). */
+  "read": {
+    parameters: [
+      "i32", // int fd
+      "buffer", // void *buf
+      "usize", // size_t count
+    ],
+    result: "isize",
+  },
+  /** `ssize_t send(int sockfd, const void *buf, size_t len, int flags)` (blocking: the launcher's side). */
+  "send": {
+    parameters: [
+      "i32", // int sockfd
+      "buffer", // const void *buf
+      "usize", // size_t len
+      "i32", // int flags (MSG_NOSIGNAL)
+    ],
+    result: "isize",
+  },
+  /**
+   * `read` on a worker thread, resolving a promise (the parent's side, which must not block its
+   * event loop). `errno` is the worker's and cannot be read afterwards: `-1` is only "failed".
+   */
+  "read_nonblocking": {
+    name: "read",
+    parameters: ["i32", "buffer", "usize"],
+    result: "isize",
+    nonblocking: true,
+  },
+  /** `send` on a worker thread (see `read_nonblocking`). */
+  "send_nonblocking": {
+    name: "send",
+    parameters: ["i32", "buffer", "usize", "i32"],
+    result: "isize",
+    nonblocking: true,
+  },
   /** `int *__errno_location(void)`: the calling thread's `errno`. */
   "__errno_location": { parameters: [], result: "pointer" },
   /** `const char *strerrorname_np(int errnum)`: `"EPERM"`, or NULL when unknown (glibc ≥ 2.32). */
@@ -167,6 +243,16 @@ export const HOST_SYSCALLS = {
     landlock_create_ruleset: 444,
     landlock_add_rule: 445,
     landlock_restrict_self: 446,
+    close_range: 436,
+    // Per-thread (raw) forms for the launcher's process confinement (issue 9): glibc's wrappers
+    // of the credential calls change every thread, these change the calling one only.
+    unshare: 272,
+    mount: 165,
+    setresuid: 117,
+    setresgid: 119,
+    setgroups: 116,
+    capget: 125,
+    capset: 126,
   },
   aarch64: {
     seccomp: 277,
@@ -174,6 +260,14 @@ export const HOST_SYSCALLS = {
     landlock_create_ruleset: 444,
     landlock_add_rule: 445,
     landlock_restrict_self: 446,
+    close_range: 436,
+    unshare: 97,
+    mount: 40,
+    setresuid: 147,
+    setresgid: 149,
+    setgroups: 159,
+    capget: 90,
+    capset: 91,
   },
 } as const satisfies Record<HostArch, Record<string, number>>;
 

@@ -36,16 +36,21 @@ import {
 } from "./launcher.ts";
 // Issue 6: filesystem (Landlock) and network (cgroup BPF) confinement of the command.
 import { planRunLandlock } from "./landlock.ts";
+// Issue 9: namespaces, read-only view and privileges of the command (process_confinement.ts).
+import { planProcessConfinement } from "./process_confinement.ts";
 import { prepareRunNetwork } from "./cgroup_net.ts";
+// Issue 10: limits.syscallsPerSecond through the eBPF monitor program.
+import { prepareRunLimits, type RateLimitHit } from "./run_limits.ts";
 
 /** A policy section that needs a mechanism other than seccomp. */
-export type PolicySection = "filesystem" | "network" | "limits";
+export type PolicySection = "filesystem" | "network" | "limits" | "privileges";
 
 /** The mechanism that enforces each {@linkcode PolicySection} for launched programs. */
 export const SECTION_MECHANISMS: Readonly<Record<PolicySection, string>> = {
   filesystem: "Landlock",
   network: "cgroup BPF (and Landlock TCP rules)",
   limits: "eBPF rate limiting",
+  privileges: "the launcher's namespaces, capabilities and Landlock scoping",
 };
 
 /** Rules of a policy that this run does not enforce. */
@@ -63,6 +68,8 @@ export interface Degradation {
   readonly blocking: boolean;
   /** Where the section is written. */
   readonly loc: SourceLocation;
+  /** Why the mechanism is not applied, when known (e.g. `needs root (CAP_BPF, …)`). */
+  readonly detail?: string;
 }
 
 /** Options of {@linkcode runConfined}. */
@@ -90,6 +97,11 @@ export interface RunOptions {
    * will hold), so that a caller can say so before the command starts.
    */
   readonly onDegraded?: (degraded: readonly Degradation[]) => void;
+  /**
+   * Issue 10: called while the command runs, the first time one of its processes goes over the
+   * policies' `limits.syscallsPerSecond` (enforced in the kernel; see `run_limits.ts`).
+   */
+  readonly onRateLimit?: (hit: RateLimitHit) => void;
   /** Signals passed on to the target. Default: `SIGTERM`, `SIGHUP`. */
   readonly forwardSignals?: readonly Deno.Signal[];
   /**
@@ -128,6 +140,11 @@ export interface RunResult {
   readonly audited: readonly string[];
   /** Rules not enforced: non-blocking ones, and blocking ones when `allowDegraded`. */
   readonly degraded: readonly Degradation[];
+  /**
+   * Processes that went over the policies' `limits.syscallsPerSecond` (a `kill` limit killed
+   * them with `SIGKILL`); empty when no limit was applied.
+   */
+  readonly rateLimited: readonly RateLimitHit[];
   /** The command's output, when `stdout` was `"piped"`. */
   readonly stdout?: Uint8Array;
   /** The command's error output, when `stderr` was `"piped"`. */
@@ -189,8 +206,9 @@ export function unenforcedSections(
     if (fs && (fs.read.length || fs.write.length || fs.execute.length)) add("filesystem", fs.loc);
     const net = layer.network;
     if (net && (net.connect.length || net.bind.length)) add("network", net.loc);
+    // A `log` limit not applied reports nothing, a `kill` limit kills nothing: both block.
     const rate = layer.limits?.syscallsPerSecond;
-    if (rate) add("limits", rate.loc, rate.action !== "log" && rate.action !== "allow");
+    if (rate && rate.action !== "allow") add("limits", rate.loc);
   }
   return out;
 }
@@ -360,25 +378,43 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
     ? undefined
     : await prepareRunNetwork(options.set, allowDegradedConfinement);
   const landlock = options.landlock ?? landlockPlan?.landlock;
+  const processPlan = planProcessConfinement(options.set, allowDegradedConfinement);
+  // Issue 10: limits.syscallsPerSecond, counted and enforced in the kernel (eBPF), unless the
+  // caller enforces them itself; without eBPF they are blocking degradations, with the reason.
+  using limits = options.enforcedSections?.includes("limits")
+    ? undefined
+    : prepareRunLimits(options.set, options.onRateLimit);
   const enforcedSections = [
     ...(options.enforcedSections ?? []),
     ...(landlockPlan?.enforced ?? []),
     ...(network?.enforced ?? []),
+    ...(limits?.enforced ?? []),
   ];
-  const beforeStart = network?.confinement
+  const rate = limits?.rate;
+  const beforeStart = network?.confinement || rate
     ? async (pid: number) => {
-      network.beforeStart(pid);
+      rate?.attach(pid);
+      if (network?.confinement) network.beforeStart(pid);
       await options.beforeStart?.(pid);
     }
     : options.beforeStart;
-  const degraded = unenforcedSections(options.set, enforcedSections);
+  const degraded = [
+    ...unenforcedSections(options.set, enforcedSections),
+    ...(limits?.degraded ?? []),
+    ...(landlockPlan?.degraded ?? []),
+    ...processPlan.degraded,
+    ...(network?.degraded ?? []), // the run cgroup's guard, when allowDegraded let it go
+  ];
   const first = degraded.find((d) => d.blocking);
   if (first && !options.allowDegraded) {
     const where = `${first.loc.file}:${first.loc.line}:${first.loc.column}`;
     throw new NotSupportedError(
       first.mechanism,
       `policy "${first.policy}" has ${first.section} rules (${where}) that need ${first.mechanism}, ` +
-        `which this run does not apply; accept running without them with --allow-degraded`,
+        `which this run does not apply${
+          "detail" in first && first.detail ? ` (${first.detail})` : ""
+        }; ` +
+        `accept running without them with --allow-degraded`,
     );
   }
   const arches = options.arches ?? hostArches();
@@ -407,6 +443,7 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
     argv: [command, ...args],
     filters: planned,
     ...(landlock ? { landlock } : {}),
+    confinement: processPlan.confinement,
   }, launchOptions);
   return {
     code: result.status.code,
@@ -419,6 +456,7 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
     })),
     audited: options.set.layers.filter((l) => l.mode === "audit").map((l) => l.policy),
     degraded,
+    rateLimited: rate?.hits() ?? [],
     ...(result.stdout ? { stdout: result.stdout } : {}),
     ...(result.stderr ? { stderr: result.stderr } : {}),
   };

@@ -184,6 +184,7 @@ function netPolicy(port: number): string {
 kind: Policy
 metadata: { name: net }
 spec:
+  defaultAction: allow
   network:
     connect: ["127.0.0.1:${port}"]
 `;

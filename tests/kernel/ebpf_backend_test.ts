@@ -200,3 +200,25 @@ kernelTest(
     ) throw new Error(`monitor text ${text.join(" | ")}`);
   },
 );
+
+kernelTest(
+  "killIncarnation kills by pidfd only the incarnation with the recorded start time",
+  reason,
+  async () => {
+    const { killIncarnation, processStartTicks } = await import(
+      "../../backends/linux/ebpf_monitor.ts"
+    );
+    const child = new Deno.Command("sleep", { args: ["60"], stdout: "null" }).spawn();
+    const ticks = processStartTicks(child.pid)!;
+    // Another incarnation's start time (as after pid reuse): not signalled.
+    if (killIncarnation(child.pid, ticks + 1n)) throw new Error("killed the wrong incarnation");
+    // No signal was sent, so it is still running (SIGKILL would leave it a zombie at once).
+    const state = Deno.readTextFileSync(`/proc/${child.pid}/stat`).split(") ")[1]?.[0];
+    if (state !== "S" && state !== "R") throw new Error(`state ${state} after a mismatched kill`);
+    if (!killIncarnation(child.pid, ticks)) throw new Error("the right incarnation was not killed");
+    const status = await child.status;
+    if (status.signal !== "SIGKILL") throw new Error(`ended with ${status.code}/${status.signal}`);
+    // Gone (and reaped): nothing to signal.
+    if (killIncarnation(child.pid, ticks)) throw new Error("signalled a reaped pid");
+  },
+);

@@ -30,6 +30,7 @@ function policy(write: string, extra = ""): string {
 kind: Policy
 metadata: { name: files }
 spec:
+  defaultAction: allow
   filesystem:
     read: [/usr, /etc, /proc, /dev]
     write: [${write}, /dev/null]
@@ -93,18 +94,21 @@ kernelTest(
       ]);
       assert(run.code === 0, `cordon run exited ${run.code}: ${run.stderr}`);
       const got = results(run.stdout);
+      // Issue 9: as root, writes outside the write paths meet the read-only mount view first
+      // (EROFS); Landlock refuses them too (EACCES) where there is no mount namespace.
+      const denied = "EROFS|EACCES";
       const want: Record<string, string> = {
         read_etc_hostname: "ok",
         create_inside: "ok",
-        write_outside: "EACCES",
-        write_etc: "EACCES",
-        mkdir_outside: "EACCES",
+        write_outside: denied,
+        write_etc: denied,
+        mkdir_outside: denied,
         exec_outside_execute: "EACCES",
         exec_usr_bin_true: "ok",
       };
       for (const [name, expected] of Object.entries(want)) {
         assert(
-          got.get(name) === expected,
+          expected.split("|").includes(got.get(name) ?? ""),
           `${name}: ${got.get(name)}, want ${expected}\n${run.stdout}`,
         );
       }
@@ -144,6 +148,7 @@ kernelTest(
 kind: Policy
 metadata: { name: future }
 spec:
+  defaultAction: allow
   filesystem:
     read: [/usr]
     minAbi: ${needed}

@@ -192,11 +192,12 @@ kernelTest(
   async () => {
     const dir = await Deno.makeTempDir({ prefix: "cordon-run-degraded-" });
     try {
-      // filesystem (Landlock: enforced here) and a log rate limit (eBPF: not applied by run).
+      // filesystem (Landlock: enforced here) and a rate limit whose action eBPF cannot apply
+      // (deny: the calls have run when the monitor counts them; log and kill are enforced).
       await Deno.writeTextFile(
         `${dir}/policy.yaml`,
         `${POLICY}  filesystem:\n    execute: [/usr, /bin, /lib, /lib64]\n    read: [/]\n` +
-          `  limits:\n    syscallsPerSecond: { max: 100000, action: log }\n`,
+          `  limits:\n    syscallsPerSecond: { max: 100000, action: deny }\n`,
       );
       const { code, stderr } = await cordon([
         "run",

@@ -1,0 +1,59 @@
+/**
+ * Helpers of the bypass tests of the run cgroup's guard (`bpf/cgroup_guard.bpf.c`): a policy
+ * written to a temporary file and a `cordon run` of a command under it, as a user runs it.
+ *
+ * @module
+ */
+
+import { hasFile, needRoot, PYTHON, unavailable } from "../_kernel.ts";
+import { type CliOptions, type CliRun, cordon } from "../_cli.ts";
+import { runNetworkUnavailable } from "../../backends/linux/cgroup_net.ts";
+
+/** Why the guard's tests cannot run here, or `null`. */
+export const GUARD_REASON: string | null = unavailable(
+  Deno.build.os !== "linux" && "needs Linux",
+  needRoot(),
+  !hasFile(PYTHON) && `needs ${PYTHON}`,
+  Deno.build.os === "linux" && runNetworkUnavailable(),
+);
+
+/** `cordon run --policy <yaml in a temporary file> -- command…`. */
+export async function runUnder(
+  yaml: string,
+  command: readonly string[],
+  options: CliOptions = {},
+): Promise<CliRun> {
+  const dir = await Deno.makeTempDir({ prefix: "cordon-guard-policy-" });
+  try {
+    await Deno.writeTextFile(`${dir}/p.yaml`, yaml);
+    return await cordon(["run", "--policy", `${dir}/p.yaml`, "--", ...command], options);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** `cordon run` of a Python program under `yaml`. */
+export function pythonUnder(yaml: string, program: string, options: CliOptions = {}) {
+  return runUnder(yaml, [PYTHON, "-c", program], options);
+}
+
+/** Lines `NAME RESULT` of a probe's output, as a map. */
+export function results(stdout: string): Map<string, string> {
+  return new Map(
+    stdout.split("\n").filter((l) => l.includes(" ")).map((l) => {
+      const at = l.indexOf(" ");
+      return [l.slice(0, at), l.slice(at + 1).trim()];
+    }),
+  );
+}
+
+/** A policy document: `defaultAction: allow` plus `spec` lines (indented by two). */
+export function policy(name: string, spec: string): string {
+  return `apiVersion: cordon/v1
+kind: Policy
+metadata: { name: ${name} }
+spec:
+  defaultAction: allow
+${spec.trim().split("\n").map((l) => `  ${l}`).join("\n")}
+`;
+}
