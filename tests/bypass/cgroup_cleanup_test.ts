@@ -11,13 +11,10 @@
 import { kernelTest, needCommands, PYTHON, unavailable } from "../_kernel.ts";
 import { layerGuardMaps, layerNetMaps } from "../../compile/net_rules.ts";
 import { assert } from "../_probes.ts";
+import { assertBpfReleased, bpftoolJson, runDirs } from "../_bpf_objects.ts";
 import { GUARD_REASON, policy, runUnder } from "./_cgroup_guard.ts";
 import { cgroup2Root } from "../../backends/linux/cgroup.ts";
-import {
-  BPFFS_ROOT,
-  RUN_CGROUP_PREFIX,
-  RunNetworkConfinement,
-} from "../../backends/linux/cgroup_net.ts";
+import { BPFFS_ROOT, RunNetworkConfinement } from "../../backends/linux/cgroup_net.ts";
 
 // Tries to move the daemon to a child cgroup (A2's read-only cgroupfs in the command's mount
 // namespace may refuse: then it stays in the run cgroup, detached with setsid, and must die too).
@@ -58,11 +55,6 @@ function dead(pid: number): boolean {
   } catch {
     return true;
   }
-}
-
-function runDirs(root: string, owner: number): string[] {
-  return [...Deno.readDirSync(root)].map((e) => e.name)
-    .filter((n) => n.startsWith(`${RUN_CGROUP_PREFIX}${owner}-`));
 }
 
 kernelTest(
@@ -145,14 +137,6 @@ kernelTest(
   },
 );
 
-async function bpftoolJson(...args: string[]): Promise<unknown> {
-  const out = await new Deno.Command("bpftool", { args: ["-j", ...args], stdout: "piped" })
-    .output();
-  assert(out.success, `bpftool ${args.join(" ")} failed`);
-  const text = new TextDecoder().decode(out.stdout).trim();
-  return text === "" ? [] : JSON.parse(text);
-}
-
 kernelTest(
   "a run's guard and network programs (cgroup and tracing links) are all released at close",
   unavailable(GUARD_REASON, needCommands("bpftool")),
@@ -200,17 +184,6 @@ kernelTest(
     } finally {
       await confinement.close();
     }
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const progs = (await bpftoolJson("prog", "show") as { id: number }[]).map((p) => p.id);
-      const links = (await bpftoolJson("link", "show") as { prog_id: number }[]).map((l) =>
-        l.prog_id
-      );
-      const left = ids.filter((id) => progs.includes(id) || links.includes(id));
-      if (left.length === 0) break;
-      // Programs are freed after an RCU grace period: poll the kernel's state, bounded.
-      if (Date.now() > deadline) throw new Error(`BPF programs ${left} still loaded or linked`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await assertBpfReleased(ids);
   },
 );

@@ -7,10 +7,10 @@
 
 import { hasFile, kernelTest, needCommands, needRoot, PYTHON, unavailable } from "../_kernel.ts";
 import { assert } from "../_probes.ts";
+import { assertBpfReleased, bpftoolJson, runDirs } from "../_bpf_objects.ts";
 import {
   BPFFS_ROOT,
   cleanStaleRuns,
-  RUN_CGROUP_PREFIX,
   runNetworkUnavailable,
 } from "../../backends/linux/cgroup_net.ts";
 import { cgroup2Root } from "../../backends/linux/cgroup.ts";
@@ -108,39 +108,10 @@ function lineSplitter(): TransformStream<string, string> {
   });
 }
 
-function runDirs(root: string, ownerPid: number): string[] {
-  return [...Deno.readDirSync(root)].map((e) => e.name)
-    .filter((n) => n.startsWith(`${RUN_CGROUP_PREFIX}${ownerPid}-`)).map((n) => `${root}/${n}`);
-}
-
-async function bpftoolJson(...args: string[]): Promise<unknown> {
-  const out = await new Deno.Command("bpftool", { args: ["-j", ...args], stdout: "piped" })
-    .output();
-  assert(out.success, `bpftool ${args.join(" ")} failed`);
-  const text = new TextDecoder().decode(out.stdout).trim();
-  return text === "" ? [] : JSON.parse(text);
-}
-
 /** Prog ids attached to `cgroup`. */
 async function attachedPrograms(cgroup: string): Promise<number[]> {
   const list = await bpftoolJson("cgroup", "show", cgroup) as { id: number; name?: string }[];
   return list.map((p) => p.id);
-}
-
-/** Waits (bounded) until none of `ids` is a loaded program or the program of a link. */
-async function assertReleased(ids: readonly number[]): Promise<void> {
-  // Programs are freed after an RCU grace period: poll the kernel's state, bounded.
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const progs = (await bpftoolJson("prog", "show") as { id: number }[]).map((p) => p.id);
-    const links = (await bpftoolJson("link", "show") as { prog_id: number }[]).map((l) =>
-      l.prog_id
-    );
-    const left = ids.filter((id) => progs.includes(id) || links.includes(id));
-    if (left.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`BPF programs ${left} still loaded or linked`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Asserts that the run of `ownerPid` left no cgroup under `root`, no pins and none of `ids`. */
@@ -151,7 +122,7 @@ async function assertRunRemoved(
 ): Promise<void> {
   assert(runDirs(root, ownerPid).length === 0, "cgroup left behind");
   assert(runDirs(BPFFS_ROOT, ownerPid).length === 0, "pins left behind");
-  await assertReleased(ids);
+  await assertBpfReleased(ids);
 }
 
 /** Two TCP servers that accept and close every connection; disposing closes them. */
