@@ -57,3 +57,46 @@ spec:
 ${spec.trim().split("\n").map((l) => `  ${l}`).join("\n")}
 `;
 }
+
+/** A Python helper on the host (a server, a sniffer) that said `ready`; see {@linkcode startHelper}. */
+export interface HostHelper {
+  /** Sends `done`, waits for the helper to exit and returns what it printed after `ready`. */
+  finish(): Promise<string>;
+}
+
+/**
+ * Starts an unconfined Python `script` with `args` and waits until it prints `ready`: from then
+ * on it is listening. It must print its findings and exit when it reads `done` on stdin.
+ */
+export async function startHelper(
+  what: string,
+  script: string,
+  args: readonly string[] = [],
+): Promise<HostHelper> {
+  const child = new Deno.Command(PYTHON, {
+    args: ["-c", script, ...args],
+    stdin: "piped",
+    stdout: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("ready\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`${what} did not start`);
+    text += value;
+  }
+  return {
+    async finish() {
+      const writer = child.stdin.getWriter();
+      await writer.write(new TextEncoder().encode("done\n"));
+      await writer.close();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += value;
+      }
+      await child.status;
+      return text.replace("ready\n", "");
+    },
+  };
+}

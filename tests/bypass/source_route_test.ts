@@ -12,7 +12,7 @@
 
 import { kernelTest, PYTHON } from "../_kernel.ts";
 import { assert } from "../_probes.ts";
-import { GUARD_REASON, policy, results, runUnder } from "./_cgroup_guard.ts";
+import { GUARD_REASON, policy, results, runUnder, startHelper } from "./_cgroup_guard.ts";
 
 const SENDER = `
 import socket, sys
@@ -81,31 +81,13 @@ const OPTIONS = [
 
 /** Frames with our marks seen on `lo` while `fn` runs (packet sockets see them synchronously). */
 async function sniff(fn: () => Promise<void>): Promise<Set<string>> {
-  const child = new Deno.Command(PYTHON, {
-    args: ["-c", SNIFFER],
-    stdin: "piped",
-    stdout: "piped",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("ready\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("sniffer did not start");
-    text += value;
-  }
-  const writer = child.stdin.getWriter();
+  const sniffer = await startHelper("sniffer", SNIFFER);
+  let text: string;
   try {
     await fn();
   } finally {
-    await writer.write(new TextEncoder().encode("done\n"));
-    await writer.close();
+    text = await sniffer.finish();
   }
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += value;
-  }
-  await child.status;
   return new Set(text.split("\n").filter((l) => l.startsWith("cordon-sr-")));
 }
 

@@ -12,7 +12,7 @@
 
 import { kernelTest, PYTHON } from "../_kernel.ts";
 import { assert } from "../_probes.ts";
-import { GUARD_REASON, policy, results, runUnder } from "./_cgroup_guard.ts";
+import { GUARD_REASON, policy, results, runUnder, startHelper } from "./_cgroup_guard.ts";
 
 const SERVER = `
 import os, select, socket, sys
@@ -81,32 +81,9 @@ async function hostServer(): Promise<Server> {
   const path = `${dir}/host.sock`;
   const dgram = `${dir}/log.sock`;
   const abstract = `cordon-test-host-${crypto.randomUUID()}`;
-  const child = new Deno.Command(PYTHON, {
-    args: ["-c", SERVER, path, dgram, abstract],
-    stdin: "piped",
-    stdout: "piped",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!text.includes("ready\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("host server did not start");
-    text += value;
-  }
+  const server = await startHelper("host server", SERVER, [path, dgram, abstract]);
   let stopped: Promise<Map<string, string>> | undefined;
-  const stop = () =>
-    stopped ??= (async () => {
-      const writer = child.stdin.getWriter();
-      await writer.write(new TextEncoder().encode("done\n"));
-      await writer.close();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        text += value;
-      }
-      await child.status;
-      return results(text.replace("ready\n", ""));
-    })();
+  const stop = () => stopped ??= server.finish().then(results);
   return {
     path,
     dgram,
