@@ -8,12 +8,16 @@
 
 import { EbpfBackend, type EnforceNotice } from "../../backends/linux/ebpf_backend.ts";
 import { compilePolicies } from "../../compile/compile.ts";
-import type { ResolvedPolicy } from "../../policies/types.ts";
 import { kernelTest, unavailable } from "../_kernel.ts";
-import { compileC, gatedProgram, needEbpf, spawnGated } from "../kernel/_ebpf_helpers.ts";
+import {
+  compileC,
+  gatedProgram,
+  killPolicy,
+  needEbpf,
+  spawnGated,
+} from "../kernel/_ebpf_helpers.ts";
 
 const reason = unavailable(needEbpf());
-const loc = { file: "t.yaml", line: 1, column: 1 };
 
 /** `p N DIR`: forks N children sleeping on a pipe, then one more that runs mkdir DIR/escaped. */
 const FORK_STORM = gatedProgram(`
@@ -48,27 +52,6 @@ const FORK_STORM = gatedProgram(`
   "#include <unistd.h>\n#include <signal.h>\n#include <sys/stat.h>",
 ));
 
-function killMkdir(pid: number): ResolvedPolicy {
-  return {
-    name: "storm",
-    target: { pids: [pid] },
-    defaultAction: "allow",
-    defaultErrno: 1,
-    mode: "enforce",
-    loc,
-    rules: [{
-      id: "no-mkdir",
-      policy: "storm",
-      origin: "rule",
-      action: "kill",
-      priority: 0,
-      args: [],
-      loc,
-      syscalls: [{ kind: "name", name: "mkdir", loc }],
-    }],
-  };
-}
-
 kernelTest(
   "bypass: a child beyond the full process table is killed before it runs, counted and reported",
   reason,
@@ -81,9 +64,12 @@ kernelTest(
       await backend.open({ emit() {}, lost() {} });
       backend.onEnforce((n) => notices.push(n));
       const c = spawnGated(exe, ["8300", dir]);
-      await backend.apply(compilePolicies([killMkdir(c.pid)], { arches: ["x86_64", "i386"] }), {
-        enforce: true,
-      });
+      await backend.apply(
+        compilePolicies([killPolicy(c.pid, "mkdir", "storm")], { arches: ["x86_64", "i386"] }),
+        {
+          enforce: true,
+        },
+      );
       await c.go();
       const out = await c.child.output();
       const text = new TextDecoder().decode(out.stdout);

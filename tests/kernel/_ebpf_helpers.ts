@@ -10,6 +10,7 @@
 import type { EbpfMonitor } from "../../backends/linux/ebpf_monitor.ts";
 import type { RawEvent } from "../../bpf/structs.ts";
 import { hasCommand } from "../_kernel.ts";
+import type { ResolvedPolicy } from "../../policies/types.ts";
 
 /** A reason when the eBPF tests cannot run, or null. */
 export function needEbpf(): string | null {
@@ -231,4 +232,27 @@ export async function waitForEvents(
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
   }
+}
+
+/** A policy named `name` for `pid` that kills the process at its first `syscall`. */
+export function killPolicy(pid: number, syscall: string, name = "kill-test"): ResolvedPolicy {
+  const loc = { file: "t.yaml", line: 1, column: 1 };
+  return {
+    name,
+    target: { pids: [pid] },
+    defaultAction: "allow",
+    defaultErrno: 1,
+    mode: "enforce",
+    loc,
+    rules: [{
+      id: `kill-${syscall}`,
+      policy: name,
+      origin: "rule",
+      action: "kill",
+      priority: 0,
+      args: [],
+      loc,
+      syscalls: [{ kind: "name", name: syscall, loc }],
+    }],
+  };
 }

@@ -1,36 +1,20 @@
 import { EbpfBackend } from "../../backends/linux/ebpf_backend.ts";
 import { kernelPrograms } from "../../backends/linux/bpf_program.ts";
 import { compilePolicies } from "../../compile/compile.ts";
-import type { ResolvedPolicy } from "../../policies/types.ts";
 import { type EngineEvent, eventToJsonLine, type NetworkEvent } from "../../engine/events.ts";
 import { formatEvent } from "../../cli/format_events.ts";
 import { main } from "../../cli/main.ts";
 import { kernelTest, unavailable } from "../_kernel.ts";
-import { compileC, connectLoopback, gatedProgram, needEbpf, spawnGated } from "./_ebpf_helpers.ts";
+import {
+  compileC,
+  connectLoopback,
+  gatedProgram,
+  killPolicy,
+  needEbpf,
+  spawnGated,
+} from "./_ebpf_helpers.ts";
 
 const reason = unavailable(needEbpf());
-const loc = { file: "t.yaml", line: 1, column: 1 };
-
-function killPolicy(pid: number, syscall: string): ResolvedPolicy {
-  return {
-    name: "kill-test",
-    target: { pids: [pid] },
-    defaultAction: "allow",
-    defaultErrno: 1,
-    mode: "enforce",
-    loc,
-    rules: [{
-      id: `kill-${syscall}`,
-      policy: "kill-test",
-      origin: "rule",
-      action: "kill",
-      priority: 0,
-      args: [],
-      loc,
-      syscalls: [{ kind: "name", name: syscall, loc }],
-    }],
-  };
-}
 
 kernelTest(
   "EbpfBackend applies, swaps and removes a policy, leaving no programs behind",
