@@ -244,17 +244,19 @@ Deno.test("compileLandlock() rejects a bad ABI", { permissions: "none" }, () => 
   if (!threw) fail("ABI -1 accepted");
 });
 
+/** A layer with no sections, for the tests that add one. */
+const layer = {
+  policy: "p",
+  mode: "enforce" as const,
+  defaultAction: "allow" as const,
+  defaultErrno: 1,
+  arches: [],
+  loc,
+};
+
 Deno.test("emitLandlock() emits each confining layer's ruleset and needed ABI", {
   permissions: "none",
 }, () => {
-  const layer = {
-    policy: "p",
-    mode: "enforce" as const,
-    defaultAction: "allow" as const,
-    defaultErrno: 1,
-    arches: [],
-    loc,
-  };
   const set = {
     version: 1 as const,
     layers: [{ ...layer, filesystem: fs(["/usr"], ["/tmp"]) }, { ...layer, policy: "q" }],
@@ -278,14 +280,6 @@ Deno.test("emitLandlock() emits each confining layer's ruleset and needed ABI", 
 Deno.test("runScopes() keeps signal and abstract-socket scoping unless the policy grants them", {
   permissions: "none",
 }, () => {
-  const layer = {
-    policy: "p",
-    mode: "enforce" as const,
-    defaultAction: "allow" as const,
-    defaultErrno: 1,
-    arches: [],
-    loc,
-  };
   const signalsAny = {
     ...layer,
     privileges: { capabilities: [], devices: [], signals: "any" as const, loc },
