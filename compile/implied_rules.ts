@@ -40,29 +40,45 @@ import type {
   SourceLocation,
 } from "../policies/types.ts";
 import { SOCKET_KIND_DENIES } from "../policies/builtin_profiles.ts";
+import { errnoNumber, resolveConstant } from "../policies/constants.ts";
 
 /** The priority of every implied rule: the priority of `builtin:baseline`'s hard denies. */
 export const IMPLIED_PRIORITY = 1000;
 
-const EPERM = 1;
-const EACCES = 13;
-const ENOSYS = 38;
+/** A value of the generated constants table (`policies/_constants_data.ts`); it must be there. */
+function constant(name: string): bigint {
+  const value = resolveConstant(name);
+  if (value === undefined) throw new Error(`implied rules: no constant ${name}`);
+  return value;
+}
 
-const AT_EMPTY_PATH = 0x1000n;
+/** An errno of the generated table; it must be there. */
+function errno(name: string): number {
+  const value = errnoNumber(name);
+  if (value === undefined) throw new Error(`implied rules: no errno ${name}`);
+  return value;
+}
+
+const EPERM = errno("EPERM");
+const EACCES = errno("EACCES");
+const ENOSYS = errno("ENOSYS");
+
+const AT_EMPTY_PATH = constant("AT_EMPTY_PATH");
+const PROT_WRITE = constant("PROT_WRITE");
+const PROT_EXEC = constant("PROT_EXEC");
+const MAP_SHARED = constant("MAP_SHARED"); // also set in MAP_SHARED_VALIDATE (0x3)
+const MAP_ANONYMOUS = constant("MAP_ANONYMOUS");
+const AF_INET = constant("AF_INET");
+const AF_INET6 = constant("AF_INET6");
+const AF_NETLINK = constant("AF_NETLINK");
+const SOCK_STREAM = constant("SOCK_STREAM");
+const SOCK_DGRAM = constant("SOCK_DGRAM");
+// Not in the generated table (their headers are not among those it is made from).
 const MFD_NOEXEC_SEAL = 0x8n;
-const PROT_WRITE = 0x2n;
-const PROT_EXEC = 0x4n;
-const MAP_SHARED = 0x1n; // also set in MAP_SHARED_VALIDATE (0x3)
-const MAP_ANONYMOUS = 0x20n;
 const SHM_EXEC = 0x8000n;
 const IPC_SHMAT = 21n;
 const READ_IMPLIES_EXEC = 0x0400000n;
 const PERSONALITY_QUERY = 0xffffffffn;
-const AF_INET = 2n;
-const AF_INET6 = 10n;
-const AF_NETLINK = 16n;
-const SOCK_STREAM = 1n;
-const SOCK_DGRAM = 2n;
 const SOCK_TYPE_MASK = 0xfn;
 
 type Condition = Omit<ArgCondition, "loc">;
