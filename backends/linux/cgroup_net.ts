@@ -44,7 +44,13 @@ import {
   toCString,
   unwrap,
 } from "./libc.ts";
-import { CORDON_GUARD_MAX, encodeGuardConfig, encodeNetBank, u32Key } from "../../bpf/structs.ts";
+import {
+  CORDON_GUARD,
+  CORDON_GUARD_MAX,
+  encodeGuardConfig,
+  encodeNetBank,
+  u32Key,
+} from "../../bpf/structs.ts";
 
 /** The name prefix of run cgroups and pin directories. */
 export const RUN_CGROUP_PREFIX = "cordon-run-";
@@ -263,6 +269,27 @@ export const CGROUP_GUARD_PROGRAMS = [
 ] as const;
 /** The guard's tracing program (`listen()` autobind), attached globally, deciding by cgroup. */
 export const GUARD_LISTEN_PROGRAM = "cordon_guard_listen";
+/**
+ * The `cordon_guard_config.flags` under which each guard program decides anything: with none of
+ * its flags set a program allows everything, so it is neither loaded (no verifier time at start-up)
+ * nor attached (no cost per packet, socket or TCP state change, the listen tracepoint being
+ * global).
+ */
+const GUARD_PROGRAM_FLAGS: Readonly<Record<string, number>> = {
+  cordon_guard_dev: CORDON_GUARD.devices,
+  cordon_guard_sock_create: CORDON_GUARD.sockKinds,
+  cordon_guard_egress: CORDON_GUARD.noIpOptions,
+  cordon_guard_setsockopt: CORDON_GUARD.noIpOptions,
+  cordon_guard_connect_unix: CORDON_GUARD.unix,
+  cordon_guard_sendmsg_unix: CORDON_GUARD.unix,
+  [GUARD_LISTEN_PROGRAM]: CORDON_GUARD.denyAutobind4 | CORDON_GUARD.denyAutobind6,
+};
+
+/** Whether the guard program `program` decides anything under `flags`. */
+function guardProgramNeeded(program: string, flags: number): boolean {
+  return (flags & (GUARD_PROGRAM_FLAGS[program] ?? 0)) !== 0;
+}
+
 /** `enum bpf_attach_type` values libbpf 1.1 has no section name for. */
 const UNIX_ATTACH_TYPES: Readonly<Record<string, number>> = {
   cordon_guard_connect_unix: 49, // BPF_CGROUP_UNIX_CONNECT
@@ -433,8 +460,11 @@ export class RunNetworkConfinement implements AsyncDisposable {
     return confinement;
   }
 
-  #openGuard(index: number, withUnix: boolean): BpfObject {
+  #openGuard(index: number, withUnix: boolean, flags: number): BpfObject {
     const object = BpfObject.open(bpfObjectBytes("cgroup_guard"), `cordon_guard_${index}`);
+    for (const program of [...CGROUP_GUARD_PROGRAMS, GUARD_LISTEN_PROGRAM]) {
+      if (!guardProgramNeeded(program, flags)) object.program(program).autoload = false;
+    }
     for (const [program, type] of Object.entries(UNIX_ATTACH_TYPES)) {
       if (withUnix) object.program(program).setExpectedAttachType(type);
       else object.program(program).autoload = false;
@@ -443,13 +473,13 @@ export class RunNetworkConfinement implements AsyncDisposable {
   }
 
   #attachGuard(guard: LayerGuardMaps, index: number, allowDegraded: boolean): void {
-    let object = this.#openGuard(index, true);
+    let object = this.#openGuard(index, true, guard.flags);
     try {
       object.load();
     } catch (error) {
       object.close();
       // Which part did the kernel reject? Without the Unix programs it loads: they are missing.
-      object = this.#openGuard(index, false);
+      object = this.#openGuard(index, false, guard.flags);
       try {
         object.load();
       } catch {
@@ -483,13 +513,16 @@ export class RunNetworkConfinement implements AsyncDisposable {
     );
     for (const program of CGROUP_GUARD_PROGRAMS) {
       if (this.#unixMissing && program in UNIX_ATTACH_TYPES) continue;
+      if (!guardProgramNeeded(program, guard.flags)) continue;
       const link = object.program(program).attachCgroup(this.#cgroupFd, this.cgroupPath);
       attached.links.push(link);
       pinObject(link.fd, `${this.pinDir}/guard${index}_${program}`);
     }
-    const listen = object.program(GUARD_LISTEN_PROGRAM).attach();
-    attached.links.push(listen);
-    pinObject(listen.fd, `${this.pinDir}/guard${index}_${GUARD_LISTEN_PROGRAM}`);
+    if (guardProgramNeeded(GUARD_LISTEN_PROGRAM, guard.flags)) {
+      const listen = object.program(GUARD_LISTEN_PROGRAM).attach();
+      attached.links.push(listen);
+      pinObject(listen.fd, `${this.pinDir}/guard${index}_${GUARD_LISTEN_PROGRAM}`);
+    }
   }
 
   #attach(layer: LayerNetMaps, index: number): void {
