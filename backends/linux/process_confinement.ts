@@ -364,6 +364,25 @@ export function planProcessConfinement(
   };
 }
 
+/** The id the layers so far (`current`) and `policy` (`value`) agree on; throws when they differ. */
+function agreeingId(
+  what: "users" | "groups",
+  label: "uid" | "gid",
+  current: { value: number; policy: string } | undefined,
+  value: number | undefined,
+  policy: string,
+): { value: number; policy: string } | undefined {
+  if (value === undefined) return current;
+  if (current !== undefined && current.value !== value) {
+    throw new PrivilegesError(
+      "PRIVILEGES_CONFLICT",
+      `Policies "${current.policy}" and "${policy}" ask to run as different ${what} ` +
+        `(${label} ${current.value} and ${value})`,
+    );
+  }
+  return { value, policy };
+}
+
 function planPrivileges(set: FilterSet, permitted: bigint, privileged: boolean): PlannedPrivileges {
   let kept: Set<string> | undefined;
   let uid: { value: number; policy: string } | undefined;
@@ -371,28 +390,8 @@ function planPrivileges(set: FilterSet, permitted: bigint, privileged: boolean):
   for (const layer of set.layers) {
     const names = new Set((layer.privileges?.capabilities ?? []).map((c) => c.name));
     kept = kept === undefined ? names : new Set([...kept].filter((n) => names.has(n)));
-    const user = layer.privileges?.user?.uid;
-    if (user !== undefined) {
-      if (uid !== undefined && uid.value !== user) {
-        throw new PrivilegesError(
-          "PRIVILEGES_CONFLICT",
-          `Policies "${uid.policy}" and "${layer.policy}" ask to run as different users ` +
-            `(uid ${uid.value} and ${user})`,
-        );
-      }
-      uid = { value: user, policy: layer.policy };
-    }
-    const group = layer.privileges?.group?.gid;
-    if (group !== undefined) {
-      if (gid !== undefined && gid.value !== group) {
-        throw new PrivilegesError(
-          "PRIVILEGES_CONFLICT",
-          `Policies "${gid.policy}" and "${layer.policy}" ask to run as different groups ` +
-            `(gid ${gid.value} and ${group})`,
-        );
-      }
-      gid = { value: group, policy: layer.policy };
-    }
+    uid = agreeingId("users", "uid", uid, layer.privileges?.user?.uid, layer.policy);
+    gid = agreeingId("groups", "gid", gid, layer.privileges?.group?.gid, layer.policy);
   }
   const capabilities = [...(kept ?? [])].map((name) => {
     const nr = CAPABILITY_NUMBERS[name];
@@ -415,8 +414,11 @@ function planPrivileges(set: FilterSet, permitted: bigint, privileged: boolean):
   };
 }
 
-/** Capability numbers by name (`linux/capability.h`), kept here so the launcher imports nothing big. */
-const CAPABILITY_NUMBERS: Readonly<Record<string, number>> = Object.fromEntries(
+/**
+ * Capability numbers by name (`linux/capability.h`), kept here so the launcher imports nothing
+ * big; `process_confinement_test.ts` checks them against the generated `policies/constants.ts`.
+ */
+export const CAPABILITY_NUMBERS: Readonly<Record<string, number>> = Object.fromEntries(
   [
     "CAP_CHOWN",
     "CAP_DAC_OVERRIDE",
