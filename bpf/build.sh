@@ -78,7 +78,9 @@ write_generated() {
       name="$(echo "$p" | sed -E 's/_([a-z])/\U\1/g')"
       echo
       echo "/** \`bpf/$p.bpf.c\` compiled with clang (\`-O2 -g -target bpf\`, DWARF stripped, BTF kept), base64. */"
-      echo "export const ${name}Object = \"$(base64 -w0 "$out/$p.bpf.o")\";"
+      # As deno fmt keeps a line this long: the value on a line of its own.
+      echo "export const ${name}Object ="
+      echo "  \"$(base64 -w0 "$out/$p.bpf.o")\";"
     done
   } > "$1"
 }
