@@ -114,7 +114,7 @@ async function listener(): Promise<{ port: number; settle(): Promise<number>; cl
 
 async function underApply(
   mode: string,
-  beforeGo?: (pid: number) => Promise<void>,
+  beforeGo?: (pid: number) => void | Promise<void>,
   expectNotice = true,
 ): Promise<{ out: Deno.CommandOutput; text: string; datagrams: number; notices: EnforceNotice[] }> {
   const exe = await compileC(ESCAPE);
@@ -245,7 +245,7 @@ kernelTest(
   async () => {
     await using v1 = await v1Hierarchy();
     let moved = false;
-    const { out, text, datagrams, notices } = await underApply("none", async (pid) => {
+    const { out, text, datagrams, notices } = await underApply("none", (pid) => {
       Deno.writeTextFileSync(`${v1.dir}/cgroup.procs`, String(pid));
       moved = Deno.readTextFileSync(`${v1.dir}/cgroup.procs`).split("\n").includes(String(pid));
     }, false);

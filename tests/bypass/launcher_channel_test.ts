@@ -160,20 +160,6 @@ const VICTIM = "import ctypes; libc = ctypes.CDLL(None, use_errno=True); " +
   "print([l for l in open('/proc/self/status') if l.startswith('Seccomp:')][0].strip(), " +
   "libc.acct(None), ctypes.get_errno())";
 
-/** The payload of one frame of the launcher protocol, as text. */
-async function readFrameOf(conn: Deno.Conn): Promise<string> {
-  const bytes: number[] = [];
-  const buffer = new Uint8Array(4096);
-  const length = () =>
-    bytes.length >= 4 ? new DataView(new Uint8Array(bytes).buffer).getUint32(0, true) : -1;
-  while (length() < 0 || bytes.length < 4 + length()) {
-    const n = await conn.read(buffer);
-    if (n === null) break;
-    bytes.push(...buffer.subarray(0, n));
-  }
-  return new TextDecoder().decode(new Uint8Array(bytes.slice(4)));
-}
-
 async function readLine(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
   const text = new TextDecoder();
   let line = "";
