@@ -99,6 +99,12 @@ export * from "./backends/linux/run_monitor.ts";
 export * from "./backends/linux/run_limits.ts";
 export * from "./backends/linux/bpf_stats.ts";
 export * from "./backends/linux/recorder.ts";
+export type {
+  ConfinementDegradation,
+  PlannedPrivileges,
+  PlannedProcessConfinement,
+  WritableMount,
+} from "./backends/linux/process_confinement.ts";
 
 // cli/: the command line as a function, and the SARIF formatter CI users reuse
 export { main, VERSION } from "./cli/main.ts";
