@@ -484,6 +484,14 @@ export class RunNetworkConfinement implements AsyncDisposable {
         object.load();
       } catch {
         object.close();
+        if (error instanceof KernelError && error.code === "EPERM") {
+          // This process may not load BPF programs at all (no CAP_BPF/CAP_NET_ADMIN).
+          throw new NotSupportedError(
+            "cgroup BPF",
+            `the kernel refuses this process the run cgroup's guard programs: ${error.message}`,
+            { cause: error },
+          );
+        }
         throw error;
       }
       if (!allowDegraded) {
