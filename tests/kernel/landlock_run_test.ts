@@ -154,7 +154,7 @@ spec:
     minAbi: ${needed}
 `;
     const run = await cordonRun(text, ["/usr/bin/true"]);
-    assert(run.code === 1, `exit ${run.code}, want 1: ${run.stderr}`);
+    assert(run.code === 125, `exit ${run.code}, want 125: ${run.stderr}`);
     assert(run.stderr.includes(`Landlock ABI ${needed}`), run.stderr);
   },
 );
@@ -170,7 +170,7 @@ kernelTest(
         "/usr/bin/touch",
         marker,
       ]);
-      assert(run.code === 1, `exit ${run.code}, want 1: ${run.stderr}`);
+      assert(run.code === 125, `exit ${run.code}, want 125: ${run.stderr}`);
       assert(run.stderr.includes(`"${dir}/does-not-exist"`), run.stderr);
       assert([...Deno.readDirSync(dir)].length === 0, "the command ran");
     } finally {

@@ -170,7 +170,7 @@ kernelTest(
       const base = ["run", "-p", `${dir}/policy.yaml`, "--monitor"];
       const command = ["--", exe, "1", "0", target];
       const refused = await cordon([...base, ...command], { wrapper: NO_BPF_WRAPPER });
-      assert(refused.code === 1, `exit ${refused.code}: ${refused.stderr}`);
+      assert(refused.code === 125, `exit ${refused.code}: ${refused.stderr}`);
       assert(
         /refusing to run .*--monitor needs eBPF monitoring/.test(refused.stderr),
         refused.stderr,
