@@ -198,14 +198,16 @@ function bpfOwners(): { programs: Map<number, BpfOwner[]>; maps: Map<number, Bpf
     try {
       comm = Deno.readTextFileSync(`/proc/${pid}/comm`).trim();
       for (const fd of Deno.readDirSync(`/proc/${pid}/fd`)) {
-        let link: string;
+        // A descriptor may close between the listing and these reads (the process goes on):
+        // skip that one descriptor, not the whole process.
+        let info: string;
         try {
-          link = Deno.readLinkSync(`/proc/${pid}/fd/${fd.name}`);
+          const link = Deno.readLinkSync(`/proc/${pid}/fd/${fd.name}`);
+          if (link !== "anon_inode:bpf-prog" && link !== "anon_inode:bpf-map") continue;
+          info = Deno.readTextFileSync(`/proc/${pid}/fdinfo/${fd.name}`);
         } catch {
           continue;
         }
-        if (link !== "anon_inode:bpf-prog" && link !== "anon_inode:bpf-map") continue;
-        const info = Deno.readTextFileSync(`/proc/${pid}/fdinfo/${fd.name}`);
         const prog = /^prog_id:\s*(\d+)/m.exec(info)?.[1];
         const map = /^map_id:\s*(\d+)/m.exec(info)?.[1];
         if (prog !== undefined) add(programs, Number(prog), { pid, comm });
