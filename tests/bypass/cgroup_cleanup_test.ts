@@ -10,11 +10,11 @@
 
 import { kernelTest, needCommands, PYTHON, unavailable } from "../_kernel.ts";
 import { layerGuardMaps, layerNetMaps } from "../../compile/net_rules.ts";
-import { assert } from "../_probes.ts";
-import { assertBpfReleased, bpftoolJson, runDirs } from "../_bpf_objects.ts";
+import { assert, exists } from "../_probes.ts";
+import { assertBpfReleased, bpftoolJson } from "../_bpf_objects.ts";
 import { GUARD_REASON, policy, runUnder } from "./_cgroup_guard.ts";
 import { cgroup2Root } from "../../backends/linux/cgroup.ts";
-import { BPFFS_ROOT, RunNetworkConfinement } from "../../backends/linux/cgroup_net.ts";
+import { RunNetworkConfinement } from "../../backends/linux/cgroup_net.ts";
 
 // Tries to move the daemon to a child cgroup (A2's read-only cgroupfs in the command's mount
 // namespace may refuse: then it stays in the run cgroup, detached with setsid, and must die too).
@@ -101,15 +101,6 @@ kernelTest(
   },
 );
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 kernelTest(
   "RunNetworkConfinement.close() kills a process tree spread over nested child cgroups and removes them",
   GUARD_REASON,
@@ -132,8 +123,8 @@ kernelTest(
     assert(status.signal === "SIGKILL", `sleep ended with ${JSON.stringify(status)}`);
     assert(!(await exists(confinement.cgroupPath)), "cgroups left");
     assert(!(await exists(confinement.pinDir)), "pins left");
-    assert(runDirs(cgroup2Root(), Deno.pid).length === 0, "run dirs left");
-    assert(runDirs(BPFFS_ROOT, Deno.pid).length === 0, "pin dirs left");
+    // (Not "no run dirs of this pid": under --parallel other test files of this process have
+    // runs of their own. The nested cgroups cannot outlive their removed parent.)
   },
 );
 
