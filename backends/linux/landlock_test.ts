@@ -245,7 +245,11 @@ Deno.test("restrictSelfWithLandlock() refuses a ruleset newer than the kernel's 
 });
 
 Deno.test("restrictSelfWithLandlock() does nothing for rulesets that handle nothing", () => {
-  restrictSelfWithLandlock([compileLandlock(undefined, undefined, 7)]);
+  // No scopes either (compileLandlock adds signal and abstract-socket scoping by default): a
+  // ruleset with any would confine this test process, and every test sharing it.
+  const empty = compileLandlock(undefined, undefined, 7, []);
+  if (empty.scoped !== 0 || empty.handledAccessFs !== 0) fail(JSON.stringify(empty));
+  restrictSelfWithLandlock([empty]);
   Deno.readTextFileSync("/etc/hostname");
 });
 
