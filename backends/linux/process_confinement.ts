@@ -13,11 +13,15 @@
  *    `/proc/sysrq-trigger`, `/sys` with every mount below it, cgroupfs included, ...) are always
  *    remounted read-only and a few files and directories are masked
  *    ({@linkcode MASKED_KERNEL_PATHS}); uid 0 without capabilities could write them otherwise.
- *    When the policy restricts writes, every mount is remounted read-only (keeping each one's
- *    flags) and the write paths are bound back read-write with `nosuid`, `nodev`, and `noexec`
- *    unless they are also executable: metadata changes (`chmod`, `chown`, `utimes`, `setxattr`)
- *    outside the write paths fail with `EROFS`, device nodes inside them cannot be opened, and the
- *    dynamic loader cannot map a program written there.
+ *    Unless every layer lets the command write `/`, every mount is remounted read-only (keeping
+ *    each one's flags), also when no layer lists a write path (uid 0 without capabilities still
+ *    writes every file root owns), and the write paths are bound back read-write with `nosuid`,
+ *    `nodev`, `nosymfollow`, and `noexec` unless they are also executable: writes and metadata
+ *    changes (`chmod`, `chown`, `utimes`, `setxattr`) outside the write paths fail with `EROFS`,
+ *    device nodes inside them cannot be opened, the dynamic loader cannot map a program written
+ *    there, and a symbolic link made there cannot redirect a path (a Unix socket's address) to
+ *    somewhere else. Cordon's own code, the Deno executable and Deno's cache stay read-only
+ *    whatever the write paths ({@linkcode cordonOwnPaths}): a later run executes them as root.
  * 3. **Privileges**: from the layers' `privileges` (default: no capability, the invoking user and
  *    group): securebits (`NOROOT`, `NO_SETUID_FIXUP`, locked) so that uid 0 regains nothing at
  *    `execve`, every capability not kept dropped from the bounding set, the user and group set,
@@ -85,10 +89,21 @@ export interface PlannedProcessConfinement {
   readonly readOnlyPaths: readonly string[];
   /** Kernel files (covered with `/dev/null`) and directories (with an empty read-only tmpfs) hidden. */
   readonly maskedPaths: readonly { readonly path: string; readonly directory: boolean }[];
-  /** Remount every mount read-only (the policy restricts writes), then bind `writable` back. */
+  /**
+   * Remount every mount read-only, then bind `writable` back: on every run with namespaces, unless
+   * every layer lets the command write `/`.
+   */
   readonly readOnlyEverything: boolean;
-  /** The paths every layer lets the command write, bound back read-write (shortest first). */
+  /**
+   * The paths every layer lets the command write, bound back read-write (shortest first), with
+   * `nosymfollow` (symbolic links in them are not followed).
+   */
   readonly writable: readonly WritableMount[];
+  /**
+   * Cordon's own code, the Deno executable and Deno's cache, where the view would let the command
+   * write them: bound read-only on top (a later `cordon run` runs them as root).
+   */
+  readonly protectedPaths: readonly string[];
   /** The privileges step. */
   readonly privileges: PlannedPrivileges;
 }
@@ -133,10 +148,20 @@ export const CGROUP_NAMESPACE_MECHANISM = "cgroup namespace delegation (cgroup2 
 const CAP_SETPCAP = 8;
 const CAP_SYS_ADMIN = 21;
 
-/** Two policy layers ask for different users or groups, or for a capability that cannot be had. */
+/** The codes of {@linkcode PrivilegesError}. */
+export type PrivilegesErrorCode =
+  | "PRIVILEGES_CONFLICT"
+  | "CAPABILITY_UNAVAILABLE"
+  | "UNKNOWN_CAPABILITY"
+  | "WRITE_PATH_PROTECTED";
+
+/**
+ * Two policy layers ask for different users or groups, or for a capability that cannot be had,
+ * or a write path lies inside what `cordon run` itself runs from.
+ */
 export class PrivilegesError extends Error {
   /** Stable error code. */
-  readonly code: "PRIVILEGES_CONFLICT" | "CAPABILITY_UNAVAILABLE" | "UNKNOWN_CAPABILITY";
+  readonly code: PrivilegesErrorCode;
 
   /**
    * Creates the error.
@@ -144,10 +169,7 @@ export class PrivilegesError extends Error {
    * @param code Stable error code.
    * @param message What is wrong.
    */
-  constructor(
-    code: "PRIVILEGES_CONFLICT" | "CAPABILITY_UNAVAILABLE" | "UNKNOWN_CAPABILITY",
-    message: string,
-  ) {
+  constructor(code: PrivilegesErrorCode, message: string) {
     super(message);
     this.name = "PrivilegesError";
     this.code = code;
@@ -274,6 +296,8 @@ export function planProcessConfinement(
     readonly allowDegraded: boolean;
     /** The capability sets of the launcher-to-be (default: this process's). */
     readonly capabilities?: { readonly effective: bigint; readonly permitted: bigint };
+    /** What the command must never write (default: {@linkcode cordonOwnPaths}). */
+    readonly protectedPaths?: readonly string[];
   },
 ): { confinement: PlannedProcessConfinement; degraded: ConfinementDegradation[] } {
   const caps = options.capabilities ?? ownCapabilities();
@@ -326,8 +350,11 @@ export function planProcessConfinement(
     }
   }
 
+  // uid 0 without capabilities still writes every file root owns (/etc/ld.so.preload, cron,
+  // Cordon's own code): with namespaces, the command writes only beneath its write paths, and
+  // nowhere when no layer lists any.
   const writePaths = intersectSubtrees(writeLayers.map((l) => l.filesystem!.write));
-  const readOnlyEverything = namespaces && writeLayers.length > 0 && !writePaths.includes("/");
+  const readOnlyEverything = namespaces && !writePaths.includes("/");
   const execLayers = set.layers.filter((l) => (l.filesystem?.execute.length ?? 0) > 0);
   const execPaths = execLayers.length === 0
     ? ["/"]
@@ -345,6 +372,9 @@ export function planProcessConfinement(
     }
     writable.sort((a, b) => a.path.length - b.path.length || (a.path < b.path ? -1 : 1));
   }
+  const protectedPaths = namespaces
+    ? protectedInView(options.protectedPaths ?? cordonOwnPaths(), readOnlyEverything, writePaths)
+    : [];
   const masked = namespaces
     ? MASKED_KERNEL_PATHS.flatMap((path) => {
       const found = exists(path);
@@ -358,10 +388,64 @@ export function planProcessConfinement(
       maskedPaths: masked,
       readOnlyEverything,
       writable,
+      protectedPaths,
       privileges,
     },
     degraded,
   };
+}
+
+/**
+ * What a later `cordon run` executes as root before any confinement: this module tree (Cordon's
+ * code, the `./deno` wrapper and the Deno it installs), the running Deno executable, and Deno's
+ * cache (`DENO_DIR`: compiled modules and npm packages). Normalised; absent ones left out.
+ *
+ * Requires `allow-read` and `allow-env`.
+ *
+ * @example
+ * ```ts ignore
+ * import { cordonOwnPaths } from "./process_confinement.ts";
+ * console.log(cordonOwnPaths()); // e.g. ["/root/.cache/deno", "/srv/cordon", ...]
+ * ```
+ */
+export function cordonOwnPaths(): string[] {
+  const paths: string[] = [];
+  const root = new URL("../../", import.meta.url);
+  if (root.protocol === "file:") paths.push(decodeURIComponent(root.pathname));
+  paths.push(Deno.execPath());
+  const home = Deno.env.get("HOME");
+  const cache = Deno.env.get("XDG_CACHE_HOME");
+  const denoDir = Deno.env.get("DENO_DIR") ||
+    (cache ? `${cache}/deno` : home ? `${home}/.cache/deno` : undefined);
+  if (denoDir) paths.push(denoDir);
+  const found = paths.map(normalisePath).filter((p) => exists(p) !== undefined);
+  const unique = [...new Set(found)].sort();
+  return unique.filter((p) => !unique.some((q) => q !== p && isBeneath(p, q)));
+}
+
+/**
+ * The protected paths the view would leave writable. A write path inside one is refused: the
+ * command could change what the next run executes as root.
+ */
+function protectedInView(
+  paths: readonly string[],
+  readOnlyEverything: boolean,
+  writePaths: readonly string[],
+): string[] {
+  const out: string[] = [];
+  for (const path of paths.map(normalisePath)) {
+    const inside = writePaths.find((w) => w !== path && isBeneath(w, path));
+    if (inside !== undefined) {
+      throw new PrivilegesError(
+        "WRITE_PATH_PROTECTED",
+        `filesystem.write path ${inside} lies inside ${path}, which cordon run itself runs ` +
+          `from as root (Cordon's code, Deno or Deno's cache): the command could change what ` +
+          `the next run executes; write elsewhere`,
+      );
+    }
+    if (!readOnlyEverything || writePaths.some((w) => isBeneath(path, w))) out.push(path);
+  }
+  return out;
 }
 
 /** The id the layers so far (`current`) and `policy` (`value`) agree on; throws when they differ. */
@@ -707,8 +791,15 @@ export function applyMounts(plan: PlannedProcessConfinement): void {
   }
   for (const { path, exec } of plan.writable) {
     mount(path, path, undefined, MS_BIND | MS_REC, "bind write path");
-    const flags = MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | (exec ? 0 : MS_NOEXEC);
+    const flags = MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | MS_NOSYMFOLLOW |
+      (exec ? 0 : MS_NOEXEC);
     mount(undefined, path, undefined, flags, "remount write path read-write");
+  }
+  for (const path of plan.protectedPaths) {
+    mount(path, path, undefined, MS_BIND | MS_REC, "bind cordon's own files");
+    const entry = readOwnMountInfo().findLast((m) => m.mountPoint === path);
+    const kept = entry ? mountFlags(entry.options) : 0;
+    mount(undefined, path, undefined, MS_REMOUNT | MS_BIND | MS_RDONLY | kept, "protect");
   }
 }
 

@@ -60,6 +60,10 @@ ${spec.trim().split("\n").map((l) => `  ${l}`).join("\n")}
 
 /** A Python helper on the host (a server, a sniffer) that said `ready`; see {@linkcode startHelper}. */
 export interface HostHelper {
+  /** The helper's process id. */
+  readonly pid: number;
+  /** What it printed before `ready` (such as the port it listens on), trimmed. */
+  readonly greeting: string;
   /** Sends `done`, waits for the helper to exit and returns what it printed after `ready`. */
   finish(): Promise<string>;
 }
@@ -85,7 +89,11 @@ export async function startHelper(
     if (done) throw new Error(`${what} did not start`);
     text += value;
   }
+  const greeting = text.slice(0, text.indexOf("ready\n")).trim();
+  text = text.slice(text.indexOf("ready\n"));
   return {
+    pid: child.pid,
+    greeting,
     async finish() {
       const writer = child.stdin.getWriter();
       await writer.write(new TextEncoder().encode("done\n"));

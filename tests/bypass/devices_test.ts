@@ -79,8 +79,8 @@ kernelTest(
     try {
       for (
         const spec of [
-          // No filesystem section: nothing but the device program between it and the disk.
-          "privileges:\n  capabilities: [CAP_MKNOD]",
+          // Writing everywhere: nothing but the device program between it and the disk.
+          "privileges:\n  capabilities: [CAP_MKNOD]\nfilesystem:\n  write: [/]",
           // A write path where Landlock lets it make device nodes (MAKE_BLOCK).
           `privileges:\n  capabilities: [CAP_MKNOD]\nfilesystem:\n  write: [${
             JSON.stringify(scratch)
@@ -100,7 +100,7 @@ kernelTest(
         assert(!got.has("open-made-write"), `a node was made: ${[...got]}`);
         // The safe devices stay usable (writing /dev/null outside the write paths is Landlock's).
         assert(got.get("dev-urandom") === "ok", run.stdout);
-        if (!spec.includes("filesystem")) assert(got.get("dev-null") === "ok", run.stdout);
+        if (spec.includes("[/]")) assert(got.get("dev-null") === "ok", run.stdout);
         assert(!imageWritten(disk.image), "the disk image was written");
       }
     } finally {
@@ -119,7 +119,9 @@ kernelTest(
       for (const device of [`"b 7:${disk.minor}"`, JSON.stringify(disk.device)]) {
         const node = `${scratch}/blk-${crypto.randomUUID()}`;
         const args = [disk.device, node, String(disk.minor)];
-        const spec = `privileges:\n  capabilities: [CAP_MKNOD]\n  devices: [${device}]`;
+        // Writing everywhere (no nodev write binds): the node made in scratch can be opened.
+        const spec =
+          `privileges:\n  capabilities: [CAP_MKNOD]\n  devices: [${device}]\nfilesystem:\n  write: [/]`;
         const run = await pythonUnder(
           policy("loop-allowed", spec),
           `import sys; sys.argv[1:] = ${JSON.stringify(args)}\n${ATTACK}`,

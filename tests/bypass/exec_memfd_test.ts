@@ -94,9 +94,11 @@ kernelTest(
           assert(await exists(marker), `${name}: the unconfined copy did not run`);
         }
       });
+      // The markers' directory is writable (else a copy that ran could not leave its marker).
+      const writing = `    write: [${JSON.stringify(scratch)}]\n`;
       const policies: [string, string][] = [
-        ["builtin:baseline", allowProbes(BASELINE, probes.dir)],
-        ["defaultAction allow with filesystem.execute", permissive(probes.dir)],
+        ["builtin:baseline", allowProbes(BASELINE, probes.dir) + writing],
+        ["defaultAction allow with filesystem.execute", permissive(probes.dir) + writing],
       ];
       for (const [label, yaml] of policies) {
         const set = await compileYaml(probes.dir, yaml);

@@ -35,6 +35,8 @@ spec:
   defaultAction: allow
   rules:
     - { syscalls: [acct], action: deny, errno: EPERM }
+  # the preloaded library's log is written from inside
+  filesystem: { write: [/] }
 `;
 
 /**

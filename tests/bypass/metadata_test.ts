@@ -74,12 +74,13 @@ kernelTest(
         outside_setxattr_capability: refuse,
       };
       const cases: [string, string[], string, boolean, Record<string, string>][] = [
-        // No write rules: the file belongs to another user, and root has no capability left.
-        ["builtin:baseline, a file of another user", ["builtin:baseline"], "other", false, {
-          outside_chown: "EPERM",
-          outside_chmod_setuid: "EPERM",
-          outside_utimes: "EPERM",
-          outside_setxattr_capability: "EPERM",
+        // No write paths: nothing is writable, not even root's own files (uid 0 owns them).
+        ["builtin:baseline, a file of root's", ["builtin:baseline"], "root", false, {
+          outside_chown: "EROFS",
+          outside_chmod_setuid: "EROFS",
+          outside_utimes: "EROFS",
+          outside_setxattr_user: "EROFS",
+          outside_setxattr_capability: "EROFS",
         }],
         [
           "cli-tool.yaml writing one directory",

@@ -33,6 +33,8 @@ spec:
   defaultAction: allow
   defaultErrno: EPERM
   capabilities: { deny: [${deny}] }
+  # about the seccomp layer: writes anywhere, as without the read-only view
+  filesystem: { write: [/] }
 `;
 }
 

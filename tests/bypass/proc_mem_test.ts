@@ -123,7 +123,8 @@ kernelTest(
               ],
             );
             expectAttempts(run, {
-              proc_mem_write: "EACCES|EPERM",
+              // EROFS: /proc is read-only where no write path covers it; EACCES/EPERM: Landlock, ptrace.
+              proc_mem_write: "EROFS|EACCES|EPERM",
               proc_environ: "EACCES|EPERM",
               ...(all ? { ptrace_attach: "EPERM", process_vm_writev: "EPERM" } : {}),
             });

@@ -76,6 +76,7 @@ spec:
   defaultAction: allow
   limits:
     syscallsPerSecond: { max: ${MAX}, action: kill }
+  filesystem: { write: [${JSON.stringify(dir)}] }
 `,
       );
       const set = (await loadPolicies([file], {})).filters;

@@ -5,7 +5,9 @@
  * `cgroup/connect_unix` and `cgroup/sendmsg_unix` programs (Linux 6.7) allow only the names of
  * `network.unix` and sockets beneath the policy's `filesystem.write` paths (its own); relative
  * paths and paths with `.`/`..` components are refused (their text does not say where they
- * lead). Socket pairs need no rule. The effect observed: the host server accepts nothing and
+ * lead). Write paths are mounted `nosymfollow`, so a symbolic link the program makes there (to a
+ * host socket or to its directory) cannot turn an address beneath them into another one. Socket
+ * pairs need no rule. The effect observed: the host server accepts nothing and
  * receives nothing from the confined program; listing the names in `network.unix` (the control)
  * lets the same calls through.
  */
@@ -59,6 +61,10 @@ def dotdot():
     connect(os.path.dirname(own) + "/.." + path[len(os.path.dirname(os.path.dirname(own))):])
 def pair():
     a, b = socket.socketpair(); a.send(b"x"); b.recv(1)
+def symlinked(target, name, use):
+    link = os.path.join(os.path.dirname(own), name)
+    os.symlink(target, link)
+    use(link)
 attempt("path", lambda: connect(path))
 attempt("abstract", lambda: connect("\\0" + abstract))
 attempt("dgram", lambda: sendto(dgram))
@@ -66,6 +72,11 @@ attempt("dotdot", dotdot)
 attempt("relative", relative)
 attempt("own", own_socket)
 attempt("pair", pair)
+# a link the program makes beneath its write path, to the host's socket or its directory
+attempt("symlink", lambda: symlinked(path, "link.sock", connect))
+attempt("symlink_dir", lambda: symlinked(os.path.dirname(path), "hostdir",
+    lambda l: connect(l + "/" + os.path.basename(path))))
+attempt("symlink_dgram", lambda: symlinked(dgram, "log-link.sock", sendto))
 `;
 
 interface Server extends AsyncDisposable {
@@ -124,6 +135,10 @@ kernelTest(
         assert(["1", "13"].includes(got.get(name) ?? ""), `${name}: ${got.get(name)}`);
       }
       assert(got.get("path") === "1" && got.get("dgram") === "1", run.stdout);
+      // Write paths are mounted nosymfollow: a link made there leads nowhere (ELOOP).
+      for (const name of ["symlink", "symlink_dir", "symlink_dgram"]) {
+        assert(got.get(name) === "40", `${name}: ${got.get(name)}`);
+      }
       assert(got.get("own") === "ok", `own socket: ${got.get("own")}`);
       assert(got.get("pair") === "ok", `socketpair: ${got.get("pair")}`);
       const counts = await server.counts();

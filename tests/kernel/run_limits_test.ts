@@ -47,7 +47,8 @@ const MANY = "200000";
 /** The limit: far above what the launcher's last steps and the program's start-up make. */
 const MAX = 5000;
 
-function policy(action: string): string {
+/** The policy; the markers' directory `write` is writable (nothing else is). */
+function policy(action: string, write = "/tmp"): string {
   return `apiVersion: cordon/v1
 kind: Policy
 metadata:
@@ -56,12 +57,13 @@ spec:
   defaultAction: allow
   limits:
     syscallsPerSecond: { max: ${MAX}, action: ${action} }
+  filesystem: { write: [${JSON.stringify(write)}] }
 `;
 }
 
 async function policySet(dir: string, action: string): Promise<FilterSet> {
   const file = `${dir}/${action}.yaml`;
-  await Deno.writeTextFile(file, policy(action));
+  await Deno.writeTextFile(file, policy(action, dir));
   return (await loadPolicies([file], {})).filters;
 }
 
@@ -133,7 +135,7 @@ kernelTest(
     const dir = await Deno.makeTempDir({ prefix: "cordon-run-limits-cli-" });
     try {
       for (const action of ["kill", "deny"]) {
-        await Deno.writeTextFile(`${dir}/${action}.yaml`, policy(action));
+        await Deno.writeTextFile(`${dir}/${action}.yaml`, policy(action, dir));
       }
       await t.step("kill: exit 137 and the limit's location, no warning", async () => {
         const marker = `${dir}/killed`;

@@ -262,6 +262,7 @@ spec:
   mode: audit
   rules:
     - { syscalls: [mkdir], action: deny, errno: EACCES }
+  filesystem: { write: [${JSON.stringify(probes.dir)}] }
 `,
     );
     const predicted = predict(set, { arch: ARCH, nr: nr("mkdir") });
@@ -499,7 +500,22 @@ async function dockerDefault(dir: string): Promise<FilterSet> {
     name: "docker-default",
     source: "docker-default.json",
   });
-  return await compileYaml(dir, imported.yaml, imported.arches);
+  // A second layer lets the command write `dir` (an OCI profile is seccomp only; under cordon
+  // run as root nothing else would be writable).
+  const profile = `${dir}/docker-default.yaml`;
+  const scratch = `${dir}/scratch.yaml`;
+  await Deno.writeTextFile(profile, imported.yaml);
+  await Deno.writeTextFile(
+    scratch,
+    `apiVersion: cordon/v1
+kind: Policy
+metadata: { name: scratch }
+spec:
+  defaultAction: allow
+  filesystem: { write: [${JSON.stringify(dir)}] }
+`,
+  );
+  return (await loadPolicies([profile, scratch], { arches: imported.arches })).filters;
 }
 
 const PYTHON_ACCT = "import ctypes; libc = ctypes.CDLL(None, use_errno=True); " +
