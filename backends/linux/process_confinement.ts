@@ -79,6 +79,13 @@ export interface PlannedPrivileges {
    * set cut; otherwise it has no capability to give away beyond its permitted set.
    */
   readonly privileged: boolean;
+  /**
+   * Whether execution is restricted (a layer lists `filesystem.execute` paths): then
+   * `SECBIT_EXEC_RESTRICT_FILE` is set and locked too (Linux 6.14), so that interpreters that
+   * check their scripts with `execveat(AT_EXECVE_CHECK)` refuse one the command could not
+   * execute itself (written to a `noexec` write path, outside the `execute` paths).
+   */
+  readonly restrictScripts?: boolean;
 }
 
 /** The launcher's process-confinement step: plain JSON, sent in the launch plan. */
@@ -303,7 +310,10 @@ export function planProcessConfinement(
   const caps = options.capabilities ?? ownCapabilities();
   const has = (cap: number) => (caps.effective & (1n << BigInt(cap))) !== 0n;
   const degraded: ConfinementDegradation[] = [];
-  const privileges = planPrivileges(set, caps.permitted, has(CAP_SETPCAP));
+  const privileges = {
+    ...planPrivileges(set, caps.permitted, has(CAP_SETPCAP)),
+    restrictScripts: set.layers.some((l) => (l.filesystem?.execute.length ?? 0) > 0),
+  };
 
   const writeLayers = set.layers.filter((l) => (l.filesystem?.write.length ?? 0) > 0);
   const namespaces = has(CAP_SYS_ADMIN);
@@ -579,6 +589,8 @@ const PR_CAP_AMBIENT_CLEAR_ALL = 4;
 const SECUREBITS_BASE = 0x01 | 0x02 | 0x04 | 0x08 | 0x20;
 /** `SECBIT_NO_CAP_AMBIENT_RAISE | _LOCKED`: when nothing is kept, nothing may be raised. */
 const SECUREBITS_NO_AMBIENT = 0x40 | 0x80;
+/** `SECBIT_EXEC_RESTRICT_FILE | _LOCKED` (Linux 6.14; older kernels refuse unknown bits). */
+const SECUREBITS_EXEC_RESTRICT_FILE = 0x100 | 0x200;
 const LINUX_CAPABILITY_VERSION_3 = 0x20080522;
 
 function pointerValue(buffer: Uint8Array<ArrayBuffer>): bigint {
@@ -833,7 +845,12 @@ export function applyPrivileges(plan: PlannedPrivileges): void {
   const kept = new Set(plan.capabilities);
   if (plan.privileged) {
     const bits = SECUREBITS_BASE | (kept.size === 0 ? SECUREBITS_NO_AMBIENT : 0);
-    check(symbols.prctl(PR_SET_SECUREBITS, BigInt(bits), 0n, 0n, 0n), "set securebits");
+    const withScripts = plan.restrictScripts ? bits | SECUREBITS_EXEC_RESTRICT_FILE : bits;
+    // A kernel before 6.14 refuses the exec bits (EINVAL/EPERM): the rest is set all the same
+    // (what the bit adds is the cooperation of interpreters, not a deny of the kernel's own).
+    if (symbols.prctl(PR_SET_SECUREBITS, BigInt(withScripts), 0n, 0n, 0n) !== 0) {
+      check(symbols.prctl(PR_SET_SECUREBITS, BigInt(bits), 0n, 0n, 0n), "set securebits");
+    }
     for (let cap = 0; cap < 64; cap++) {
       const present = symbols.prctl(PR_CAPBSET_READ, BigInt(cap), 0n, 0n, 0n);
       if (present < 0) {

@@ -44,17 +44,18 @@ kernelTest(
   async (t) => {
     const dir = await Deno.makeTempDir({ prefix: "cordon-priv-" });
     try {
-      const sources: [string, string[]][] = [
-        ["builtin:baseline", ["builtin:baseline"]],
-        ["cli-tool.yaml", [CLI_TOOL]],
+      // With filesystem.execute paths (the baseline's), SECBIT_EXEC_RESTRICT_FILE and its lock too.
+      const sources: [string, string[], string][] = [
+        ["builtin:baseline", ["builtin:baseline"], "0x3ef"],
+        ["cli-tool.yaml", [CLI_TOOL], "0x3ef"],
         ["allow-all without privileges", [
           permissive("allow-all", []).replace(
             "  privileges:\n    capabilities: []\n",
             "",
           ),
-        ]],
+        ], "0xef"],
       ];
-      for (const [name, policies] of sources) {
+      for (const [name, policies, securebits] of sources) {
         await t.step(name, async () => {
           const run = await attempts(await policySet(dir, ...policies), STATUS);
           expectAttempts(run, {
@@ -66,7 +67,7 @@ kernelTest(
             NoNewPrivs: "1",
             Uid: "0,0,0,0",
             // NOROOT, NO_SETUID_FIXUP, KEEP_CAPS, NO_CAP_AMBIENT_RAISE: all set and locked but KEEP_CAPS
-            Securebits: "0xef",
+            Securebits: securebits,
           });
         });
       }
