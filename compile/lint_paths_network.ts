@@ -22,11 +22,6 @@ export const PATHS_NETWORK_LINT_CODES: Readonly<
     description:
       "A filesystem.write path contains (or lies inside) a path the policy executes (target.executables or filesystem.execute): the sandboxed program can replace or add what it runs.",
   },
-  "write-everywhere": {
-    severity: "warning",
-    description:
-      "filesystem.write lists /: under cordon run as root the program may write every file root owns (/etc/ld.so.preload, cron, SSH keys), which makes it the host's root, and symbolic links it makes are followed everywhere (a Unix socket address of network.unix can lead elsewhere).",
-  },
   "path-rule-overlap": {
     severity: "warning",
     description:
@@ -99,14 +94,6 @@ export function lintPathsAndNetwork(
       const write = norm(fs.write);
       const executables = norm([...fs.execute, ...(policy.target?.executables ?? [])]);
       for (const [w, wn] of write) {
-        if (wn === "/") {
-          findings.push(find(
-            "write-everywhere",
-            `Policy "${policy.name}" may write "${w}": run as root, the program can write every file root owns (/etc/ld.so.preload, cron, SSH keys) and make itself the host's root; list the directories it needs`,
-            fs.loc,
-            policy.name,
-          ));
-        }
         for (const [e, en] of executables) {
           if (isBeneath(en, wn) || isBeneath(wn, en)) {
             findings.push(find(
