@@ -279,8 +279,11 @@ export function lintPrivileges(policies: readonly ResolvedPolicy[]): Finding[] {
       for (const w of fs.write) {
         const path = normalisePath(w);
         let what: string | undefined;
-        if (path === "/") what = "every file of the host, /proc, /sys and /dev included";
-        else if (isBeneath(path, "/proc")) {
+        if (path === "/") {
+          what = "every file of the host, /proc, /sys and /dev included (run as root: " +
+            "/etc/ld.so.preload, cron, SSH keys, which make it the host's root), and where " +
+            "symbolic links it makes are followed (a network.unix address can lead elsewhere)";
+        } else if (isBeneath(path, "/proc")) {
           what = "kernel settings (/proc/sys) and other processes' memory (/proc/PID/mem)";
         } else if (isBeneath(path, "/sys")) {
           what = "kernel and device settings, and cgroup membership (cgroup.procs)";
