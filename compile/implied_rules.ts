@@ -6,7 +6,8 @@
  * `metadata.name` for the rules every policy gets).
  *
  * - **Every policy**: `execveat` with `AT_EMPTY_PATH` (executing an open descriptor: `fexecve`,
- *   a memfd, an `O_PATH` or deleted file) is denied with `EACCES` (`no-fd-exec`).
+ *   a memfd, an `O_PATH` or deleted file) is denied with `EACCES` (`no-fd-exec`); the terminal
+ *   injection ioctls `TIOCSTI` and `TIOCLINUX` with `EPERM` (`no-tiocsti`, `no-tioclinux`).
  * - **Execution restricted** (`filesystem.execute` lists paths, as `builtin:baseline` does):
  *   `memfd_create` without `MFD_NOEXEC_SEAL` is denied with `EACCES` (`memfd-noexec`). A memfd
  *   is on an internal mount that Landlock's path rules never see, so without the seal it could
@@ -106,6 +107,16 @@ const FD_EXEC: readonly ImpliedSpec[] = [
     errno: EACCES,
     args: [masked(4, AT_EMPTY_PATH, AT_EMPTY_PATH)],
   },
+];
+
+/**
+ * `TIOCSTI` pushes input into a terminal, `TIOCLINUX` can paste a selection into one: the
+ * command shares `cordon run`'s terminal, so the shell that started it would run what it types
+ * once it exits. `cmd` is an `unsigned int`: compared on its low 32 bits (`eq` does).
+ */
+const TTY_INJECTION: readonly ImpliedSpec[] = [
+  { name: "no-tiocsti", syscalls: ["ioctl"], errno: EPERM, args: [cond(1, "eq", 0x5412n)] },
+  { name: "no-tioclinux", syscalls: ["ioctl"], errno: EPERM, args: [cond(1, "eq", 0x541cn)] },
 ];
 
 const MEMFD_NOEXEC: readonly ImpliedSpec[] = [
@@ -250,7 +261,10 @@ function socketSpecs(policy: ResolvedPolicy): ImpliedSpec[] {
  * ```
  */
 export function impliedRules(policy: ResolvedPolicy, arch: Arch): Rule[] {
-  const groups: [readonly ImpliedSpec[], SourceLocation][] = [[FD_EXEC, policy.loc]];
+  const groups: [readonly ImpliedSpec[], SourceLocation][] = [
+    [FD_EXEC, policy.loc],
+    [TTY_INJECTION, policy.loc],
+  ];
   const wx = policy.memory?.writeExecute === "deny";
   if ((policy.filesystem?.execute.length ?? 0) > 0 && !wx) {
     groups.push([MEMFD_NOEXEC, policy.filesystem!.loc]);

@@ -67,20 +67,46 @@ function expect(set: FilterSet, arch: Arch, name: string, args: bigint[], want: 
 const HIGH = 0xffff_ffff_0000_0000n; // bits the kernel drops from an int argument
 const AT_EMPTY_PATH = 0x1000n;
 
-Deno.test("impliedRules() gives every policy the fd-exec deny, at the implied priority", {
+Deno.test(
+  "impliedRules() gives every policy the fd-exec and terminal-injection denies, at the implied priority",
+  {
+    permissions: "none",
+  },
+  () => {
+    const loc = { file: "p.yaml", line: 1, column: 1 };
+    const rules = impliedRules({
+      name: "p",
+      defaultAction: "allow",
+      defaultErrno: 1,
+      mode: "enforce",
+      rules: [],
+      loc,
+    }, "x86_64");
+    const ids = rules.map((r) => r.id).join();
+    if (
+      ids !== "p:implied:no-fd-exec,p:implied:no-tiocsti,p:implied:no-tioclinux" ||
+      rules.some((r) => r.priority !== IMPLIED_PRIORITY)
+    ) {
+      throw new Error(ids);
+    }
+  },
+);
+
+Deno.test("TIOCSTI and TIOCLINUX are denied under every policy, on every ABI", {
   permissions: "none",
-}, () => {
-  const loc = { file: "p.yaml", line: 1, column: 1 };
-  const rules = impliedRules({
-    name: "p",
-    defaultAction: "allow",
-    defaultErrno: 1,
-    mode: "enforce",
-    rules: [],
-    loc,
-  }, "x86_64");
-  if (rules.length !== 1 || rules[0]!.priority !== IMPLIED_PRIORITY) {
-    throw new Error(JSON.stringify(rules.map((r) => r.id)));
+}, async (t) => {
+  for (const [name, yaml] of [["baseline", BASELINE], ["allow-all", ALLOW_ALL]] as const) {
+    const set = compileYaml(yaml);
+    await t.step(name, () => {
+      for (const arch of ["x86_64", "i386", "x32"] as const) {
+        expect(set, arch, "ioctl", [0n, 0x5412n], "deny 1");
+        expect(set, arch, "ioctl", [0n, 0x541cn], "deny 1");
+        expect(set, arch, "ioctl", [0n, 0x5413n], "allow"); // TIOCGWINSZ
+      }
+      // cmd is an unsigned int: bits above 31 neither hide nor forge it
+      expect(set, "x86_64", "ioctl", [0n, HIGH | 0x5412n], "deny 1");
+      expect(set, "x86_64", "ioctl", [0n, HIGH | 0x5413n], "allow");
+    });
   }
 });
 

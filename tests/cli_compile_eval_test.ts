@@ -156,8 +156,9 @@ Deno.test({
         throw new Error("IR arches");
       }
       const x86 = summary.layers[0].arches[0];
-      // conditional: socket (no-packet-sockets) and execveat (the implied AT_EMPTY_PATH deny)
-      if (x86.arch !== "x86_64" || x86.byAction.kill !== 2 || x86.conditional !== 2) {
+      // conditional: socket (no-packet-sockets), execveat (the implied AT_EMPTY_PATH deny) and
+      // ioctl (the implied TIOCSTI/TIOCLINUX denies)
+      if (x86.arch !== "x86_64" || x86.byAction.kill !== 2 || x86.conditional !== 3) {
         throw new Error(`summary: ${JSON.stringify(x86)}`);
       }
     });
