@@ -77,24 +77,14 @@ spec:
     execute: [/usr, /bin, /lib, /lib64, ${JSON.stringify(work)}]
 `,
   );
-  const deno = Deno.execPath();
+  const cordonRun = (tree: string, ...rest: string[]) =>
+    run(Deno.execPath(), ["run", "-A", `${trees[tree]}/mod.ts`, "run", "-p", policy, ...rest]);
   const startup: Record<string, number[]> = { before: [], after: [] };
   const wall: Record<string, number[]> = { before: [], after: [] };
   for (let i = 0; i < Number(values.runs); i++) {
     for (const name of ["before", "after"]) {
       const started = performance.now();
-      const out = await run(deno, [
-        "run",
-        "-A",
-        `${trees[name]}/mod.ts`,
-        "run",
-        "-p",
-        policy,
-        "--format",
-        "json",
-        "--",
-        "/bin/true",
-      ]);
+      const out = await cordonRun(name, "--format", "json", "--", "/bin/true");
       wall[name]!.push(performance.now() - started);
       const exit = out.split("\n").find((l) => l.includes('"event":"exit"'));
       startup[name]!.push(Number(JSON.parse(exit ?? "{}").startupMs));
@@ -104,17 +94,7 @@ spec:
   for (let i = 0; i < Number(values.loops); i++) {
     perCall.unconfined!.push(Number(await run(loop, [values.calls!])));
     for (const name of ["before", "after"]) {
-      const out = await run(deno, [
-        "run",
-        "-A",
-        `${trees[name]}/mod.ts`,
-        "run",
-        "-p",
-        policy,
-        "--",
-        loop,
-        values.calls!,
-      ]);
+      const out = await cordonRun(name, "--", loop, values.calls!);
       perCall[name]!.push(Number(out.trim().split("\n")[0]));
     }
   }

@@ -12,6 +12,8 @@ import { runConfined, type RunOptions } from "../../backends/linux/run.ts";
 import { loadPolicies } from "../../cli/load_policies.ts";
 import { hasFile, needRoot, PYTHON, unavailable } from "../_kernel.ts";
 import { landlockAbi } from "../_kernel.ts";
+import { capabilityNames, capabilityNumber } from "../../policies/constants.ts";
+import { ownCapabilities } from "../../backends/linux/process_confinement.ts";
 
 /** Why the tests cannot run here (they need Linux, root, python3 and Landlock ABI 6), or `null`. */
 export const CONFINEMENT_REASON: string | null = unavailable(
@@ -125,4 +127,12 @@ export function expectAttempts(run: Attempts, want: Readonly<Record<string, stri
       );
     }
   }
+}
+
+/** Every capability this process holds but `except` (a policy may keep only what `run` has). */
+export function heldCapabilities(except: readonly string[] = []): string[] {
+  const { permitted } = ownCapabilities();
+  return capabilityNames().filter((name) =>
+    !except.includes(name) && ((permitted >> BigInt(capabilityNumber(name) ?? 0)) & 1n) === 1n
+  );
 }

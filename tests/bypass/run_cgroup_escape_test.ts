@@ -12,12 +12,16 @@
 
 import { kernelTest } from "../_kernel.ts";
 import { assert } from "../_probes.ts";
-import { capabilityNames, capabilityNumber } from "../../policies/constants.ts";
-import { ownCapabilities } from "../../backends/linux/process_confinement.ts";
 import { runNetworkUnavailable } from "../../backends/linux/cgroup_net.ts";
 import { unavailable } from "../_kernel.ts";
 import { startHelper } from "./_cgroup_guard.ts";
-import { attempts, CONFINEMENT_REASON, expectAttempts, policySet } from "./_confinement.ts";
+import {
+  attempts,
+  CONFINEMENT_REASON,
+  expectAttempts,
+  heldCapabilities,
+  policySet,
+} from "./_confinement.ts";
 
 const WEB_CLIENT = new URL("../../examples/policies/web-client.yaml", import.meta.url).pathname;
 
@@ -102,11 +106,7 @@ kernelTest(
     try {
       // Every capability this process holds but those `check` calls a way out of the sandbox
       // in themselves (a new cgroupfs, another namespace, kernel code).
-      const { permitted } = ownCapabilities();
-      const withheld = ["CAP_SYS_ADMIN", "CAP_SYS_MODULE", "CAP_BPF", "CAP_PERFMON"];
-      const kept = capabilityNames().filter((name) =>
-        !withheld.includes(name) && (permitted >> BigInt(capabilityNumber(name) ?? 0)) & 1n
-      );
+      const kept = heldCapabilities(["CAP_SYS_ADMIN", "CAP_SYS_MODULE", "CAP_BPF", "CAP_PERFMON"]);
       const sources: [string, string][] = [
         ["web-client.yaml", WEB_CLIENT],
         [

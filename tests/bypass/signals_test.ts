@@ -16,13 +16,12 @@
 import { kernelTest } from "../_kernel.ts";
 import { assert, buildProbes, compileYaml, runProbe, X86_64_PROBES_REASON } from "../_probes.ts";
 import { startHelper } from "./_cgroup_guard.ts";
-import { capabilityNames, capabilityNumber } from "../../policies/constants.ts";
-import { ownCapabilities } from "../../backends/linux/process_confinement.ts";
 import {
   attempts,
   CLI_TOOL,
   CONFINEMENT_REASON,
   expectAttempts,
+  heldCapabilities,
   permissive,
   policySet,
 } from "./_confinement.ts";
@@ -182,11 +181,3 @@ kernelTest(
     assert(pending === "-", `signals reached the target: ${pending}`);
   },
 );
-
-/** Every capability this process holds (a policy may keep only those). */
-function heldCapabilities(): string[] {
-  const { permitted } = ownCapabilities();
-  return capabilityNames().filter((name) =>
-    (permitted >> BigInt(capabilityNumber(name) ?? 0)) & 1n
-  );
-}
