@@ -31,6 +31,7 @@ const OPTIONS = {
   arch: { type: "string", short: "a" },
   "max-findings": { type: "string" },
   cwd: { type: "string" },
+  view: { type: "string" },
 } as const;
 
 const HELP = [
@@ -38,7 +39,7 @@ const HELP = [
   "",
   "Usage: cordon dry-run POLICY... --trace TRACE [--trace-format auto|jsonl|strace]",
   "                      [--on-malformed skip|fail] [--format text|json|sarif|junit]",
-  "                      [--arch A] [--max-findings N] [--cwd DIR]",
+  "                      [--arch A] [--max-findings N] [--cwd DIR] [--view root|user]",
   "",
   "POLICY is a policy file, builtin:NAME, or - for standard input. TRACE is `strace -f` output",
   "(-o FILE or stderr; -t/-tt/-ttt/-T/-y variants) or Cordon's JSON Lines events, or - for",
@@ -56,6 +57,15 @@ const HELP = [
   "without it the call is undecided. Paths are compared with the rules as written; with -y the",
   "opened file's real path (symbolic links resolved) is tried too.",
   "",
+  "The view (--view): `cordon run` started as root (the usual case in CI) gives the command a",
+  "read-only filesystem outside the filesystem.write paths every policy allows (nowhere when no",
+  "policy lists any): writes, creations, removals and metadata changes (chmod, chown, utimes,",
+  "setxattr) outside them fail with EROFS before Landlock decides, also for policies without a",
+  "filesystem section. `root` (the default, the stricter prediction) reports these as",
+  "read-only-view denials; `user` predicts a run by another user (no read-only view: Landlock",
+  "and cgroup BPF only). Opening a device (/dev/null, a terminal) for writing is not a write of",
+  "the filesystem and is not reported.",
+  "",
   "Options:",
   "  -t, --trace TRACE        the trace to replay (required)",
   "      --trace-format F     auto (default: `{` starts JSON Lines), jsonl or strace",
@@ -66,6 +76,7 @@ const HELP = [
   } (default x86_64)`,
   "      --max-findings N     findings listed (all are counted; default 10000)",
   "      --cwd DIR            working directory of the traced command, for relative paths",
+  "      --view V             root (default: cordon run started as root, read-only view) or user",
   "",
   "Record a trace with:  strace -f -y -o app.strace -- ./app",
   "",
@@ -94,7 +105,11 @@ function callText(syscall: string | null, nr: number, args: readonly string[]): 
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
 
-const MECHANISM_NAMES = { landlock: "Landlock", "cgroup-bpf": "cgroup BPF" } as const;
+const MECHANISM_NAMES = {
+  landlock: "Landlock",
+  "cgroup-bpf": "cgroup BPF",
+  "read-only-view": "read-only view of a run as root",
+} as const;
 
 function describe(f: DryRunFinding): string {
   const errno = f.action === "deny" && f.errno !== undefined
@@ -221,6 +236,7 @@ async function run(argv: string[]): Promise<number> {
   const format = choice(values, "format", ["text", "json", "sarif", "junit"], "text");
   const traceFormat = choice(values, "trace-format", ["auto", "jsonl", "strace"], "auto");
   const onMalformed = choice(values, "on-malformed", ["skip", "fail"], "skip");
+  const view = choice(values, "view", ["root", "user"], "root");
   const trace = values.trace;
   if (typeof trace !== "string" || trace === "") throw new UsageError("--trace TRACE is required");
   const archText = values.arch as string | undefined;
@@ -255,6 +271,7 @@ async function run(argv: string[]): Promise<number> {
       arch: arches[0]!,
       ...(maxFindings === undefined ? {} : { maxFindings }),
       ...(cwd === undefined ? {} : { cwd }),
+      view,
       ...(progress
         ? {
           onProgress: (lines: number) => {

@@ -8,10 +8,11 @@
  * | operation | check |
  * | --- | --- |
  * | open for reading (`O_RDONLY`, `O_RDWR`) | `read` of the file; `list` with `O_DIRECTORY` |
- * | open for writing (`O_WRONLY`, `O_RDWR`, `O_TRUNC`, `O_CREAT` without `O_EXCL`), `creat`, `truncate` | `write` of the file |
- * | create (`O_CREAT\|O_EXCL`, `mkdir`, `mknod`, `symlink`, `link`), remove (`unlink`, `rmdir`), `rename` | `write` of the parent directory (of both paths for `rename`) |
+ * | open for writing (`O_WRONLY`, `O_RDWR`, `O_TRUNC`, `O_CREAT` without `O_EXCL`), `creat`, `truncate` | `write` of the file (its content) |
+ * | create (`O_CREAT\|O_EXCL`, `mkdir`, `mknod`, `symlink`, `link`), remove (`unlink`, `rmdir`), `rename` | `write` of the parent directory (of both paths for `rename`; its entries) |
  * | `execve`, `execveat` | `execute` of the file |
- * | `O_PATH` opens, `stat`, `access`, `chmod`, `chown` | none (Landlock does not restrict them) |
+ * | `chmod`, `chown`, `utimes`, `setxattr`, `removexattr` | `write` of the file's metadata: not restricted by Landlock, only by the read-only view |
+ * | `O_PATH` opens, `stat`, `access` | none |
  *
  * `O_CREAT` without `O_EXCL` is checked as a write of the file: whether the file already existed
  * (only then is creating it not needed) is not in a trace. Paths are compared lexically with the
@@ -22,6 +23,22 @@
  * TCP ports fit in Landlock rules) → `EACCES`; cgroup BPF `connect`/`sendmsg`/`bind` → `EPERM`.
  * Across layers, every layer must allow (Landlock domains and cgroup programs stack); a denial by
  * an `enforce` layer is reported before one by an `audit` layer.
+ *
+ * The view ({@linkcode AccessView}): `cordon run` started as root gives the command a read-only
+ * view of the filesystem (`backends/linux/process_confinement.ts`): only the paths beneath a
+ * `filesystem.write` path of every layer that lists any stay writable (the intersection of the
+ * lists; nothing when no layer lists one; everything when it is `/`). In the `root` view a write
+ * of content, entries or metadata outside them fails with `EROFS` (mechanism `read-only-view`),
+ * before Landlock decides anything of the call (the mount check comes first); a rename between
+ * two of its mounts (each write path is bound as a mount of its own) fails with `EXDEV`. Cordon's
+ * own files, which `run` also binds read-only, are not modelled. The view is one
+ * for the whole run: it does not depend on which layers target the process, nor on a layer's
+ * `audit` mode (the mounts are made all the same), so its denials are `enforce`. Opening a device
+ * node for writing is not a write of the filesystem (the kernel exempts devices, pipes and
+ * sockets from the read-only check): paths beneath `/dev` (but `/dev/shm`, `/dev/mqueue`,
+ * `/dev/hugepages`) and descriptor paths (`/proc/self/fd/N`, `/dev/stdout`) whose real file the
+ * trace does not show are taken for such. In the `user` view (a run by another user, which builds
+ * no view, and the simulation backend, whose processes are not root), only Landlock decides.
  *
  * @module
  */
@@ -35,16 +52,42 @@ import {
   type PathDecision,
   pathDecision,
 } from "../compile/net_rules.ts";
-import { compileLandlock, LANDLOCK_ABI_LATEST, normalisePath } from "../compile/landlock.ts";
+import {
+  compileLandlock,
+  isBeneath,
+  LANDLOCK_ABI_LATEST,
+  normalisePath,
+} from "../compile/landlock.ts";
 import type { FileOp } from "./events.ts";
 
-/** The kernel mechanism that decides an access. */
+/** The kernel mechanism that decides an access (in either view). */
 export type AccessMechanism = "landlock" | "cgroup-bpf";
+
+/** The mechanism of the `root` view's denials: the read-only mounts of `cordon run`. */
+export type ViewMechanism = "read-only-view";
+
+/**
+ * Which process the decisions are for: `root`, a `cordon run` started as root, which sees a
+ * read-only filesystem outside the write paths (writes fail with `EROFS` before Landlock
+ * decides); `user`, a run by another user (no view is built) or a simulated process: Landlock
+ * and cgroup BPF only.
+ */
+export type AccessView = "root" | "user";
+
+/** Options of {@linkcode AccessRules}. */
+export interface AccessRulesOptions {
+  /** The view (default `user`: Landlock and cgroup BPF only). */
+  readonly view?: AccessView;
+}
 
 /** `EACCES`: what Landlock returns. */
 export const EACCES = 13;
 /** `EPERM`: what the cgroup BPF network programs return. */
 export const EPERM = 1;
+/** `EROFS`: what a write on the read-only view returns. */
+export const EROFS = 30;
+/** `EXDEV`: what a rename between two mounts of the read-only view returns. */
+export const EXDEV = 18;
 
 /** One path to check, absolute, and the access needed. */
 export interface PathCheck {
@@ -59,6 +102,18 @@ export interface PathCheck {
    * would deny `/lib/x` under a `/usr/lib` rule on a merged-`/usr` system.
    */
   readonly resolved?: string;
+  /**
+   * For `write`: what is changed (default `content`): the file's content (an open for writing,
+   * `truncate`), the entries of the directory `path` (creations, removals, renames) or the
+   * file's metadata (`chmod`, `chown`, `utimes`, `setxattr`; Landlock does not restrict them,
+   * the read-only view does).
+   */
+  readonly change?: "content" | "entries" | "metadata";
+  /**
+   * Set on both checks of a `rename` (the two parent directories): in the `root` view they must
+   * lie on one mount, and each write path is bound as a mount of its own (else `EXDEV`).
+   */
+  readonly rename?: true;
 }
 
 /** A network operation to check. */
@@ -99,6 +154,19 @@ export interface AccessDenial {
   readonly reason: string;
   /** Identifies the layer, section, mechanism and mode (the same string for the same four). */
   readonly key: string;
+}
+
+/**
+ * A denial by the `root` view's read-only mounts (`EROFS`, section `filesystem.write`): located
+ * at the filesystem section of the layer whose write paths do not cover the path, or, when no
+ * layer lists write paths, at the first layer's filesystem section (or its policy's location).
+ * Always `enforce`: the view is built whatever the layers' modes.
+ */
+export interface ViewDenial extends Omit<AccessDenial, "mechanism" | "access"> {
+  /** `read-only-view`. */
+  readonly mechanism: ViewMechanism;
+  /** `write`. */
+  readonly access: "write";
 }
 
 // Linux's O_* values (the same on x86 and the generic ABI that aarch64 uses); all in the low
@@ -175,6 +243,7 @@ export function openChecks(path: string, flags: bigint | number, resolved?: stri
       path: parentOf(path),
       access: "write",
       ...(resolved === undefined ? {} : { resolved: parentOf(resolved) }),
+      change: "entries",
     });
   } else if (mode === O_WRONLY || mode === O_RDWR || (flags & (O_TRUNC | O_CREAT))) {
     out.push({ path, access: "write", ...also });
@@ -194,7 +263,7 @@ const ENTRY_OPS: ReadonlySet<FileOp> = new Set(["unlink", "rmdir", "mkdir", "lin
  * import { fileOpChecks } from "./access_rules.ts";
  * const c = fileOpChecks("rename", "/a/x", { target: "/b/y" });
  * if (c.map((x) => x.path).join() !== "/a,/b") throw new Error();
- * if (fileOpChecks("stat", "/etc/x").length !== 0) throw new Error();
+ * if (fileOpChecks("chmod", "/etc/x")[0]?.change !== "metadata") throw new Error();
  * ```
  */
 export function fileOpChecks(
@@ -212,14 +281,21 @@ export function fileOpChecks(
     case "exec":
       return [{ path, access: "execute" }];
     case "rename": {
-      const out: PathCheck[] = [{ path: parentOf(path), access: "write" }];
-      if (details.target !== undefined) {
-        out.push({ path: parentOf(details.target), access: "write" });
+      if (details.target === undefined) {
+        return [{ path: parentOf(path), access: "write", change: "entries" }];
       }
-      return out;
+      return [
+        { path: parentOf(path), access: "write", change: "entries", rename: true },
+        { path: parentOf(details.target), access: "write", change: "entries", rename: true },
+      ];
     }
+    case "chmod":
+    case "chown":
+      return [{ path, access: "write", change: "metadata" }];
     default:
-      return ENTRY_OPS.has(op) ? [{ path: parentOf(path), access: "write" }] : [];
+      return ENTRY_OPS.has(op)
+        ? [{ path: parentOf(path), access: "write", change: "entries" }]
+        : [];
   }
 }
 
@@ -232,6 +308,86 @@ interface LayerRules {
 }
 
 const CACHE_LIMIT = 16_384;
+
+/** Mounts beneath `/dev` that hold ordinary files (tmpfs, mqueue, hugetlbfs), not device nodes. */
+const DEV_FILE_MOUNTS: readonly string[] = ["/dev/shm", "/dev/mqueue", "/dev/hugepages"];
+
+/** `/proc/PID/fd/N`, `/proc/self/fd/N`, `/proc/PID/task/TID/fd/N`: a descriptor's file. */
+const PROC_FD = /^\/proc\/(?:\d+|self|thread-self)(?:\/task\/\d+)?\/fd\/\d+$/;
+/** `/dev/fd/N`, `/dev/stdin`, `/dev/stdout`, `/dev/stderr`: links to `/proc/self/fd/N`. */
+const DEV_FD = /^\/dev\/(?:fd\/\d+|stdin|stdout|stderr)$/;
+
+/**
+ * Whether `path` names an open descriptor's file (`/proc/self/fd/1`, `/dev/fd/3`,
+ * `/dev/stdout`): opening it opens that file again, whatever it is (a pipe, a socket, a file).
+ *
+ * @example
+ * ```ts
+ * import { isDescriptorPath } from "./access_rules.ts";
+ * if (!isDescriptorPath("/proc/self/fd/1") || !isDescriptorPath("/dev/stderr")) throw new Error();
+ * if (isDescriptorPath("/proc/self/fdinfo/1") || isDescriptorPath("/dev/null")) throw new Error();
+ * ```
+ */
+export function isDescriptorPath(path: string): boolean {
+  return (path.startsWith("/proc/") && PROC_FD.test(path)) || DEV_FD.test(path);
+}
+
+/** The maximal subtrees beneath one path of every list (as the run's planner computes them). */
+function intersectLists(lists: readonly (readonly string[])[]): string[] {
+  let current: string[] | undefined;
+  for (const list of lists) {
+    const next = list.map(normalisePath);
+    const prev = current;
+    current = prev === undefined ? next : [
+      ...prev.filter((p) => next.some((q) => isBeneath(p, q))),
+      ...next.filter((q) => prev.some((p) => isBeneath(q, p))),
+    ];
+  }
+  const unique = [...new Set(current ?? [])].sort();
+  return unique.filter((p) => !unique.some((q) => q !== p && isBeneath(p, q)));
+}
+
+/**
+ * The mounts the read-only view binds back read-write (as `planProcessConfinement` plans them,
+ * but for the paths that do not exist, which `run` refuses): every write path of the
+ * intersection, and the `execute` paths beneath one that is not executable itself (bound again
+ * without `noexec`). Empty when the host stays writable.
+ */
+function viewMounts(set: FilterSet): string[] {
+  const writeLists = set.layers.flatMap((l) =>
+    (l.filesystem?.write.length ?? 0) > 0 ? [l.filesystem!.write] : []
+  );
+  const writable = intersectLists(writeLists);
+  if (writable.includes("/")) return [];
+  const execLists = set.layers.flatMap((l) =>
+    (l.filesystem?.execute.length ?? 0) > 0 ? [l.filesystem!.execute] : []
+  );
+  const executable = execLists.length === 0 ? ["/"] : intersectLists(execLists);
+  const mounts: string[] = [];
+  for (const path of writable) {
+    mounts.push(path);
+    if (executable.some((e) => isBeneath(path, e))) continue;
+    for (const e of executable) if (e !== path && isBeneath(e, path)) mounts.push(e);
+  }
+  return mounts;
+}
+
+/**
+ * Whether opening `path` for writing is taken for opening a device node, pipe or socket, which
+ * the read-only view does not stop: beneath `/dev` (devtmpfs, devpts) but the mounts of ordinary
+ * files there, or a descriptor's file (`/proc/self/fd/1`), most often a pipe or a terminal.
+ *
+ * @example
+ * ```ts
+ * import { isSpecialFilePath } from "./access_rules.ts";
+ * if (!isSpecialFilePath("/dev/null") || !isSpecialFilePath("/proc/self/fd/1")) throw new Error();
+ * if (isSpecialFilePath("/dev/shm/x") || isSpecialFilePath("/dev") || isSpecialFilePath("/etc/x")) throw new Error();
+ * ```
+ */
+export function isSpecialFilePath(path: string): boolean {
+  if (path.startsWith("/dev/")) return !DEV_FILE_MOUNTS.some((m) => isBeneath(path, m));
+  return isDescriptorPath(path);
+}
 
 /**
  * A copy of `text` that shares no memory with the string it was cut from: V8 keeps a whole
@@ -270,6 +426,10 @@ const ACCESS_INDEX: Readonly<Record<PathAccess, number>> = {
  * const denial = rules.decidePaths([0], [{ path: "/etc/passwd", access: "write" }]);
  * if (denial?.mechanism !== "landlock" || denial.errno !== 13 || denial.section !== "filesystem.write") throw new Error();
  * if (rules.decidePaths([0], [{ path: "/tmp/app/x", access: "write" }]) !== undefined) throw new Error();
+ * // Started as root, `cordon run` mounts everything else read-only: EROFS before Landlock.
+ * const root = AccessRules.of(set, { view: "root" })!;
+ * const erofs = root.decideAccess([0], [{ path: "/etc/passwd", access: "write" }]);
+ * if (erofs?.mechanism !== "read-only-view" || erofs.errno !== 30) throw new Error();
  * ```
  */
 export class AccessRules {
@@ -283,16 +443,34 @@ export class AccessRules {
   readonly hasFilesystem: boolean;
   /** Whether some layer has a `network` section. */
   readonly hasNetwork: boolean;
+  /** The view the decisions are for. */
+  readonly view: AccessView;
+  /** Whether file accesses are decided: some layer has a `filesystem` section, or the `root` view. */
+  readonly decidesPaths: boolean;
+  readonly #set: FilterSet;
+  /** The layers that list write paths (the view's writable paths are beneath one of each). */
+  readonly #writeLayers: readonly number[];
+  /** The read-write mounts of the `root` view (see {@linkcode viewMounts}). */
+  readonly #mounts: readonly string[];
+  /** Whether the view leaves the host writable (every layer that lists write paths lists `/`). */
+  readonly #hostWritable: boolean;
+  /** The `root` view's denials (`null`: writable) by path. */
+  readonly #viewCache = new Map<string, ViewDenial | null>();
 
   /**
-   * The rules of `set`, or `undefined` when no layer has a `filesystem` or `network` section.
+   * The rules of `set`, or `undefined` when nothing would be decided: in the `user` view when no
+   * layer has a `filesystem` or `network` section, in the `root` view when `set` has no layer.
    *
    * @param set the compiled policies
+   * @param options the view (default `user`)
    * @returns the rules, or `undefined`
    */
-  static of(set: FilterSet): AccessRules | undefined {
+  static of(set: FilterSet, options: AccessRulesOptions = {}): AccessRules | undefined {
+    if (options.view === "root") {
+      return set.layers.length > 0 ? new AccessRules(set, options) : undefined;
+    }
     return set.layers.some((l) => l.filesystem !== undefined || l.network !== undefined)
-      ? new AccessRules(set)
+      ? new AccessRules(set, options)
       : undefined;
   }
 
@@ -300,8 +478,14 @@ export class AccessRules {
    * Prepares the rules of `set`.
    *
    * @param set the compiled policies
+   * @param options the view (default `user`)
    */
-  constructor(set: FilterSet) {
+  constructor(set: FilterSet, options: AccessRulesOptions = {}) {
+    this.view = options.view ?? "user";
+    this.#set = set;
+    this.#writeLayers = set.layers.flatMap((l, i) =>
+      (l.filesystem?.write.length ?? 0) > 0 ? [i] : []
+    );
     this.#layers = set.layers.map((layer, index) => {
       if (layer.filesystem === undefined && layer.network === undefined) return undefined;
       let landlockConnect: Set<number> | undefined;
@@ -323,9 +507,20 @@ export class AccessRules {
     });
     this.hasFilesystem = set.layers.some((l) => l.filesystem !== undefined);
     this.hasNetwork = set.layers.some((l) => l.network !== undefined);
+    this.decidesPaths = this.hasFilesystem || (this.view === "root" && set.layers.length > 0);
+    this.#mounts = viewMounts(set);
+    this.#hostWritable = this.#writeLayers.length > 0 &&
+      this.#writeLayers.every((i) =>
+        set.layers[i]!.filesystem!.write.some((w) => normalisePath(w) === "/")
+      );
   }
 
-  #key(layer: number, section: string, mechanism: AccessMechanism, mode: Mode): string {
+  #key(
+    layer: number,
+    section: string,
+    mechanism: AccessMechanism | ViewMechanism,
+    mode: Mode,
+  ): string {
     const key = `${layer}\0${section}\0${mechanism}\0${mode}`;
     let interned = this.#keys.get(key);
     if (interned === undefined) this.#keys.set(key, interned = key);
@@ -382,8 +577,157 @@ export class AccessRules {
   }
 
   /**
-   * The denial of the first of `checks` that a layer of `layers` denies (an `enforce` layer's
-   * before an `audit` layer's), or `undefined` when all are allowed.
+   * What the kernel decides for a file call's `checks` in this rules' view: in the `root` view,
+   * the first write the read-only view refuses (`EROFS`: the mount check comes before Landlock's
+   * hooks), whatever the layers of the process (the view is the run's); then, as in the `user`
+   * view, {@linkcode AccessRules.decidePaths}.
+   *
+   * @param layers indexes of the layers that apply to the process
+   * @param checks the paths and accesses to check
+   * @returns the denial, or `undefined` when the call is allowed
+   */
+  decideAccess(
+    layers: readonly number[],
+    checks: readonly PathCheck[],
+  ): AccessDenial | ViewDenial | undefined {
+    if (this.view === "root") {
+      const crossing = this.#crossing(checks);
+      if (crossing !== undefined) return crossing;
+      for (const check of checks) {
+        if (check.access !== "write") continue;
+        const denial = this.#viewDenial(check.path);
+        if (denial === null) continue;
+        if (check.resolved !== undefined && check.resolved !== check.path) {
+          if (this.#viewDenial(check.resolved) === null) continue;
+        }
+        if ((check.change ?? "content") === "content") {
+          // Devices, pipes and sockets are not written through the mount.
+          if (isSpecialFilePath(check.resolved ?? check.path)) continue;
+        }
+        return denial;
+      }
+    }
+    return this.decidePaths(layers, checks);
+  }
+
+  /**
+   * Whether some call could be denied `access` for a process of `layers`: in the `root` view
+   * every write could (unless every layer that lists write paths lists `/`); otherwise only an
+   * access whose class a layer of `layers` restricts (lists paths for). A call whose path the
+   * trace does not give is undecided only when this holds.
+   *
+   * @param layers indexes of the layers that apply to the process
+   * @param access the access
+   * @returns whether a denial is possible
+   */
+  mayDeny(layers: readonly number[], access: PathAccess): boolean {
+    if (access === "write" && this.view === "root" && !this.#hostWritable) return true;
+    const restricting = access === "list" ? "read" : access;
+    return layers.some((i) => (this.#set.layers[i]?.filesystem?.[restricting].length ?? 0) > 0);
+  }
+
+  /** The read-write mount `path` is on, or `undefined` (a read-only one). */
+  #mountOf(path: string): string | undefined {
+    let best: string | undefined;
+    for (const m of this.#mounts) {
+      if (isBeneath(path, m) && (best === undefined || m.length > best.length)) best = m;
+    }
+    return best;
+  }
+
+  /**
+   * A rename between two mounts of the view: `EXDEV` (the kernel checks it before it asks the
+   * mount for write access). Both read-only: the same mount as on the host, left to `EROFS`.
+   */
+  #crossing(checks: readonly PathCheck[]): ViewDenial | undefined {
+    if (this.#hostWritable) return undefined;
+    const pair = checks.filter((c) => c.rename === true);
+    if (pair.length !== 2) return undefined;
+    const [from, to] = pair.map((c) => normalisePath(c.path)) as [string, string];
+    const a = this.#mountOf(from);
+    const b = this.#mountOf(to);
+    if (a === b) return undefined;
+    const readOnly = a === undefined ? from : b === undefined ? to : undefined;
+    const base = readOnly === undefined ? undefined : this.#viewDenial(readOnly);
+    const index = base?.layer ?? this.#writeLayers[0]!;
+    const layer = this.#set.layers[index]!;
+    const section = "filesystem.write";
+    const where = (m: string | undefined) => m === undefined ? "a read-only mount" : `"${m}"`;
+    return {
+      mechanism: "read-only-view",
+      errno: EXDEV,
+      layer: index,
+      policy: layer.policy,
+      section,
+      ruleId: `${layer.policy}:${section}`,
+      loc: layer.filesystem?.loc ?? layer.loc,
+      mode: "enforce",
+      subject: ownString(readOnly ?? to),
+      access: "write",
+      reason: ownString(
+        `a rename from "${from}" to "${to}" crosses mounts of the read-only view of cordon run ` +
+          `started as root (${where(a)} and ${where(b)}): each write path is a mount of its own`,
+      ),
+      key: this.#key(index, section, "read-only-view", "enforce"),
+    };
+  }
+
+  /** The view's denial of writing beneath `path`, or `null` (cached: the same object each time). */
+  #viewDenial(path: string): ViewDenial | null {
+    let denial = this.#viewCache.get(path);
+    if (denial !== undefined) return denial;
+    const own = ownString(path);
+    denial = this.#viewDecision(normalisePath(own), own);
+    if (this.#viewCache.size >= CACHE_LIMIT) this.#viewCache.clear();
+    this.#viewCache.set(own, denial);
+    return denial;
+  }
+
+  #viewDecision(target: string, subject: string): ViewDenial | null {
+    const layers = this.#set.layers;
+    let index: number;
+    let reason: string;
+    if (this.#writeLayers.length > 0) {
+      // Writable: beneath a write path of every layer that lists any (their intersection).
+      const refusing = this.#writeLayers.find((i) =>
+        !layers[i]!.filesystem!.write.some((w) => isBeneath(target, normalisePath(w)))
+      );
+      if (refusing === undefined) return null;
+      index = refusing;
+      reason =
+        `no filesystem.write path of policy "${
+          layers[index]!.policy
+        }" covers "${target}": cordon run started as root mounts everything outside the write ` +
+        `paths every policy allows read-only`;
+    } else {
+      const withFilesystem = layers.findIndex((l) => l.filesystem !== undefined);
+      index = withFilesystem >= 0 ? withFilesystem : 0;
+      reason = `no policy lists filesystem.write paths, so cordon run started as root mounts ` +
+        `everything read-only ("${target}" included)`;
+    }
+    const layer = layers[index]!;
+    const section = "filesystem.write";
+    return {
+      mechanism: "read-only-view",
+      errno: EROFS,
+      layer: index,
+      policy: layer.policy,
+      section,
+      ruleId: `${layer.policy}:${section}`,
+      loc: layer.filesystem?.loc ?? layer.loc,
+      mode: "enforce",
+      subject,
+      access: "write",
+      reason,
+      key: this.#key(index, section, "read-only-view", "enforce"),
+    };
+  }
+
+  /**
+   * Landlock's decision: the denial of the first of `checks` that a layer of `layers` denies (an
+   * `enforce` layer's before an `audit` layer's), or `undefined` when all are allowed. Metadata
+   * changes are not Landlock's to decide; the read-only view is
+   * {@linkcode AccessRules.decideAccess}'s.
    *
    * @param layers indexes of the layers that apply to the process
    * @param checks the paths and accesses to check
@@ -391,6 +735,7 @@ export class AccessRules {
   decidePaths(layers: readonly number[], checks: readonly PathCheck[]): AccessDenial | undefined {
     let audited: AccessDenial | undefined;
     for (const check of checks) {
+      if (check.change === "metadata") continue; // Landlock does not restrict metadata changes
       for (const index of layers) {
         const rules = this.#layers[index];
         if (rules?.layer.filesystem === undefined) continue;

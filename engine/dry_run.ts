@@ -15,11 +15,20 @@
  *
  * Paths and addresses: calls that seccomp would let through are then held to the layers'
  * `filesystem` and `network` sections as `cordon run` enforces them (Landlock, cgroup BPF; see
- * `engine/access_rules.ts`): strace traces give the paths and socket addresses
- * (`engine/trace/strace_access.ts`), JSON Lines traces their `file` and `network` events. A file
- * call that failed in the trace (`ENOENT`, …) fails before Landlock would decide it and is not
- * reported; network calls are (the cgroup hooks run before the operation). Relative paths are
- * resolved against the working directory as the trace shows it (`-y`, `chdir`) or as
+ * `engine/access_rules.ts`), and, in the `root` view ({@linkcode DryRunOptions.view}, the
+ * default), to the read-only view of the filesystem that `cordon run` started as root gives the
+ * command: writes, creations, removals and metadata changes (`chmod`, `chown`, `utimes`,
+ * `setxattr`) outside the write paths every layer allows fail with `EROFS`, also for policies
+ * without a `filesystem` section. Strace traces give the paths and socket addresses
+ * (`engine/trace/strace_access.ts`, metadata calls `engine/trace/strace_metadata.ts`), JSON Lines
+ * traces their `file` and `network` events. A file call that failed in the trace (`ENOENT`, …)
+ * fails before Landlock would decide it and is not reported; network calls are (the cgroup hooks
+ * run before the operation). A descriptor's path (`/proc/self/fd/1`, `/dev/stdout`) is decided on
+ * the file strace `-y` shows behind it; when none is shown it is taken for a pipe or socket (which
+ * `-y` does not show as a path, and which the kernel lets Landlock and the read-only view pass)
+ * and not reported. A path the trace does not place is undecided only when the call may need an
+ * access that the process's layers (or the view) can deny. Relative paths are resolved against
+ * the working directory as the trace shows it (`-y`, `chdir`) or as
  * {@linkcode DryRunOptions.cwd} gives it; otherwise the call is undecided.
  *
  * @module
@@ -36,7 +45,18 @@ import { StraceParser } from "./trace/strace_parser.ts";
 import { parseJsonlTraceLine } from "./trace/jsonl_trace.ts";
 import { readLineBatches, readTraceFile } from "./trace/read_lines.ts";
 import type { TraceCall, TraceItem, TraceMalformed } from "./trace/trace_item.ts";
-import { type AccessDenial, AccessRules, fileOpChecks } from "./access_rules.ts";
+import {
+  type AccessDenial,
+  AccessRules,
+  type AccessView,
+  fileOpChecks,
+  isDescriptorPath,
+  openChecks,
+  type ViewDenial,
+} from "./access_rules.ts";
+import { decodeStraceArg } from "./trace/strace_parser.ts";
+import { straceStructFlags } from "./trace/strace_values.ts";
+import { isMetadataCall, straceMetadataAccess } from "./trace/strace_metadata.ts";
 import {
   type AccessState,
   isAccessCall,
@@ -45,6 +65,8 @@ import {
 } from "./trace/strace_access.ts";
 import type { FileEvent, NetworkEvent } from "./events.ts";
 import type { NetOp, PathAccess } from "../compile/net_rules.ts";
+
+export type { AccessView } from "./access_rules.ts";
 
 /** Why a whole trace could not be read (see {@linkcode TraceUnreadableError}). */
 export type TraceUnreadableReason = "empty" | "binary" | "unparseable";
@@ -104,6 +126,13 @@ export interface DryRunOptions {
    * command's), for relative paths when the trace does not give it (`strace -y` does).
    */
   readonly cwd?: string;
+  /**
+   * The process the prediction is for (default `root`): `root`, a `cordon run` started as root
+   * (the usual case in CI), whose command sees a read-only filesystem outside the write paths
+   * (`EROFS`, mechanism `read-only-view`); `user`, a run by another user (no read-only view) or
+   * an unprivileged process: Landlock and cgroup BPF only.
+   */
+  readonly view?: AccessView;
 }
 
 /** A call that would have been denied, killed or trapped. */
@@ -136,8 +165,11 @@ export interface DryRunFinding {
   readonly policy: string;
   /** The deciding rule's source location (for paths and addresses: the section's). */
   readonly loc: SourceLocation;
-  /** What decides: `seccomp` (a rule or default), `landlock` (paths, TCP ports), `cgroup-bpf` (addresses). */
-  readonly mechanism?: "seccomp" | "landlock" | "cgroup-bpf";
+  /**
+   * What decides: `seccomp` (a rule or default), `landlock` (paths, TCP ports), `cgroup-bpf`
+   * (addresses), `read-only-view` (writes outside the write paths of a run started as root).
+   */
+  readonly mechanism?: "seccomp" | "landlock" | "cgroup-bpf" | "read-only-view";
   /** For paths and addresses: the deciding section (`filesystem.write`, `network.connect`). */
   readonly section?: string;
   /** For file calls: the call's path, absolute. */
@@ -260,6 +292,32 @@ function argumentIndexes(set: FilterSet): Map<Arch, Map<number, number[]>> {
   return out;
 }
 
+/** The network calls of `strace_access.ts` (the others it reads are file calls). */
+const NET_CALLS: ReadonlySet<string> = new Set(["connect", "bind", "sendto", "sendmsg"]);
+
+/** The open calls and the index of their flags (`openat2`: its `struct open_how`). */
+const OPEN_FLAGS: ReadonlyMap<string, number> = new Map([["open", 1], ["openat", 2], [
+  "openat2",
+  2,
+]]);
+
+/**
+ * The accesses a file call may need, whatever its path: an open's from its flags, `execute` for
+ * `execve*`, `write` for the rest (creations, removals, renames, truncations, metadata changes);
+ * `undefined` when the flags are not shown (any access).
+ */
+function fileCallAccesses(call: TraceCall): readonly PathAccess[] | undefined {
+  const name = call.name!;
+  if (name === "execve" || name === "execveat") return ["execute"];
+  const index = OPEN_FLAGS.get(name);
+  if (index === undefined) return ["write"];
+  const text = call.argText[index];
+  if (text === undefined) return undefined;
+  const flagsText = name === "openat2" ? straceStructFlags(text) : text;
+  const flags = flagsText === undefined ? undefined : decodeStraceArg(flagsText, call.arch);
+  return flags === undefined ? undefined : openChecks("/", flags).map((c) => c.access);
+}
+
 /** The process-independent part of a dry run: feed it items, then read the report. */
 class Replay {
   readonly #set: FilterSet;
@@ -276,6 +334,8 @@ class Replay {
   readonly #layersBySignature = new Map<string, readonly number[]>();
   readonly #access: AccessRules | undefined;
   readonly #want: { readonly paths: boolean; readonly network: boolean } | undefined;
+  /** Whether metadata calls (`chmod`, …) are decided (the `root` view). */
+  readonly #metadata: boolean;
   readonly #cwd: string | undefined;
   readonly #arch: Arch;
   /** Whether calls carry strace's argument text (paths and addresses). */
@@ -300,10 +360,11 @@ class Replay {
     this.#maxReported = options.maxReported ?? 1_000;
     this.#fail = options.onMalformed === "fail";
     this.#argIndexes = argumentIndexes(set);
-    this.#access = AccessRules.of(set);
+    this.#access = AccessRules.of(set, { view: options.view ?? "root" });
     this.#want = this.#access === undefined
       ? undefined
-      : { paths: this.#access.hasFilesystem, network: this.#access.hasNetwork };
+      : { paths: this.#access.decidesPaths, network: this.#access.hasNetwork };
+    this.#metadata = this.#access?.view === "root";
     this.#cwd = options.cwd;
     this.#arch = options.arch ?? "x86_64";
   }
@@ -409,9 +470,12 @@ class Replay {
     if (proc === undefined || proc.pid !== call.pid) this.#lastProc = proc = this.#proc(call.pid);
     const evaluator = this.#evaluator(proc);
     // Paths and addresses (which also follows the working directory and sockets).
-    const access = this.#access !== undefined && this.straceArgs && call.name !== null &&
-        isAccessCall(call.name)
+    const access = this.#access === undefined || !this.straceArgs || call.name === null
+      ? undefined
+      : isAccessCall(call.name)
       ? straceCallAccess(call, proc, this.#want!)
+      : this.#metadata && isMetadataCall(call.name)
+      ? straceMetadataAccess(call, proc)
       : undefined;
     if (!evaluator.arches.includes(call.arch)) {
       this.add({
@@ -507,12 +571,23 @@ class Replay {
     access: NonNullable<ReturnType<typeof straceCallAccess>>,
   ): void {
     if (access.kind === "undecided") {
+      // A path the trace does not place matters only if an access the call may need can be denied.
+      const accesses = NET_CALLS.has(call.name!) ? undefined : fileCallAccesses(call);
+      if (accesses !== undefined && !accesses.some((a) => this.#access!.mayDeny(proc.layers, a))) {
+        return;
+      }
       this.#undecided(call.line, call.pid, call.name, call.argText, [access.index], access.reason);
       return;
     }
-    let denial: AccessDenial | undefined;
+    let denial: AccessDenial | ViewDenial | undefined;
     if (access.kind === "paths") {
-      denial = this.#access!.decidePaths(proc.layers, access.checks);
+      // A descriptor's path (`/proc/self/fd/1`, `/dev/stdout`) whose file the trace does not
+      // place (strace -y shows a file's real path, not a pipe's or socket's) is taken for a pipe
+      // or socket, opened again: no file of a mount, neither Landlock's nor the view's to decide.
+      if (
+        isDescriptorPath(access.path) && access.checks.every((c) => c.resolved === undefined)
+      ) return;
+      denial = this.#access!.decideAccess(proc.layers, access.checks);
     } else {
       denial = this.#access!.decideNetwork(proc.layers, access.check);
     }
@@ -528,7 +603,7 @@ class Replay {
   }
 
   /** Counts a path or network finding (per deciding section too). */
-  #countAccess(denial: AccessDenial): void {
+  #countAccess(denial: AccessDenial | ViewDenial): void {
     this.findingsTotal++;
     let rule = this.#byRule.get(denial.key);
     if (rule === undefined) {
@@ -551,7 +626,7 @@ class Replay {
     nr: number,
     syscall: string | null,
     args: readonly string[],
-    denial: AccessDenial,
+    denial: AccessDenial | ViewDenial,
     details: {
       tid?: number;
       path?: string;
@@ -563,7 +638,7 @@ class Replay {
   ): void {
     this.#countAccess(denial);
     if (this.findings.length >= this.#maxFindings) return;
-    const isPath = denial.mechanism === "landlock" && denial.section.startsWith("filesystem");
+    const isPath = denial.mechanism !== "cgroup-bpf" && denial.section.startsWith("filesystem");
     this.findings.push({
       line,
       pid: proc.pid,
@@ -614,6 +689,11 @@ class Replay {
       if (
         !event.path.startsWith("/") || (event.target !== undefined && !event.target.startsWith("/"))
       ) {
+        const needed = fileOpChecks(event.op, "/", {
+          ...(event.flags === undefined ? {} : { flags: event.flags }),
+          ...(event.target === undefined ? {} : { target: "/" }),
+        }).map((c) => c.access);
+        if (!needed.some((a) => this.#access!.mayDeny(proc.layers, a))) return;
         this.#undecided(
           line,
           event.pid,
@@ -628,7 +708,7 @@ class Replay {
         ...(event.flags === undefined ? {} : { flags: event.flags }),
         ...(event.target === undefined ? {} : { target: event.target }),
       });
-      const denial = this.#access!.decidePaths(proc.layers, checks);
+      const denial = this.#access!.decideAccess(proc.layers, checks);
       if (denial !== undefined) {
         this.#accessFinding(line, proc, this.#arch, nr, display, args, denial, {
           ...(event.tid === undefined ? {} : { tid: event.tid }),

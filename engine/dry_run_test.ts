@@ -8,10 +8,24 @@ import { StraceParser } from "./trace/strace_parser.ts";
 import type { TraceItem } from "./trace/trace_item.ts";
 import { eventsToJsonl } from "./trace/jsonl_trace.ts";
 import { networkDecision, pathDecision } from "../compile/net_rules.ts";
+import { isBeneath } from "../compile/landlock.ts";
+import type { FilterSet } from "../compile/filter_set.ts";
+import { intersectSubtrees } from "../backends/linux/process_confinement.ts";
 
 const TRACES = new URL("../tests/testdata/traces/", import.meta.url);
 const EXAMPLES = new URL("../examples/policies/", import.meta.url);
 const STOPPING = new Set(["deny", "kill", "kill_thread", "trap"]);
+
+/**
+ * What `cordon run` started as root leaves writable, computed as its planner does
+ * (`planProcessConfinement`): the intersection of the write lists of the layers that list any.
+ */
+function writableInView(set: FilterSet): string[] {
+  const lists = set.layers.flatMap((l) =>
+    (l.filesystem?.write.length ?? 0) > 0 ? [l.filesystem!.write] : []
+  );
+  return intersectSubtrees(lists);
+}
 
 async function traceFiles(): Promise<string[]> {
   const files: string[] = [];
@@ -65,10 +79,16 @@ Deno.test("dry run of real strace traces reports exactly the calls evaluate() st
         const seccomp = report.findings.filter((f) => f.mechanism === "seccomp");
         const got = seccomp.map((f) => `${f.line}:${f.syscall}:${f.ruleId}`);
         assert.deepEqual(got, expected);
-        // Every path or address finding is one the compiler's own decision functions deny.
+        // Every path or address finding is one the compiler's own decision functions deny, and
+        // every read-only-view finding a write outside what the run's planner leaves writable.
+        const writable = writableInView(filters);
         for (const f of report.findings.filter((f) => f.mechanism !== "seccomp")) {
           const layer = filters.layers.find((l) => l.policy === f.policy)!;
-          if (f.section!.startsWith("filesystem.")) {
+          if (f.mechanism === "read-only-view") {
+            assert.equal(f.errno, 30);
+            assert.equal(f.access, "write");
+            assert.ok(!writable.some((w) => isBeneath(f.checked!, w)), f.checked);
+          } else if (f.section!.startsWith("filesystem.")) {
             assert.equal(pathDecision(layer.filesystem, f.checked!, f.access!).allowed, false);
           } else {
             const query = {
@@ -109,6 +129,7 @@ Deno.test("dry run findings match the trace's own lines for a name-only deny lis
     );
     const { filters } = await loadPolicies([policy]);
     const call = /^(?:\[pid +\d+\] +|\d+ +)?(?:[\d:.]+ +)?(close|mmap)\(/;
+    let viewFindings = 0;
     for (const file of await traceFiles()) {
       const path = new URL(file, TRACES).pathname;
       const lines = (await Deno.readTextFile(path)).split("\n");
@@ -116,15 +137,35 @@ Deno.test("dry run findings match the trace's own lines for a name-only deny lis
         const m = call.exec(line);
         return m === null ? [] : [`${i + 1}:${m[1]}`];
       });
-      const report = await dryRun(filters, path);
-      const got = report.findings.map((f) => `${f.line}:${f.syscall}`).sort((a, b) =>
+      // Without the read-only view (a run by another user) seccomp's findings are all.
+      const user = await dryRun(filters, path, { view: "user" });
+      const got = user.findings.map((f) => `${f.line}:${f.syscall}`).sort((a, b) =>
         parseInt(a) - parseInt(b)
       );
       assert.deepEqual(got, expected, file);
       assert.ok(expected.length > 5, file);
-      const loc = report.findings.find((f) => f.syscall === "mmap")!.loc;
+      const loc = user.findings.find((f) => f.syscall === "mmap")!.loc;
       assert.deepEqual([loc.file, loc.line, loc.column], [policy, 10, 7]);
+      // Started as root, the policy (no write paths) lets the command write nowhere: the same
+      // seccomp findings, and each write the trace made is an EROFS at the policy's location.
+      const root = await dryRun(filters, path);
+      const seccomp = root.findings.filter((f) => f.mechanism === "seccomp");
+      assert.deepEqual(
+        seccomp.map((f) => `${f.line}:${f.syscall}`).sort((a, b) => parseInt(a) - parseInt(b)),
+        expected,
+        file,
+      );
+      for (const f of root.findings.filter((f) => f.mechanism !== "seccomp")) {
+        assert.equal(f.mechanism, "read-only-view", file);
+        assert.equal(f.errno, 30);
+        assert.equal(f.section, "filesystem.write");
+        assert.deepEqual(f.loc, filters.layers[0]!.loc);
+        assert.match(f.reason!, /no policy lists filesystem\.write paths/);
+        viewFindings++;
+      }
     }
+    // tar_gzip_tt.strace creates its archive in /tmp, among others.
+    assert.ok(viewFindings > 0);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -209,9 +250,19 @@ Deno.test("dry run of a real trace reports exactly the path and address denials 
   const layer = filters.layers[0]!;
   // Recorded with and without `-y` (the working directory is then followed through chdir, and
   // socket protocols through socket()): the same denials.
-  for (const file of ["python_paths_net_y.strace", "python_paths_net.strace"]) {
-    await t.step(file, async () => {
-      const report = await dryRun(filters, new URL(file, TRACES).pathname);
+  for (
+    const [file, view] of [
+      ["python_paths_net_y.strace", "user"],
+      ["python_paths_net.strace", "user"],
+      ["python_paths_net_y.strace", "root"],
+      ["python_paths_net.strace", "root"],
+    ] as const
+  ) {
+    await t.step(`${file}, ${view} view`, async () => {
+      const report = await dryRun(filters, new URL(file, TRACES).pathname, { view });
+      // Started as root, the writes outside the write paths fail on the read-only view (EROFS)
+      // before Landlock decides; by another user, Landlock refuses them (EACCES).
+      const writeDenial = view === "root" ? "read-only-view 30" : "landlock 13";
       assert.equal(report.malformedTotal, 0);
       assert.equal(report.undecidedTotal, 0);
       const got = report.findings.map((f) =>
@@ -225,9 +276,9 @@ Deno.test("dry run of a real trace reports exactly the path and address denials 
         ].join(" ")
       );
       assert.deepEqual(got, [
-        "631 openat landlock 13 filesystem.write /tmp/cordon-demo/elsewhere.txt",
-        "638 mkdir landlock 13 filesystem.write /tmp/cordon-demo/newdir",
-        "647 openat landlock 13 filesystem.write /tmp/cordon-demo/rel-outside.txt",
+        `631 openat ${writeDenial} filesystem.write /tmp/cordon-demo/elsewhere.txt`,
+        `638 mkdir ${writeDenial} filesystem.write /tmp/cordon-demo/newdir`,
+        `647 openat ${writeDenial} filesystem.write /tmp/cordon-demo/rel-outside.txt`,
         // Port 47012 is allowed (to 127.0.0.2), so Landlock passes it; the address is not: EPERM.
         "658 connect cgroup-bpf 1 network.connect tcp/127.0.0.1:47012",
         // No TCP rule has port 47013: Landlock's port rule answers first, EACCES.
@@ -249,6 +300,10 @@ Deno.test("dry run of a real trace reports exactly the path and address denials 
       assert.equal(path("/tmp/cordon-demo", "write"), false); // mkdir: the parent
       assert.equal(path("/tmp/cordon-demo/rel-outside.txt", "write"), false);
       assert.equal(path("/bin/true", "execute"), false);
+      const inView = (p: string) => writableInView(filters).some((w) => isBeneath(p, w));
+      assert.equal(inView("/tmp/cordon-demo/elsewhere.txt"), false);
+      assert.equal(inView("/tmp/cordon-demo"), false);
+      assert.equal(inView("/tmp/cordon-demo/out/ok.txt"), true);
       const net = (
         op: "connect" | "sendmsg",
         protocol: "tcp" | "udp",
@@ -361,4 +416,91 @@ Deno.test("dry run refuses a trace with nothing to replay, and gives up on binar
   const mixed = await dryRun(filters, ["\u0000bad", "1 getpid() = 1"]);
   assert.equal(mixed.calls, 1);
   assert.match(mixed.malformed[0]!.reason, /^binary data, not text/);
+});
+
+Deno.test("dry run in the root view reports metadata changes outside the write paths as EROFS", async () => {
+  const { filters } = await loadPolicies([DEMO_POLICY.pathname]);
+  const trace = [
+    '7 chmod("/etc/hosts", 0644) = 0',
+    '7 fchmodat(AT_FDCWD</tmp/cordon-demo/out>, "run.sh", 0755) = 0',
+    '7 fchownat(AT_FDCWD</tmp/cordon-demo>, "a.txt", 0, 0, 0) = 0',
+    "7 fchown(3</var/lib/x>, 0, 0) = 0",
+    "7 fchown(3, 0, 0) = 0",
+    '7 fsetxattr(4<pipe:[99]>, "user.a", "b", 1, 0) = 0',
+    '7 setxattr("/usr/bin/ls", "security.capability", "\\x01", 20, 0) = 0',
+    "7 utimensat(5</srv/www>, NULL, NULL, 0) = 0",
+    '7 lchown("/etc/shadow", 0, 0) = -1 EPERM (Operation not permitted)',
+    '7 removexattr("/tmp/cordon-demo/out/f", "user.a") = 0',
+  ];
+  const root = await dryRun(filters, trace, { view: "root" });
+  assert.deepEqual(
+    root.findings.map((f) => `${f.line} ${f.syscall} ${f.mechanism} ${f.errno} ${f.path}`),
+    [
+      "1 chmod read-only-view 30 /etc/hosts",
+      "3 fchownat read-only-view 30 /tmp/cordon-demo/a.txt",
+      "4 fchown read-only-view 30 /var/lib/x",
+      "7 setxattr read-only-view 30 /usr/bin/ls",
+      "8 utimensat read-only-view 30 /srv/www",
+    ],
+  );
+  for (const f of root.findings) {
+    assert.equal(f.section, "filesystem.write");
+    assert.equal(f.access, "write");
+    assert.deepEqual(f.loc, filters.layers[0]!.filesystem!.loc);
+  }
+  // An fd without -y's decoration cannot be placed; a failed call is not checked.
+  assert.deepEqual(root.undecided.map((u) => u.line), [5]);
+  assert.match(root.undecided[0]!.reason!, /file of fd 3 is unknown/);
+  // Another user's run has no read-only view, and Landlock does not restrict metadata.
+  const user = await dryRun(filters, trace, { view: "user" });
+  assert.equal(user.findingsTotal + user.undecidedTotal, 0);
+});
+
+Deno.test("dry run of JSON Lines file events holds chmod, chown and writes to the root view", async () => {
+  const set = (await loadPolicies([new URL("build-step.yaml", EXAMPLES).pathname])).filters;
+  const writable = writableInView(set);
+  assert.ok(writable.includes("/tmp/cordon-build/out"), writable.join());
+  const inside = "/tmp/cordon-build/out/f";
+  const jsonl = eventsToJsonl([
+    { kind: "file", op: "chmod", time: 0, pid: 5, path: "/etc/passwd" },
+    { kind: "file", op: "chown", time: 1, pid: 5, path: "/usr/bin/sudo" },
+    { kind: "file", op: "open", time: 2, pid: 5, path: "/dev/null", flags: 1 },
+    { kind: "file", op: "mkdir", time: 3, pid: 5, path: "/var/cache/x" },
+    { kind: "file", op: "chmod", time: 4, pid: 5, path: inside },
+    { kind: "file", op: "chmod", time: 5, pid: 5, path: "rel", result: 0 },
+  ]);
+  const report = await dryRun(set, jsonl.split("\n"));
+  const view = report.findings.filter((f) => f.mechanism === "read-only-view");
+  assert.deepEqual(view.map((f) => `${f.line} ${f.syscall} ${f.checked}`), [
+    "1 chmod /etc/passwd",
+    "2 chown /usr/bin/sudo",
+    "4 mkdir /var/cache",
+  ]);
+  assert.ok(view.every((f) => f.errno === 30));
+  // A relative path in an event cannot be placed, and a chmod could be refused: undecided.
+  assert.deepEqual(report.undecided.map((u) => u.line), [6]);
+  const user = await dryRun(set, jsonl.split("\n"), { view: "user" });
+  assert.equal(user.findings.filter((f) => f.syscall === "chmod").length, 0);
+});
+
+Deno.test("dry run decides descriptor paths on the file -y shows, and leaves unplaced paths undecided only when they could be denied", async () => {
+  const { filters: seccompOnly } = await loadPolicies(["builtin:baseline"]);
+  const trace = [
+    // Reopening stdout: a pipe (strace -y shows no path for it), then a file.
+    '7 openat(AT_FDCWD, "/proc/self/fd/1", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0666) = 3',
+    '7 openat(AT_FDCWD, "/dev/stdout", O_WRONLY) = 4</tmp/out.txt>',
+    // Relative paths with no working directory: a read cannot be denied, a write can.
+    '7 openat(AT_FDCWD, "in.txt", O_RDONLY) = 5',
+    '7 openat(AT_FDCWD, "out.txt", O_WRONLY|O_CREAT|O_TRUNC, 0666) = 6',
+    '7 mkdir("dir", 0777) = 0',
+  ];
+  const root = await dryRun(seccompOnly, trace);
+  assert.deepEqual(root.findings.map((f) => `${f.line} ${f.mechanism} ${f.checked}`), [
+    "2 read-only-view /dev/stdout",
+  ]);
+  assert.equal(root.findings[0]!.errno, 30);
+  assert.deepEqual(root.undecided.map((u) => u.line), [4, 5]);
+  // builtin:baseline restricts only execution: another user's run decides none of these.
+  const user = await dryRun(seccompOnly, trace, { view: "user" });
+  assert.equal(user.findingsTotal + user.undecidedTotal, 0);
 });

@@ -157,6 +157,7 @@ Deno.test("cordon dry-run usage errors exit 2", async () => {
       [`${examples}cli-tool.yaml`, "--trace", "x", "--format", "xml"],
       [`${examples}cli-tool.yaml`, "--trace", "x", "--trace-format", "ltrace"],
       ["--trace", "x"],
+      [`${examples}cli-tool.yaml`, "--trace", "x", "--view", "admin"],
     ]
   ) {
     const run = await dryRun(args);
@@ -166,6 +167,7 @@ Deno.test("cordon dry-run usage errors exit 2", async () => {
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--on-malformed/);
   assert.match(help.stdout, /3 the trace is unreadable/);
+  assert.match(help.stdout, /--view V +root \(default: cordon run started as root/);
 });
 
 Deno.test("cordon dry-run reports path and address denials with the section's location in every format", async () => {
@@ -174,16 +176,51 @@ Deno.test("cordon dry-run reports path and address denials with the section's lo
   const text = await dryRun(base);
   assert.equal(text.code, 1, text.stderr);
   assert.match(text.stdout, /7 calls would be stopped/);
+  // The default view is a run started as root: the write fails on the read-only mounts.
   assert.match(
     text.stdout,
+    /line 631: pid \d+ \(python3\) openat\(AT_FDCWD, "\/tmp\/cordon-demo\/elsewhere\.txt".*: deny EROFS \(30\) by filesystem\.write of policy "paths-net-demo" \(read-only view of a run as root\) at .*paths-net-demo\.yaml:11:3: no filesystem\.write path of policy "paths-net-demo" covers "\/tmp\/cordon-demo\/elsewhere\.txt"/,
+  );
+  // Run by another user, no read-only view is built: Landlock refuses the same write.
+  const user = await dryRun([...base, "--view", "user"]);
+  assert.equal(user.code, 1, user.stderr);
+  assert.match(user.stdout, /7 calls would be stopped/);
+  assert.match(
+    user.stdout,
     /line 631: pid \d+ \(python3\) openat\(AT_FDCWD, "\/tmp\/cordon-demo\/elsewhere\.txt".*: deny EACCES \(13\) by filesystem\.write of policy "paths-net-demo" \(Landlock\) at .*paths-net-demo\.yaml:11:3: no filesystem\.write rule covers "\/tmp\/cordon-demo\/elsewhere\.txt"/,
   );
+  assert.doesNotMatch(user.stdout, /EROFS|read-only view/);
   assert.match(
     text.stdout,
     /line 658: .*connect\(3, \{sa_family=AF_INET, sin_port=htons\(47012\).*: deny EPERM \(1\) by network\.connect of policy "paths-net-demo" \(cgroup BPF\) at .*paths-net-demo\.yaml:15:3: no connect rule allows tcp\/127\.0\.0\.1:47012/,
   );
   const json = await dryRun([...base, "--format", "json"]);
   const report = JSON.parse(json.stdout);
+  assert.deepEqual(
+    report.findings.map((f: { mechanism: string; errno: number }) => `${f.mechanism} ${f.errno}`),
+    [
+      "read-only-view 30",
+      "read-only-view 30",
+      "read-only-view 30",
+      "cgroup-bpf 1",
+      "landlock 13",
+      "cgroup-bpf 1",
+      "landlock 13",
+    ],
+  );
+  const userJson = JSON.parse(
+    (await dryRun([...base, "--format", "json", "--view", "user"])).stdout,
+  );
+  // The same keys in both views: only the mechanism, errno and reason of the writes differ.
+  assert.deepEqual(
+    userJson.findings.map((f: Record<string, unknown>) => Object.keys(f).join()),
+    report.findings.map((f: Record<string, unknown>) => Object.keys(f).join()),
+  );
+  assert.deepEqual(userJson.findings.slice(0, 3).map((f: { mechanism: string }) => f.mechanism), [
+    "landlock",
+    "landlock",
+    "landlock",
+  ]);
   assert.deepEqual(
     report.findings.map((f: { path?: string; address?: string; port?: number }) =>
       f.path ?? `${f.address}:${f.port}`
@@ -225,4 +262,27 @@ Deno.test("cordon dry-run --cwd places relative paths the trace cannot", async (
   assert.equal(outside.code, 1);
   assert.match(outside.stdout, /\/home\/u\/notes\.txt/);
   assert.equal((await dryRun([policy, "--trace", "-", "--cwd", "rel"], trace)).code, 2);
+});
+
+Deno.test("cordon dry-run --view root reports writes of a policy without write paths, --view user does not", async () => {
+  // cli-tool.yaml lists no write paths: started as root, the command writes nowhere.
+  const trace = [
+    '7 openat(AT_FDCWD, "/tmp/report.txt", O_WRONLY|O_CREAT|O_TRUNC, 0666) = 3',
+    '7 openat(AT_FDCWD, "/dev/null", O_WRONLY) = 4',
+    '7 chmod("/tmp/report.txt", 0600) = 0',
+    "",
+  ].join("\n");
+  const policy = `${examples}cli-tool.yaml`;
+  const root = await dryRun([policy, "--trace", "-", "--format", "json"], trace);
+  assert.equal(root.code, 1, root.stderr);
+  const report = JSON.parse(root.stdout);
+  assert.deepEqual(
+    report.findings.map((f: { line: number; mechanism: string; errno: number; section: string }) =>
+      `${f.line} ${f.mechanism} ${f.errno} ${f.section}`
+    ),
+    ["1 read-only-view 30 filesystem.write", "3 read-only-view 30 filesystem.write"],
+  );
+  const user = await dryRun([policy, "--trace", "-", "--view", "user"], trace);
+  assert.equal(user.code, 0, user.stdout);
+  assert.match(user.stdout, /no call would be stopped/);
 });
