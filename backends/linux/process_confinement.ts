@@ -64,6 +64,11 @@ export interface WritableMount {
   readonly path: string;
   /** Whether files below it may be executed and mapped executable (else `noexec`). */
   readonly exec: boolean;
+  /**
+   * Whether device nodes below it may be opened (a directory under `/dev` the policy lets the
+   * command write); else `nodev`. Which devices is the run guard's (`cgroup/dev`) to decide.
+   */
+  readonly devices?: boolean;
 }
 
 /** The privileges step, as the launcher receives it (plain JSON). */
@@ -232,9 +237,13 @@ export function intersectSubtrees(lists: readonly (readonly string[])[]): string
   return unique.filter((p) => !unique.some((q) => q !== p && isBeneath(p, q)));
 }
 
-function exists(path: string): { directory: boolean } | undefined {
+function exists(path: string): { directory: boolean; device: boolean } | undefined {
   try {
-    return { directory: Deno.statSync(path).isDirectory };
+    const info = Deno.statSync(path);
+    return {
+      directory: info.isDirectory,
+      device: info.isCharDevice === true || info.isBlockDevice === true,
+    };
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
@@ -373,8 +382,16 @@ export function planProcessConfinement(
   if (readOnlyEverything) {
     for (const path of writePaths) {
       const exec = execPaths.some((e) => isBeneath(path, e));
-      if (exists(path) === undefined) continue; // Landlock's planning reports missing paths
-      writable.push({ path, exec });
+      const found = exists(path);
+      if (found === undefined) continue; // Landlock's planning reports missing paths
+      // A device node (`/dev/null`) is written through a read-only mount all the same; bound
+      // back `nodev` it could not be opened at all. Landlock decides it.
+      if (found.device) continue;
+      writable.push({
+        path,
+        exec,
+        ...(isBeneath(path, "/dev") && found.directory ? { devices: true } : {}),
+      });
       if (exec) continue;
       for (const e of execPaths) {
         if (e !== path && isBeneath(e, path) && exists(e)) writable.push({ path: e, exec: true });
@@ -801,9 +818,9 @@ export function applyMounts(plan: PlannedProcessConfinement): void {
       mount(undefined, path, undefined, MS_REMOUNT | MS_BIND | hidden, "mask read-only");
     }
   }
-  for (const { path, exec } of plan.writable) {
+  for (const { path, exec, devices } of plan.writable) {
     mount(path, path, undefined, MS_BIND | MS_REC, "bind write path");
-    const flags = MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | MS_NOSYMFOLLOW |
+    const flags = MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NOSYMFOLLOW | (devices ? 0 : MS_NODEV) |
       (exec ? 0 : MS_NOEXEC);
     mount(undefined, path, undefined, flags, "remount write path read-write");
   }

@@ -98,6 +98,17 @@ kernelTest(
           assert(await exists(`${dir}/f`), "the write path's file is not there");
         },
       );
+      await t.step("a device as a write path (/dev/null) stays usable", async () => {
+        const run = await attempts(
+          await policySet(
+            dir,
+            permissive("dev-null", [], `{ write: ["/dev/null", ${JSON.stringify(dir)}] }`),
+          ),
+          `attempt("dev_null_write", lambda: open("/dev/null", "w").write("x"))
+attempt("dev_null_read", lambda: open("/dev/null").read())`,
+        );
+        expectAttempts(run, { dev_null_write: "ok", dev_null_read: "ok" });
+      });
       await t.step("a write path inside Cordon's own files is refused, nothing runs", async () => {
         const marker = `${CORDON_ROOT}/examples/${name}`;
         const set = await policySet(
