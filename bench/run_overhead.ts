@@ -56,7 +56,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
  */
 function libseccompBytes(json: unknown): Uint8Array {
   const profile = resolveOciProfile(json, { arch: nativeArch() });
-  return encodeSockFilters(buildLibseccompProgram(profile).instructions);
+  return encodeSockFilters(buildLibseccompProgram(profile, undefined, 2).instructions);
 }
 
 if (Deno.build.os !== "linux" || Deno.uid() !== 0) {
