@@ -22,6 +22,11 @@ export const PATHS_NETWORK_LINT_CODES: Readonly<
     description:
       "A filesystem.write path contains (or lies inside) a path the policy executes (target.executables or filesystem.execute): the sandboxed program can replace or add what it runs.",
   },
+  "interpreter-runs-writes": {
+    severity: "info",
+    description:
+      "The policy may write files and execute an interpreter (a shell, python, perl, …): the interpreter runs what it reads, written files included (`sh out/x.sh`), although the write paths are noexec; only interpreters that check scripts with AT_EXECVE_CHECK refuse them.",
+  },
   "path-rule-overlap": {
     severity: "warning",
     description:
@@ -63,6 +68,31 @@ function find(
   return { severity: PATHS_NETWORK_LINT_CODES[code]!.severity, code, message, loc, policy };
 }
 
+/** Interpreters that run a script file given as an argument, where a system installs them. */
+const INTERPRETERS: readonly string[] = [
+  "/usr/bin/sh",
+  "/usr/bin/dash",
+  "/usr/bin/bash",
+  "/usr/bin/python3",
+  "/usr/bin/perl",
+  "/usr/bin/ruby",
+  "/usr/bin/node",
+  "/usr/bin/php",
+  "/usr/bin/lua",
+  "/usr/bin/tclsh",
+  "/bin/sh",
+  "/bin/bash",
+];
+
+/**
+ * The first interpreter the `execute` paths cover; none without `execute` paths (execution is
+ * not restricted then, so there is no promise to keep).
+ */
+function executableInterpreter(execute: readonly string[]): string | undefined {
+  const paths = execute.map(normalisePath);
+  return INTERPRETERS.find((i) => paths.some((p) => isBeneath(i, p)));
+}
+
 /**
  * Lints the `filesystem` and `network` sections of `policies`. Findings are in policy order;
  * `lintPolicies` sorts and deduplicates them with the rest.
@@ -93,6 +123,19 @@ export function lintPathsAndNetwork(
       const norm = (list: readonly string[]) => list.map((p) => [p, normalisePath(p)] as const);
       const write = norm(fs.write);
       const executables = norm([...fs.execute, ...(policy.target?.executables ?? [])]);
+      const interpreter = write.length > 0 ? executableInterpreter(fs.execute) : undefined;
+      if (interpreter !== undefined) {
+        findings.push(find(
+          "interpreter-runs-writes",
+          `Policy "${policy.name}" may write "${
+            write[0]![0]
+          }" and execute the interpreter ${interpreter}: it runs scripts the program writes ("${interpreter} ${
+            write[0]![0]
+          }/x"), noexec or not; leave interpreters out of filesystem.execute to keep written code from running`,
+          fs.loc,
+          policy.name,
+        ));
+      }
       for (const [w, wn] of write) {
         for (const [e, en] of executables) {
           if (isBeneath(en, wn) || isBeneath(wn, en)) {

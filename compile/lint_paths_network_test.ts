@@ -63,9 +63,32 @@ Deno.test("lintPathsAndNetwork() accepts a path that is both read and written", 
   const findings = lint(`filesystem:
   read: [/usr, /work]
   write: [/work]
-  execute: [/usr/bin]
+  execute: [/usr/bin/make]
 `);
   if (findings.length !== 0) fail(JSON.stringify(findings, null, 2));
+});
+
+Deno.test("lintPathsAndNetwork() says an executable interpreter runs what the policy writes", {
+  permissions: "none",
+}, () => {
+  const shell = lint(`filesystem:
+  write: [/work]
+  execute: [/usr/bin]
+`);
+  const found = shell.find((f) => f.code === "interpreter-runs-writes");
+  if (found?.severity !== "info" || !found.message.includes("/usr/bin/sh /work/x")) {
+    fail(JSON.stringify(shell, null, 2));
+  }
+  for (
+    const spec of [
+      "filesystem:\n  execute: [/usr/bin]\n", // writes nothing
+      "filesystem:\n  write: [/work]\n", // execution not restricted: nothing promised
+      "filesystem:\n  write: [/work]\n  execute: [/usr/bin/make, /usr/lib]\n",
+    ]
+  ) {
+    const findings = lint(spec);
+    if (findings.some((f) => f.code === "interpreter-runs-writes")) fail(spec);
+  }
 });
 
 Deno.test("lintPathsAndNetwork() says which endpoints only cgroup BPF can enforce", {
