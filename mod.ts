@@ -51,10 +51,15 @@ export * from "./compile/compile.ts";
 export * from "./compile/target.ts";
 export * from "./compile/evaluate.ts";
 export * from "./compile/emit_ir.ts";
+export * from "./compile/trace_script.ts";
+export * from "./compile/emit_bpftrace.ts";
+export * from "./compile/emit_dtrace.ts";
 export * from "./compile/stable_json.ts";
 export * from "./compile/summarize_filter_set.ts";
 export * from "./compile/lint.ts";
 export * from "./compile/lint_paths_network.ts";
+export * from "./compile/lint_deno.ts";
+export * from "./compile/generate_deno_policy.ts";
 export * from "./compile/sock_filter.ts";
 export * from "./compile/seccomp.ts";
 export * from "./compile/seccomp_asm.ts";
@@ -63,6 +68,8 @@ export * from "./compile/oci.ts";
 export * from "./compile/landlock.ts";
 export * from "./compile/net_rules.ts";
 export * from "./compile/bpf_maps.ts";
+export * from "./compile/generate_policy.ts";
+export * from "./compile/diff_policies.ts";
 export * from "./bpf/structs.ts";
 
 // engine/: the Engine, events, backend choice, dry runs
@@ -75,12 +82,17 @@ export * from "./engine/rate_limiter.ts";
 export * from "./engine/engine.ts";
 export * from "./engine/select_backend.ts";
 export * from "./engine/dry_run.ts";
+export * from "./engine/deno_permissions.ts";
+export * from "./engine/permission_broker.ts";
 export * from "./engine/trace/strace_parser.ts";
 export * from "./engine/trace/trace_item.ts";
 export * from "./engine/trace/jsonl_trace.ts";
 
 // backends/: simulation and Linux (the Linux ones require `--allow-ffi` and usually root)
 export * from "./backends/simulation/simulation_backend.ts";
+export * from "./backends/dtrace/tracer.ts";
+export * from "./backends/dtrace/trace_runner.ts";
+export * from "./backends/dtrace/dtrace_backend.ts";
 export * from "./backends/linux/errors.ts";
 export * from "./backends/linux/seccomp_install.ts";
 export * from "./backends/linux/launcher.ts";

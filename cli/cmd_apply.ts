@@ -17,21 +17,26 @@ import {
 } from "./format_events.ts";
 import { untilStopped } from "./cmd_monitor.ts";
 import { EbpfBackend } from "../backends/linux/ebpf_backend.ts";
+import { createMonitorBackend, finish, MONITOR_BACKENDS, started } from "./monitor_backend.ts";
 import { type EngineEvent, eventToJsonLine } from "../engine/events.ts";
 import type { EnforcementLevel } from "../engine/backend.ts";
 import type { FilterSet } from "../compile/filter_set.ts";
+import { metricsHelp, serveMetrics } from "./metrics_option.ts";
 
 const OPTIONS = {
   format: { type: "string" },
   "allow-degraded": { type: "boolean" },
   duration: { type: "string" },
   audit: { type: "boolean" },
+  backend: { type: "string" },
+  metrics: { type: "string" },
 } as const;
 
 const HELP = [
   "cordon apply: confine running processes with policies, through eBPF, until interrupted",
   "",
   "Usage: cordon apply FILE... [--allow-degraded] [--audit] [--duration S] [--format text|json]",
+  "                            [--backend B] [--metrics HOST:PORT]",
   "",
   "Each policy applies to the processes its spec.target names (pids, comms, executables,",
   "cgroups, uids): those running now, their children, and processes that match later (at exec).",
@@ -56,6 +61,10 @@ const HELP = [
   "  --allow-degraded  accept what cannot be enforced here (see above) instead of refusing",
   "  --audit           decide and report only: nothing is killed or denied",
   "  --duration S      detach after S seconds (default: until SIGINT/SIGTERM)",
+  "  --backend B       linux (eBPF), bpftrace or dtrace (a generated tracing script: kill and",
+  "                    log only, docs/tracing.md), or auto (default: eBPF where it loads, else",
+  "                    the OS's tracer)",
+  ...metricsHelp(20),
   '  --format F        text (default) or json (JSON Lines: events, then {"kind":"summary"}',
   '                    lines per process, then {"kind":"stats"})',
   "",
@@ -106,7 +115,10 @@ export const applyCommand: Command = {
     let audit = allAudit(filters, enforce);
     const tally = new ApplyTally();
 
-    using backend = await EbpfBackend.create();
+    using backend = await createMonitorBackend(
+      choice(values, "backend", MONITOR_BACKENDS, "auto"),
+      (line) => console.error(`cordon apply: ${line}`),
+    );
     const plan = backend.plan(filters);
     const problems = plan.layers.flatMap((l) => l.degraded);
     const info = (line: string) =>
@@ -117,35 +129,46 @@ export const applyCommand: Command = {
       return EXIT.failed;
     }
     for (const p of problems) info(`degraded: ${p}`);
+    await using served = await serveMetrics(values.metrics as string | undefined, backend, filters);
+    if (served) console.error(`cordon apply: metrics on ${served.url}`);
     await backend.open({
       emit(event: EngineEvent) {
+        served?.metrics.observe(event);
         tally.add(event);
         console.log(format === "json" ? eventToJsonLine(event) : formatEvent(event));
       },
       lost(count) {
+        served?.metrics.lost(count);
         console.error(`cordon apply: ${count} events lost (ring buffer full)`);
       },
     });
-    backend.onEnforce((notice) => {
-      if (format === "json") {
-        console.log(JSON.stringify({
-          kind: "enforce",
-          ...notice,
-          ...(notice.cgroupId !== undefined ? { cgroupId: String(notice.cgroupId) } : {}),
-        }));
-        return;
-      }
-      const why = notice.reason === "procs-full"
-        ? "the process table is full and it has a policy"
-        : notice.reason === "event-lost"
-        ? "a call user space had to decide lost its event"
-        : `it left its network cgroup (moved by ${notice.by} ${notice.comm}${
-          notice.writerKilled ? ", killed too" : ""
-        })`;
-      console.error(`cordon apply: killed ${notice.pid}: ${why}`);
-    });
+    if (backend instanceof EbpfBackend) {
+      backend.onEnforce((notice) => {
+        served?.metrics.killed(notice.reason);
+        if (format === "json") {
+          console.log(JSON.stringify({
+            kind: "enforce",
+            ...notice,
+            ...(notice.cgroupId !== undefined ? { cgroupId: String(notice.cgroupId) } : {}),
+          }));
+          return;
+        }
+        const why = notice.reason === "procs-full"
+          ? "the process table is full and it has a policy"
+          : notice.reason === "event-lost"
+          ? "a call user space had to decide lost its event"
+          : `it left its network cgroup (moved by ${notice.by} ${notice.comm}${
+            notice.writerKilled ? ", killed too" : ""
+          })`;
+        console.error(`cordon apply: killed ${notice.pid}: ${why}`);
+      });
+    }
     backend.setInterest({ kinds: new Set(["file", "network", "process"]) });
     await backend.apply(filters, { enforce });
+    let died: Error | undefined;
+    const tracerDied = (await started(backend)).died.then((error) => {
+      died = error;
+    });
     const targeted = backend.monitoredPids();
     info(
       `applied ${filters.layers.map((l) => l.policy).join(", ")} to ${targeted.length} running ` +
@@ -167,6 +190,7 @@ export const applyCommand: Command = {
       if (!next) return info("reload failed: keeping the policies in force");
       try {
         await backend.apply(next, { enforce });
+        served?.metrics.setPolicies(next);
         audit = audit && allAudit(next, enforce);
         info(`reloaded ${next.layers.map((l) => l.policy).join(", ")}`);
       } catch (error) {
@@ -182,12 +206,13 @@ export const applyCommand: Command = {
     try {
       const why = await untilStopped(
         seconds === undefined ? undefined : seconds * 1000,
-        new Promise(() => {}),
+        tracerDied,
       );
       info(`${why}: detaching`);
     } finally {
       Deno.removeSignalListener("SIGHUP", onHup);
     }
+    await finish(backend);
     const totals = tally.totals(backend.stats().figures, audit);
     for (const pid of backend.monitoredPids()) {
       const a = backend.activity(pid);
@@ -199,7 +224,8 @@ export const applyCommand: Command = {
     else info(formatApplyTotals(totals));
     backend.close();
     info("detached: no programs, links, maps or cgroups of this run remain");
-    return EXIT.ok;
+    if (died) console.error(`cordon apply: ${died.message}`);
+    return died ? EXIT.failed : EXIT.ok;
   },
 };
 

@@ -18,6 +18,10 @@ import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import { didYouMean, loadPolicies, parseArches, reportPolicyErrors } from "./load_policies.ts";
 import { SECCOMP_EMITTERS } from "./seccomp_emitters.ts";
+import { OCI_EMITTERS } from "./oci_emitters.ts";
+import { traceScriptSpec } from "../compile/trace_script.ts";
+import { emitBpftrace } from "../compile/emit_bpftrace.ts";
+import { emitDtrace } from "../compile/emit_dtrace.ts";
 
 /** What an emitter is given besides the filter set. */
 export interface EmitOptions {
@@ -25,6 +29,8 @@ export interface EmitOptions {
   readonly arches: readonly Arch[];
   /** The Landlock ABI to compile rulesets for (`--landlock-abi`); default the latest known. */
   readonly landlockAbi?: number;
+  /** The `-o` file, when given (an emitter may pick its syntax by the extension). */
+  readonly output?: string;
 }
 
 /** One `--emit` output format. */
@@ -64,7 +70,16 @@ export const EMITTERS: Readonly<Record<string, Emitter>> = {
     describe: "the cgroup network programs' rule tuples as JSON, byte for byte",
     emit: (set) => emitNetMaps(set),
   },
+  dtrace: {
+    describe: "a D script for dtrace -Z -q -s watching the policies' targets (docs/tracing.md)",
+    emit: (set) => emitDtrace(traceScriptSpec(set)),
+  },
+  bpftrace: {
+    describe: "a bpftrace script (--unsafe when it kills) watching the policies' targets",
+    emit: (set) => emitBpftrace(traceScriptSpec(set)),
+  },
   ...SECCOMP_EMITTERS,
+  ...OCI_EMITTERS,
 };
 
 const OPTIONS = {
@@ -145,6 +160,7 @@ async function run(argv: string[]): Promise<number> {
   const produced = emitter.emit(loaded.filters, {
     arches,
     ...(landlockAbi === undefined ? {} : { landlockAbi }),
+    ...(output === undefined ? {} : { output }),
   });
   const bytes = typeof produced === "string" ? new TextEncoder().encode(produced) : produced;
   if (output === undefined) {

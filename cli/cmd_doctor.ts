@@ -10,6 +10,7 @@ import { choice, parseArgs } from "./parse_args.ts";
 import { type FEATURES, probeAllFeatures } from "../backends/linux/features.ts";
 import { MONITOR_FEATURES } from "../backends/linux/ebpf_monitor.ts";
 import type { FeatureStatus } from "../engine/backend.ts";
+import { findTracer, sipStatus, TracerError, tracerFor } from "../backends/dtrace/tracer.ts";
 
 const OPTIONS = { format: { type: "string" } } as const;
 
@@ -39,6 +40,9 @@ const HELP = [
   "Each feature is available, not supported (with the reason), or inconclusive (the probe",
   "failed for another reason). Probes load tiny programs: run as root for true answers.",
   "",
+  "The tracer of the tracing-script backend (bpftrace on Linux, dtrace elsewhere) is reported",
+  "with its version, and on macOS whether System Integrity Protection restricts it.",
+  "",
   "Exit codes: 0 when the eBPF monitor's requirements (bpf syscall, BTF, ring buffer,",
   "tp_btf programs) are available, 1 otherwise, 2 usage error.",
   "",
@@ -66,21 +70,23 @@ export const doctorCommand: Command = {
   name: "doctor",
   summary: "probe which kernel mechanisms (eBPF, cgroup BPF, LSM, seccomp, Landlock) work here",
   help: HELP,
-  run(argv: string[]): Promise<number> {
+  async run(argv: string[]): Promise<number> {
     const { values, positionals } = parseArgs(argv, OPTIONS);
     const format = choice(values, "format", ["text", "json"], "text");
     if (positionals.length) {
       console.error(`cordon doctor: unexpected argument "${positionals[0]}"`);
-      return Promise.resolve(EXIT.usage);
+      return EXIT.usage;
     }
     const features = probeAllFeatures();
     const ok = required(features);
+    const tracer = await tracerReport();
     if (format === "json") {
       console.log(JSON.stringify({
         os: Deno.build.os,
         kernel: Deno.osRelease(),
         root: Deno.build.os === "linux" && Deno.uid() === 0,
         ebpfBackend: ok,
+        tracer,
         features,
       }));
     } else {
@@ -100,7 +106,43 @@ export const doctorCommand: Command = {
         console.log(`${mark} ${f.name.padEnd(width)}  ${use}${f.detail ? ` — ${f.detail}` : ""}`);
       }
       console.log(ok ? "eBPF backend: available" : "eBPF backend: unavailable (see above)");
+      console.log(
+        `tracer: ${tracer.version ?? `${tracer.kind} not found`}${
+          tracer.path ? ` at ${tracer.path}` : ""
+        }${
+          tracer.sip ? `, System Integrity Protection ${tracer.sip}` : ""
+        } — tracing-script backend ` +
+          (tracer.available ? "available" : `unavailable (${tracer.reason})`),
+      );
     }
-    return Promise.resolve(ok ? EXIT.ok : EXIT.failed);
+    return ok ? EXIT.ok : EXIT.failed;
   },
 };
+
+/** The tracer of the tracing-script backend: where, which version, and whether it can run. */
+async function tracerReport(): Promise<{
+  kind: string;
+  available: boolean;
+  reason: string;
+  path?: string;
+  version?: string;
+  sip?: string;
+}> {
+  const kind = tracerFor(Deno.build.os);
+  const sip = Deno.build.os === "darwin" ? { sip: await sipStatus() } : {};
+  try {
+    const found = await findTracer(kind, { skipPrivilegeCheck: true });
+    const root = Deno.build.os === "windows" || Deno.uid() === 0;
+    return {
+      kind,
+      path: found.path,
+      version: found.version,
+      available: root,
+      reason: root ? "root" : `${kind} needs root`,
+      ...sip,
+    };
+  } catch (error) {
+    const reason = error instanceof TracerError ? error.message : String(error);
+    return { kind, available: false, reason, ...sip };
+  }
+}

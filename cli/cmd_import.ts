@@ -1,7 +1,8 @@
 /**
- * `cordon import oci FILE`: converts an OCI seccomp profile (Docker, Podman, Kubernetes) into an
- * equivalent Cordon policy, with moby's semantics for the host's architecture, capabilities and
- * kernel.
+ * `cordon import oci FILE`: converts an OCI seccomp profile (Docker, Podman, the runtime spec's
+ * `linux.seccomp` or a bundle's `config.json`, a Kubernetes Security Profiles Operator
+ * `SeccompProfile` in YAML or JSON) into an equivalent Cordon policy, with moby's semantics for
+ * the host's architecture, capabilities and kernel.
  *
  * @module
  */
@@ -15,7 +16,7 @@ import {
   DOCKER_DEFAULT_CAPS,
   importOciProfile,
   OciProfileError,
-  parseOciProfile,
+  parseSeccompDocument,
 } from "../compile/oci.ts";
 import { parsePolicies } from "../policies/parse.ts";
 import type { Arch } from "../policies/types.ts";
@@ -35,8 +36,11 @@ const HELP = [
   "Usage: cordon import oci FILE [--caps CAP_A,CAP_B] [--arch A] [--min-kernel X.Y]",
   "                             [--name NAME] [-o OUT] [--format text|json]",
   "",
-  "FILE is an OCI seccomp profile (JSON, as Docker, Podman and Kubernetes use), or - for",
-  "standard input. The policy (YAML) goes to stdout or OUT; warnings go to stderr. Entries are",
+  "FILE is an OCI seccomp profile, or - for standard input: JSON as Docker, Podman and the",
+  "runtime spec's linux.seccomp write it (cordon compile --emit oci|oci-runtime), a runtime",
+  "bundle's config.json, or a Kubernetes Security Profiles Operator SeccompProfile object",
+  "(YAML or JSON, as --emit seccomp-profile writes it; the one SeccompProfile of a multi-document",
+  "stream or List). The policy (YAML) goes to stdout or OUT; warnings go to stderr. Entries are",
   "kept or dropped as moby does for the given host: its architecture (archMap and",
   "includes/excludes.arches), the container's capabilities (includes/excludes.caps) and the",
   "kernel (minKernel). The profile is read strictly: an unknown key (a misspelt `syscalls`),",
@@ -49,12 +53,15 @@ const HELP = [
   `                        (default Docker's: ${DOCKER_DEFAULT_CAPS.join(",")})`,
   "  -a, --arch A          host architecture: x86_64, i386 or aarch64 (default this machine's)",
   "      --min-kernel X.Y  kernel for minKernel conditions (default this machine's)",
-  "      --name NAME       the policy's metadata.name (default from FILE)",
+  "      --name NAME       the policy's metadata.name (default: a SeccompProfile's name, or",
+  "                        from FILE)",
   "  -o, --output OUT      write the policy to OUT and print a summary",
-  "      --format F        text (default) or json: {yaml, warnings, arches, output}",
+  "      --format F        text (default) or json: {yaml, warnings, arches, form, output}, form",
+  "                        being profile, runtime-config or seccomp-profile",
   "",
   "Examples:",
   "  cordon import oci docker-default.json > docker.yaml",
+  "  cordon import oci web-seccompprofile.yaml -o web.yaml",
   "  cordon import oci seccomp.json --caps CAP_SYS_ADMIN,CAP_NET_RAW --arch aarch64 -o p.yaml",
   "  cordon compile docker.yaml --arch x86_64,i386,x32 --emit seccomp-bpf -o docker.bpf",
   "",
@@ -78,7 +85,7 @@ async function readInput(file: string): Promise<string> {
 
 function baseName(file: string): string {
   if (file === "-") return "oci-profile";
-  return file.replace(/^.*\//, "").replace(/\.json$/i, "");
+  return file.replace(/^.*\//, "").replace(/\.(json|ya?ml)$/i, "");
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -125,18 +132,21 @@ async function run(argv: string[]): Promise<number> {
     console.error(`cannot read ${file}: ${error instanceof Error ? error.message : error}`);
     return EXIT.failed;
   }
-  const name = (values.name as string | undefined) ?? baseName(file);
+  let name = (values.name as string | undefined) ?? baseName(file);
   let result;
+  let form;
   try {
+    const document = parseSeccompDocument(text, file === "-" ? "<stdin>" : file);
+    form = document.form;
+    if (values.name === undefined && document.name !== undefined) name = document.name;
     const options = {
       caps,
       arch: arches[0]!,
       name,
-      source: file === "-" ? "standard input" : baseName(file) + ".json",
+      source: file === "-" ? "standard input" : file.replace(/^.*\//, ""),
       ...(minKernel === undefined ? {} : { minKernel }),
     };
-    const profile = parseOciProfile(text, file === "-" ? "<stdin>" : file);
-    result = importOciProfile(profile, options);
+    result = importOciProfile(document.profile, options);
     // the policy must read back: a failure here is a bug in the importer, reported as such
     parsePolicies(result.yaml, output ?? `${name}.yaml`);
   } catch (error) {
@@ -148,7 +158,11 @@ async function run(argv: string[]): Promise<number> {
   }
   if (output !== undefined) await Deno.writeTextFile(output, result.yaml);
   if (format === "json") {
-    const report: Record<string, unknown> = { warnings: result.warnings, arches: result.arches };
+    const report: Record<string, unknown> = {
+      warnings: result.warnings,
+      arches: result.arches,
+      form,
+    };
     if (output === undefined) report.yaml = result.yaml;
     else report.output = output;
     console.log(stableJson(report).trimEnd());
@@ -179,7 +193,7 @@ async function run(argv: string[]): Promise<number> {
  */
 export const importCommand: Command = {
   name: "import",
-  summary: "convert an OCI seccomp profile (Docker, Podman) into a Cordon policy",
+  summary: "convert an OCI seccomp profile (Docker, Podman, runc, Kubernetes) into a policy",
   help: HELP,
   run,
 };

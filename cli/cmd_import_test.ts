@@ -139,3 +139,90 @@ Deno.test("cordon import oci refuses a misspelt key, an unknown action, architec
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("cordon import oci reads SeccompProfile YAML and a bundle's config.json", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const spo = `${dir}/web.yaml`;
+    await Deno.writeTextFile(
+      spo,
+      [
+        "# a manifest as kubectl applies it",
+        "apiVersion: security-profiles-operator.x-k8s.io/v1beta1",
+        "kind: SeccompProfile",
+        "metadata:",
+        "  name: web-allowed",
+        "spec:",
+        "  defaultAction: SCMP_ACT_ERRNO",
+        "  architectures: [SCMP_ARCH_X86_64]",
+        "  syscalls:",
+        "    - action: SCMP_ACT_ALLOW",
+        "      names: [read, write, exit_group]",
+        "    - action: SCMP_ACT_ALLOW",
+        "      names: [socket]",
+        "      args: [{ index: 0, value: 4294967295, valueTwo: 1, op: SCMP_CMP_MASKED_EQ }]",
+      ].join("\n") + "\n",
+    );
+    const out = `${dir}/policy.yaml`;
+    const { code, out: printed } = await captured(() =>
+      importCommand.run(["oci", spo, "-o", out, "--format", "json"])
+    );
+    assertEquals(code, 0);
+    assertEquals(JSON.parse(printed).arches, ["x86_64"]);
+    assertEquals(JSON.parse(printed).form, "seccomp-profile");
+    const policy = parsePolicies(await Deno.readTextFile(out), out).policies[0]!;
+    assertEquals(policy.name, "web-allowed", "the object's metadata.name");
+    ok(policy.rules.some((r) => r.args.some((a) => a.op === "masked_eq")));
+
+    const config = `${dir}/config.json`;
+    await Deno.writeTextFile(
+      config,
+      JSON.stringify({
+        ociVersion: "1.0.2",
+        process: { args: ["sh"] },
+        linux: {
+          seccomp: {
+            defaultAction: "SCMP_ACT_ALLOW",
+            architectures: ["SCMP_ARCH_X86_64"],
+            syscalls: [{ names: ["mount"], action: "SCMP_ACT_ERRNO", errnoRet: 1 }],
+          },
+        },
+      }),
+    );
+    const fromConfig = await captured(() =>
+      importCommand.run(["oci", config, "-o", `${dir}/c.yaml`, "--format", "json"])
+    );
+    assertEquals(fromConfig.code, 0);
+    const mount = parsePolicies(await Deno.readTextFile(`${dir}/c.yaml`), "c.yaml").policies[0]!;
+    assertEquals(mount.name, "config");
+    ok(mount.rules.some((r) => r.syscalls.some((s) => s.kind === "name" && s.name === "mount")));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cordon import oci names FILE:LINE:COL of a mistake in SeccompProfile YAML", async () => {
+  const dir = await Deno.makeTempDir();
+  const errors: string[] = [];
+  const error = console.error;
+  console.error = (...args: unknown[]) => errors.push(args.join(" "));
+  try {
+    const spo = `${dir}/bad.yaml`;
+    await Deno.writeTextFile(
+      spo,
+      "apiVersion: security-profiles-operator.x-k8s.io/v1beta1\nkind: SeccompProfile\n" +
+        "metadata: { name: bad }\nspec:\n  defaultAction: SCMP_ACT_ERRNO\n  sycalls: []\n",
+    );
+    const code = await importCommand.run(["oci", spo]);
+    assertEquals(code, 1);
+    ok(
+      errors.some((e) =>
+        e.startsWith(`${spo}:6:3: sycalls: unknown key "sycalls"; did you mean "syscalls"?`)
+      ),
+      errors.join("\n"),
+    );
+  } finally {
+    console.error = error;
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -8,9 +8,10 @@
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import { activityJson, formatActivity, formatEvent } from "./format_events.ts";
-import { EbpfBackend } from "../backends/linux/ebpf_backend.ts";
+import { createMonitorBackend, finish, MONITOR_BACKENDS, started } from "./monitor_backend.ts";
 import { type EngineEvent, type EventKind, eventToJsonLine } from "../engine/events.ts";
 import type { ProcessActivity } from "../engine/backend.ts";
+import { metricsHelp, serveMetrics } from "./metrics_option.ts";
 
 const OPTIONS = {
   pid: { type: "string", multiple: true },
@@ -18,6 +19,8 @@ const OPTIONS = {
   events: { type: "string" },
   format: { type: "string" },
   duration: { type: "string" },
+  backend: { type: "string" },
+  metrics: { type: "string" },
 } as const;
 
 const KINDS: readonly EventKind[] = ["syscall", "file", "network", "process"];
@@ -26,6 +29,7 @@ const HELP = [
   "cordon monitor: live events and per-process syscall summaries, from eBPF",
   "",
   "Usage: cordon monitor [--pid N]... [--comm C]... [--events LIST] [--duration S]",
+  "                      [--backend auto|linux|bpftrace|dtrace] [--metrics HOST:PORT]",
   "                      [--format text|json]",
   "",
   "Without --pid or --comm every process is monitored (except cordon itself). Children of",
@@ -39,6 +43,10 @@ const HELP = [
   "  --events LIST  event kinds to stream: syscall, file, network, process, all or none",
   "                 (default file,network,process; syscall streams every call: costly)",
   "  --duration S   stop after S seconds (default: until SIGINT/SIGTERM)",
+  "  --backend B    linux (eBPF), bpftrace or dtrace (a generated tracing script,",
+  "                 docs/tracing.md), or auto (default: eBPF where it loads, else the",
+  "                 OS's tracer)",
+  ...metricsHelp(17),
   '  --format F     text (default) or json (JSON Lines: events, then {"kind":"summary"} lines,',
   '                 then {"kind":"stats"})',
   "",
@@ -48,6 +56,7 @@ const HELP = [
   "  sudo deno task cordon monitor --pid 1234",
   "  sudo deno task cordon monitor --comm curl --events file,network --format json",
   "  sudo deno task cordon monitor --events process --duration 10",
+  "  sudo deno task cordon monitor --metrics 127.0.0.1:9464",
 ].join("\n");
 
 function parseKinds(text: string | undefined): Set<EventKind> {
@@ -135,9 +144,16 @@ export const monitorCommand: Command = {
     const { promise: allExited, resolve: exited } = Promise.withResolvers<void>();
     let lost = 0;
 
-    using backend = await EbpfBackend.create();
+    const backendChoice = choice(values, "backend", MONITOR_BACKENDS, "auto");
+    using backend = await createMonitorBackend(
+      backendChoice,
+      (line) => console.error(`cordon monitor: ${line}`),
+    );
+    await using served = await serveMetrics(values.metrics as string | undefined, backend);
+    if (served) console.error(`cordon monitor: metrics on ${served.url}`);
     await backend.open({
       emit(event: EngineEvent) {
+        served?.metrics.observe(event);
         if (kinds.has(event.kind)) {
           out(format === "json" ? eventToJsonLine(event) : formatEvent(event));
         }
@@ -148,6 +164,7 @@ export const monitorCommand: Command = {
         }
       },
       lost(count) {
+        served?.metrics.lost(count);
         lost += count;
         if (format === "text") {
           console.error(`cordon monitor: ${count} events lost (ring buffer full)`);
@@ -158,13 +175,21 @@ export const monitorCommand: Command = {
     for (const pid of pids) await backend.monitorProcess(pid);
     for (const comm of comms) backend.monitorComm(comm);
     if (!pids.length && !comms.length) backend.monitorEverything();
+    let died: Error | undefined;
+    const tracerDied = (await started(backend)).died.then((error) => {
+      died = error;
+    });
     if (format === "text") {
       const what = pids.length || comms.length
         ? [...pids.map((p) => `pid ${p}`), ...comms.map((c) => `comm ${c}`)].join(", ")
         : "every process";
       console.error(`cordon monitor: watching ${what}; stop with Ctrl-C`);
     }
-    await untilStopped(seconds === undefined ? undefined : seconds * 1000, allExited);
+    await untilStopped(
+      seconds === undefined ? undefined : seconds * 1000,
+      Promise.race([allExited, tracerDied]),
+    );
+    await finish(backend);
     // Final summaries of what is still running, busiest first (at most 20 when watching everything).
     const live = backend.monitoredPids().map((pid) => backend.activity(pid)).filter((a) =>
       a !== undefined
@@ -182,6 +207,7 @@ export const monitorCommand: Command = {
           `${stats.ringbufLost ?? 0} lost`,
       );
     }
-    return EXIT.ok;
+    if (died) console.error(`cordon monitor: ${died.message}`);
+    return died ? EXIT.failed : EXIT.ok;
   },
 };

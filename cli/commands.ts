@@ -16,9 +16,13 @@ import { runCommand } from "./cmd_run.ts";
 import { applyCommand } from "./cmd_apply.ts";
 import { monitorCommand } from "./cmd_monitor.ts";
 import { recordCommand } from "./cmd_record.ts";
+import { learnCommand } from "./cmd_learn.ts";
+import { generateCommand } from "./cmd_generate.ts";
+import { diffCommand } from "./cmd_diff.ts";
 import { doctorCommand } from "./cmd_doctor.ts";
 import { programsCommand } from "./cmd_programs.ts";
 import { statsCommand } from "./cmd_stats.ts";
+import { denoCommand } from "./cmd_deno.ts";
 
 /** Every command. */
 export const COMMANDS: readonly Command[] = [
@@ -29,9 +33,13 @@ export const COMMANDS: readonly Command[] = [
   evalCommand,
   dryRunCommand,
   runCommand,
+  denoCommand,
   applyCommand,
   monitorCommand,
   recordCommand,
+  learnCommand,
+  generateCommand,
+  diffCommand,
   doctorCommand,
   programsCommand,
   statsCommand,

@@ -27,6 +27,7 @@ import { syscallArgWidth } from "../policies/syscall_arg_width.ts";
 import { fitsWidth } from "./compile.ts";
 import { lintPathsAndNetwork, PATHS_NETWORK_LINT_CODES } from "./lint_paths_network.ts";
 import { lintPrivileges, PRIVILEGES_LINT_CODES } from "./lint_privileges.ts";
+import { DENO_LINT_CODES, lintDeno } from "./lint_deno.ts";
 import type {
   ArchFilter,
   Decision,
@@ -121,6 +122,7 @@ export const LINT_CODES: Readonly<
   },
   ...PATHS_NETWORK_LINT_CODES,
   ...PRIVILEGES_LINT_CODES,
+  ...DENO_LINT_CODES,
 });
 
 /** Syscalls a restrictive policy should not leave open (besides exec, checked separately). */
@@ -233,6 +235,7 @@ export function lintPolicies(
   }
   findings.push(...lintPathsAndNetwork(resolved.filter((p) => own.has(p.name))));
   findings.push(...lintPrivileges(resolved.filter((p) => own.has(p.name))));
+  findings.push(...lintDeno(resolved.filter((p) => own.has(p.name))));
 
   const seen = new Set<string>();
   return findings.filter((f) => {

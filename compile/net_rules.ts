@@ -374,6 +374,25 @@ function unixAllowance(
   return { kind, name, source, bytes: hex(encodeUnixRule({ kind: code, name: bytes })) };
 }
 
+/**
+ * Issue 15: the guard entry allowing connects to the one pathname socket at absolute `path`
+ * (for a socket the caller serves itself, such as `cordon deno`'s permission broker; see
+ * `RunOptions.extraUnixSockets`). Throws `RangeError` for a path no socket address holds.
+ *
+ * @example
+ * ```ts
+ * import { unixSocketAllowance } from "./net_rules.ts";
+ * if (unixSocketAllowance("/run/x.sock").kind !== "path") throw new Error();
+ * ```
+ */
+export function unixSocketAllowance(path: string): UnixAllowance {
+  const a = path.startsWith("/")
+    ? unixAllowance("path", normalisePath(path), "network.unix")
+    : undefined;
+  if (a === undefined) throw new RangeError(`not a Unix socket path: "${path}"`);
+  return a;
+}
+
 function unixAllowances(layer: FilterLayer): UnixAllowance[] {
   const out: UnixAllowance[] = [];
   for (const rule of layer.network?.unix ?? []) {

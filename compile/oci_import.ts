@@ -27,6 +27,9 @@ import {
 } from "../policies/constants.ts";
 import { closestMatch } from "../policies/closest_match.ts";
 import { JsonSyntaxError, type LocatedJson, parseLocatedJson } from "./json_locations.ts";
+import { parseLocatedYaml } from "./yaml_locations.ts";
+import type { ArgTest } from "./filter_set.ts";
+import { BoxBudget, conjunction, intersectSets, RegionTooLargeError } from "./oci_regions.ts";
 
 /** Docker's default capability set (what `docker run` grants without `--cap-add`). */
 export const DOCKER_DEFAULT_CAPS: readonly string[] = [
@@ -311,14 +314,15 @@ function invalidAt(locate: Locate): Invalid {
 }
 
 /**
- * Parses profile JSON, keeping 64-bit integers exact (numbers beyond 2^53 become bigints) and
- * the position of every key and value: the errors of {@linkcode resolveOciProfile} and
- * {@linkcode importOciProfile} about a profile parsed here name its `FILE:LINE:COL`.
+ * Parses a profile, keeping 64-bit integers exact (numbers beyond 2^53 become bigints) and the
+ * position of every key and value: the errors of {@linkcode resolveOciProfile} and
+ * {@linkcode importOciProfile} about a profile parsed here name its `FILE:LINE:COL`. Reads every
+ * form {@linkcode parseSeccompDocument} reads and returns the profile inside.
  *
- * @param text The JSON text.
+ * @param text The JSON (or YAML) text.
  * @param file The file's name, for error locations (default `profile.json`).
- * @returns The parsed value.
- * @throws {OciProfileError} With code `"invalid-profile"` for malformed JSON or a key given twice.
+ * @returns The profile.
+ * @throws {OciProfileError} With code `"invalid-profile"` for malformed text or a key given twice.
  *
  * @example
  * ```ts
@@ -328,17 +332,171 @@ function invalidAt(locate: Locate): Invalid {
  * ```
  */
 export function parseOciProfile(text: string, file = "profile.json"): unknown {
-  let json: LocatedJson;
+  return parseSeccompDocument(text, file).profile;
+}
+
+/** Which shape a seccomp profile document had. */
+export type SeccompDocumentForm =
+  /** A profile as Docker, Podman and the runtime spec's `linux.seccomp` write it. */
+  | "profile"
+  /** A runtime bundle's `config.json`: its `linux.seccomp`. */
+  | "runtime-config"
+  /** A Security Profiles Operator `SeccompProfile` object (Kubernetes YAML or JSON): its `spec`. */
+  | "seccomp-profile";
+
+/** What {@linkcode parseSeccompDocument} found. */
+export interface SeccompDocument {
+  /** The profile (moby's shape), located: errors about it name `FILE:LINE:COL`. */
+  readonly profile: unknown;
+  /** The document's shape. */
+  readonly form: SeccompDocumentForm;
+  /** A `SeccompProfile` object's `metadata.name`. */
+  readonly name?: string;
+}
+
+const SPO_GROUP = "security-profiles-operator.x-k8s.io/";
+
+/** A located value seen from inside it: paths are relative to `prefix`. */
+function within(located: LocatedJson, prefix: string, value: unknown): LocatedJson {
+  return {
+    value,
+    locate: (path, part) =>
+      located.locate(
+        path === "" ? prefix : path.startsWith("[") ? prefix + path : `${prefix}.${path}`,
+        part,
+      ),
+  };
+}
+
+/**
+ * Parses a seccomp profile document in any of the forms Cordon reads: a profile (Docker, Podman,
+ * the runtime spec's `linux.seccomp`, as `cordon compile --emit oci|oci-runtime` write), a
+ * runtime bundle's `config.json`, or a Security Profiles Operator `SeccompProfile` object as
+ * `cordon compile --emit seccomp-profile` and Kubernetes manifests write it (YAML or JSON; in a
+ * stream of several documents or a `List`, the one `SeccompProfile`).
+ *
+ * @param text The document: JSON (strict) when it starts with `{` or `[` (or is empty), else YAML.
+ * @param file The file's name, for error locations.
+ * @returns The profile inside, its form, and an object's name.
+ * @throws {OciProfileError} With code `"invalid-profile"` for malformed text, no profile, or
+ *   several `SeccompProfile` objects; `"unsupported"` for an SPO `baseProfileName` (which only
+ *   the operator can resolve).
+ *
+ * @example
+ * ```ts
+ * import { parseSeccompDocument } from "./oci_import.ts";
+ * const doc = parseSeccompDocument([
+ *   "apiVersion: security-profiles-operator.x-k8s.io/v1beta1",
+ *   "kind: SeccompProfile",
+ *   "metadata: { name: web }",
+ *   "spec: { defaultAction: SCMP_ACT_ERRNO, syscalls: [{ names: [read], action: SCMP_ACT_ALLOW }] }",
+ * ].join("\n"), "web.yaml");
+ * if (doc.form !== "seccomp-profile" || doc.name !== "web") throw new Error();
+ * ```
+ */
+export function parseSeccompDocument(text: string, file = "profile.json"): SeccompDocument {
+  let docs: LocatedJson[];
   try {
-    json = parseLocatedJson(text, file);
+    docs = /^\s*([{[]|$)/.test(text)
+      ? [parseLocatedJson(text, file)]
+      : parseLocatedYaml(text, file);
   } catch (cause) {
     if (!(cause instanceof JsonSyntaxError)) throw cause;
     const loc = { file: cause.file, line: cause.line, column: cause.column };
     const message = cause.message.slice(`${file}:${cause.line}:${cause.column}: `.length);
     throw new OciProfileError("invalid-profile", `the profile is ${message}`, { loc });
   }
-  if (typeof json.value === "object" && json.value !== null) LOCATED.set(json.value, json);
-  return json.value;
+  const first = docs[0];
+  if (first === undefined) {
+    throw new OciProfileError("invalid-profile", "the profile is empty", {
+      loc: { file, line: 1, column: 1 },
+    });
+  }
+  // Kubernetes objects: every SeccompProfile among the documents and List items
+  const objects: { located: LocatedJson; prefix: string; value: Record<string, unknown> }[] = [];
+  let kubernetes = false;
+  for (const doc of docs) {
+    const value = doc.value;
+    if (!isObject(value) || typeof value.kind !== "string") continue;
+    kubernetes = true;
+    const items = value.kind === "List" && Array.isArray(value.items)
+      ? value.items.map((item, i) => ({ item, prefix: `items[${i}]` }))
+      : [{ item: value as unknown, prefix: "" }];
+    for (const { item, prefix } of items) {
+      if (isObject(item) && item.kind === "SeccompProfile") {
+        objects.push({ located: doc, prefix, value: item });
+      }
+    }
+  }
+  if (kubernetes) {
+    if (objects.length !== 1) {
+      const names = objects.map((o) => isObject(o.value.metadata) ? o.value.metadata.name : "?");
+      throw new OciProfileError(
+        "invalid-profile",
+        objects.length === 0
+          ? "holds no SeccompProfile object (kind: SeccompProfile)"
+          : `holds ${objects.length} SeccompProfile objects (${
+            names.join(", ")
+          }): import one at a time`,
+        { path: "", loc: { file, line: 1, column: 1 } },
+      );
+    }
+    const { located, prefix, value } = objects[0]!;
+    const at = (key: string) => prefix === "" ? key : `${prefix}.${key}`;
+    const invalid = (key: string, message: string): never => {
+      throw new OciProfileError("invalid-profile", message, {
+        path: at(key),
+        loc: located.locate(at(key)),
+      });
+    };
+    if (typeof value.apiVersion !== "string" || !value.apiVersion.startsWith(SPO_GROUP)) {
+      invalid("apiVersion", `a SeccompProfile's apiVersion must be ${SPO_GROUP}v1beta1`);
+    }
+    const spec = value.spec;
+    if (!isObject(spec)) invalid("spec", "must be an object (the profile)");
+    const { baseProfileName, disabled: _disabled, ...profile } = spec as Record<string, unknown>;
+    if (baseProfileName !== undefined) {
+      throw new OciProfileError(
+        "unsupported",
+        `baseProfileName "${baseProfileName}" is resolved by the operator in the cluster: ` +
+          `import the base profile and this one separately (a policy can extend both)`,
+        { path: at("spec.baseProfileName"), loc: located.locate(at("spec.baseProfileName")) },
+      );
+    }
+    LOCATED.set(profile, within(located, at("spec"), profile));
+    const metadata = value.metadata;
+    const name = isObject(metadata) && typeof metadata.name === "string"
+      ? metadata.name
+      : undefined;
+    return name === undefined
+      ? { profile, form: "seccomp-profile" }
+      : { profile, form: "seccomp-profile", name };
+  }
+  if (docs.length > 1) {
+    throw new OciProfileError(
+      "invalid-profile",
+      `holds ${docs.length} YAML documents, not one profile`,
+      {
+        path: "",
+        loc: { file, line: 1, column: 1 },
+      },
+    );
+  }
+  const value = first.value;
+  if (isObject(value) && (Object.hasOwn(value, "ociVersion") || Object.hasOwn(value, "linux"))) {
+    const linux = value.linux;
+    const seccomp = isObject(linux) ? linux.seccomp : undefined;
+    if (!isObject(seccomp)) {
+      throw new OciProfileError("invalid-profile", "a runtime config.json without linux.seccomp", {
+        path: "linux.seccomp",
+        loc: first.locate(isObject(linux) ? "linux" : ""),
+      });
+    }
+    LOCATED.set(seccomp, within(first, "linux.seccomp", seccomp));
+    return { profile: seccomp, form: "runtime-config" };
+  }
+  if (typeof value === "object" && value !== null) LOCATED.set(value, first);
+  return { profile: value, form: "profile" };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -710,6 +868,35 @@ interface Rendered {
   readonly args: readonly OciArg[];
 }
 
+/** Whether two of the rules with different effects hold for a common argument vector. */
+function overlapping(rules: readonly Rendered[]): boolean {
+  const budget = new BoxBudget(100_000);
+  const boxes = rules.map((r) =>
+    conjunction(
+      r.args.map((a): ArgTest => {
+        const index = a.index as ArgTest["index"];
+        return a.op === "SCMP_CMP_MASKED_EQ"
+          ? { index, op: "masked_eq", mask: a.value, value: a.valueTwo }
+          : { index, op: OPS[a.op] as ArgTest["op"], value: a.value };
+      }),
+      budget,
+    )
+  );
+  try {
+    for (let i = 0; i < rules.length; i++) {
+      for (let j = i + 1; j < rules.length; j++) {
+        const [a, b] = [rules[i]!, rules[j]!];
+        if (effectKey(a.action, a.errno) === effectKey(b.action, b.errno)) continue;
+        if (intersectSets(boxes[i]!, boxes[j]!, budget).length > 0) return true;
+      }
+    }
+  } catch (error) {
+    if (error instanceof RegionTooLargeError) return true;
+    throw error;
+  }
+  return false;
+}
+
 function effectKey(action: string, errno: number | undefined): string {
   return `${action}/${errno ?? ""}`;
 }
@@ -889,10 +1076,8 @@ export function importOciProfile(json: unknown, options: OciImportOptions = {}):
     );
   }
   for (const [name, list] of conditional) {
-    const effects = new Set(
-      list.filter((r) => r.names.includes(name)).map((r) => effectKey(r.action, r.errno)),
-    );
-    if (effects.size > 1) {
+    const live = list.filter((r) => r.names.includes(name));
+    if (new Set(live.map((r) => effectKey(r.action, r.errno))).size > 1 && overlapping(live)) {
       warnings.push(
         `${name}: conditional rules with different actions; where their conditions overlap ` +
           `Cordon applies the strictest, libseccomp the first in its decision tree`,

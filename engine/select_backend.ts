@@ -2,7 +2,8 @@
  * The one place that chooses a backend. Rules:
  *
  * - `"simulation"`, `"linux"`, `"dtrace"`: that backend or an error saying why it is
- *   unavailable (never a silent substitute).
+ *   unavailable (never a silent substitute). `"dtrace"` drives the OS's tracer (dtrace, or
+ *   bpftrace on Linux); `"bpftrace"` is the same backend driving bpftrace on any OS.
  * - `"auto"`: the strongest available backend for this platform (Linux eBPF, then DTrace /
  *   bpftrace, then the simulation), and the reason for the choice. It falls back to the
  *   simulation only when the purpose is `evaluate` or `observe`.
@@ -22,11 +23,17 @@ import type {
 import { EngineError } from "./errors.ts";
 import { SimulationBackend } from "../backends/simulation/simulation_backend.ts";
 
-/** What the caller asks for. */
-export type BackendChoice = "auto" | BackendKind;
+/** What the caller asks for (`"bpftrace"`: the `dtrace` backend driving bpftrace). */
+export type BackendChoice = "auto" | BackendKind | "bpftrace";
 
 /** Every accepted {@linkcode BackendChoice}. */
-export const BACKEND_CHOICES: readonly BackendChoice[] = ["auto", "simulation", "linux", "dtrace"];
+export const BACKEND_CHOICES: readonly BackendChoice[] = [
+  "auto",
+  "simulation",
+  "linux",
+  "dtrace",
+  "bpftrace",
+];
 
 /** Why the backend is wanted: `evaluate` (decide only), `observe` (watch), `enforce` (confine). */
 export type Purpose = "evaluate" | "observe" | "enforce";
@@ -122,6 +129,28 @@ async function probe(
   }
 }
 
+/** The `dtrace` backend's factory that drives bpftrace whatever the OS (`--backend bpftrace`). */
+async function probeBpftrace(
+  options: SelectBackendOptions,
+): Promise<{ probe: BackendProbe; factory?: BackendFactory }> {
+  if (options.factories?.dtrace) return await probe("dtrace", options);
+  try {
+    const specifier = new URL(MODULES.dtrace.path, import.meta.url).href;
+    const factory = (await import(specifier) as Record<string, unknown>).BpftraceBackend;
+    if (!isFactory(factory)) throw new Error("BpftraceBackend is not a backend factory");
+    return { probe: await factory.probe(), factory };
+  } catch (error) {
+    return {
+      probe: {
+        kind: "dtrace",
+        available: false,
+        reason: `probe failed: ${error instanceof Error ? error.message : String(error)}`,
+        features: [],
+      },
+    };
+  }
+}
+
 /** The backends `auto` tries on an OS, strongest first (the simulation is the fallback). */
 export function autoOrder(os: typeof Deno.build.os): BackendKind[] {
   if (os === "linux") return ["linux", "dtrace"];
@@ -185,6 +214,24 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
   };
 
   if (choice === "simulation") return await simulation("simulation requested");
+  if (choice === "bpftrace") {
+    const found = await probeBpftrace(options);
+    probes.push(found.probe);
+    if (!found.probe.available || found.factory === undefined) {
+      throw new EngineError(
+        "UNSUPPORTED_PLATFORM",
+        `The bpftrace backend is unavailable: ${found.probe.reason}`,
+        { subject: "bpftrace" },
+      );
+    }
+    return {
+      backend: await found.factory.create(options.create),
+      kind: "dtrace",
+      reason: `bpftrace requested: ${found.probe.reason}`,
+      degraded: false,
+      probes,
+    };
+  }
   if (choice !== "auto") {
     const found = await probe(choice, options);
     probes.push(found.probe);

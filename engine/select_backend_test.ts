@@ -95,3 +95,28 @@ Deno.test("on an OS without kernel backends auto goes straight to the simulation
   assert.equal(selection.kind, "simulation");
   assert.equal(selection.probes.length, 1);
 });
+
+Deno.test("bpftrace selects the dtrace backend, or says why it is unavailable", async () => {
+  const selection = await selectBackend({
+    backend: "bpftrace",
+    factories: { dtrace: () => Promise.resolve(fakeFactory("dtrace", true)) },
+  });
+  assert.equal(selection.kind, "dtrace");
+  assert.match(selection.reason, /^bpftrace requested: dtrace ok/);
+  const error = await selectBackend({
+    backend: "bpftrace",
+    factories: { dtrace: () => Promise.resolve(fakeFactory("dtrace", false)) },
+  }).catch((e) => e);
+  assert.equal(codeOf(error), "UNSUPPORTED_PLATFORM");
+  assert.match(error.message, /bpftrace backend is unavailable: dtrace missing/);
+});
+
+Deno.test("the dtrace backend module is part of the build: both factories have the contract's shape", async () => {
+  const module = await import("../backends/dtrace/dtrace_backend.ts");
+  for (const factory of [module.DtraceBackend, module.BpftraceBackend]) {
+    assert.equal(typeof factory, "function");
+    assert.equal(factory.kind, "dtrace");
+    assert.equal(typeof factory.probe, "function");
+    assert.equal(typeof factory.create, "function");
+  }
+});

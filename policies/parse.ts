@@ -53,6 +53,9 @@ import type {
   Action,
   ArgCondition,
   ArgOp,
+  DenoPermission,
+  DenoRule,
+  DenoRules,
   FilesystemRules,
   Limits,
   LocatedName,
@@ -961,6 +964,8 @@ function buildPolicy(ctx: Context, doc: YNode): Policy | undefined {
   if (privileges !== undefined) policy.privileges = privileges;
   const memory = buildMemory(ctx, spec);
   if (memory !== undefined) policy.memory = memory;
+  const deno = buildDeno(ctx, spec, name); // issue 15: Deno's permission broker
+  if (deno !== undefined) policy.deno = deno;
   if (get(get(spec, "privileges"), "signals") !== undefined) {
     policy.explicit = { ...policy.explicit, signals: true };
   }
@@ -1159,6 +1164,104 @@ function buildMemory(ctx: Context, spec: YNode | undefined): MemoryRules | undef
   if (key === undefined || node?.kind !== "map") return undefined;
   const writeExecute = str(get(node, "writeExecute"));
   return { writeExecute: writeExecute === "allow" ? "allow" : "deny", loc: ctx.loc(key.start) };
+}
+
+const DENO_KINDS: readonly string[] = [
+  "read",
+  "write",
+  "net",
+  "env",
+  "run",
+  "ffi",
+  "sys",
+  "import",
+];
+
+/** Why `value` cannot be a `spec.deno.rules[].values` entry of `kind`, or `undefined`. */
+function denoValueProblem(kind: DenoPermission, value: string): string | undefined {
+  switch (kind) {
+    case "read":
+    case "write":
+      return pathProblem(value);
+    case "ffi":
+    case "run":
+      return value.includes("/") ? pathProblem(value) : undefined;
+    case "net":
+    case "import": {
+      const m = /^(\*|\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+)(?::(\*|[0-9]+))?$/.exec(value);
+      if (m === null) return "not host, host:port or *:port";
+      if (m[2] !== undefined && m[2] !== "*" && Number(m[2]) > 65535) return "port above 65535";
+      if (m[1] === "*" && m[2] === undefined) return 'write "*:PORT", or leave out values';
+      return undefined;
+    }
+    case "env":
+    case "sys":
+      return /^[^=\s*]*\*?$/.test(value) && value !== ""
+        ? undefined
+        : "not a name (NAME or PREFIX*)";
+  }
+}
+
+function buildDeno(ctx: Context, spec: YNode | undefined, policy: string): DenoRules | undefined {
+  const key = keyOf(spec, "deno");
+  const node = get(spec, "deno");
+  if (key === undefined || node?.kind !== "map") return undefined;
+  const ids = new Map<string, number>();
+  const rules = items(get(node, "rules")).flatMap((r, index): DenoRule[] => {
+    if (r.kind !== "map") return [];
+    const permission = str(get(r, "permission"));
+    const action = str(get(r, "action"));
+    if (!DENO_KINDS.includes(permission ?? "")) return [];
+    if (action !== "allow" && action !== "deny" && action !== "log") return [];
+    const kind = permission as DenoPermission;
+    const idNode = get(r, "id");
+    const id = str(idNode) ?? `${policy}#deno${index}`;
+    const seen = ids.get(id);
+    if (seen !== undefined) {
+      ctx.error(
+        "duplicate-id",
+        idNode?.start ?? r.start,
+        `duplicate rule id ${q(id)} (also spec.deno.rules[${seen}])`,
+      );
+    } else {
+      ids.set(id, index);
+    }
+    const rule: { -readonly [K in keyof DenoRule]: DenoRule[K] } = {
+      id,
+      permission: kind,
+      action,
+      priority: int(get(r, "priority")) ?? 0,
+      loc: ctx.loc(r.start),
+    };
+    if (get(r, "values") !== undefined) {
+      const values: string[] = [];
+      for (const v of items(get(r, "values"))) {
+        const text = str(v);
+        if (text === undefined) continue;
+        const problem = denoValueProblem(kind, text);
+        if (problem !== undefined) {
+          ctx.error(
+            kind === "read" || kind === "write" || text.includes("/") ? "bad-path" : "bad-value",
+            v.start,
+            `spec.deno.rules[${index}].values: ${q(text)} is ${problem} (a ${kind} value)`,
+          );
+          continue;
+        }
+        values.push(text.startsWith("/") ? normalisePath(text, false) : text);
+      }
+      rule.values = values;
+    }
+    return [rule];
+  });
+  const defaultNode = get(node, "default");
+  const def = str(defaultNode);
+  return {
+    rules,
+    default: def === "allow" ? "allow" : "deny",
+    defaultLoc: ctx.loc(defaultNode?.start ?? key.start),
+    defaultWritten: def !== undefined,
+    loc: ctx.loc(key.start),
+  };
 }
 
 function buildLimits(ctx: Context, node: YNode | undefined): Limits | undefined {

@@ -37,6 +37,7 @@
 
 import type {
   Action,
+  DenoRules,
   FilesystemRules,
   Limits,
   MemoryRules,
@@ -73,6 +74,7 @@ interface Merged {
   readonly syscallsPerSecond?: Inherited<NonNullable<Limits["syscallsPerSecond"]>>;
   readonly filesystem?: FilesystemRules;
   readonly network?: NetworkRules;
+  readonly deno?: DenoRules;
   readonly memory?: Inherited<MemoryRules>;
   /** Capabilities and devices merged; `loc` the policy's own key or the first ancestor's. */
   readonly privileges?: Privileges;
@@ -203,6 +205,7 @@ class Resolver {
       if (policy.target !== undefined) layer.target = policy.target;
       if (r.filesystem !== undefined) layer.filesystem = r.filesystem;
       if (r.network !== undefined) layer.network = r.network;
+      if (r.deno !== undefined) layer.deno = r.deno;
       if (r.privileges !== undefined) {
         const privileges: { -readonly [K in keyof Privileges]: Privileges[K] } = {
           capabilities: r.privileges.capabilities,
@@ -347,6 +350,8 @@ class Resolver {
     if (filesystem !== undefined) out.filesystem = filesystem;
     const network = mergeNetwork(policy.network, parents.map((p) => p.network));
     if (network !== undefined) out.network = network;
+    const deno = mergeDeno(policy.deno, parents.map((p) => p.deno));
+    if (deno !== undefined) out.deno = deno;
     const memory = inherit(policy.memory, parents.map((p) => p.memory));
     if (memory !== undefined) out.memory = memory;
     const own = policy.privileges;
@@ -437,6 +442,28 @@ function mergeNetwork(
     out.unix = union(all.map((n) => n.unix ?? []), socket);
   }
   return out;
+}
+
+/**
+ * Issue 15: `deno` rules of the parents then the policy's own (each once); `default` the
+ * policy's when written, else the nearest parent's written one.
+ */
+function mergeDeno(
+  own: DenoRules | undefined,
+  parents: readonly (DenoRules | undefined)[],
+): DenoRules | undefined {
+  const all = [...parents, own].filter((d): d is DenoRules => d !== undefined);
+  const first = own ?? all[0];
+  if (first === undefined) return undefined;
+  if (all.length === 1) return first;
+  const decided = own?.defaultWritten ? own : parents.find((d) => d?.defaultWritten) ?? first;
+  return {
+    rules: [...new Set(all.flatMap((d) => d.rules))],
+    default: decided.default,
+    defaultLoc: decided.defaultLoc,
+    defaultWritten: decided.defaultWritten,
+    loc: first.loc,
+  };
 }
 
 /**

@@ -326,6 +326,81 @@ export const MEMORY_SCHEMA: ObjectSchema = {
 };
 
 /**
+ * `spec.deno`: the answers of Cordon's permission broker to Deno (`cordon deno`).
+ *
+ * @example
+ * ```ts
+ * import { DENO_SCHEMA } from "./schema.ts";
+ * if (!("rules" in DENO_SCHEMA.properties)) throw new Error("rules");
+ * ```
+ */
+export const DENO_SCHEMA: ObjectSchema = {
+  type: "object",
+  description: "Deno's own permissions, answered by Cordon as Deno's permission broker " +
+    "(`cordon deno`). A check no rule matches follows filesystem and network (a " +
+    "filesystem.read path is a read grant), then default.",
+  properties: {
+    default: {
+      type: "string",
+      description: "The answer when no rule and no filesystem/network path or endpoint " +
+        "decides: deny (the default) or allow.",
+      enum: ["allow", "deny"],
+    },
+    rules: {
+      type: "array",
+      description: "Rules; among matching rules the highest priority wins, then the strictest " +
+        "action (deny, log, allow).",
+      items: {
+        type: "object",
+        description: "What Cordon answers Deno for checks of one permission whose value matches.",
+        required: ["permission", "action"],
+        properties: {
+          id: {
+            type: "string",
+            description:
+              'The rule\'s id, unique in the policy; default "<policy name>#deno<index>".',
+            pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$",
+            maxLength: 128,
+          },
+          permission: {
+            type: "string",
+            description: "The Deno permission kind checked.",
+            enum: ["read", "write", "net", "env", "run", "ffi", "sys", "import"],
+          },
+          values: {
+            type: "array",
+            description: "Values matched; absent: every value of the kind. read/write/ffi/run: " +
+              "an absolute path and what is below it (ffi and run also take bare names); " +
+              "net/import: host, host:port or *:port; env/sys: a name, a trailing * matching " +
+              "any suffix.",
+            minItems: 1,
+            items: {
+              type: "string",
+              description: "A path, host[:port] or name.",
+              pattern: "^\\S+$",
+              minLength: 1,
+              maxLength: 4096,
+            },
+          },
+          action: {
+            type: "string",
+            description: "allow, deny (Deno raises NotCapable naming this rule), or log " +
+              "(allowed and reported).",
+            enum: ["allow", "deny", "log"],
+          },
+          priority: {
+            type: "integer",
+            description: "Higher wins; at equal priority the strictest action wins. Default 0.",
+            minimum: -(2n ** 31n),
+            maximum: 2n ** 31n - 1n,
+          },
+        },
+      },
+    },
+  },
+};
+
+/**
  * One condition on a syscall argument (`spec.rules[].args[]`).
  *
  * @example
@@ -558,6 +633,7 @@ export const POLICY_SCHEMA: ObjectSchema = {
         },
         privileges: PRIVILEGES_SCHEMA,
         memory: MEMORY_SCHEMA,
+        deno: DENO_SCHEMA,
         limits: {
           type: "object",
           description: "Rate limits.",

@@ -260,6 +260,62 @@ export interface MemoryRules {
   readonly loc: SourceLocation;
 }
 
+/** A permission kind of Deno's permission broker (`spec.deno.rules[].permission`). */
+export type DenoPermission = "read" | "write" | "net" | "env" | "run" | "ffi" | "sys" | "import";
+
+/** Every {@linkcode DenoPermission}, in the order the policy docs list them. */
+export const DENO_PERMISSIONS: readonly DenoPermission[] = [
+  "read",
+  "write",
+  "net",
+  "env",
+  "run",
+  "ffi",
+  "sys",
+  "import",
+];
+
+/**
+ * One rule of `spec.deno.rules`: what Cordon answers Deno's permission broker for checks of one
+ * kind whose value matches. `read`, `write`, `ffi` and `run` values are absolute paths (a path
+ * and everything beneath it) or, for `ffi` and `run`, bare names (`libc.so.6`, `cat`); `net` and
+ * `import` values are `host`, `host:port` or `*:port`; `env` and `sys` values are names, a
+ * trailing `*` matching any suffix (`DENO_*`). No `values`: every check of the kind, including
+ * Deno's checks for the whole kind (value `null`, e.g. `Deno.env.toObject()`).
+ */
+export interface DenoRule {
+  /** The rule's id: as written, or `"<policy>#deno<index>"`. */
+  readonly id: string;
+  /** The permission kind the rule answers. */
+  readonly permission: DenoPermission;
+  /** The values it matches, as written (paths normalised); absent: every value. */
+  readonly values?: readonly string[];
+  /** `allow`, `deny`, or `log` (allowed and reported as a notable decision). */
+  readonly action: "allow" | "deny" | "log";
+  /** Higher wins; at equal priority the stricter action wins (deny, then log, then allow). */
+  readonly priority: number;
+  /** Where the rule is written. */
+  readonly loc: SourceLocation;
+}
+
+/**
+ * `spec.deno`: the answers of Cordon's permission broker to Deno (`cordon deno`). A check no
+ * rule matches follows the kernel sections (a `filesystem.read` path is a read grant, see
+ * `engine/deno_permissions.ts`), then `default`.
+ */
+export interface DenoRules {
+  /** Rules, parents' first after `extends`. */
+  readonly rules: readonly DenoRule[];
+  /** What a check no rule and no kernel section decides gets; `deny` unless written. */
+  readonly default: "allow" | "deny";
+  /** Where `default` is written (or the `deno` key when it is not). */
+  readonly defaultLoc: SourceLocation;
+  /** Whether `default` is written (it overrides a parent's only then). */
+  readonly defaultWritten: boolean;
+  /** Where `deno` is written. */
+  readonly loc: SourceLocation;
+}
+
 /** Whether deny/kill/trap are applied (`enforce`) or only reported (`audit`). */
 export type Mode = "enforce" | "audit";
 
@@ -298,6 +354,8 @@ export interface Policy {
   readonly privileges?: Privileges;
   /** `spec.memory`. */
   readonly memory?: MemoryRules;
+  /** `spec.deno`: answers to Deno's permission broker (`cordon deno`). */
+  readonly deno?: DenoRules;
   /** Where `metadata.name` is. */
   readonly loc: SourceLocation;
   /**
@@ -349,6 +407,8 @@ export interface ResolvedPolicy {
   readonly privileges?: Privileges;
   /** Memory rules (own, else inherited). */
   readonly memory?: MemoryRules;
+  /** Deno permission rules, parents' first; `default` own, else inherited. */
+  readonly deno?: DenoRules;
   /** Where the policy's `metadata.name` is. */
   readonly loc: SourceLocation;
 }

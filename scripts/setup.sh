@@ -7,10 +7,11 @@ set -uo pipefail
 # libbpf1/libbpf-dev: the runtime our FFI binds and the headers bpf/*.bpf.c build with;
 # clang/llvm/bpftool: build the BPF programs; bpftrace: the bpftrace dialect and comparisons;
 # libseccomp: test oracle; strace: traces and comparisons; gcc/libc6-dev/linux-libc-dev: probe
-# programs and UAPI headers for table cross-checks; linux-libc-dev-arm64-cross: aarch64 headers.
+# programs and UAPI headers for table cross-checks; linux-libc-dev-arm64-cross: aarch64 headers;
+# runc: runs a container with an exported OCI profile; prometheus: promtool checks /metrics.
 PACKAGES=(
   libbpf1 libbpf-dev clang llvm bpftool bpftrace libseccomp2 libseccomp-dev strace
-  gcc libc6-dev linux-libc-dev linux-libc-dev-arm64-cross
+  gcc libc6-dev linux-libc-dev linux-libc-dev-arm64-cross runc prometheus
 )
 
 say() { echo "setup: $*" >&2; }

@@ -72,11 +72,13 @@ Deno.test("example sandbox_manager: a denied capability blocks its syscalls on e
   assert.equal(result.i386WriteAction, "deny");
 });
 
-Deno.test("example metrics_collector: counters follow the events", async () => {
-  const collector = await metrics(quiet);
-  assert.equal(collector.counter("syscalls_total"), 6);
-  assert.equal(collector.counter("syscall_read"), 3);
-  assert.equal(collector.counter("syscall_write"), 2);
+Deno.test("example metrics_collector: the scraped /metrics follows the events", async () => {
+  const scrape = await metrics(quiet);
+  assert.equal(scrape.sum("cordon_syscalls_total"), 6);
+  assert.equal(scrape.value('cordon_syscalls_total{policy="",syscall="read"}'), 3);
+  assert.equal(scrape.value('cordon_syscalls_total{policy="",syscall="write"}'), 2);
+  assert.equal(scrape.value('cordon_events_delivered_total{kind="syscall"}'), 6);
+  assert.ok(scrape.text.includes("# TYPE cordon_syscalls_total counter\n"), scrape.text);
 });
 
 Deno.test("example process_manager: spawn and exit hooks count each process and stop monitoring", async () => {

@@ -28,6 +28,7 @@ import {
   type LayerNetMaps,
   layerNetMaps,
   sockKindBits,
+  unixSocketAllowance,
 } from "../../compile/net_rules.ts";
 import { bpfObjectBytes } from "../../bpf/objects.ts";
 import { BpfObject } from "./bpf_object.ts";
@@ -636,10 +637,17 @@ export interface RunNetwork extends AsyncDisposable {
  */
 export async function prepareRunNetwork(
   set: FilterSet,
-  options: { readonly allowDegraded: boolean },
+  options: {
+    readonly allowDegraded: boolean;
+    /** Issue 15: pathname sockets every layer's guard also allows (Cordon's own servers). */
+    readonly extraUnixSockets?: readonly string[];
+  },
 ): Promise<RunNetwork> {
   const layers = layerNetMaps(set);
-  const guards = layerGuardMaps(set);
+  const extra = (options.extraUnixSockets ?? []).map(unixSocketAllowance);
+  const guards = layerGuardMaps(set).map((g) =>
+    extra.length === 0 ? g : { ...g, unix: [...g.unix, ...extra] }
+  );
   const none = (mechanism: string): RunNetwork => ({
     enforced: [],
     degraded: set.layers.map((layer) => ({

@@ -102,6 +102,11 @@ export interface RunOptions {
    * policies' `limits.syscallsPerSecond` (enforced in the kernel; see `run_limits.ts`).
    */
   readonly onRateLimit?: (hit: RateLimitHit) => void;
+  /**
+   * Issue 15: absolute paths of pathname Unix sockets the command may connect to beyond what
+   * its policies allow: sockets the caller serves itself (`cordon deno`'s permission broker).
+   */
+  readonly extraUnixSockets?: readonly string[];
   /** Signals passed on to the target. Default: `SIGTERM`, `SIGHUP`. */
   readonly forwardSignals?: readonly Deno.Signal[];
   /**
@@ -374,11 +379,15 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
   const landlockPlan = options.landlock
     ? undefined
     : planRunLandlock(options.set, allowDegradedConfinement);
-  await using network = options.landlock
-    ? undefined
-    : await prepareRunNetwork(options.set, allowDegradedConfinement);
+  await using network = options.landlock ? undefined : await prepareRunNetwork(options.set, {
+    ...allowDegradedConfinement,
+    ...(options.extraUnixSockets ? { extraUnixSockets: options.extraUnixSockets } : {}),
+  });
   const landlock = options.landlock ?? landlockPlan?.landlock;
-  const processPlan = planProcessConfinement(options.set, allowDegradedConfinement);
+  // No policy (`cordon record` without one): nothing to enforce, the command is only observed.
+  const processPlan = options.set.layers.length === 0
+    ? undefined
+    : planProcessConfinement(options.set, allowDegradedConfinement);
   // Issue 10: limits.syscallsPerSecond, counted and enforced in the kernel (eBPF), unless the
   // caller enforces them itself; without eBPF they are blocking degradations, with the reason.
   using limits = options.enforcedSections?.includes("limits")
@@ -402,7 +411,7 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
     ...unenforcedSections(options.set, enforcedSections),
     ...(limits?.degraded ?? []),
     ...(landlockPlan?.degraded ?? []),
-    ...processPlan.degraded,
+    ...(processPlan?.degraded ?? []),
     ...(network?.degraded ?? []), // the run cgroup's guard, when allowDegraded let it go
   ];
   const first = degraded.find((d) => d.blocking);
@@ -443,7 +452,7 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
     argv: [command, ...args],
     filters: planned,
     ...(landlock ? { landlock } : {}),
-    confinement: processPlan.confinement,
+    ...(processPlan ? { confinement: processPlan.confinement } : {}),
   }, launchOptions);
   return {
     code: result.status.code,

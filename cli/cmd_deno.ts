@@ -1,0 +1,324 @@
+/**
+ * `cordon deno` (issue 15): runs `deno ARGS…` with Cordon as Deno's permission broker (the
+ * policies' `deno` sections, see `engine/deno_permissions.ts`) and under `cordon run`'s kernel
+ * confinement (seccomp, Landlock, cgroup) compiled from the same policies, so that what Deno
+ * grants cannot reach further than the kernel allows: a child started through `--allow-run` or
+ * code loaded through `--allow-ffi` is still confined.
+ *
+ * @module
+ */
+
+import { PolicyError, PolicyErrors } from "../policies/errors.ts";
+import { type Command, UsageError } from "./command.ts";
+import { choice, parseArgs } from "./parse_args.ts";
+import { loadPolicies, reportPolicyErrors } from "./load_policies.ts";
+import {
+  EXIT_RUN_FAILED,
+  launchFailureStatus,
+  launchReporter,
+  newRunId,
+  type Report,
+  reportDegradations,
+} from "./launch_report.ts";
+import { resolveCommand, runConfined, type RunResult } from "../backends/linux/run.ts";
+import { decideDenoPermission, formatLocation } from "../engine/deno_permissions.ts";
+import {
+  type BrokerDecision,
+  DENO_BROKER_ENV,
+  PermissionBroker,
+} from "../engine/permission_broker.ts";
+import type { DenoPermissionCheck, DenoPermissionDecision } from "../engine/deno_permissions.ts";
+import { generateDenoPolicy } from "../compile/generate_deno_policy.ts";
+
+/** `--learn`'s answer: everything is allowed (and recorded). */
+function learning(check: DenoPermissionCheck): DenoPermissionDecision {
+  return {
+    result: "allow",
+    action: "allow",
+    policy: null,
+    ruleId: null,
+    source: "deno.default",
+    loc: null,
+    reason: `cordon: allowed ${check.permission} while learning (cordon deno --learn)`,
+  };
+}
+
+/** `--learn` without policies: Deno started directly, with only the broker. */
+async function runPlain(
+  deno: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<Pick<RunResult, "code" | "signal" | "pid" | "startupMs">> {
+  const child = new Deno.Command(deno, { args: [...args], env }).spawn();
+  const status = await child.status;
+  return {
+    code: status.signal === null ? status.code : 128 + status.code,
+    signal: status.signal,
+    pid: child.pid,
+    startupMs: 0,
+  };
+}
+
+const OPTIONS = {
+  policy: { type: "string", short: "p", multiple: true },
+  deno: { type: "string" },
+  "allow-degraded": { type: "boolean" },
+  format: { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+  learn: { type: "boolean" },
+  output: { type: "string", short: "o" },
+} as const;
+
+const HELP =
+  `cordon deno: run a Deno program with Cordon as its permission broker, confined in the kernel
+
+Usage: cordon deno --policy P [--policy Q]... [options] -- DENO_ARG...
+       cordon deno --learn -o OUT.yaml [--policy P]... [options] -- DENO_ARG...
+
+Runs "deno DENO_ARG..." (e.g. -- run app.ts) with two layers from the same policies:
+  - Deno's permission checks go to Cordon (DENO_PERMISSION_BROKER_PATH): each policy's deno
+    section answers them; a check its rules do not decide follows the filesystem and network
+    sections (a filesystem.read path is a read grant), then deno.default (deny). A deny raises
+    NotCapable in the program, whose message names the deciding rule's FILE:LINE:COL. Deno's
+    --allow-* flags do not widen this: the broker is asked for every check.
+  - The deno process and everything it starts (--allow-run children, FFI code) run as under
+    cordon run: seccomp filters, Landlock (filesystem), cgroup BPF (network, devices, Unix
+    sockets), the read-only view as root. Deno's binary must be executable (filesystem.execute)
+    and its files and DENO_DIR readable (filesystem.read) under the policies.
+
+Options:
+  -p, --policy P         a policy file, builtin:NAME or - (repeatable; at least one)
+      --deno PATH        the Deno executable (default: deno on PATH, else this Cordon's Deno)
+      --allow-degraded   run even when a kernel mechanism the policies need is unavailable
+                         (each unenforced section is reported)
+      --format F         Cordon's lines on stderr: text (default: denials, logged checks and a
+                         summary) or json (one object per line: every decision, "permission"
+                         events, and the summary)
+  -q, --quiet            text format: only denials and the summary
+      --learn            allow every Deno permission check and write a policy whose deno
+                         section allows exactly the checks seen (-o FILE, or -o - for
+                         stdout). With --policy the run is still confined in the kernel by
+                         those policies; without, Deno runs unconfined (learning only)
+  -o, --output FILE      where --learn writes the policy
+  -h, --help             show this help
+
+Exit status: Deno's (128+N when killed by signal N); 125 when cordon deno itself failed or
+refused (usage error, invalid policy, a kernel mechanism unavailable, launcher failure).
+Deno exits 87 when its broker is unreachable or answers malformed: it fails closed.
+
+Examples:
+  cordon deno --policy examples/policies/deno-app.yaml -- run examples/deno_app.ts
+  cordon deno -p app.yaml --format json -- run --allow-run main.ts
+  cordon deno --learn -o app.yaml -- run main.ts`;
+
+/** Finds the Deno to run: `--deno`, else `deno` on PATH, else the running Deno. */
+function denoExecutable(given: string | undefined): string {
+  const path = Deno.env.get("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
+  if (given !== undefined) {
+    if (given === "") throw new UsageError("--deno needs a path");
+    return Deno.realPathSync(resolveCommand(given, path));
+  }
+  try {
+    return Deno.realPathSync(resolveCommand("deno", path));
+  } catch {
+    return Deno.execPath();
+  }
+}
+
+function reportDecision(
+  d: BrokerDecision,
+  format: "text" | "json",
+  quiet: boolean,
+  report: Report,
+) {
+  const { check, decision } = d;
+  const value = check.value === null ? "(all)" : check.value;
+  const fields = {
+    id: d.id,
+    pid: d.pid,
+    permission: check.permission,
+    value: check.value,
+    result: decision.result,
+    action: decision.action,
+    policy: decision.policy,
+    rule: decision.ruleId,
+    source: decision.source,
+    loc: decision.loc === null ? null : formatLocation(decision.loc),
+    reason: decision.reason,
+    micros: d.micros,
+  };
+  const shown = format === "json" || decision.action === "deny" ||
+    (decision.action === "log" && !quiet);
+  const verb = decision.action === "deny" ? "DENY" : decision.action === "log" ? "LOG" : "allow";
+  report(
+    "permission",
+    `${verb} ${check.permission} ${value}: ${decision.reason.replace(/^cordon: /, "")}`,
+    fields,
+    { text: shown },
+  );
+}
+
+async function denoCli(argv: string[], setReport: (r: Report) => void): Promise<number> {
+  const { values, positionals, rest } = parseArgs(argv, OPTIONS);
+  const format = choice(values, "format", ["text", "json"] as const, "text");
+  const quiet = values.quiet === true;
+  const report = launchReporter("deno", format, { runId: newRunId() });
+  setReport(report);
+  const args = [...positionals, ...rest];
+  const policies = (values.policy as string[] | undefined) ?? [];
+  const learn = values.learn === true;
+  const output = values.output as string | undefined;
+  if (learn && (output === undefined || output === "")) {
+    throw new UsageError("--learn needs -o FILE (or -o - for standard output)");
+  }
+  if (!learn && output !== undefined) throw new UsageError("-o is for --learn");
+  if (policies.length === 0 && !learn) throw new UsageError("at least one --policy is required");
+  if (args.length === 0) throw new UsageError("no Deno arguments given; put them after --");
+  if (positionals.length > 0) {
+    throw new UsageError(`put Deno's arguments after --: cordon deno -p P -- ${args.join(" ")}`);
+  }
+  const deno = denoExecutable(values.deno as string | undefined);
+
+  let loaded;
+  try {
+    loaded = policies.length === 0 ? undefined : await loadPolicies(policies);
+  } catch (error) {
+    if (!(error instanceof PolicyErrors || error instanceof PolicyError)) throw error;
+    const errors = error instanceof PolicyErrors ? error.errors : [error];
+    for (const e of errors) report("error", e.message, { code: e.code }, { text: false });
+    if (format === "text") reportPolicyErrors(error);
+    return EXIT_RUN_FAILED;
+  }
+  const layers = loaded?.resolved ?? [];
+  if (learn && loaded === undefined) {
+    report(
+      "degraded",
+      "learning without --policy: Deno runs with the broker only, NOT confined in the kernel",
+      { section: "kernel" },
+    );
+  }
+  const learned: DenoPermissionCheck[] = [];
+  for (const layer of layers) {
+    const sections = [
+      layer.filesystem && `filesystem (Landlock) ${formatLocation(layer.filesystem.loc)}`,
+      layer.network && `network (cgroup BPF) ${formatLocation(layer.network.loc)}`,
+      layer.deno && `deno (broker) ${formatLocation(layer.deno.loc)}`,
+    ].filter((s): s is string => typeof s === "string");
+    report(
+      "policy",
+      `policy "${layer.name}": seccomp ${formatLocation(layer.loc)}` +
+        (sections.length ? `, ${sections.join(", ")}` : ""),
+      { policy: layer.name },
+      { text: !quiet },
+    );
+  }
+
+  // The broker's socket, in a directory of its own that the guard lets the command reach.
+  const dir = Deno.makeTempDirSync({ prefix: "cordon-deno-" });
+  const socket = `${dir}/broker.sock`;
+  const started = performance.now();
+  let result: Pick<RunResult, "code" | "signal" | "pid" | "startupMs">;
+  try {
+    await using broker = PermissionBroker.listen({
+      path: socket,
+      decide: learn
+        ? (check) => (learned.push(check), learning(check))
+        : (check) => decideDenoPermission(layers, check),
+      onDecision: (d) => reportDecision(d, format, quiet, report),
+      onProtocolError: (e) =>
+        report("error", `broker: ${e.message}; connection closed (Deno stops)`, { code: e.code }),
+    });
+    const uid = layers.map((l) => l.privileges?.user?.uid).find((u) => u !== undefined);
+    if (uid !== undefined) {
+      Deno.chownSync(dir, uid, null);
+      Deno.chownSync(socket, uid, null);
+    }
+    report("start", `running ${deno} ${args.join(" ")}`, { deno, args, policies, socket }, {
+      text: false,
+    });
+    try {
+      result = loaded === undefined
+        ? await runPlain(deno, args, { [DENO_BROKER_ENV]: socket })
+        : await runConfined({
+          set: loaded.filters,
+          command: [deno, ...args],
+          env: { [DENO_BROKER_ENV]: socket },
+          extraUnixSockets: [socket],
+          allowDegraded: values["allow-degraded"] === true,
+          onDegraded: reportDegradations(report),
+        });
+    } catch (error) {
+      return launchFailureStatus(error, "run", "deno", report, EXIT_RUN_FAILED);
+    }
+    if (learn) {
+      const name = output === "-"
+        ? "learned-deno"
+        : output!.replace(/^.*\//, "").replace(/\.ya?ml$/, "") || "learned-deno";
+      const text = generateDenoPolicy(learned, {
+        name,
+        command: args,
+        date: new Date().toISOString(),
+        denoExecutable: deno,
+      });
+      if (output === "-") await Deno.stdout.write(new TextEncoder().encode(text));
+      else Deno.writeTextFileSync(output!, text);
+      report(
+        "learned",
+        `wrote ${output === "-" ? "the policy" : output} (${learned.length} checks)`,
+        {
+          output,
+          checks: learned.length,
+        },
+      );
+    }
+    const c = broker.counts;
+    const total = c.allow + c.log + c.deny;
+    report(
+      "exit",
+      `deno exited with ${
+        result.signal === null ? `code ${result.code}` : `signal ${result.signal}`
+      }; ${total} permission checks: ${c.allow} allowed, ${c.log} logged, ${c.deny} denied` +
+        (c.malformed ? `, ${c.malformed} malformed requests refused` : ""),
+      {
+        code: result.code,
+        exitCode: result.signal === null ? result.code : null,
+        signal: result.signal,
+        pid: result.pid,
+        checks: total,
+        allowed: c.allow,
+        logged: c.log,
+        denied: c.deny,
+        malformed: c.malformed,
+        connections: c.connections,
+        startupMs: Math.round(result.startupMs * 10) / 10,
+        wallMs: Math.round(performance.now() - started),
+      },
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+  return result.code;
+}
+
+/** `cordon deno`. */
+export const denoCommand: Command = {
+  name: "deno",
+  summary: "run a Deno program with Cordon as its permission broker, confined in the kernel",
+  help: HELP,
+  async run(argv: string[]): Promise<number> {
+    let report: Report | undefined;
+    try {
+      return await denoCli(argv, (r) => report = r);
+    } catch (error) {
+      if (Deno.env.get("CORDON_DEBUG") === "1") console.error(error);
+      if (error instanceof UsageError) {
+        console.error(`cordon deno: ${error.message}\nSee \`cordon deno --help\`.`);
+        return EXIT_RUN_FAILED;
+      }
+      const text = error instanceof Error ? error.message : String(error);
+      if (report) report("error", text, { code: (error as { code?: unknown }).code ?? "FAILED" });
+      else console.error(`cordon deno: ${text}`);
+      return EXIT_RUN_FAILED;
+    }
+  },
+};

@@ -1,0 +1,251 @@
+/**
+ * `cordon learn`: runs a command under Cordon's eBPF recorder (its whole process tree, as
+ * `cordon record`) and writes the least-privilege policy `cordon generate` would learn from the
+ * trace. Refuses to write a policy when the recording lost events.
+ *
+ * @module
+ */
+
+import { type Command, EXIT, UsageError } from "./command.ts";
+import { choice, integer, parseArgs } from "./parse_args.ts";
+import { launchFailureStatus, launchReporter } from "./launch_report.ts";
+import {
+  loadBase,
+  pathExists,
+  POLICY_OPTIONS,
+  POLICY_OPTIONS_HELP,
+  policyDate,
+  policyName,
+  sha256,
+  writePolicy,
+} from "./cmd_generate.ts";
+import { hostArches, resolveCommand, runConfined, type RunResult } from "../backends/linux/run.ts";
+import { parsePolicies } from "../policies/parse.ts";
+import { resolvePolicies } from "../policies/resolve.ts";
+import { compilePolicies } from "../compile/compile.ts";
+import type { FilterSet } from "../compile/filter_set.ts";
+import { LaunchError } from "../backends/linux/launcher.ts";
+import { NotSupportedError } from "../backends/linux/errors.ts";
+import { RECORD_MECHANISM, Recorder, type RecordSummary } from "../backends/linux/recorder.ts";
+import { generatePolicy, observeTraceText, TraceObserver } from "../compile/generate_policy.ts";
+
+const OPTIONS = {
+  ...POLICY_OPTIONS,
+  trace: { type: "string" },
+  "ring-mb": { type: "string" },
+} as const;
+
+const HELP = `cordon learn: run a command and write the least-privilege policy it needs
+
+Usage: cordon learn -o FILE [--name N] [--base B] [--trace T] [options] -- COMMAND [ARG]...
+
+Runs COMMAND in the sandbox cordon run gives it (as root: namespaces, no Linux capabilities),
+with every call allowed and writes anywhere, while Cordon's eBPF monitor records every syscall of its process
+tree, its files, sockets, forks and execs (exactly as cordon record), then writes the policy
+cordon generate learns from that trace: see cordon generate --help for what it contains.
+The command keeps Cordon's stdin, stdout, stderr, environment and working directory.
+
+Trust: when the kernel lost events (the ring buffer was full) no policy is written: the
+message says how many and how to re-run. What the recording could not see (calls without
+the path or address, processes still running at the end, calls beyond Cordon's syscall
+tables) is listed in the summary and in the policy's header.
+
+Run the program the way it will run under cordon run, through every path it needs: a
+learned policy allows what was observed and nothing else.
+
+Options (-o FILE is required: standard output is the command's):
+${POLICY_OPTIONS_HELP}
+      --trace T       also keep the recorded trace in T (JSON Lines; cordon generate and
+                      cordon dry-run read it)
+      --ring-mb N     ring-buffer size in MiB, a power of two (default 64)
+  -h, --help          show this help
+
+Needs root and eBPF (as cordon record). Without them, record with strace and generate:
+  strace -f -y -o T -- COMMAND...   then   cordon generate T -o P.yaml
+
+Exit codes: 0 policy written, 1 refused (lost events, no eBPF, the command could not be
+started, unwritable output), 2 usage. The command's own exit status is in the summary.
+
+Examples:
+  sudo cordon learn -o ls.yaml -- ls -la /etc
+  sudo cordon run --policy ls.yaml -- ls -la /etc
+  sudo cordon learn -o job.yaml --name job --base none --trace job.jsonl -- python3 job.py`;
+
+/**
+ * What the command is recorded in: the sandbox `cordon run` gives it (namespaces, no Linux
+ * capabilities), allowing every call and writes anywhere. Recorded unconfined as root, a command
+ * would hold capabilities it will not hold under the learned policy; with no write path at all,
+ * `run` would show it a read-only filesystem and its writes would never be seen.
+ */
+const LEARNING_POLICY = `apiVersion: cordon/v1
+kind: Policy
+metadata:
+  name: cordon-learning
+spec:
+  defaultAction: allow
+  filesystem:
+    write: [/]
+`;
+
+function learningSet(): FilterSet {
+  const set = parsePolicies(LEARNING_POLICY, "builtin:cordon-learning");
+  return compilePolicies(resolvePolicies(set), { arches: hostArches() });
+}
+
+function ringBytes(values: Record<string, unknown>): number | undefined {
+  const mb = integer(values as Parameters<typeof integer>[0], "ring-mb");
+  if (mb === undefined) return undefined;
+  if (mb < 1 || mb > 1024 || (mb & (mb - 1)) !== 0) {
+    throw new UsageError(`--ring-mb must be a power of two from 1 to 1024, not ${mb}`);
+  }
+  return mb << 20;
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals, rest } = parseArgs(argv, OPTIONS);
+  const format = choice(values, "format", ["text", "json"] as const, "text");
+  const command = [...positionals, ...rest];
+  if (command.length === 0) throw new UsageError("no command given; put it after --");
+  if (positionals.length > 0) {
+    throw new UsageError(`put the command after --: cordon learn -- ${command.join(" ")}`);
+  }
+  if (typeof values.output !== "string" || values.output === "" || values.output === "-") {
+    // The command's own output goes to standard output: the policy needs a file of its own.
+    throw new UsageError("give the policy file with -o FILE (standard output is the command's)");
+  }
+  const output: string = values.output;
+  const ring = ringBytes(values);
+  const date = policyDate(values);
+  const name = policyName(values, command);
+  const base = await loadBase(typeof values.base === "string" ? values.base : "builtin:baseline");
+  if (typeof base === "number") return base;
+  const report = launchReporter("learn", format);
+
+  const chunks: Uint8Array[] = [];
+  let recorder: Recorder;
+  try {
+    recorder = Recorder.open((bytes) => chunks.push(bytes.slice()), {
+      ...(ring === undefined ? {} : { ringBytes: ring }),
+    });
+  } catch (error) {
+    if (!(error instanceof NotSupportedError)) throw error;
+    report(
+      "error",
+      `refusing to learn ${command[0]}: recording needs ${error.message}; without eBPF, record ` +
+        `with strace and generate: strace -f -y -o T -- ${command.join(" ")}; cordon generate T`,
+      { code: error.code, feature: RECORD_MECHANISM },
+    );
+    return EXIT.failed;
+  }
+  using _recorder = recorder;
+  try {
+    resolveCommand(command[0]!, Deno.env.get("PATH") ?? "/usr/local/bin:/usr/bin:/bin");
+  } catch (error) {
+    if (!(error instanceof LaunchError)) throw error;
+    report("error", error.message, { code: error.code, stage: error.stage });
+    return EXIT.failed;
+  }
+  let result: RunResult;
+  try {
+    result = await runConfined({
+      set: learningSet(),
+      command,
+      allowDegraded: false,
+      beforeStart: (pid) => recorder.attach(pid, command),
+    });
+  } catch (error) {
+    launchFailureStatus(error, "learn", command[0]!, report);
+    return EXIT.failed;
+  }
+  const summary: RecordSummary = recorder.finish();
+  const trailer = `# cordon record: ${
+    JSON.stringify({
+      command,
+      exitCode: result.code,
+      events: summary.events,
+      byKind: summary.byKind,
+      lost: summary.lost,
+      syscallsCounted: summary.syscallsCounted,
+      unstreamed: summary.unstreamed,
+      processes: summary.processes,
+      running: summary.running,
+    })
+  }\n`;
+  chunks.push(new TextEncoder().encode(trailer));
+  const bytes = concat(chunks);
+  if (typeof values.trace === "string") {
+    try {
+      Deno.writeFileSync(values.trace, bytes);
+    } catch (error) {
+      report("error", `cannot write the trace to "${values.trace}": ${(error as Error).message}`);
+      return EXIT.failed;
+    }
+  }
+  if (summary.lost > 0) {
+    report(
+      "error",
+      `refusing to write a policy: ${summary.lost} events were lost while recording ` +
+        `${command[0]} (the ring buffer was full), so the policy would miss calls; re-run with ` +
+        `a larger ring buffer: cordon learn --ring-mb ${
+          Math.min(1024, Math.max(128, (ring ?? 64 << 20) >> 18))
+        } ...`,
+      { lost: summary.lost },
+    );
+    return EXIT.failed;
+  }
+  if (!summary.execSeen) {
+    report("error", `refusing to write a policy: ${command[0]}'s execve was not seen`);
+    return EXIT.failed;
+  }
+  if (result.code !== 0) {
+    report(
+      "warning",
+      `${command[0]} exited with status ${result.code}: the policy allows what this run did`,
+    );
+  }
+  const observer = new TraceObserver(Deno.cwd());
+  const digest = await sha256(bytes);
+  const traceName = typeof values.trace === "string" ? values.trace : "(recorded by cordon learn)";
+  observeTraceText(observer, { name: traceName, sha256: digest }, new TextDecoder().decode(bytes));
+  const generated = generatePolicy(observer, {
+    name,
+    ...(base === undefined ? {} : { base }),
+    date,
+    command,
+    exists: pathExists,
+  });
+  return writePolicy("learn", generated, output, format, {
+    command,
+    exitCode: result.code,
+    events: summary.events,
+    lost: summary.lost,
+    processes: summary.processes,
+    trace: { name: traceName, sha256: digest },
+  });
+}
+
+/**
+ * `cordon learn`.
+ *
+ * @example
+ * ```ts
+ * import { learnCommand } from "./cmd_learn.ts";
+ * if (learnCommand.name !== "learn" || !learnCommand.help.includes("lost")) throw new Error();
+ * ```
+ */
+export const learnCommand: Command = {
+  name: "learn",
+  summary: "run a command under the eBPF recorder and write the least-privilege policy it needs",
+  help: HELP,
+  run,
+};
