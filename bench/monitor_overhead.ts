@@ -1,26 +1,34 @@
 /**
- * Monitoring overhead and event throughput of Cordon's eBPF monitor, side by side with
- * bpftrace and strace in the same run.
+ * Monitoring overhead of Cordon's eBPF monitor against the floor (the cheapest per-process
+ * counter we know how to write: `../shared/bench/floor/`) and bpftrace, interleaved rep by rep in
+ * one run, as a new user would run them:
  *
- *   sudo ./deno run -A bench/monitor_overhead.ts [--loop N] [--reps R] [--json]
+ *   sudo ./deno run -A bench/monitor_overhead.ts [--loop N] [--reps R] [--only NAME] [--direct] [--json]
  *
- * Workloads: a C loop of N `getppid` syscalls (default 5,000,000), and
- * `tar cf /dev/null /usr/share` (a realistic mix of file syscalls). Configurations: unmonitored;
- * Cordon counting per process in the kernel (no events); bpftrace counting per process
- * (`tracepoint:raw_syscalls:sys_enter /pid == X/ { @[pid] = count(); }`); `strace -f -c`
- * (on the loop with N/100 calls, reported per call: strace costs ~200 µs a call here).
- * Each figure is the median of R runs; ratios are to the unmonitored median.
+ * Configurations: unmonitored; the floor (`floor PID`, C + libbpf, one raw_tp, per-CPU array);
+ * `cordon monitor --pid P --events none` (counting only); `cordon monitor --pid P` (the default
+ * events: file, network, process); bpftrace `@[pid] = count()`. Each on two rows: the workload's
+ * own pid watched ("monitored"), and a `sleep` watched while the workload runs ("unmonitored":
+ * the tax every other process pays). Workloads: a C loop of N `getppid` calls (default 5M),
+ * `tar cf /dev/null /usr/share`, `find /usr -name '*.h'`. Each workload is forked by a small C
+ * runner and held until the tracer has attached to its pid; the runner then releases it and
+ * reports its CPU time (user + system from `wait4`: the BPF programs run in the caller's context,
+ * so their cost is in it, while waiting for a CPU on a shared machine is not) and its wall time.
+ * `--direct` runs Cordon's side through `bench/_monitor_child.ts` (the same backend calls as
+ * `cordon monitor`, without the CLI's module graph) instead of `mod.ts monitor`.
  *
- * Then event throughput: the loop with every getppid streamed to a TypeScript subscriber
- * (events decoded into objects), read from the mmapped ring (default) and through libbpf's
- * ring_buffer__consume + Deno.UnsafeCallback, with exact loss accounting
- * (delivered + lost = produced).
+ * Printed per row: the medians, the added cost per syscall in ns over the unmonitored median (the
+ * syscall count is the floor's own count of the workload), and that added cost as a ratio to the
+ * floor's in the same row, from CPU time and from wall time. Then event throughput to a
+ * TypeScript subscriber with exact loss accounting, the kernel memory per watched process, and
+ * attach/detach times. Other tracers attached on the machine meanwhile (`bpftool prog list`) add
+ * their own cost to every configuration alike.
  *
  * @module
  */
 
 import { EbpfMonitor } from "../backends/linux/ebpf_monitor.ts";
-import { syscallSlot } from "../bpf/structs.ts";
+import { STRUCTS, syscallSlot } from "../bpf/structs.ts";
 import type { RingBufferMode } from "../backends/linux/ring_buffer.ts";
 import { syscallNumber } from "../policies/syscalls.ts";
 
@@ -30,193 +38,330 @@ const opt = (name: string, fallback: number) => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const LOOP = opt("loop", 5_000_000);
-const REPS = opt("reps", 3);
+const REPS = opt("reps", 5);
+const ONLY = (() => {
+  const i = args.indexOf("--only");
+  return i >= 0 ? args[i + 1] : undefined;
+})();
 const JSON_OUT = args.includes("--json");
+const DIRECT = args.includes("--direct");
+const ROOT = new URL("..", import.meta.url).pathname;
+const FLOOR_DIR = new URL("../../shared/bench/floor/", import.meta.url).pathname;
 
-const GATED_LOOP = `#include <stdlib.h>
+const LOOP_SOURCE = `#include <stdlib.h>
 #include <unistd.h>
 #include <sys/syscall.h>
 int main(int argc, char **argv) {
-  char go; if (read(0, &go, 1) != 1) return 100;
   long n = atol(argv[1]);
   for (long i = 0; i < n; i++) syscall(SYS_getppid);
   return 0;
 }
 `;
-const GATED_EXEC = `#include <unistd.h>
+
+/** Forks the workload, prints its pid, releases it on a byte of stdin, prints its rusage. */
+const RUNNER_SOURCE =
+  `// runner CMD...: forks; the child blocks until released, then execs CMD (output to /dev/null). Prints the child's pid,
+// waits for a byte on stdin, releases the child, and prints "cpu_us wall_us" (the child's user+sys
+// time from wait4's rusage, and release-to-exit wall time) once it has exited.
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 int main(int argc, char **argv) {
-  char go; if (read(0, &go, 1) != 1) return 100;
-  execvp(argv[1], argv + 1);
-  return 127;
+  int gate[2];
+  if (argc < 2 || pipe(gate)) return 2;
+  pid_t pid = fork();
+  if (pid < 0) return 2;
+  if (pid == 0) {
+    char go;
+    close(gate[1]);
+    if (read(gate[0], &go, 1) != 1) _exit(100);
+    int null = open("/dev/null", O_WRONLY); /* the workload's output must not fill our pipe */
+    if (null < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0) _exit(126);
+    execvp(argv[1], argv + 1);
+    _exit(127);
+  }
+  close(gate[0]);
+  printf("%d\\n", pid);
+  fflush(stdout);
+  char go;
+  if (read(0, &go, 1) != 1) return 100;
+  struct timespec a, b;
+  clock_gettime(CLOCK_MONOTONIC, &a);
+  if (write(gate[1], &go, 1) != 1) return 2;
+  int status;
+  struct rusage ru;
+  if (wait4(pid, &status, 0, &ru) != pid) return 2;
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  long cpu = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000L + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+  long wall = (b.tv_sec - a.tv_sec) * 1000000L + (b.tv_nsec - a.tv_nsec) / 1000;
+  printf("%ld %ld %d\\n", cpu, wall, status);
+  return 0;
 }
 `;
 
-async function compile(source: string, name: string): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "cordon-bench-" });
-  await Deno.writeTextFile(`${dir}/${name}.c`, source);
-  const out = await new Deno.Command("gcc", {
-    args: ["-O2", "-o", `${dir}/${name}`, `${dir}/${name}.c`],
-  })
+async function run(cmd: string, argv: string[]): Promise<string> {
+  const out = await new Deno.Command(cmd, { args: argv, stdout: "piped", stderr: "piped" })
     .output();
-  if (!out.success) throw new Error(`gcc failed: ${new TextDecoder().decode(out.stderr)}`);
-  return `${dir}/${name}`;
+  const text = new TextDecoder().decode(out.stdout);
+  if (!out.success) {
+    throw new Error(`${cmd} ${argv.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  return text;
+}
+
+/** Reads `stream` until a line matches `ready`; keeps draining afterwards. */
+async function waitLine(
+  stream: ReadableStream<Uint8Array>,
+  ready: RegExp,
+): Promise<{ rest: Promise<string> }> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!ready.test(seen)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`exited before printing ${ready}: ${seen}`);
+    seen += value;
+  }
+  const rest = (async () => {
+    let tail = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return seen + tail;
+      tail += value;
+    }
+  })();
+  return { rest };
+}
+
+/** A tracer attached to a pid; `stop()` ends it and returns what it printed. */
+interface Tracer {
+  stop(): Promise<string>;
+}
+
+type Config =
+  | "unmonitored"
+  | "floor"
+  | "cordon --events none"
+  | "cordon (default events)"
+  | "bpftrace";
+const CONFIGS: readonly Config[] = [
+  "unmonitored",
+  "floor",
+  "cordon --events none",
+  "cordon (default events)",
+  "bpftrace",
+];
+
+async function attach(config: Config, pid: number, floor: string): Promise<Tracer | undefined> {
+  if (config === "unmonitored") return undefined;
+  let command: Deno.Command;
+  let ready: RegExp;
+  let readyOn: "stdout" | "stderr" = "stdout";
+  if (config === "floor") {
+    command = new Deno.Command(`${floor}/floor`, {
+      args: [`${floor}/floor.bpf.o`, String(pid)],
+      stdout: "piped",
+      stderr: "null",
+    });
+    ready = /attached/;
+  } else if (config === "bpftrace") {
+    command = new Deno.Command("bpftrace", {
+      args: ["-e", `tracepoint:raw_syscalls:sys_enter /pid == ${pid}/ { @[pid] = count(); }`],
+      stdout: "piped",
+      stderr: "null",
+    });
+    ready = /Attaching/;
+  } else {
+    const none = config === "cordon --events none";
+    const cli = ["run", "-A", `${ROOT}mod.ts`, "monitor", "--pid", String(pid)];
+    const direct = ["run", "-A", `${ROOT}bench/_monitor_child.ts`, String(pid)];
+    command = new Deno.Command(Deno.execPath(), {
+      args: DIRECT
+        ? [...direct, ...(none ? ["none"] : [])]
+        : [...cli, ...(none ? ["--events", "none"] : [])],
+      cwd: ROOT,
+      stdout: "null",
+      stderr: "piped",
+    });
+    ready = /watching/;
+    readyOn = "stderr";
+  }
+  const child = command.spawn();
+  const stream = readyOn === "stdout" ? child.stdout : child.stderr;
+  const { rest } = await waitLine(stream, ready);
+  return {
+    async stop() {
+      child.kill("SIGINT");
+      const text = await rest;
+      await child.status;
+      return text;
+    },
+  };
 }
 
 interface Workload {
   readonly name: string;
-  /** The gated command: waits for a byte on stdin, then works. */
   readonly argv: readonly string[];
-  /** Ungated, for strace. */
-  readonly plain: readonly string[];
-  /** Calls per run of `plain` relative to `argv` (strace runs a smaller loop). */
-  readonly straceScale: number;
-  readonly straceArgv: readonly string[];
 }
 
-/** Runs a gated child: `attach(pid)` before it starts working; returns its working time (ms). */
-async function runGated(
-  argv: readonly string[],
-  attach: (pid: number) => Promise<void> | void = () => {},
-): Promise<number> {
-  const child = new Deno.Command(argv[0]!, {
-    args: argv.slice(1),
+/**
+ * One run of `w` under `config` on `row`: the workload's CPU time (user + system, from the
+ * runner's `wait4`: BPF programs run in the caller's context, so the tracing cost is in it, while
+ * time spent waiting for a CPU on this shared machine is not) and its wall time, in ms, and on the
+ * floor's monitored row the floor's count of the workload's syscalls.
+ */
+async function once(
+  w: Workload,
+  config: Config,
+  row: "monitored" | "unmonitored",
+  floor: string,
+): Promise<{ cpuMs: number; ms: number; syscalls?: number }> {
+  const runner = new Deno.Command(`${floor}/runner`, {
+    args: [...w.argv],
     stdin: "piped",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  await attach(child.pid);
-  const writer = child.stdin.getWriter();
-  const start = performance.now();
-  await writer.write(new Uint8Array([10]));
-  await writer.close();
-  const status = await child.status;
-  const elapsed = performance.now() - start;
-  if (!status.success) throw new Error(`${argv.join(" ")} failed: ${status.code}`);
-  return elapsed;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-async function reps(fn: () => Promise<number>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < REPS; i++) times.push(await fn());
-  return median(times);
-}
-
-/** bpftrace counting per process for `pid`; resolves once its probes are attached. */
-async function withBpftrace(pid: number): Promise<() => Promise<void>> {
-  const child = new Deno.Command("bpftrace", {
-    args: ["-e", `tracepoint:raw_syscalls:sys_enter /pid == ${pid}/ { @[pid] = count(); }`],
     stdout: "piped",
     stderr: "null",
   }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (!seen.includes("Attaching")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("bpftrace exited before attaching");
-    seen += value;
-  }
-  return async () => {
-    child.kill("SIGINT");
-    while (!(await reader.read()).done) { /* drain the map print */ }
-    await child.status;
+  const lines = runner.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  const line = async () => {
+    while (!buffered.includes("\n")) {
+      const { value, done } = await lines.read();
+      if (done) throw new Error(`runner of ${w.argv.join(" ")} ended early`);
+      buffered += value;
+    }
+    const at = buffered.indexOf("\n");
+    const text = buffered.slice(0, at);
+    buffered = buffered.slice(at + 1);
+    return text;
   };
-}
-
-async function straceRun(argv: readonly string[]): Promise<number> {
-  const start = performance.now();
-  const out = await new Deno.Command("strace", {
-    args: ["-f", "-c", "-o", "/dev/null", ...argv],
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  if (!out.success) throw new Error(`strace ${argv.join(" ")} failed`);
-  return performance.now() - start;
-}
-
-async function plainRun(argv: readonly string[]): Promise<number> {
-  const start = performance.now();
-  const out = await new Deno.Command(argv[0]!, {
-    args: argv.slice(1),
-    stdout: "null",
-    stderr: "null",
-  })
-    .output();
-  if (!out.success) throw new Error(`${argv.join(" ")} failed`);
-  return performance.now() - start;
-}
-
-async function overhead(w: Workload) {
-  const base = await reps(() => runGated(w.argv));
-  let ours: number;
-  {
-    using monitor = EbpfMonitor.open();
-    ours = await reps(() => runGated(w.argv, (pid) => void monitor.track(pid)));
-  }
-  let bpftrace = NaN;
+  let other: Deno.ChildProcess | undefined;
+  let tracer: Tracer | undefined;
   try {
-    bpftrace = await reps(async () => {
-      let stop: () => Promise<void> = () => Promise.resolve();
-      const t = await runGated(w.argv, async (pid) => {
-        stop = await withBpftrace(pid);
-      });
-      await stop();
-      return t;
-    });
-  } catch (error) {
-    console.error(`bpftrace skipped: ${error}`);
+    let pid = Number(await line());
+    if (row === "unmonitored") {
+      other = new Deno.Command("sleep", { args: ["600"], stdout: "null" }).spawn();
+      pid = other.pid;
+    }
+    tracer = await attach(config, pid, floor);
+    const writer = runner.stdin.getWriter();
+    await writer.write(new Uint8Array([10]));
+    await writer.close();
+    const [cpuUs, wallUs, status] = (await line()).split(" ").map(Number);
+    await runner.status;
+    if (status !== 0) throw new Error(`${w.argv.join(" ")} failed: wait status ${status}`);
+    const printed = tracer ? await tracer.stop() : "";
+    tracer = undefined;
+    const total = /total (\d+)/.exec(printed);
+    return {
+      cpuMs: cpuUs! / 1000,
+      ms: wallUs! / 1000,
+      ...(config === "floor" && row === "monitored" && total ? { syscalls: Number(total[1]) } : {}),
+    };
+  } finally {
+    if (tracer) await tracer.stop().catch(() => "");
+    if (other) {
+      other.kill("SIGKILL");
+      await other.status;
+    }
   }
-  let strace = NaN;
-  let straceBase = NaN;
-  try {
-    straceBase = await reps(() => plainRun(w.straceArgv));
-    strace = await reps(() => straceRun(w.straceArgv));
-  } catch (error) {
-    console.error(`strace skipped: ${error}`);
-  }
-  return {
-    workload: w.name,
-    unmonitoredMs: base,
-    cordonMs: ours,
-    bpftraceMs: bpftrace,
-    straceMs: strace,
-    ratios: {
-      cordon: ours / base,
-      bpftrace: bpftrace / base,
-      strace: strace / straceBase,
-    },
-    straceScale: w.straceScale,
-  };
 }
 
-async function throughput(loop: string, n: number, mode: RingBufferMode) {
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** One configuration's medians; `added*` are ns per syscall over the unmonitored median. */
+interface Result {
+  config: Config;
+  cpuMs: number;
+  wallMs: number;
+  addedCpuNs: number;
+  addedWallNs: number;
+  /** `addedCpuNs` over the floor's in the same row. */
+  ratioToFloor: number;
+  /** `addedWallNs` over the floor's in the same row. */
+  wallRatioToFloor: number;
+}
+
+interface Row {
+  workload: string;
+  row: "monitored" | "unmonitored";
+  syscalls: number;
+  results: Result[];
+}
+
+async function overhead(w: Workload, floor: string): Promise<Row[]> {
+  const cpu = new Map<string, number[]>();
+  const wall = new Map<string, number[]>();
+  const counts: number[] = [];
+  const push = (m: Map<string, number[]>, key: string, v: number) =>
+    m.set(key, [...(m.get(key) ?? []), v]);
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const row of ["monitored", "unmonitored"] as const) {
+      for (const config of CONFIGS) {
+        if (row === "unmonitored" && config === "unmonitored") continue;
+        const r = await once(w, config, row, floor);
+        const key = config === "unmonitored" ? "base" : `${row}\0${config}`;
+        push(cpu, key, r.cpuMs);
+        push(wall, key, r.ms);
+        if (r.syscalls !== undefined) counts.push(r.syscalls);
+      }
+    }
+    console.error(`  ${w.name}: rep ${rep + 1}/${REPS}`);
+  }
+  const syscalls = median(counts);
+  return (["monitored", "unmonitored"] as const).map((row) => {
+    const key = (config: Config) => config === "unmonitored" ? "base" : `${row}\0${config}`;
+    const added = (m: Map<string, number[]>, config: Config) =>
+      ((median(m.get(key(config))!) - median(m.get("base")!)) * 1e6) / syscalls;
+    return {
+      workload: w.name,
+      row,
+      syscalls,
+      results: CONFIGS.map((config) => ({
+        config,
+        cpuMs: median(cpu.get(key(config))!),
+        wallMs: median(wall.get(key(config))!),
+        addedCpuNs: added(cpu, config),
+        addedWallNs: added(wall, config),
+        ratioToFloor: added(cpu, config) / added(cpu, "floor"),
+        wallRatioToFloor: added(wall, config) / added(wall, "floor"),
+      })),
+    };
+  });
+}
+
+async function throughput(n: number, mode: RingBufferMode, loop: string, floor: string) {
   using monitor = EbpfMonitor.open({
     syscallSlots: [syscallSlot(syscallNumber("x86_64", "getppid")!, "native")],
     ringMode: mode,
   });
   let delivered = 0;
-  let start = 0;
-  const child = new Deno.Command(loop, { args: [String(n)], stdin: "piped", stdout: "null" })
-    .spawn();
+  const child = new Deno.Command(`${floor}/gate`, {
+    args: [loop, String(n)],
+    stdin: "piped",
+    stdout: "null",
+  }).spawn();
   monitor.track(child.pid);
   const writer = child.stdin.getWriter();
-  start = performance.now();
+  const start = performance.now();
   await writer.write(new Uint8Array([10]));
   await writer.close();
   let done = false;
   child.status.then(() => done = true);
-  // Drain on the main thread while the child runs: poll, yield to the event loop when empty.
   while (!done || monitor.pending > 0) {
     const got = monitor.poll((e) => {
       if (e.kind === "syscall") delivered++;
     });
     if (got === 0) await new Promise((r) => setTimeout(r, 1));
   }
-  const elapsed = (performance.now() - start) / 1000;
+  const seconds = (performance.now() - start) / 1000;
   const lost = Number(monitor.stats().lost);
   return {
     mode,
@@ -224,67 +369,114 @@ async function throughput(loop: string, n: number, mode: RingBufferMode) {
     delivered,
     lost,
     accounted: delivered + lost === n,
-    seconds: elapsed,
-    eventsPerSecond: delivered / elapsed,
+    eventsPerSecond: delivered / seconds,
   };
+}
+
+/** Attach (open + load + attach) and detach (close) times of the monitor, median of 5. */
+function attachTimes() {
+  const open: number[] = [];
+  const close: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    let t = performance.now();
+    const monitor = EbpfMonitor.open();
+    open.push(performance.now() - t);
+    t = performance.now();
+    monitor.close();
+    close.push(performance.now() - t);
+  }
+  return { attachMs: median(open), detachMs: median(close) };
 }
 
 if (Deno.uid() !== 0) {
   console.error("bench/monitor_overhead.ts needs root");
   Deno.exit(2);
 }
-const loop = await compile(GATED_LOOP, "loop");
-const gate = await compile(GATED_EXEC, "gate");
-const plainLoop = await compile(
-  GATED_LOOP.replace("char go; if (read(0, &go, 1) != 1) return 100;", ""),
-  "plain",
-);
-const results = {
-  loop: await overhead({
-    name: `${LOOP} getppid`,
-    argv: [loop, String(LOOP)],
-    plain: [plainLoop, String(LOOP)],
-    straceScale: 100,
-    straceArgv: [plainLoop, String(Math.floor(LOOP / 100))],
-  }),
-  tar: await overhead({
-    name: "tar cf /dev/null /usr/share",
-    argv: [gate, "tar", "cf", "/dev/null", "/usr/share"],
-    plain: ["tar", "cf", "/dev/null", "/usr/share"],
-    straceScale: 1,
-    straceArgv: ["tar", "cf", "/dev/null", "/usr/share"],
-  }),
-  throughput: [
-    await throughput(loop, 2_000_000, "mmap"),
-    await throughput(loop, 2_000_000, "libbpf"),
-  ],
-};
-if (JSON_OUT) {
-  console.log(JSON.stringify(results, null, 2));
-} else {
-  for (const r of [results.loop, results.tar]) {
-    console.log(`${r.workload}: unmonitored ${r.unmonitoredMs.toFixed(0)} ms`);
+const uptimeBefore = (await run("uptime", [])).trim();
+const floor = (await run("bash", [`${FLOOR_DIR}build.sh`])).trim();
+await Deno.writeTextFile(`${floor}/loop.c`, LOOP_SOURCE);
+await run("gcc", ["-O2", "-o", `${floor}/loop`, `${floor}/loop.c`]);
+await Deno.writeTextFile(`${floor}/runner.c`, RUNNER_SOURCE);
+await run("gcc", ["-O2", "-o", `${floor}/runner`, `${floor}/runner.c`]);
+const workloads: Workload[] = [
+  { name: `${LOOP / 1e6}M getppid`, argv: [`${floor}/loop`, String(LOOP)] },
+  { name: "tar cf /dev/null /usr/share", argv: ["tar", "cf", "/dev/null", "/usr/share"] },
+  { name: "find /usr -name '*.h'", argv: ["find", "/usr", "-name", "*.h"] },
+].filter((w) => ONLY === undefined || w.name.includes(ONLY));
+function printRow(r: Row): void {
+  console.log(
+    `\n${r.workload}, ${r.row} process (${r.syscalls.toLocaleString("en")} syscalls, floor count)`,
+  );
+  console.log(`  ${"".padEnd(24)}   CPU ms  added ns/call  vs floor  |  wall ms  added  vs floor`);
+  for (const x of r.results) {
+    const base = x.config === "unmonitored";
     console.log(
-      `  cordon (in-kernel counts)  ${r.cordonMs.toFixed(0)} ms  ${r.ratios.cordon.toFixed(2)}x`,
-    );
-    console.log(
-      `  bpftrace count by pid      ${r.bpftraceMs.toFixed(0)} ms  ${
-        r.ratios.bpftrace.toFixed(2)
-      }x`,
-    );
-    console.log(
-      `  strace -f -c               ${r.straceMs.toFixed(0)} ms  ${r.ratios.strace.toFixed(1)}x` +
-        (r.straceScale > 1 ? ` (on 1/${r.straceScale} of the loop)` : ""),
+      `  ${x.config.padEnd(24)} ${x.cpuMs.toFixed(0).padStart(7)}  ${
+        x.addedCpuNs.toFixed(1).padStart(13)
+      }  ${base ? "".padStart(8) : `${x.ratioToFloor.toFixed(2)}x`.padStart(8)}  |  ${
+        x.wallMs.toFixed(0).padStart(7)
+      }  ${x.addedWallNs.toFixed(1).padStart(5)}  ${
+        base ? "" : `${x.wallRatioToFloor.toFixed(2)}x`.padStart(8)
+      }`,
     );
   }
-  for (const t of results.throughput) {
+}
+
+const cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.*)/)?.[1];
+const machine = `${
+  cpu ?? "unknown CPU"
+}, ${navigator.hardwareConcurrency} CPUs, Linux ${Deno.osRelease()}`;
+if (!JSON_OUT) {
+  console.log(`machine: ${machine}`);
+  console.log(`load before: ${uptimeBefore}`);
+  console.log(
+    `medians of ${REPS} interleaved reps; added = (median - unmonitored) / syscalls, from the workload's CPU time (user+sys) and wall time; cordon via ${
+      DIRECT ? "bench/_monitor_child.ts" : "mod.ts monitor"
+    }`,
+  );
+}
+const rows: Row[] = [];
+for (const w of workloads) {
+  const done = await overhead(w, floor);
+  rows.push(...done);
+  if (!JSON_OUT) done.forEach(printRow); // as each workload completes
+}
+const events = [
+  await throughput(2_000_000, "mmap", `${floor}/loop`, floor),
+  await throughput(2_000_000, "libbpf", `${floor}/loop`, floor),
+];
+const times = attachTimes();
+const memory = {
+  procsEntryBytes: STRUCTS.cordon_proc.size,
+  perThreadBytes: STRUCTS.cordon_task.size,
+  watchedBytesPerPid: 8,
+};
+const uptimeAfter = (await run("uptime", [])).trim();
+
+if (JSON_OUT) {
+  console.log(JSON.stringify(
+    { machine, uptimeBefore, uptimeAfter, reps: REPS, rows, events, ...times, memory },
+    null,
+    2,
+  ));
+} else {
+  console.log("");
+  for (const t of events) {
     console.log(
       `ring buffer -> TS (${t.mode}): ${
         Math.round(t.eventsPerSecond).toLocaleString("en")
-      } events/s, ` +
-        `delivered ${t.delivered} + lost ${t.lost} ${
-          t.accounted ? "=" : "!="
-        } produced ${t.produced}`,
+      } events/s, delivered ${t.delivered} + lost ${t.lost} ${
+        t.accounted ? "=" : "!="
+      } produced ${t.produced}`,
     );
   }
+  console.log(
+    `kernel memory per watched process: ${memory.procsEntryBytes} B (procs) + ${memory.perThreadBytes} B per thread that made a call (tasks) + 8 B per possible pid (watched array)`,
+  );
+  console.log(
+    `attach ${times.attachMs.toFixed(0)} ms, detach ${
+      times.detachMs.toFixed(0)
+    } ms (monitor open+load+attach / close)`,
+  );
+  console.log(`load after: ${uptimeAfter}`);
 }

@@ -174,6 +174,35 @@ struct cordon_proc {
 };
 _Static_assert(sizeof(struct cordon_proc) == 64 + 8 * CORDON_NR_SLOTS, "cordon_proc size");
 
+/*
+ * The per-syscall fast path (monitor.bpf.c). `watched` is an array indexed by tgid (user space
+ * sizes it to pid_max) whose __u64 value is the generation of that tgid's `procs` entry, 0 when
+ * the process is not monitored: the one test an unmonitored task pays. Whoever writes a `procs`
+ * entry writes a new generation after it (user space: even numbers from 2, strictly increasing;
+ * the kernel: odd ones), so a thread whose `tasks` copy has another generation re-reads `procs`.
+ */
+#define CORDON_GEN_USER_FIRST 2
+
+/* cordon_task.flags */
+#define CORDON_TASK_LIMITED 0x01 /* the policy has a rate limit: sys_enter checks it in `procs` */
+
+/*
+ * Value of the `tasks` task storage: one thread of a monitored process, created at its first
+ * syscall seen. The thread counts its own calls here without atomics (only the thread itself
+ * writes them); at its exit they are added to the process's `procs` entry, and the process's
+ * exit event is sent by the last of its threads to leave (see `proc_refs`). A live process's
+ * counts are its `procs` entry plus every live thread's entry (user space reads them by pidfd).
+ */
+struct cordon_task {
+	__u64 gen; /* the `watched` generation this copy was read at */
+	__u32 policy;
+	__u32 flags; /* CORDON_TASK_* */
+	__u64 total;
+	__u64 other;
+	__u64 counts[CORDON_NR_SLOTS];
+};
+_Static_assert(sizeof(struct cordon_task) == 32 + 8 * CORDON_NR_SLOTS, "cordon_task size");
+
 /* ---- configuration ---------------------------------------------------------------------- */
 
 /* cordon_config.flags */
@@ -190,6 +219,16 @@ struct cordon_config {
 	__u64 syscall_events[CORDON_NR_SLOTS / 64]; /* bitmap of slots whose calls are streamed */
 };
 _Static_assert(sizeof(struct cordon_config) == 8 + CORDON_NR_SLOTS / 8, "cordon_config size");
+
+/*
+ * monitor.bpf.c's .bss, read by sys_enter/sys_exit before any map: written whole by user space
+ * (bpf_map_update_elem of the section) when the configuration changes.
+ */
+struct cordon_fast_config {
+	__u32 trace_all; /* CORDON_CFG_TRACE_ALL: unwatched tasks take the slow path */
+	__u32 more; /* anything beyond counting for processes without a policy (events, streams) */
+};
+_Static_assert(sizeof(struct cordon_fast_config) == 8, "cordon_fast_config size");
 
 /* The only entry of the per-CPU `stats` array (user space sums over CPUs). */
 struct cordon_stats {

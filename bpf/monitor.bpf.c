@@ -2,16 +2,21 @@
 /*
  * monitor.bpf.c: Cordon's syscall monitor.
  *
- *  - tp_btf/sys_enter: per-process syscall counts by slot, the policy's decision for the call
+ *  - tp_btf/sys_enter: per-process syscall counts by slot (counted per thread, in task storage,
+ *    without atomics; a task that is not monitored is told by one array load indexed by its tgid),
+ *    the policy's decision for the call
  *    (log, kill with bpf_send_signal(SIGKILL) — the call has already been made when a tracepoint
  *    runs, so this ends the process after it — or DENY through the LSM programs of lsm.bpf.c),
  *    per-process rate limits, and ring-buffer events only for what user space subscribed to.
- *  - tp_btf/sys_exit: completes file (open*) and network (connect/bind/accept/sendto/sendmsg)
+ *  - tp_btf/sys_exit (attached by user space only while file/network events or LSM denies need
+ *    it; plain counting never pays for it): completes file (open*) and network (connect/bind/accept/sendto/sendmsg)
  *    events with the result, and clears a pending LSM deny. A network event carries the
  *    protocol of the socket the call used, resolved from its fd at sys_enter.
  *  - tp_btf/sched_process_fork/exec/exit: lifecycle; children of followed processes inherit
  *    their entry, and the entry of an exited process is removed after an exit event with its
- *    counts, so a reused pid can never inherit it.
+ *    counts (sent by the last of its threads to fold its counts in), so a reused pid can never
+ *    inherit it. comm and cgroup targets are decided here (exec, fork, cgroup moves), never per
+ *    syscall.
  *  - tp_btf/cgroup_attach_task: a process that must stay in its (network) cgroup and is moved
  *    out of it is killed.
  *
@@ -81,6 +86,38 @@ struct {
 	__type(key, __u32);
 	__type(value, struct cordon_proc);
 } procs SEC(".maps");
+
+/* By tgid: the generation of its `procs` entry, 0 when not monitored (see cordon.h). User space
+ * sizes it to pid_max before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 32768);
+	__type(key, __u32);
+	__type(value, __u64);
+} watched SEC(".maps");
+
+/* Per thread of a monitored process: its own counts and a copy of the policy (cordon.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct cordon_task);
+} tasks SEC(".maps");
+
+/*
+ * By tgid: the threads holding a `tasks` entry, plus REFS_DEAD once the thread group is dead.
+ * The exit event is sent by whoever brings it to exactly REFS_DEAD: every thread's counts are in.
+ */
+#define REFS_DEAD (1ULL << 32)
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, __u64);
+} proc_refs SEC(".maps");
+
+/* Read before any map lookup (cordon.h); user space writes the section. */
+struct cordon_fast_config fast_cfg SEC(".bss");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -193,6 +230,8 @@ struct cordon_btf_anchor {
 	struct cordon_arg_cases arg_cases[0];
 	struct cordon_net_rule net_rule[0];
 	struct cordon_net_bank net_bank[0];
+	struct cordon_task task[0];
+	struct cordon_fast_config fast[0];
 };
 const volatile struct cordon_btf_anchor cordon_btf_anchor = {};
 
@@ -276,7 +315,29 @@ static __always_inline void procs_full(__u32 policy, __u32 target_tgid)
 		report_enforce(CORDON_ENFORCE_PROCS_FULL, policy, target_tgid, 0, 0, 0);
 }
 
-/* The calling process's entry, created when every process is monitored or a target matches. */
+/* A generation written by the kernel side: odd (user space's are even), increasing per tgid. */
+static __always_inline __u64 kernel_gen(void)
+{
+	return bpf_ktime_get_ns() | 1;
+}
+
+/* Marks `tgid` monitored at a new generation, after its `procs` entry was written; false when
+ * the tgid is beyond `watched` (a pid above the pid_max it was sized for). */
+static __always_inline bool set_watched(__u32 tgid)
+{
+	__u64 gen = kernel_gen();
+	return bpf_map_update_elem(&watched, &tgid, &gen, BPF_ANY) == 0;
+}
+
+/* Marks `tgid` not monitored, unless user space has written a newer generation meanwhile. */
+static __always_inline void clear_watched(__u32 tgid, __u64 gen)
+{
+	__u64 *w = bpf_map_lookup_elem(&watched, &tgid);
+	if (w && gen)
+		__sync_val_compare_and_swap(w, gen, 0);
+}
+
+/* The calling process's entry, created when every process is monitored. */
 static __always_inline struct cordon_proc *current_proc(struct task_struct *task, __u32 tgid,
 							 struct cordon_config *cfg)
 {
@@ -297,11 +358,7 @@ static __always_inline struct cordon_proc *current_proc(struct task_struct *task
 		bpf_map_delete_elem(&procs, &tgid);
 	}
 	__u32 policy = 0;
-	__u64 cgid = bpf_get_current_cgroup_id();
-	__u32 *by_cgroup = bpf_map_lookup_elem(&cgroup_targets, &cgid);
-	if (by_cgroup)
-		policy = *by_cgroup;
-	else if (!(cfg->flags & CORDON_CFG_TRACE_ALL))
+	if (!(cfg->flags & CORDON_CFG_TRACE_ALL))
 		return 0;
 	if (bpf_map_update_elem(&procs, &tgid, &zero_proc, BPF_NOEXIST) != 0) {
 		p = bpf_map_lookup_elem(&procs, &tgid);
@@ -319,7 +376,54 @@ static __always_inline struct cordon_proc *current_proc(struct task_struct *task
 	p->start_ticks = leader->start_boottime / NSEC_PER_USER_TICK;
 	p->policy = policy;
 	p->flags = CORDON_PROC_FOLLOW_FORKS;
+	set_watched(tgid);
 	return p;
+}
+
+/*
+ * The calling thread's `tasks` entry when it has none or an outdated copy (generation `gen`):
+ * checks the process's `procs` entry (start time: never a previous process's), creates or
+ * refreshes the thread's copy of its policy, and counts the thread in `proc_refs`. Counts are
+ * kept across a refresh. A thread of a process with a policy that cannot get an entry is killed.
+ */
+static __noinline struct cordon_task *task_slow(struct task_struct *task, __u32 tgid, __u64 gen)
+{
+	__u32 zero = 0;
+	struct cordon_config *cfg = bpf_map_lookup_elem(&cordon_cfg, &zero);
+	if (!cfg || !task)
+		return 0;
+	if (tgid == cfg->self_tgid || tgid == 0)
+		return 0;
+	struct cordon_proc *p = current_proc(task, tgid, cfg);
+	if (!p) {
+		clear_watched(tgid, gen); /* an entry of a previous process, or none */
+		return 0;
+	}
+	__u64 *w = bpf_map_lookup_elem(&watched, &tgid);
+	if (!w)
+		return 0;
+	__u64 now_gen = *w;
+	struct cordon_task *t = bpf_task_storage_get(&tasks, task, 0, 0);
+	if (!t) {
+		t = bpf_task_storage_get(&tasks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!t) {
+			if (p->policy)
+				bpf_send_signal(SIGKILL);
+			procs_full(p->policy, tgid);
+			return 0;
+		}
+		__u64 one = 1;
+		if (bpf_map_update_elem(&proc_refs, &tgid, &one, BPF_NOEXIST) != 0) {
+			__u64 *refs = bpf_map_lookup_elem(&proc_refs, &tgid);
+			if (refs)
+				__sync_fetch_and_add(refs, 1);
+		}
+	}
+	t->gen = now_gen;
+	t->policy = p->policy;
+	__u32 policy = p->policy;
+	t->flags = policy && bpf_map_lookup_elem(&limits, &policy) ? CORDON_TASK_LIMITED : 0;
+	return t;
 }
 
 static __always_inline bool subscribed(struct cordon_config *cfg, __u32 slot)
@@ -724,18 +828,23 @@ static __always_inline void stash_call(struct pt_regs *regs, __u64 pid_tgid, __u
 SEC("tp_btf/sys_enter")
 int BPF_PROG(cordon_sys_enter, struct pt_regs *regs, long id)
 {
-	__u32 zero = 0;
-	struct cordon_config *cfg = bpf_map_lookup_elem(&cordon_cfg, &zero);
-	if (!cfg)
-		return 0;
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tgid = pid_tgid >> 32;
-	if (tgid == cfg->self_tgid || tgid == 0)
-		return 0;
+	/* Not monitored: the task's tgid and one array load (both inlined), nothing else. */
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct cordon_proc *p = current_proc(task, tgid, cfg);
-	if (!p)
+	__u32 tgid = task->tgid;
+	__u64 *watch = bpf_map_lookup_elem(&watched, &tgid);
+	if (!watch)
 		return 0;
+	__u64 gen = *watch;
+	if (!gen && !fast_cfg.trace_all)
+		return 0;
+	/* Generations are never 0: a thread's copy is current only when it has this one. */
+	struct cordon_task *t = bpf_task_storage_get(&tasks, task, 0, 0);
+	if (!t || t->gen != gen) {
+		t = task_slow(task, tgid, gen);
+		if (!t)
+			return 0;
+	}
+	__u64 pid_tgid = ((__u64)tgid << 32) | (__u32)task->pid;
 
 	__u8 abi;
 	__u32 nr = (__u32)id;
@@ -751,22 +860,33 @@ int BPF_PROG(cordon_sys_enter, struct pt_regs *regs, long id)
 		slot = nr < CORDON_NATIVE_SLOTS ? nr : CORDON_SLOT_UNKNOWN;
 	}
 
-	__sync_fetch_and_add(&p->total, 1);
+	/* Only this thread writes its entry: no atomics, no shared cache line. */
+	t->total++;
 	if (slot < CORDON_NR_SLOTS)
-		__sync_fetch_and_add(&p->counts[slot], 1);
+		t->counts[slot]++;
 	else
-		__sync_fetch_and_add(&p->other, 1);
+		t->other++;
 	struct cordon_stats *s = stats_entry();
 	if (s)
 		s->syscalls++; /* per-CPU: no atomic needed */
 
-	__u32 policy = p->policy;
+	__u32 policy = t->policy;
+	if (!policy && !fast_cfg.more)
+		return 0; /* counted: nothing else asked for */
+	__u32 zero = 0;
+	struct cordon_config *cfg = bpf_map_lookup_elem(&cordon_cfg, &zero);
+	if (!cfg)
+		return 0;
 	struct cordon_decision *d = 0;
 	struct cordon_decision by_args;
 	if (policy) {
 		struct cordon_decision_key key = { .policy = policy, .slot = slot };
 		d = bpf_map_lookup_elem(&decisions, &key);
-		check_rate(p, pid_tgid);
+		if (t->flags & CORDON_TASK_LIMITED) {
+			struct cordon_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+			if (p)
+				check_rate(p, pid_tgid);
+		}
 		if (d && (d->flags & (CORDON_DECISION_ARGS | CORDON_DECISION_USER)) ==
 				 CORDON_DECISION_ARGS) {
 			/* Argument conditions: decided here, from the call's registers. */
@@ -816,16 +936,24 @@ int BPF_PROG(cordon_sys_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(cordon_sys_exit, struct pt_regs *regs, long ret)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 tgid = task->tgid;
+	__u64 *watch = bpf_map_lookup_elem(&watched, &tgid);
+	if (!watch || (!*watch && !fast_cfg.trace_all))
+		return 0;
+	__u64 pid_tgid = ((__u64)tgid << 32) | (__u32)task->pid;
 	__u32 zero = 0;
 	struct cordon_config *cfg = bpf_map_lookup_elem(&cordon_cfg, &zero);
 	if (!cfg)
 		return 0;
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
 	if (cfg->flags & CORDON_CFG_LSM_ENFORCE)
 		bpf_map_delete_elem(&lsm_pending, &tid);
 	if (!(cfg->flags & (CORDON_CFG_FILE_EVENTS | CORDON_CFG_NET_EVENTS)))
 		return 0;
+	__u8 abi = task->thread_info.status & TS_COMPAT ? CORDON_ABI_COMPAT : CORDON_ABI_NATIVE;
+	if (classify((__u32)regs->orig_ax, abi) == CALL_OTHER)
+		return 0; /* only file and network calls were stashed at entry */
 	struct inflight *f = bpf_map_lookup_elem(&inflight, &tid);
 	if (!f)
 		return 0;
@@ -867,18 +995,56 @@ int BPF_PROG(cordon_sys_exit, struct pt_regs *regs, long ret)
 	return 0;
 }
 
+/*
+ * Creates the `procs` entry of the process led by `leader` and marks it watched (a stale entry
+ * of a previous process with this pid is replaced). NULL when the table is full or the pid is
+ * beyond `watched`: the caller kills a process with a policy rather than leave it unconfined.
+ */
+static __always_inline struct cordon_proc *adopt(struct task_struct *leader, __u32 tgid,
+						 __u32 policy, __u32 flags, __u64 cgroup_id)
+{
+	bpf_map_delete_elem(&procs, &tgid);
+	if (bpf_map_update_elem(&procs, &tgid, &zero_proc, BPF_NOEXIST) != 0)
+		return 0;
+	struct cordon_proc *c = bpf_map_lookup_elem(&procs, &tgid);
+	if (!c)
+		return 0;
+	c->start_ns = leader->start_time;
+	c->start_ticks = leader->start_boottime / NSEC_PER_USER_TICK;
+	c->policy = policy;
+	c->flags = flags;
+	c->cgroup_id = cgroup_id;
+	if (!set_watched(tgid)) {
+		bpf_map_delete_elem(&procs, &tgid);
+		return 0;
+	}
+	return c;
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(cordon_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 parent_tgid = parent->tgid;
 	__u32 child_tgid = child->tgid;
 	if (parent_tgid == child_tgid)
-		return 0; /* a thread */
+		return 0; /* a thread: it gets its `tasks` entry at its first syscall */
 	struct cordon_proc *p = bpf_map_lookup_elem(&procs, &parent_tgid);
-	if (!p || !(p->flags & CORDON_PROC_FOLLOW_FORKS))
+	if (p && p->start_ns != parent->group_leader->start_time && p->start_ns != 0)
+		p = 0; /* stale entry of a previous process */
+	if (!p || !(p->flags & CORDON_PROC_FOLLOW_FORKS)) {
+		/* Not followed: a child created in a target cgroup (CLONE_INTO_CGROUP) is adopted. */
+		__u64 cgid = BPF_CORE_READ(child, cgroups, dfl_cgrp, kn, id);
+		__u32 *by_cgroup = bpf_map_lookup_elem(&cgroup_targets, &cgid);
+		if (!by_cgroup)
+			return 0;
+		__u32 target = *by_cgroup;
+		if (!adopt(child, child_tgid, target, CORDON_PROC_FOLLOW_FORKS, 0)) {
+			if (target)
+				bpf_send_signal_task(child, SIGKILL, PIDTYPE_TGID, 0);
+			procs_full(target, child_tgid);
+		}
 		return 0;
-	if (p->start_ns != parent->group_leader->start_time && p->start_ns != 0)
-		return 0; /* stale entry of a previous process */
+	}
 	__u32 policy = p->policy;
 	__u32 flags = p->flags;
 	__u64 cgroup_id = p->cgroup_id;
@@ -889,22 +1055,13 @@ int BPF_PROG(cordon_fork, struct task_struct *parent, struct task_struct *child)
 			       BPF_CORE_READ(child, cgroups, dfl_cgrp, kn, id), 0);
 		return 0;
 	}
-	bpf_map_delete_elem(&procs, &child_tgid); /* a stale entry of a previous child_tgid */
-	if (bpf_map_update_elem(&procs, &child_tgid, &zero_proc, BPF_NOEXIST) != 0) {
+	if (!adopt(child, child_tgid, policy, flags, cgroup_id)) {
 		/* Full: a child with a policy is killed before it runs, never left unconfined. */
 		if (policy)
 			bpf_send_signal_task(child, SIGKILL, PIDTYPE_TGID, 0);
 		procs_full(policy, child_tgid);
 		return 0;
 	}
-	struct cordon_proc *c = bpf_map_lookup_elem(&procs, &child_tgid);
-	if (!c)
-		return 0;
-	c->start_ns = child->start_time;
-	c->start_ticks = child->start_boottime / NSEC_PER_USER_TICK;
-	c->policy = policy;
-	c->flags = flags;
-	c->cgroup_id = cgroup_id;
 
 	__u32 zero = 0;
 	struct cordon_config *cfg = bpf_map_lookup_elem(&cordon_cfg, &zero);
@@ -924,6 +1081,19 @@ int BPF_PROG(cordon_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+/* Clears a thread's counts (its `tasks` entry) and its process's (the `procs` entry). */
+static __always_inline void zero_counts(struct cordon_proc *p, struct cordon_task *t)
+{
+	p->total = 0;
+	p->other = 0;
+	bpf_probe_read_kernel(p->counts, sizeof(p->counts), zero_proc.counts);
+	if (t) {
+		t->total = 0;
+		t->other = 0;
+		bpf_probe_read_kernel(t->counts, sizeof(t->counts), zero_proc.counts);
+	}
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(cordon_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -934,36 +1104,40 @@ int BPF_PROG(cordon_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	__u32 tgid = task->tgid;
 	if (tgid == cfg->self_tgid)
 		return 0;
+	__u64 *watch = bpf_map_lookup_elem(&watched, &tgid);
+	__u64 gen = watch ? *watch : 0;
 	struct cordon_proc *p = current_proc(task, tgid, cfg);
+	/* Targets are decided here (and at fork and cgroup moves), never per syscall. */
 	char comm[CORDON_COMM_LEN] = {};
 	bpf_get_current_comm(comm, sizeof(comm));
 	__u32 *by_comm = bpf_map_lookup_elem(&comm_targets, comm);
-	if (by_comm) {
-		if (!p) {
-			if (bpf_map_update_elem(&procs, &tgid, &zero_proc, BPF_NOEXIST) == 0) {
-				p = bpf_map_lookup_elem(&procs, &tgid);
-				if (p) {
-					p->start_ns = task->group_leader->start_time;
-					p->start_ticks = task->group_leader->start_boottime /
-							 NSEC_PER_USER_TICK;
-					p->flags = CORDON_PROC_FOLLOW_FORKS;
-				}
-			} else {
-				/* Full: the new target would run unconfined; it is killed instead. */
-				if (*by_comm)
-					bpf_send_signal(SIGKILL);
-				procs_full(*by_comm, tgid);
-			}
+	if (!p) {
+		__u32 *target = by_comm;
+		if (!target) {
+			__u64 cgid = bpf_get_current_cgroup_id();
+			target = bpf_map_lookup_elem(&cgroup_targets, &cgid);
 		}
-		if (p && p->policy == 0)
-			p->policy = *by_comm;
+		if (target) {
+			__u32 policy = *target;
+			p = adopt(task->group_leader, tgid, policy, CORDON_PROC_FOLLOW_FORKS, 0);
+			if (!p) {
+				/* Full: the new target would run unconfined; it is killed instead. */
+				if (policy)
+					bpf_send_signal(SIGKILL);
+				procs_full(policy, tgid);
+			}
+		} else {
+			clear_watched(tgid, gen);
+		}
+	} else if (by_comm && p->policy == 0 && *by_comm) {
+		p->policy = *by_comm;
+		set_watched(tgid); /* the thread re-reads its policy at its next call */
 	}
 	if (p && (p->flags & CORDON_PROC_COUNT_FROM_EXEC)) {
-		/* Other threads are gone (de_thread ran before this tracepoint): nothing races. */
+		/* Other threads are gone (de_thread ran before this tracepoint, and each thread's
+		 * counts were added to `procs` at its exit): nothing races. */
 		p->flags &= ~CORDON_PROC_COUNT_FROM_EXEC;
-		p->total = 0;
-		p->other = 0;
-		bpf_probe_read_kernel(p->counts, sizeof(p->counts), zero_proc.counts);
+		zero_counts(p, bpf_task_storage_get(&tasks, task, 0, 0));
 	}
 	if (!p || !(cfg->flags & CORDON_CFG_PROC_EVENTS))
 		return 0;
@@ -983,19 +1157,52 @@ int BPF_PROG(cordon_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	return 0;
 }
 
+/* Adds a thread's counts to its process's entry. */
+static __always_inline void fold_counts(struct cordon_task *t, struct cordon_proc *p)
+{
+	__sync_fetch_and_add(&p->total, t->total);
+	__sync_fetch_and_add(&p->other, t->other);
+	for (__u32 i = 0; i < CORDON_NR_SLOTS; i++) {
+		__u64 v = t->counts[i];
+		if (v)
+			__sync_fetch_and_add(&p->counts[i], v);
+	}
+}
+
 SEC("tp_btf/sched_process_exit")
-int BPF_PROG(cordon_exit, struct task_struct *task)
+int BPF_PROG(cordon_exit, struct task_struct *task, bool group_dead)
 {
 	__u32 tgid = task->tgid;
 	__u32 tid = task->pid;
 	bpf_map_delete_elem(&inflight, &tid);
 	bpf_map_delete_elem(&lsm_pending, &tid);
-	if (task->signal->live.counter != 0)
-		return 0; /* other threads of the process remain */
 	struct cordon_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+	bool stale = p && p->start_ns != task->group_leader->start_time && p->start_ns != 0;
+	struct cordon_task *t = bpf_task_storage_get(&tasks, task, 0, 0);
+	__u64 delta = group_dead ? REFS_DEAD : 0;
+	if (t) {
+		if (p && !stale)
+			fold_counts(t, p);
+		bpf_task_storage_delete(&tasks, task);
+		delta -= 1;
+	}
+	if (delta == 0)
+		return 0; /* a thread that made no call seen, its process lives on */
+	__u64 *refs = bpf_map_lookup_elem(&proc_refs, &tgid);
+	if (refs) {
+		/* The last to leave (the group dead, every thread's counts in) sends the event. */
+		if (__sync_fetch_and_add(refs, delta) + delta != REFS_DEAD)
+			return 0;
+		bpf_map_delete_elem(&proc_refs, &tgid);
+	} else if (!group_dead) {
+		return 0;
+	}
+	__u64 *watch = bpf_map_lookup_elem(&watched, &tgid);
+	if (watch)
+		*watch = 0; /* the pid cannot be reused before this process is reaped */
 	if (!p)
 		return 0;
-	if (p->start_ns != task->group_leader->start_time && p->start_ns != 0) {
+	if (stale) {
 		bpf_map_delete_elem(&procs, &tgid);
 		return 0;
 	}
@@ -1037,16 +1244,30 @@ int BPF_PROG(cordon_cgroup_attach, struct cgroup *dst_cgrp, const char *path,
 	if (writer == cfg->self_tgid)
 		return 0;
 	__u32 tgid = task->tgid;
-	struct cordon_proc *p = bpf_map_lookup_elem(&procs, &tgid);
-	if (!p || !p->cgroup_id)
-		return 0;
-	if (p->start_ns != task->group_leader->start_time && p->start_ns != 0)
-		return 0; /* stale entry of a previous process */
-	/* Only the cgroup2 hierarchy (cgrp_dfl_root, hierarchy id 0) carries the network rules:
-	 * moves within cgroup v1 hierarchies (hybrid systems) change nothing Cordon relies on. */
+	/* Only the cgroup2 hierarchy (cgrp_dfl_root, hierarchy id 0) carries the network rules and
+	 * the cgroup targets: moves within cgroup v1 hierarchies (hybrid systems) change nothing
+	 * Cordon relies on. */
 	if (BPF_CORE_READ(dst_cgrp, root, hierarchy_id) != 0)
 		return 0;
 	__u64 dst = BPF_CORE_READ(dst_cgrp, kn, id);
+	struct cordon_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+	if (p && p->start_ns != task->group_leader->start_time && p->start_ns != 0)
+		p = 0; /* stale entry of a previous process */
+	if (!p) {
+		/* Moved into a target cgroup: adopted now (targets are never looked up per call). */
+		__u32 *by_cgroup = bpf_map_lookup_elem(&cgroup_targets, &dst);
+		if (!by_cgroup)
+			return 0;
+		__u32 target = *by_cgroup;
+		if (!adopt(task->group_leader, tgid, target, CORDON_PROC_FOLLOW_FORKS, 0)) {
+			if (target)
+				bpf_send_signal_task(task, SIGKILL, PIDTYPE_TGID, 0);
+			procs_full(target, tgid);
+		}
+		return 0;
+	}
+	if (!p->cgroup_id)
+		return 0;
 	if (dst == p->cgroup_id)
 		return 0;
 	__u32 policy = p->policy;

@@ -55,6 +55,8 @@ export const CORDON_ARG_OP = {
 } as const;
 /** `cordon_enforce_event.reason`: why the kernel side killed a process on its own. */
 export const CORDON_ENFORCE = { procsFull: 1, loss: 2, cgroup: 3 } as const;
+/** The first generation user space writes to `watched` (even numbers from here on). */
+export const CORDON_GEN_USER_FIRST = 2;
 /** `cordon_proc.flags`. */
 export const CORDON_PROC = { followForks: 0x01, countFromExec: 0x02 } as const;
 /** `cordon_config.flags`. */
@@ -111,6 +113,8 @@ export type StructName =
   | "cordon_arg_cases"
   | "cordon_enforce_event"
   | "cordon_proc"
+  | "cordon_task"
+  | "cordon_fast_config"
   | "cordon_config"
   | "cordon_stats"
   | "cordon_event_header"
@@ -187,6 +191,18 @@ const LAYOUTS = {
       counts: f(64, 8 * CORDON_NR_SLOTS),
     },
   },
+  cordon_task: {
+    size: 32 + 8 * CORDON_NR_SLOTS,
+    fields: {
+      gen: f(0, 8),
+      policy: f(8, 4),
+      flags: f(12, 4),
+      total: f(16, 8),
+      other: f(24, 8),
+      counts: f(32, 8 * CORDON_NR_SLOTS),
+    },
+  },
+  cordon_fast_config: { size: 8, fields: { trace_all: f(0, 4), more: f(4, 4) } },
   cordon_config: {
     size: 8 + CORDON_NR_SLOTS / 8,
     fields: { flags: f(0, 4), self_tgid: f(4, 4), syscall_events: f(8, CORDON_NR_SLOTS / 8) },
@@ -785,6 +801,40 @@ export function decodeProc(bytes: Uint8Array): ProcValue {
     total: view.getBigUint64(F.total.offset, true),
     other: view.getBigUint64(F.other.offset, true),
     cgroupId: view.getBigUint64(F.cgroup_id.offset, true),
+    counts: countsAt(view, F.counts.offset),
+  };
+}
+
+/** The counts of a decoded `struct cordon_task` (one thread's, not yet in its `procs` entry). */
+export interface TaskCounts {
+  /** The `watched` generation the thread's copy was read at. */
+  readonly gen: bigint;
+  /** All syscalls the thread made since it was first seen. */
+  readonly total: bigint;
+  /** Calls with the unknown slot. */
+  readonly other: bigint;
+  /** Non-zero counts by slot. */
+  readonly counts: ReadonlyMap<number, bigint>;
+}
+
+/**
+ * Decodes the counts of a `struct cordon_task` (a `tasks` task-storage value).
+ *
+ * @example
+ * ```ts
+ * import { decodeTaskCounts, STRUCTS } from "./structs.ts";
+ * const bytes = new Uint8Array(STRUCTS.cordon_task.size);
+ * bytes[16] = 3; // total
+ * if (decodeTaskCounts(bytes).total !== 3n) throw new Error();
+ * ```
+ */
+export function decodeTaskCounts(bytes: Uint8Array): TaskCounts {
+  const F = LAYOUTS.cordon_task.fields;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    gen: view.getBigUint64(F.gen.offset, true),
+    total: view.getBigUint64(F.total.offset, true),
+    other: view.getBigUint64(F.other.offset, true),
     counts: countsAt(view, F.counts.offset),
   };
 }

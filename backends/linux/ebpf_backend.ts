@@ -1133,7 +1133,7 @@ export class EbpfBackend implements Backend {
   /** Pids monitored (live ones). */
   monitoredPids(): readonly number[] {
     if (!this.#monitor || this.#closed) return [];
-    return [...this.#monitor.procs().keys()].sort((a, b) => a - b);
+    return this.#monitor.pids().sort((a, b) => a - b);
   }
 
   /** What /proc says about `pid`, or what was known when it exited. */
@@ -1319,7 +1319,7 @@ export class EbpfBackend implements Backend {
       figures.lossKilled = Number(s.lossKilled);
       figures.cgroupEscapes = Number(s.cgroupEscapes);
       figures.kernelRateLimited = Number(s.rateLimited);
-      figures.monitoredProcesses = this.#monitor.procs().size;
+      figures.monitoredProcesses = this.#monitor.pids().length;
     }
     return { kind: "linux", figures };
   }

@@ -19,17 +19,21 @@ import { errno, libc } from "./libc.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
 import {
   CORDON_CFG,
+  CORDON_GEN_USER_FIRST,
   CORDON_PROC,
   decodeEvent,
   decodeProc,
   decodeStats,
+  decodeTaskCounts,
   encodeConfig,
   encodeNewProc,
   fieldOffset,
   type ProcValue,
   type RawEvent,
   type StatsValue,
+  STRUCTS,
   u32Key,
+  u64Key,
 } from "../../bpf/structs.ts";
 
 /** What the monitor streams and for whom. */
@@ -59,7 +63,11 @@ export interface MonitorOptions extends Partial<MonitorConfig> {
   readonly maxProcs?: number;
   /** How the ring buffer is read (default `"mmap"`). */
   readonly ringMode?: RingBufferMode;
-  /** Milliseconds between polls of an empty ring buffer (default 1). */
+  /**
+   * Milliseconds between polls of an empty ring buffer (default 1). While it stays empty the
+   * interval doubles, up to 16 times this (a monitor with nothing to read does not wake up a
+   * thousand times a second); it is back to this at the first record.
+   */
   readonly pollIntervalMs?: number;
   /** Programs not to load, by function name (e.g. `["cordon_sys_exit"]`). */
   readonly skipPrograms?: readonly string[];
@@ -74,6 +82,27 @@ export const MONITOR_PROGRAMS = {
   cordon_exit: "tp_btf/sched_process_exit",
   cordon_cgroup_attach: "tp_btf/cgroup_attach_task",
 } as const;
+
+/** Programs attached only while something needs them (see {@linkcode EbpfMonitor.attached}). */
+const ON_DEMAND = new Set(["cordon_sys_exit"]);
+
+/** Whether `config` needs `sys_exit`: file/network results, or clearing pending LSM denies. */
+function needsSysExit(config: MonitorConfig): boolean {
+  return config.fileEvents || config.netEvents || config.lsmEnforce;
+}
+
+/** `/proc/sys/kernel/pid_max`, the size of the monitor's tgid-indexed `watched` array. */
+function pidMax(): number {
+  try {
+    const value = Number(Deno.readTextFileSync("/proc/sys/kernel/pid_max").trim());
+    if (Number.isInteger(value) && value > 0) return value;
+  } catch {
+    // no procfs: the kernel's default for 64-bit systems with few CPUs
+  }
+  return 32768;
+}
+
+const PIDFD_THREAD = 0o200; // O_EXCL: pidfd_open of a thread, not a thread-group leader
 
 /** The features the monitor cannot work without. */
 export const MONITOR_FEATURES = [
@@ -167,6 +196,9 @@ export class EbpfMonitor implements Disposable {
   #running = false;
   #closed = false;
   #onError: ((error: unknown) => void) | undefined;
+  #sysExit: BpfLink | undefined;
+  #watchedSize: number;
+  #nextGen = BigInt(CORDON_GEN_USER_FIRST);
   /** Records delivered to handlers since open. */
   delivered = 0;
 
@@ -175,6 +207,7 @@ export class EbpfMonitor implements Disposable {
     this.#config = config;
     this.#pollIntervalMs = options.pollIntervalMs ?? 1;
     this.#ring = new RingBuffer(object.map("events"), options.ringMode ?? "mmap");
+    this.#watchedSize = object.map("watched").maxEntries;
   }
 
   /**
@@ -194,15 +227,23 @@ export class EbpfMonitor implements Disposable {
     let monitor: EbpfMonitor | undefined;
     try {
       if (options.ringBytes !== undefined) object.map("events").maxEntries = options.ringBytes;
-      if (options.maxProcs !== undefined) object.map("procs").maxEntries = options.maxProcs;
+      if (options.maxProcs !== undefined) {
+        object.map("procs").maxEntries = options.maxProcs;
+        object.map("proc_refs").maxEntries = options.maxProcs;
+      }
+      object.map("watched").maxEntries = pidMax();
       const skip = new Set(options.skipPrograms ?? []);
       for (const program of object.programs()) program.autoload = !skip.has(program.name);
       object.load();
       monitor = new EbpfMonitor(object, config, options);
+      monitor.#skip = skip;
       monitor.#writeConfig();
       for (const program of object.programs()) {
-        if (!skip.has(program.name)) monitor.#links.push(program.attach());
+        if (!skip.has(program.name) && !ON_DEMAND.has(program.name)) {
+          monitor.#links.push(program.attach());
+        }
       }
+      monitor.#syncSysExit();
       return monitor;
     } catch (error) {
       if (monitor) monitor.close();
@@ -227,9 +268,26 @@ export class EbpfMonitor implements Disposable {
     return this.#config;
   }
 
-  /** Programs attached, by name. */
+  /**
+   * Programs attached, by name. `cordon_sys_exit` is attached only while file or network events
+   * or LSM denies need the calls' results: counting alone never pays for a second tracepoint.
+   */
   get attached(): readonly string[] {
-    return this.#links.filter((l) => !l.closed).map((l) => l.description);
+    const links = this.#sysExit ? [...this.#links, this.#sysExit] : this.#links;
+    return links.filter((l) => !l.closed).map((l) => l.description);
+  }
+
+  #skip = new Set<string>();
+
+  /** Attaches or detaches `sys_exit` as the configuration needs it. */
+  #syncSysExit(): void {
+    const want = needsSysExit(this.#config) && !this.#skip.has("cordon_sys_exit");
+    if (want && !this.#sysExit) {
+      this.#sysExit = this.#object.program("cordon_sys_exit").attach();
+    } else if (!want && this.#sysExit) {
+      this.#sysExit.close();
+      this.#sysExit = undefined;
+    }
   }
 
   #assertOpen(): void {
@@ -247,13 +305,33 @@ export class EbpfMonitor implements Disposable {
       u32Key(0),
       encodeConfig({ flags, selfTgid: Deno.pid, syscallSlots: c.syscallSlots }),
     );
+    // The fast path's copy, read before any map: written after the full configuration.
+    const bss = this.#object.maps().find((m) => m.name.endsWith(".bss"));
+    if (!bss) throw new RangeError('the monitor object has no ".bss" map');
+    const fast = new Uint8Array(bss.valueSize);
+    const view = new DataView(fast.buffer);
+    view.setUint32(fieldOffset("cordon_fast_config", "trace_all"), c.traceAll ? 1 : 0, true);
+    const more = c.fileEvents || c.netEvents || c.syscallSlots.length > 0;
+    view.setUint32(fieldOffset("cordon_fast_config", "more"), more ? 1 : 0, true);
+    bss.update(u32Key(0), fast);
   }
 
-  /** Changes what is streamed (takes effect for the next call the kernel sees). */
+  /**
+   * Changes what is streamed (takes effect for the next call the kernel sees), attaching or
+   * detaching `sys_exit` as file/network events and LSM denies need it.
+   */
   configure(changes: Partial<MonitorConfig>): void {
     this.#assertOpen();
     this.#config = { ...this.#config, ...changes };
     this.#writeConfig();
+    this.#syncSysExit();
+  }
+
+  /** Marks `pid` monitored at a new generation (its threads re-read its `procs` entry). */
+  #watch(pid: number, on: boolean): void {
+    const gen = on ? this.#nextGen : 0n;
+    if (on) this.#nextGen += 2n;
+    this.#object.map("watched").update(u32Key(pid), u64Key(gen));
   }
 
   /** A map of the monitor by name (`procs`, `decisions`, `limits`, `comm_targets`, …). */
@@ -269,7 +347,8 @@ export class EbpfMonitor implements Disposable {
    * With `countFromExec`, the kernel zeroes its counts at its next successful `execve` (a
    * launcher's own calls are then left out of the target's counts). With `cgroupId`, the
    * process (and its future children) must stay in that cgroup: the kernel kills it when it is
-   * moved out, or a child is created outside it.
+   * moved out, or a child is created outside it. Throws {@linkcode KernelError} (`ERANGE`) for
+   * a pid at or above the `pid_max` the monitor was loaded with (raised since).
    */
   track(
     pid: number,
@@ -278,6 +357,13 @@ export class EbpfMonitor implements Disposable {
     options: { readonly countFromExec?: boolean; readonly cgroupId?: bigint } = {},
   ): boolean {
     this.#assertOpen();
+    if (pid >= this.#watchedSize) {
+      // `watched` is indexed by tgid and sized to pid_max at load: raised since, it cannot hold it.
+      throw new KernelError(`monitor process ${pid}`, 34, {
+        name: "ERANGE",
+        description: `pid beyond the pid_max (${this.#watchedSize}) the monitor was loaded for`,
+      });
+    }
     const ticks = processStartTicks(pid);
     if (ticks === undefined) return false;
     const flags = (followForks ? CORDON_PROC.followForks : 0) |
@@ -296,29 +382,46 @@ export class EbpfMonitor implements Disposable {
         view.setUint32(fieldOffset("cordon_proc", "flags"), flags, true);
         view.setBigUint64(fieldOffset("cordon_proc", "cgroup_id"), cgroupId, true);
         procs.update(key, bytes, BPF_ANY);
+        this.#watch(pid, true);
         return true;
       }
     }
     procs.delete(key);
     procs.update(key, value, BPF_NOEXIST);
+    this.#watch(pid, true);
     return true;
   }
 
   /** Stops monitoring `pid` (its counts are forgotten). Returns false when it was not monitored. */
   untrack(pid: number): boolean {
     this.#assertOpen();
+    if (pid < this.#watchedSize) this.#watch(pid, false);
     return this.#object.map("procs").delete(u32Key(pid));
   }
 
-  /** What the kernel has for `pid`, if monitored. */
+  /**
+   * What the kernel has for `pid`, if monitored: its `procs` entry (the policy, and the counts of
+   * its threads that have exited) plus the counts of each live thread (`tasks` task storage,
+   * read by a pidfd per thread). A snapshot: threads go on counting while it is taken; the
+   * exit event's counts are the exact totals.
+   */
   proc(pid: number): ProcValue | undefined {
     this.#assertOpen();
     const procs = this.#object.map("procs");
     const bytes = new Uint8Array(procs.valueSize);
-    return procs.lookup(u32Key(pid), bytes) ? decodeProc(bytes) : undefined;
+    if (!procs.lookup(u32Key(pid), bytes)) return undefined;
+    return this.#withThreads(pid, decodeProc(bytes));
   }
 
-  /** Every monitored process, by pid. */
+  /** The pids with a `procs` entry (cheap: no counts are read). */
+  pids(): number[] {
+    this.#assertOpen();
+    return this.#object.map("procs").keys().map((key) =>
+      new DataView(key.buffer).getUint32(0, true)
+    );
+  }
+
+  /** Every monitored process, by pid (each as {@linkcode EbpfMonitor.proc} reads it). */
   procs(): Map<number, ProcValue> {
     this.#assertOpen();
     const procs = this.#object.map("procs");
@@ -326,10 +429,43 @@ export class EbpfMonitor implements Disposable {
     const bytes = new Uint8Array(procs.valueSize);
     for (const key of procs.keys()) {
       if (procs.lookup(key, bytes)) {
-        result.set(new DataView(key.buffer).getUint32(0, true), decodeProc(bytes));
+        const pid = new DataView(key.buffer).getUint32(0, true);
+        result.set(pid, this.#withThreads(pid, decodeProc(bytes)));
       }
     }
     return result;
+  }
+
+  /** `value` (a `procs` entry) plus the counts still held by the live threads of `pid`. */
+  #withThreads(pid: number, value: ProcValue): ProcValue {
+    let tids: number[];
+    try {
+      tids = [...Deno.readDirSync(`/proc/${pid}/task`)].map((e) => Number(e.name));
+    } catch {
+      return value; // gone: its threads' counts are in the entry (or its exit event)
+    }
+    const tasks = this.#object.map("tasks");
+    const bytes = new Uint8Array(STRUCTS.cordon_task.size);
+    const c = libc();
+    const nr = (name: string) => BigInt(syscallNumber("x86_64", name)!);
+    let total = value.total;
+    let other = value.other;
+    const counts = new Map(value.counts);
+    for (const tid of tids) {
+      const fd = c.syscall(nr("pidfd_open"), BigInt(tid), BigInt(PIDFD_THREAD), 0n, 0n, 0n, 0n);
+      if (fd < 0n) continue; // exited meanwhile: folded into the entry
+      try {
+        // No entry (ENOENT): the thread made no call seen, or exited meanwhile (then folded).
+        if (!tasks.lookup(u32Key(Number(fd)), bytes)) continue;
+      } finally {
+        c.syscall(nr("close"), fd, 0n, 0n, 0n, 0n, 0n);
+      }
+      const t = decodeTaskCounts(bytes);
+      total += t.total;
+      other += t.other;
+      for (const [slot, n] of t.counts) counts.set(slot, (counts.get(slot) ?? 0n) + n);
+    }
+    return { ...value, total, other, counts };
   }
 
   /** The kernel-side counters summed over CPUs. */
@@ -366,7 +502,7 @@ export class EbpfMonitor implements Disposable {
 
   /**
    * Polls continuously on the event loop: drains what is available, then waits
-   * `pollIntervalMs` when the ring is empty. Stops on `stop()`/`close()`; a throwing handler
+   * `pollIntervalMs` when the ring is empty (doubling while it stays empty, up to 16 times). Stops on `stop()`/`close()`; a throwing handler
    * stops it and is reported to `onError` (or rethrown asynchronously).
    */
   start(handler: (event: RawEvent) => void, onError?: (error: unknown) => void): void {
@@ -374,6 +510,7 @@ export class EbpfMonitor implements Disposable {
     if (this.#running) throw new TypeError("the eBPF monitor is already polling");
     this.#running = true;
     this.#onError = onError;
+    let idle = this.#pollIntervalMs;
     const tick = () => {
       this.#timer = undefined;
       if (!this.#running || this.#closed) return;
@@ -386,7 +523,13 @@ export class EbpfMonitor implements Disposable {
         else throw error;
         return;
       }
-      this.#timer = setTimeout(tick, n > 0 ? 0 : this.#pollIntervalMs);
+      if (n > 0) {
+        idle = this.#pollIntervalMs;
+        this.#timer = setTimeout(tick, 0);
+      } else {
+        this.#timer = setTimeout(tick, idle);
+        idle = Math.min(idle * 2, this.#pollIntervalMs * 16);
+      }
     };
     this.#timer = setTimeout(tick, 0);
   }
@@ -403,6 +546,8 @@ export class EbpfMonitor implements Disposable {
     if (this.#closed) return;
     this.stop();
     this.#closed = true;
+    this.#sysExit?.close();
+    this.#sysExit = undefined;
     for (const link of this.#links.reverse()) link.close();
     this.#links = [];
     this.#ring.close();

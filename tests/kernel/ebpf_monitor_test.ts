@@ -249,3 +249,117 @@ kernelTest(
     if (stale && stale.total !== 0n) throw new Error("a stale entry counted a new process's calls");
   },
 );
+
+/*
+ * Threads count their calls in their own task storage and add them to the process's entry when
+ * they exit; the exit event is sent by the last thread to leave. Here the main thread waits until
+ * every thread has made its N calls and is blocked in read(), then exits the group: the threads
+ * are killed while the main thread exits, and their counts must still all be in the event.
+ */
+const THREADS_PROGRAM = `#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+static long n;
+static int done[2], hold[2];
+static void *work(void *arg) {
+  (void)arg;
+  for (long i = 0; i < n; i++) syscall(SYS_getppid);
+  char c = 1;
+  if (write(done[1], &c, 1) != 1) _exit(3);
+  read(hold[0], &c, 1); /* blocked until the group exits */
+  return 0;
+}
+int main(int argc, char **argv) {
+  char go;
+  if (read(0, &go, 1) != 1) return 100;
+  n = atol(argv[1]);
+  int threads = atoi(argv[2]);
+  if (pipe(done) || pipe(hold)) return 2;
+  pthread_t t;
+  for (int i = 0; i < threads; i++) if (pthread_create(&t, 0, work, 0)) return 4;
+  for (long i = 0; i < n; i++) syscall(SYS_getppid);
+  for (int i = 0; i < threads; i++) { char c; if (read(done[0], &c, 1) != 1) return 5; }
+  exit(0);
+}
+`;
+
+kernelTest(
+  "a multithreaded child's calls are counted exactly, threads killed by the group's exit included",
+  reason,
+  async () => {
+    using monitor = EbpfMonitor.open();
+    const n = 20_000, threads = 4;
+    const exe = await compileC(THREADS_PROGRAM);
+    for (let round = 0; round < 3; round++) {
+      const c = spawnGated(exe, [String(n), String(threads)]);
+      if (!monitor.track(c.pid)) throw new Error("child vanished before it was tracked");
+      await c.go();
+      const exit = await waitForEvent(monitor, (e) => e.kind === "exit" && e.tgid === c.pid);
+      const status = await c.child.output();
+      if (status.code !== 0) throw new Error(`child exited ${status.code}`);
+      if (exit.kind !== "exit") throw new Error("unreachable");
+      const counted = exit.counts.get(GETPPID) ?? 0n;
+      const expected = BigInt(n * (threads + 1));
+      if (counted !== expected) {
+        throw new Error(`round ${round}: counted ${counted} getppid calls, expected ${expected}`);
+      }
+      let sum = exit.other;
+      for (const v of exit.counts.values()) sum += v;
+      if (sum !== exit.total) throw new Error(`total ${exit.total} != sum of counts ${sum}`);
+      if (monitor.proc(c.pid)) throw new Error(`pid ${c.pid} still in procs after exit`);
+    }
+  },
+);
+
+kernelTest(
+  "live counts of a running process include its threads' own counts",
+  reason,
+  async () => {
+    using monitor = EbpfMonitor.open();
+    const n = 777;
+    // N calls, then a byte on stdout, then blocked until stdin closes.
+    const exe = await compileC(gatedProgram(`
+    for (int i = 0; i < atoi(argv[1]); i++) syscall(SYS_getppid);
+    if (write(1, "x", 1) != 1) return 3;
+    char c;
+    read(0, &c, 1);`));
+    const child = new Deno.Command(exe, {
+      args: [String(n)],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    if (!monitor.track(child.pid)) throw new Error("child vanished before it was tracked");
+    const writer = child.stdin.getWriter();
+    await writer.write(new Uint8Array([0x0a]));
+    const reader = child.stdout.getReader();
+    if ((await reader.read()).done) throw new Error("child exited before its calls");
+    const live = monitor.proc(child.pid);
+    const counted = live?.counts.get(GETPPID) ?? 0n;
+    await writer.close();
+    reader.releaseLock();
+    await child.stdout.cancel();
+    await child.status;
+    if (counted !== BigInt(n)) throw new Error(`live count ${counted} getppid, expected ${n}`);
+  },
+);
+
+kernelTest(
+  "sys_exit is attached only while file or network events need the calls' results",
+  reason,
+  () => {
+    using monitor = EbpfMonitor.open();
+    const exitAttached = () => monitor.attached.some((d) => d.includes("sys_exit"));
+    if (!monitor.attached.some((d) => d.includes("sys_enter"))) {
+      throw new Error(`sys_enter not attached: ${monitor.attached}`);
+    }
+    if (exitAttached()) throw new Error("sys_exit attached for plain counting");
+    monitor.configure({ fileEvents: true });
+    if (!exitAttached()) throw new Error("sys_exit not attached for file events");
+    monitor.configure({ fileEvents: false, netEvents: true });
+    if (!exitAttached()) throw new Error("sys_exit not attached for network events");
+    monitor.configure({ netEvents: false });
+    if (exitAttached()) throw new Error("sys_exit still attached after events were switched off");
+  },
+);
