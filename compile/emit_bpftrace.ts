@@ -3,7 +3,8 @@
  * bpftrace program (0.17, as Debian ships it) printing the line format of
  * `compile/trace_script.ts`. Pure and deterministic.
  *
- * - counts: `tracepoint:raw_syscalls:sys_enter` into `@c[pid, nr]`, printed with `print(@c)`
+ * - counts: `tracepoint:raw_syscalls:sys_enter` into `@c[pid, nr]` (i386 calls keyed apart:
+ *   {@linkcode I386_NR_OFFSET}), printed with `print(@c)`
  *   between `dump begin`/`dump end` lines when a watched process exits and at `END`;
  * - watched processes: `@w[pid]`, set in `BEGIN`, at exec (`comm`), and for children
  *   (`tracepoint:task:task_newtask` without `CLONE_THREAD`);
@@ -19,7 +20,16 @@
  */
 
 import type { TraceRule, TraceScriptSpec } from "./trace_script.ts";
-import { TRACE_LINE_PREFIX } from "./trace_script.ts";
+import { I386_NR_OFFSET, TRACE_LINE_PREFIX } from "./trace_script.ts";
+
+/**
+ * The call's number as scripts key it: the raw tracepoint's number, plus
+ * {@linkcode I386_NR_OFFSET} for a call through `int $0x80` (`TS_COMPAT`, 2, in the task's
+ * `thread_info.status` on x86).
+ */
+const SCRIPT_NR = `$nr = args->id + ((curtask->thread_info.status & 2) << ${
+  Math.log2(I386_NR_OFFSET) - 1
+});`;
 
 /** `CLONE_THREAD`: a new thread, not a new process. */
 const CLONE_THREAD = 0x10000;
@@ -107,7 +117,11 @@ export function emitBpftrace(spec: TraceScriptSpec): string {
   spec.rules.forEach((rule, i) => out.push(...ruleMaps(rule, i)));
   out.push(`  ${p("ready")}`, "}", "");
 
-  out.push("tracepoint:raw_syscalls:sys_enter /" + w + "/ {", "  @c[pid, args->id] = count();");
+  out.push(
+    "tracepoint:raw_syscalls:sys_enter /" + w + "/ {",
+    `  ${SCRIPT_NR}`,
+    "  @c[pid, $nr] = count();",
+  );
   if (spec.events.syscall) {
     out.push(
       "  " +
@@ -115,7 +129,7 @@ export function emitBpftrace(spec: TraceScriptSpec): string {
           "sys %d %d -1 %d %lu %lu %lu %lu %lu %lu -",
           "pid",
           "tid",
-          "args->id",
+          "$nr",
           ...[0, 1, 2, 3, 4, 5].map((a) => `args->args[${a}]`),
         ),
     );
@@ -124,16 +138,19 @@ export function emitBpftrace(spec: TraceScriptSpec): string {
 
   spec.rules.forEach((_, i) => {
     out.push(
-      `tracepoint:raw_syscalls:sys_enter /@l${i}[pid] && @r${i}[args->id]/ {`,
-      "  " +
+      `tracepoint:raw_syscalls:sys_enter /@l${i}[pid]/ {`,
+      `  ${SCRIPT_NR}`,
+      `  if (@r${i}[$nr]) {`,
+      "    " +
         p(
           `sys %d %d ${i} %d %lu %lu %lu %lu %lu %lu -`,
           "pid",
           "tid",
-          "args->id",
+          "$nr",
           ...[0, 1, 2, 3, 4, 5].map((a) => `args->args[${a}]`),
         ),
-      `  if (@r${i}[args->id] == 2) { signal("KILL"); }`,
+      `    if (@r${i}[$nr] == 2) { signal("KILL"); }`,
+      "  }",
       "}",
       "",
     );

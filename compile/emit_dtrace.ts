@@ -17,7 +17,7 @@
  */
 
 import type { TraceScriptSpec } from "./trace_script.ts";
-import { TRACE_LINE_PREFIX } from "./trace_script.ts";
+import { I386_NR_OFFSET, TRACE_LINE_PREFIX } from "./trace_script.ts";
 
 /** `AF_INET6` on macOS (30), FreeBSD (28) and illumos (26); `AF_INET` is 2 everywhere. */
 const AF_INET6 = [30, 28, 26];
@@ -115,7 +115,8 @@ export function emitDtrace(spec: TraceScriptSpec): string {
 
   spec.rules.forEach((rule, i) => {
     for (const action of ["report", "kill"] as const) {
-      const calls = rule.calls.filter((c) => c.action === action);
+      // No i386 ABI under DTrace's systems: the calls keyed as i386 have no probe.
+      const calls = rule.calls.filter((c) => c.action === action && c.nr < I386_NR_OFFSET);
       if (calls.length === 0) continue;
       const body = [
         p(`sys %d %d ${i} -1 %u %u %u %u %u %u %s`, "pid", "tid", ...ARGS, "probefunc"),

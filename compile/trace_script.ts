@@ -132,6 +132,27 @@ export interface TraceScriptSpecOptions {
 
 const DEFAULT_EVENTS: TraceEvents = { syscall: false, file: true, network: true, process: true };
 
+/**
+ * Added to an i386 syscall number (a call through `int $0x80`, `TS_COMPAT` set) where scripts
+ * key by number: the raw tracepoint gives the number of the caller's ABI, and i386 64
+ * (`getppid`) is not x86_64 64 (`semget`). Above every table's numbers, below x32's bit.
+ */
+export const I386_NR_OFFSET = 1 << 20;
+
+/**
+ * The ABI and number of a number as scripts print it ({@linkcode I386_NR_OFFSET}).
+ *
+ * @example
+ * ```ts
+ * import { I386_NR_OFFSET, scriptSyscall } from "./trace_script.ts";
+ * const call = scriptSyscall(I386_NR_OFFSET + 64);
+ * if (call.arch !== "i386" || call.nr !== 64) throw new Error();
+ * ```
+ */
+export function scriptSyscall(nr: number): { arch: "x86_64" | "i386"; nr: number } {
+  return nr >= I386_NR_OFFSET ? { arch: "i386", nr: nr - I386_NR_OFFSET } : { arch: "x86_64", nr };
+}
+
 function isKill(action: Action): boolean {
   return action === "kill" || action === "kill_thread";
 }
@@ -209,6 +230,12 @@ export function traceScriptSpec(
     const target = layer.target;
     if (target === undefined) return;
     const calls = traceCalls(layer, enforce, options.arch);
+    // Calls through int 0x80 are decided by the layer's i386 filter, keyed apart.
+    if ((options.arch ?? "x86_64") === "x86_64") {
+      for (const call of traceCalls(layer, enforce, "i386")) {
+        calls.push({ ...call, nr: call.nr + I386_NR_OFFSET });
+      }
+    }
     if (calls.length === 0) return;
     const given = Object.entries(target).filter(([, v]) => v !== undefined).map(([k]) => k);
     const byExec = given.length > 0 && given.every((k) => k === "comms" || k === "uids");

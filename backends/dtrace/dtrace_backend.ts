@@ -29,6 +29,8 @@ import type { FilterSet } from "../../compile/filter_set.ts";
 import { Evaluator } from "../../compile/evaluate.ts";
 import { targetMatches } from "../../compile/target.ts";
 import {
+  I386_NR_OFFSET,
+  scriptSyscall,
   type TraceEvents,
   type TraceRecord,
   type TraceScriptSpec,
@@ -632,7 +634,9 @@ export class DtraceBackend implements Backend {
         return;
       case "count": {
         if (!this.#building) return;
-        const key = record.name ?? syscallName("x86_64", record.nr) ?? `#${record.nr}`;
+        const call = scriptSyscall(record.nr);
+        const name = record.name ?? syscallName(call.arch, call.nr) ?? `#${call.nr}`;
+        const key = call.arch === "x86_64" ? name : `${call.arch}:${name}`;
         addCount(this.#building, record.pid, key, record.count);
         return;
       }
@@ -758,9 +762,10 @@ export class DtraceBackend implements Backend {
   }
 
   #onSyscall(record: Extract<TraceRecord, { type: "sys" }>, spec: TraceScriptSpec, time: number) {
-    const arch: Arch = "x86_64";
-    const nr = record.nr >= 0 ? record.nr : syscallNumber(arch, record.name ?? "") ?? -1;
-    const name = record.name ?? syscallName(arch, record.nr) ?? null;
+    const call = record.nr >= 0 ? scriptSyscall(record.nr) : undefined;
+    const arch: Arch = call?.arch ?? "x86_64";
+    const nr = call ? call.nr : syscallNumber(arch, record.name ?? "") ?? -1;
+    const name = record.name ?? syscallName(arch, nr) ?? null;
     const base = {
       kind: "syscall" as const,
       time,
@@ -789,7 +794,8 @@ export class DtraceBackend implements Backend {
     const audit = verdict.audited !== undefined || !applied.enforce;
     let enforced = false;
     if (isKill(action) && !audit) {
-      const inKernel = rule.calls.some((c) => c.nr === nr && c.action === "kill");
+      const key = arch === "i386" ? nr + I386_NR_OFFSET : nr; // how the rule's calls are keyed
+      const inKernel = rule.calls.some((c) => c.nr === key && c.action === "kill");
       if (inKernel) {
         enforced = true;
         this.#figures.kills++;

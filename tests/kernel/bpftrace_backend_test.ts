@@ -202,6 +202,44 @@ kernelTest(
 );
 
 kernelTest(
+  "bpftrace keys i386 calls apart: counted by their own name, and a kill rule holds through int 0x80",
+  unavailable(reason, Deno.build.arch !== "x86_64" && "needs x86_64 (int 0x80)"),
+  async () => {
+    // i386 20 is getpid (x86_64 20 is writev); i386 64 is getppid (x86_64 64 is semget).
+    const exe = await compileC(gatedProgram(`
+  long r;
+  __asm__ volatile ("int $0x80" : "=a"(r) : "a"(20L) : "memory");
+  __asm__ volatile ("int $0x80" : "=a"(r) : "a"(20L) : "memory");
+  __asm__ volatile ("int $0x80" : "=a"(r) : "a"(64L) : "memory");
+  write(1, "alive", 5);`));
+    const c = spawnGated(exe);
+    const events = recorder();
+    using bt = await DtraceBackend.create({ tracer: "bpftrace" });
+    await bt.open(events.sink);
+    const set = compilePolicies([killPolicy(c.pid, "getppid")], { arches: ["x86_64", "i386"] });
+    await bt.apply(set, { enforce: true });
+    await c.go();
+    const out = await c.child.output();
+    await events.exited(c.pid);
+    if (out.signal !== "SIGKILL" || new TextDecoder().decode(out.stdout).includes("alive")) {
+      throw new Error(`the i386 getppid was not killed: ${out.code}/${out.signal}`);
+    }
+    const decided = events.events.find((e) => e.kind === "syscall" && e.pid === c.pid);
+    if (
+      decided?.kind !== "syscall" || decided.arch !== "i386" || decided.name !== "getppid" ||
+      decided.verdict?.ruleId !== "kill-getppid"
+    ) {
+      throw new Error(`verdict ${JSON.stringify(decided)}`);
+    }
+    const activity = counts(bt.activity(c.pid));
+    if (activity["i386:getpid"] !== 2 || "writev" in activity || "semget" in activity) {
+      throw new Error(`counts ${JSON.stringify(activity)}`);
+    }
+    await bt.stop();
+  },
+);
+
+kernelTest(
   "the bpftrace runner stops cleanly: no tracer process, no script file",
   reason,
   async () => {
