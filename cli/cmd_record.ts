@@ -22,6 +22,8 @@ import { hostArches, resolveCommand, runConfined, type RunResult } from "../back
 import { LaunchError } from "../backends/linux/launcher.ts";
 import { NotSupportedError } from "../backends/linux/errors.ts";
 import { RECORD_MECHANISM, Recorder, type RecordSummary } from "../backends/linux/recorder.ts";
+import { TraceRecorder } from "../backends/dtrace/trace_recorder.ts";
+import { TracerError } from "../backends/dtrace/tracer.ts";
 
 const OPTIONS = {
   output: { type: "string", short: "o" },
@@ -31,6 +33,7 @@ const OPTIONS = {
   "fail-on-loss": { type: "boolean" },
   "ring-mb": { type: "string" },
   "report-format": { type: "string" },
+  backend: { type: "string" },
 } as const;
 
 const HELP = `cordon record: record what a command does, as a trace cordon dry-run replays
@@ -63,6 +66,11 @@ Options:
       --ring-mb N        ring-buffer size in MiB, a power of two (default 64); a larger ring
                          absorbs longer bursts of calls
       --report-format F  Cordon's summary on stderr: text (default) or json (one object)
+      --backend B        auto (default: Cordon's eBPF monitor, else bpftrace when eBPF cannot
+                         record here), linux (eBPF only), bpftrace or dtrace (a tracing script;
+                         times are taken as lines arrive, file and connect events of i386 calls
+                         are not seen, the tracer's drop notices count as lost events;
+                         docs/tracing.md)
   -h, --help             show this help
 
 Lost events are never hidden: the kernel counts them, the summary on stderr says how many, and
@@ -70,8 +78,9 @@ the trace's last line is a comment (# cordon record: {...}, skipped by trace rea
 counts. Syscall events are taken at entry (no return value); calls with numbers beyond
 Cordon's syscall tables (x32) are counted but not streamed.
 
-Needs root and eBPF (BTF, ring buffer, tp_btf programs). Without them record refuses; record
-with strace instead, which cordon dry-run also reads:  strace -f -y -o FILE -- COMMAND
+Needs root and eBPF (BTF, ring buffer, tp_btf programs), or bpftrace (--backend bpftrace, and
+what auto falls back to). Without either record refuses; record with strace instead, which
+cordon dry-run also reads:  strace -f -y -o FILE -- COMMAND
 
 Exit status: the command's (128+N when killed by signal N); 1 when Cordon refused or failed
 (no eBPF, invalid policy, unwritable FILE) or, with --fail-on-loss, events were lost;
@@ -154,6 +163,56 @@ async function loadSet(policies: string[], report: Report): Promise<FilterSet | 
   }
 }
 
+/** What `record` needs of a recorder: the eBPF one, or a tracing script's. */
+interface CommandRecorder extends AsyncDisposable {
+  /** The tracer's name, when a tracing script records. */
+  readonly tracer?: string;
+  attach(pid: number, argv: readonly string[]): void | Promise<void>;
+  finish(): RecordSummary | Promise<RecordSummary>;
+}
+
+/**
+ * The recorder `backend` asks for: Cordon's eBPF monitor (`linux`), a tracing script
+ * (`bpftrace`, `dtrace`), or the first of them that can record here (`auto`).
+ */
+async function openRecorder(
+  backend: "auto" | "linux" | "bpftrace" | "dtrace",
+  write: (bytes: Uint8Array) => void,
+  ring: number | undefined,
+): Promise<CommandRecorder> {
+  if (backend === "bpftrace" || backend === "dtrace") {
+    const recorder = await TraceRecorder.open(write, { tracer: backend });
+    try {
+      await recorder.check();
+    } catch (error) {
+      await recorder[Symbol.asyncDispose]();
+      throw error;
+    }
+    return {
+      tracer: recorder.tracer,
+      attach: (pid) => recorder.attach(pid),
+      finish: () => recorder.finish(),
+      [Symbol.asyncDispose]: () => recorder[Symbol.asyncDispose](),
+    };
+  }
+  try {
+    const recorder = Recorder.open(write, { ...(ring === undefined ? {} : { ringBytes: ring }) });
+    return {
+      attach: (pid, argv) => recorder.attach(pid, argv),
+      finish: () => recorder.finish(),
+      [Symbol.asyncDispose]: () => Promise.resolve(recorder[Symbol.dispose]()),
+    };
+  } catch (error) {
+    if (backend === "linux" || !(error instanceof NotSupportedError)) throw error;
+    try {
+      return await openRecorder("bpftrace", write, ring);
+    } catch (fallback) {
+      if (fallback instanceof TracerError) throw error; // say why eBPF could not
+      throw fallback;
+    }
+  }
+}
+
 async function run(argv: string[]): Promise<number> {
   const { values, positionals, rest } = parseArgs(argv, OPTIONS);
   choice(values, "format", ["jsonl"] as const, "jsonl");
@@ -180,25 +239,32 @@ async function run(argv: string[]): Promise<number> {
   const set = await loadSet(policies, report);
   if (typeof set === "number") return set;
 
+  const backend = choice(
+    values,
+    "backend",
+    ["auto", "linux", "bpftrace", "dtrace"] as const,
+    "auto",
+  );
+
   // Refusals come before the trace file is touched: a refused recording changes nothing.
   let sink: { writeSync(p: Uint8Array): number } = Deno.stdout;
-  let recorder: Recorder;
+  const write = (bytes: Uint8Array) => writeAll(sink, bytes);
+  let recorder: CommandRecorder;
   try {
-    recorder = Recorder.open((bytes) => writeAll(sink, bytes), {
-      ...(ring === undefined ? {} : { ringBytes: ring }),
-    });
+    recorder = await openRecorder(backend, write, ring);
   } catch (error) {
-    if (!(error instanceof NotSupportedError)) throw error;
+    if (!(error instanceof NotSupportedError) && !(error instanceof TracerError)) throw error;
     report(
       "error",
-      `refusing to record ${command[0]}: recording needs ${error.message}; without eBPF, ` +
-        `record with strace, which cordon dry-run also reads: strace -f -y -o FILE -- ` +
+      `refusing to record ${command[0]}: recording needs ${error.message}; without eBPF or ` +
+        `bpftrace, record with strace, which cordon dry-run also reads: strace -f -y -o FILE -- ` +
         command.join(" "),
       { code: error.code, feature: RECORD_MECHANISM },
     );
     return EXIT.failed;
   }
-  using _recorder = recorder;
+  await using _recorder = recorder;
+  if (recorder.tracer) report("info", `recording through ${recorder.tracer} (a tracing script)`);
   try {
     resolveCommand(command[0]!, Deno.env.get("PATH") ?? "/usr/local/bin:/usr/bin:/bin");
   } catch (error) {
@@ -235,7 +301,7 @@ async function run(argv: string[]): Promise<number> {
   if (result.stdout) writeAll(Deno.stderr, result.stdout);
   let summary: RecordSummary;
   try {
-    summary = recorder.finish();
+    summary = await recorder.finish();
     writeAll(sink, new TextEncoder().encode(trailer(summary, command, result.code)));
   } catch (error) {
     report("error", `writing the trace failed: ${(error as Error).message}`);
