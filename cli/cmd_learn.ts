@@ -28,10 +28,12 @@ import { LaunchError } from "../backends/linux/launcher.ts";
 import { NotSupportedError } from "../backends/linux/errors.ts";
 import { RECORD_MECHANISM, Recorder, type RecordSummary } from "../backends/linux/recorder.ts";
 import { generatePolicy, observeTraceText, TraceObserver } from "../compile/generate_policy.ts";
+import { profileFromTrace } from "../engine/syscall_baseline.ts";
 
 const OPTIONS = {
   ...POLICY_OPTIONS,
   trace: { type: "string" },
+  profile: { type: "string" },
   "ring-mb": { type: "string" },
 } as const;
 
@@ -57,6 +59,8 @@ Options (-o FILE is required: standard output is the command's):
 ${POLICY_OPTIONS_HELP}
       --trace T       also keep the recorded trace in T (JSON Lines; cordon generate and
                       cordon dry-run read it)
+      --profile F     also write the run's syscall-frequency baseline to F (JSON: calls and
+                      calls per second of each syscall), for cordon monitor --baseline F
       --ring-mb N     ring-buffer size in MiB, a power of two (default 64)
   -h, --help          show this help
 
@@ -69,7 +73,8 @@ started, unwritable output), 2 usage. The command's own exit status is in the su
 Examples:
   sudo cordon learn -o ls.yaml -- ls -la /etc
   sudo cordon run --policy ls.yaml -- ls -la /etc
-  sudo cordon learn -o job.yaml --name job --base none --trace job.jsonl -- python3 job.py`;
+  sudo cordon learn -o job.yaml --name job --base none --trace job.jsonl -- python3 job.py
+  sudo cordon learn -o app.yaml --profile app.json -- ./app   then   cordon monitor --comm app --baseline app.json`;
 
 /**
  * What the command is recorded in: the sandbox `cordon run` gives it (namespaces, no Linux
@@ -212,6 +217,18 @@ async function run(argv: string[]): Promise<number> {
       "warning",
       `${command[0]} exited with status ${result.code}: the policy allows what this run did`,
     );
+  }
+  if (typeof values.profile === "string") {
+    const profile = profileFromTrace(new TextDecoder().decode(bytes), command);
+    try {
+      Deno.writeTextFileSync(values.profile, JSON.stringify(profile, null, 2) + "\n");
+    } catch (error) {
+      report(
+        "error",
+        `cannot write the profile to "${values.profile}": ${(error as Error).message}`,
+      );
+      return EXIT.failed;
+    }
   }
   const observer = new TraceObserver(Deno.cwd());
   const digest = await sha256(bytes);

@@ -8,6 +8,12 @@
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import { activityJson, formatActivity, formatEvent } from "./format_events.ts";
+import {
+  BaselineError,
+  BaselineWatcher,
+  formatAnomaly,
+  parseSyscallProfile,
+} from "../engine/syscall_baseline.ts";
 import { createMonitorBackend, finish, MONITOR_BACKENDS, started } from "./monitor_backend.ts";
 import { type EngineEvent, type EventKind, eventToJsonLine } from "../engine/events.ts";
 import type { ProcessActivity } from "../engine/backend.ts";
@@ -21,6 +27,9 @@ const OPTIONS = {
   duration: { type: "string" },
   backend: { type: "string" },
   metrics: { type: "string" },
+  baseline: { type: "string" },
+  "baseline-factor": { type: "string" },
+  "fail-on-anomaly": { type: "boolean" },
 } as const;
 
 const KINDS: readonly EventKind[] = ["syscall", "file", "network", "process"];
@@ -30,6 +39,7 @@ const HELP = [
   "",
   "Usage: cordon monitor [--pid N]... [--comm C]... [--events LIST] [--duration S]",
   "                      [--backend auto|linux|bpftrace|dtrace] [--metrics HOST:PORT]",
+  "                      [--baseline PROFILE [--baseline-factor N] [--fail-on-anomaly]]",
   "                      [--format text|json]",
   "",
   "Without --pid or --comm every process is monitored (except cordon itself). Children of",
@@ -47,6 +57,12 @@ const HELP = [
   "                 docs/tracing.md), or auto (default: eBPF where it loads, else the",
   "                 OS's tracer)",
   ...metricsHelp(17),
+  "  --baseline P   compare each process with a syscall-frequency baseline (cordon learn",
+  "                 --profile P): a syscall the baseline never saw, or one called more than",
+  "                 N times its baseline rate (and over 100/s, over at least a second), is",
+  '                 reported as an ANOMALY line ({"kind":"anomaly"} with --format json)',
+  "  --baseline-factor N  the rate factor (default 10)",
+  "  --fail-on-anomaly    exit 1 when an anomaly was reported",
   '  --format F     text (default) or json (JSON Lines: events, then {"kind":"summary"} lines,',
   '                 then {"kind":"stats"})',
   "",
@@ -71,6 +87,45 @@ function parseKinds(text: string | undefined): Set<EventKind> {
     kinds.add(k as EventKind);
   }
   return kinds;
+}
+
+/** `--baseline`: the watcher, and a check that prints what deviates in an activity. */
+async function loadBaseline(
+  values: Record<string, unknown>,
+  format: "text" | "json",
+  out: (line: string) => void,
+): Promise<{ watcher: BaselineWatcher; check(a: ProcessActivity): void } | undefined> {
+  const file = values.baseline as string | undefined;
+  if (file === undefined) {
+    if (values["baseline-factor"] !== undefined || values["fail-on-anomaly"] === true) {
+      throw new UsageError("--baseline-factor and --fail-on-anomaly need --baseline");
+    }
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (error) {
+    throw new UsageError(`cannot read the baseline "${file}": ${(error as Error).message}`);
+  }
+  let profile;
+  try {
+    profile = parseSyscallProfile(text, file);
+  } catch (error) {
+    if (error instanceof BaselineError) throw new UsageError(error.message);
+    throw error;
+  }
+  const factor = positiveNumber(values["baseline-factor"] as string | undefined, "baseline-factor");
+  const watcher = new BaselineWatcher(profile, factor === undefined ? {} : { factor });
+  return {
+    watcher,
+    check(a: ProcessActivity) {
+      const found = watcher.observe(a.pid, a.comm, a.bySyscall, performance.now());
+      for (const anomaly of found) {
+        out(format === "json" ? JSON.stringify(anomaly) : formatAnomaly(anomaly));
+      }
+    },
+  };
 }
 
 function positiveNumber(text: string | undefined, name: string): number | undefined {
@@ -138,6 +193,7 @@ export const monitorCommand: Command = {
     const comms = (values.comm as string[] | undefined) ?? [];
 
     const out = (line: string) => console.log(line);
+    const baseline = await loadBaseline(values, format === "json" ? "json" : "text", out);
     const summary = (a: ProcessActivity) =>
       out(format === "json" ? JSON.stringify(activityJson(a)) : formatActivity(a));
     const remaining = new Set(pids);
@@ -159,6 +215,8 @@ export const monitorCommand: Command = {
         }
         if (event.kind === "process" && event.op === "exit") {
           const activity = backend.activity(event.pid);
+          if (activity) baseline?.check(activity);
+          baseline?.watcher.forget(event.pid);
           if (activity) summary({ ...activity, exited: true });
           if (remaining.delete(event.pid) && remaining.size === 0 && pids.length) exited();
         }
@@ -185,10 +243,22 @@ export const monitorCommand: Command = {
         : "every process";
       console.error(`cordon monitor: watching ${what}; stop with Ctrl-C`);
     }
-    await untilStopped(
-      seconds === undefined ? undefined : seconds * 1000,
-      Promise.race([allExited, tracerDied]),
-    );
+    const checking = baseline
+      ? setInterval(() => {
+        for (const pid of backend.monitoredPids()) {
+          const activity = backend.activity(pid);
+          if (activity && !activity.exited) baseline.check(activity);
+        }
+      }, 250)
+      : undefined;
+    try {
+      await untilStopped(
+        seconds === undefined ? undefined : seconds * 1000,
+        Promise.race([allExited, tracerDied]),
+      );
+    } finally {
+      if (checking !== undefined) clearInterval(checking);
+    }
     await finish(backend);
     // Final summaries of what is still running, busiest first (at most 20 when watching everything).
     const live = backend.monitoredPids().map((pid) => backend.activity(pid)).filter((a) =>
@@ -208,6 +278,15 @@ export const monitorCommand: Command = {
       );
     }
     if (died) console.error(`cordon monitor: ${died.message}`);
-    return died ? EXIT.failed : EXIT.ok;
+    if (baseline && format === "text") {
+      const n = baseline.watcher.reported;
+      console.error(
+        `cordon monitor: ${n} ${n === 1 ? "anomaly" : "anomalies"} against the baseline`,
+      );
+    }
+    if (died) return EXIT.failed;
+    return baseline && baseline.watcher.reported > 0 && values["fail-on-anomaly"] === true
+      ? EXIT.failed
+      : EXIT.ok;
   },
 };
