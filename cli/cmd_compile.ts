@@ -5,6 +5,7 @@
  * @module
  */
 
+import { fileErrorText } from "../policies/errors.ts";
 import type { Arch } from "../policies/types.ts";
 import { ARCHES } from "../policies/types.ts";
 import type { FilterSet } from "../compile/filter_set.ts";
@@ -225,7 +226,7 @@ async function writeReplacing(path: string, bytes: Uint8Array): Promise<void> {
   const slash = path.lastIndexOf("/");
   const dir = slash === -1 ? "." : path.slice(0, slash) || "/";
   const temp = await Deno.makeTempFile({ dir, prefix: ".cordon-compile-" }).catch((error) => {
-    throw new Error(`cannot write ${path}: ${error instanceof Error ? error.message : error}`, {
+    throw new Error(`cannot write ${path}: ${fileErrorText(error)}`, {
       cause: error,
     });
   });
@@ -235,7 +236,7 @@ async function writeReplacing(path: string, bytes: Uint8Array): Promise<void> {
     await Deno.rename(temp, path);
   } catch (error) {
     await Deno.remove(temp).catch(() => {});
-    throw new Error(`cannot write ${path}: ${error instanceof Error ? error.message : error}`, {
+    throw new Error(`cannot write ${path}: ${fileErrorText(error)}`, {
       cause: error,
     });
   }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { fileErrorText } from "../policies/errors.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import { loadPolicies, reportPolicyErrors } from "./load_policies.ts";
@@ -125,7 +126,7 @@ export function writePolicy(
       } catch {
         // nothing was written
       }
-      console.error(`cordon ${command}: cannot write "${output}": ${(error as Error).message}`);
+      console.error(`cordon ${command}: cannot write "${output}": ${fileErrorText(error)}`);
       return EXIT.failed;
     }
   }
@@ -223,7 +224,7 @@ async function run(argv: string[]): Promise<number> {
     try {
       bytes = await Deno.readFile(trace);
     } catch (error) {
-      console.error(`cordon generate: cannot read trace "${trace}": ${(error as Error).message}`);
+      console.error(`cordon generate: cannot read trace "${trace}": ${fileErrorText(error)}`);
       return EXIT.failed;
     }
     let text: string;

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { fileErrorText } from "../policies/errors.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import { didYouMean, parseArches } from "./load_policies.ts";
@@ -129,7 +130,7 @@ async function run(argv: string[]): Promise<number> {
   try {
     text = await readInput(file);
   } catch (error) {
-    console.error(`cannot read ${file}: ${error instanceof Error ? error.message : error}`);
+    console.error(`cannot read ${file}: ${fileErrorText(error)}`);
     return EXIT.failed;
   }
   let name = (values.name as string | undefined) ?? baseName(file);

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { fileErrorText } from "../policies/errors.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, integer, parseArgs } from "./parse_args.ts";
 import { launchFailureStatus, launchReporter } from "./launch_report.ts";
@@ -192,7 +193,7 @@ async function run(argv: string[]): Promise<number> {
     try {
       Deno.writeFileSync(values.trace, bytes);
     } catch (error) {
-      report("error", `cannot write the trace to "${values.trace}": ${(error as Error).message}`);
+      report("error", `cannot write the trace to "${values.trace}": ${fileErrorText(error)}`);
       return EXIT.failed;
     }
   }
@@ -225,7 +226,7 @@ async function run(argv: string[]): Promise<number> {
     } catch (error) {
       report(
         "error",
-        `cannot write the profile to "${values.profile}": ${(error as Error).message}`,
+        `cannot write the profile to "${values.profile}": ${fileErrorText(error)}`,
       );
       return EXIT.failed;
     }

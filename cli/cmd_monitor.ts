@@ -5,6 +5,7 @@
  * @module
  */
 
+import { fileErrorText } from "../policies/errors.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import { activityJson, formatActivity, formatEvent } from "./format_events.ts";
@@ -106,7 +107,7 @@ async function loadBaseline(
   try {
     text = await Deno.readTextFile(file);
   } catch (error) {
-    throw new UsageError(`cannot read the baseline "${file}": ${(error as Error).message}`);
+    throw new UsageError(`cannot read the baseline "${file}": ${fileErrorText(error)}`);
   }
   let profile;
   try {

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { PolicyError, PolicyErrors } from "../policies/errors.ts";
+import { fileErrorText, PolicyError, PolicyErrors } from "../policies/errors.ts";
 import type { FilterSet } from "../compile/filter_set.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, integer, parseArgs } from "./parse_args.ts";
@@ -277,7 +277,7 @@ async function run(argv: string[]): Promise<number> {
     try {
       file = Deno.openSync(output, { write: true, create: true, truncate: true });
     } catch (error) {
-      report("error", `cannot write the trace to "${output}": ${(error as Error).message}`);
+      report("error", `cannot write the trace to "${output}": ${fileErrorText(error)}`);
       return EXIT.failed;
     }
     sink = file;

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { closestMatch } from "../policies/closest_match.ts";
 import denoJson from "../deno.json" with { type: "json" };
 import { COMMANDS } from "./commands.ts";
 import { EXIT, UsageError } from "./command.ts";
@@ -62,7 +63,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    console.error(`cordon: unknown command "${name}"; see \`cordon --help\``);
+    const near = closestMatch(name, COMMANDS.map((c) => c.name));
+    console.error(
+      `cordon: unknown command "${name}"${near ? ` (did you mean "${near}"?)` : ""}; ` +
+        "see `cordon --help`",
+    );
     return EXIT.usage;
   }
   if (rest.includes("--help") || rest.includes("-h")) {

@@ -7,6 +7,7 @@
 
 import { parseArgs as nodeParseArgs } from "node:util";
 import { UsageError } from "./command.ts";
+import { closestMatch } from "../policies/closest_match.ts";
 
 /** The option spec: `node:util` style. */
 export type OptionSpec = Record<
@@ -37,7 +38,7 @@ export interface ParsedArgs {
  */
 export function parseArgs(argv: string[], options: OptionSpec): ParsedArgs {
   const dash = argv.indexOf("--");
-  const head = dash === -1 ? argv : argv.slice(0, dash);
+  const head = joinNegativeValues(dash === -1 ? argv : argv.slice(0, dash), options);
   const rest = dash === -1 ? [] : argv.slice(dash + 1);
   try {
     const { values, positionals } = nodeParseArgs({
@@ -49,8 +50,40 @@ export function parseArgs(argv: string[], options: OptionSpec): ParsedArgs {
     return { values: values as ParsedArgs["values"], positionals, rest };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    const unknown = /^Unknown option '(-{1,2})([^']+)'/.exec(message);
+    if (unknown) {
+      const names = Object.keys(options).concat("help");
+      const near = unknown[1] === "--" ? closestMatch(unknown[2]!, names) : undefined;
+      throw new UsageError(
+        `unknown option ${unknown[1]}${unknown[2]}${near ? `; did you mean --${near}?` : ""}`,
+      );
+    }
     throw new UsageError(message.replace(/\. To specify a positional.*$/s, ""));
   }
+}
+
+/**
+ * `--opt -5` as `--opt=-5` (and `-o -5` as `-o-5`): a string option's value may be a negative
+ * number (`node:util` would take `-5` for an option).
+ */
+function joinNegativeValues(args: readonly string[], options: OptionSpec): string[] {
+  const takesValue = (token: string): boolean => {
+    if (token.startsWith("--")) return options[token.slice(2)]?.type === "string";
+    if (/^-[A-Za-z]$/.test(token)) {
+      return Object.values(options).some((o) => o.short === token[1] && o.type === "string");
+    }
+    return false;
+  };
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i]!;
+    const next = args[i + 1];
+    if (next !== undefined && /^-\d/.test(next) && !token.includes("=") && takesValue(token)) {
+      out.push(token.startsWith("--") ? `${token}=${next}` : `${token}${next}`);
+      i++;
+    } else out.push(token);
+  }
+  return out;
 }
 
 /**

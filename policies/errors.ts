@@ -160,3 +160,34 @@ export class PolicyErrors extends AggregateError {
     this.name = "PolicyErrors";
   }
 }
+
+/** Plain words for the file errors Deno raises, without the OS's own text. */
+const FILE_ERRORS: readonly [new (...args: never[]) => Error, string][] = [
+  [Deno.errors.NotFound, "no such file or directory"],
+  [Deno.errors.PermissionDenied, "permission denied"],
+  [Deno.errors.IsADirectory, "is a directory"],
+  [Deno.errors.NotADirectory, "a component of the path is not a directory"],
+  [Deno.errors.AlreadyExists, "already exists"],
+  [Deno.errors.InvalidData, "not valid text"],
+  [Deno.errors.Interrupted, "interrupted"],
+];
+
+/**
+ * What went wrong with a file, in plain words: `Deno.errors` classes by name, else the message
+ * without the OS's `(os error N)` and Deno's `: open '…'` suffixes (the caller names the file).
+ *
+ * @param error what a file operation threw
+ * @returns a short reason, lower case
+ *
+ * @example
+ * ```ts
+ * import { fileErrorText } from "./errors.ts";
+ * const text = fileErrorText(new Deno.errors.NotFound("No such file or directory (os error 2): open '/x'"));
+ * if (text !== "no such file or directory") throw new Error(text);
+ * ```
+ */
+export function fileErrorText(error: unknown): string {
+  for (const [type, text] of FILE_ERRORS) if (error instanceof type) return text;
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s*\(os error \d+\)/g, "").replace(/: \w+ '[^']*'$/, "").trim();
+}

@@ -8,7 +8,7 @@
  */
 
 import type { Policy, PolicySet } from "./types.ts";
-import { PolicyError, PolicyErrors } from "./errors.ts";
+import { fileErrorText, PolicyError, PolicyErrors } from "./errors.ts";
 import { duplicateNameError, type ParseOptions, parsePoliciesCollecting } from "./parse.ts";
 import { DEFAULT_YAML_LIMITS } from "./_yaml_tree.ts";
 import { BUILTIN_PROFILES } from "./builtin_profiles.ts";
@@ -57,7 +57,7 @@ async function readText(path: string, cap: number): Promise<string | PolicyError
       bytes = await readCapped(file.readable, cap);
     }
   } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
+    const reason = fileErrorText(e);
     return fail(`cannot read policy file ${JSON.stringify(path)}: ${reason}`, e);
   }
   if (bytes.length > cap) {
