@@ -60,7 +60,8 @@ Options:
   -p, --policy P         confine the command with a policy file, builtin:NAME or - (repeatable)
       --allow-degraded   with --policy: run even when rules need a mechanism this run does not
                          apply (as cordon run); each unenforced section is reported
-      --format jsonl     the trace format (jsonl, the only one)
+      --format F         Cordon's summary on stderr: text (default) or json (one object), as
+                         --report-format; jsonl (the trace's only format) is accepted too
       --fail-on-loss     exit 1 when events were lost (the ring buffer was full), whatever the
                          command's status
       --ring-mb N        ring-buffer size in MiB, a power of two (default 64); a larger ring
@@ -215,8 +216,15 @@ async function openRecorder(
 
 async function run(argv: string[]): Promise<number> {
   const { values, positionals, rest } = parseArgs(argv, OPTIONS);
-  choice(values, "format", ["jsonl"] as const, "jsonl");
-  const reportFormat = choice(values, "report-format", ["text", "json"] as const, "text");
+  // --format is, as on every command, how Cordon's own output is printed (text or json); jsonl,
+  // the trace's format, is accepted too (the only one the trace has).
+  const format = choice(values, "format", ["text", "json", "jsonl"] as const, "text");
+  const reportFormat = choice(
+    values,
+    "report-format",
+    ["text", "json"] as const,
+    format === "json" ? "json" : "text",
+  );
   const report = launchReporter("record", reportFormat);
   const command = [...positionals, ...rest];
   if (command.length === 0) throw new UsageError("no command given; put it after --");
