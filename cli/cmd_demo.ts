@@ -153,7 +153,7 @@ async function run(argv: string[]): Promise<number> {
             severity: f.severity,
             code: f.code,
             message: f.message,
-            loc: `${f.loc.file}:${f.loc.line}:${f.loc.column}`,
+            loc: { file: f.loc.file, line: f.loc.line, column: f.loc.column },
           })),
         },
         compile: { milliseconds: Math.round(compileMs * 10) / 10, arches: summary.arches },
@@ -166,7 +166,7 @@ async function run(argv: string[]): Promise<number> {
           action: verdict.action,
           errno: verdict.errno,
           ruleId: verdict.ruleId,
-          loc: `${verdict.loc.file}:${verdict.loc.line}:${verdict.loc.column}`,
+          loc: { file: verdict.loc.file, line: verdict.loc.line, column: verdict.loc.column },
         })),
       }).trimEnd(),
     );

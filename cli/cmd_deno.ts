@@ -143,7 +143,9 @@ function reportDecision(
     policy: decision.policy,
     rule: decision.ruleId,
     source: decision.source,
-    loc: decision.loc === null ? null : formatLocation(decision.loc),
+    loc: decision.loc === null
+      ? null
+      : { file: decision.loc.file, line: decision.loc.line, column: decision.loc.column },
     reason: decision.reason,
     micros: d.micros,
   };

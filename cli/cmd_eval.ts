@@ -189,7 +189,7 @@ function verdictJson(v: Verdict): Record<string, unknown> {
     audited: v.audited,
     ruleId: v.ruleId,
     policy: v.policy,
-    loc: v.layer === null ? null : formatLoc(v.loc),
+    loc: v.layer === null ? null : { file: v.loc.file, line: v.loc.line, column: v.loc.column },
     layer: v.layer,
   };
 }
