@@ -7,11 +7,20 @@
  * Data flows one way: `policies/` (parse, resolve) → `compile/` (IR, emitters) → `engine/`
  * (the {@linkcode Engine}) → `backends/` (simulation, Linux).
  *
- * Run as a program it is the `cordon` command line: `deno run -A mod.ts --help`.
+ * Run as a program it is the `cordon` command line: `deno run -A mod.ts --help`. The other entry
+ * points: `./linux` (seccomp launcher, Landlock, cgroup BPF, eBPF through libbpf FFI), `./dtrace`
+ * (the DTrace/bpftrace tracing-script backend) and `./cli` (the command line as a function, and
+ * the SARIF formatter).
  *
  * @example Compile a policy and ask what it decides
  * ```ts
- * import { compilePolicies, Evaluator, parsePolicies, resolvePolicies, syscallNumber } from "./mod.ts";
+ * import {
+ *   compilePolicies,
+ *   Evaluator,
+ *   parsePolicies,
+ *   resolvePolicies,
+ *   syscallNumber,
+ * } from "@cordon/cordon";
  *
  * const set = parsePolicies(
  *   [
@@ -70,7 +79,8 @@ export * from "./compile/net_rules.ts";
 export * from "./compile/bpf_maps.ts";
 export * from "./compile/generate_policy.ts";
 export * from "./compile/diff_policies.ts";
-export * from "./bpf/structs.ts";
+// The BPF map value layouts the map-content emitters produce (the rest of bpf/structs.ts: ./linux)
+export type { ArgCaseValue, ArgTestValue, DecisionValue, NetRuleValue } from "./bpf/structs.ts";
 
 // engine/: the Engine, events, backend choice, dry runs
 export * from "./engine/errors.ts";
@@ -82,45 +92,18 @@ export * from "./engine/rate_limiter.ts";
 export * from "./engine/engine.ts";
 export * from "./engine/select_backend.ts";
 export * from "./engine/dry_run.ts";
+export * from "./engine/dry_run_suggest.ts";
+export * from "./engine/syscall_baseline.ts";
+export * from "./engine/explain.ts";
+export * from "./engine/metrics.ts";
 export * from "./engine/deno_permissions.ts";
 export * from "./engine/permission_broker.ts";
 export * from "./engine/trace/strace_parser.ts";
 export * from "./engine/trace/trace_item.ts";
 export * from "./engine/trace/jsonl_trace.ts";
 
-// backends/: simulation and Linux (the Linux ones require `--allow-ffi` and usually root)
+// backends/: the simulation (Linux backends: `./linux.ts`; DTrace/bpftrace: `./dtrace.ts`)
 export * from "./backends/simulation/simulation_backend.ts";
-export * from "./backends/dtrace/tracer.ts";
-export * from "./backends/dtrace/trace_runner.ts";
-export * from "./backends/dtrace/dtrace_backend.ts";
-export * from "./backends/linux/errors.ts";
-export * from "./backends/linux/seccomp_install.ts";
-export * from "./backends/linux/launcher.ts";
-export * from "./backends/linux/run.ts";
-export * from "./backends/linux/landlock.ts";
-export * from "./backends/linux/cgroup_net.ts";
-export * from "./backends/linux/features.ts";
-export * from "./backends/linux/ebpf_backend.ts";
-export * from "./backends/linux/ebpf_monitor.ts";
-export * from "./backends/linux/bpf_object.ts";
-export * from "./backends/linux/bpf_program.ts";
-export * from "./backends/linux/bpf_map.ts";
-export * from "./backends/linux/bpf_link.ts";
-export * from "./backends/linux/ring_buffer.ts";
-export * from "./backends/linux/run_monitor.ts";
-export * from "./backends/linux/run_limits.ts";
-export * from "./backends/linux/bpf_stats.ts";
-export * from "./backends/linux/recorder.ts";
-export type {
-  ConfinementDegradation,
-  PlannedPrivileges,
-  PlannedProcessConfinement,
-  WritableMount,
-} from "./backends/linux/process_confinement.ts";
-
-// cli/: the command line as a function, and the SARIF formatter CI users reuse
-export { main, VERSION } from "./cli/main.ts";
-export * from "./cli/format_sarif.ts";
 
 if (import.meta.main) {
   const { main } = await import("./cli/main.ts");

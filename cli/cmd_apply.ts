@@ -16,6 +16,7 @@ import {
   formatEvent,
 } from "./format_events.ts";
 import { untilStopped } from "./cmd_monitor.ts";
+import { ActivityRecorder } from "./activity_report.ts";
 import { EbpfBackend } from "../backends/linux/ebpf_backend.ts";
 import { createMonitorBackend, finish, MONITOR_BACKENDS, started } from "./monitor_backend.ts";
 import { type EngineEvent, eventToJsonLine } from "../engine/events.ts";
@@ -30,13 +31,14 @@ const OPTIONS = {
   audit: { type: "boolean" },
   backend: { type: "string" },
   metrics: { type: "string" },
+  report: { type: "string" },
 } as const;
 
 const HELP = [
   "cordon apply: confine running processes with policies, through eBPF, until interrupted",
   "",
   "Usage: cordon apply FILE... [--allow-degraded] [--audit] [--duration S] [--format text|json]",
-  "                            [--backend B] [--metrics HOST:PORT]",
+  "                            [--backend B] [--metrics HOST:PORT] [--report FILE]",
   "",
   "Each policy applies to the processes its spec.target names (pids, comms, executables,",
   "cgroups, uids): those running now, their children, and processes that match later (at exec).",
@@ -67,6 +69,9 @@ const HELP = [
   ...metricsHelp(20),
   '  --format F        text (default) or json (JSON Lines: events, then {"kind":"summary"}',
   '                    lines per process, then {"kind":"stats"})',
+  "  --report FILE     when detaching, write an HTML report (one self-contained file, inline",
+  "                    SVG): syscalls by name and over time per process, file and network",
+  "                    activity, the calls the policies decided (denials, kills, audits)",
   "",
   "Exit codes: 0 detached cleanly, 1 refused or failed, 2 usage error.",
   "",
@@ -109,6 +114,8 @@ export const applyCommand: Command = {
         throw error;
       }
     };
+    const reportPath = values.report as string | undefined;
+    if (reportPath === "") throw new UsageError("--report needs a file name");
     const filters = await load();
     if (!filters) return EXIT.failed;
     const enforce = !values.audit;
@@ -129,12 +136,20 @@ export const applyCommand: Command = {
       return EXIT.failed;
     }
     for (const p of problems) info(`degraded: ${p}`);
+    // Fail before applying, not after, when the report cannot be written.
+    if (reportPath !== undefined) await Deno.writeTextFile(reportPath, "");
+    const recorder = reportPath === undefined ? undefined : new ActivityRecorder(Date.now());
     await using served = await serveMetrics(values.metrics as string | undefined, backend, filters);
     if (served) console.error(`cordon apply: metrics on ${served.url}`);
     await backend.open({
       emit(event: EngineEvent) {
         served?.metrics.observe(event);
         tally.add(event);
+        recorder?.event(event);
+        if (recorder !== undefined && event.kind === "process" && event.op === "exit") {
+          const a = backend.activity(event.pid);
+          if (a) recorder.sample({ ...a, exited: true }, event.time);
+        }
         console.log(format === "json" ? eventToJsonLine(event) : formatEvent(event));
       },
       lost(count) {
@@ -203,6 +218,14 @@ export const applyCommand: Command = {
     };
     const onHup = () => void reload();
     Deno.addSignalListener("SIGHUP", onHup);
+    const sampleAll = () => {
+      const now = Date.now();
+      for (const pid of backend.monitoredPids()) {
+        const a = backend.activity(pid);
+        if (a && !a.exited) recorder?.sample(a, now);
+      }
+    };
+    const sampling = recorder === undefined ? undefined : setInterval(sampleAll, 500);
     try {
       const why = await untilStopped(
         seconds === undefined ? undefined : seconds * 1000,
@@ -211,8 +234,15 @@ export const applyCommand: Command = {
       info(`${why}: detaching`);
     } finally {
       Deno.removeSignalListener("SIGHUP", onHup);
+      if (sampling !== undefined) clearInterval(sampling);
     }
     await finish(backend);
+    if (recorder !== undefined && reportPath !== undefined) {
+      sampleAll();
+      const title = `cordon apply: ${filters.layers.map((l) => l.policy).join(", ")}`;
+      await Deno.writeTextFile(reportPath, recorder.toHtml({ title, ended: Date.now() }));
+      info(`report written to ${reportPath}`);
+    }
     const totals = tally.totals(backend.stats().figures, audit);
     for (const pid of backend.monitoredPids()) {
       const a = backend.activity(pid);

@@ -20,7 +20,10 @@ import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, integer, parseArgs } from "./parse_args.ts";
 import { loadPolicies, parseArches, reportPolicyErrors } from "./load_policies.ts";
 import { toSarif } from "./format_sarif.ts";
+import { suggestAdditions } from "../engine/dry_run_suggest.ts";
 import { dryRunToJunit } from "./format_junit.ts";
+import { dryRunToHtml, type HtmlPolicySource } from "./format_html.ts";
+import { BUILTIN_PROFILES } from "../policies/builtin_profiles.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
 const OPTIONS = {
@@ -32,14 +35,16 @@ const OPTIONS = {
   "max-findings": { type: "string" },
   cwd: { type: "string" },
   view: { type: "string" },
+  suggest: { type: "boolean" },
 } as const;
 
 const HELP = [
   "cordon dry-run: replay a recorded trace through policies and report what they would stop",
   "",
   "Usage: cordon dry-run POLICY... --trace TRACE [--trace-format auto|jsonl|strace]",
-  "                      [--on-malformed skip|fail] [--format text|json|sarif|junit]",
+  "                      [--on-malformed skip|fail] [--format text|json|sarif|junit|html]",
   "                      [--arch A] [--max-findings N] [--cwd DIR] [--view root|user]",
+  "                      [--suggest]",
   "",
   "POLICY is a policy file, builtin:NAME, or - for standard input. TRACE is `strace -f` output",
   "(-o FILE or stderr; -t/-tt/-ttt/-T/-y variants) or Cordon's JSON Lines events, or - for",
@@ -70,11 +75,16 @@ const HELP = [
   "  -t, --trace TRACE        the trace to replay (required)",
   "      --trace-format F     auto (default: `{` starts JSON Lines), jsonl or strace",
   "      --on-malformed M     skip (default: report each with its line number) or fail (stop)",
-  "      --format F           text (default), json, sarif or junit",
+  "      --format F           text (default), json, sarif, junit or html (one self-contained page:",
+  "                           findings by rule, denied calls per process, links to policy lines)",
   `  -a, --arch A             the traced processes' architecture: ${
     ARCHES.join(", ")
   } (default x86_64)`,
   "      --max-findings N     findings listed (all are counted; default 10000)",
+  "      --suggest            also print, per deciding policy, the smallest additions that let",
+  "                           every finding through (allow rules above the denying rule, narrowed",
+  "                           to the argument values the trace shows; paths; endpoints), as YAML",
+  '                           to paste into its spec (in JSON: "suggestions"); text or json only',
   "      --cwd DIR            working directory of the traced command, for relative paths",
   "      --view V             root (default: cordon run started as root, read-only view) or user",
   "",
@@ -83,6 +93,7 @@ const HELP = [
   "Examples:",
   "  cordon dry-run web.yaml --trace app.strace",
   "  cordon dry-run builtin:baseline --trace events.jsonl --format junit > dry-run.xml",
+  "  cordon dry-run web.yaml --trace app.strace --format html > dry-run.html",
   "",
   "A trace that holds nothing to replay is an error, not a clean report: an empty file, binary",
   "data, or text of which no line reads in the trace's format (strace output read as JSON Lines,",
@@ -231,9 +242,30 @@ function sarif(report: DryRunReport, trace: string): string {
   return JSON.stringify(log, null, 2);
 }
 
+/** The texts of the policies given and of the builtins findings point at (for `--format html`). */
+async function policySources(
+  paths: readonly string[],
+  report: DryRunReport,
+): Promise<HtmlPolicySource[]> {
+  const names = new Set(paths.filter((p) => p !== "-"));
+  for (const f of report.findings) if (f.loc.file.startsWith("builtin:")) names.add(f.loc.file);
+  const out: HtmlPolicySource[] = [];
+  for (const name of names) {
+    const builtin = BUILTIN_PROFILES[name];
+    if (builtin !== undefined) {
+      out.push({ name, text: builtin });
+      continue;
+    }
+    // The file was read moments ago; if it has gone since, the report shows no text for it.
+    const text = await Deno.readTextFile(name).catch(() => undefined);
+    if (text !== undefined) out.push({ name, text });
+  }
+  return out;
+}
+
 async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs(argv, OPTIONS);
-  const format = choice(values, "format", ["text", "json", "sarif", "junit"], "text");
+  const format = choice(values, "format", ["text", "json", "sarif", "junit", "html"], "text");
   const traceFormat = choice(values, "trace-format", ["auto", "jsonl", "strace"], "auto");
   const onMalformed = choice(values, "on-malformed", ["skip", "fail"], "skip");
   const view = choice(values, "view", ["root", "user"], "root");
@@ -242,7 +274,11 @@ async function run(argv: string[]): Promise<number> {
   const archText = values.arch as string | undefined;
   const arches = parseArches(archText === undefined ? [] : [archText], ["x86_64"]);
   if (arches.length !== 1) throw new UsageError("--arch takes one architecture");
-  const maxFindings = integer(values, "max-findings");
+  const suggest = values.suggest === true;
+  if (suggest && format !== "text" && format !== "json") {
+    throw new UsageError("--suggest works with --format text or json");
+  }
+  const maxFindings = integer(values, "max-findings") ?? (suggest ? Infinity : undefined);
   if (maxFindings !== undefined && maxFindings < 0) {
     throw new UsageError("--max-findings must be 0 or more");
   }
@@ -295,9 +331,12 @@ async function run(argv: string[]): Promise<number> {
     Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
   }
   const name = trace === "-" ? "<stdin>" : trace;
+  const suggestions = suggest ? suggestAdditions(report.findings, loaded.resolved) : undefined;
   switch (format) {
     case "json":
-      console.log(stableJson({ trace: name, ...report }).trimEnd());
+      console.log(
+        stableJson({ trace: name, ...report, ...(suggestions ? { suggestions } : {}) }).trimEnd(),
+      );
       break;
     case "sarif":
       console.log(sarif(report, name));
@@ -305,8 +344,15 @@ async function run(argv: string[]): Promise<number> {
     case "junit":
       console.log(dryRunToJunit(report, name).trimEnd());
       break;
+    case "html":
+      console.log(
+        dryRunToHtml(report, { trace: name, policies: await policySources(positionals, report) })
+          .trimEnd(),
+      );
+      break;
     default:
       console.log(text(report, name));
+      for (const suggestion of suggestions ?? []) console.log(`\n${suggestion.yaml.trimEnd()}`);
   }
   return report.findingsTotal > 0 || report.undecidedTotal > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -19,6 +19,7 @@ import { createMonitorBackend, finish, MONITOR_BACKENDS, started } from "./monit
 import { type EngineEvent, type EventKind, eventToJsonLine } from "../engine/events.ts";
 import type { ProcessActivity } from "../engine/backend.ts";
 import { metricsHelp, serveMetrics } from "./metrics_option.ts";
+import { ActivityRecorder } from "./activity_report.ts";
 
 const OPTIONS = {
   pid: { type: "string", multiple: true },
@@ -31,6 +32,7 @@ const OPTIONS = {
   baseline: { type: "string" },
   "baseline-factor": { type: "string" },
   "fail-on-anomaly": { type: "boolean" },
+  report: { type: "string" },
 } as const;
 
 const KINDS: readonly EventKind[] = ["syscall", "file", "network", "process"];
@@ -41,7 +43,7 @@ const HELP = [
   "Usage: cordon monitor [--pid N]... [--comm C]... [--events LIST] [--duration S]",
   "                      [--backend auto|linux|bpftrace|dtrace] [--metrics HOST:PORT]",
   "                      [--baseline PROFILE [--baseline-factor N] [--fail-on-anomaly]]",
-  "                      [--format text|json]",
+  "                      [--format text|json] [--report FILE]",
   "",
   "Without --pid or --comm every process is monitored (except cordon itself). Children of",
   "monitored processes are monitored from their fork on. Each process's syscall counts are",
@@ -66,6 +68,9 @@ const HELP = [
   "  --fail-on-anomaly    exit 1 when an anomaly was reported",
   '  --format F     text (default) or json (JSON Lines: events, then {"kind":"summary"} lines,',
   '                 then {"kind":"stats"})',
+  "  --report FILE  when monitoring stops, write an HTML report (one self-contained file, inline",
+  "                 SVG): syscalls by name and over time per process, file and network",
+  "                 activity, denials",
   "",
   "Needs root. Events the ring buffer could not hold are counted and reported, never hidden.",
   "",
@@ -193,6 +198,12 @@ export const monitorCommand: Command = {
     });
     const comms = (values.comm as string[] | undefined) ?? [];
 
+    const reportPath = values.report as string | undefined;
+    if (reportPath === "") throw new UsageError("--report needs a file name");
+    // Fail before monitoring, not after, when the report cannot be written.
+    if (reportPath !== undefined) await Deno.writeTextFile(reportPath, "");
+    const recorder = reportPath === undefined ? undefined : new ActivityRecorder(Date.now());
+
     const out = (line: string) => console.log(line);
     const baseline = await loadBaseline(values, format === "json" ? "json" : "text", out);
     const summary = (a: ProcessActivity) =>
@@ -211,12 +222,14 @@ export const monitorCommand: Command = {
     await backend.open({
       emit(event: EngineEvent) {
         served?.metrics.observe(event);
+        recorder?.event(event);
         if (kinds.has(event.kind)) {
           out(format === "json" ? eventToJsonLine(event) : formatEvent(event));
         }
         if (event.kind === "process" && event.op === "exit") {
           const activity = backend.activity(event.pid);
           if (activity) baseline?.check(activity);
+          if (activity) recorder?.sample({ ...activity, exited: true }, event.time);
           baseline?.watcher.forget(event.pid);
           if (activity) summary({ ...activity, exited: true });
           if (remaining.delete(event.pid) && remaining.size === 0 && pids.length) exited();
@@ -230,7 +243,12 @@ export const monitorCommand: Command = {
         }
       },
     });
-    backend.setInterest({ kinds });
+    // The report counts file, network and process events even when they are not streamed.
+    backend.setInterest({
+      kinds: recorder === undefined
+        ? kinds
+        : new Set<EventKind>([...kinds, "file", "network", "process"]),
+    });
     for (const pid of pids) await backend.monitorProcess(pid);
     for (const comm of comms) backend.monitorComm(comm);
     if (!pids.length && !comms.length) backend.monitorEverything();
@@ -252,6 +270,14 @@ export const monitorCommand: Command = {
         }
       }, 250)
       : undefined;
+    const sampleAll = () => {
+      const now = Date.now();
+      for (const pid of backend.monitoredPids()) {
+        const activity = backend.activity(pid);
+        if (activity && !activity.exited) recorder?.sample(activity, now);
+      }
+    };
+    const sampling = recorder === undefined ? undefined : setInterval(sampleAll, 500);
     try {
       await untilStopped(
         seconds === undefined ? undefined : seconds * 1000,
@@ -259,8 +285,17 @@ export const monitorCommand: Command = {
       );
     } finally {
       if (checking !== undefined) clearInterval(checking);
+      if (sampling !== undefined) clearInterval(sampling);
     }
     await finish(backend);
+    if (recorder !== undefined && reportPath !== undefined) {
+      sampleAll();
+      await Deno.writeTextFile(
+        reportPath,
+        recorder.toHtml({ title: "cordon monitor", ended: Date.now() }),
+      );
+      console.error(`cordon monitor: report written to ${reportPath}`);
+    }
     // Final summaries of what is still running, busiest first (at most 20 when watching everything).
     const live = backend.monitoredPids().map((pid) => backend.activity(pid)).filter((a) =>
       a !== undefined

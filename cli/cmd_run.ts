@@ -23,6 +23,21 @@ import { hostArches, nativeArch, runConfined, type RunResult } from "../backends
 import { NotSupportedError } from "../backends/linux/errors.ts";
 import { describeRateLimitHit } from "../backends/linux/run_limits.ts";
 import {
+  decidedBy,
+  denialFields,
+  formatDenial,
+  formatNetworkDenial,
+  networkDenialFields,
+  sigsysLines,
+  sigsysRules,
+  summaryLines,
+  textThrottle,
+  where,
+} from "./explain_report.ts";
+import type { SeccompDenial } from "../backends/linux/seccomp_notify.ts";
+import type { NetworkDenial } from "../backends/linux/net_explain.ts";
+import type { FilterSet } from "../compile/filter_set.ts";
+import {
   RUN_MONITOR_MECHANISM,
   type RunActivity,
   RunMonitor,
@@ -33,6 +48,7 @@ const OPTIONS = {
   arch: { type: "string", short: "a", multiple: true },
   "allow-degraded": { type: "boolean" },
   monitor: { type: "boolean" },
+  explain: { type: "boolean" },
   "unknown-syscalls": { type: "string" },
   format: { type: "string" },
   report: { type: "string" },
@@ -62,6 +78,11 @@ Options:
                          endpoints they used. Counts start after the command's execve (the
                          launcher's own calls are left out); calls a filter denies are not
                          counted (seccomp answers before the tracepoint). Needs root
+      --explain          report each seccomp denial as it happens, with
+                         the deciding rule's FILE:LINE:COL (or its defaultAction's), and a
+                         summary by rule at exit; the command gets the same errno as without
+                         it (see docs/explain.md). Text prints the first 20 denials of each
+                         rule and syscall; --format json prints every one (event "denial")
       --unknown-syscalls enosys|default
                          syscall numbers newer than Cordon's tables: ENOSYS (default, so libc
                          falls back to older calls) or the policy's default action
@@ -87,6 +108,7 @@ Examples:
   cordon run --policy examples/policies/cli-tool.yaml -- ls -l /usr
   cordon run -p builtin:baseline -p extra.yaml -- python3 script.py
   cordon run -p audit.yaml --format json -- make test
+  cordon run -p p.yaml --explain -- ./build.sh
   cordon run -p p.yaml --report /dev/fd/3 -- make test 3>report.jsonl
   sudo cordon run -p builtin:baseline --monitor -- python3 script.py`;
 
@@ -200,6 +222,36 @@ function reportActivity(activity: RunActivity, format: Format, report: Report): 
   }
 }
 
+/** `--explain` at exit: the denials by rule, and the rules that can have sent a SIGSYS. */
+function reportExplain(
+  result: RunResult,
+  set: FilterSet,
+  format: Format,
+  report: Report,
+): void {
+  const summary = result.explain;
+  if (summary) {
+    const [head, ...rules] = summaryLines(summary);
+    report("explain", head!, {
+      mechanism: "seccomp",
+      total: summary.total,
+      byRule: summary.byRule,
+      ...(summary.network ? { network: summary.network } : {}),
+    });
+    if (format === "text") { for (const line of rules) report("explain", line); }
+  }
+  if (result.signal === "SIGSYS") {
+    const rules = sigsysRules(set);
+    report(
+      "explain",
+      `explain: killed by SIGSYS, sent by one of ${rules.length} kill or trap rule` +
+        `${rules.length === 1 ? "" : "s"}, or by a call from an architecture not admitted`,
+      { mechanism: "seccomp", signal: "SIGSYS", rules },
+    );
+    if (format === "text") { for (const line of sigsysLines(rules)) report("explain", line); }
+  }
+}
+
 /** Builds the report of a finished command, or `undefined` when it exited normally. */
 function exitMessage(command: string, result: RunResult): string | undefined {
   if (result.signal === null) return undefined;
@@ -297,9 +349,39 @@ async function runCli(argv: string[], setReport: (report: Report) => void): Prom
     : undefined;
   if (monitor === null) return EXIT_RUN_FAILED;
 
+  // Issue 14: --explain, every seccomp denial of the first policy as it happens.
+  const explain = values.explain === true;
+  const throttle = textThrottle();
+  const onDenial = (d: SeccompDenial) => {
+    if (format === "json") {
+      report("denial", formatDenial(d), denialFields(d));
+      return;
+    }
+    const shown = throttle(d);
+    if (shown === "show") report("denial", formatDenial(d), denialFields(d));
+    else if (shown === "last") {
+      report(
+        "denial",
+        `${where(d.loc)}: further ${d.syscall} denials by ${decidedBy(d.ruleId, d.policy)} ` +
+          `are counted in the summary (--format json lists each)`,
+      );
+    }
+  };
+  const onNetworkDenial = (d: NetworkDenial) => {
+    const shown = format === "json" ? "show" : throttle({ ...d, ruleId: null, syscall: d.op });
+    if (shown === "show") report("denial", formatNetworkDenial(d), networkDenialFields(d));
+    else if (shown === "last") {
+      report(
+        "denial",
+        `${where(d.loc)}: further ${d.op} denials by the network rules of policy ` +
+          `${JSON.stringify(d.policy)} are counted in the summary (--format json lists each)`,
+      );
+    }
+  };
   let result: RunResult;
   try {
     result = await runConfined({
+      ...(explain ? { explain: { onDenial, onNetworkDenial } } : {}),
       set: loaded.filters,
       command,
       arches,
@@ -329,6 +411,7 @@ async function runCli(argv: string[], setReport: (report: Report) => void): Prom
     startupMs: Math.round(result.startupMs * 10) / 10,
     filters: result.filters,
   }, { text: message !== undefined });
+  if (explain) reportExplain(result, loaded.filters, format, report);
   if (monitor) reportActivity(monitor.report(), format, report);
   return result.code;
 }

@@ -23,6 +23,7 @@ import { doctorCommand } from "./cmd_doctor.ts";
 import { programsCommand } from "./cmd_programs.ts";
 import { statsCommand } from "./cmd_stats.ts";
 import { denoCommand } from "./cmd_deno.ts";
+import { showCommand } from "./cmd_show.ts";
 
 /** Every command. */
 export const COMMANDS: readonly Command[] = [
@@ -32,6 +33,7 @@ export const COMMANDS: readonly Command[] = [
   importCommand,
   evalCommand,
   dryRunCommand,
+  showCommand,
   runCommand,
   denoCommand,
   applyCommand,

@@ -6,7 +6,9 @@
  * @module
  */
 
-import { type Node, type ParseError, parseTree, printParseErrorCode } from "jsonc-parser";
+// An inline versioned npm: specifier, so the package imports with no config (docs/package.md).
+// deno-lint-ignore no-import-prefix
+import { type Node, type ParseError, parseTree, printParseErrorCode } from "npm:jsonc-parser@3.3.1";
 import type { SourceLocation } from "../policies/types.ts";
 
 /** JSON that is not well-formed, with where. */

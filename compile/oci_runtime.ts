@@ -11,7 +11,9 @@
  * @module
  */
 
-import { stringify } from "yaml";
+// An inline versioned npm: specifier, so the package imports with no config (docs/package.md).
+// deno-lint-ignore no-import-prefix
+import { stringify } from "npm:yaml@2.9.1";
 import { exactJson, type OciProfile, type OciProfileSyscall } from "./oci_export.ts";
 import { OciProfileError } from "./oci_import.ts";
 

@@ -84,6 +84,15 @@ export interface SeccompOptions {
    * default decision, as libseccomp does.
    */
   readonly enosysUnknown?: boolean;
+  /**
+   * Issue 14 (`cordon run --explain`): which denials become `SECCOMP_RET_USER_NOTIF` instead of
+   * `SECCOMP_RET_ERRNO`, so that a supervisor holding the filter's listener receives them and
+   * answers with the errno itself. Called with the architecture and the syscall number
+   * (`null` for the numbers the layer's tables do not know); `true` converts every `deny` of
+   * that number (all its argument cases). Other actions, and allowed calls, are unchanged: their
+   * paths, and the kernel's action cache for allowed numbers, stay as they are.
+   */
+  readonly notifyDenials?: (arch: Arch, nr: number | null) => boolean;
 }
 
 /** A compiled seccomp filter. */
@@ -332,8 +341,13 @@ function decisionNote(decision: Decision): string {
   return decision.audited === undefined ? who : `${who} (audit: ${decision.audited})`;
 }
 
-function retLeaf(decision: Decision): Leaf {
-  const ret = decisionReturnValue(decision);
+/** `ret` with `SECCOMP_RET_ERRNO` turned into `SECCOMP_RET_USER_NOTIF` when `notify`. */
+function notifyRet(ret: number, notify: boolean): number {
+  return notify && ((ret & 0xffff0000) >>> 0) === SECCOMP_RET_ERRNO ? SECCOMP_RET_USER_NOTIF : ret;
+}
+
+function retLeaf(decision: Decision, notify = false): Leaf {
+  const ret = notifyRet(decisionReturnValue(decision), notify);
   return { kind: "ret", key: `r${ret}`, ret, note: decisionNote(decision) };
 }
 
@@ -343,16 +357,16 @@ function testKey(test: ArgTest): string {
   }`;
 }
 
-function syscallLeaf(decision: SyscallDecision, name: string): Leaf {
-  const otherwiseRet = decisionReturnValue(decision.otherwise);
+function syscallLeaf(decision: SyscallDecision, name: string, notify: boolean): Leaf {
+  const otherwiseRet = notifyRet(decisionReturnValue(decision.otherwise), notify);
   const cases: CompiledCase[] = decision.cases.map((c) => ({
     tests: c.tests,
-    ret: decisionReturnValue(c.decision),
+    ret: notifyRet(decisionReturnValue(c.decision), notify),
     note: decisionNote(c.decision),
   }));
   // trailing cases that return what `otherwise` returns change nothing
   while (cases.length > 0 && cases[cases.length - 1]!.ret === otherwiseRet) cases.pop();
-  if (cases.length === 0) return retLeaf(decision.otherwise);
+  if (cases.length === 0) return retLeaf(decision.otherwise, notify);
   const key = `a${
     cases.map((c) => `${c.tests.map(testKey).join("&")}>${c.ret}`).join("|")
   }|${otherwiseRet}`;
@@ -373,6 +387,7 @@ function addFilterRanges(
   lo: number,
   hi: number,
   prefix: string,
+  notify: (nr: number) => boolean = () => false,
 ): void {
   const add = (from: number, to: number, leaf: Leaf, name: string | null) => {
     const last = ranges[ranges.length - 1];
@@ -384,7 +399,7 @@ function addFilterRanges(
     if (decision.nr < next || decision.nr > hi) continue;
     if (decision.nr > next) add(next, decision.nr - 1, unknown, null);
     const name = `${prefix}${decision.name ?? `#${decision.nr}`}`;
-    add(decision.nr, decision.nr, syscallLeaf(decision, name), name);
+    add(decision.nr, decision.nr, syscallLeaf(decision, name, notify(decision.nr)), name);
     next = decision.nr + 1;
   }
   if (next <= hi) add(next, hi, unknown, null);
@@ -682,14 +697,26 @@ export function compileSeccomp(
         else ranges.push({ lo, hi, leaf: kill, name: null });
         continue;
       }
-      const unknownRet = decisionReturnValue(unknownDecision(layer, filter, options));
+      const notify = options.notifyDenials;
+      const unknownRet = notifyRet(
+        decisionReturnValue(unknownDecision(layer, filter, options)),
+        notify?.(arch!, null) === true,
+      );
       const unknown: Leaf = {
         kind: "ret",
         key: `r${unknownRet}`,
         ret: unknownRet,
         note: `${arch} numbers not in the tables`,
       };
-      addFilterRanges(ranges, filter, unknown, lo, hi, prefix);
+      addFilterRanges(
+        ranges,
+        filter,
+        unknown,
+        lo,
+        hi,
+        prefix,
+        notify ? (nr) => notify(arch!, nr) : undefined,
+      );
     }
     return ranges;
   };

@@ -7,7 +7,9 @@
  * @module
  */
 
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from "yaml";
+// An inline versioned npm: specifier, so the package imports with no config (docs/package.md).
+// deno-lint-ignore no-import-prefix
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from "npm:yaml@2.9.1";
 import type { SourceLocation } from "../policies/types.ts";
 import { JsonSyntaxError, type LocatedJson } from "./json_locations.ts";
 

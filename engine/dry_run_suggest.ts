@@ -33,11 +33,15 @@ export interface PolicySuggestion {
 
 /** One suggested allow rule. */
 export interface SuggestedRule {
+  /** The syscall to allow. */
   readonly syscall: string;
+  /** Its priority: one above the denying rule's (0 for a default denial). */
   readonly priority: number;
+  /** `eq` conditions on the arguments the denying rule tests, with the observed values. */
   readonly args: readonly { readonly index: number; readonly value: string }[];
   /** The rule that denied the calls (`null`: the policy's default action). */
   readonly deniedBy: string | null;
+  /** How many findings the rule answers. */
   readonly findings: number;
 }
 

@@ -29,6 +29,8 @@ export class MetricsError extends Error {
   readonly code: "invalid-metric" | "invalid-address" | "listen-failed";
 
   /**
+   * Creates the error.
+   *
    * @param code The stable code.
    * @param message What is wrong.
    * @param options The cause.
@@ -211,7 +213,11 @@ export class EngineMetrics {
   readonly #seen = new Map<string, Seen>();
   readonly #collectors: MetricsCollector[] = [];
 
-  /** @param options The bound on series per family. */
+  /**
+   * Creates the metrics of one engine.
+   *
+   * @param options The bound on series per family.
+   */
   constructor(options: EngineMetricsOptions = {}) {
     this.#max = options.maxSeries ?? 5000;
     this.#events = new CounterFamily(["kind"], this.#max);

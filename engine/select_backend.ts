@@ -68,11 +68,21 @@ export interface BackendSelection {
   readonly probes: readonly BackendProbe[];
 }
 
-const MODULES: Readonly<
-  Record<Exclude<BackendKind, "simulation">, { path: string; name: string }>
+/**
+ * How each optional backend's module is loaded: on first use only (the Linux one needs FFI), with
+ * literal specifiers so that the module graph (publishing, bundling, `deno compile`) includes them.
+ */
+const LOADERS: Readonly<
+  Record<Exclude<BackendKind, "simulation">, () => Promise<Record<string, unknown>>>
 > = {
-  linux: { path: "../backends/linux/ebpf_backend.ts", name: "EbpfBackend" },
-  dtrace: { path: "../backends/dtrace/dtrace_backend.ts", name: "DtraceBackend" },
+  linux: () => import("../backends/linux/ebpf_backend.ts"),
+  dtrace: () => import("../backends/dtrace/dtrace_backend.ts"),
+};
+
+/** The factory each optional backend's module exports. */
+const FACTORY_NAMES: Readonly<Record<Exclude<BackendKind, "simulation">, string>> = {
+  linux: "EbpfBackend",
+  dtrace: "DtraceBackend",
 };
 
 function isFactory(value: unknown): value is BackendFactory {
@@ -83,19 +93,16 @@ function isFactory(value: unknown): value is BackendFactory {
 
 async function defaultFactory(kind: BackendKind): Promise<BackendFactory | undefined> {
   if (kind === "simulation") return SimulationBackend;
-  const { path, name } = MODULES[kind];
-  // A computed specifier: the module is optional (it needs FFI) and loaded only when asked for.
-  const specifier = new URL(path, import.meta.url).href;
   let module: Record<string, unknown>;
   try {
-    module = await import(specifier);
+    module = await LOADERS[kind]();
   } catch (error) {
     const missing = error instanceof Error &&
       /Module not found|Cannot find module/i.test(error.message);
     if (missing) return undefined;
     throw error;
   }
-  const factory = module[name];
+  const factory = module[FACTORY_NAMES[kind]];
   return isFactory(factory) ? factory : undefined;
 }
 
@@ -135,8 +142,7 @@ async function probeBpftrace(
 ): Promise<{ probe: BackendProbe; factory?: BackendFactory }> {
   if (options.factories?.dtrace) return await probe("dtrace", options);
   try {
-    const specifier = new URL(MODULES.dtrace.path, import.meta.url).href;
-    const factory = (await import(specifier) as Record<string, unknown>).BpftraceBackend;
+    const factory = (await LOADERS.dtrace()).BpftraceBackend;
     if (!isFactory(factory)) throw new Error("BpftraceBackend is not a backend factory");
     return { probe: await factory.probe(), factory };
   } catch (error) {

@@ -39,7 +39,9 @@ export interface BaselineAnomaly {
   readonly kind: "anomaly";
   /** `unseen`: never in the baseline; `rate`: far above its baseline rate. */
   readonly reason: "unseen" | "rate";
+  /** The process. */
   readonly pid: number;
+  /** Its command name, when known. */
   readonly comm?: string;
   /** The syscall (`NAME` or `i386:NAME`). */
   readonly syscall: string;

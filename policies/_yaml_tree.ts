@@ -19,8 +19,11 @@
  */
 
 import process from "node:process";
-import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Parser } from "yaml";
-import type { Alias, CST, Node as YamlNode } from "yaml";
+// An inline versioned npm: specifier, so the package imports with no config (docs/package.md).
+// deno-lint-ignore no-import-prefix
+import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Parser } from "npm:yaml@2.9.1";
+// deno-lint-ignore no-import-prefix
+import type { Alias, CST, Node as YamlNode } from "npm:yaml@2.9.1";
 import type { PolicyErrorCode } from "./errors.ts";
 import { parseYamlSubset } from "./_fast_yaml.ts";
 

@@ -161,17 +161,6 @@ export class PolicyErrors extends AggregateError {
   }
 }
 
-/** Plain words for the file errors Deno raises, without the OS's own text. */
-const FILE_ERRORS: readonly [new (...args: never[]) => Error, string][] = [
-  [Deno.errors.NotFound, "no such file or directory"],
-  [Deno.errors.PermissionDenied, "permission denied"],
-  [Deno.errors.IsADirectory, "is a directory"],
-  [Deno.errors.NotADirectory, "a component of the path is not a directory"],
-  [Deno.errors.AlreadyExists, "already exists"],
-  [Deno.errors.InvalidData, "not valid text"],
-  [Deno.errors.Interrupted, "interrupted"],
-];
-
 /**
  * What went wrong with a file, in plain words: `Deno.errors` classes by name, else the message
  * without the OS's `(os error N)` and Deno's `: open '…'` suffixes (the caller names the file).
@@ -187,7 +176,20 @@ const FILE_ERRORS: readonly [new (...args: never[]) => Error, string][] = [
  * ```
  */
 export function fileErrorText(error: unknown): string {
-  for (const [type, text] of FILE_ERRORS) if (error instanceof type) return text;
+  // Looked up here, not at load time: this module is also bundled for node and browsers.
+  const errors = typeof Deno === "undefined" ? undefined : Deno.errors;
+  if (errors !== undefined) {
+    const plain: [new (...args: never[]) => Error, string][] = [
+      [errors.NotFound, "no such file or directory"],
+      [errors.PermissionDenied, "permission denied"],
+      [errors.IsADirectory, "is a directory"],
+      [errors.NotADirectory, "a component of the path is not a directory"],
+      [errors.AlreadyExists, "already exists"],
+      [errors.InvalidData, "not valid text"],
+      [errors.Interrupted, "interrupted"],
+    ];
+    for (const [type, text] of plain) if (error instanceof type) return text;
+  }
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/\s*\(os error \d+\)/g, "").replace(/: \w+ '[^']*'$/, "").trim();
 }

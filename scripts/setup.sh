@@ -8,10 +8,12 @@ set -uo pipefail
 # clang/llvm/bpftool: build the BPF programs; bpftrace: the bpftrace dialect and comparisons;
 # libseccomp: test oracle; strace: traces and comparisons; gcc/libc6-dev/linux-libc-dev: probe
 # programs and UAPI headers for table cross-checks; linux-libc-dev-arm64-cross: aarch64 headers;
-# runc: runs a container with an exported OCI profile; prometheus: promtool checks /metrics.
+# runc: runs a container with an exported OCI profile; prometheus: promtool checks /metrics;
+# chromium: headless browser the playground and HTML report tests drive (tests/browser/);
+# nodejs: runs the GitHub Action's bundle (tests/action_test.ts).
 PACKAGES=(
   libbpf1 libbpf-dev clang llvm bpftool bpftrace libseccomp2 libseccomp-dev strace
-  gcc libc6-dev linux-libc-dev linux-libc-dev-arm64-cross runc prometheus
+  gcc libc6-dev linux-libc-dev linux-libc-dev-arm64-cross runc prometheus chromium nodejs
 )
 
 say() { echo "setup: $*" >&2; }

@@ -286,3 +286,30 @@ Deno.test("cordon dry-run --view root reports writes of a policy without write p
   assert.equal(user.code, 0, user.stdout);
   assert.match(user.stdout, /no call would be stopped/);
 });
+
+Deno.test("cordon dry-run --suggest prints the additions that let the findings through", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cordon-suggest-" });
+  try {
+    const policy = `${dir}/app.yaml`;
+    const base = "apiVersion: cordon/v1\nkind: Policy\nmetadata: { name: app }\nspec:\n" +
+      "  extends: [builtin:baseline]\n";
+    await Deno.writeTextFile(policy, base);
+    const trace = `${traces}python_socket_y.strace`;
+    const text = await dryRun([policy, "--trace", trace, "--suggest"]);
+    assert.equal(text.code, 1, text.stderr);
+    const yaml = text.stdout.slice(text.stdout.indexOf('# additions to policy "app"'));
+    assert.match(yaml, /syscalls: \[socket\], action: allow, priority: 0 \} # 2 findings/);
+    const json = await dryRun([policy, "--trace", trace, "--suggest", "--format", "json"]);
+    const report = JSON.parse(json.stdout);
+    assert.deepEqual(report.suggestions.map((s: { policy: string }) => s.policy), ["app"]);
+    // Pasted into the policy, the suggestion leaves nothing to report.
+    const pasted = base + yaml.split("\n").map((l) => l && `  ${l}`).join("\n");
+    await Deno.writeTextFile(policy, pasted);
+    const after = await dryRun([policy, "--trace", trace]);
+    assert.equal(after.code, 0, after.stdout);
+    const usage = await dryRun([policy, "--trace", trace, "--suggest", "--format", "sarif"]);
+    assert.equal(usage.code, 2, usage.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

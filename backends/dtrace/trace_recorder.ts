@@ -19,6 +19,8 @@
 import type { EngineEvent, EventKind } from "../../engine/events.ts";
 import { eventsToJsonl } from "../../engine/trace/jsonl_trace.ts";
 import type { RecordSummary } from "../linux/recorder.ts";
+
+export type { RecordSummary };
 import type { TraceWriter } from "../linux/trace_buffer.ts";
 import { DtraceBackend } from "./dtrace_backend.ts";
 import { TracerError, type TracerKind } from "./tracer.ts";

@@ -70,11 +70,15 @@ function resetSignalState(): void {
  * paths opened while every path can still be), privileges dropped, `no_new_privs`, Landlock
  * enforced, seccomp filters, `execve`.
  */
-async function confineAndExec(plan: LaunchPlan): Promise<never> {
+async function confineAndExec(plan: LaunchPlan, channelFd: number): Promise<never> {
   // The modules are loaded before the first irreversible step, and only when needed.
   const landlock = plan.landlock ? await import("./landlock.ts") : undefined;
   const processConfinement = plan.confinement
     ? await import("./process_confinement.ts")
+    : undefined;
+  // Issue 14 (--explain): the listener's hand-over is prepared before anything is installed.
+  const sender = plan.filters.some((f) => f.listener)
+    ? (await import("./seccomp_listener.ts")).prepareDescriptorSender()
     : undefined;
   // From here on nothing awaits: the sequence runs without the event loop, so no other code of
   // this process runs between the filters' installation and execve.
@@ -128,7 +132,10 @@ async function confineAndExec(plan: LaunchPlan): Promise<never> {
   }
   for (const filter of plan.filters) {
     try {
-      installSeccompFilter(filter.program);
+      const listener = installSeccompFilter(filter.program, { listener: filter.listener === true });
+      // The parent answers this filter's notifications from now on (also any of this process's
+      // other threads until execve): it must have the listener before anything else happens.
+      if (filter.listener) sender!.send(channelFd, listener);
     } catch (error) {
       throw new StepError("seccomp", `${message(error)} (filter of policy "${filter.name}")`, {
         cause: error,
@@ -215,7 +222,7 @@ async function main(): Promise<number> {
     await writeReady(channel);
     if (!await readGo(channel)) return EXIT_CANNOT_EXECUTE; // the parent went away: run nothing
     closeInheritedDescriptors();
-    return await confineAndExec(plan);
+    return await confineAndExec(plan, Number(Deno.args[0]));
   } catch (error) {
     const failure = report(error, "plan");
     try {

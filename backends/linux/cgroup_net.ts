@@ -33,6 +33,7 @@ import {
 import { bpfObjectBytes } from "../../bpf/objects.ts";
 import { BpfObject } from "./bpf_object.ts";
 import type { BpfLink } from "./bpf_link.ts";
+import type { BpfMap } from "./bpf_map.ts";
 import { cgroup2Root, cgroupProcs, processAlive } from "./cgroup.ts";
 import { CGROUP_NET_PROGRAMS } from "./cgroup_firewall.ts";
 import { KernelError, NotSupportedError } from "./errors.ts";
@@ -257,6 +258,8 @@ export function cleanStaleRuns(): Promise<string[]> {
 interface AttachedLayer {
   readonly object: BpfObject;
   readonly links: BpfLink[];
+  /** Issue 14: for the network rules' object (`cgroup_net`), the layer's policy. */
+  readonly netPolicy?: string;
 }
 
 /** The guard's cgroup programs, in attach order (`bpf/cgroup_guard.bpf.c`). */
@@ -536,7 +539,7 @@ export class RunNetworkConfinement implements AsyncDisposable {
 
   #attach(layer: LayerNetMaps, index: number): void {
     const object = BpfObject.open(bpfObjectBytes("cgroup_net"), `cordon_net_${index}`);
-    const attached: AttachedLayer = { object, links: [] };
+    const attached: AttachedLayer = { object, links: [], netPolicy: layer.policy };
     this.#layers.push(attached);
     const rodata = object.maps().find((m) => m.name.endsWith(".rodata"));
     const initial = rodata?.initialValue();
@@ -559,6 +562,22 @@ export class RunNetworkConfinement implements AsyncDisposable {
   addProcess(pid: number): void {
     if (this.#closed) throw new TypeError(`network confinement ${this.cgroupPath} is closed`);
     Deno.writeTextFileSync(`${this.cgroupPath}/cgroup.procs`, `${pid}\n`);
+  }
+
+  /**
+   * Issue 14 (`--explain`): the `net_events` ring buffer (a `netDeny` record per refused
+   * connect, bind or sendmsg) and `net_stats` map (per-CPU: allowed, denied, records lost) of
+   * each layer with network rules, with its policy. Valid until {@linkcode close}.
+   */
+  denialMaps(): { readonly policy: string; readonly events: BpfMap; readonly stats: BpfMap }[] {
+    if (this.#closed) return [];
+    return this.#layers.flatMap((l) =>
+      l.netPolicy === undefined ? [] : [{
+        policy: l.netPolicy,
+        events: l.object.map("net_events"),
+        stats: l.object.map("net_stats"),
+      }]
+    );
   }
 
   /** The processes in the cgroup now (not those of cgroups beneath it). */

@@ -40,6 +40,12 @@ export interface PlannedFilter {
   readonly name: string;
   /** The raw little-endian `struct sock_filter` array. */
   readonly program: Uint8Array;
+  /**
+   * Issue 14 (`--explain`): install it with `SECCOMP_FILTER_FLAG_NEW_LISTENER` and pass the
+   * listener to the parent ({@linkcode LaunchOptions.onSeccompListener}) before `execve`. At most
+   * one filter, the last one installed.
+   */
+  readonly listener?: boolean;
 }
 
 /**
@@ -417,7 +423,7 @@ export function openInheritedChannel(fd: number): ByteChannel {
 //   launcher → parent: READY after reading the plan; a failure report (JSON) if a step fails;
 //                      end of stream at a successful execve (the channel is close-on-exec)
 
-const PROTOCOL_VERSION = 2;
+const PROTOCOL_VERSION = 3;
 const MAX_FRAME = 1 << 24;
 const READY = "ready";
 const GO = "go";
@@ -427,7 +433,11 @@ interface PlanHeader {
   readonly file: string;
   readonly argv: readonly string[];
   readonly env: readonly string[];
-  readonly filters: readonly { readonly name: string; readonly length: number }[];
+  readonly filters: readonly {
+    readonly name: string;
+    readonly length: number;
+    readonly listener?: boolean;
+  }[];
   readonly landlock?: PlannedLandlock;
   readonly confinement?: PlannedProcessConfinement;
 }
@@ -485,7 +495,11 @@ export async function writePlan(channel: ByteChannel, plan: LaunchPlan): Promise
     file: plan.file,
     argv: plan.argv,
     env: plan.env ?? [],
-    filters: plan.filters.map((f) => ({ name: f.name, length: f.program.length })),
+    filters: plan.filters.map((f) => ({
+      name: f.name,
+      length: f.program.length,
+      ...(f.listener ? { listener: true } : {}),
+    })),
     ...(plan.landlock ? { landlock: plan.landlock } : {}),
     ...(plan.confinement ? { confinement: plan.confinement } : {}),
   };
@@ -502,12 +516,15 @@ export async function readPlan(channel: ByteChannel): Promise<LaunchPlan> {
     throw new Error(`launcher protocol: version ${header.version}, expected ${PROTOCOL_VERSION}`);
   }
   const filters: PlannedFilter[] = [];
-  for (const { name, length } of header.filters) {
+  for (const { name, length, listener } of header.filters) {
     const program = await readFrame(channel);
     if (program === null || program.length !== length) {
       throw new Error(`launcher protocol: program of filter "${name}" truncated`);
     }
-    filters.push({ name, program });
+    filters.push({ name, program, ...(listener ? { listener: true } : {}) });
+  }
+  if (filters.some((f, i) => f.listener && i !== filters.length - 1)) {
+    throw new Error("launcher protocol: only the last filter can have a listener");
   }
   return {
     file: header.file,
@@ -567,6 +584,12 @@ export interface LaunchOptions {
    * process group (the target included). Default none.
    */
   readonly ignoreSignals?: readonly Deno.Signal[];
+  /**
+   * Issue 14 (`--explain`): receives the seccomp listener of the plan's `listener` filter (a
+   * descriptor of this process, close-on-exec, owned by the callee from then on) right after the
+   * launcher installed it and before the target's `execve`. Required when a filter has one.
+   */
+  readonly onSeccompListener?: (fd: number) => void;
 }
 
 /** Milliseconds from spawning the launcher to each step. */
@@ -751,7 +774,37 @@ export async function launchConfined(
     if (options.beforeStart) await options.beforeStart(child.pid);
     await writeFrame(channel, GO);
 
-    const report = await readFrame(channel);
+    let report: Uint8Array | null;
+    if (wire.filters.some((f) => f.listener)) {
+      // Issue 14: the listener frame (SCM_RIGHTS) comes before execve, or a failure report.
+      const { receiveDescriptorFrame, LISTENER_FRAME } = await import("./seccomp_listener.ts");
+      const received = await receiveDescriptorFrame(channel.fd);
+      report = received.payload;
+      if (received.fd !== undefined) {
+        if (report === null || decoder.decode(report) !== LISTENER_FRAME) {
+          libc().close(received.fd);
+          throw new LaunchError(
+            "LAUNCHER_FAILED",
+            "seccomp",
+            "launcher protocol: a descriptor came with an unexpected frame",
+            EXIT_CANNOT_EXECUTE,
+          );
+        }
+        if (options.onSeccompListener) options.onSeccompListener(received.fd);
+        else libc().close(received.fd);
+        report = await readFrame(channel);
+      } else if (report === null || decoder.decode(report) === LISTENER_FRAME) {
+        if (report === null) await status;
+        throw new LaunchError(
+          "LAUNCHER_FAILED",
+          "seccomp",
+          "the launcher ended without passing the seccomp listener",
+          EXIT_CANNOT_EXECUTE,
+        );
+      }
+    } else {
+      report = await readFrame(channel);
+    }
     const execMs = performance.now() - started;
     if (report !== null) {
       const failure = LaunchError.fromReport(

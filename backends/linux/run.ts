@@ -41,6 +41,15 @@ import { planProcessConfinement } from "./process_confinement.ts";
 import { prepareRunNetwork } from "./cgroup_net.ts";
 // Issue 10: limits.syscallsPerSecond through the eBPF monitor program.
 import { prepareRunLimits, type RateLimitHit } from "./run_limits.ts";
+// Issue 14: --explain, seccomp denials reported live through SECCOMP_RET_USER_NOTIF.
+import {
+  type DenialCount,
+  planExplain,
+  type SeccompDenial,
+  SeccompSupervisor,
+} from "./seccomp_notify.ts";
+import { defaultActionLocations } from "../../engine/explain.ts";
+import { NetDenialWatcher, type NetworkDenial, type NetworkDenialSummary } from "./net_explain.ts";
 
 /** A policy section that needs a mechanism other than seccomp. */
 export type PolicySection = "filesystem" | "network" | "limits" | "privileges";
@@ -107,6 +116,22 @@ export interface RunOptions {
    * its policies allow: sockets the caller serves itself (`cordon deno`'s permission broker).
    */
   readonly extraUnixSockets?: readonly string[];
+  /**
+   * Issue 14 (`cordon run --explain`): report the first policy's seccomp denials as they happen
+   * (`SECCOMP_RET_USER_NOTIF`, answered by this process with the same errno; see
+   * `seccomp_notify.ts` and `docs/explain.md`). {@linkcode RunResult.explain} counts them.
+   */
+  readonly explain?: {
+    /** Called with each denial, after the call was answered. */
+    readonly onDenial?: (denial: SeccompDenial) => void;
+    /** Read path arguments from the caller's memory for the report (default `true`). */
+    readonly readPaths?: boolean;
+    /**
+     * Called with each connect, bind or sendmsg the `network` rules refused (read from the
+     * cgroup programs' ring buffers while the command runs; see `net_explain.ts`).
+     */
+    readonly onNetworkDenial?: (denial: NetworkDenial) => void;
+  };
   /** Signals passed on to the target. Default: `SIGTERM`, `SIGHUP`. */
   readonly forwardSignals?: readonly Deno.Signal[];
   /**
@@ -150,10 +175,39 @@ export interface RunResult {
    * them with `SIGKILL`); empty when no limit was applied.
    */
   readonly rateLimited: readonly RateLimitHit[];
+  /** Issue 14: with `explain`, the seccomp denials reported, counted by rule. */
+  readonly explain?: ExplainSummary;
   /** The command's output, when `stdout` was `"piped"`. */
   readonly stdout?: Uint8Array;
   /** The command's error output, when `stderr` was `"piped"`. */
   readonly stderr?: Uint8Array;
+}
+
+/** What `--explain` saw: seccomp denials of the first policy, by rule. */
+export interface ExplainSummary {
+  /** Denials answered by the supervisor. */
+  readonly total: number;
+  /** By rule, most first. */
+  readonly byRule: readonly DenialCount[];
+  /** The `network` rules' denials (cgroup BPF), when a policy has network rules. */
+  readonly network?: NetworkDenialSummary;
+}
+
+/** `--explain` cannot be applied to this policy set. */
+export class ExplainError extends Error {
+  /** Stable error code. */
+  readonly code: "EXPLAIN_SENDMSG_DENIED" | "EXPLAIN_NO_POLICY";
+  /**
+   * Creates the error.
+   *
+   * @param code Stable error code.
+   * @param message What is wrong.
+   */
+  constructor(code: "EXPLAIN_SENDMSG_DENIED" | "EXPLAIN_NO_POLICY", message: string) {
+    super(message);
+    this.name = "ExplainError";
+    this.code = code;
+  }
 }
 
 /**
@@ -345,6 +399,29 @@ export function planFilters(set: FilterSet, arches: readonly Arch[]): CompiledFi
 }
 
 /**
+ * Issue 14: the launcher hands the listener over with `sendmsg` after every filter is in; each
+ * must allow it (the interpreter decides, as the kernel would), or `--explain` is refused.
+ */
+function checkListenerHandOver(filters: readonly CompiledFilter[]): void {
+  const native = nativeArch();
+  const nr = syscallNumber(native, "sendmsg");
+  if (nr === undefined) return;
+  const auditArch = syscallTable(native).auditArch >>> 0;
+  const MSG_NOSIGNAL = 0x4000n;
+  for (const { policy, program } of filters) {
+    const run = runSeccomp(program, { nr, arch: auditArch, args: [3n, 0n, MSG_NOSIGNAL] });
+    const { action } = decodeAction(run.action);
+    if (action !== "allow" && action !== "log") {
+      throw new ExplainError(
+        "EXPLAIN_SENDMSG_DENIED",
+        `Policy "${policy}" denies sendmsg(2), which --explain needs to pass the seccomp ` +
+          `listener from the launcher to cordon before the command starts; run without --explain`,
+      );
+    }
+  }
+}
+
+/**
  * Runs `command` confined by `set` and waits for it. Resolves with its exit status whatever it
  * is; rejects when it could not be started: {@linkcode NotSupportedError} (seccomp unavailable,
  * or rules needing a missing mechanism without `allowDegraded`), {@linkcode LaunchError}
@@ -435,6 +512,29 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
     name: f.policy,
     program: f.program.bytes(),
   }));
+  // Issue 14: every layer's denials become USER_NOTIF, and a last filter with the listener
+  // sends them to the supervisor (see seccomp_notify.ts).
+  if (options.explain && filters.length === 0) {
+    throw new ExplainError("EXPLAIN_NO_POLICY", "--explain needs at least one policy");
+  }
+  const explainPlan = options.explain ? planExplain(options.set, filters, arches) : undefined;
+  if (explainPlan) {
+    checkListenerHandOver(filters);
+    planned.splice(
+      0,
+      planned.length,
+      ...explainPlan.layers.map((l) => ({ name: l.policy, program: l.program.bytes() })),
+      { name: "--explain", program: explainPlan.listener.bytes(), listener: true },
+    );
+  }
+  let supervisor: SeccompSupervisor | undefined;
+  // Issue 14, part 3: the network rules' denials, from the cgroup programs' ring buffers.
+  const netMaps = options.explain ? network?.confinement?.denialMaps() ?? [] : [];
+  using netWatcher = netMaps.length
+    ? new NetDenialWatcher(netMaps, options.set, options.explain?.onNetworkDenial ?? (() => {}))
+    : undefined;
+  netWatcher?.start();
+  const defaultLocations = explainPlan ? defaultActionLocations(options.set) : undefined;
   const launchOptions: LaunchOptions = {
     forwardSignals: options.forwardSignals ?? ["SIGTERM", "SIGHUP"],
     ignoreSignals: options.ignoreSignals ?? ["SIGINT", "SIGQUIT"],
@@ -445,15 +545,46 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
     ...(options.stdout === undefined ? {} : { stdout: options.stdout }),
     ...(options.stderr === undefined ? {} : { stderr: options.stderr }),
     ...(beforeStart === undefined ? {} : { beforeStart }),
+    ...(explainPlan
+      ? {
+        onSeccompListener: (fd: number) => {
+          supervisor = new SeccompSupervisor(
+            fd,
+            options.set,
+            explainPlan.originals,
+            {
+              ...(options.explain?.onDenial ? { onDenial: options.explain.onDenial } : {}),
+              ...(options.explain?.readPaths === false ? { readPaths: false } : {}),
+              ...(defaultLocations ? { defaultLocations } : {}),
+            },
+          );
+          supervisor.start();
+        },
+      }
+      : {}),
   };
   options.onDegraded?.(degraded); // issue 5: report what is not enforced before launching
-  const result = await launchConfined({
-    file,
-    argv: [command, ...args],
-    filters: planned,
-    ...(landlock ? { landlock } : {}),
-    ...(processPlan ? { confinement: processPlan.confinement } : {}),
-  }, launchOptions);
+  let result;
+  try {
+    result = await launchConfined({
+      file,
+      argv: [command, ...args],
+      filters: planned,
+      ...(landlock ? { landlock } : {}),
+      ...(processPlan ? { confinement: processPlan.confinement } : {}),
+    }, launchOptions);
+  } finally {
+    // The command has exited (or never started): no notification can still be pending from it.
+    await supervisor?.stop();
+    netWatcher?.drain();
+  }
+  const explain: ExplainSummary | undefined = explainPlan && supervisor
+    ? {
+      total: supervisor.total,
+      byRule: supervisor.counts(),
+      ...(netWatcher ? { network: netWatcher.summary() } : {}),
+    }
+    : undefined;
   return {
     code: result.status.code,
     signal: result.status.signal,
@@ -466,6 +597,7 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
     audited: options.set.layers.filter((l) => l.mode === "audit").map((l) => l.policy),
     degraded,
     rateLimited: rate?.hits() ?? [],
+    ...(explain ? { explain } : {}),
     ...(result.stdout ? { stdout: result.stdout } : {}),
     ...(result.stderr ? { stderr: result.stderr } : {}),
   };

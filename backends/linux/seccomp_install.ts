@@ -39,6 +39,12 @@ export interface InstallOptions {
   readonly tsync?: boolean;
   /** Ask the kernel to log every non-allow action (`SECCOMP_FILTER_FLAG_LOG`). Default `false`. */
   readonly log?: boolean;
+  /**
+   * Issue 14 (`--explain`): also ask for a listener descriptor for the filter's
+   * `SECCOMP_RET_USER_NOTIF` results (`SECCOMP_FILTER_FLAG_NEW_LISTENER`, Linux 5.0; with TSYNC,
+   * `SECCOMP_FILTER_FLAG_TSYNC_ESRCH`, 5.7). The descriptor is then the return value.
+   */
+  readonly listener?: boolean;
 }
 
 /**
@@ -93,7 +99,9 @@ export function checkProgramBytes(program: Uint8Array): void {
  *
  * Requires `allow-ffi`. Throws `RangeError` for a malformed program and {@linkcode KernelError}
  * with the kernel's errno when the kernel rejects it (`EINVAL` for an invalid program,
- * `EACCES` without `no_new_privs`, `ESRCH` when a thread cannot be synchronised).
+ * `EACCES` without `no_new_privs`, `ESRCH` when a thread cannot be synchronised, `EBUSY` when
+ * a filter of the process already has a listener). Returns the listener descriptor with
+ * `listener: true`, else 0.
  *
  * @example
  * ```ts ignore
@@ -102,15 +110,17 @@ export function checkProgramBytes(program: Uint8Array): void {
  * installSeccompFilter(new Uint8Array([0x06, 0, 0, 0, 0, 0, 0xff, 0x7f])); // allow everything
  * ```
  */
-export function installSeccompFilter(program: Uint8Array, options: InstallOptions = {}): void {
+export function installSeccompFilter(program: Uint8Array, options: InstallOptions = {}): number {
   checkProgramBytes(program);
   const code = new Uint8Array(program); // a copy the kernel reads from, owned here
   const fprog = new Uint8Array(16); // struct sock_fprog { unsigned short len; struct sock_filter *filter; }
   const view = new DataView(fprog.buffer);
   view.setUint16(0, program.length / SOCK_FILTER_SIZE, true);
   view.setBigUint64(8, BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(code))), true);
-  const flags = (options.tsync === false ? 0 : SECCOMP_FILTER_FLAG_TSYNC) |
-    (options.log ? SECCOMP_FILTER_FLAG_LOG : 0);
+  const tsync = options.tsync === false ? 0 : SECCOMP_FILTER_FLAG_TSYNC;
+  const flags = tsync | (options.log ? SECCOMP_FILTER_FLAG_LOG : 0) |
+    // NEW_LISTENER (8), and TSYNC_ESRCH (16) so that the result can be the descriptor
+    (options.listener ? 8 | (tsync ? 16 : 0) : 0);
   const fprogAddress = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(fprog)));
   const result = unwrap(
     libc().syscall(
@@ -124,6 +134,10 @@ export function installSeccompFilter(program: Uint8Array, options: InstallOption
     ),
     "install seccomp filter",
   );
+  if (options.listener) {
+    keepAlive(code, fprog);
+    return Number(result);
+  }
   if (result > 0n) {
     // With TSYNC, a positive result is the id of a thread that could not be synchronised.
     const ESRCH = 3;
@@ -134,6 +148,7 @@ export function installSeccompFilter(program: Uint8Array, options: InstallOption
     );
   }
   keepAlive(code, fprog);
+  return 0;
 }
 
 let probed: true | NotSupportedError | undefined;

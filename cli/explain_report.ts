@@ -1,0 +1,224 @@
+/**
+ * Issue 14, `cordon run --explain`: the one report format of a denial, its summary by rule at
+ * exit, and the rules that can have killed a command that died of `SIGSYS`.
+ *
+ * A denial reads `FILE:LINE:COL: syscall(args) [path] denied by RULE (mechanism)`: the location
+ * is the deciding rule's, or, for a denial no rule names, the `defaultAction` key's in the policy
+ * where it is written (`cordon show builtin:NAME` prints a builtin profile with line numbers).
+ *
+ * @module
+ */
+
+import type { SourceLocation } from "../policies/types.ts";
+import { syscallArgKinds } from "../policies/syscalls.ts";
+import type { FilterSet } from "../compile/filter_set.ts";
+import type { DenialCount, SeccompDenial } from "../backends/linux/seccomp_notify.ts";
+import type { NetworkDenial } from "../backends/linux/net_explain.ts";
+import type { ExplainSummary } from "../backends/linux/run.ts";
+
+/** `FILE:LINE:COL`. */
+export function where(loc: SourceLocation): string {
+  return `${loc.file}:${loc.line}:${loc.column}`;
+}
+
+/** What decided: `rule ID of policy "P"`, or `defaultAction of policy "P"`. */
+export function decidedBy(ruleId: string | null, policy: string): string {
+  return ruleId === null
+    ? `defaultAction of policy ${JSON.stringify(policy)}`
+    : `rule ${ruleId} of policy ${JSON.stringify(policy)}`;
+}
+
+function formatArg(value: bigint): string {
+  return value < 0x10000n ? value.toString() : `0x${value.toString(16)}`;
+}
+
+/**
+ * The arguments as the filter saw them, as many as the syscall takes (six when unknown): small
+ * numbers in decimal, others (addresses, flags words) in hexadecimal.
+ */
+export function formatArgs(denial: Pick<SeccompDenial, "syscall" | "arch" | "args">): string {
+  const count = syscallArgKinds(denial.syscall, denial.arch)?.length ?? 6;
+  return denial.args.slice(0, count).map(formatArg).join(", ");
+}
+
+/**
+ * One denial in the report format.
+ *
+ * @example
+ * ```ts
+ * import { formatDenial } from "./explain_report.ts";
+ * const line = formatDenial({
+ *   pid: 7, comm: "mkdir", arch: "x86_64", nr: 83, syscall: "mkdir",
+ *   args: [0x7ffd0000n, 0o777n, 0n, 0n, 0n, 0n], paths: { 0: "/tmp/x" }, errno: 13,
+ *   errnoName: "EACCES", ruleId: "no-mkdir", policy: "p",
+ *   loc: { file: "p.yaml", line: 9, column: 7 },
+ * });
+ * if (line !== 'p.yaml:9:7: mkdir(0x7ffd0000, 511) [/tmp/x] denied by rule no-mkdir of ' +
+ *   'policy "p" (seccomp: EACCES, pid 7 mkdir)') throw new Error(line);
+ * ```
+ */
+export function formatDenial(denial: SeccompDenial): string {
+  const paths = Object.values(denial.paths);
+  const path = paths.length ? ` [${paths.join(", ")}]` : "";
+  const errno = denial.errnoName ?? `errno ${denial.errno}`;
+  const who = `pid ${denial.pid}${denial.comm ? ` ${denial.comm}` : ""}`;
+  return `${where(denial.loc)}: ${denial.syscall}(${formatArgs(denial)})${path} denied by ` +
+    `${decidedBy(denial.ruleId, denial.policy)} (seccomp: ${errno}, ${who})`;
+}
+
+/** The JSON fields of one denial (`--format json`, event `denial`). */
+export function denialFields(denial: SeccompDenial): Record<string, unknown> {
+  return {
+    mechanism: "seccomp",
+    pid: denial.pid,
+    ...(denial.comm === undefined ? {} : { comm: denial.comm }),
+    arch: denial.arch,
+    nr: denial.nr,
+    syscall: denial.syscall,
+    args: denial.args.map((a) => `0x${a.toString(16)}`),
+    paths: denial.paths,
+    errno: denial.errno,
+    ...(denial.errnoName === undefined ? {} : { errnoName: denial.errnoName }),
+    ruleId: denial.ruleId,
+    policy: denial.policy,
+    loc: denial.loc,
+  };
+}
+
+/** Text mode prints this many denials of one rule and syscall; the summary counts them all. */
+export const TEXT_DENIALS_PER_RULE = 20;
+
+/**
+ * Decides which denials text mode prints: the first {@linkcode TEXT_DENIALS_PER_RULE} of each
+ * rule and syscall, then one line saying that the rest are counted in the summary.
+ *
+ * @example
+ * ```ts
+ * import { textThrottle } from "./explain_report.ts";
+ * const shown = textThrottle(2);
+ * const d = { ruleId: "r", policy: "p", syscall: "mkdir" };
+ * const seen = [shown(d), shown(d), shown(d), shown(d)];
+ * if (seen.join() !== "show,show,last,hide") throw new Error(seen.join());
+ * ```
+ */
+export function textThrottle(
+  limit = TEXT_DENIALS_PER_RULE,
+): (d: Pick<SeccompDenial, "ruleId" | "policy" | "syscall">) => "show" | "last" | "hide" {
+  const seen = new Map<string, number>();
+  return (d) => {
+    const key = `${d.policy}\0${d.ruleId ?? ""}\0${d.syscall}`;
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    return n <= limit ? "show" : n === limit + 1 ? "last" : "hide";
+  };
+}
+
+/** The summary lines of `--explain` at exit, in text: a total, then one line per rule. */
+export function summaryLines(summary: ExplainSummary): string[] {
+  const rules = summary.byRule.length;
+  const lines = [
+    `explain: ${summary.total} seccomp denial${summary.total === 1 ? "" : "s"}` +
+    (rules ? ` by ${rules} rule${rules === 1 ? "" : "s"}` : ""),
+  ];
+  for (const r of summary.byRule) lines.push(`  ${ruleLine(r)}`);
+  const net = summary.network;
+  if (net) {
+    const by = Object.entries(net.byPolicy).map(([p, n]) => `${JSON.stringify(p)} ${n}`).join(", ");
+    lines.push(
+      `explain: ${net.total} network denial${net.total === 1 ? "" : "s"}${by ? ` (${by})` : ""}` +
+        (net.lost ? `; ${net.lost} more not recorded (ring buffer full)` : ""),
+    );
+  }
+  return lines;
+}
+
+function ruleLine(r: DenialCount): string {
+  const by = Object.entries(r.bySyscall).map(([name, n]) => `${name} ${n}`).join(", ");
+  return `${where(r.loc)}: ${decidedBy(r.ruleId, r.policy)}: ${r.count} (${by})`;
+}
+
+/** A rule that makes the kernel send `SIGSYS` (kill, kill_thread or trap). */
+export interface SignalRule {
+  /** The rule's id, `null` for a `defaultAction`. */
+  readonly ruleId: string | null;
+  /** Its policy. */
+  readonly policy: string;
+  /** Its action. */
+  readonly action: string;
+  /** Where it is written. */
+  readonly loc: SourceLocation;
+  /** Syscalls (of the native tables, or all) it decides. */
+  readonly syscalls: readonly string[];
+}
+
+/**
+ * The rules of `set` whose action ends in `SIGSYS` (`kill`, `kill_thread`, `trap`), for the report
+ * of a command killed by it (the exit status does not say which call): one entry per rule, with
+ * the syscalls it decides on the first compiled architecture.
+ *
+ * @example
+ * ```ts
+ * import { sigsysRules } from "./explain_report.ts";
+ * if (sigsysRules({ version: 1, layers: [] }).length !== 0) throw new Error();
+ * ```
+ */
+export function sigsysRules(set: FilterSet): SignalRule[] {
+  const rules = new Map<string, SignalRule & { syscalls: string[] }>();
+  for (const layer of set.layers) {
+    const filter = layer.arches[0];
+    if (filter === undefined) continue;
+    for (const s of filter.syscalls) {
+      for (const d of [...s.cases.map((c) => c.decision), s.otherwise]) {
+        if (d.action !== "kill" && d.action !== "kill_thread" && d.action !== "trap") continue;
+        const key = `${d.policy}\0${d.ruleId ?? ""}\0${where(d.loc)}`;
+        let rule = rules.get(key);
+        if (rule === undefined) {
+          rule = { ruleId: d.ruleId, policy: d.policy, action: d.action, loc: d.loc, syscalls: [] };
+          rules.set(key, rule);
+        }
+        const name = s.name ?? `#${s.nr}`;
+        if (!rule.syscalls.includes(name)) rule.syscalls.push(name);
+      }
+    }
+  }
+  return [...rules.values()];
+}
+
+/** One text line per {@linkcode SignalRule}. */
+export function sigsysLines(rules: readonly SignalRule[]): string[] {
+  return rules.map((r) => {
+    const shown = r.syscalls.slice(0, 8).join(", ") +
+      (r.syscalls.length > 8 ? `, … ${r.syscalls.length - 8} more` : "");
+    return `  ${where(r.loc)}: ${decidedBy(r.ruleId, r.policy)} (${r.action}: ${shown})`;
+  });
+}
+
+/**
+ * One network denial in the report format: the location is the policy's `network` section (no
+ * rule of it allows the endpoint).
+ *
+ * @example
+ * ```ts
+ * import { formatNetworkDenial } from "./explain_report.ts";
+ * const line = formatNetworkDenial({
+ *   pid: 7, tid: 7, comm: "curl", op: "connect", family: "inet", address: "10.0.0.1", port: 80,
+ *   protocol: "tcp", policy: "p", loc: { file: "p.yaml", line: 12, column: 3 }, errno: 1,
+ * });
+ * if (line !== 'p.yaml:12:3: connect(10.0.0.1:80/tcp) denied by the network rules of policy ' +
+ *   '"p" (cgroup BPF: EPERM, pid 7 curl)') throw new Error(line);
+ * ```
+ */
+export function formatNetworkDenial(denial: NetworkDenial): string {
+  const host = denial.family === "inet6" ? `[${denial.address}]` : denial.address;
+  const outcome = denial.errno === 0 ? "audit: allowed" : "EPERM";
+  return `${
+    where(denial.loc)
+  }: ${denial.op}(${host}:${denial.port}/${denial.protocol}) denied by ` +
+    `the network rules of policy ${JSON.stringify(denial.policy)} (cgroup BPF: ${outcome}, pid ` +
+    `${denial.pid}${denial.comm ? ` ${denial.comm}` : ""})`;
+}
+
+/** The JSON fields of one network denial (`--format json`, event `denial`). */
+export function networkDenialFields(denial: NetworkDenial): Record<string, unknown> {
+  return { mechanism: "cgroup BPF", ...denial };
+}
