@@ -8,6 +8,7 @@
  * @module
  */
 
+import { explainHandlers, reportExplain } from "./explain_report.ts";
 import { PolicyError, PolicyErrors } from "../policies/errors.ts";
 import { type Command, UsageError } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
@@ -67,6 +68,7 @@ const OPTIONS = {
   quiet: { type: "boolean", short: "q" },
   learn: { type: "boolean" },
   output: { type: "string", short: "o" },
+  explain: { type: "boolean" },
 } as const;
 
 const HELP =
@@ -95,6 +97,10 @@ Options:
                          summary) or json (one object per line: every decision, "permission"
                          events, and the summary)
   -q, --quiet            text format: only denials and the summary
+      --explain          also report each kernel denial (seccomp, cgroup network rules) as it
+                         happens, with the deciding rule's FILE:LINE:COL, as cordon run
+                         --explain does (docs/explain.md); Deno and what it starts see the
+                         same errno as without it
       --learn            allow every Deno permission check and write a policy whose deno
                          section allows exactly the checks seen (-o FILE, or -o - for
                          stdout). With --policy the run is still confined in the kernel by
@@ -248,9 +254,13 @@ async function denoCli(argv: string[], setReport: (r: Report) => void): Promise<
           extraUnixSockets: [socket],
           allowDegraded: values["allow-degraded"] === true,
           onDegraded: reportDegradations(report),
+          ...(values.explain === true ? { explain: explainHandlers(format, report) } : {}),
         });
     } catch (error) {
       return launchFailureStatus(error, "run", "deno", report, EXIT_RUN_FAILED);
+    }
+    if (values.explain === true && loaded !== undefined) {
+      reportExplain(result, loaded.filters, format, report);
     }
     if (learn) {
       const name = output === "-"

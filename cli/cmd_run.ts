@@ -22,21 +22,7 @@ import {
 import { hostArches, nativeArch, runConfined, type RunResult } from "../backends/linux/run.ts";
 import { NotSupportedError } from "../backends/linux/errors.ts";
 import { describeRateLimitHit } from "../backends/linux/run_limits.ts";
-import {
-  decidedBy,
-  denialFields,
-  formatDenial,
-  formatNetworkDenial,
-  networkDenialFields,
-  sigsysLines,
-  sigsysRules,
-  summaryLines,
-  textThrottle,
-  where,
-} from "./explain_report.ts";
-import type { SeccompDenial } from "../backends/linux/seccomp_notify.ts";
-import type { NetworkDenial } from "../backends/linux/net_explain.ts";
-import type { FilterSet } from "../compile/filter_set.ts";
+import { explainHandlers, reportExplain } from "./explain_report.ts";
 import {
   RUN_MONITOR_MECHANISM,
   type RunActivity,
@@ -222,36 +208,6 @@ function reportActivity(activity: RunActivity, format: Format, report: Report): 
   }
 }
 
-/** `--explain` at exit: the denials by rule, and the rules that can have sent a SIGSYS. */
-function reportExplain(
-  result: RunResult,
-  set: FilterSet,
-  format: Format,
-  report: Report,
-): void {
-  const summary = result.explain;
-  if (summary) {
-    const [head, ...rules] = summaryLines(summary);
-    report("explain", head!, {
-      mechanism: "seccomp",
-      total: summary.total,
-      byRule: summary.byRule,
-      ...(summary.network ? { network: summary.network } : {}),
-    });
-    if (format === "text") { for (const line of rules) report("explain", line); }
-  }
-  if (result.signal === "SIGSYS") {
-    const rules = sigsysRules(set);
-    report(
-      "explain",
-      `explain: killed by SIGSYS, sent by one of ${rules.length} kill or trap rule` +
-        `${rules.length === 1 ? "" : "s"}, or by a call from an architecture not admitted`,
-      { mechanism: "seccomp", signal: "SIGSYS", rules },
-    );
-    if (format === "text") { for (const line of sigsysLines(rules)) report("explain", line); }
-  }
-}
-
 /** Builds the report of a finished command, or `undefined` when it exited normally. */
 function exitMessage(command: string, result: RunResult): string | undefined {
   if (result.signal === null) return undefined;
@@ -351,33 +307,7 @@ async function runCli(argv: string[], setReport: (report: Report) => void): Prom
 
   // Issue 14: --explain, every seccomp denial of the first policy as it happens.
   const explain = values.explain === true;
-  const throttle = textThrottle();
-  const onDenial = (d: SeccompDenial) => {
-    if (format === "json") {
-      report("denial", formatDenial(d), denialFields(d));
-      return;
-    }
-    const shown = throttle(d);
-    if (shown === "show") report("denial", formatDenial(d), denialFields(d));
-    else if (shown === "last") {
-      report(
-        "denial",
-        `${where(d.loc)}: further ${d.syscall} denials by ${decidedBy(d.ruleId, d.policy)} ` +
-          `are counted in the summary (--format json lists each)`,
-      );
-    }
-  };
-  const onNetworkDenial = (d: NetworkDenial) => {
-    const shown = format === "json" ? "show" : throttle({ ...d, ruleId: null, syscall: d.op });
-    if (shown === "show") report("denial", formatNetworkDenial(d), networkDenialFields(d));
-    else if (shown === "last") {
-      report(
-        "denial",
-        `${where(d.loc)}: further ${d.op} denials by the network rules of policy ` +
-          `${JSON.stringify(d.policy)} are counted in the summary (--format json lists each)`,
-      );
-    }
-  };
+  const { onDenial, onNetworkDenial } = explainHandlers(format, report);
   let result: RunResult;
   try {
     result = await runConfined({

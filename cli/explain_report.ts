@@ -14,7 +14,7 @@ import { syscallArgKinds } from "../policies/syscalls.ts";
 import type { FilterSet } from "../compile/filter_set.ts";
 import type { DenialCount, SeccompDenial } from "../backends/linux/seccomp_notify.ts";
 import type { NetworkDenial } from "../backends/linux/net_explain.ts";
-import type { ExplainSummary } from "../backends/linux/run.ts";
+import type { ExplainSummary, RunResult } from "../backends/linux/run.ts";
 
 /** `FILE:LINE:COL`. */
 export function where(loc: SourceLocation): string {
@@ -221,4 +221,96 @@ export function formatNetworkDenial(denial: NetworkDenial): string {
 /** The JSON fields of one network denial (`--format json`, event `denial`). */
 export function networkDenialFields(denial: NetworkDenial): Record<string, unknown> {
   return { mechanism: "cgroup BPF", ...denial };
+}
+
+/** What `--explain` reports with: a `cordon CMD` reporter (`launch_report.ts`). */
+type ExplainReporter = (
+  event: string,
+  message: string,
+  fields?: Record<string, unknown>,
+  options?: { text?: boolean },
+) => void;
+
+/**
+ * The `--explain` callbacks of `cordon run` and `cordon deno`: each seccomp and network denial
+ * reported as it happens (in text, the first {@linkcode TEXT_DENIALS_PER_RULE} per rule and
+ * syscall, then a line saying the rest are counted; in JSON, every one).
+ *
+ * @example
+ * ```ts ignore
+ * import { explainHandlers } from "./explain_report.ts";
+ * const handlers = explainHandlers("text", (event, message) => console.error(message));
+ * ```
+ */
+export function explainHandlers(format: "text" | "json", report: ExplainReporter): {
+  onDenial(d: SeccompDenial): void;
+  onNetworkDenial(d: NetworkDenial): void;
+} {
+  const throttle = textThrottle();
+  return {
+    onDenial(d: SeccompDenial) {
+      if (format === "json") {
+        report("denial", formatDenial(d), denialFields(d));
+        return;
+      }
+      const shown = throttle(d);
+      if (shown === "show") report("denial", formatDenial(d), denialFields(d));
+      else if (shown === "last") {
+        report(
+          "denial",
+          `${where(d.loc)}: further ${d.syscall} denials by ${decidedBy(d.ruleId, d.policy)} ` +
+            `are counted in the summary (--format json lists each)`,
+        );
+      }
+    },
+    onNetworkDenial(d: NetworkDenial) {
+      const shown = format === "json" ? "show" : throttle({ ...d, ruleId: null, syscall: d.op });
+      if (shown === "show") report("denial", formatNetworkDenial(d), networkDenialFields(d));
+      else if (shown === "last") {
+        report(
+          "denial",
+          `${where(d.loc)}: further ${d.op} denials by the network rules of policy ` +
+            `${JSON.stringify(d.policy)} are counted in the summary (--format json lists each)`,
+        );
+      }
+    },
+  };
+}
+
+/**
+ * `--explain` at exit: the denials by rule, and the rules that can have sent a SIGSYS.
+ *
+ * @example
+ * ```ts ignore
+ * import { reportExplain } from "./explain_report.ts";
+ * reportExplain(result, set, "text", report);
+ * ```
+ */
+export function reportExplain(
+  result: Pick<RunResult, "explain" | "signal">,
+  set: FilterSet,
+  format: "text" | "json",
+  report: ExplainReporter,
+): void {
+  const summary = result.explain;
+  if (summary) {
+    const [head, ...rules] = summaryLines(summary);
+    report("explain", head!, {
+      mechanism: "seccomp",
+      total: summary.total,
+      byRule: summary.byRule,
+      ...(summary.network ? { network: summary.network } : {}),
+    });
+    if (format === "text") { for (const line of rules) report("explain", line); }
+  }
+  if (result.signal === "SIGSYS") {
+    const rules = sigsysRules(set);
+    report(
+      "explain",
+      `explain: killed by SIGSYS, sent by one of ${rules.length} kill or trap rule` +
+        `${rules.length === 1 ? "" : "s"}, or by a call from an architecture not admitted`,
+      { mechanism: "seccomp", signal: "SIGSYS", rules },
+    );
+    if (format === "text") { for (const line of sigsysLines(rules)) report("explain", line); }
+  }
 }

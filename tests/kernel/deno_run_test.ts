@@ -123,6 +123,24 @@ kernelTest(
 );
 
 kernelTest(
+  "cordon deno --explain: the kernel's seccomp denial cites its policy line too, and changes nothing",
+  REASON,
+  async () => {
+    const run = await cordonDeno(examplePolicy(), ["run", "examples/deno_app.ts"], ["--explain"]);
+    assert(run.code === 0, show(run));
+    // The FFI mount(2) that Deno allowed is refused by seccomp, with the same EACCES as without.
+    assert(stepLine(run, "ffi libc mount(2)").includes("errno 13 (EACCES)"), show(run));
+    const mounts = run.events.filter((e) => e.event === "denial" && e.syscall === "mount");
+    assert(mounts.length === 1, `mount denials: ${JSON.stringify(mounts)}`);
+    const denial = mounts[0]!;
+    assert(denial.ruleId === "no-mount" && denial.errno === 13, JSON.stringify(denial));
+    assert(/deno-app\.yaml:18:7: mount\(/.test(String(denial.message)), String(denial.message));
+    const summary = run.events.find((e) => e.event === "explain" && e.mechanism === "seccomp");
+    assert(summary !== undefined && Number(summary.total) >= 1, show(run));
+  },
+);
+
+kernelTest(
   "cordon deno: a child of --allow-run cannot read outside filesystem (EACCES), Deno itself gets NotCapable",
   REASON,
   async () => {
