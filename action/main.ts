@@ -10,6 +10,7 @@
  * @module
  */
 
+import { dryRunFindings } from "../engine/dry_run_findings.ts";
 import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { duplicateNameError, parsePoliciesCollecting } from "../policies/parse.ts";
@@ -17,12 +18,11 @@ import { BUILTIN_PROFILES } from "../policies/builtin_profiles.ts";
 import { resolvePolicies } from "../policies/resolve.ts";
 import { PolicyError, PolicyErrors } from "../policies/errors.ts";
 import { type Arch, ARCHES, type Policy, type ResolvedPolicy } from "../policies/types.ts";
-import { errnoName } from "../policies/constants.ts";
 import { compilePolicies } from "../compile/compile.ts";
 import type { FilterSet } from "../compile/filter_set.ts";
 import { type Finding, lintPolicies, type Severity } from "../compile/lint.ts";
 import { diffPolicies } from "../compile/diff_policies.ts";
-import { dryRun, type DryRunFinding, type TraceFormat } from "../engine/dry_run.ts";
+import { dryRun, type TraceFormat } from "../engine/dry_run.ts";
 import { toSarif } from "../cli/format_sarif.ts";
 import { ACTION_RULES, withRuleHelp } from "./rules.ts";
 import denoJson from "../deno.json" with { type: "json" };
@@ -178,27 +178,6 @@ function at(loc: { file: string; line: number; column: number }): string {
   return `${loc.file}:${loc.line}:${loc.column}`;
 }
 
-function callText(syscall: string | null, nr: number, args: readonly string[]): string {
-  const text = `${syscall ?? `syscall_${nr}`}(${args.join(", ")})`;
-  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
-}
-
-function stoppedBy(f: DryRunFinding): string {
-  const errno = f.action === "deny" && f.errno !== undefined
-    ? ` ${errnoName(f.errno) ?? "errno"} (${f.errno})`
-    : "";
-  const audit = f.mode === "audit" ? " [audit: reported only]" : "";
-  if (f.section !== undefined && f.mechanism !== undefined && f.mechanism !== "seccomp") {
-    return `${f.action}${errno} by ${f.section} of policy "${f.policy}" (${f.mechanism}): ${
-      f.reason ?? ""
-    }${audit}`;
-  }
-  const who = f.ruleId === null
-    ? `the default action of policy "${f.policy}"`
-    : `rule "${f.ruleId}" of policy "${f.policy}"`;
-  return `${f.action}${errno} by ${who}${audit}`;
-}
-
 /** What one run of the Action found. */
 interface Outcome {
   readonly findings: Finding[];
@@ -236,33 +215,7 @@ async function runDryRun(
   }
   // Lines, not the text: a string source is a path to open (with Deno's file API).
   const report = await dryRun(loaded.filters, text.split("\n"), { format, arch: traceArch });
-  const findings: Finding[] = [
-    ...report.findings.map((f): Finding => ({
-      severity: "error",
-      code: `would-${f.action.replace("_", "-")}`,
-      message: `${trace}:${f.line}: pid ${f.pid}${f.comm === undefined ? "" : ` (${f.comm})`} ${
-        callText(f.syscall, f.nr, f.args)
-      } would be stopped: ${stoppedBy(f)}`,
-      loc: f.loc,
-      policy: f.policy,
-      ...(f.ruleId === null ? {} : { rule: f.ruleId }),
-    })),
-    ...report.undecided.map((u): Finding => ({
-      severity: "warning",
-      code: "undecided-call",
-      message: `pid ${u.pid} ${callText(u.syscall, -1, u.args)}: ${
-        u.reason ??
-          `the decision depends on argument ${u.missing.join(", ")}, which the trace does not show`
-      }`,
-      loc: { file: trace, line: u.line, column: 1 },
-    })),
-    ...report.malformed.map((m): Finding => ({
-      severity: "warning",
-      code: "malformed-trace-line",
-      message: `${m.reason}: ${m.text}`,
-      loc: { file: trace, line: m.line, column: 1 },
-    })),
-  ];
+  const findings: Finding[] = dryRunFindings(report, trace, false);
   return {
     findings,
     summary: `${trace} (${report.format}, ${report.lines} lines, ${report.calls} calls): ` +

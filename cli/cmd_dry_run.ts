@@ -5,16 +5,11 @@
  * @module
  */
 
+import { callText, dryRunFindings, stoppedBy } from "../engine/dry_run_findings.ts";
 import { ARCHES } from "../policies/types.ts";
 import type { Finding } from "../compile/lint.ts";
 import { stableJson } from "../compile/stable_json.ts";
-import { errnoName } from "../policies/constants.ts";
-import {
-  dryRun,
-  type DryRunFinding,
-  type DryRunReport,
-  type DryRunUndecided,
-} from "../engine/dry_run.ts";
+import { dryRun, type DryRunReport, type DryRunUndecided } from "../engine/dry_run.ts";
 import { EngineError } from "../engine/errors.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, integer, parseArgs } from "./parse_args.ts";
@@ -111,33 +106,6 @@ function loc(l: { file: string; line: number; column: number }): string {
   return `${l.file}:${l.line}:${l.column}`;
 }
 
-function callText(syscall: string | null, nr: number, args: readonly string[]): string {
-  const text = `${syscall ?? `syscall_${nr}`}(${args.join(", ")})`;
-  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
-}
-
-const MECHANISM_NAMES = {
-  landlock: "Landlock",
-  "cgroup-bpf": "cgroup BPF",
-  "read-only-view": "read-only view of a run as root",
-} as const;
-
-function describe(f: DryRunFinding): string {
-  const errno = f.action === "deny" && f.errno !== undefined
-    ? ` ${errnoName(f.errno) ?? "errno"} (${f.errno})`
-    : "";
-  const audit = f.mode === "audit" ? " [audit: reported only]" : "";
-  if (f.section !== undefined && f.mechanism !== undefined && f.mechanism !== "seccomp") {
-    return `${f.action}${errno} by ${f.section} of policy "${f.policy}" (${
-      MECHANISM_NAMES[f.mechanism]
-    }) at ${loc(f.loc)}: ${f.reason ?? ""}${audit}`;
-  }
-  const who = f.ruleId === null
-    ? `the default action of policy "${f.policy}"`
-    : `rule "${f.ruleId}" of policy "${f.policy}"`;
-  return `${f.action}${errno} by ${who} at ${loc(f.loc)}${audit}`;
-}
-
 function undecidedWhy(u: DryRunUndecided): string {
   return u.reason ?? `argument ${u.missing.join(", ")} unknown`;
 }
@@ -155,7 +123,9 @@ function text(report: DryRunReport, trace: string): string {
     const who = `pid ${f.pid}${f.tid === undefined ? "" : `/${f.tid}`}${
       f.comm === undefined ? "" : ` (${f.comm})`
     }`;
-    out.push(`  line ${f.line}: ${who} ${callText(f.syscall, f.nr, f.args)}: ${describe(f)}`);
+    out.push(
+      `  line ${f.line}: ${who} ${callText(f.syscall, f.nr, f.args)}: ${stoppedBy(f, true)}`,
+    );
   }
   if (report.findings.length < stopped) {
     out.push(`  … and ${stopped - report.findings.length} more`);
@@ -188,33 +158,7 @@ function text(report: DryRunReport, trace: string): string {
 }
 
 function sarif(report: DryRunReport, trace: string): string {
-  const findings: Finding[] = [
-    ...report.findings.map((f): Finding => ({
-      severity: "error",
-      code: `would-${f.action.replace("_", "-")}`,
-      message: `${trace}:${f.line}: pid ${f.pid}${f.comm === undefined ? "" : ` (${f.comm})`} ${
-        callText(f.syscall, f.nr, f.args)
-      } would be stopped: ${describe(f)}`,
-      loc: f.loc,
-      policy: f.policy,
-      ...(f.ruleId === null ? {} : { rule: f.ruleId }),
-    })),
-    ...report.undecided.map((u): Finding => ({
-      severity: "warning",
-      code: "undecided-call",
-      message: `pid ${u.pid} ${callText(u.syscall, -1, u.args)}: ${
-        u.reason ??
-          `the decision depends on argument ${u.missing.join(", ")}, which the trace does not show`
-      }`,
-      loc: { file: trace, line: u.line, column: 1 },
-    })),
-    ...report.malformed.map((m): Finding => ({
-      severity: "warning",
-      code: "malformed-trace-line",
-      message: `${m.reason}: ${m.text}`,
-      loc: { file: trace, line: m.line, column: 1 },
-    })),
-  ];
+  const findings: Finding[] = dryRunFindings(report, trace, true);
   const log = toSarif(findings, {
     toolName: "cordon",
     toolVersion: denoJson.version,

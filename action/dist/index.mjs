@@ -7367,6 +7367,695 @@ var require_dist = __commonJS({
   }
 });
 
+// policies/_constants_data.ts
+var ERRNOS = [
+  ["EPERM", 1],
+  ["ENOENT", 2],
+  ["ESRCH", 3],
+  ["EINTR", 4],
+  ["EIO", 5],
+  ["ENXIO", 6],
+  ["E2BIG", 7],
+  ["ENOEXEC", 8],
+  ["EBADF", 9],
+  ["ECHILD", 10],
+  ["EAGAIN", 11],
+  ["EWOULDBLOCK", 11],
+  ["ENOMEM", 12],
+  ["EACCES", 13],
+  ["EFAULT", 14],
+  ["ENOTBLK", 15],
+  ["EBUSY", 16],
+  ["EEXIST", 17],
+  ["EXDEV", 18],
+  ["ENODEV", 19],
+  ["ENOTDIR", 20],
+  ["EISDIR", 21],
+  ["EINVAL", 22],
+  ["ENFILE", 23],
+  ["EMFILE", 24],
+  ["ENOTTY", 25],
+  ["ETXTBSY", 26],
+  ["EFBIG", 27],
+  ["ENOSPC", 28],
+  ["ESPIPE", 29],
+  ["EROFS", 30],
+  ["EMLINK", 31],
+  ["EPIPE", 32],
+  ["EDOM", 33],
+  ["ERANGE", 34],
+  ["EDEADLK", 35],
+  ["EDEADLOCK", 35],
+  ["ENAMETOOLONG", 36],
+  ["ENOLCK", 37],
+  ["ENOSYS", 38],
+  ["ENOTEMPTY", 39],
+  ["ELOOP", 40],
+  ["ENOMSG", 42],
+  ["EIDRM", 43],
+  ["ECHRNG", 44],
+  ["EL2NSYNC", 45],
+  ["EL3HLT", 46],
+  ["EL3RST", 47],
+  ["ELNRNG", 48],
+  ["EUNATCH", 49],
+  ["ENOCSI", 50],
+  ["EL2HLT", 51],
+  ["EBADE", 52],
+  ["EBADR", 53],
+  ["EXFULL", 54],
+  ["ENOANO", 55],
+  ["EBADRQC", 56],
+  ["EBADSLT", 57],
+  ["EBFONT", 59],
+  ["ENOSTR", 60],
+  ["ENODATA", 61],
+  ["ETIME", 62],
+  ["ENOSR", 63],
+  ["ENONET", 64],
+  ["ENOPKG", 65],
+  ["EREMOTE", 66],
+  ["ENOLINK", 67],
+  ["EADV", 68],
+  ["ESRMNT", 69],
+  ["ECOMM", 70],
+  ["EPROTO", 71],
+  ["EMULTIHOP", 72],
+  ["EDOTDOT", 73],
+  ["EBADMSG", 74],
+  ["EOVERFLOW", 75],
+  ["ENOTUNIQ", 76],
+  ["EBADFD", 77],
+  ["EREMCHG", 78],
+  ["ELIBACC", 79],
+  ["ELIBBAD", 80],
+  ["ELIBSCN", 81],
+  ["ELIBMAX", 82],
+  ["ELIBEXEC", 83],
+  ["EILSEQ", 84],
+  ["ERESTART", 85],
+  ["ESTRPIPE", 86],
+  ["EUSERS", 87],
+  ["ENOTSOCK", 88],
+  ["EDESTADDRREQ", 89],
+  ["EMSGSIZE", 90],
+  ["EPROTOTYPE", 91],
+  ["ENOPROTOOPT", 92],
+  ["EPROTONOSUPPORT", 93],
+  ["ESOCKTNOSUPPORT", 94],
+  ["EOPNOTSUPP", 95],
+  ["ENOTSUP", 95],
+  ["EPFNOSUPPORT", 96],
+  ["EAFNOSUPPORT", 97],
+  ["EADDRINUSE", 98],
+  ["EADDRNOTAVAIL", 99],
+  ["ENETDOWN", 100],
+  ["ENETUNREACH", 101],
+  ["ENETRESET", 102],
+  ["ECONNABORTED", 103],
+  ["ECONNRESET", 104],
+  ["ENOBUFS", 105],
+  ["EISCONN", 106],
+  ["ENOTCONN", 107],
+  ["ESHUTDOWN", 108],
+  ["ETOOMANYREFS", 109],
+  ["ETIMEDOUT", 110],
+  ["ECONNREFUSED", 111],
+  ["EHOSTDOWN", 112],
+  ["EHOSTUNREACH", 113],
+  ["EALREADY", 114],
+  ["EINPROGRESS", 115],
+  ["ESTALE", 116],
+  ["EUCLEAN", 117],
+  ["ENOTNAM", 118],
+  ["ENAVAIL", 119],
+  ["EISNAM", 120],
+  ["EREMOTEIO", 121],
+  ["EDQUOT", 122],
+  ["ENOMEDIUM", 123],
+  ["EMEDIUMTYPE", 124],
+  ["ECANCELED", 125],
+  ["ENOKEY", 126],
+  ["EKEYEXPIRED", 127],
+  ["EKEYREVOKED", 128],
+  ["EKEYREJECTED", 129],
+  ["EOWNERDEAD", 130],
+  ["ENOTRECOVERABLE", 131],
+  ["ERFKILL", 132],
+  ["EHWPOISON", 133]
+];
+var SIGNALS = [
+  ["SIGHUP", 1],
+  ["SIGINT", 2],
+  ["SIGQUIT", 3],
+  ["SIGILL", 4],
+  ["SIGTRAP", 5],
+  ["SIGABRT", 6],
+  ["SIGIOT", 6],
+  ["SIGBUS", 7],
+  ["SIGFPE", 8],
+  ["SIGKILL", 9],
+  ["SIGUSR1", 10],
+  ["SIGSEGV", 11],
+  ["SIGUSR2", 12],
+  ["SIGPIPE", 13],
+  ["SIGALRM", 14],
+  ["SIGTERM", 15],
+  ["SIGSTKFLT", 16],
+  ["SIGCHLD", 17],
+  ["SIGCONT", 18],
+  ["SIGSTOP", 19],
+  ["SIGTSTP", 20],
+  ["SIGTTIN", 21],
+  ["SIGTTOU", 22],
+  ["SIGURG", 23],
+  ["SIGXCPU", 24],
+  ["SIGXFSZ", 25],
+  ["SIGVTALRM", 26],
+  ["SIGPROF", 27],
+  ["SIGWINCH", 28],
+  ["SIGIO", 29],
+  ["SIGPOLL", 29],
+  ["SIGPWR", 30],
+  ["SIGSYS", 31],
+  ["SIGUNUSED", 31]
+];
+var CONSTANTS = [
+  ["AF_ALG", 38],
+  ["AF_APPLETALK", 5],
+  ["AF_ASH", 18],
+  ["AF_ATMPVC", 8],
+  ["AF_ATMSVC", 20],
+  ["AF_AX25", 3],
+  ["AF_BLUETOOTH", 31],
+  ["AF_BRIDGE", 7],
+  ["AF_CAIF", 37],
+  ["AF_CAN", 29],
+  ["AF_ECONET", 19],
+  ["AF_FILE", 1],
+  ["AF_IB", 27],
+  ["AF_IEEE802154", 36],
+  ["AF_INET", 2],
+  ["AF_INET6", 10],
+  ["AF_IPX", 4],
+  ["AF_IRDA", 23],
+  ["AF_ISDN", 34],
+  ["AF_IUCV", 32],
+  ["AF_KCM", 41],
+  ["AF_KEY", 15],
+  ["AF_LLC", 26],
+  ["AF_LOCAL", 1],
+  ["AF_MAX", 46],
+  ["AF_MCTP", 45],
+  ["AF_MPLS", 28],
+  ["AF_NETBEUI", 13],
+  ["AF_NETLINK", 16],
+  ["AF_NETROM", 6],
+  ["AF_NFC", 39],
+  ["AF_PACKET", 17],
+  ["AF_PHONET", 35],
+  ["AF_PPPOX", 24],
+  ["AF_QIPCRTR", 42],
+  ["AF_RDS", 21],
+  ["AF_ROSE", 11],
+  ["AF_ROUTE", 16],
+  ["AF_RXRPC", 33],
+  ["AF_SECURITY", 14],
+  ["AF_SMC", 43],
+  ["AF_SNA", 22],
+  ["AF_TIPC", 30],
+  ["AF_UNIX", 1],
+  ["AF_UNSPEC", 0],
+  ["AF_VSOCK", 40],
+  ["AF_WANPIPE", 25],
+  ["AF_X25", 9],
+  ["AF_XDP", 44],
+  ["AT_EACCESS", 512],
+  ["AT_EMPTY_PATH", 4096],
+  ["AT_FDCWD", -100],
+  ["AT_NO_AUTOMOUNT", 2048],
+  ["AT_RECURSIVE", 32768],
+  ["AT_REMOVEDIR", 512],
+  ["AT_STATX_DONT_SYNC", 16384],
+  ["AT_STATX_FORCE_SYNC", 8192],
+  ["AT_STATX_SYNC_AS_STAT", 0],
+  ["AT_STATX_SYNC_TYPE", 24576],
+  ["AT_SYMLINK_FOLLOW", 1024],
+  ["AT_SYMLINK_NOFOLLOW", 256],
+  ["CLONE_CHILD_CLEARTID", 2097152],
+  ["CLONE_CHILD_SETTID", 16777216],
+  ["CLONE_CLEAR_SIGHAND", 4294967296],
+  ["CLONE_DETACHED", 4194304],
+  ["CLONE_FILES", 1024],
+  ["CLONE_FS", 512],
+  ["CLONE_INTO_CGROUP", 8589934592],
+  ["CLONE_IO", 2147483648],
+  ["CLONE_NEWCGROUP", 33554432],
+  ["CLONE_NEWIPC", 134217728],
+  ["CLONE_NEWNET", 1073741824],
+  ["CLONE_NEWNS", 131072],
+  ["CLONE_NEWPID", 536870912],
+  ["CLONE_NEWTIME", 128],
+  ["CLONE_NEWUSER", 268435456],
+  ["CLONE_NEWUTS", 67108864],
+  ["CLONE_PARENT", 32768],
+  ["CLONE_PARENT_SETTID", 1048576],
+  ["CLONE_PIDFD", 4096],
+  ["CLONE_PTRACE", 8192],
+  ["CLONE_SETTLS", 524288],
+  ["CLONE_SIGHAND", 2048],
+  ["CLONE_SYSVSEM", 262144],
+  ["CLONE_THREAD", 65536],
+  ["CLONE_UNTRACED", 8388608],
+  ["CLONE_VFORK", 16384],
+  ["CLONE_VM", 256],
+  ["IPPROTO_AH", 51],
+  ["IPPROTO_BEETPH", 94],
+  ["IPPROTO_COMP", 108],
+  ["IPPROTO_DCCP", 33],
+  ["IPPROTO_EGP", 8],
+  ["IPPROTO_ENCAP", 98],
+  ["IPPROTO_ESP", 50],
+  ["IPPROTO_ETHERNET", 143],
+  ["IPPROTO_GRE", 47],
+  ["IPPROTO_ICMP", 1],
+  ["IPPROTO_IDP", 22],
+  ["IPPROTO_IGMP", 2],
+  ["IPPROTO_IP", 0],
+  ["IPPROTO_IPIP", 4],
+  ["IPPROTO_IPV6", 41],
+  ["IPPROTO_L2TP", 115],
+  ["IPPROTO_MPLS", 137],
+  ["IPPROTO_MPTCP", 262],
+  ["IPPROTO_MTP", 92],
+  ["IPPROTO_PIM", 103],
+  ["IPPROTO_PUP", 12],
+  ["IPPROTO_RAW", 255],
+  ["IPPROTO_RSVP", 46],
+  ["IPPROTO_SCTP", 132],
+  ["IPPROTO_TCP", 6],
+  ["IPPROTO_TP", 29],
+  ["IPPROTO_UDP", 17],
+  ["IPPROTO_UDPLITE", 136],
+  ["MAP_32BIT", 64],
+  ["MAP_ANONYMOUS", 32],
+  ["MAP_DENYWRITE", 2048],
+  ["MAP_EXECUTABLE", 4096],
+  ["MAP_FILE", 0],
+  ["MAP_FIXED", 16],
+  ["MAP_FIXED_NOREPLACE", 1048576],
+  ["MAP_GROWSDOWN", 256],
+  ["MAP_HUGETLB", 262144],
+  ["MAP_HUGE_16GB", 2281701376],
+  ["MAP_HUGE_16KB", 939524096],
+  ["MAP_HUGE_16MB", 1610612736],
+  ["MAP_HUGE_1GB", 2013265920],
+  ["MAP_HUGE_1MB", 1342177280],
+  ["MAP_HUGE_256MB", 1879048192],
+  ["MAP_HUGE_2GB", 2080374784],
+  ["MAP_HUGE_2MB", 1409286144],
+  ["MAP_HUGE_32MB", 1677721600],
+  ["MAP_HUGE_512KB", 1275068416],
+  ["MAP_HUGE_512MB", 1946157056],
+  ["MAP_HUGE_64KB", 1073741824],
+  ["MAP_HUGE_8MB", 1543503872],
+  ["MAP_HUGE_MASK", 63],
+  ["MAP_HUGE_SHIFT", 26],
+  ["MAP_LOCKED", 8192],
+  ["MAP_NONBLOCK", 65536],
+  ["MAP_NORESERVE", 16384],
+  ["MAP_POPULATE", 32768],
+  ["MAP_PRIVATE", 2],
+  ["MAP_SHARED", 1],
+  ["MAP_SHARED_VALIDATE", 3],
+  ["MAP_STACK", 131072],
+  ["MAP_SYNC", 524288],
+  ["MAP_TYPE", 15],
+  ["MAP_UNINITIALIZED", 67108864],
+  ["O_ACCMODE", 3],
+  ["O_APPEND", 1024],
+  ["O_CLOEXEC", 524288],
+  ["O_CREAT", 64],
+  ["O_DIRECT", 16384],
+  ["O_DIRECTORY", 65536],
+  ["O_DSYNC", 4096],
+  ["O_EXCL", 128],
+  ["O_LARGEFILE", 32768],
+  ["O_NDELAY", 2048],
+  ["O_NOATIME", 262144],
+  ["O_NOCTTY", 256],
+  ["O_NOFOLLOW", 131072],
+  ["O_NONBLOCK", 2048],
+  ["O_PATH", 2097152],
+  ["O_RDONLY", 0],
+  ["O_RDWR", 2],
+  ["O_SYNC", 1052672],
+  ["O_TMPFILE", 4259840],
+  ["O_TRUNC", 512],
+  ["O_WRONLY", 1],
+  ["PROT_EXEC", 4],
+  ["PROT_GROWSDOWN", 16777216],
+  ["PROT_GROWSUP", 33554432],
+  ["PROT_NONE", 0],
+  ["PROT_READ", 1],
+  ["PROT_SEM", 8],
+  ["PROT_WRITE", 2],
+  ["PR_CAPBSET_DROP", 24],
+  ["PR_CAPBSET_READ", 23],
+  ["PR_CAP_AMBIENT", 47],
+  ["PR_CAP_AMBIENT_CLEAR_ALL", 4],
+  ["PR_CAP_AMBIENT_IS_SET", 1],
+  ["PR_CAP_AMBIENT_LOWER", 3],
+  ["PR_CAP_AMBIENT_RAISE", 2],
+  ["PR_ENDIAN_BIG", 0],
+  ["PR_ENDIAN_LITTLE", 1],
+  ["PR_ENDIAN_PPC_LITTLE", 2],
+  ["PR_FPEMU_NOPRINT", 1],
+  ["PR_FPEMU_SIGFPE", 2],
+  ["PR_FP_EXC_ASYNC", 2],
+  ["PR_FP_EXC_DISABLED", 0],
+  ["PR_FP_EXC_DIV", 65536],
+  ["PR_FP_EXC_INV", 1048576],
+  ["PR_FP_EXC_NONRECOV", 1],
+  ["PR_FP_EXC_OVF", 131072],
+  ["PR_FP_EXC_PRECISE", 3],
+  ["PR_FP_EXC_RES", 524288],
+  ["PR_FP_EXC_SW_ENABLE", 128],
+  ["PR_FP_EXC_UND", 262144],
+  ["PR_FP_MODE_FR", 1],
+  ["PR_FP_MODE_FRE", 2],
+  ["PR_GET_CHILD_SUBREAPER", 37],
+  ["PR_GET_DUMPABLE", 3],
+  ["PR_GET_ENDIAN", 19],
+  ["PR_GET_FPEMU", 9],
+  ["PR_GET_FPEXC", 11],
+  ["PR_GET_FP_MODE", 46],
+  ["PR_GET_IO_FLUSHER", 58],
+  ["PR_GET_KEEPCAPS", 7],
+  ["PR_GET_NAME", 16],
+  ["PR_GET_NO_NEW_PRIVS", 39],
+  ["PR_GET_PDEATHSIG", 2],
+  ["PR_GET_SECCOMP", 21],
+  ["PR_GET_SECUREBITS", 27],
+  ["PR_GET_SPECULATION_CTRL", 52],
+  ["PR_GET_TAGGED_ADDR_CTRL", 56],
+  ["PR_GET_THP_DISABLE", 42],
+  ["PR_GET_TID_ADDRESS", 40],
+  ["PR_GET_TIMERSLACK", 30],
+  ["PR_GET_TIMING", 13],
+  ["PR_GET_TSC", 25],
+  ["PR_GET_UNALIGN", 5],
+  ["PR_MCE_KILL", 33],
+  ["PR_MCE_KILL_CLEAR", 0],
+  ["PR_MCE_KILL_DEFAULT", 2],
+  ["PR_MCE_KILL_EARLY", 1],
+  ["PR_MCE_KILL_GET", 34],
+  ["PR_MCE_KILL_LATE", 0],
+  ["PR_MCE_KILL_SET", 1],
+  ["PR_MPX_DISABLE_MANAGEMENT", 44],
+  ["PR_MPX_ENABLE_MANAGEMENT", 43],
+  ["PR_MTE_TAG_MASK", 524280],
+  ["PR_MTE_TAG_SHIFT", 3],
+  ["PR_MTE_TCF_ASYNC", 4],
+  ["PR_MTE_TCF_MASK", 6],
+  ["PR_MTE_TCF_NONE", 0],
+  ["PR_MTE_TCF_SHIFT", 1],
+  ["PR_MTE_TCF_SYNC", 2],
+  ["PR_PAC_APDAKEY", 4],
+  ["PR_PAC_APDBKEY", 8],
+  ["PR_PAC_APGAKEY", 16],
+  ["PR_PAC_APIAKEY", 1],
+  ["PR_PAC_APIBKEY", 2],
+  ["PR_PAC_GET_ENABLED_KEYS", 61],
+  ["PR_PAC_RESET_KEYS", 54],
+  ["PR_PAC_SET_ENABLED_KEYS", 60],
+  ["PR_SCHED_CORE", 62],
+  ["PR_SCHED_CORE_CREATE", 1],
+  ["PR_SCHED_CORE_GET", 0],
+  ["PR_SCHED_CORE_MAX", 4],
+  ["PR_SCHED_CORE_SCOPE_PROCESS_GROUP", 2],
+  ["PR_SCHED_CORE_SCOPE_THREAD", 0],
+  ["PR_SCHED_CORE_SCOPE_THREAD_GROUP", 1],
+  ["PR_SCHED_CORE_SHARE_FROM", 3],
+  ["PR_SCHED_CORE_SHARE_TO", 2],
+  ["PR_SET_CHILD_SUBREAPER", 36],
+  ["PR_SET_DUMPABLE", 4],
+  ["PR_SET_ENDIAN", 20],
+  ["PR_SET_FPEMU", 10],
+  ["PR_SET_FPEXC", 12],
+  ["PR_SET_FP_MODE", 45],
+  ["PR_SET_IO_FLUSHER", 57],
+  ["PR_SET_KEEPCAPS", 8],
+  ["PR_SET_MM", 35],
+  ["PR_SET_MM_ARG_END", 9],
+  ["PR_SET_MM_ARG_START", 8],
+  ["PR_SET_MM_AUXV", 12],
+  ["PR_SET_MM_BRK", 7],
+  ["PR_SET_MM_END_CODE", 2],
+  ["PR_SET_MM_END_DATA", 4],
+  ["PR_SET_MM_ENV_END", 11],
+  ["PR_SET_MM_ENV_START", 10],
+  ["PR_SET_MM_EXE_FILE", 13],
+  ["PR_SET_MM_MAP", 14],
+  ["PR_SET_MM_MAP_SIZE", 15],
+  ["PR_SET_MM_START_BRK", 6],
+  ["PR_SET_MM_START_CODE", 1],
+  ["PR_SET_MM_START_DATA", 3],
+  ["PR_SET_MM_START_STACK", 5],
+  ["PR_SET_NAME", 15],
+  ["PR_SET_NO_NEW_PRIVS", 38],
+  ["PR_SET_PDEATHSIG", 1],
+  ["PR_SET_PTRACER", 1499557217],
+  ["PR_SET_PTRACER_ANY", -1],
+  ["PR_SET_SECCOMP", 22],
+  ["PR_SET_SECUREBITS", 28],
+  ["PR_SET_SPECULATION_CTRL", 53],
+  ["PR_SET_SYSCALL_USER_DISPATCH", 59],
+  ["PR_SET_TAGGED_ADDR_CTRL", 55],
+  ["PR_SET_THP_DISABLE", 41],
+  ["PR_SET_TIMERSLACK", 29],
+  ["PR_SET_TIMING", 14],
+  ["PR_SET_TSC", 26],
+  ["PR_SET_UNALIGN", 6],
+  ["PR_SET_VMA", 1398164801],
+  ["PR_SET_VMA_ANON_NAME", 0],
+  ["PR_SME_GET_VL", 64],
+  ["PR_SME_SET_VL", 63],
+  ["PR_SME_SET_VL_ONEXEC", 262144],
+  ["PR_SME_VL_INHERIT", 131072],
+  ["PR_SME_VL_LEN_MASK", 65535],
+  ["PR_SPEC_DISABLE", 4],
+  ["PR_SPEC_DISABLE_NOEXEC", 16],
+  ["PR_SPEC_ENABLE", 2],
+  ["PR_SPEC_FORCE_DISABLE", 8],
+  ["PR_SPEC_INDIRECT_BRANCH", 1],
+  ["PR_SPEC_L1D_FLUSH", 2],
+  ["PR_SPEC_NOT_AFFECTED", 0],
+  ["PR_SPEC_PRCTL", 1],
+  ["PR_SPEC_STORE_BYPASS", 0],
+  ["PR_SVE_GET_VL", 51],
+  ["PR_SVE_SET_VL", 50],
+  ["PR_SVE_SET_VL_ONEXEC", 262144],
+  ["PR_SVE_VL_INHERIT", 131072],
+  ["PR_SVE_VL_LEN_MASK", 65535],
+  ["PR_SYS_DISPATCH_OFF", 0],
+  ["PR_SYS_DISPATCH_ON", 1],
+  ["PR_TAGGED_ADDR_ENABLE", 1],
+  ["PR_TASK_PERF_EVENTS_DISABLE", 31],
+  ["PR_TASK_PERF_EVENTS_ENABLE", 32],
+  ["PR_TIMING_STATISTICAL", 0],
+  ["PR_TIMING_TIMESTAMP", 1],
+  ["PR_TSC_ENABLE", 1],
+  ["PR_TSC_SIGSEGV", 2],
+  ["PR_UNALIGN_NOPRINT", 1],
+  ["PR_UNALIGN_SIGBUS", 2],
+  ["SOCK_CLOEXEC", 524288],
+  ["SOCK_DCCP", 6],
+  ["SOCK_DGRAM", 2],
+  ["SOCK_NONBLOCK", 2048],
+  ["SOCK_PACKET", 10],
+  ["SOCK_RAW", 3],
+  ["SOCK_RDM", 4],
+  ["SOCK_SEQPACKET", 5],
+  ["SOCK_STREAM", 1]
+];
+var CAPABILITIES = [
+  ["CAP_CHOWN", 0],
+  ["CAP_DAC_OVERRIDE", 1],
+  ["CAP_DAC_READ_SEARCH", 2],
+  ["CAP_FOWNER", 3],
+  ["CAP_FSETID", 4],
+  ["CAP_KILL", 5],
+  ["CAP_SETGID", 6],
+  ["CAP_SETUID", 7],
+  ["CAP_SETPCAP", 8],
+  ["CAP_LINUX_IMMUTABLE", 9],
+  ["CAP_NET_BIND_SERVICE", 10],
+  ["CAP_NET_BROADCAST", 11],
+  ["CAP_NET_ADMIN", 12],
+  ["CAP_NET_RAW", 13],
+  ["CAP_IPC_LOCK", 14],
+  ["CAP_IPC_OWNER", 15],
+  ["CAP_SYS_MODULE", 16],
+  ["CAP_SYS_RAWIO", 17],
+  ["CAP_SYS_CHROOT", 18],
+  ["CAP_SYS_PTRACE", 19],
+  ["CAP_SYS_PACCT", 20],
+  ["CAP_SYS_ADMIN", 21],
+  ["CAP_SYS_BOOT", 22],
+  ["CAP_SYS_NICE", 23],
+  ["CAP_SYS_RESOURCE", 24],
+  ["CAP_SYS_TIME", 25],
+  ["CAP_SYS_TTY_CONFIG", 26],
+  ["CAP_MKNOD", 27],
+  ["CAP_LEASE", 28],
+  ["CAP_AUDIT_WRITE", 29],
+  ["CAP_AUDIT_CONTROL", 30],
+  ["CAP_SETFCAP", 31],
+  ["CAP_MAC_OVERRIDE", 32],
+  ["CAP_MAC_ADMIN", 33],
+  ["CAP_SYSLOG", 34],
+  ["CAP_WAKE_ALARM", 35],
+  ["CAP_BLOCK_SUSPEND", 36],
+  ["CAP_AUDIT_READ", 37],
+  ["CAP_PERFMON", 38],
+  ["CAP_BPF", 39],
+  ["CAP_CHECKPOINT_RESTORE", 40]
+];
+var ARCH_DIFFERENCES = {
+  i386: [
+    ["PR_SET_PTRACER_ANY", 4294967295]
+  ],
+  x32: [
+    ["PR_SET_PTRACER_ANY", 4294967295]
+  ],
+  aarch64: [
+    ["MAP_32BIT", null],
+    ["O_DIRECT", 65536],
+    ["O_DIRECTORY", 16384],
+    ["O_LARGEFILE", 131072],
+    ["O_NOFOLLOW", 32768],
+    ["O_TMPFILE", 4210688],
+    ["O_TMPFILE_MASK", 4210752],
+    ["PROT_BTI", 16],
+    ["PROT_MTE", 32]
+  ]
+};
+
+// policies/constants.ts
+var base;
+var differences = /* @__PURE__ */ new Map();
+var errnoByName;
+var errnoByNumber;
+var names;
+function baseValues() {
+  if (base === void 0) {
+    const map = /* @__PURE__ */ new Map();
+    for (const [name, value] of [...ERRNOS, ...SIGNALS, ...CONSTANTS]) {
+      map.set(name, BigInt(value));
+    }
+    base = map;
+  }
+  return base;
+}
+function differencesOf(arch) {
+  if (arch === "x86_64") return void 0;
+  if (!Object.hasOwn(ARCH_DIFFERENCES, arch)) {
+    throw new TypeError(`Unknown architecture "${String(arch)}"`);
+  }
+  let map = differences.get(arch);
+  if (map === void 0) {
+    map = new Map(ARCH_DIFFERENCES[arch].map(([n, v]) => [n, v === null ? null : BigInt(v)]));
+    differences.set(arch, map);
+  }
+  return map;
+}
+function resolveConstant(name, arch = "x86_64") {
+  const override = differencesOf(arch);
+  if (override?.has(name)) return override.get(name) ?? void 0;
+  return baseValues().get(name);
+}
+function errnoNumber(name) {
+  errnoByName ??= new Map(ERRNOS);
+  return errnoByName.get(name);
+}
+function errnoName(n) {
+  if (errnoByNumber === void 0) {
+    const map = /* @__PURE__ */ new Map();
+    for (const [name, nr] of ERRNOS) if (!map.has(nr)) map.set(nr, name);
+    errnoByNumber = map;
+  }
+  return errnoByNumber.get(n);
+}
+function constantNames() {
+  if (names === void 0) {
+    const all = new Set(baseValues().keys());
+    for (const list of Object.values(ARCH_DIFFERENCES)) {
+      for (const [name, value] of list) if (value !== null) all.add(name);
+    }
+    names = Object.freeze([...all].sort());
+  }
+  return names;
+}
+var capabilityByName;
+function canonicalCapability(text) {
+  const upper = text.trim().toUpperCase();
+  const name = upper.startsWith("CAP_") ? upper : `CAP_${upper}`;
+  return capabilityNumber(name) === void 0 ? void 0 : name;
+}
+function capabilityNumber(name) {
+  capabilityByName ??= new Map(CAPABILITIES);
+  return capabilityByName.get(name);
+}
+function capabilityNames() {
+  return CAPABILITIES.map(([name]) => name);
+}
+
+// engine/dry_run_findings.ts
+var MECHANISM_NAMES = {
+  landlock: "Landlock",
+  "cgroup-bpf": "cgroup BPF",
+  "read-only-view": "read-only view of a run as root"
+};
+function callText(syscall, nr, args) {
+  const text = `${syscall ?? `syscall_${nr}`}(${args.join(", ")})`;
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+function stoppedBy(f3, withLocation) {
+  const errno3 = f3.action === "deny" && f3.errno !== void 0 ? ` ${errnoName(f3.errno) ?? "errno"} (${f3.errno})` : "";
+  const audit = f3.mode === "audit" ? " [audit: reported only]" : "";
+  const at2 = withLocation ? ` at ${f3.loc.file}:${f3.loc.line}:${f3.loc.column}` : "";
+  if (f3.section !== void 0 && f3.mechanism !== void 0 && f3.mechanism !== "seccomp") {
+    return `${f3.action}${errno3} by ${f3.section} of policy "${f3.policy}" (${MECHANISM_NAMES[f3.mechanism]})${at2}: ${f3.reason ?? ""}${audit}`;
+  }
+  const who = f3.ruleId === null ? `the default action of policy "${f3.policy}"` : `rule "${f3.ruleId}" of policy "${f3.policy}"`;
+  return `${f3.action}${errno3} by ${who}${at2}${audit}`;
+}
+function dryRunFindings(report, trace, withLocation) {
+  return [
+    ...report.findings.map((f3) => ({
+      severity: "error",
+      code: `would-${f3.action.replace("_", "-")}`,
+      message: `${trace}:${f3.line}: pid ${f3.pid}${f3.comm === void 0 ? "" : ` (${f3.comm})`} ${callText(f3.syscall, f3.nr, f3.args)} would be stopped: ${stoppedBy(f3, withLocation)}`,
+      loc: f3.loc,
+      policy: f3.policy,
+      ...f3.ruleId === null ? {} : { rule: f3.ruleId }
+    })),
+    ...report.undecided.map((u) => ({
+      severity: "warning",
+      code: "undecided-call",
+      message: `pid ${u.pid} ${callText(u.syscall, -1, u.args)}: ${u.reason ?? `the decision depends on argument ${u.missing.join(", ")}, which the trace does not show`}`,
+      loc: { file: trace, line: u.line, column: 1 }
+    })),
+    ...report.malformed.map((m) => ({
+      severity: "warning",
+      code: "malformed-trace-line",
+      message: `${m.reason}: ${m.text}`,
+      loc: { file: trace, line: m.line, column: 1 }
+    }))
+  ];
+}
+
 // action/main.ts
 import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import process2 from "node:process";
@@ -8161,7 +8850,7 @@ var endpoints = (description) => ({
     code: "bad-endpoint"
   }
 });
-var capabilityNames = (description) => ({
+var capabilityNames2 = (description) => ({
   type: "array",
   description,
   items: {
@@ -8436,8 +9125,8 @@ var POLICY_SCHEMA = {
           type: "object",
           description: "Capability groups, expanded into rules at priority 0.",
           properties: {
-            allow: capabilityNames("Groups whose syscalls are allowed."),
-            deny: capabilityNames("Groups whose syscalls are denied.")
+            allow: capabilityNames2("Groups whose syscalls are allowed."),
+            deny: capabilityNames2("Groups whose syscalls are denied.")
           }
         },
         rules: {
@@ -11757,650 +12446,6 @@ function syscallPointerArgs(name, arch) {
   return known ? [...indexes].sort((x, y) => x - y) : void 0;
 }
 
-// policies/_constants_data.ts
-var ERRNOS = [
-  ["EPERM", 1],
-  ["ENOENT", 2],
-  ["ESRCH", 3],
-  ["EINTR", 4],
-  ["EIO", 5],
-  ["ENXIO", 6],
-  ["E2BIG", 7],
-  ["ENOEXEC", 8],
-  ["EBADF", 9],
-  ["ECHILD", 10],
-  ["EAGAIN", 11],
-  ["EWOULDBLOCK", 11],
-  ["ENOMEM", 12],
-  ["EACCES", 13],
-  ["EFAULT", 14],
-  ["ENOTBLK", 15],
-  ["EBUSY", 16],
-  ["EEXIST", 17],
-  ["EXDEV", 18],
-  ["ENODEV", 19],
-  ["ENOTDIR", 20],
-  ["EISDIR", 21],
-  ["EINVAL", 22],
-  ["ENFILE", 23],
-  ["EMFILE", 24],
-  ["ENOTTY", 25],
-  ["ETXTBSY", 26],
-  ["EFBIG", 27],
-  ["ENOSPC", 28],
-  ["ESPIPE", 29],
-  ["EROFS", 30],
-  ["EMLINK", 31],
-  ["EPIPE", 32],
-  ["EDOM", 33],
-  ["ERANGE", 34],
-  ["EDEADLK", 35],
-  ["EDEADLOCK", 35],
-  ["ENAMETOOLONG", 36],
-  ["ENOLCK", 37],
-  ["ENOSYS", 38],
-  ["ENOTEMPTY", 39],
-  ["ELOOP", 40],
-  ["ENOMSG", 42],
-  ["EIDRM", 43],
-  ["ECHRNG", 44],
-  ["EL2NSYNC", 45],
-  ["EL3HLT", 46],
-  ["EL3RST", 47],
-  ["ELNRNG", 48],
-  ["EUNATCH", 49],
-  ["ENOCSI", 50],
-  ["EL2HLT", 51],
-  ["EBADE", 52],
-  ["EBADR", 53],
-  ["EXFULL", 54],
-  ["ENOANO", 55],
-  ["EBADRQC", 56],
-  ["EBADSLT", 57],
-  ["EBFONT", 59],
-  ["ENOSTR", 60],
-  ["ENODATA", 61],
-  ["ETIME", 62],
-  ["ENOSR", 63],
-  ["ENONET", 64],
-  ["ENOPKG", 65],
-  ["EREMOTE", 66],
-  ["ENOLINK", 67],
-  ["EADV", 68],
-  ["ESRMNT", 69],
-  ["ECOMM", 70],
-  ["EPROTO", 71],
-  ["EMULTIHOP", 72],
-  ["EDOTDOT", 73],
-  ["EBADMSG", 74],
-  ["EOVERFLOW", 75],
-  ["ENOTUNIQ", 76],
-  ["EBADFD", 77],
-  ["EREMCHG", 78],
-  ["ELIBACC", 79],
-  ["ELIBBAD", 80],
-  ["ELIBSCN", 81],
-  ["ELIBMAX", 82],
-  ["ELIBEXEC", 83],
-  ["EILSEQ", 84],
-  ["ERESTART", 85],
-  ["ESTRPIPE", 86],
-  ["EUSERS", 87],
-  ["ENOTSOCK", 88],
-  ["EDESTADDRREQ", 89],
-  ["EMSGSIZE", 90],
-  ["EPROTOTYPE", 91],
-  ["ENOPROTOOPT", 92],
-  ["EPROTONOSUPPORT", 93],
-  ["ESOCKTNOSUPPORT", 94],
-  ["EOPNOTSUPP", 95],
-  ["ENOTSUP", 95],
-  ["EPFNOSUPPORT", 96],
-  ["EAFNOSUPPORT", 97],
-  ["EADDRINUSE", 98],
-  ["EADDRNOTAVAIL", 99],
-  ["ENETDOWN", 100],
-  ["ENETUNREACH", 101],
-  ["ENETRESET", 102],
-  ["ECONNABORTED", 103],
-  ["ECONNRESET", 104],
-  ["ENOBUFS", 105],
-  ["EISCONN", 106],
-  ["ENOTCONN", 107],
-  ["ESHUTDOWN", 108],
-  ["ETOOMANYREFS", 109],
-  ["ETIMEDOUT", 110],
-  ["ECONNREFUSED", 111],
-  ["EHOSTDOWN", 112],
-  ["EHOSTUNREACH", 113],
-  ["EALREADY", 114],
-  ["EINPROGRESS", 115],
-  ["ESTALE", 116],
-  ["EUCLEAN", 117],
-  ["ENOTNAM", 118],
-  ["ENAVAIL", 119],
-  ["EISNAM", 120],
-  ["EREMOTEIO", 121],
-  ["EDQUOT", 122],
-  ["ENOMEDIUM", 123],
-  ["EMEDIUMTYPE", 124],
-  ["ECANCELED", 125],
-  ["ENOKEY", 126],
-  ["EKEYEXPIRED", 127],
-  ["EKEYREVOKED", 128],
-  ["EKEYREJECTED", 129],
-  ["EOWNERDEAD", 130],
-  ["ENOTRECOVERABLE", 131],
-  ["ERFKILL", 132],
-  ["EHWPOISON", 133]
-];
-var SIGNALS = [
-  ["SIGHUP", 1],
-  ["SIGINT", 2],
-  ["SIGQUIT", 3],
-  ["SIGILL", 4],
-  ["SIGTRAP", 5],
-  ["SIGABRT", 6],
-  ["SIGIOT", 6],
-  ["SIGBUS", 7],
-  ["SIGFPE", 8],
-  ["SIGKILL", 9],
-  ["SIGUSR1", 10],
-  ["SIGSEGV", 11],
-  ["SIGUSR2", 12],
-  ["SIGPIPE", 13],
-  ["SIGALRM", 14],
-  ["SIGTERM", 15],
-  ["SIGSTKFLT", 16],
-  ["SIGCHLD", 17],
-  ["SIGCONT", 18],
-  ["SIGSTOP", 19],
-  ["SIGTSTP", 20],
-  ["SIGTTIN", 21],
-  ["SIGTTOU", 22],
-  ["SIGURG", 23],
-  ["SIGXCPU", 24],
-  ["SIGXFSZ", 25],
-  ["SIGVTALRM", 26],
-  ["SIGPROF", 27],
-  ["SIGWINCH", 28],
-  ["SIGIO", 29],
-  ["SIGPOLL", 29],
-  ["SIGPWR", 30],
-  ["SIGSYS", 31],
-  ["SIGUNUSED", 31]
-];
-var CONSTANTS = [
-  ["AF_ALG", 38],
-  ["AF_APPLETALK", 5],
-  ["AF_ASH", 18],
-  ["AF_ATMPVC", 8],
-  ["AF_ATMSVC", 20],
-  ["AF_AX25", 3],
-  ["AF_BLUETOOTH", 31],
-  ["AF_BRIDGE", 7],
-  ["AF_CAIF", 37],
-  ["AF_CAN", 29],
-  ["AF_ECONET", 19],
-  ["AF_FILE", 1],
-  ["AF_IB", 27],
-  ["AF_IEEE802154", 36],
-  ["AF_INET", 2],
-  ["AF_INET6", 10],
-  ["AF_IPX", 4],
-  ["AF_IRDA", 23],
-  ["AF_ISDN", 34],
-  ["AF_IUCV", 32],
-  ["AF_KCM", 41],
-  ["AF_KEY", 15],
-  ["AF_LLC", 26],
-  ["AF_LOCAL", 1],
-  ["AF_MAX", 46],
-  ["AF_MCTP", 45],
-  ["AF_MPLS", 28],
-  ["AF_NETBEUI", 13],
-  ["AF_NETLINK", 16],
-  ["AF_NETROM", 6],
-  ["AF_NFC", 39],
-  ["AF_PACKET", 17],
-  ["AF_PHONET", 35],
-  ["AF_PPPOX", 24],
-  ["AF_QIPCRTR", 42],
-  ["AF_RDS", 21],
-  ["AF_ROSE", 11],
-  ["AF_ROUTE", 16],
-  ["AF_RXRPC", 33],
-  ["AF_SECURITY", 14],
-  ["AF_SMC", 43],
-  ["AF_SNA", 22],
-  ["AF_TIPC", 30],
-  ["AF_UNIX", 1],
-  ["AF_UNSPEC", 0],
-  ["AF_VSOCK", 40],
-  ["AF_WANPIPE", 25],
-  ["AF_X25", 9],
-  ["AF_XDP", 44],
-  ["AT_EACCESS", 512],
-  ["AT_EMPTY_PATH", 4096],
-  ["AT_FDCWD", -100],
-  ["AT_NO_AUTOMOUNT", 2048],
-  ["AT_RECURSIVE", 32768],
-  ["AT_REMOVEDIR", 512],
-  ["AT_STATX_DONT_SYNC", 16384],
-  ["AT_STATX_FORCE_SYNC", 8192],
-  ["AT_STATX_SYNC_AS_STAT", 0],
-  ["AT_STATX_SYNC_TYPE", 24576],
-  ["AT_SYMLINK_FOLLOW", 1024],
-  ["AT_SYMLINK_NOFOLLOW", 256],
-  ["CLONE_CHILD_CLEARTID", 2097152],
-  ["CLONE_CHILD_SETTID", 16777216],
-  ["CLONE_CLEAR_SIGHAND", 4294967296],
-  ["CLONE_DETACHED", 4194304],
-  ["CLONE_FILES", 1024],
-  ["CLONE_FS", 512],
-  ["CLONE_INTO_CGROUP", 8589934592],
-  ["CLONE_IO", 2147483648],
-  ["CLONE_NEWCGROUP", 33554432],
-  ["CLONE_NEWIPC", 134217728],
-  ["CLONE_NEWNET", 1073741824],
-  ["CLONE_NEWNS", 131072],
-  ["CLONE_NEWPID", 536870912],
-  ["CLONE_NEWTIME", 128],
-  ["CLONE_NEWUSER", 268435456],
-  ["CLONE_NEWUTS", 67108864],
-  ["CLONE_PARENT", 32768],
-  ["CLONE_PARENT_SETTID", 1048576],
-  ["CLONE_PIDFD", 4096],
-  ["CLONE_PTRACE", 8192],
-  ["CLONE_SETTLS", 524288],
-  ["CLONE_SIGHAND", 2048],
-  ["CLONE_SYSVSEM", 262144],
-  ["CLONE_THREAD", 65536],
-  ["CLONE_UNTRACED", 8388608],
-  ["CLONE_VFORK", 16384],
-  ["CLONE_VM", 256],
-  ["IPPROTO_AH", 51],
-  ["IPPROTO_BEETPH", 94],
-  ["IPPROTO_COMP", 108],
-  ["IPPROTO_DCCP", 33],
-  ["IPPROTO_EGP", 8],
-  ["IPPROTO_ENCAP", 98],
-  ["IPPROTO_ESP", 50],
-  ["IPPROTO_ETHERNET", 143],
-  ["IPPROTO_GRE", 47],
-  ["IPPROTO_ICMP", 1],
-  ["IPPROTO_IDP", 22],
-  ["IPPROTO_IGMP", 2],
-  ["IPPROTO_IP", 0],
-  ["IPPROTO_IPIP", 4],
-  ["IPPROTO_IPV6", 41],
-  ["IPPROTO_L2TP", 115],
-  ["IPPROTO_MPLS", 137],
-  ["IPPROTO_MPTCP", 262],
-  ["IPPROTO_MTP", 92],
-  ["IPPROTO_PIM", 103],
-  ["IPPROTO_PUP", 12],
-  ["IPPROTO_RAW", 255],
-  ["IPPROTO_RSVP", 46],
-  ["IPPROTO_SCTP", 132],
-  ["IPPROTO_TCP", 6],
-  ["IPPROTO_TP", 29],
-  ["IPPROTO_UDP", 17],
-  ["IPPROTO_UDPLITE", 136],
-  ["MAP_32BIT", 64],
-  ["MAP_ANONYMOUS", 32],
-  ["MAP_DENYWRITE", 2048],
-  ["MAP_EXECUTABLE", 4096],
-  ["MAP_FILE", 0],
-  ["MAP_FIXED", 16],
-  ["MAP_FIXED_NOREPLACE", 1048576],
-  ["MAP_GROWSDOWN", 256],
-  ["MAP_HUGETLB", 262144],
-  ["MAP_HUGE_16GB", 2281701376],
-  ["MAP_HUGE_16KB", 939524096],
-  ["MAP_HUGE_16MB", 1610612736],
-  ["MAP_HUGE_1GB", 2013265920],
-  ["MAP_HUGE_1MB", 1342177280],
-  ["MAP_HUGE_256MB", 1879048192],
-  ["MAP_HUGE_2GB", 2080374784],
-  ["MAP_HUGE_2MB", 1409286144],
-  ["MAP_HUGE_32MB", 1677721600],
-  ["MAP_HUGE_512KB", 1275068416],
-  ["MAP_HUGE_512MB", 1946157056],
-  ["MAP_HUGE_64KB", 1073741824],
-  ["MAP_HUGE_8MB", 1543503872],
-  ["MAP_HUGE_MASK", 63],
-  ["MAP_HUGE_SHIFT", 26],
-  ["MAP_LOCKED", 8192],
-  ["MAP_NONBLOCK", 65536],
-  ["MAP_NORESERVE", 16384],
-  ["MAP_POPULATE", 32768],
-  ["MAP_PRIVATE", 2],
-  ["MAP_SHARED", 1],
-  ["MAP_SHARED_VALIDATE", 3],
-  ["MAP_STACK", 131072],
-  ["MAP_SYNC", 524288],
-  ["MAP_TYPE", 15],
-  ["MAP_UNINITIALIZED", 67108864],
-  ["O_ACCMODE", 3],
-  ["O_APPEND", 1024],
-  ["O_CLOEXEC", 524288],
-  ["O_CREAT", 64],
-  ["O_DIRECT", 16384],
-  ["O_DIRECTORY", 65536],
-  ["O_DSYNC", 4096],
-  ["O_EXCL", 128],
-  ["O_LARGEFILE", 32768],
-  ["O_NDELAY", 2048],
-  ["O_NOATIME", 262144],
-  ["O_NOCTTY", 256],
-  ["O_NOFOLLOW", 131072],
-  ["O_NONBLOCK", 2048],
-  ["O_PATH", 2097152],
-  ["O_RDONLY", 0],
-  ["O_RDWR", 2],
-  ["O_SYNC", 1052672],
-  ["O_TMPFILE", 4259840],
-  ["O_TRUNC", 512],
-  ["O_WRONLY", 1],
-  ["PROT_EXEC", 4],
-  ["PROT_GROWSDOWN", 16777216],
-  ["PROT_GROWSUP", 33554432],
-  ["PROT_NONE", 0],
-  ["PROT_READ", 1],
-  ["PROT_SEM", 8],
-  ["PROT_WRITE", 2],
-  ["PR_CAPBSET_DROP", 24],
-  ["PR_CAPBSET_READ", 23],
-  ["PR_CAP_AMBIENT", 47],
-  ["PR_CAP_AMBIENT_CLEAR_ALL", 4],
-  ["PR_CAP_AMBIENT_IS_SET", 1],
-  ["PR_CAP_AMBIENT_LOWER", 3],
-  ["PR_CAP_AMBIENT_RAISE", 2],
-  ["PR_ENDIAN_BIG", 0],
-  ["PR_ENDIAN_LITTLE", 1],
-  ["PR_ENDIAN_PPC_LITTLE", 2],
-  ["PR_FPEMU_NOPRINT", 1],
-  ["PR_FPEMU_SIGFPE", 2],
-  ["PR_FP_EXC_ASYNC", 2],
-  ["PR_FP_EXC_DISABLED", 0],
-  ["PR_FP_EXC_DIV", 65536],
-  ["PR_FP_EXC_INV", 1048576],
-  ["PR_FP_EXC_NONRECOV", 1],
-  ["PR_FP_EXC_OVF", 131072],
-  ["PR_FP_EXC_PRECISE", 3],
-  ["PR_FP_EXC_RES", 524288],
-  ["PR_FP_EXC_SW_ENABLE", 128],
-  ["PR_FP_EXC_UND", 262144],
-  ["PR_FP_MODE_FR", 1],
-  ["PR_FP_MODE_FRE", 2],
-  ["PR_GET_CHILD_SUBREAPER", 37],
-  ["PR_GET_DUMPABLE", 3],
-  ["PR_GET_ENDIAN", 19],
-  ["PR_GET_FPEMU", 9],
-  ["PR_GET_FPEXC", 11],
-  ["PR_GET_FP_MODE", 46],
-  ["PR_GET_IO_FLUSHER", 58],
-  ["PR_GET_KEEPCAPS", 7],
-  ["PR_GET_NAME", 16],
-  ["PR_GET_NO_NEW_PRIVS", 39],
-  ["PR_GET_PDEATHSIG", 2],
-  ["PR_GET_SECCOMP", 21],
-  ["PR_GET_SECUREBITS", 27],
-  ["PR_GET_SPECULATION_CTRL", 52],
-  ["PR_GET_TAGGED_ADDR_CTRL", 56],
-  ["PR_GET_THP_DISABLE", 42],
-  ["PR_GET_TID_ADDRESS", 40],
-  ["PR_GET_TIMERSLACK", 30],
-  ["PR_GET_TIMING", 13],
-  ["PR_GET_TSC", 25],
-  ["PR_GET_UNALIGN", 5],
-  ["PR_MCE_KILL", 33],
-  ["PR_MCE_KILL_CLEAR", 0],
-  ["PR_MCE_KILL_DEFAULT", 2],
-  ["PR_MCE_KILL_EARLY", 1],
-  ["PR_MCE_KILL_GET", 34],
-  ["PR_MCE_KILL_LATE", 0],
-  ["PR_MCE_KILL_SET", 1],
-  ["PR_MPX_DISABLE_MANAGEMENT", 44],
-  ["PR_MPX_ENABLE_MANAGEMENT", 43],
-  ["PR_MTE_TAG_MASK", 524280],
-  ["PR_MTE_TAG_SHIFT", 3],
-  ["PR_MTE_TCF_ASYNC", 4],
-  ["PR_MTE_TCF_MASK", 6],
-  ["PR_MTE_TCF_NONE", 0],
-  ["PR_MTE_TCF_SHIFT", 1],
-  ["PR_MTE_TCF_SYNC", 2],
-  ["PR_PAC_APDAKEY", 4],
-  ["PR_PAC_APDBKEY", 8],
-  ["PR_PAC_APGAKEY", 16],
-  ["PR_PAC_APIAKEY", 1],
-  ["PR_PAC_APIBKEY", 2],
-  ["PR_PAC_GET_ENABLED_KEYS", 61],
-  ["PR_PAC_RESET_KEYS", 54],
-  ["PR_PAC_SET_ENABLED_KEYS", 60],
-  ["PR_SCHED_CORE", 62],
-  ["PR_SCHED_CORE_CREATE", 1],
-  ["PR_SCHED_CORE_GET", 0],
-  ["PR_SCHED_CORE_MAX", 4],
-  ["PR_SCHED_CORE_SCOPE_PROCESS_GROUP", 2],
-  ["PR_SCHED_CORE_SCOPE_THREAD", 0],
-  ["PR_SCHED_CORE_SCOPE_THREAD_GROUP", 1],
-  ["PR_SCHED_CORE_SHARE_FROM", 3],
-  ["PR_SCHED_CORE_SHARE_TO", 2],
-  ["PR_SET_CHILD_SUBREAPER", 36],
-  ["PR_SET_DUMPABLE", 4],
-  ["PR_SET_ENDIAN", 20],
-  ["PR_SET_FPEMU", 10],
-  ["PR_SET_FPEXC", 12],
-  ["PR_SET_FP_MODE", 45],
-  ["PR_SET_IO_FLUSHER", 57],
-  ["PR_SET_KEEPCAPS", 8],
-  ["PR_SET_MM", 35],
-  ["PR_SET_MM_ARG_END", 9],
-  ["PR_SET_MM_ARG_START", 8],
-  ["PR_SET_MM_AUXV", 12],
-  ["PR_SET_MM_BRK", 7],
-  ["PR_SET_MM_END_CODE", 2],
-  ["PR_SET_MM_END_DATA", 4],
-  ["PR_SET_MM_ENV_END", 11],
-  ["PR_SET_MM_ENV_START", 10],
-  ["PR_SET_MM_EXE_FILE", 13],
-  ["PR_SET_MM_MAP", 14],
-  ["PR_SET_MM_MAP_SIZE", 15],
-  ["PR_SET_MM_START_BRK", 6],
-  ["PR_SET_MM_START_CODE", 1],
-  ["PR_SET_MM_START_DATA", 3],
-  ["PR_SET_MM_START_STACK", 5],
-  ["PR_SET_NAME", 15],
-  ["PR_SET_NO_NEW_PRIVS", 38],
-  ["PR_SET_PDEATHSIG", 1],
-  ["PR_SET_PTRACER", 1499557217],
-  ["PR_SET_PTRACER_ANY", -1],
-  ["PR_SET_SECCOMP", 22],
-  ["PR_SET_SECUREBITS", 28],
-  ["PR_SET_SPECULATION_CTRL", 53],
-  ["PR_SET_SYSCALL_USER_DISPATCH", 59],
-  ["PR_SET_TAGGED_ADDR_CTRL", 55],
-  ["PR_SET_THP_DISABLE", 41],
-  ["PR_SET_TIMERSLACK", 29],
-  ["PR_SET_TIMING", 14],
-  ["PR_SET_TSC", 26],
-  ["PR_SET_UNALIGN", 6],
-  ["PR_SET_VMA", 1398164801],
-  ["PR_SET_VMA_ANON_NAME", 0],
-  ["PR_SME_GET_VL", 64],
-  ["PR_SME_SET_VL", 63],
-  ["PR_SME_SET_VL_ONEXEC", 262144],
-  ["PR_SME_VL_INHERIT", 131072],
-  ["PR_SME_VL_LEN_MASK", 65535],
-  ["PR_SPEC_DISABLE", 4],
-  ["PR_SPEC_DISABLE_NOEXEC", 16],
-  ["PR_SPEC_ENABLE", 2],
-  ["PR_SPEC_FORCE_DISABLE", 8],
-  ["PR_SPEC_INDIRECT_BRANCH", 1],
-  ["PR_SPEC_L1D_FLUSH", 2],
-  ["PR_SPEC_NOT_AFFECTED", 0],
-  ["PR_SPEC_PRCTL", 1],
-  ["PR_SPEC_STORE_BYPASS", 0],
-  ["PR_SVE_GET_VL", 51],
-  ["PR_SVE_SET_VL", 50],
-  ["PR_SVE_SET_VL_ONEXEC", 262144],
-  ["PR_SVE_VL_INHERIT", 131072],
-  ["PR_SVE_VL_LEN_MASK", 65535],
-  ["PR_SYS_DISPATCH_OFF", 0],
-  ["PR_SYS_DISPATCH_ON", 1],
-  ["PR_TAGGED_ADDR_ENABLE", 1],
-  ["PR_TASK_PERF_EVENTS_DISABLE", 31],
-  ["PR_TASK_PERF_EVENTS_ENABLE", 32],
-  ["PR_TIMING_STATISTICAL", 0],
-  ["PR_TIMING_TIMESTAMP", 1],
-  ["PR_TSC_ENABLE", 1],
-  ["PR_TSC_SIGSEGV", 2],
-  ["PR_UNALIGN_NOPRINT", 1],
-  ["PR_UNALIGN_SIGBUS", 2],
-  ["SOCK_CLOEXEC", 524288],
-  ["SOCK_DCCP", 6],
-  ["SOCK_DGRAM", 2],
-  ["SOCK_NONBLOCK", 2048],
-  ["SOCK_PACKET", 10],
-  ["SOCK_RAW", 3],
-  ["SOCK_RDM", 4],
-  ["SOCK_SEQPACKET", 5],
-  ["SOCK_STREAM", 1]
-];
-var CAPABILITIES = [
-  ["CAP_CHOWN", 0],
-  ["CAP_DAC_OVERRIDE", 1],
-  ["CAP_DAC_READ_SEARCH", 2],
-  ["CAP_FOWNER", 3],
-  ["CAP_FSETID", 4],
-  ["CAP_KILL", 5],
-  ["CAP_SETGID", 6],
-  ["CAP_SETUID", 7],
-  ["CAP_SETPCAP", 8],
-  ["CAP_LINUX_IMMUTABLE", 9],
-  ["CAP_NET_BIND_SERVICE", 10],
-  ["CAP_NET_BROADCAST", 11],
-  ["CAP_NET_ADMIN", 12],
-  ["CAP_NET_RAW", 13],
-  ["CAP_IPC_LOCK", 14],
-  ["CAP_IPC_OWNER", 15],
-  ["CAP_SYS_MODULE", 16],
-  ["CAP_SYS_RAWIO", 17],
-  ["CAP_SYS_CHROOT", 18],
-  ["CAP_SYS_PTRACE", 19],
-  ["CAP_SYS_PACCT", 20],
-  ["CAP_SYS_ADMIN", 21],
-  ["CAP_SYS_BOOT", 22],
-  ["CAP_SYS_NICE", 23],
-  ["CAP_SYS_RESOURCE", 24],
-  ["CAP_SYS_TIME", 25],
-  ["CAP_SYS_TTY_CONFIG", 26],
-  ["CAP_MKNOD", 27],
-  ["CAP_LEASE", 28],
-  ["CAP_AUDIT_WRITE", 29],
-  ["CAP_AUDIT_CONTROL", 30],
-  ["CAP_SETFCAP", 31],
-  ["CAP_MAC_OVERRIDE", 32],
-  ["CAP_MAC_ADMIN", 33],
-  ["CAP_SYSLOG", 34],
-  ["CAP_WAKE_ALARM", 35],
-  ["CAP_BLOCK_SUSPEND", 36],
-  ["CAP_AUDIT_READ", 37],
-  ["CAP_PERFMON", 38],
-  ["CAP_BPF", 39],
-  ["CAP_CHECKPOINT_RESTORE", 40]
-];
-var ARCH_DIFFERENCES = {
-  i386: [
-    ["PR_SET_PTRACER_ANY", 4294967295]
-  ],
-  x32: [
-    ["PR_SET_PTRACER_ANY", 4294967295]
-  ],
-  aarch64: [
-    ["MAP_32BIT", null],
-    ["O_DIRECT", 65536],
-    ["O_DIRECTORY", 16384],
-    ["O_LARGEFILE", 131072],
-    ["O_NOFOLLOW", 32768],
-    ["O_TMPFILE", 4210688],
-    ["O_TMPFILE_MASK", 4210752],
-    ["PROT_BTI", 16],
-    ["PROT_MTE", 32]
-  ]
-};
-
-// policies/constants.ts
-var base;
-var differences = /* @__PURE__ */ new Map();
-var errnoByName;
-var errnoByNumber;
-var names;
-function baseValues() {
-  if (base === void 0) {
-    const map = /* @__PURE__ */ new Map();
-    for (const [name, value] of [...ERRNOS, ...SIGNALS, ...CONSTANTS]) {
-      map.set(name, BigInt(value));
-    }
-    base = map;
-  }
-  return base;
-}
-function differencesOf(arch) {
-  if (arch === "x86_64") return void 0;
-  if (!Object.hasOwn(ARCH_DIFFERENCES, arch)) {
-    throw new TypeError(`Unknown architecture "${String(arch)}"`);
-  }
-  let map = differences.get(arch);
-  if (map === void 0) {
-    map = new Map(ARCH_DIFFERENCES[arch].map(([n, v]) => [n, v === null ? null : BigInt(v)]));
-    differences.set(arch, map);
-  }
-  return map;
-}
-function resolveConstant(name, arch = "x86_64") {
-  const override = differencesOf(arch);
-  if (override?.has(name)) return override.get(name) ?? void 0;
-  return baseValues().get(name);
-}
-function errnoNumber(name) {
-  errnoByName ??= new Map(ERRNOS);
-  return errnoByName.get(name);
-}
-function errnoName(n) {
-  if (errnoByNumber === void 0) {
-    const map = /* @__PURE__ */ new Map();
-    for (const [name, nr] of ERRNOS) if (!map.has(nr)) map.set(nr, name);
-    errnoByNumber = map;
-  }
-  return errnoByNumber.get(n);
-}
-function constantNames() {
-  if (names === void 0) {
-    const all = new Set(baseValues().keys());
-    for (const list of Object.values(ARCH_DIFFERENCES)) {
-      for (const [name, value] of list) if (value !== null) all.add(name);
-    }
-    names = Object.freeze([...all].sort());
-  }
-  return names;
-}
-var capabilityByName;
-function canonicalCapability(text) {
-  const upper = text.trim().toUpperCase();
-  const name = upper.startsWith("CAP_") ? upper : `CAP_${upper}`;
-  return capabilityNumber(name) === void 0 ? void 0 : name;
-}
-function capabilityNumber(name) {
-  capabilityByName ??= new Map(CAPABILITIES);
-  return capabilityByName.get(name);
-}
-function capabilityNames2() {
-  return CAPABILITIES.map(([name]) => name);
-}
-
 // policies/parse.ts
 var DEFAULT_ERRNO = 1;
 var DEFAULT_ACTION = "allow";
@@ -12682,7 +12727,7 @@ function checkFormat(ctx, node, value, format, path) {
         const upper = value.toUpperCase();
         const hint = ctx.suggest(
           upper.startsWith("CAP_") ? upper : `CAP_${upper}`,
-          capabilityNames2
+          capabilityNames
         );
         ctx.error(
           "unknown-capability",
@@ -19241,21 +19286,66 @@ var deno_default = {
     noFallthroughCasesInSwitch: true
   },
   tasks: {
-    cordon: "deno run -A mod.ts",
-    demo: "deno run -A mod.ts demo",
-    setup: "bash scripts/setup.sh",
-    test: "bash scripts/setup.sh && deno test -A --trace-leaks --parallel",
-    bench: "deno bench -A",
-    "build:action": "deno run -A action/build.ts",
-    "doc:lint": "deno doc --lint mod.ts linux.ts dtrace.ts cli.ts",
-    playground: "deno run -A playground/serve.ts",
-    "playground:build": "deno run -A playground/build.ts",
-    "playground:screenshots": "deno run -A tests/browser/screenshots.ts",
-    ok: "deno fmt --check && deno lint && deno check mod.ts && deno doc --lint mod.ts && deno task test",
-    "gen:syscalls": "deno run -A policies/_generate_syscall_tables.ts",
-    "gen:bpf": "bash bpf/build.sh",
-    "gen:schema": "deno run --allow-write=policies/policy.schema.json policies/_generate_policy_schema.ts",
-    "gen:constants": "deno run -A policies/_generate_constants.ts"
+    cordon: {
+      description: "the command line: ./deno task cordon <command> (see --help)",
+      command: "deno run -A mod.ts"
+    },
+    demo: {
+      description: "the embedded default policy (builtin:baseline) through check, compile and eval",
+      command: "deno run -A mod.ts demo"
+    },
+    setup: {
+      description: "install and mount what the kernel tests need (idempotent; root)",
+      command: "bash scripts/setup.sh"
+    },
+    test: {
+      description: "every test: setup first, then the whole suite in parallel",
+      command: "bash scripts/setup.sh && deno test -A --trace-leaks --parallel"
+    },
+    bench: {
+      description: "the micro-benchmarks beside the code (deno bench); side-by-side benches are in bench/",
+      command: "deno bench -A"
+    },
+    "build:action": {
+      description: "bundle the GitHub Action (action/dist/index.mjs) with esbuild",
+      command: "deno run -A action/build.ts"
+    },
+    "doc:lint": {
+      description: "deno doc --lint for every export entry",
+      command: "deno doc --lint mod.ts linux.ts dtrace.ts cli.ts"
+    },
+    playground: {
+      description: "build the browser playground and serve it on 127.0.0.1",
+      command: "deno run -A playground/serve.ts"
+    },
+    "playground:build": {
+      description: "build the browser playground into .cache/playground/",
+      command: "deno run -A playground/build.ts"
+    },
+    "playground:screenshots": {
+      description: "screenshots of the playground and an HTML report (headless Chromium)",
+      command: "deno run -A tests/browser/screenshots.ts"
+    },
+    ok: {
+      description: "what CI checks, without the kernel requirement: fmt, lint, check, doc lint, tests",
+      command: "deno fmt --check && deno lint && deno check mod.ts && deno doc --lint mod.ts && deno task test"
+    },
+    "gen:syscalls": {
+      description: "regenerate the syscall tables from the pinned UAPI headers",
+      command: "deno run -A policies/_generate_syscall_tables.ts"
+    },
+    "gen:bpf": {
+      description: "rebuild the BPF objects and bpf/objects.generated.ts",
+      command: "bash bpf/build.sh"
+    },
+    "gen:schema": {
+      description: "regenerate policies/policy.schema.json from policies/schema.ts",
+      command: "deno run --allow-write=policies/policy.schema.json policies/_generate_policy_schema.ts"
+    },
+    "gen:constants": {
+      description: "regenerate policies/_constants_data.ts from the pinned UAPI headers",
+      command: "deno run -A policies/_generate_constants.ts"
+    }
   },
   fmt: {
     lineWidth: 100,
@@ -19268,13 +19358,22 @@ var deno_default = {
     ]
   },
   lint: {
-    exclude: [".cache/", "bpf/build/", "tests/testdata/", "action/dist/"]
+    exclude: [
+      ".cache/",
+      "bpf/build/",
+      "tests/testdata/",
+      "action/dist/"
+    ]
   },
   test: {
-    exclude: [".cache/"]
+    exclude: [
+      ".cache/"
+    ]
   },
   bench: {
-    exclude: [".cache/"]
+    exclude: [
+      ".cache/"
+    ]
   },
   publish: {
     exclude: [
@@ -19424,19 +19523,6 @@ function load(paths, arches) {
 function at(loc) {
   return `${loc.file}:${loc.line}:${loc.column}`;
 }
-function callText(syscall, nr, args) {
-  const text = `${syscall ?? `syscall_${nr}`}(${args.join(", ")})`;
-  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
-}
-function stoppedBy(f3) {
-  const errno3 = f3.action === "deny" && f3.errno !== void 0 ? ` ${errnoName(f3.errno) ?? "errno"} (${f3.errno})` : "";
-  const audit = f3.mode === "audit" ? " [audit: reported only]" : "";
-  if (f3.section !== void 0 && f3.mechanism !== void 0 && f3.mechanism !== "seccomp") {
-    return `${f3.action}${errno3} by ${f3.section} of policy "${f3.policy}" (${f3.mechanism}): ${f3.reason ?? ""}${audit}`;
-  }
-  const who = f3.ruleId === null ? `the default action of policy "${f3.policy}"` : `rule "${f3.ruleId}" of policy "${f3.policy}"`;
-  return `${f3.action}${errno3} by ${who}${audit}`;
-}
 function runCheck(paths, arches) {
   const loaded = load(paths, arches);
   const findings = loaded.ok ? lintPolicies({ policies: loaded.policies }, loaded.resolved, loaded.filters) : loaded.findings;
@@ -19455,28 +19541,7 @@ async function runDryRun(paths, arches, trace, format, traceArch) {
     throw new InputError(`input "trace": cannot read ${trace}`);
   }
   const report = await dryRun(loaded.filters, text.split("\n"), { format, arch: traceArch });
-  const findings = [
-    ...report.findings.map((f3) => ({
-      severity: "error",
-      code: `would-${f3.action.replace("_", "-")}`,
-      message: `${trace}:${f3.line}: pid ${f3.pid}${f3.comm === void 0 ? "" : ` (${f3.comm})`} ${callText(f3.syscall, f3.nr, f3.args)} would be stopped: ${stoppedBy(f3)}`,
-      loc: f3.loc,
-      policy: f3.policy,
-      ...f3.ruleId === null ? {} : { rule: f3.ruleId }
-    })),
-    ...report.undecided.map((u) => ({
-      severity: "warning",
-      code: "undecided-call",
-      message: `pid ${u.pid} ${callText(u.syscall, -1, u.args)}: ${u.reason ?? `the decision depends on argument ${u.missing.join(", ")}, which the trace does not show`}`,
-      loc: { file: trace, line: u.line, column: 1 }
-    })),
-    ...report.malformed.map((m) => ({
-      severity: "warning",
-      code: "malformed-trace-line",
-      message: `${m.reason}: ${m.text}`,
-      loc: { file: trace, line: m.line, column: 1 }
-    }))
-  ];
+  const findings = dryRunFindings(report, trace, false);
   return {
     findings,
     summary: `${trace} (${report.format}, ${report.lines} lines, ${report.calls} calls): ${report.findingsTotal} call(s) would be stopped`
