@@ -20,6 +20,7 @@ import {
   newRunId,
   type Report,
   reportDegradations,
+  runLaunching,
 } from "./launch_report.ts";
 import { resolveCommand, runConfined, type RunResult } from "../backends/linux/run.ts";
 import { decideDenoPermission, formatLocation } from "../engine/deno_permissions.ts";
@@ -317,20 +318,8 @@ export const denoCommand: Command = {
   name: "deno",
   summary: "run a Deno program with Cordon as its permission broker, confined in the kernel",
   help: HELP,
-  async run(argv: string[]): Promise<number> {
-    let report: Report | undefined;
-    try {
-      return await denoCli(argv, (r) => report = r);
-    } catch (error) {
-      if (Deno.env.get("CORDON_DEBUG") === "1") console.error(error);
-      if (error instanceof UsageError) {
-        console.error(`cordon deno: ${error.message}\nSee \`cordon deno --help\`.`);
-        return EXIT_RUN_FAILED;
-      }
-      const text = error instanceof Error ? error.message : String(error);
-      if (report) report("error", text, { code: (error as { code?: unknown }).code ?? "FAILED" });
-      else console.error(`cordon deno: ${text}`);
-      return EXIT_RUN_FAILED;
-    }
+  run(argv: string[]): Promise<number> {
+    // Every failure of cordon deno itself exits 125 (EXIT_RUN_FAILED), never the command's status.
+    return runLaunching("deno", (setReport) => denoCli(argv, setReport));
   },
 };

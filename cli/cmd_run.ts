@@ -18,6 +18,7 @@ import {
   newRunId,
   type Report,
   reportDegradations,
+  runLaunching,
 } from "./launch_report.ts";
 import { hostArches, nativeArch, runConfined, type RunResult } from "../backends/linux/run.ts";
 import { NotSupportedError } from "../backends/linux/errors.ts";
@@ -351,23 +352,8 @@ export const runCommand: Command = {
   name: "run",
   summary: "run a command confined by policies (seccomp, installed before execve)",
   help: HELP,
-  async run(argv: string[]): Promise<number> {
-    // Every failure of cordon run itself exits 125, so that it is never mistaken for the
-    // command's own status (which may be 1 or 2).
-    let report: Report | undefined;
-    try {
-      return await runCli(argv, (r) => report = r);
-    } catch (error) {
-      if (Deno.env.get("CORDON_DEBUG") === "1") console.error(error);
-      if (error instanceof UsageError) {
-        console.error(`cordon run: ${error.message}\nSee \`cordon run --help\`.`);
-        report?.("error", error.message, { code: error.code }, { text: false });
-        return EXIT_RUN_FAILED;
-      }
-      const text = error instanceof Error ? error.message : String(error);
-      if (report) report("error", text, { code: (error as { code?: unknown }).code ?? "FAILED" });
-      else console.error(`cordon run: ${text}`);
-      return EXIT_RUN_FAILED;
-    }
+  run(argv: string[]): Promise<number> {
+    // Every failure of cordon run itself exits 125 (EXIT_RUN_FAILED), never the command's status.
+    return runLaunching("run", (setReport) => runCli(argv, setReport));
   },
 };

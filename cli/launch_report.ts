@@ -6,7 +6,7 @@
  * @module
  */
 
-import { EXIT } from "./command.ts";
+import { EXIT, UsageError } from "./command.ts";
 import { type Degradation, FilterPlanError } from "../backends/linux/run.ts";
 import { LaunchError } from "../backends/linux/launcher.ts";
 import { NotSupportedError } from "../backends/linux/errors.ts";
@@ -174,4 +174,41 @@ export function launchFailureStatus(
     return failed;
   }
   throw error;
+}
+
+/**
+ * Runs a launching command's body (`cordon run`, `cordon deno`) so that every failure of Cordon
+ * itself exits {@linkcode EXIT_RUN_FAILED}, never to be mistaken for the command's own status: a
+ * usage error with the help pointer, anything else as an `error` report line (or plain text when
+ * no reporter exists yet). `CORDON_DEBUG=1` prints the error's stack too.
+ *
+ * @param name the command's name
+ * @param body the command, which hands over its reporter as soon as it has one
+ * @returns the command's exit status
+ *
+ * @example
+ * ```ts ignore
+ * import { runLaunching } from "./launch_report.ts";
+ * const code = await runLaunching("run", (setReport) => runCli(argv, setReport));
+ * ```
+ */
+export async function runLaunching(
+  name: string,
+  body: (setReport: (report: Report) => void) => Promise<number>,
+): Promise<number> {
+  let report: Report | undefined;
+  try {
+    return await body((r) => report = r);
+  } catch (error) {
+    if (Deno.env.get("CORDON_DEBUG") === "1") console.error(error);
+    if (error instanceof UsageError) {
+      console.error(`cordon ${name}: ${error.message}\nSee \`cordon ${name} --help\`.`);
+      report?.("error", error.message, { code: error.code }, { text: false });
+      return EXIT_RUN_FAILED;
+    }
+    const text = error instanceof Error ? error.message : String(error);
+    if (report) report("error", text, { code: (error as { code?: unknown }).code ?? "FAILED" });
+    else console.error(`cordon ${name}: ${text}`);
+    return EXIT_RUN_FAILED;
+  }
 }
