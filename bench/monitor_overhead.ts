@@ -3,22 +3,29 @@
  * counter we know how to write: `../shared/bench/floor/`) and bpftrace, interleaved rep by rep in
  * one run, as a new user would run them:
  *
- *   sudo ./deno run -A bench/monitor_overhead.ts [--loop N] [--reps R] [--only NAME] [--direct] [--json]
+ *   sudo ./deno run -A bench/monitor_overhead.ts [--loop N] [--reps R] [--only NAME] [--trees T] [--direct] [--json] [--verbose]
  *
  * Configurations: unmonitored; the floor (`floor PID`, C + libbpf, one raw_tp, per-CPU array);
  * `cordon monitor --pid P --events none` (counting only); `cordon monitor --pid P` (the default
  * events: file, network, process); bpftrace `@[pid] = count()`. Each on two rows: the workload's
  * own pid watched ("monitored"), and a `sleep` watched while the workload runs ("unmonitored":
  * the tax every other process pays). Workloads: a C loop of N `getppid` calls (default 5M),
- * `tar cf /dev/null /usr/share`, `find /usr -name '*.h'`. Each workload is forked by a small C
- * runner and held until the tracer has attached to its pid; the runner then releases it and
+ * `tar cf /dev/null /usr/share`, `find /usr -name '*.h'` (these two walk their tree T times in
+ * one process, `--trees`, default 4, so that the differences measured exceed the jitter). Each
+ * workload is forked by a small C runner and held until the tracer has attached to its pid; the
+ * runner then releases it and
  * reports its CPU time (user + system from `wait4`: the BPF programs run in the caller's context,
  * so their cost is in it, while waiting for a CPU on a shared machine is not) and its wall time.
  * `--direct` runs Cordon's side through `bench/_monitor_child.ts` (the same backend calls as
  * `cordon monitor`, without the CLI's module graph) instead of `mod.ts monitor`.
  *
- * Printed per row: the medians, the added cost per syscall in ns over the unmonitored median (the
- * syscall count is the floor's own count of the workload), and that added cost as a ratio to the
+ * Each row measures its own unmonitored baseline among its other runs, the order of the runs
+ * rotates from rep to rep, and a discarded warm-up run precedes each workload's reps (see
+ * `overhead`); `--verbose` prints every run. Printed per row: the medians, the spread of the
+ * unmonitored runs (their noise, in ns per syscall; a configuration whose added cost differs from
+ * the floor's by less is marked "(noise)"), the added cost per syscall in ns over the row's
+ * unmonitored median (the syscall count is the floor's own count of the workload), and that
+ * added cost as a ratio to the
  * floor's in the same row, from CPU time and from wall time. Then event throughput to a
  * TypeScript subscriber with exact loss accounting, the kernel memory per watched process, and
  * attach/detach times. Other tracers attached on the machine meanwhile (`bpftool prog list`) add
@@ -39,12 +46,14 @@ const opt = (name: string, fallback: number) => {
 };
 const LOOP = opt("loop", 5_000_000);
 const REPS = opt("reps", 5);
+const TREES = opt("trees", 4);
 const ONLY = (() => {
   const i = args.indexOf("--only");
   return i >= 0 ? args[i + 1] : undefined;
 })();
 const JSON_OUT = args.includes("--json");
 const DIRECT = args.includes("--direct");
+const VERBOSE = args.includes("--verbose");
 const ROOT = new URL("..", import.meta.url).pathname;
 const FLOOR_DIR = new URL("../../shared/bench/floor/", import.meta.url).pathname;
 
@@ -205,6 +214,8 @@ async function attach(config: Config, pid: number, floor: string): Promise<Trace
 interface Workload {
   readonly name: string;
   readonly argv: readonly string[];
+  /** Exit codes that still mean a complete run (tar: 1, "file changed as we read it", on a shared machine). */
+  readonly okExitCodes?: readonly number[];
 }
 
 /**
@@ -252,7 +263,10 @@ async function once(
     await writer.close();
     const [cpuUs, wallUs, status] = (await line()).split(" ").map(Number);
     await runner.status;
-    if (status !== 0) throw new Error(`${w.argv.join(" ")} failed: wait status ${status}`);
+    const exited = (status! & 0x7f) === 0;
+    if (!exited || (status! >> 8 !== 0 && !(w.okExitCodes ?? []).includes(status! >> 8))) {
+      throw new Error(`${w.argv.join(" ")} failed: wait status ${status}`);
+    }
     const printed = tracer ? await tracer.stop() : "";
     tracer = undefined;
     const total = /total (\d+)/.exec(printed);
@@ -293,41 +307,61 @@ interface Row {
   workload: string;
   row: "monitored" | "unmonitored";
   syscalls: number;
+  /** Half the range of the row's unmonitored CPU times, in ns per syscall: the noise floor. */
+  baseSpreadNs: number;
   results: Result[];
 }
 
+/**
+ * Runs `w` under every configuration on both rows, REPS times. Each row measures its own
+ * unmonitored baseline among its other runs (not one baseline, always run first, shared by both
+ * rows), the order of the configurations rotates from rep to rep (no configuration always runs
+ * first, or right after the same other one), and one discarded warm-up run precedes the reps
+ * (the first run of a file-tree workload after another one pays for a cold dentry cache).
+ */
 async function overhead(w: Workload, floor: string): Promise<Row[]> {
   const cpu = new Map<string, number[]>();
   const wall = new Map<string, number[]>();
   const counts: number[] = [];
   const push = (m: Map<string, number[]>, key: string, v: number) =>
     m.set(key, [...(m.get(key) ?? []), v]);
+  const key = (row: string, config: Config) => `${row}\0${config}`;
+  await once(w, "unmonitored", "monitored", floor); // warm-up, discarded
+  const runs = (["monitored", "unmonitored"] as const).flatMap((row) =>
+    CONFIGS.map((config) => ({ row, config }))
+  );
   for (let rep = 0; rep < REPS; rep++) {
-    for (const row of ["monitored", "unmonitored"] as const) {
-      for (const config of CONFIGS) {
-        if (row === "unmonitored" && config === "unmonitored") continue;
-        const r = await once(w, config, row, floor);
-        const key = config === "unmonitored" ? "base" : `${row}\0${config}`;
-        push(cpu, key, r.cpuMs);
-        push(wall, key, r.ms);
-        if (r.syscalls !== undefined) counts.push(r.syscalls);
+    const shift = (rep * 3) % runs.length; // 3 is prime to the 10 runs: every run leads once
+    for (const { row, config } of [...runs.slice(shift), ...runs.slice(0, shift)]) {
+      const r = await once(w, config, row, floor);
+      if (VERBOSE) {
+        console.error(
+          `    ${row} ${config}: CPU ${r.cpuMs.toFixed(1)} ms, wall ${r.ms.toFixed(1)} ms${
+            r.syscalls === undefined ? "" : `, ${r.syscalls} syscalls`
+          }`,
+        );
       }
+      push(cpu, key(row, config), r.cpuMs);
+      push(wall, key(row, config), r.ms);
+      if (r.syscalls !== undefined) counts.push(r.syscalls);
     }
     console.error(`  ${w.name}: rep ${rep + 1}/${REPS}`);
   }
   const syscalls = median(counts);
   return (["monitored", "unmonitored"] as const).map((row) => {
-    const key = (config: Config) => config === "unmonitored" ? "base" : `${row}\0${config}`;
     const added = (m: Map<string, number[]>, config: Config) =>
-      ((median(m.get(key(config))!) - median(m.get("base")!)) * 1e6) / syscalls;
+      ((median(m.get(key(row, config))!) - median(m.get(key(row, "unmonitored"))!)) * 1e6) /
+      syscalls;
+    const base = cpu.get(key(row, "unmonitored"))!;
     return {
       workload: w.name,
       row,
       syscalls,
+      baseSpreadNs: ((Math.max(...base) - Math.min(...base)) * 1e6) / 2 / syscalls,
       results: CONFIGS.map((config) => ({
         config,
-        cpuMs: median(cpu.get(key(config))!),
-        wallMs: median(wall.get(key(config))!),
+        cpuMs: median(cpu.get(key(row, config))!),
+        wallMs: median(wall.get(key(row, config))!),
         addedCpuNs: added(cpu, config),
         addedWallNs: added(wall, config),
         ratioToFloor: added(cpu, config) / added(cpu, "floor"),
@@ -398,24 +432,48 @@ await Deno.writeTextFile(`${floor}/loop.c`, LOOP_SOURCE);
 await run("gcc", ["-O2", "-o", `${floor}/loop`, `${floor}/loop.c`]);
 await Deno.writeTextFile(`${floor}/runner.c`, RUNNER_SOURCE);
 await run("gcc", ["-O2", "-o", `${floor}/runner`, `${floor}/runner.c`]);
+/* The file-tree workloads walk their tree TREES times in one process (default 4: one walk is
+ * ~250 ms and ~150-250 k calls, so a few ms of a shared machine's jitter would be tens of ns per
+ * call, more than the differences measured). */
+const tree = (path: string) => Array.from({ length: TREES }, () => path);
 const workloads: Workload[] = [
   { name: `${LOOP / 1e6}M getppid`, argv: [`${floor}/loop`, String(LOOP)] },
-  { name: "tar cf /dev/null /usr/share", argv: ["tar", "cf", "/dev/null", "/usr/share"] },
-  { name: "find /usr -name '*.h'", argv: ["find", "/usr", "-name", "*.h"] },
+  {
+    name: `tar cf /dev/null /usr/share${TREES > 1 ? ` (tree x${TREES})` : ""}`,
+    argv: ["tar", "cf", "/dev/null", ...tree("/usr/share")],
+    okExitCodes: [1],
+  },
+  {
+    name: `find /usr -name '*.h'${TREES > 1 ? ` (tree x${TREES})` : ""}`,
+    argv: ["find", ...tree("/usr"), "-name", "*.h"],
+  },
 ].filter((w) => ONLY === undefined || w.name.includes(ONLY));
 function printRow(r: Row): void {
   console.log(
-    `\n${r.workload}, ${r.row} process (${r.syscalls.toLocaleString("en")} syscalls, floor count)`,
+    `\n${r.workload}, ${r.row} process (${
+      r.syscalls.toLocaleString("en")
+    } syscalls, floor count; unmonitored CPU spread ±${r.baseSpreadNs.toFixed(0)} ns/call)`,
   );
-  console.log(`  ${"".padEnd(24)}   CPU ms  added ns/call  vs floor  |  wall ms  added  vs floor`);
+  console.log(
+    `  ${"".padEnd(24)}   CPU ms  added ns/call  vs floor  - floor (noise ±${
+      r.baseSpreadNs.toFixed(0)
+    })  |  wall ms  added  vs floor`,
+  );
+  const floorAdded = r.results.find((x) => x.config === "floor")!.addedCpuNs;
   for (const x of r.results) {
     const base = x.config === "unmonitored";
+    const delta = x.addedCpuNs - floorAdded;
+    const verdict = base || x.config === "floor"
+      ? ""
+      : `${delta >= 0 ? "+" : ""}${delta.toFixed(0)}${
+        Math.abs(delta) <= r.baseSpreadNs ? " (noise)" : ""
+      }`;
     console.log(
       `  ${x.config.padEnd(24)} ${x.cpuMs.toFixed(0).padStart(7)}  ${
         x.addedCpuNs.toFixed(1).padStart(13)
-      }  ${base ? "".padStart(8) : `${x.ratioToFloor.toFixed(2)}x`.padStart(8)}  |  ${
-        x.wallMs.toFixed(0).padStart(7)
-      }  ${x.addedWallNs.toFixed(1).padStart(5)}  ${
+      }  ${base ? "".padStart(8) : `${x.ratioToFloor.toFixed(2)}x`.padStart(8)}  ${
+        verdict.padEnd(20)
+      }  |  ${x.wallMs.toFixed(0).padStart(7)}  ${x.addedWallNs.toFixed(1).padStart(5)}  ${
         base ? "" : `${x.wallRatioToFloor.toFixed(2)}x`.padStart(8)
       }`,
     );
@@ -430,7 +488,7 @@ if (!JSON_OUT) {
   console.log(`machine: ${machine}`);
   console.log(`load before: ${uptimeBefore}`);
   console.log(
-    `medians of ${REPS} interleaved reps; added = (median - unmonitored) / syscalls, from the workload's CPU time (user+sys) and wall time; cordon via ${
+    `medians of ${REPS} interleaved reps (order rotated per rep); added = (median - the row's unmonitored median) / syscalls, from the workload's CPU time (user+sys) and wall time; cordon via ${
       DIRECT ? "bench/_monitor_child.ts" : "mod.ts monitor"
     }`,
   );
@@ -471,7 +529,7 @@ if (JSON_OUT) {
     );
   }
   console.log(
-    `kernel memory per watched process: ${memory.procsEntryBytes} B (procs) + ${memory.perThreadBytes} B per thread that made a call (tasks) + 8 B per possible pid (watched array)`,
+    `kernel memory per watched process: ${memory.procsEntryBytes} B (procs) + ${memory.perThreadBytes} B per thread that made a call (tasks) + 8 B per possible pid (watched array) + one compat_exits entry (8 B) per thread that made an i386 file or network call`,
   );
   console.log(
     `attach ${times.attachMs.toFixed(0)} ms, detach ${

@@ -8,10 +8,17 @@
  *    (log, kill with bpf_send_signal(SIGKILL) — the call has already been made when a tracepoint
  *    runs, so this ends the process after it — or DENY through the LSM programs of lsm.bpf.c),
  *    per-process rate limits, and ring-buffer events only for what user space subscribed to.
- *  - tp_btf/sys_exit (attached by user space only while file/network events or LSM denies need
- *    it; plain counting never pays for it): completes file (open*) and network (connect/bind/accept/sendto/sendmsg)
- *    events with the result, and clears a pending LSM deny. A network event carries the
- *    protocol of the socket the call used, resolved from its fd at sys_enter.
+ *  - File (open*) and network (connect/bind/accept/sendto/sendmsg) events are completed with the
+ *    call's result after it returns, and no other call pays for it: for x86_64 calls by the
+ *    per-syscall exit tracepoints (tracepoint/syscalls/sys_exit_openat, …; the kernel runs them
+ *    only for their own syscall, and user space attaches the file or network ones only while
+ *    those events are on), for i386 calls (compat: the per-syscall tracepoints never fire for
+ *    them) by a BPF task work scheduled at sys_enter, which runs in the caller's context before
+ *    it returns to user space and before any signal or restart handling touches its registers.
+ *    A network event carries the protocol of the socket the call used, resolved from its fd at
+ *    sys_enter.
+ *  - tp_btf/sys_exit (attached by user space only while LSM denies need it; counting and events
+ *    never pay for it): clears a pending LSM deny.
  *  - tp_btf/sched_process_fork/exec/exit: lifecycle; children of followed processes inherit
  *    their entry, and the entry of an exited process is removed after an exit event with its
  *    counts (sent by the last of its threads to fold its counts in), so a reused pid can never
@@ -204,6 +211,24 @@ struct {
 	__type(key, __u32);
 	__type(value, struct inflight);
 } scratch SEC(".maps");
+
+/* By thread id: the task work that completes the thread's i386 file or network call (an entry
+ * is reused for the thread's next such call, and removed when the thread exits). */
+struct compat_exit {
+	struct bpf_task_work work;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct compat_exit);
+} compat_exits SEC(".maps");
+
+/* Since Linux 6.18: runs `callback` in `task`'s context when it next returns to user space. */
+extern int bpf_task_work_schedule_resume_impl(struct task_struct *task, struct bpf_task_work *tw,
+					      void *map__map, bpf_task_work_callback_t callback,
+					      void *aux__prog) __ksym;
 
 /* Shared with lsm.bpf.c (user space passes this map's fd to it). */
 struct {
@@ -718,7 +743,87 @@ static __always_inline enum call_kind classify(__u32 nr, __u8 abi)
 	return CALL_OTHER;
 }
 
-/* Records the arguments of a file or network call until sys_exit adds its result. */
+/*
+ * Completes the file or network event the thread `tid` stashed at sys_enter with the call's
+ * result and sends it. `nr`/`abi` are the call that returned: a stash of another call (one whose
+ * return was never seen) is dropped, never completed with a foreign result.
+ */
+static __noinline void complete_call(__u32 tid, long ret, __u32 nr, __u32 abi)
+{
+	struct inflight *f = bpf_map_lookup_elem(&inflight, &tid);
+	if (!f)
+		return;
+	if (f->kind == CALL_FILE && f->file.nr == nr && f->file.abi == abi) {
+		f->file.ret = ret;
+		if (f->file.path_len == 0) {
+			/* The page was not resident at entry (non-sleepable programs cannot fault it
+			 * in); the call itself has copied the path since, so it is resident now. */
+			long n = bpf_probe_read_user_str(f->file.path, sizeof(f->file.path),
+							 (const void *)f->uptr);
+			f->file.path_len = n > 0 ? n : 0;
+		}
+		if (bpf_ringbuf_output(&events, &f->file, sizeof(f->file), wakeup_flags()) == 0)
+			count_event();
+		else
+			count_lost();
+	} else if (f->kind == CALL_NET && f->net.nr == nr && f->net.abi == abi) {
+		struct cordon_net_event *e = &f->net;
+		e->ret = ret;
+		bool is_accept = e->abi == CORDON_ABI_NATIVE ? (e->nr == NR_ACCEPT || e->nr == NR_ACCEPT4)
+							     : e->nr == NR32_ACCEPT4;
+		const void *uaddr = (const void *)f->uptr;
+		if (f->net_read == NET_READ_MSGHDR) {
+			__u64 name = 0;
+			if (read_msg_name(uaddr, e->abi, &name) && name == 0) {
+				bpf_map_delete_elem(&inflight, &tid); /* no destination: no event */
+				return;
+			}
+			uaddr = (const void *)name;
+		}
+		if (f->net_read != NET_READ_NONE && (!is_accept || ret >= 0))
+			read_sockaddr(e, uaddr);
+		if (bpf_ringbuf_output(&events, e, sizeof(*e), wakeup_flags()) == 0)
+			count_event();
+		else
+			count_lost();
+	}
+	bpf_map_delete_elem(&inflight, &tid);
+}
+
+/*
+ * The task work of an i386 file or network call (see compat_exits): runs in the caller's context
+ * on its way back to user space, before signal delivery or a syscall restart can change its
+ * registers (get_signal() runs pending task works first), so `ax` is the call's result, exactly
+ * what a sys_exit tracepoint would have seen. A thread killed in the call runs it at its exit.
+ */
+static int compat_call_returned(struct bpf_map *map, void *key, void *value)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 tid = *(__u32 *)key;
+	if (task->pid != tid)
+		return 0;
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	if (!regs)
+		return 0;
+	complete_call(tid, regs->ax, (__u32)regs->orig_ax, CORDON_ABI_COMPAT);
+	return 0;
+}
+
+/* Arranges for the stashed i386 call of thread `tid` to be completed when it returns; when that
+ * cannot be arranged, the event is lost, and counted. */
+static __always_inline void schedule_compat_exit(__u32 tid)
+{
+	struct compat_exit fresh = {};
+	bpf_map_update_elem(&compat_exits, &tid, &fresh, BPF_NOEXIST);
+	struct compat_exit *w = bpf_map_lookup_elem(&compat_exits, &tid);
+	if (w && bpf_task_work_schedule_resume_impl(bpf_get_current_task_btf(), &w->work,
+						     &compat_exits, compat_call_returned, 0) == 0)
+		return;
+	bpf_map_delete_elem(&inflight, &tid);
+	count_lost();
+}
+
+/* Records the arguments of a file or network call until its return adds its result. */
 static __always_inline void stash_call(struct pt_regs *regs, __u64 pid_tgid, __u32 policy,
 				       __u32 nr, __u8 abi, enum call_kind kind)
 {
@@ -822,7 +927,12 @@ static __always_inline void stash_call(struct pt_regs *regs, __u64 pid_tgid, __u
 		}
 	}
 	__u32 tid = (__u32)pid_tgid;
-	bpf_map_update_elem(&inflight, &tid, f, BPF_ANY);
+	if (bpf_map_update_elem(&inflight, &tid, f, BPF_ANY) != 0) {
+		count_lost();
+		return;
+	}
+	if (abi == CORDON_ABI_COMPAT)
+		schedule_compat_exit(tid);
 }
 
 SEC("tp_btf/sys_enter")
@@ -933,6 +1043,33 @@ int BPF_PROG(cordon_sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
+/* An x86_64 file or network call returned (its own exit tracepoint: no other call runs this). */
+static __always_inline int native_call_returned(struct trace_event_raw_sys_exit *ctx)
+{
+	complete_call((__u32)bpf_get_current_pid_tgid(), ctx->ret, (__u32)ctx->id,
+		      CORDON_ABI_NATIVE);
+	return 0;
+}
+
+#define CORDON_NATIVE_EXIT(call)                                                 \
+	SEC("tracepoint/syscalls/sys_exit_" #call)                                 \
+	int cordon_ret_##call(struct trace_event_raw_sys_exit *ctx)                \
+	{                                                                          \
+		return native_call_returned(ctx);                                  \
+	}
+
+CORDON_NATIVE_EXIT(open)
+CORDON_NATIVE_EXIT(creat)
+CORDON_NATIVE_EXIT(openat)
+CORDON_NATIVE_EXIT(openat2)
+CORDON_NATIVE_EXIT(connect)
+CORDON_NATIVE_EXIT(bind)
+CORDON_NATIVE_EXIT(accept)
+CORDON_NATIVE_EXIT(accept4)
+CORDON_NATIVE_EXIT(sendto)
+CORDON_NATIVE_EXIT(sendmsg)
+
+/* Attached only while LSM denies are enforced: a deny pending for a call ends with it. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(cordon_sys_exit, struct pt_regs *regs, long ret)
 {
@@ -941,57 +1078,8 @@ int BPF_PROG(cordon_sys_exit, struct pt_regs *regs, long ret)
 	__u64 *watch = bpf_map_lookup_elem(&watched, &tgid);
 	if (!watch || (!*watch && !fast_cfg.trace_all))
 		return 0;
-	__u64 pid_tgid = ((__u64)tgid << 32) | (__u32)task->pid;
-	__u32 zero = 0;
-	struct cordon_config *cfg = bpf_map_lookup_elem(&cordon_cfg, &zero);
-	if (!cfg)
-		return 0;
-	__u32 tid = (__u32)pid_tgid;
-	if (cfg->flags & CORDON_CFG_LSM_ENFORCE)
-		bpf_map_delete_elem(&lsm_pending, &tid);
-	if (!(cfg->flags & (CORDON_CFG_FILE_EVENTS | CORDON_CFG_NET_EVENTS)))
-		return 0;
-	__u8 abi = task->thread_info.status & TS_COMPAT ? CORDON_ABI_COMPAT : CORDON_ABI_NATIVE;
-	if (classify((__u32)regs->orig_ax, abi) == CALL_OTHER)
-		return 0; /* only file and network calls were stashed at entry */
-	struct inflight *f = bpf_map_lookup_elem(&inflight, &tid);
-	if (!f)
-		return 0;
-	if (f->kind == CALL_FILE) {
-		f->file.ret = ret;
-		if (f->file.path_len == 0) {
-			/* The page was not resident at entry (non-sleepable programs cannot fault it
-			 * in); the call itself has copied the path since, so it is resident now. */
-			long n = bpf_probe_read_user_str(f->file.path, sizeof(f->file.path),
-							 (const void *)f->uptr);
-			f->file.path_len = n > 0 ? n : 0;
-		}
-		if (bpf_ringbuf_output(&events, &f->file, sizeof(f->file), wakeup_flags()) == 0)
-			count_event();
-		else
-			count_lost();
-	} else if (f->kind == CALL_NET) {
-		struct cordon_net_event *e = &f->net;
-		e->ret = ret;
-		bool is_accept = e->abi == CORDON_ABI_NATIVE ? (e->nr == NR_ACCEPT || e->nr == NR_ACCEPT4)
-							     : e->nr == NR32_ACCEPT4;
-		const void *uaddr = (const void *)f->uptr;
-		if (f->net_read == NET_READ_MSGHDR) {
-			__u64 name = 0;
-			if (read_msg_name(uaddr, e->abi, &name) && name == 0) {
-				bpf_map_delete_elem(&inflight, &tid); /* no destination: no event */
-				return 0;
-			}
-			uaddr = (const void *)name;
-		}
-		if (f->net_read != NET_READ_NONE && (!is_accept || ret >= 0))
-			read_sockaddr(e, uaddr);
-		if (bpf_ringbuf_output(&events, e, sizeof(*e), wakeup_flags()) == 0)
-			count_event();
-		else
-			count_lost();
-	}
-	bpf_map_delete_elem(&inflight, &tid);
+	__u32 tid = (__u32)task->pid;
+	bpf_map_delete_elem(&lsm_pending, &tid);
 	return 0;
 }
 
@@ -1176,6 +1264,7 @@ int BPF_PROG(cordon_exit, struct task_struct *task, bool group_dead)
 	__u32 tid = task->pid;
 	bpf_map_delete_elem(&inflight, &tid);
 	bpf_map_delete_elem(&lsm_pending, &tid);
+	bpf_map_delete_elem(&compat_exits, &tid);
 	struct cordon_proc *p = bpf_map_lookup_elem(&procs, &tgid);
 	bool stale = p && p->start_ns != task->group_leader->start_time && p->start_ns != 0;
 	struct cordon_task *t = bpf_task_storage_get(&tasks, task, 0, 0);

@@ -98,8 +98,8 @@ const MAP_TYPES: Record<number, MapType> = {
 const PROGRAM_OF_TYPE: Readonly<Record<ProgramType, string | null>> = {
   syscall_entry: "cordon_sys_enter",
   syscall_exit: "cordon_sys_exit",
-  network_socket: "cordon_sys_exit",
-  file_access: "cordon_sys_exit",
+  network_socket: "cordon_ret_connect",
+  file_access: "cordon_ret_openat",
   process_exec: "cordon_exec",
   process_fork: "cordon_fork",
   process_exit: "cordon_exit",

@@ -73,23 +73,56 @@ export interface MonitorOptions extends Partial<MonitorConfig> {
   readonly skipPrograms?: readonly string[];
 }
 
-/** Names of the monitor's programs and the hooks they attach to. */
+/**
+ * Names of the monitor's programs and the hooks they attach to. The `cordon_ret_*` programs
+ * complete x86_64 file and network events with the call's result, each on its own syscall's exit
+ * tracepoint (the kernel runs it for that syscall only); i386 calls are completed by a task work
+ * the sys_enter program schedules (the per-syscall tracepoints never fire for compat calls).
+ */
 export const MONITOR_PROGRAMS = {
   cordon_sys_enter: "tp_btf/sys_enter",
   cordon_sys_exit: "tp_btf/sys_exit",
+  cordon_ret_open: "tracepoint/syscalls/sys_exit_open",
+  cordon_ret_creat: "tracepoint/syscalls/sys_exit_creat",
+  cordon_ret_openat: "tracepoint/syscalls/sys_exit_openat",
+  cordon_ret_openat2: "tracepoint/syscalls/sys_exit_openat2",
+  cordon_ret_connect: "tracepoint/syscalls/sys_exit_connect",
+  cordon_ret_bind: "tracepoint/syscalls/sys_exit_bind",
+  cordon_ret_accept: "tracepoint/syscalls/sys_exit_accept",
+  cordon_ret_accept4: "tracepoint/syscalls/sys_exit_accept4",
+  cordon_ret_sendto: "tracepoint/syscalls/sys_exit_sendto",
+  cordon_ret_sendmsg: "tracepoint/syscalls/sys_exit_sendmsg",
   cordon_fork: "tp_btf/sched_process_fork",
   cordon_exec: "tp_btf/sched_process_exec",
   cordon_exit: "tp_btf/sched_process_exit",
   cordon_cgroup_attach: "tp_btf/cgroup_attach_task",
 } as const;
 
-/** Programs attached only while something needs them (see {@linkcode EbpfMonitor.attached}). */
-const ON_DEMAND = new Set(["cordon_sys_exit"]);
+const FILE_RETURNS = [
+  "cordon_ret_open",
+  "cordon_ret_creat",
+  "cordon_ret_openat",
+  "cordon_ret_openat2",
+];
+const NET_RETURNS = [
+  "cordon_ret_connect",
+  "cordon_ret_bind",
+  "cordon_ret_accept",
+  "cordon_ret_accept4",
+  "cordon_ret_sendto",
+  "cordon_ret_sendmsg",
+];
 
-/** Whether `config` needs `sys_exit`: file/network results, or clearing pending LSM denies. */
-function needsSysExit(config: MonitorConfig): boolean {
-  return config.fileEvents || config.netEvents || config.lsmEnforce;
-}
+/**
+ * Programs attached only while something needs them (see {@linkcode EbpfMonitor.attached}), and
+ * whether `config` needs each: the file or network exit tracepoints for those events' results,
+ * the raw `sys_exit` only to clear pending LSM denies.
+ */
+const ON_DEMAND: ReadonlyMap<string, (config: MonitorConfig) => boolean> = new Map([
+  ["cordon_sys_exit", (c: MonitorConfig) => c.lsmEnforce],
+  ...FILE_RETURNS.map((name) => [name, (c: MonitorConfig) => c.fileEvents] as const),
+  ...NET_RETURNS.map((name) => [name, (c: MonitorConfig) => c.netEvents] as const),
+]);
 
 /** `/proc/sys/kernel/pid_max`, the size of the monitor's tgid-indexed `watched` array. */
 function pidMax(): number {
@@ -196,7 +229,8 @@ export class EbpfMonitor implements Disposable {
   #running = false;
   #closed = false;
   #onError: ((error: unknown) => void) | undefined;
-  #sysExit: BpfLink | undefined;
+  /** Links of the attached {@linkcode ON_DEMAND} programs, by name. */
+  #onDemand = new Map<string, BpfLink>();
   #watchedSize: number;
   #nextGen = BigInt(CORDON_GEN_USER_FIRST);
   /** Records delivered to handlers since open. */
@@ -243,7 +277,7 @@ export class EbpfMonitor implements Disposable {
           monitor.#links.push(program.attach());
         }
       }
-      monitor.#syncSysExit();
+      monitor.#syncOnDemand();
       return monitor;
     } catch (error) {
       if (monitor) monitor.close();
@@ -269,24 +303,30 @@ export class EbpfMonitor implements Disposable {
   }
 
   /**
-   * Programs attached, by name. `cordon_sys_exit` is attached only while file or network events
-   * or LSM denies need the calls' results: counting alone never pays for a second tracepoint.
+   * Programs attached, by name. The exit programs are attached only while something needs the
+   * calls' results: the file ones (`cordon_ret_openat`, …) for file events, the network ones for
+   * network events, `cordon_sys_exit` for LSM denies. Counting alone never pays for any of them,
+   * and no syscall but their own runs the per-syscall ones.
    */
   get attached(): readonly string[] {
-    const links = this.#sysExit ? [...this.#links, this.#sysExit] : this.#links;
-    return links.filter((l) => !l.closed).map((l) => l.description);
+    return [...this.#links, ...this.#onDemand.values()].filter((l) => !l.closed).map((l) =>
+      l.description
+    );
   }
 
   #skip = new Set<string>();
 
-  /** Attaches or detaches `sys_exit` as the configuration needs it. */
-  #syncSysExit(): void {
-    const want = needsSysExit(this.#config) && !this.#skip.has("cordon_sys_exit");
-    if (want && !this.#sysExit) {
-      this.#sysExit = this.#object.program("cordon_sys_exit").attach();
-    } else if (!want && this.#sysExit) {
-      this.#sysExit.close();
-      this.#sysExit = undefined;
+  /** Attaches or detaches the on-demand programs as the configuration needs them. */
+  #syncOnDemand(): void {
+    for (const [name, needed] of ON_DEMAND) {
+      const want = needed(this.#config) && !this.#skip.has(name);
+      const link = this.#onDemand.get(name);
+      if (want && !link) {
+        this.#onDemand.set(name, this.#object.program(name).attach());
+      } else if (!want && link) {
+        link.close();
+        this.#onDemand.delete(name);
+      }
     }
   }
 
@@ -318,13 +358,13 @@ export class EbpfMonitor implements Disposable {
 
   /**
    * Changes what is streamed (takes effect for the next call the kernel sees), attaching or
-   * detaching `sys_exit` as file/network events and LSM denies need it.
+   * detaching the exit programs as file/network events and LSM denies need them.
    */
   configure(changes: Partial<MonitorConfig>): void {
     this.#assertOpen();
     this.#config = { ...this.#config, ...changes };
     this.#writeConfig();
-    this.#syncSysExit();
+    this.#syncOnDemand();
   }
 
   /** Marks `pid` monitored at a new generation (its threads re-read its `procs` entry). */
@@ -546,8 +586,8 @@ export class EbpfMonitor implements Disposable {
     if (this.#closed) return;
     this.stop();
     this.#closed = true;
-    this.#sysExit?.close();
-    this.#sysExit = undefined;
+    for (const link of this.#onDemand.values()) link.close();
+    this.#onDemand.clear();
     for (const link of this.#links.reverse()) link.close();
     this.#links = [];
     this.#ring.close();
