@@ -366,7 +366,7 @@ export async function cordonStats(options: CordonStatsOptions = {}): Promise<Cor
   const monitors: MonitorStats[] = [];
   for (const [id, now] of after.monitors) {
     const then = before?.monitors.get(id);
-    const programIds = programs.filter((p) => p.mapIds.includes(id)).map((p) => p.id);
+    const programIds = monitorPrograms(programs, id);
     const procsMap = [...after.maps.values()].find((m) =>
       m.name === "procs" && programs.some((p) => p.mapIds.includes(id) && p.mapIds.includes(m.id))
     );
@@ -392,4 +392,27 @@ export async function cordonStats(options: CordonStatsOptions = {}): Promise<Cor
     maps: [...after.maps.values()],
     monitors,
   };
+}
+
+/**
+ * The programs of the monitor whose `stats` map is `statsMapId`: those that use it, and every
+ * program that shares a map with one of them (an object's programs share its maps; separate
+ * objects share none), so that programs that do not count (`sys_exit`) are found too.
+ */
+function monitorPrograms(
+  programs: readonly { readonly id: number; readonly mapIds: readonly number[] }[],
+  statsMapId: number,
+): number[] {
+  const found = new Set<number>();
+  const maps = new Set<number>([statsMapId]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of programs) {
+      if (found.has(p.id) || !p.mapIds.some((m) => maps.has(m))) continue;
+      found.add(p.id);
+      for (const m of p.mapIds) maps.add(m);
+      grew = true;
+    }
+  }
+  return programs.filter((p) => found.has(p.id)).map((p) => p.id);
 }
