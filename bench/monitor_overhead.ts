@@ -204,9 +204,21 @@ async function attach(config: Config, pid: number, floor: string): Promise<Trace
   return {
     async stop() {
       child.kill("SIGINT");
-      const text = await rest;
-      await child.status;
-      return text;
+      // A tracer that does not end on SIGINT (bpftrace still attaching) is killed after 10 s, so
+      // that one stuck tracer cannot hang the whole bench or leave its probe attached.
+      const timer = setTimeout(() => {
+        try {
+          child.kill("SIGKILL");
+        } catch {
+          // it has exited meanwhile
+        }
+      }, 10_000);
+      try {
+        await child.status;
+        return await rest;
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }
