@@ -13,7 +13,7 @@
 import { dryRunFindings } from "../engine/dry_run_findings.ts";
 import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import process from "node:process";
-import { duplicateNameError, parsePoliciesCollecting } from "../policies/parse.ts";
+import { parsePolicyTexts } from "../policies/parse.ts";
 import { BUILTIN_PROFILES } from "../policies/builtin_profiles.ts";
 import { resolvePolicies } from "../policies/resolve.ts";
 import { PolicyError, PolicyErrors } from "../policies/errors.ts";
@@ -142,27 +142,9 @@ function errorFindings(errors: readonly PolicyError[]): Finding[] {
 
 /** Reads, parses, resolves and compiles policies as `loadPolicyFiles` and `cordon check` do. */
 function load(paths: readonly string[], arches: readonly Arch[]): Loaded {
-  const errors: PolicyError[] = [];
-  const policies: Policy[] = [];
-  const byName = new Map<string, Policy>();
-  for (const path of paths) {
-    const text = readPolicyText(path);
-    if (text instanceof PolicyError) {
-      errors.push(text);
-      continue;
-    }
-    const parsed = parsePoliciesCollecting(text, path);
-    errors.push(...parsed.errors);
-    for (const policy of parsed.policies) {
-      const earlier = byName.get(policy.name);
-      if (earlier !== undefined) {
-        errors.push(duplicateNameError(policy, earlier));
-        continue;
-      }
-      byName.set(policy.name, policy);
-      policies.push(policy);
-    }
-  }
+  const { policies, errors } = parsePolicyTexts(
+    paths.map((path) => ({ text: readPolicyText(path), file: path })),
+  );
   if (errors.length > 0) return { ok: false, findings: errorFindings(errors) };
   try {
     const resolved = resolvePolicies({ policies });

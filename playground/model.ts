@@ -9,7 +9,7 @@
  */
 
 import { type Arch, ARCHES, type PolicySet, type ResolvedPolicy } from "../policies/types.ts";
-import { duplicateNameError, parsePoliciesCollecting } from "../policies/parse.ts";
+import { parsePolicyTexts } from "../policies/parse.ts";
 import { resolvePolicies } from "../policies/resolve.ts";
 import { PolicyError, PolicyErrors } from "../policies/errors.ts";
 import { BUILTIN_PROFILES } from "../policies/builtin_profiles.ts";
@@ -99,22 +99,9 @@ export function loadSources(sources: readonly PolicySource[], arches: readonly A
 const recent = new Map<string, Loaded>();
 
 function load(sources: readonly PolicySource[], arches: readonly Arch[]): Loaded {
-  const errors: PolicyError[] = [];
-  const policies: PolicySet["policies"][number][] = [];
-  const byName = new Map<string, PolicySet["policies"][number]>();
-  for (const source of sources) {
-    const parsed = parsePoliciesCollecting(source.text, source.name, {});
-    errors.push(...parsed.errors);
-    for (const policy of parsed.policies) {
-      const earlier = byName.get(policy.name);
-      if (earlier !== undefined) {
-        errors.push(duplicateNameError(policy, earlier));
-        continue;
-      }
-      byName.set(policy.name, policy);
-      policies.push(policy);
-    }
-  }
+  const { policies, errors } = parsePolicyTexts(
+    sources.map((source) => ({ text: source.text, file: source.name })),
+  );
   // Sorted by file, line and column, as the CLI reports them.
   if (errors.length > 0) return { ok: false, errors: new PolicyErrors(errors).errors };
   const set: PolicySet = { policies };

@@ -7,9 +7,9 @@
  * @module
  */
 
-import type { Policy, PolicySet } from "./types.ts";
+import type { PolicySet } from "./types.ts";
 import { fileErrorText, PolicyError, PolicyErrors } from "./errors.ts";
-import { duplicateNameError, type ParseOptions, parsePoliciesCollecting } from "./parse.ts";
+import { type ParseOptions, parsePolicyTexts } from "./parse.ts";
 import { DEFAULT_YAML_LIMITS } from "./_yaml_tree.ts";
 import { BUILTIN_PROFILES } from "./builtin_profiles.ts";
 
@@ -117,26 +117,10 @@ export async function loadPolicyFiles(
   }
   const cap = Math.max(options.maxBytes ?? 0, DEFAULT_YAML_LIMITS.maxFastBytes);
   const texts = await Promise.all(paths.map((path) => readText(path, cap)));
-  const errors: PolicyError[] = [];
-  const policies: Policy[] = [];
-  const byName = new Map<string, Policy>();
-  texts.forEach((text, i) => {
-    if (text instanceof PolicyError) {
-      errors.push(text);
-      return;
-    }
-    const parsed = parsePoliciesCollecting(text, paths[i]!, options);
-    errors.push(...parsed.errors);
-    for (const policy of parsed.policies) {
-      const earlier = byName.get(policy.name);
-      if (earlier !== undefined) {
-        errors.push(duplicateNameError(policy, earlier));
-        continue;
-      }
-      byName.set(policy.name, policy);
-      policies.push(policy);
-    }
-  });
+  const { policies, errors } = parsePolicyTexts(
+    texts.map((text, i) => ({ text, file: paths[i]! })),
+    options,
+  );
   if (errors.length > 0) throw new PolicyErrors(errors);
   return { policies };
 }

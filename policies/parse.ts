@@ -245,6 +245,50 @@ export function parsePoliciesCollecting(
 }
 
 /**
+ * Parses several texts as one policy set: each text's policies and errors (a text that could not
+ * be read is given as its error), and a `duplicate-name` error for a policy named like one of an
+ * earlier text (the first keeps the name). Errors are unsorted.
+ *
+ * @param texts the texts with the names used in their locations, in order
+ * @param options limits
+ * @returns the policies, first of each name, and the errors
+ *
+ * @example
+ * ```ts
+ * import { parsePolicyTexts } from "./parse.ts";
+ * const doc = "apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: a}\nspec: {defaultAction: deny}\n";
+ * const { policies, errors } = parsePolicyTexts([{ text: doc, file: "a.yaml" }, { text: doc, file: "b.yaml" }]);
+ * if (policies.length !== 1 || errors[0]?.code !== "duplicate-name") throw new Error();
+ * ```
+ */
+export function parsePolicyTexts(
+  texts: readonly { readonly text: string | PolicyError; readonly file: string }[],
+  options: ParseOptions = {},
+): { policies: Policy[]; errors: PolicyError[] } {
+  const errors: PolicyError[] = [];
+  const policies: Policy[] = [];
+  const byName = new Map<string, Policy>();
+  for (const { text, file } of texts) {
+    if (text instanceof PolicyError) {
+      errors.push(text);
+      continue;
+    }
+    const parsed = parsePoliciesCollecting(text, file, options);
+    errors.push(...parsed.errors);
+    for (const policy of parsed.policies) {
+      const earlier = byName.get(policy.name);
+      if (earlier !== undefined) {
+        errors.push(duplicateNameError(policy, earlier));
+        continue;
+      }
+      byName.set(policy.name, policy);
+      policies.push(policy);
+    }
+  }
+  return { policies, errors };
+}
+
+/**
  * The error for a second policy called like an earlier one (also used across files).
  *
  * @param policy the later policy

@@ -12490,6 +12490,29 @@ function parsePoliciesCollecting(text, file, options = {}) {
   }
   return { policies: unique, errors: ctx.finish() };
 }
+function parsePolicyTexts(texts, options = {}) {
+  const errors = [];
+  const policies = [];
+  const byName = /* @__PURE__ */ new Map();
+  for (const { text, file } of texts) {
+    if (text instanceof PolicyError) {
+      errors.push(text);
+      continue;
+    }
+    const parsed = parsePoliciesCollecting(text, file, options);
+    errors.push(...parsed.errors);
+    for (const policy of parsed.policies) {
+      const earlier = byName.get(policy.name);
+      if (earlier !== void 0) {
+        errors.push(duplicateNameError(policy, earlier));
+        continue;
+      }
+      byName.set(policy.name, policy);
+      policies.push(policy);
+    }
+  }
+  return { policies, errors };
+}
 function duplicateNameError(policy, earlier) {
   const at2 = earlier.loc;
   return new PolicyError(
@@ -19489,27 +19512,9 @@ function errorFindings(errors) {
   }));
 }
 function load(paths, arches) {
-  const errors = [];
-  const policies = [];
-  const byName = /* @__PURE__ */ new Map();
-  for (const path of paths) {
-    const text = readPolicyText(path);
-    if (text instanceof PolicyError) {
-      errors.push(text);
-      continue;
-    }
-    const parsed = parsePoliciesCollecting(text, path);
-    errors.push(...parsed.errors);
-    for (const policy of parsed.policies) {
-      const earlier = byName.get(policy.name);
-      if (earlier !== void 0) {
-        errors.push(duplicateNameError(policy, earlier));
-        continue;
-      }
-      byName.set(policy.name, policy);
-      policies.push(policy);
-    }
-  }
+  const { policies, errors } = parsePolicyTexts(
+    paths.map((path) => ({ text: readPolicyText(path), file: path }))
+  );
   if (errors.length > 0) return { ok: false, findings: errorFindings(errors) };
   try {
     const resolved = resolvePolicies({ policies });
