@@ -6,9 +6,10 @@
  * @module
  */
 
+import { ringBytes } from "./cmd_record.ts";
 import { fileErrorText } from "../policies/errors.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
-import { choice, integer, parseArgs } from "./parse_args.ts";
+import { choice, parseArgs } from "./parse_args.ts";
 import { launchFailureStatus, launchReporter } from "./launch_report.ts";
 import {
   loadBase,
@@ -96,15 +97,6 @@ spec:
 function learningSet(): FilterSet {
   const set = parsePolicies(LEARNING_POLICY, "builtin:cordon-learning");
   return compilePolicies(resolvePolicies(set), { arches: hostArches() });
-}
-
-function ringBytes(values: Record<string, unknown>): number | undefined {
-  const mb = integer(values as Parameters<typeof integer>[0], "ring-mb");
-  if (mb === undefined) return undefined;
-  if (mb < 1 || mb > 1024 || (mb & (mb - 1)) !== 0) {
-    throw new UsageError(`--ring-mb must be a power of two from 1 to 1024, not ${mb}`);
-  }
-  return mb << 20;
 }
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {

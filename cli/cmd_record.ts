@@ -100,7 +100,8 @@ function writeAll(file: { writeSync(p: Uint8Array): number }, bytes: Uint8Array)
   for (let n = 0; n < bytes.length;) n += file.writeSync(bytes.subarray(n));
 }
 
-function ringBytes(values: Record<string, unknown>): number | undefined {
+/** `--ring-mb N` in bytes (a power of two from 1 to 1024 MiB), for `record` and `learn`. */
+export function ringBytes(values: Record<string, unknown>): number | undefined {
   const mb = integer(values as Parameters<typeof integer>[0], "ring-mb");
   if (mb === undefined) return undefined;
   if (mb < 1 || mb > 1024 || (mb & (mb - 1)) !== 0) {

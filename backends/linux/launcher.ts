@@ -649,6 +649,25 @@ export function launcherArgs(fd: number): string[] {
 }
 
 /**
+ * Deno's module cache as Deno finds it: `DENO_DIR`, else `$XDG_CACHE_HOME/deno`, else
+ * `~/.cache/deno`; `undefined` without any of them.
+ *
+ * Requires `allow-env`.
+ *
+ * @example
+ * ```ts ignore
+ * import { denoCacheDir } from "./launcher.ts";
+ * console.log(denoCacheDir()); // e.g. "/root/.cache/deno"
+ * ```
+ */
+export function denoCacheDir(): string | undefined {
+  const home = Deno.env.get("HOME");
+  const cache = Deno.env.get("XDG_CACHE_HOME");
+  return Deno.env.get("DENO_DIR") ||
+    (cache ? `${cache}/deno` : home ? `${home}/.cache/deno` : undefined);
+}
+
+/**
  * The launcher's own environment: fixed, whatever the target's. Variables that change how Deno
  * or the dynamic loader start a process (`LD_PRELOAD`, `LD_LIBRARY_PATH`, `GLIBC_TUNABLES`,
  * `DENO_V8_FLAGS`, `DENO_CERT`, proxies, …) never reach the launcher, which runs as the caller
@@ -668,10 +687,7 @@ export function launcherEnvironment(): Record<string, string> {
     DENO_NO_PACKAGE_JSON: "1",
     NO_COLOR: "1",
   };
-  const home = Deno.env.get("HOME");
-  const cache = Deno.env.get("XDG_CACHE_HOME");
-  const denoDir = Deno.env.get("DENO_DIR") ||
-    (cache ? `${cache}/deno` : home ? `${home}/.cache/deno` : undefined);
+  const denoDir = denoCacheDir();
   if (denoDir) env.DENO_DIR = denoDir;
   const libcOverride = Deno.env.get("CORDON_LIBC");
   if (libcOverride) env.CORDON_LIBC = libcOverride;

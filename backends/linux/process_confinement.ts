@@ -41,6 +41,7 @@
 import type { SourceLocation } from "../../policies/types.ts";
 import type { FilterSet } from "../../compile/filter_set.ts";
 import { isBeneath, normalisePath } from "../../compile/landlock.ts";
+import { denoCacheDir } from "./launcher.ts";
 import { KernelError, NotSupportedError } from "./errors.ts";
 import { errno, errnoDetail, hostSyscallNumber, keepAlive, libc, toCString } from "./libc.ts";
 
@@ -440,11 +441,8 @@ export function cordonOwnPaths(): string[] {
   const root = new URL("../../", import.meta.url);
   if (root.protocol === "file:") paths.push(decodeURIComponent(root.pathname));
   paths.push(Deno.execPath());
-  const home = Deno.env.get("HOME");
-  const cache = Deno.env.get("XDG_CACHE_HOME");
-  const denoDir = Deno.env.get("DENO_DIR") ||
-    (cache ? `${cache}/deno` : home ? `${home}/.cache/deno` : undefined);
-  if (denoDir) paths.push(denoDir);
+  const cache = denoCacheDir();
+  if (cache) paths.push(cache);
   const found = paths.map(normalisePath).filter((p) => exists(p) !== undefined);
   const unique = [...new Set(found)].sort();
   return unique.filter((p) => !unique.some((q) => q !== p && isBeneath(p, q)));
