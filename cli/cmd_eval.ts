@@ -6,21 +6,15 @@
 
 import type { Action, Arch, SourceLocation } from "../policies/types.ts";
 import { ARCHES } from "../policies/types.ts";
-import {
-  isKnownSyscall,
-  syscallName,
-  syscallNames,
-  syscallNumber,
-  syscallTable,
-  X32_SYSCALL_BIT,
-} from "../policies/syscalls.ts";
-import { errnoName, resolveConstant } from "../policies/constants.ts";
+import { syscallNumber } from "../policies/syscalls.ts";
+import { errnoName } from "../policies/constants.ts";
+import { CallInputError, parseArgInput, parseSyscallInput } from "../compile/call_input.ts";
 import { evaluate, evaluateLayers, type Verdict } from "../compile/evaluate.ts";
 import type { ProcessInfo } from "../compile/target.ts";
 import { stableJson } from "../compile/stable_json.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, integer, parseArgs } from "./parse_args.ts";
-import { didYouMean, loadPolicies, parseArches, reportPolicyErrors } from "./load_policies.ts";
+import { loadPolicies, parseArches, reportPolicyErrors } from "./load_policies.ts";
 
 const OPTIONS = {
   syscall: { type: "string", short: "s" },
@@ -71,46 +65,21 @@ function lets(action: Action): boolean {
 }
 
 function parseSyscall(text: string, arch: Arch): { nr: number; name: string | null } {
-  if (/^(0x[0-9a-f]+|\d+)$/i.test(text)) {
-    let nr = Number(text);
-    if (!Number.isSafeInteger(nr) || nr > 0xffff_ffff) {
-      throw new UsageError(`syscall number ${text} is out of range`);
-    }
-    if (arch === "x32" && nr < X32_SYSCALL_BIT) nr = (nr | X32_SYSCALL_BIT) >>> 0;
-    return { nr, name: syscallName(arch, nr) ?? null };
+  try {
+    return parseSyscallInput(text, arch, { hint: true });
+  } catch (error) {
+    if (error instanceof CallInputError) throw new UsageError(error.message);
+    throw error;
   }
-  const nr = syscallNumber(arch, text);
-  if (nr !== undefined) return { nr, name: text };
-  if (isKnownSyscall(text)) {
-    const on = ARCHES.filter((a) => syscallNumber(a, text) !== undefined).join(", ");
-    throw new UsageError(`syscall "${text}" does not exist on ${arch} (it does on ${on})`);
-  }
-  const hint = didYouMean(text, syscallTable(arch).byName.keys()) ||
-    didYouMean(text, syscallNames());
-  throw new UsageError(`unknown syscall "${text}"${hint}`);
 }
 
 function parseValue(text: string, position: number, arch: Arch): bigint {
-  const parts = text.split("|").map((p) => p.trim());
-  let value = 0n;
-  for (const part of parts) {
-    let v: bigint | undefined;
-    if (/^-?(0x[0-9a-f]+|0o[0-7]+|0b[01]+|\d+)$/i.test(part)) {
-      const negative = part.startsWith("-");
-      v = BigInt(negative ? part.slice(1) : part);
-      if (negative) v = -v;
-    } else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(part)) {
-      v = resolveConstant(part, arch);
-      if (v === undefined) throw new UsageError(`--args: unknown constant "${part}"`);
-    } else {
-      throw new UsageError(`--args: argument ${position} "${text}" is not a number or constant`);
-    }
-    if (v < -(1n << 63n) || v >= 1n << 64n) {
-      throw new UsageError(`--args: argument ${position} "${part}" does not fit in 64 bits`);
-    }
-    value |= BigInt.asUintN(64, v);
+  try {
+    return parseArgInput(text, position, arch);
+  } catch (error) {
+    if (error instanceof CallInputError) throw new UsageError(`--args: ${error.message}`);
+    throw error;
   }
-  return value;
 }
 
 function parseCallArgs(text: string | undefined, arch: Arch): bigint[] | undefined {

@@ -13,16 +13,12 @@ import { parsePolicyTexts } from "../policies/parse.ts";
 import { resolvePolicies } from "../policies/resolve.ts";
 import { PolicyError, PolicyErrors } from "../policies/errors.ts";
 import { BUILTIN_PROFILES } from "../policies/builtin_profiles.ts";
-import {
-  isKnownSyscall,
-  syscallName,
-  syscallNumber,
-  X32_SYSCALL_BIT,
-} from "../policies/syscalls.ts";
-import { errnoName, resolveConstant } from "../policies/constants.ts";
+import { syscallNumber } from "../policies/syscalls.ts";
+import { errnoName } from "../policies/constants.ts";
 import { compilePolicies } from "../compile/compile.ts";
 import type { FilterSet } from "../compile/filter_set.ts";
 import { type Finding, lintPolicies } from "../compile/lint.ts";
+import { CallInputError, parseArgInput, parseSyscallInput } from "../compile/call_input.ts";
 import { evaluate, evaluateLayers, type Verdict } from "../compile/evaluate.ts";
 import { compileSeccomp } from "../compile/seccomp.ts";
 import { disassemble } from "../compile/seccomp_asm.ts";
@@ -148,55 +144,21 @@ export function checkSources(
 }
 
 function parseSyscall(text: string, arch: Arch): { nr: number; name: string | null } {
-  const trimmed = text.trim();
-  if (/^(0x[0-9a-f]+|\d+)$/i.test(trimmed)) {
-    let nr = Number(trimmed);
-    if (!Number.isSafeInteger(nr) || nr > 0xffff_ffff) {
-      throw new PlaygroundInputError("BAD_SYSCALL", `syscall number ${trimmed} is out of range`);
-    }
-    if (arch === "x32" && nr < X32_SYSCALL_BIT) nr = (nr | X32_SYSCALL_BIT) >>> 0;
-    return { nr, name: syscallName(arch, nr) ?? null };
+  try {
+    return parseSyscallInput(text.trim(), arch);
+  } catch (error) {
+    if (error instanceof CallInputError) throw new PlaygroundInputError(error.code, error.message);
+    throw error;
   }
-  const nr = syscallNumber(arch, trimmed);
-  if (nr !== undefined) return { nr, name: trimmed };
-  if (isKnownSyscall(trimmed)) {
-    const on = ARCHES.filter((a) => syscallNumber(a, trimmed) !== undefined).join(", ");
-    throw new PlaygroundInputError(
-      "BAD_SYSCALL",
-      `syscall "${trimmed}" does not exist on ${arch} (it does on ${on})`,
-    );
-  }
-  throw new PlaygroundInputError("BAD_SYSCALL", `unknown syscall "${trimmed}"`);
 }
 
 function parseValue(text: string, position: number, arch: Arch): bigint {
-  let value = 0n;
-  for (const part of text.split("|").map((p) => p.trim())) {
-    let v: bigint | undefined;
-    if (/^-?(0x[0-9a-f]+|0o[0-7]+|0b[01]+|\d+)$/i.test(part)) {
-      const negative = part.startsWith("-");
-      v = BigInt(negative ? part.slice(1) : part);
-      if (negative) v = -v;
-    } else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(part)) {
-      v = resolveConstant(part, arch);
-      if (v === undefined) {
-        throw new PlaygroundInputError("BAD_ARGUMENT", `unknown constant "${part}"`);
-      }
-    } else {
-      throw new PlaygroundInputError(
-        "BAD_ARGUMENT",
-        `argument ${position} "${text}" is not a number or constant`,
-      );
-    }
-    if (v < -(1n << 63n) || v >= 1n << 64n) {
-      throw new PlaygroundInputError(
-        "BAD_ARGUMENT",
-        `argument ${position} "${part}" does not fit in 64 bits`,
-      );
-    }
-    value |= BigInt.asUintN(64, v);
+  try {
+    return parseArgInput(text, position, arch);
+  } catch (error) {
+    if (error instanceof CallInputError) throw new PlaygroundInputError(error.code, error.message);
+    throw error;
   }
-  return value;
 }
 
 function parseCallArgs(text: string, arch: Arch): bigint[] | undefined {
