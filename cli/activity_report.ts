@@ -27,14 +27,26 @@ interface ProcessRecord {
   signal?: string;
 }
 
-interface Denial {
+/** One denial as the report lists it. */
+export interface Denial {
+  /** When (ms since the epoch). */
   readonly time: number;
+  /** The process. */
   readonly pid: number;
+  /** Its command name. */
   readonly comm?: string;
+  /** The call: `open /etc/x`, `connect tcp 10.0.0.1:80`, a syscall name. */
   readonly what: string;
+  /** The outcome: `deny EPERM (1)`, `kill`… */
   readonly action: string;
+  /** What decided it: `POLICY: RULE at FILE:LINE:COL`. */
   readonly by: string;
 }
+
+/** What a sample needs of a process's activity. */
+export type ActivitySample =
+  & Pick<ProcessActivity, "pid" | "syscalls" | "bySyscall">
+  & Partial<Pick<ProcessActivity, "comm" | "executable" | "exitCode" | "signal">>;
 
 /** Collects what the report shows, from events and from periodic activity samples. */
 export class ActivityRecorder {
@@ -145,8 +157,34 @@ export class ActivityRecorder {
     });
   }
 
+  /**
+   * Records one denial that did not come as an event (e.g. `cordon run --explain`'s seccomp and
+   * network denials): what was called, the outcome and what decided it.
+   */
+  denial(denial: Denial): void {
+    this.#events++;
+    const p = this.#process(denial.pid);
+    if (denial.comm !== undefined) p.comm = denial.comm;
+    this.#denialsTotal++;
+    if (this.#denials.length < this.maxDenials) this.#denials.push(denial);
+  }
+
+  /**
+   * Adds `count` accesses of one file (`op path`) or network endpoint (`op protocol address:port`)
+   * that were counted elsewhere (e.g. by `cordon run --monitor`, which aggregates in the kernel
+   * reader rather than delivering events).
+   */
+  countAccess(table: "files" | "network", key: string, count: number): void {
+    const map = table === "files" ? this.#files : this.#network;
+    const n = map.get(key);
+    if (n !== undefined) map.set(key, n + count);
+    else if (map.size < this.maxKeys) map.set(key, count);
+    else if (table === "files") this.#filesDropped += count;
+    else this.#networkDropped += count;
+  }
+
   /** Records a process's counters at `time` (a sample of the syscalls-over-time chart). */
-  sample(activity: ProcessActivity, time: number): void {
+  sample(activity: ActivitySample, time: number): void {
     const p = this.#process(activity.pid);
     if (activity.comm !== undefined) p.comm = activity.comm;
     if (activity.executable !== undefined) p.executable = activity.executable;

@@ -7,7 +7,7 @@
  */
 
 import type { Arch } from "../policies/types.ts";
-import { PolicyError, PolicyErrors } from "../policies/errors.ts";
+import { fileErrorText, PolicyError, PolicyErrors } from "../policies/errors.ts";
 import { type Command, UsageError } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import { loadPolicies, parseArches, reportPolicyErrors } from "./load_policies.ts";
@@ -24,6 +24,15 @@ import { hostArches, nativeArch, runConfined, type RunResult } from "../backends
 import { NotSupportedError } from "../backends/linux/errors.ts";
 import { describeRateLimitHit } from "../backends/linux/run_limits.ts";
 import { explainHandlers, reportExplain } from "./explain_report.ts";
+import { ActivityRecorder } from "./activity_report.ts";
+import {
+  finishRun,
+  networkDenialEntry,
+  sampleRun,
+  seccompDenialEntry,
+} from "./run_activity_report.ts";
+import type { SeccompDenial } from "../backends/linux/seccomp_notify.ts";
+import type { NetworkDenial } from "../backends/linux/net_explain.ts";
 import {
   RUN_MONITOR_MECHANISM,
   type RunActivity,
@@ -77,7 +86,10 @@ Options:
                          object per line, each with the run's random "runId")
       --report FILE      also append every report record, as JSON Lines, to FILE (created
                          if missing; /dev/fd/N writes to a descriptor given to Cordon). The
-                         command never sees this channel: it starts with only fds 0, 1, 2
+                         command never sees this channel: it starts with only fds 0, 1, 2.
+                         With --monitor, a FILE ending in .html is instead an HTML report
+                         (inline SVG, no script): syscalls by name and over time per process,
+                         files, network endpoints, and --explain's denials with their rules
   -h, --help             show this help
 
 Reports: the command shares stderr with Cordon and can print lines that look like Cordon's.
@@ -238,6 +250,15 @@ function openReportFile(path: string): Deno.FsFile {
   }
 }
 
+/** Writes the HTML report (a usage error, exit 125, when it cannot be written). */
+async function writeHtmlReport(path: string, html: string): Promise<void> {
+  try {
+    await Deno.writeTextFile(path, html);
+  } catch (error) {
+    throw new UsageError(`cannot write the report file "${path}": ${fileErrorText(error)}`);
+  }
+}
+
 /** Writes `line` and a newline, synchronously, so that no record is lost at exit. */
 function writeLine(file: Deno.FsFile, line: string): void {
   const bytes = new TextEncoder().encode(`${line}\n`);
@@ -251,7 +272,18 @@ async function runCli(argv: string[], setReport: (report: Report) => void): Prom
   const format = choice(values, "format", ["text", "json"] as const, "text");
   const reportPath = values.report as string | undefined;
   if (reportPath === "") throw new UsageError("--report needs a file name");
-  using reportFile = reportPath === undefined ? undefined : openReportFile(reportPath);
+  // Issue 17: FILE.html is the HTML activity report of --monitor; any other name, JSON Lines.
+  const htmlPath = reportPath !== undefined && /\.html?$/i.test(reportPath)
+    ? reportPath
+    : undefined;
+  if (htmlPath !== undefined && values.monitor !== true) {
+    throw new UsageError(`--report ${htmlPath} (an HTML report) needs --monitor`);
+  }
+  // Fail before running, not after, when the HTML report cannot be written.
+  if (htmlPath !== undefined) await writeHtmlReport(htmlPath, "");
+  using reportFile = reportPath === undefined || htmlPath !== undefined
+    ? undefined
+    : openReportFile(reportPath);
   const sink = reportFile && ((line: string) => writeLine(reportFile, line));
   // Generated here, never given to the launcher or the command's environment.
   const runId = newRunId();
@@ -308,7 +340,20 @@ async function runCli(argv: string[], setReport: (report: Report) => void): Prom
 
   // Issue 14: --explain, every seccomp denial of the first policy as it happens.
   const explain = values.explain === true;
-  const { onDenial, onNetworkDenial } = explainHandlers(format, report);
+  const explained = explainHandlers(format, report);
+  const recorder = htmlPath === undefined ? undefined : new ActivityRecorder(Date.now());
+  const onDenial = (d: SeccompDenial) => {
+    explained.onDenial(d);
+    recorder?.denial(seccompDenialEntry(d, Date.now()));
+  };
+  const onNetworkDenial = (d: NetworkDenial) => {
+    explained.onNetworkDenial(d);
+    recorder?.denial(networkDenialEntry(d, Date.now()));
+  };
+  // The syscalls-over-time chart: every process of the tree, twice a second.
+  const sampling = recorder && monitor
+    ? setInterval(() => sampleRun(recorder, monitor.report(), Date.now()), 500)
+    : undefined;
   let result: RunResult;
   try {
     result = await runConfined({
@@ -331,6 +376,8 @@ async function runCli(argv: string[], setReport: (report: Report) => void): Prom
     });
   } catch (error) {
     return launchFailureStatus(error, "run", command[0]!, report, EXIT_RUN_FAILED);
+  } finally {
+    if (sampling !== undefined) clearInterval(sampling);
   }
   const message = exitMessage(command[0]!, result);
   report("exit", message ?? `${command[0]} exited with code ${result.code}`, {
@@ -343,7 +390,16 @@ async function runCli(argv: string[], setReport: (report: Report) => void): Prom
     filters: result.filters,
   }, { text: message !== undefined });
   if (explain) reportExplain(result, loaded.filters, format, report);
-  if (monitor) reportActivity(monitor.report(), format, report);
+  if (monitor) {
+    const activity = monitor.report();
+    reportActivity(activity, format, report);
+    if (recorder !== undefined && htmlPath !== undefined) {
+      finishRun(recorder, activity, Date.now());
+      const title = `cordon run ${command.join(" ")}`;
+      await writeHtmlReport(htmlPath, recorder.toHtml({ title, ended: Date.now() }));
+      report("report", `report written to ${htmlPath}`, { path: htmlPath });
+    }
+  }
   return result.code;
 }
 

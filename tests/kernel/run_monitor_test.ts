@@ -215,3 +215,66 @@ kernelTest(
     }
   },
 );
+
+kernelTest(
+  "cordon run --monitor --explain --report out.html draws the tree's syscalls, files and denials",
+  PROBES_REASON,
+  async () => {
+    const { dir, exe, target } = await processTreeFixture("cordon-run-monitor-");
+    try {
+      await Deno.writeTextFile(`${dir}/policy.yaml`, POLICY);
+      const html = `${dir}/report.html`;
+      const n = 321;
+      const { code, stderr } = await cordon([
+        "run",
+        "-p",
+        `${dir}/policy.yaml`,
+        "--monitor",
+        "--explain",
+        "--report",
+        html,
+        "--",
+        "/bin/sh",
+        "-c",
+        `${exe} ${n} 0 ${target}; mkdir ${dir}/made || exit 3`,
+      ]);
+      assert(code === 3, `exit ${code} (the denied mkdir exits 3): ${stderr}`);
+      assert(stderr.includes(`report written to ${html}`), stderr);
+      const page = await Deno.readTextFile(html);
+      // The fixture's process, its getppid bar with the exact count, and the file it opened.
+      assert(
+        page.includes(`data-label="getppid" data-count="${n}"`),
+        `no getppid bar of ${n} calls in the report`,
+      );
+      assert(page.includes(`data-label="open ${target}"`), `no open of ${target} in the report`);
+      assert(page.includes("<polyline"), "no syscalls-over-time chart");
+      // The denial, with the rule and its FILE:LINE:COL (line 8, column 7 of POLICY).
+      assert(
+        page.includes(`allow-most: no-mkdir at ${dir}/policy.yaml:8:7`),
+        `no denial of mkdir by no-mkdir in the report: ${
+          page.match(/<table id="denials".*?<\/table>/s)?.[0]
+        }`,
+      );
+      assert(!/No denial recorded/.test(page), "the report says no denial");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
+
+kernelTest("cordon run --report x.html without --monitor is a usage error", null, async () => {
+  const { code, stderr } = await cordon([
+    "run",
+    "-p",
+    "builtin:baseline",
+    "--report",
+    "/nonexistent-dir/x.html",
+    "--",
+    "/bin/true",
+  ]);
+  assert(code === 125, `exit ${code}: ${stderr}`);
+  assert(
+    /--report \/nonexistent-dir\/x.html \(an HTML report\) needs --monitor/.test(stderr),
+    stderr,
+  );
+});
