@@ -24,7 +24,7 @@ import { type Finding, lintPolicies, type Severity } from "../compile/lint.ts";
 import { diffPolicies } from "../compile/diff_policies.ts";
 import { dryRun, type TraceFormat } from "../engine/dry_run.ts";
 import { toSarif } from "../cli/format_sarif.ts";
-import { ACTION_RULES, withRuleHelp } from "./rules.ts";
+import { ACTION_RULES, withRuleHelp } from "../cli/sarif_rules.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
 /** The commands the Action runs. */

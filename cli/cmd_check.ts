@@ -10,7 +10,8 @@ import { choice, parseArgs } from "./parse_args.ts";
 import denoJson from "../deno.json" with { type: "json" };
 import { countSeverities, formatFindings } from "./format_findings.ts";
 import { toSarif } from "./format_sarif.ts";
-import { type Finding, LINT_CODES, lintPolicies, type Severity } from "../compile/lint.ts";
+import { CHECK_RULES, docsAt, withRuleHelp } from "./sarif_rules.ts";
+import { type Finding, lintPolicies, type Severity } from "../compile/lint.ts";
 import { loadPolicies, parseArches } from "./load_policies.ts";
 import { PolicyError, PolicyErrors } from "../policies/errors.ts";
 import { type Arch, ARCHES, type PolicySet } from "../policies/types.ts";
@@ -118,6 +119,8 @@ Options:
   --fail-on error|warning|info
                              the lowest severity that makes the check fail (default error);
                              --severity is a synonym
+  --docs-url URL             with sarif: link every rule to URL/docs/action.md#CODE and give the
+                             tool informationUri URL (rules always carry a help text)
   -h, --help                 show this help
 
 Exit codes: 0 valid (no finding at or above --fail-on), 1 invalid, 2 usage error.
@@ -146,6 +149,7 @@ export const checkCommand: Command = {
       arch: { type: "string", multiple: true },
       "fail-on": { type: "string" },
       severity: { type: "string" },
+      "docs-url": { type: "string" },
     });
     const files = [...positionals, ...rest];
     if (files.length === 0) throw new UsageError("Give at least one policy file");
@@ -161,11 +165,14 @@ export const checkCommand: Command = {
       console.log(JSON.stringify(report, null, 2));
     } else if (format === "sarif") {
       console.log(JSON.stringify(
-        toSarif(report.findings, {
-          toolName: "cordon",
-          toolVersion: denoJson.version,
-          rules: LINT_CODES,
-        }),
+        withRuleHelp(
+          toSarif(report.findings, {
+            toolName: "cordon",
+            toolVersion: denoJson.version,
+            rules: CHECK_RULES,
+          }),
+          docsAt(values["docs-url"] as string | undefined),
+        ),
         null,
         2,
       ));

@@ -17,11 +17,13 @@ import {
 } from "./load_policies.ts";
 import { type DiffEntry, diffPolicies } from "../compile/diff_policies.ts";
 import { toSarif } from "./format_sarif.ts";
+import { DIFF_RULES, docsAt, withRuleHelp } from "./sarif_rules.ts";
 import { type Arch, ARCHES, type SourceLocation } from "../policies/types.ts";
 
 const OPTIONS = {
   format: { type: "string" },
   arch: { type: "string", multiple: true },
+  "docs-url": { type: "string" },
 } as const;
 
 const HELP = `cordon diff: what one policy allows that another does not (privilege drift)
@@ -43,6 +45,9 @@ Options:
                    scanning: additions are errors at NEW's location, removals notes)
       --arch A     compare only these architectures (repeatable; default all:
                    ${ARCHES.join(", ")})
+      --docs-url URL
+                   with sarif: link every rule to URL/docs/action.md#CODE (rules always
+                   carry a help text)
   -h, --help       show this help
 
 Exit codes: 0 NEW allows nothing OLD does not (fewer privileges or the same), 1 privileges grew
@@ -117,27 +122,17 @@ async function run(argv: string[]): Promise<number> {
       entries: diff.entries,
     }));
   } else if (format === "sarif") {
-    const log = toSarif(
-      diff.entries.map((e) => ({
-        severity: e.change === "added" ? "error" as const : "info" as const,
-        code: e.change === "added" ? `privilege-added` : `privilege-removed`,
-        message: `${e.message} (OLD: ${at(e.oldLoc)}; NEW: ${at(e.newLoc)})`,
-        loc: e.change === "added" ? e.newLoc : e.oldLoc,
-      })),
-      {
-        toolName: "cordon",
-        toolVersion: denoJson.version,
-        rules: {
-          "privilege-added": {
-            severity: "error",
-            description: "NEW allows something OLD does not (privileges grew)",
-          },
-          "privilege-removed": {
-            severity: "info",
-            description: "OLD allows something NEW does not (privileges shrank)",
-          },
-        },
-      },
+    const log = withRuleHelp(
+      toSarif(
+        diff.entries.map((e) => ({
+          severity: e.change === "added" ? "error" as const : "info" as const,
+          code: e.change === "added" ? `privilege-added` : `privilege-removed`,
+          message: `${e.message} (OLD: ${at(e.oldLoc)}; NEW: ${at(e.newLoc)})`,
+          loc: e.change === "added" ? e.newLoc : e.oldLoc,
+        })),
+        { toolName: "cordon", toolVersion: denoJson.version, rules: DIFF_RULES },
+      ),
+      docsAt(values["docs-url"] as string | undefined),
     );
     console.log(JSON.stringify(log, null, 2));
   } else {

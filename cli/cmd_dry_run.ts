@@ -15,6 +15,7 @@ import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, integer, parseArgs } from "./parse_args.ts";
 import { loadPolicies, parseArches, reportPolicyErrors } from "./load_policies.ts";
 import { toSarif } from "./format_sarif.ts";
+import { docsAt, DRY_RUN_RULES, withRuleHelp } from "./sarif_rules.ts";
 import { suggestAdditions } from "../engine/dry_run_suggest.ts";
 import { dryRunToJunit } from "./format_junit.ts";
 import { dryRunToHtml, type HtmlPolicySource } from "./format_html.ts";
@@ -31,6 +32,7 @@ const OPTIONS = {
   cwd: { type: "string" },
   view: { type: "string" },
   suggest: { type: "boolean" },
+  "docs-url": { type: "string" },
 } as const;
 
 const HELP = [
@@ -82,6 +84,8 @@ const HELP = [
   '                           to paste into its spec (in JSON: "suggestions"); text or json only',
   "      --cwd DIR            working directory of the traced command, for relative paths",
   "      --view V             root (default: cordon run started as root, read-only view) or user",
+  "      --docs-url URL       with sarif: link every rule to URL/docs/action.md#CODE (rules always",
+  "                           carry a help text)",
   "",
   "Record a trace with:  strace -f -y -o app.strace -- ./app",
   "",
@@ -157,32 +161,12 @@ function text(report: DryRunReport, trace: string): string {
   return out.join("\n");
 }
 
-function sarif(report: DryRunReport, trace: string): string {
+function sarif(report: DryRunReport, trace: string, docsUrl: string | undefined): string {
   const findings: Finding[] = dryRunFindings(report, trace, true);
-  const log = toSarif(findings, {
-    toolName: "cordon",
-    toolVersion: denoJson.version,
-    rules: {
-      "would-deny": {
-        severity: "error",
-        description: "A traced call would be denied by the policy",
-      },
-      "would-kill": { severity: "error", description: "A traced call would kill its process" },
-      "would-kill-thread": {
-        severity: "error",
-        description: "A traced call would kill its thread",
-      },
-      "would-trap": { severity: "error", description: "A traced call would raise SIGSYS" },
-      "undecided-call": {
-        severity: "warning",
-        description: "A traced call's decision depends on an argument the trace does not show",
-      },
-      "malformed-trace-line": {
-        severity: "warning",
-        description: "A trace line could not be parsed",
-      },
-    },
-  });
+  const log = withRuleHelp(
+    toSarif(findings, { toolName: "cordon", toolVersion: denoJson.version, rules: DRY_RUN_RULES }),
+    docsAt(docsUrl),
+  );
   return JSON.stringify(log, null, 2);
 }
 
@@ -283,7 +267,7 @@ async function run(argv: string[]): Promise<number> {
       );
       break;
     case "sarif":
-      console.log(sarif(report, name));
+      console.log(sarif(report, name, values["docs-url"] as string | undefined));
       break;
     case "junit":
       console.log(dryRunToJunit(report, name).trimEnd());

@@ -356,3 +356,51 @@ Deno.test("bad inputs exit 2 with a message and no SARIF", {
     if (run.sarif !== undefined) fail(`${JSON.stringify(inputs)} wrote SARIF`);
   }
 });
+
+Deno.test("the CLI's SARIF (check, dry-run, diff with --docs-url) meets the same asks", {
+  permissions: { read: true, write: true, run: true, env: true },
+}, async () => {
+  const dir = await Deno.makeTempDir({ prefix: "cordon-cli-sarif-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/broken.yaml`,
+      "apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: b}\nspec:\n  defaultAction: allw\n",
+    );
+    const runs = [
+      ["check", "examples/policies/cli-tool.yaml", `${dir}/broken.yaml`],
+      [
+        "dry-run",
+        "examples/policies/cli-tool.yaml",
+        "--trace",
+        "tests/testdata/traces/python_paths_net.strace",
+      ],
+      ["diff", "builtin:baseline", "examples/policies/web-client.yaml"],
+    ];
+    for (const args of runs) {
+      const cli = await cordon([...args, "--format", "sarif", "--docs-url", `${DOCS}/`], {
+        cwd: ROOT,
+      });
+      if (cli.code !== 1) fail(`cordon ${args.join(" ")}: exit ${cli.code}: ${cli.stderr}`);
+      const log = assertGitHubSarif({
+        code: cli.code,
+        stdout: cli.stdout,
+        stderr: cli.stderr,
+        sarif: JSON.parse(cli.stdout) as Sarif,
+        outputs: {},
+      });
+      if (log.runs[0]!.results.length === 0) fail(`cordon ${args[0]}: no results`);
+    }
+    // Without --docs-url every rule still has its help text, and the log still validates.
+    const bare = await cordon(["check", `${dir}/broken.yaml`, "--format", "sarif"], { cwd: ROOT });
+    const log = JSON.parse(bare.stdout) as Sarif;
+    if (!validateSarif(log)) {
+      fail(`SARIF does not validate: ${JSON.stringify(validateSarif.errors)}`);
+    }
+    const rules = log.runs[0]!.tool.driver.rules;
+    const broken = rules.find((r) => r.id === "bad-value");
+    if (!broken?.help?.text || broken.helpUri !== undefined) fail(JSON.stringify(broken));
+    if (!rules.every((r) => r.help?.text)) fail("a rule without help");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -19159,7 +19159,7 @@ function toSarif(findings, options) {
   };
 }
 
-// action/rules.ts
+// cli/sarif_rules.ts
 var POLICY_ERROR_RULES = {
   "yaml-syntax": {
     severity: "error",
@@ -19248,6 +19248,10 @@ var DIFF_RULES = {
     description: "The base policies allow something the new policies do not (privileges shrank)."
   }
 };
+var CHECK_RULES = {
+  ...LINT_CODES,
+  ...POLICY_ERROR_RULES
+};
 var ACTION_RULES = {
   ...LINT_CODES,
   ...POLICY_ERROR_RULES,
@@ -19263,10 +19267,11 @@ function withRuleHelp(log, docs) {
         ...run2.tool,
         driver: {
           ...run2.tool.driver,
-          informationUri: docs.informationUri,
+          ...docs === void 0 ? {} : { informationUri: docs.informationUri },
           rules: run2.tool.driver.rules.map((rule) => {
-            const helpUri = `${docs.rulesUri}#${rule.id}`;
             const text = rule.fullDescription.text;
+            if (docs === void 0) return { ...rule, help: { text, markdown: text } };
+            const helpUri = `${docs.rulesUri}#${rule.id}`;
             return {
               ...rule,
               helpUri,

@@ -1,14 +1,15 @@
 /**
- * The GitHub Action's rule catalogue: every code a finding of `check`, `dry-run` or `diff` can
- * carry, with its severity and meaning, and the step that gives each SARIF rule the `help` text
- * and `helpUri` (and the tool its `informationUri`) GitHub code scanning asks for.
+ * The SARIF rule catalogue of `check`, `dry-run` and `diff` (the CLI's and the GitHub Action's):
+ * every code a finding can carry, with its severity and meaning, and the step that gives each
+ * SARIF rule the `help` text (and, when the documentation's address is known, the `helpUri` and
+ * the tool's `informationUri`) GitHub code scanning asks for.
  *
  * @module
  */
 
 import { LINT_CODES } from "../compile/lint.ts";
 import type { PolicyErrorCode } from "../policies/errors.ts";
-import type { SarifLog, SarifResult, SarifRule, SarifRuleInfo } from "../cli/format_sarif.ts";
+import type { SarifLog, SarifResult, SarifRule, SarifRuleInfo } from "./format_sarif.ts";
 
 /** Policy errors (parse, schema, resolution): what `check` reports as error findings. */
 export const POLICY_ERROR_RULES: Readonly<Record<PolicyErrorCode, SarifRuleInfo>> = {
@@ -107,6 +108,12 @@ export const DIFF_RULES: Readonly<Record<string, SarifRuleInfo>> = {
   },
 };
 
+/** What `check` reports: the linter's findings and policy errors. */
+export const CHECK_RULES: Readonly<Record<string, SarifRuleInfo>> = {
+  ...LINT_CODES,
+  ...POLICY_ERROR_RULES,
+};
+
 /** Every code, for the commands' SARIF rule catalogues. */
 export const ACTION_RULES: Readonly<Record<string, SarifRuleInfo>> = {
   ...LINT_CODES,
@@ -124,16 +131,16 @@ export interface RuleDocs {
 }
 
 /**
- * The SARIF log with `help` (text and Markdown) and `helpUri` on every rule and
- * `informationUri` on the tool.
+ * The SARIF log with `help` (text and Markdown) on every rule and, when `docs` says where the
+ * rules are documented, `helpUri` on every rule and `informationUri` on the tool.
  *
  * @param log A log from `toSarif`.
- * @param docs Where the tool and its rules are documented.
+ * @param docs Where the tool and its rules are documented (omit when unknown: `help` only).
  * @returns A new log; results are unchanged (rule indexes stay valid).
  *
  * @example
  * ```ts
- * import { toSarif } from "../cli/format_sarif.ts";
+ * import { toSarif } from "./format_sarif.ts";
  * import { ACTION_RULES, withRuleHelp } from "./rules.ts";
  * const log = withRuleHelp(toSarif([], { toolName: "cordon", toolVersion: "0", rules: ACTION_RULES }), {
  *   informationUri: "https://example.org/cordon",
@@ -141,9 +148,13 @@ export interface RuleDocs {
  * });
  * const rule = log.runs[0]!.tool.driver.rules.find((r) => r.id === "shadowed-rule")!;
  * if (rule.helpUri !== "https://example.org/cordon/docs/action.md#shadowed-rule") throw new Error();
+ * const bare = withRuleHelp(toSarif([], { toolName: "cordon", toolVersion: "0", rules: ACTION_RULES }));
+ * if (!bare.runs[0]!.tool.driver.rules.every((r) => r.help.text && r.helpUri === undefined)) {
+ *   throw new Error();
+ * }
  * ```
  */
-export function withRuleHelp(log: SarifLog, docs: RuleDocs): SarifLogWithHelp {
+export function withRuleHelp(log: SarifLog, docs?: RuleDocs): SarifLogWithHelp {
   return {
     ...log,
     runs: log.runs.map((run) => ({
@@ -152,10 +163,11 @@ export function withRuleHelp(log: SarifLog, docs: RuleDocs): SarifLogWithHelp {
         ...run.tool,
         driver: {
           ...run.tool.driver,
-          informationUri: docs.informationUri,
-          rules: run.tool.driver.rules.map((rule) => {
-            const helpUri = `${docs.rulesUri}#${rule.id}`;
+          ...(docs === undefined ? {} : { informationUri: docs.informationUri }),
+          rules: run.tool.driver.rules.map((rule): SarifRuleWithHelp => {
             const text = rule.fullDescription.text;
+            if (docs === undefined) return { ...rule, help: { text, markdown: text } };
+            const helpUri = `${docs.rulesUri}#${rule.id}`;
             return {
               ...rule,
               helpUri,
@@ -171,15 +183,34 @@ export function withRuleHelp(log: SarifLog, docs: RuleDocs): SarifLogWithHelp {
   };
 }
 
+/**
+ * Where `--docs-url URL` says the rules are documented: `URL` is the tool's home and
+ * `URL/docs/action.md` documents every rule (as the repository lays it out).
+ *
+ * @example
+ * ```ts
+ * import { docsAt } from "./sarif_rules.ts";
+ * if (docsAt("https://example.org/cordon/")?.rulesUri !== "https://example.org/cordon/docs/action.md") {
+ *   throw new Error();
+ * }
+ * if (docsAt(undefined) !== undefined) throw new Error();
+ * ```
+ */
+export function docsAt(url: string | undefined): RuleDocs | undefined {
+  if (url === undefined) return undefined;
+  const home = url.replace(/\/+$/, "");
+  return { informationUri: home, rulesUri: `${home}/docs/action.md` };
+}
+
 /** A SARIF rule with the help GitHub code scanning shows. */
 export interface SarifRuleWithHelp extends SarifRule {
-  /** The rule's entry in the rules page. */
-  readonly helpUri: string;
+  /** The rule's entry in the rules page (when the documentation's address is known). */
+  readonly helpUri?: string;
   /** What the rule means, as text and as Markdown, with the link. */
   readonly help: { readonly text: string; readonly markdown: string };
 }
 
-/** A SARIF log whose rules carry `help` and `helpUri`, and whose tool has `informationUri`. */
+/** A SARIF log whose rules carry `help` (and `helpUri`, with the tool's `informationUri`, when known). */
 export interface SarifLogWithHelp {
   /** The SARIF 2.1.0 schema URI. */
   readonly $schema: string;
@@ -191,7 +222,7 @@ export interface SarifLogWithHelp {
       readonly driver: {
         readonly name: string;
         readonly version: string;
-        readonly informationUri: string;
+        readonly informationUri?: string;
         readonly rules: readonly SarifRuleWithHelp[];
       };
     };
