@@ -46,7 +46,7 @@ export interface Denial {
 /** What a sample needs of a process's activity. */
 export type ActivitySample =
   & Pick<ProcessActivity, "pid" | "syscalls" | "bySyscall">
-  & Partial<Pick<ProcessActivity, "comm" | "executable" | "exitCode" | "signal">>;
+  & Partial<Pick<ProcessActivity, "comm" | "executable" | "exitCode" | "signal" | "exited">>;
 
 /** Collects what the report shows, from events and from periodic activity samples. */
 export class ActivityRecorder {

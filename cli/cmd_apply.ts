@@ -110,7 +110,7 @@ export const applyCommand: Command = {
       try {
         return (await loadPolicies(positionals, { arches: ["x86_64", "i386"] })).filters;
       } catch (error) {
-        if (reportPolicyErrors(error) !== undefined) return undefined;
+        if (reportPolicyErrors(error, "apply") !== undefined) return undefined;
         throw error;
       }
     };

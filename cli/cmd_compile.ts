@@ -154,7 +154,7 @@ async function run(argv: string[]): Promise<number> {
   try {
     loaded = await loadPolicies(positionals, { arches, unknownSyscalls });
   } catch (error) {
-    const code = reportPolicyErrors(error);
+    const code = reportPolicyErrors(error, "compile");
     if (code === undefined) throw error;
     return code;
   }

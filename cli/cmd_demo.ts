@@ -120,7 +120,7 @@ async function run(argv: string[]): Promise<number> {
   try {
     loaded = await loadPolicies([PROFILE], { arches: ARCHES });
   } catch (error) {
-    const code = reportPolicyErrors(error);
+    const code = reportPolicyErrors(error, "demo");
     if (code === undefined) throw error;
     return code;
   }

@@ -195,7 +195,7 @@ async function denoCli(argv: string[], setReport: (r: Report) => void): Promise<
     if (!(error instanceof PolicyErrors || error instanceof PolicyError)) throw error;
     const errors = error instanceof PolicyErrors ? error.errors : [error];
     for (const e of errors) report("error", e.message, { code: e.code }, { text: false });
-    if (format === "text") reportPolicyErrors(error);
+    if (format === "text") reportPolicyErrors(error, "deno");
     return EXIT_RUN_FAILED;
   }
   const layers = loaded?.resolved ?? [];

@@ -67,7 +67,7 @@ async function compileOne(
   try {
     return await loadPolicies([path], { arches });
   } catch (error) {
-    const code = reportPolicyErrors(error);
+    const code = reportPolicyErrors(error, "diff");
     if (code !== undefined) return code;
     throw error;
   }

@@ -222,7 +222,7 @@ async function run(argv: string[]): Promise<number> {
   try {
     loaded = await loadPolicies(positionals);
   } catch (error) {
-    const code = reportPolicyErrors(error);
+    const code = reportPolicyErrors(error, "dry-run");
     if (code === undefined) throw error;
     return code;
   }
@@ -250,7 +250,7 @@ async function run(argv: string[]): Promise<number> {
       (error.code === "TRACE_MALFORMED" || error.code === "TRACE_IO")
     ) {
       if (progress) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
-      console.error(`cordon dry-run: ${error.message} [${error.code}]`);
+      console.error(`cordon dry-run: error[${error.code}]: ${error.message}`);
       return EXIT_TRACE_UNREADABLE;
     }
     throw error;

@@ -180,7 +180,7 @@ async function run(argv: string[]): Promise<number> {
   try {
     loaded = await loadPolicies(positionals, { arches: [arch] });
   } catch (error) {
-    const code = reportPolicyErrors(error);
+    const code = reportPolicyErrors(error, "eval");
     if (code === undefined) throw error;
     return code;
   }

@@ -60,7 +60,7 @@ export async function loadBase(
     }
     return { ref, policy: resolved[0]! };
   } catch (error) {
-    const code = reportPolicyErrors(error);
+    const code = reportPolicyErrors(error, "generate");
     if (code !== undefined) return code;
     throw error;
   }

@@ -94,7 +94,9 @@ async function run(argv: string[]): Promise<number> {
   const [kind, file, ...extra] = positionals;
   if (kind !== "oci") {
     throw new UsageError(
-      kind === undefined ? "name what to import: oci" : `cannot import "${kind}"; expected oci`,
+      kind === undefined
+        ? "name what to import: oci"
+        : `cannot import "${kind}": the form is cordon import oci FILE`,
     );
   }
   if (file === undefined) throw new UsageError("name the profile FILE (or - for stdin)");
@@ -130,7 +132,7 @@ async function run(argv: string[]): Promise<number> {
   try {
     text = await readInput(file);
   } catch (error) {
-    console.error(`cannot read ${file}: ${fileErrorText(error)}`);
+    console.error(`cordon import: cannot read "${file}": ${fileErrorText(error)}`);
     return EXIT.failed;
   }
   let name = (values.name as string | undefined) ?? baseName(file);

@@ -155,7 +155,7 @@ async function loadSet(policies: string[], report: Report): Promise<FilterSet | 
   try {
     return (await loadPolicies(policies, { arches: hostArches() })).filters;
   } catch (error) {
-    const code = reportPolicyErrors(error);
+    const code = reportPolicyErrors(error, "record");
     if (code !== undefined) return code;
     if (error instanceof PolicyErrors || error instanceof PolicyError) {
       report("error", error.message);

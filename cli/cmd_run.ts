@@ -316,7 +316,7 @@ async function runCli(argv: string[], setReport: (report: Report) => void): Prom
       return EXIT_RUN_FAILED;
     }
     for (const e of errors) report("error", e.message, { code: e.code }, { text: false });
-    reportPolicyErrors(error);
+    reportPolicyErrors(error, "run");
     return EXIT_RUN_FAILED;
   }
 

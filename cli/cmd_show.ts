@@ -9,6 +9,7 @@
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import { BUILTIN_PROFILES } from "../policies/builtin_profiles.ts";
+import { fileErrorText } from "../policies/errors.ts";
 
 const OPTIONS = {
   format: { type: "string" },
@@ -77,7 +78,7 @@ export const showCommand: Command = {
       try {
         text = Deno.readTextFileSync(name);
       } catch (error) {
-        console.error(`cordon show: cannot read "${name}": ${(error as Error).message}`);
+        console.error(`cordon show: cannot read "${name}": ${fileErrorText(error)}`);
         return Promise.resolve(EXIT.failed);
       }
     }

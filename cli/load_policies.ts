@@ -12,7 +12,7 @@ import { type CompileOptions, compilePolicies } from "../compile/compile.ts";
 import { BUILTIN_PROFILES } from "../policies/builtin_profiles.ts";
 import { loadPolicyFiles } from "../policies/load_policy_files.ts";
 import { resolvePolicies } from "../policies/resolve.ts";
-import { PolicyError, PolicyErrors } from "../policies/errors.ts";
+import { PolicyError, PolicyErrors, policyErrorText } from "../policies/errors.ts";
 import { UsageError } from "./command.ts";
 import { closestMatch } from "../policies/closest_match.ts";
 
@@ -63,29 +63,39 @@ export async function loadPolicies(
 }
 
 /**
- * Prints a policy error (every `FILE:LINE:COL: message` of it, one per line, on stderr) and
- * returns exit code 1; returns `undefined` for any other error, which the caller rethrows.
+ * Prints a policy error on stderr, one line per problem in the one error style of every command,
+ * `cordon CMD: FILE:LINE:COL: error[CODE]: message`, then `cordon CMD: N errors`, and returns
+ * exit code 1; returns `undefined` for any other error, which the caller rethrows.
  *
  * @param error What loading threw.
+ * @param command The command's name (`compile`, `run`…), for the prefix.
  * @returns `1` when the error was a policy error and has been printed.
  *
  * @example
  * ```ts
- * import { reportPolicyErrors } from "./load_policies.ts";
- * if (reportPolicyErrors(new Error("other")) !== undefined) throw new Error("not a policy error");
+ * import { policyErrorLine, reportPolicyErrors } from "./load_policies.ts";
+ * import { PolicyError } from "../policies/errors.ts";
+ * if (reportPolicyErrors(new Error("other"), "check") !== undefined) throw new Error("not a policy error");
+ * const line = policyErrorLine(new PolicyError("unknown-key", 'unknown key "specc"', "p.yaml", 4, 1), "run");
+ * if (line !== 'cordon run: p.yaml:4:1: error[unknown-key]: unknown key "specc"') throw new Error(line);
  * ```
  */
-export function reportPolicyErrors(error: unknown): 1 | undefined {
+export function reportPolicyErrors(error: unknown, command: string): 1 | undefined {
   const list = error instanceof PolicyErrors
     ? error.errors
     : error instanceof PolicyError
     ? [error]
     : undefined;
   if (list === undefined) return undefined;
-  for (const e of list) console.error(e.message);
+  for (const e of list) console.error(policyErrorLine(e, command));
   const n = list.length;
-  console.error(`${n} error${n === 1 ? "" : "s"}`);
+  console.error(`cordon ${command}: ${n} error${n === 1 ? "" : "s"}`);
   return 1;
+}
+
+/** One policy error as `cordon CMD: FILE:LINE:COL: error[CODE]: message`. */
+export function policyErrorLine(error: PolicyError, command: string): string {
+  return `cordon ${command}: ${policyErrorText(error)}`;
 }
 
 const ARCH_ALIASES: Readonly<Record<string, Arch>> = {

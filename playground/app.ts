@@ -28,6 +28,7 @@ import {
   summary,
 } from "./model.ts";
 import { dryRunToHtml } from "../cli/format_html.ts";
+import { type PolicyError, policyErrorText } from "../policies/errors.ts";
 import { schemaHelp } from "./schema_help.ts";
 
 /** The example policies (`examples/policies/*.yaml`), by path: defined by the build. */
@@ -93,8 +94,8 @@ function showLine(line: number, column = 1): void {
   policy.scrollTop = Math.max(0, (line - 5) * lineHeight);
 }
 
-function errorText(errors: readonly { message: string }[]): string {
-  return errors.map((e) => e.message).join("\n");
+function errorText(errors: readonly PolicyError[]): string {
+  return errors.map(policyErrorText).join("\n");
 }
 
 function renderFindings(source: PolicySource): void {

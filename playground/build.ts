@@ -43,6 +43,9 @@ export const DENO_ALLOWED: Readonly<Record<string, string>> = {
   "engine/trace/read_lines.ts":
     "readTraceFile opens a trace by path (Deno.open); the playground passes dryRun the trace's " +
     "lines, and a call by path would throw ReferenceError, never run",
+  "policies/errors.ts":
+    'fileErrorText reads Deno.errors guarded by `typeof Deno === "undefined"` (plain messages ' +
+    "in a browser); only readTraceFile's errors, never raised in the playground, call it",
 };
 
 /** What a build produced. */

@@ -162,6 +162,21 @@ export class PolicyErrors extends AggregateError {
 }
 
 /**
+ * One policy error in the one error style: `FILE:LINE:COL: error[CODE]: description` (what
+ * `cordon check` prints for it; the other commands put `cordon CMD: ` before it).
+ *
+ * @example
+ * ```ts
+ * import { policyErrorText, PolicyError } from "./errors.ts";
+ * const e = new PolicyError("unknown-key", 'unknown key "specc"', "p.yaml", 4, 1);
+ * if (policyErrorText(e) !== 'p.yaml:4:1: error[unknown-key]: unknown key "specc"') throw new Error();
+ * ```
+ */
+export function policyErrorText(error: PolicyError): string {
+  return `${error.path}:${error.line}:${error.column}: error[${error.code}]: ${error.description}`;
+}
+
+/**
  * What went wrong with a file, in plain words: `Deno.errors` classes by name, else the message
  * without the OS's `(os error N)` and Deno's `: open '…'` suffixes (the caller names the file).
  *

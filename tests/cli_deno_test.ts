@@ -30,7 +30,8 @@ spec:
   });
   assert(
     bad.code === 125 &&
-      /^-:7:42: spec\.deno\.rules\[0\]\.values: "etc" is not absolute/m.test(bad.stderr),
+      /^cordon deno: -:7:42: error\[bad-path\]: spec\.deno\.rules\[0\]\.values: "etc" is not absolute/m
+        .test(bad.stderr),
     bad.stderr,
   );
 });

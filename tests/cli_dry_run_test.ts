@@ -67,7 +67,7 @@ Deno.test("cordon dry-run reports malformed lines with their numbers, or stops w
   assert.equal(skip.code, 0);
   const fail = await dryRun([policy, "--trace", "-", "--on-malformed", "fail"], trace);
   assert.equal(fail.code, 3, "a malformed line with --on-malformed fail: the trace is unreadable");
-  assert.match(fail.stderr, /line 2: .*TRACE_MALFORMED/);
+  assert.match(fail.stderr, /^cordon dry-run: error\[TRACE_MALFORMED\]: line 2: /m);
   assert.equal(fail.stdout, "");
 });
 
@@ -120,7 +120,11 @@ Deno.test("cordon dry-run of a trace it cannot read exits 3 with the reason, in 
         ["--trace", `${dir}/notes.txt`],
         /could be read as strace output \(2 malformed lines/,
       ],
-      ["a file that does not exist", ["--trace", `${dir}/missing`], /Cannot read trace .*TRACE_IO/],
+      [
+        "a file that does not exist",
+        ["--trace", `${dir}/missing`],
+        /^cordon dry-run: error\[TRACE_IO\]: cannot read trace ".*missing": no such file or directory$/m,
+      ],
     ];
     for (const [what, args, message] of cases) {
       await t.step(what, async () => {

@@ -5,6 +5,7 @@
  */
 
 import { EngineError } from "../errors.ts";
+import { fileErrorText } from "../../policies/errors.ts";
 
 /** Lines longer than this are cut (a trace line is never legitimately this long). */
 export const MAX_LINE_LENGTH = 1 << 20;
@@ -81,7 +82,7 @@ export async function* readTraceFile(path: string): AsyncGenerator<Uint8Array> {
   } catch (error) {
     throw new EngineError(
       "TRACE_IO",
-      `Cannot read trace "${path}": ${error instanceof Error ? error.message : String(error)}`,
+      `cannot read trace "${path}": ${fileErrorText(error)}`,
       { cause: error, subject: path },
     );
   }
@@ -92,7 +93,7 @@ export async function* readTraceFile(path: string): AsyncGenerator<Uint8Array> {
       try {
         n = await file.read(buffer);
       } catch (error) {
-        throw new EngineError("TRACE_IO", `Cannot read trace "${path}": ${String(error)}`, {
+        throw new EngineError("TRACE_IO", `cannot read trace "${path}": ${fileErrorText(error)}`, {
           cause: error,
           subject: path,
         });
@@ -133,7 +134,7 @@ export async function openTrace(path: string): Promise<ReadableStream<Uint8Array
         } catch (error) {
           close();
           controller.error(
-            new EngineError("TRACE_IO", `Cannot read trace "${path}": ${String(error)}`, {
+            new EngineError("TRACE_IO", `cannot read trace "${path}": ${fileErrorText(error)}`, {
               cause: error,
               subject: path,
             }),
@@ -145,7 +146,7 @@ export async function openTrace(path: string): Promise<ReadableStream<Uint8Array
   } catch (error) {
     throw new EngineError(
       "TRACE_IO",
-      `Cannot read trace "${path}": ${error instanceof Error ? error.message : String(error)}`,
+      `cannot read trace "${path}": ${fileErrorText(error)}`,
       { cause: error, subject: path },
     );
   }
