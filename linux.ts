@@ -38,6 +38,8 @@ export * from "./backends/linux/run_monitor.ts";
 export * from "./backends/linux/run_limits.ts";
 export * from "./backends/linux/bpf_stats.ts";
 export * from "./backends/linux/recorder.ts";
+export * from "./backends/linux/kernel_event.ts";
+export * from "./backends/linux/proc_facts.ts";
 export * from "./bpf/structs.ts";
 // What `cordon run --explain` reports (seccomp user notification).
 export type { DenialCount, SeccompDenial } from "./backends/linux/seccomp_notify.ts";

@@ -254,6 +254,33 @@ export class ProcessTable {
     activity.syscalls = total;
   }
 
+  /**
+   * Sets the syscall counts of `(pid, start)`, total and by name, replacing what was counted
+   * (kernel backends read them from their maps, and from the final counts of an exit).
+   */
+  setSyscallCounts(
+    pid: number,
+    start: number,
+    total: number,
+    bySyscall: ReadonlyMap<string, number>,
+  ): void {
+    const activity = this.#monitored.get(pid);
+    if (activity === undefined || activity.process.start !== start) return;
+    activity.syscalls = total;
+    activity.bySyscall.clear();
+    for (const [name, count] of bySyscall) activity.bySyscall.set(name, count);
+  }
+
+  /**
+   * Forgets the activity kept for `pid` when its process has exited (a bounded table of exits:
+   * the oldest are dropped first by the caller). Returns whether it was forgotten.
+   */
+  forgetExited(pid: number): boolean {
+    const activity = this.#monitored.get(pid);
+    if (activity === undefined || !activity.process.exited) return false;
+    return this.#monitored.delete(pid);
+  }
+
   /** Records a file event of a monitored process. */
   recordFile(event: FileEvent, start: number): void {
     const activity = this.#monitored.get(event.pid);

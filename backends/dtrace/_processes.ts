@@ -6,40 +6,8 @@
  */
 
 import type { BackendProcess } from "../../engine/backend.ts";
-
-function bootEpochMs(): number {
-  const uptime = Number(Deno.readTextFileSync("/proc/uptime").split(" ")[0]);
-  return Date.now() - uptime * 1000;
-}
-
-function linuxProcess(pid: number, bootMs: number): BackendProcess | undefined {
-  try {
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, "m").exec(status)?.[1];
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? 0);
-    let executable: string | undefined;
-    try {
-      executable = Deno.readLinkSync(`/proc/${pid}/exe`);
-    } catch {
-      // kernel thread, or exited
-    }
-    const cgroup = Deno.readTextFileSync(`/proc/${pid}/cgroup`).split("\n")
-      .find((l) => l.startsWith("0::"))?.slice(3);
-    return {
-      pid,
-      start: bootMs + ticks * 10,
-      ppid: Number(field("PPid") ?? 0),
-      comm: field("Name") ?? "",
-      uid: Number((field("Uid") ?? "0").split(/\s+/)[0]),
-      exited: false,
-      ...(executable ? { executable } : {}),
-      ...(cgroup ? { cgroup } : {}),
-    };
-  } catch {
-    return undefined;
-  }
-}
+// File reads of /proc only (no FFI): shared with the eBPF backend.
+import { bootEpochMs, listPids, readProcess as linuxProcess } from "../linux/proc_facts.ts";
 
 /** One process, or undefined when it is gone. */
 export function readProcess(pid: number): BackendProcess | undefined {
@@ -52,14 +20,12 @@ export function listProcesses(): BackendProcess[] {
   if (Deno.build.os === "linux") {
     const bootMs = bootEpochMs();
     const found: BackendProcess[] = [];
-    for (const entry of Deno.readDirSync("/proc")) {
-      if (!entry.isDirectory || !/^\d+$/.test(entry.name)) continue;
-      const pid = Number(entry.name);
+    for (const pid of listPids()) {
       if (pid === Deno.pid) continue;
       const proc = linuxProcess(pid, bootMs);
       if (proc) found.push(proc);
     }
-    return found.sort((a, b) => a.pid - b.pid);
+    return found;
   }
   const out = new Deno.Command("ps", {
     args: ["-A", "-o", "pid=", "-o", "ppid=", "-o", "uid=", "-o", "comm="],

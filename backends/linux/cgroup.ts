@@ -12,6 +12,7 @@
 import { NotSupportedError } from "./errors.ts";
 import { libc, unwrap } from "./libc.ts";
 import { toCString } from "./libc.ts";
+import { processCgroup } from "./proc_facts.ts";
 
 const O_RDONLY = 0;
 const O_DIRECTORY = 0o200000;
@@ -45,25 +46,8 @@ export function cgroup2Root(): string {
   );
 }
 
-/**
- * The cgroup v2 path of process `pid` relative to the cgroup2 root (`"/"` for the root), or
- * undefined when the process is gone.
- *
- * @example
- * ```ts ignore
- * import { processCgroup } from "./cgroup.ts";
- * console.log(processCgroup(Deno.pid));
- * ```
- */
-export function processCgroup(pid: number): string | undefined {
-  try {
-    const text = Deno.readTextFileSync(`/proc/${pid}/cgroup`);
-    const line = text.split("\n").find((l) => l.startsWith("0::"));
-    return line?.slice(3);
-  } catch {
-    return undefined;
-  }
-}
+// The cgroup v2 path of a process, from the module of `/proc` facts.
+export { processCgroup };
 
 /**
  * Whether process `pid` exists (has a `/proc` entry): the owner of a cgroup left by a crash

@@ -19,9 +19,8 @@
  * @module
  */
 
-import { signalName } from "../../policies/constants.ts";
 import { strictness } from "../../policies/types.ts";
-import type { Action, Arch, SourceLocation } from "../../policies/types.ts";
+import type { Action, SourceLocation } from "../../policies/types.ts";
 import { syscallName } from "../../policies/syscalls.ts";
 import type { FilterLayer, FilterSet } from "../../compile/filter_set.ts";
 import { type ProcessInfo, targetMatches } from "../../compile/target.ts";
@@ -48,21 +47,31 @@ import type {
   ProgramType,
 } from "../../engine/backend.ts";
 import { EngineError } from "../../engine/errors.ts";
-import type {
-  EngineEvent,
-  FileEvent,
-  NetworkEvent,
-  ProcessEvent,
-  SyscallEvent,
-} from "../../engine/events.ts";
+import type { EngineEvent, NetworkEvent, SyscallEvent } from "../../engine/events.ts";
+import { ProcessTable } from "../../engine/process_table.ts";
 import {
   EbpfMonitor,
   killIncarnation,
   MONITOR_FEATURES,
   MONITOR_PROGRAMS,
-  processStartTicks,
 } from "./ebpf_monitor.ts";
-import { Cgroup, cleanStaleCgroups, processCgroup } from "./cgroup.ts";
+import {
+  countsByName,
+  decodeKernelEvent,
+  type EnforceReason,
+  type KernelEvent,
+  type KernelSyscall,
+  NATIVE_ARCH,
+} from "./kernel_event.ts";
+import {
+  bootEpochMs,
+  listPids,
+  processCgroup,
+  processStartTicks,
+  readProcess,
+  ticksToEpochMs,
+} from "./proc_facts.ts";
+import { Cgroup, cleanStaleCgroups } from "./cgroup.ts";
 import { CgroupFirewall } from "./cgroup_firewall.ts";
 import { probeAllFeatures, probeFeature } from "./features.ts";
 import { KernelError, NotSupportedError } from "./errors.ts";
@@ -71,15 +80,12 @@ import {
   commKey,
   CORDON_ACT,
   CORDON_DECISION,
-  CORDON_ENFORCE,
   CORDON_NR_SLOTS,
   CORDON_REASON,
   encodeArgCases,
   encodeDecision,
   encodeDecisionKey,
   encodeLimit,
-  type ProcValue,
-  type RawEvent,
   u32Key,
   u64Key,
 } from "../../bpf/structs.ts";
@@ -127,7 +133,7 @@ export interface EnforceNotice {
    * `event-lost` (a call user space had to decide lost its event), `cgroup-escape` (a process left
    * its network cgroup, or was created outside it).
    */
-  readonly reason: "procs-full" | "event-lost" | "cgroup-escape";
+  readonly reason: EnforceReason;
   /** The process killed. */
   readonly pid: number;
   /** The process that acted (forker, caller, writer of `cgroup.procs`). */
@@ -141,12 +147,6 @@ export interface EnforceNotice {
   /** ms since the epoch. */
   readonly time: number;
 }
-
-const ENFORCE_REASONS: Record<number, EnforceNotice["reason"]> = {
-  [CORDON_ENFORCE.procsFull]: "procs-full",
-  [CORDON_ENFORCE.loss]: "event-lost",
-  [CORDON_ENFORCE.cgroup]: "cgroup-escape",
-};
 
 interface ProgramEntry {
   info: ProgramInfo;
@@ -163,138 +163,12 @@ interface Applied {
   enforce: boolean;
 }
 
-interface Activity {
-  pid: number;
-  start: number;
-  files: FileEvent[];
-  filesTotal: number;
-  network: NetworkEvent[];
-  networkTotal: number;
-  final?: ProcValue;
-  exitCode?: number;
-  signal?: string;
-}
+/** Exits whose activity is kept after the process is gone (the oldest forgotten first). */
+const EXITS_KEPT = 1024;
 
-function bootEpochMs(): number {
-  const uptime = Number(Deno.readTextFileSync("/proc/uptime").split(" ")[0]);
-  return Date.now() - uptime * 1000;
-}
-
-/**
- * Reads what `/proc` says about process `pid`, or undefined when it is gone.
- *
- * @example
- * ```ts ignore
- * import { readProcess } from "./ebpf_backend.ts";
- * console.log(readProcess(Deno.pid)?.comm);
- * ```
- */
-export function readProcess(
-  pid: number,
-  bootMs: number = bootEpochMs(),
-): BackendProcess | undefined {
-  try {
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, "m").exec(status)?.[1];
-    const comm = field("Name") ?? "";
-    const ppid = Number(field("PPid") ?? 0);
-    const uid = Number((field("Uid") ?? "0").split(/\s+/)[0]);
-    let executable: string | undefined;
-    try {
-      executable = Deno.readLinkSync(`/proc/${pid}/exe`);
-    } catch {
-      // kernel thread or exited
-    }
-    const ticks = processStartTicks(pid);
-    const cgroupLine = Deno.readTextFileSync(`/proc/${pid}/cgroup`).split("\n")
-      .find((l) => l.startsWith("0::"));
-    return {
-      pid,
-      start: bootMs + Number(ticks ?? 0n) * 10,
-      ppid,
-      comm,
-      uid,
-      arch: "x86_64",
-      exited: false,
-      ...(executable ? { executable } : {}),
-      ...(cgroupLine ? { cgroup: cgroupLine.slice(3) } : {}),
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-function allPids(): number[] {
-  const pids: number[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (entry.isDirectory && /^\d+$/.test(entry.name)) pids.push(Number(entry.name));
-  }
-  return pids.sort((a, b) => a - b);
-}
-
-/**
- * The engine event's `protocol` of a network record's `protocol` byte: the socket's `IPPROTO_*`
- * as `bpf/monitor.bpf.c` resolves it from the call's fd (6 TCP, MPTCP included; 17 UDP; 255
- * any `SOCK_RAW` socket), or the cgroup hook's for a denial.
- *
- * @example
- * ```ts
- * import { netProtocol } from "./ebpf_backend.ts";
- * if (netProtocol(6) !== "tcp" || netProtocol(17) !== "udp" || netProtocol(0) !== "other") {
- *   throw new Error();
- * }
- * ```
- */
-export function netProtocol(protocol: number): NetworkEvent["protocol"] {
-  return protocol === 6 ? "tcp" : protocol === 17 ? "udp" : protocol === 255 ? "raw" : "other";
-}
-
-/**
- * The engine event's `op` of a network call by its syscall name (`accept4` → `accept`,
- * `sendto`/`sendmsg` → `send`).
- *
- * @example
- * ```ts
- * import { netOp } from "./ebpf_backend.ts";
- * if (netOp("sendto") !== "send" || netOp("accept4") !== "accept") throw new Error();
- * ```
- */
-export function netOp(syscall: string): NetworkEvent["op"] {
-  return syscall.startsWith("accept")
-    ? "accept"
-    : syscall === "bind"
-    ? "bind"
-    : syscall === "sendto" || syscall === "sendmsg"
-    ? "send"
-    : "connect";
-}
-
-/**
- * The text form of an event's address: dotted IPv4 (`AF_INET`), compressed IPv6 (`AF_INET6`),
- * `undefined` for other families.
- *
- * @example
- * ```ts
- * import { formatAddress } from "./ebpf_backend.ts";
- * if (formatAddress(2, new Uint8Array([127, 0, 0, 1])) !== "127.0.0.1") throw new Error();
- * ```
- */
-export function formatAddress(family: number, addr: Uint8Array): string | undefined {
-  if (family === 2) return [...addr.subarray(0, 4)].join(".");
-  if (family === 10) {
-    const groups: string[] = [];
-    for (let i = 0; i < 16; i += 2) groups.push(((addr[i]! << 8) | addr[i + 1]!).toString(16));
-    const text = groups.join(":");
-    // Compress the longest run of zero groups.
-    const runs = [...text.matchAll(/(^|:)(0(:0)+)(:|$)/g)].sort((a, b) =>
-      b[2]!.length - a[2]!.length
-    );
-    const run = runs[0];
-    if (!run) return text;
-    return text.slice(0, run.index) + "::" + text.slice(run.index! + run[0].length);
-  }
-  return undefined;
-}
+// Still importable from here: the event decoder's helpers and the reader of /proc.
+export { formatAddress, netOp, netProtocol } from "./kernel_event.ts";
+export { readProcess } from "./proc_facts.ts";
 
 /**
  * The eBPF backend. Create with {@linkcode EbpfBackend.create}, then `open(sink)`.
@@ -322,8 +196,8 @@ export class EbpfBackend implements Backend {
   #programs = new Map<string, ProgramEntry>();
   #applied: Applied | undefined;
   #nextSlot = 1;
-  #monitored = new Set<number>();
-  #activity = new Map<number, Activity>();
+  /** Processes seen and the activity of monitored ones, keyed by `(pid, start)`. */
+  #table = new ProcessTable({ activityLimit: ACTIVITY_LIMIT });
   #lastLost = 0n;
   #lostPoll: ReturnType<typeof setInterval> | undefined;
   #figures = {
@@ -335,15 +209,12 @@ export class EbpfBackend implements Backend {
     rateLimited: 0,
     argsAllowed: 0,
   };
-  #arch: Arch;
   #all = false;
   #exited: number[] = [];
   #comms = new Set<string>();
   #onEnforce: ((notice: EnforceNotice) => void) | undefined;
 
-  private constructor(options: BackendCreateOptions) {
-    this.#arch = options.arch ?? "x86_64";
-  }
+  private constructor() {}
 
   /** Probes the kernel; never throws. */
   static probe(): Promise<BackendProbe> {
@@ -393,10 +264,10 @@ export class EbpfBackend implements Backend {
         `the eBPF backend needs Linux, not ${Deno.build.os}`,
       );
     }
-    if (options.arch !== undefined && options.arch !== "x86_64") {
+    if (options.arch !== undefined && options.arch !== NATIVE_ARCH) {
       throw new EngineError(
         "UNSUPPORTED_PLATFORM",
-        `the eBPF backend's programs are built for x86_64 hosts, not "${options.arch}"`,
+        `the eBPF backend's programs are built for ${NATIVE_ARCH} hosts, not "${options.arch}"`,
       );
     }
     if (Deno.uid() !== 0) {
@@ -417,7 +288,7 @@ export class EbpfBackend implements Backend {
         );
       }
     }
-    return new EbpfBackend(options);
+    return new EbpfBackend();
   }
 
   #assertOpen(): EbpfMonitor {
@@ -475,7 +346,8 @@ export class EbpfBackend implements Backend {
         },
       });
     }
-    this.#monitor.start((event) => this.#deliver(event), (error) => {
+    const bootMs = this.#bootMs;
+    this.#monitor.start((event) => this.#deliver(decodeKernelEvent(event, bootMs)), (error) => {
       this.#figures.eventsDropped++;
       console.error(`cordon: eBPF event delivery stopped: ${error}`);
     });
@@ -493,165 +365,90 @@ export class EbpfBackend implements Backend {
     }
     if (this.#applied) {
       for (const { layer, firewall } of this.#applied.layers) {
-        firewall?.poll((event) => this.#deliver(event, layer));
+        firewall?.poll((event) => this.#deliver(decodeKernelEvent(event, this.#bootMs), layer));
       }
     }
   }
 
   /**
-   * Raw kernel event → engine event, activity bookkeeping, and actions decided in user space.
-   * `layer` is the layer whose cgroup programs reported a network denial.
+   * Decoded kernel event → engine event (with the policy's verdict), process table and activity
+   * bookkeeping, and actions decided in user space. `layer` is the layer whose cgroup programs
+   * reported a network denial.
    */
-  #deliver(raw: RawEvent, layer?: FilterLayer): void {
-    const time = this.#bootMs + Number(raw.tsNs) / 1e6;
-    const base = {
-      time,
-      pid: raw.tgid,
-      ...(raw.tid !== raw.tgid ? { tid: raw.tid } : {}),
-      ...(raw.comm ? { comm: raw.comm } : {}),
-    };
-    let event: EngineEvent | undefined;
-    switch (raw.kind) {
+  #deliver(decoded: KernelEvent, layer?: FilterLayer): void {
+    const table = this.#table;
+    let event: EngineEvent;
+    switch (decoded.kind) {
       case "syscall": {
-        const arch: Arch = raw.abi === 0 ? "x86_64" : raw.abi === 1 ? "i386" : "x32";
-        const name = syscallName(arch, raw.nr) ?? null;
-        const verdict = this.#syscallVerdict(raw, arch);
-        if (verdict === undefined && !(raw.reason & CORDON_REASON.subscribed)) {
+        const verdict = this.#syscallVerdict(decoded);
+        if (verdict === undefined && !(decoded.raw.reason & CORDON_REASON.subscribed)) {
           // Streamed only for user space to decide its arguments, and allowed: nothing to report.
           this.#figures.argsAllowed++;
           return;
         }
-        event = {
-          kind: "syscall",
-          ...base,
-          arch,
-          nr: raw.nr,
-          name,
-          args: raw.args,
-          ...(verdict ? { verdict } : {}),
-        };
+        event = verdict ? { ...decoded.event, verdict } : decoded.event;
         break;
       }
       case "file": {
-        const created = (raw.flags & 0o100) !== 0;
-        const file: FileEvent = {
-          kind: "file",
-          ...base,
-          op: created ? "create" : "open",
-          path: raw.path,
-          flags: raw.flags,
-          syscall: syscallName(raw.abi === 1 ? "i386" : "x86_64", raw.nr) ?? `#${raw.nr}`,
-          result: Number(raw.ret),
-        };
-        const a = this.#activityOf(raw.tgid);
-        if (a) {
-          a.filesTotal++;
-          a.files.push(file);
-          if (a.files.length > ACTIVITY_LIMIT) a.files.shift();
-        }
-        event = file;
+        event = decoded.event;
+        const start = this.#activityStart(event.pid);
+        if (start !== undefined) table.recordFile(decoded.event, start);
         break;
       }
-      case "net":
-      case "netDeny": {
-        const syscall = raw.kind === "net"
-          ? syscallName(raw.abi === 1 ? "i386" : "x86_64", raw.nr) ?? `#${raw.nr}`
-          : ["", "connect", "connect", "bind", "bind", "sendmsg", "sendmsg"][raw.nr] ?? "";
-        const op = netOp(syscall);
-        const address = formatAddress(raw.family, raw.addr);
-        // The cgroup programs report a denial with ret -EPERM, or 0 when they only audit it (the
-        // call then goes on, and its real result comes with the sys_exit event).
-        const denial = raw.kind === "netDeny" ? networkVerdict(raw, op, layer) : undefined;
-        const net: NetworkEvent = {
-          kind: "network",
-          ...base,
-          op,
-          family: raw.family === 2
-            ? "inet"
-            : raw.family === 10
-            ? "inet6"
-            : raw.family === 1
-            ? "unix"
-            : "other",
-          protocol: netProtocol(raw.protocol),
-          ...(address !== undefined ? { address, port: raw.port } : {}),
-          syscall,
-          ...(denial?.audit ? {} : { result: Number(raw.ret) }),
-          ...(denial ? { verdict: denial } : {}),
-        };
-        if (denial) {
-          if (denial.audit) this.#figures.netWouldDeny++;
+      case "network":
+      case "networkDenial": {
+        let net = decoded.event;
+        if (decoded.kind === "networkDenial") {
+          const denial = networkVerdict(decoded.audited, net.op, layer);
+          net = { ...net, verdict: denial };
+          if (decoded.audited) this.#figures.netWouldDeny++;
           else this.#figures.netDenied++;
         }
-        const a = this.#activityOf(raw.tgid);
-        if (a) {
-          a.networkTotal++;
-          a.network.push(net);
-          if (a.network.length > ACTIVITY_LIMIT) a.network.shift();
-        }
+        const start = this.#activityStart(net.pid);
+        if (start !== undefined) table.recordNetwork(net, start);
         event = net;
         break;
       }
       case "exec": {
-        event = {
-          kind: "process",
-          ...base,
-          op: "exec",
-          ppid: raw.ppid,
-          executable: raw.filename,
-        } satisfies ProcessEvent;
-        if (this.#comms.has(raw.comm)) this.#activityOf(raw.tgid, true);
+        event = decoded.event;
+        const { raw } = decoded;
+        if (table.isLive(raw.tgid)) table.exec(raw.tgid, raw.filename, raw.comm);
+        else this.#known(raw.tgid);
+        if (this.#comms.has(raw.comm)) this.#watch(raw.tgid);
         this.#onExec(raw.tgid);
         break;
       }
       case "fork": {
-        event = { kind: "process", ...base, pid: raw.childTgid, ppid: raw.tgid } as ProcessEvent;
-        event = { ...event, op: "fork" } as ProcessEvent;
-        if (this.#monitored.has(raw.tgid) || this.#all) this.#activityOf(raw.childTgid, true);
+        event = decoded.event;
+        const { raw } = decoded;
+        const child = {
+          pid: raw.childTgid,
+          start: event.start!,
+          ppid: raw.tgid,
+          ...(raw.comm ? { comm: raw.comm } : {}),
+        };
+        // Children of monitored processes are monitored by the table (as by the kernel).
+        if (!table.add(child) && this.#all) table.monitor(child.pid);
         break;
       }
       case "exit": {
-        const signal = raw.exitCode & 0x7f;
-        const exit: ProcessEvent = {
-          kind: "process",
-          ...base,
-          op: "exit",
-          ...(signal === 0
-            ? { exitCode: (raw.exitCode >> 8) & 0xff }
-            : { signal: signalName(signal) ?? `SIG${signal}` }),
-        };
-        const a = this.#activity.get(raw.tgid);
-        if (a) {
-          a.final = {
-            startNs: raw.startNs,
-            startTicks: 0n,
-            policy: raw.policy,
-            flags: 0,
-            cgroupId: 0n,
-            total: raw.total,
-            other: raw.other,
-            counts: raw.counts,
-          };
-          if (exit.exitCode !== undefined) a.exitCode = exit.exitCode;
-          if (exit.signal !== undefined) a.signal = exit.signal;
+        event = decoded.event;
+        const { raw } = decoded;
+        const start = table.startOf(raw.tgid);
+        if (start !== undefined && table.isLive(raw.tgid)) {
+          table.setSyscallCounts(raw.tgid, start, Number(raw.total), countsByName(raw.counts));
+          table.exit(raw.tgid, event.exitCode, event.signal);
         }
-        event = exit;
         this.#exited.push(raw.tgid);
-        if (this.#exited.length > 1024) {
-          // Bounded memory: keep what was collected for the 1024 most recent exits.
-          const old = this.#exited.shift()!;
-          if (!readProcess(old)) {
-            this.#activity.delete(old);
-            this.#monitored.delete(old);
-          }
-        }
+        // Bounded memory: keep what was collected for the most recent exits.
+        if (this.#exited.length > EXITS_KEPT) table.forgetExited(this.#exited.shift()!);
         break;
       }
       case "rate":
         this.#figures.rateLimited++;
         return;
       case "enforce": {
-        const reason = ENFORCE_REASONS[raw.reason];
+        const { raw, reason } = decoded;
         if (!reason) return;
         this.#onEnforce?.({
           reason,
@@ -661,7 +458,7 @@ export class EbpfBackend implements Backend {
           ...(reason === "cgroup-escape"
             ? { writerKilled: raw.writerKilled, cgroupId: raw.cgroupId }
             : {}),
-          time,
+          time: decoded.time,
         });
         return;
       }
@@ -672,14 +469,34 @@ export class EbpfBackend implements Backend {
     this.#sink?.emit(event);
   }
 
-  #activityOf(pid: number, create = false): Activity | undefined {
-    let a = this.#activity.get(pid);
-    if (!a && (create || this.#all || this.#monitored.has(pid))) {
-      a = { pid, start: Date.now(), files: [], filesTotal: 0, network: [], networkTotal: 0 };
-      this.#activity.set(pid, a);
-      this.#monitored.add(pid);
-    }
-    return a;
+  /**
+   * The table's live process `pid`, read from `/proc` (and added) when the table does not have
+   * it (a process that was running before, or whose fork event was lost).
+   */
+  #known(pid: number, facts?: BackendProcess): boolean {
+    if (this.#table.isLive(pid)) return true;
+    const proc = facts ?? readProcess(pid, this.#bootMs);
+    if (proc === undefined) return false;
+    const { exited: _, ...rest } = proc;
+    this.#table.add(rest);
+    return true;
+  }
+
+  /** Starts collecting activity for the live process `pid`; returns whether it is monitored. */
+  #watch(pid: number, facts?: BackendProcess): boolean {
+    if (!this.#known(pid, facts)) return false;
+    this.#table.monitor(pid);
+    return true;
+  }
+
+  /**
+   * The start time of `pid` when its activity is collected (monitored, or every process with
+   * `monitorEverything`), else `undefined`.
+   */
+  #activityStart(pid: number): number | undefined {
+    const table = this.#table;
+    if (table.isMonitored(pid) || (this.#all && this.#watch(pid))) return table.startOf(pid);
+    return undefined;
   }
 
   /**
@@ -687,10 +504,9 @@ export class EbpfBackend implements Backend {
    * when the call is allowed (or no policy applies). Argument conditions are decided here, and a
    * `kill` they decide is sent from here (later than the kernel's own kill).
    */
-  #syscallVerdict(
-    raw: Extract<RawEvent, { kind: "syscall" }>,
-    arch: Arch,
-  ): SyscallEvent["verdict"] {
+  #syscallVerdict(decoded: KernelSyscall): SyscallEvent["verdict"] {
+    const { raw } = decoded;
+    const arch = decoded.event.arch;
     const applied = this.#applied;
     if (!applied || !(raw.reason & CORDON_REASON.decision)) return undefined;
     const decision = this.#slotDecision(raw.policy, raw.nr, raw.abi);
@@ -731,11 +547,7 @@ export class EbpfBackend implements Backend {
         if (inKernel) {
           enforced = !audit && raw.action === CORDON_ACT.kill;
         } else if ((action === "kill" || action === "kill_thread") && !audit) {
-          // By pidfd, checked against the start time the kernel recorded for this tgid: a
-          // process that has reused the pid since is never hit.
-          const entry = this.#monitor?.proc(raw.tgid);
-          const ticks = entry ? (entry.startTicks || processStartTicks(raw.tgid)) : undefined;
-          enforced = ticks !== undefined && killIncarnation(raw.tgid, ticks);
+          enforced = this.#killCaller(raw);
         }
       }
     }
@@ -749,6 +561,20 @@ export class EbpfBackend implements Backend {
       ...(audit ? { audit: true } : {}),
       loc: decided.loc,
     };
+  }
+
+  /**
+   * Kills, by pidfd, the process that made the call of `raw`, only while its pid still names
+   * that process: the kernel's entry for the tgid must be of a process that started before the
+   * call (an entry of a later process with the reused pid started after it, and one that never
+   * made a call has no `startNs`), and {@linkcode killIncarnation} checks the entry's start
+   * ticks against `/proc` once the process is pinned by its pidfd. Returns whether it was killed.
+   */
+  #killCaller(raw: KernelSyscall["raw"]): boolean {
+    const entry = this.#monitor?.proc(raw.tgid);
+    if (entry === undefined || entry.startNs === 0n || entry.startNs > raw.tsNs) return false;
+    if (entry.startTicks === 0n) return false;
+    return killIncarnation(raw.tgid, entry.startTicks);
   }
 
   #slotDecision(slot: number, nr: number, abi: number): SlotDecision | undefined {
@@ -769,6 +595,9 @@ export class EbpfBackend implements Backend {
 
   /** Puts `proc` under the layers that target it; returns the slot (0: none). */
   #assign(applied: Applied, proc: BackendProcess): number {
+    // The incarnation confined here: a later process reusing the pid is never killed below.
+    const ticks = processStartTicks(proc.pid);
+    if (ticks === undefined || ticksToEpochMs(ticks, this.#bootMs) !== proc.start) return 0;
     const info: ProcessInfo = {
       pid: proc.pid,
       ...(proc.comm !== undefined ? { comm: proc.comm } : {}),
@@ -784,7 +613,7 @@ export class EbpfBackend implements Backend {
     const slot = this.#slotFor(applied, indexes);
     const monitor = this.#monitor!;
     monitor.track(proc.pid, slot);
-    this.#activityOf(proc.pid, true);
+    this.#watch(proc.pid, proc);
     let locked: Cgroup | undefined;
     for (const i of indexes) {
       const cgroup = applied.layers[i]!.cgroup;
@@ -801,9 +630,8 @@ export class EbpfBackend implements Backend {
       // From now on the kernel kills the process (and its children) if it leaves the cgroup.
       // A move between our addProcess and the lock is caught by checking where it is after.
       monitor.track(proc.pid, slot, true, { cgroupId: locked.id });
-      const ticks = processStartTicks(proc.pid);
       const where = processCgroup(proc.pid);
-      if (ticks !== undefined && where !== undefined && locked.root + where !== locked.path) {
+      if (where !== undefined && locked.root + where !== locked.path) {
         killIncarnation(proc.pid, ticks);
       }
     }
@@ -996,7 +824,7 @@ export class EbpfBackend implements Backend {
       // Targets: comms-only (new processes at exec, in the kernel), cgroups, and running processes.
       this.#applied = applied;
       const bootMs = this.#bootMs;
-      for (const pid of allPids()) {
+      for (const pid of listPids()) {
         if (pid === Deno.pid) continue;
         const proc = readProcess(pid, bootMs);
         if (proc) this.#assign(applied, proc);
@@ -1080,8 +908,7 @@ export class EbpfBackend implements Backend {
         subject: String(pid),
       });
     }
-    this.#monitored.add(pid);
-    this.#activityOf(pid, true);
+    this.#watch(pid);
     return Promise.resolve();
   }
 
@@ -1104,11 +931,11 @@ export class EbpfBackend implements Backend {
     monitor.map("comm_targets").update(commKey(comm), u32Key(0));
     this.#comms.add(comm.slice(0, 15));
     const found: number[] = [];
-    for (const pid of allPids()) {
+    for (const pid of listPids()) {
       if (pid === Deno.pid) continue;
       const proc = readProcess(pid, this.#bootMs);
       if (proc?.comm === comm.slice(0, 15) && monitor.track(pid, monitor.proc(pid)?.policy ?? 0)) {
-        this.#activityOf(pid, true);
+        this.#watch(pid, proc);
         found.push(pid);
       }
     }
@@ -1118,15 +945,19 @@ export class EbpfBackend implements Backend {
   /** Stops collecting for `pid`. */
   unmonitorProcess(pid: number): Promise<void> {
     const monitor = this.#assertOpen();
-    if (!this.#monitored.has(pid) && !monitor.proc(pid)) {
+    const current = monitor.proc(pid);
+    let watched = true;
+    try {
+      this.#table.unmonitor(pid);
+    } catch {
+      watched = false;
+    }
+    if (!watched && !current) {
       throw new EngineError("PROCESS_NOT_MONITORED", `process ${pid} is not monitored`, {
         subject: String(pid),
       });
     }
-    const current = monitor.proc(pid);
     if (current && current.policy === 0) monitor.untrack(pid);
-    this.#monitored.delete(pid);
-    this.#activity.delete(pid);
     return Promise.resolve();
   }
 
@@ -1140,29 +971,24 @@ export class EbpfBackend implements Backend {
   process(pid: number): BackendProcess | undefined {
     const live = readProcess(pid, this.#bootMs || bootEpochMs());
     if (live) return live;
-    const a = this.#activity.get(pid);
-    return a ? { pid, start: a.start, exited: true } : undefined;
+    // Gone: its pid and start time, as the other backends report an exited process.
+    const known = this.#table.get(pid);
+    return known ? { pid, start: known.start, exited: true } : undefined;
   }
 
-  /** Counts and recent file/network activity of a monitored process. */
+  /**
+   * Counts and recent file/network activity of a monitored process: counts live from the
+   * kernel while it runs, from its exit event once it has exited.
+   */
   activity(pid: number): ProcessActivity | undefined {
-    const a = this.#activity.get(pid);
+    const a = this.#table.activity(pid);
     const live = this.#monitor && !this.#closed ? this.#monitor.proc(pid) : undefined;
-    const value = live ?? a?.final;
     if (!a && !live) return undefined;
-    const bySyscall = new Map<string, number>();
-    for (const [slot, count] of value?.counts ?? []) {
-      const arch: Arch = slot < 512 ? "x86_64" : "i386";
-      const nr = slot % 512;
-      const name = syscallName(arch, nr) ?? `#${nr}`;
-      const key = arch === this.#arch ? name : `${arch}:${name}`;
-      bySyscall.set(key, (bySyscall.get(key) ?? 0) + Number(count));
-    }
     const proc = this.process(pid) ?? { pid, start: a?.start ?? 0, exited: true };
     return {
       ...proc,
-      syscalls: Number(value?.total ?? 0n),
-      bySyscall,
+      syscalls: live ? Number(live.total) : a?.syscalls ?? 0,
+      bySyscall: live ? countsByName(live.counts) : a?.bySyscall ?? new Map(),
       files: a?.files ?? [],
       filesTotal: a?.filesTotal ?? 0,
       network: a?.network ?? [],
@@ -1357,11 +1183,10 @@ export class EbpfBackend implements Backend {
 
 /** The verdict of a cgroup network denial (`ret` 0: audited, the call went on). */
 function networkVerdict(
-  raw: Extract<RawEvent, { kind: "net" | "netDeny" }>,
+  audit: boolean,
   op: NetworkEvent["op"],
   layer: FilterLayer | undefined,
 ): NonNullable<NetworkEvent["verdict"]> {
-  const audit = raw.ret === 0n;
   const section = op === "bind" ? "network.bind" : "network.connect";
   const policy = layer?.policy ?? "";
   return {

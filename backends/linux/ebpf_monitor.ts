@@ -16,6 +16,7 @@ import type { BpfLink } from "./bpf_link.ts";
 import { BPF_ANY, BPF_NOEXIST, type BpfMap } from "./bpf_map.ts";
 import { RingBuffer, type RingBufferMode } from "./ring_buffer.ts";
 import { errno, libc } from "./libc.ts";
+import { pidMax, processStartTicks, processThreads } from "./proc_facts.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
 import {
   CORDON_CFG,
@@ -124,17 +125,6 @@ const ON_DEMAND: ReadonlyMap<string, (config: MonitorConfig) => boolean> = new M
   ...NET_RETURNS.map((name) => [name, (c: MonitorConfig) => c.netEvents] as const),
 ]);
 
-/** `/proc/sys/kernel/pid_max`, the size of the monitor's tgid-indexed `watched` array. */
-function pidMax(): number {
-  try {
-    const value = Number(Deno.readTextFileSync("/proc/sys/kernel/pid_max").trim());
-    if (Number.isInteger(value) && value > 0) return value;
-  } catch {
-    // no procfs: the kernel's default for 64-bit systems with few CPUs
-  }
-  return 32768;
-}
-
 const PIDFD_THREAD = 0o200; // O_EXCL: pidfd_open of a thread, not a thread-group leader
 
 /** The features the monitor cannot work without. */
@@ -145,30 +135,14 @@ export const MONITOR_FEATURES = [
   "tp_btf programs",
 ] as const satisfies readonly Feature[];
 
-/**
- * The start time of process `pid` in clock ticks since boot (`/proc/PID/stat` field 22), or
- * `undefined` when there is no such process.
- *
- * Requires `allow-read=/proc`.
- *
- * @example
- * ```ts ignore
- * import { processStartTicks } from "./ebpf_monitor.ts";
- * if (processStartTicks(Deno.pid) === undefined) throw new Error();
- * ```
- */
-export function processStartTicks(pid: number): bigint | undefined {
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  } catch {
-    return undefined;
-  }
-  // comm may contain spaces and parentheses: fields resume after the last ")".
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  const ticks = fields[19]; // field 22 overall; fields[0] is field 3
-  return ticks === undefined ? undefined : BigInt(ticks);
+/** This host's number of syscall `name` (the pidfd calls and `close`). */
+function hostNr(name: string): bigint {
+  const arch = Deno.build.arch === "aarch64" ? "aarch64" : "x86_64";
+  return BigInt(syscallNumber(arch, name)!);
 }
+
+// The start time `killIncarnation` checks, from the module of `/proc` facts.
+export { processStartTicks } from "./proc_facts.ts";
 
 /**
  * Sends SIGKILL to process `pid` through a pidfd, only if it is still the incarnation that
@@ -180,15 +154,15 @@ export function processStartTicks(pid: number): bigint | undefined {
  *
  * @example
  * ```ts ignore
- * import { killIncarnation, processStartTicks } from "./ebpf_monitor.ts";
+ * import { killIncarnation } from "./ebpf_monitor.ts";
+ * import { processStartTicks } from "./proc_facts.ts";
  * const child = new Deno.Command("sleep", { args: ["60"] }).spawn();
  * if (!killIncarnation(child.pid, processStartTicks(child.pid)!)) throw new Error();
  * if ((await child.status).signal !== "SIGKILL") throw new Error();
  * ```
  */
 export function killIncarnation(pid: number, startTicks: bigint): boolean {
-  const arch = Deno.build.arch === "aarch64" ? "aarch64" : "x86_64";
-  const nr = (name: string) => BigInt(syscallNumber(arch, name)!);
+  const nr = hostNr;
   const c = libc();
   const fd = c.syscall(nr("pidfd_open"), BigInt(pid), 0n, 0n, 0n, 0n, 0n);
   if (fd < 0n) return false; // ESRCH: gone
@@ -478,16 +452,12 @@ export class EbpfMonitor implements Disposable {
 
   /** `value` (a `procs` entry) plus the counts still held by the live threads of `pid`. */
   #withThreads(pid: number, value: ProcValue): ProcValue {
-    let tids: number[];
-    try {
-      tids = [...Deno.readDirSync(`/proc/${pid}/task`)].map((e) => Number(e.name));
-    } catch {
-      return value; // gone: its threads' counts are in the entry (or its exit event)
-    }
+    const tids = processThreads(pid);
+    if (tids === undefined) return value; // gone: its threads' counts are in the entry (or exit event)
     const tasks = this.#object.map("tasks");
     const bytes = new Uint8Array(STRUCTS.cordon_task.size);
     const c = libc();
-    const nr = (name: string) => BigInt(syscallNumber("x86_64", name)!);
+    const nr = hostNr;
     let total = value.total;
     let other = value.other;
     const counts = new Map(value.counts);

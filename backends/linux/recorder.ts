@@ -22,25 +22,16 @@
  * @module
  */
 
-import { signalName } from "../../policies/constants.ts";
-import { syscallName } from "../../policies/syscalls.ts";
-import {
-  CORDON_EV,
-  CORDON_NR_SLOTS,
-  decodeEvent,
-  eventKindAt,
-  fieldOffset,
-} from "../../bpf/structs.ts";
+import { CORDON_EV, CORDON_NR_SLOTS, eventKindAt, fieldOffset } from "../../bpf/structs.ts";
 import {
   type EngineEvent,
   EVENT_KINDS,
   type EventKind,
   eventToJsonLine,
-  type NetworkEvent,
-  type ProcessEvent,
 } from "../../engine/events.ts";
 import { type EbpfMonitor, openMonitorFor } from "./ebpf_monitor.ts";
-import { formatAddress, netOp, netProtocol } from "./ebpf_backend.ts";
+import { readKernelEvent } from "./kernel_event.ts";
+import { bootEpochMs } from "./proc_facts.ts";
 import { KernelError } from "./errors.ts";
 import { TraceBuffer, type TraceWriter } from "./trace_buffer.ts";
 
@@ -92,110 +83,6 @@ export interface RecordSummary {
 
 const TGID = fieldOffset("cordon_event_header", "tgid");
 const FORK_CHILD = fieldOffset("cordon_fork_event", "child_tgid");
-
-/**
- * The engine event of a non-syscall ring-buffer record (file, network, fork, exec, exit), as
- * the eBPF backend reports it; `undefined` for records a trace does not carry (rate events,
- * unknown kinds). `bootMs` is the epoch time of CLOCK_MONOTONIC's zero.
- *
- * @example
- * ```ts
- * import { recordEvent } from "./recorder.ts";
- * const view = new DataView(new ArrayBuffer(56));
- * view.setUint32(8, 5, true); // kind: fork
- * view.setUint32(12, 10, true); // parent
- * view.setUint32(16, 10, true);
- * view.setUint32(40, 11, true); // child
- * const event = recordEvent(view, 0, 56, 0);
- * if (event?.kind !== "process" || event.op !== "fork" || event.pid !== 11 || event.ppid !== 10) {
- *   throw new Error();
- * }
- * ```
- */
-export function recordEvent(
-  view: DataView,
-  offset: number,
-  length: number,
-  bootMs: number,
-): EngineEvent | undefined {
-  const raw = decodeEvent(view, offset, length);
-  const time = bootMs + Number(raw.tsNs) / 1e6;
-  const base = {
-    time,
-    pid: raw.tgid,
-    ...(raw.tid !== raw.tgid ? { tid: raw.tid } : {}),
-    ...(raw.comm ? { comm: raw.comm } : {}),
-  };
-  switch (raw.kind) {
-    case "file":
-      return {
-        kind: "file",
-        op: (raw.flags & 0o100) !== 0 ? "create" : "open",
-        ...base,
-        path: raw.path,
-        flags: raw.flags,
-        syscall: syscallName(raw.abi === 1 ? "i386" : "x86_64", raw.nr) ?? `#${raw.nr}`,
-        result: Number(raw.ret),
-      };
-    case "net": {
-      const syscall = syscallName(raw.abi === 1 ? "i386" : "x86_64", raw.nr) ?? `#${raw.nr}`;
-      const address = formatAddress(raw.family, raw.addr);
-      const family: NetworkEvent["family"] = raw.family === 2
-        ? "inet"
-        : raw.family === 10
-        ? "inet6"
-        : raw.family === 1
-        ? "unix"
-        : "other";
-      return {
-        kind: "network",
-        op: netOp(syscall),
-        ...base,
-        family,
-        protocol: netProtocol(raw.protocol),
-        ...(address !== undefined ? { address, port: raw.port } : {}),
-        syscall,
-        result: Number(raw.ret),
-      };
-    }
-    case "fork":
-      return {
-        kind: "process",
-        op: "fork",
-        time,
-        pid: raw.childTgid,
-        start: bootMs + Number(raw.childStartNs) / 1e6,
-        ppid: raw.tgid,
-        ...(raw.comm ? { comm: raw.comm } : {}),
-      } satisfies ProcessEvent;
-    case "exec":
-      return {
-        kind: "process",
-        op: "exec",
-        ...base,
-        ppid: raw.ppid,
-        executable: raw.filename,
-      } satisfies ProcessEvent;
-    case "exit": {
-      const signal = raw.exitCode & 0x7f;
-      return {
-        kind: "process",
-        op: "exit",
-        ...base,
-        ...(signal === 0
-          ? { exitCode: (raw.exitCode >> 8) & 0xff }
-          : { signal: signalName(signal) ?? `SIG${signal}` }),
-      } satisfies ProcessEvent;
-    }
-    default:
-      return undefined;
-  }
-}
-
-function bootEpochMs(): number {
-  const uptime = Number(Deno.readTextFileSync("/proc/uptime").split(" ")[0]);
-  return Date.now() - uptime * 1000;
-}
 
 /** Every syscall slot (native and i386): the monitor streams each call of the tree. */
 const ALL_SLOTS = Array.from({ length: CORDON_NR_SLOTS }, (_, slot) => slot);
@@ -319,19 +206,27 @@ export class Recorder implements Disposable {
     } else if (pid === this.#root && !this.#execSeen) {
       return; // the launcher's files, sockets and exit (a failed launch)
     }
-    let event = recordEvent(view, offset, length, this.#bootMs);
-    if (event === undefined) return;
-    if (event.kind === "process") {
-      if (event.op === "exec" && pid === this.#root && this.#argv !== undefined) {
-        event = { ...event, argv: this.#argv };
-      } else if (event.op === "exit") {
-        const raw = decodeEvent(view, offset, length);
-        if (raw.kind === "exit") {
-          this.#counted += Number(raw.total);
-          this.#unstreamed += Number(raw.other);
-        }
+    const decoded = readKernelEvent(view, offset, length, this.#bootMs);
+    let event: EngineEvent;
+    switch (decoded.kind) {
+      case "file":
+      case "network":
+      case "fork":
+        event = decoded.event;
+        break;
+      case "exec":
+        event = pid === this.#root && this.#argv !== undefined
+          ? { ...decoded.event, argv: this.#argv }
+          : decoded.event;
+        break;
+      case "exit":
+        event = decoded.event;
+        this.#counted += Number(decoded.raw.total);
+        this.#unstreamed += Number(decoded.raw.other);
         this.#exited.add(pid);
-      }
+        break;
+      default:
+        return; // rate and enforcement notices, unknown records: not part of a trace
     }
     this.#line(eventToJsonLine(event), event.kind);
   }

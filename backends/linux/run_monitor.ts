@@ -16,13 +16,15 @@
  * @module
  */
 
-import type { Arch } from "../../policies/types.ts";
-import { syscallName } from "../../policies/syscalls.ts";
-import { errnoName, signalName } from "../../policies/constants.ts";
-import { CORDON_NATIVE_SLOTS, type ProcValue, type RawEvent } from "../../bpf/structs.ts";
+import { errnoName } from "../../policies/constants.ts";
+import type { ProcValue } from "../../bpf/structs.ts";
+import type { NetworkEvent } from "../../engine/events.ts";
 import { type EbpfMonitor, openMonitorFor } from "./ebpf_monitor.ts";
-import { formatAddress } from "./ebpf_backend.ts";
+import { countsByName, decodeKernelEvent, type KernelEvent } from "./kernel_event.ts";
+import { bootEpochMs } from "./proc_facts.ts";
 import { KernelError } from "./errors.ts";
+
+export { countsByName } from "./kernel_event.ts";
 
 /** The mechanism `--monitor` needs, as refusals name it. */
 export const RUN_MONITOR_MECHANISM = "eBPF monitoring (tp_btf tracepoints, BPF ring buffer)";
@@ -69,8 +71,8 @@ export interface FileAccess {
 
 /** Socket address operations on one endpoint, aggregated. */
 export interface NetworkAccess {
-  /** What was done. */
-  readonly op: "connect" | "bind" | "accept";
+  /** What was done (`send`: `sendto`/`sendmsg` with a destination address). */
+  readonly op: "connect" | "bind" | "accept" | "send";
   /** The address family. */
   readonly family: "inet" | "inet6" | "unix" | "other";
   /** The address, for IPv4/IPv6. */
@@ -132,32 +134,15 @@ interface TreeProcess {
 
 type MutableAccess<T> = { -readonly [K in keyof T]: T[K] };
 
-/**
- * Counts by slot → counts by syscall name (`"i386:NAME"` for compat calls, `"#NR"` unknown).
- *
- * @example
- * ```ts
- * import { countsByName } from "./run_monitor.ts";
- * const names = countsByName(new Map([[110, 3n], [512 + 64, 1n]]));
- * if (names.get("getppid") !== 3 || names.get("i386:getppid") !== 1) throw new Error();
- * ```
- */
-export function countsByName(counts: ReadonlyMap<number, bigint>): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const [slot, count] of counts) {
-    const arch: Arch = slot < CORDON_NATIVE_SLOTS ? "x86_64" : "i386";
-    const nr = slot % CORDON_NATIVE_SLOTS;
-    const name = syscallName(arch, nr) ?? `#${nr}`;
-    const key = arch === "x86_64" ? name : `i386:${name}`;
-    out.set(key, (out.get(key) ?? 0) + Number(count));
-  }
-  return out;
+function failure(result: number | undefined): string | undefined {
+  if (result === undefined || result >= 0) return undefined;
+  const errno = -result;
+  return errnoName(errno) ?? `errno ${errno}`;
 }
 
-function failure(ret: bigint): string | undefined {
-  if (ret >= 0n) return undefined;
-  const errno = Number(-ret);
-  return errnoName(errno) ?? `errno ${errno}`;
+/** The report's operation of a network event (the monitor streams only these four). */
+function accessOp(op: NetworkEvent["op"]): NetworkAccess["op"] {
+  return op === "bind" || op === "accept" || op === "send" ? op : "connect";
 }
 
 /**
@@ -185,6 +170,7 @@ export class RunMonitor implements Disposable {
   #network = new Map<string, MutableAccess<NetworkAccess>>();
   #networkTotal = 0;
   #error: unknown;
+  #bootMs = 0;
 
   private constructor(monitor: EbpfMonitor, options: RunMonitorOptions) {
     this.#monitor = monitor;
@@ -205,7 +191,9 @@ export class RunMonitor implements Disposable {
       ...(options.ringBytes === undefined ? {} : { ringBytes: options.ringBytes }),
     });
     const run = new RunMonitor(monitor, options);
-    monitor.start((event) => run.#deliver(event), (error) => {
+    const bootMs = bootEpochMs();
+    run.#bootMs = bootMs;
+    monitor.start((event) => run.#deliver(decodeKernelEvent(event, bootMs)), (error) => {
       run.#error = error;
     });
     return run;
@@ -225,14 +213,15 @@ export class RunMonitor implements Disposable {
     this.#tree.set(pid, { pid, exited: false });
   }
 
-  #deliver(event: RawEvent): void {
-    switch (event.kind) {
+  #deliver(decoded: KernelEvent): void {
+    switch (decoded.kind) {
       case "fork": {
-        if (this.#tree.has(event.tgid) && !this.#tree.has(event.childTgid)) {
-          const parent = this.#tree.get(event.tgid)!;
-          this.#tree.set(event.childTgid, {
-            pid: event.childTgid,
-            ppid: event.tgid,
+        const { raw } = decoded;
+        if (this.#tree.has(raw.tgid) && !this.#tree.has(raw.childTgid)) {
+          const parent = this.#tree.get(raw.tgid)!;
+          this.#tree.set(raw.childTgid, {
+            pid: raw.childTgid,
+            ppid: raw.tgid,
             exited: false,
             ...(parent.comm === undefined ? {} : { comm: parent.comm }),
           });
@@ -240,34 +229,36 @@ export class RunMonitor implements Disposable {
         return;
       }
       case "exec": {
-        const p = this.#tree.get(event.tgid);
+        const { event } = decoded;
+        const p = this.#tree.get(event.pid);
         if (!p) return;
-        if (event.tgid === this.#root) this.#execSeen = true;
-        p.comm = event.comm;
-        p.executable = event.filename;
+        if (event.pid === this.#root) this.#execSeen = true;
+        p.comm = decoded.raw.comm;
+        p.executable = decoded.raw.filename;
         return;
       }
       case "exit": {
-        const p = this.#tree.get(event.tgid);
+        const { event, raw } = decoded;
+        const p = this.#tree.get(event.pid);
         if (!p) return;
         p.exited = true;
-        p.final = { total: event.total, counts: event.counts };
-        const signal = event.exitCode & 0x7f;
-        if (signal === 0) p.exitCode = (event.exitCode >> 8) & 0xff;
-        else p.signal = signalName(signal) ?? `SIG${signal}`;
-        if (event.comm) p.comm ??= event.comm;
+        p.final = { total: raw.total, counts: raw.counts };
+        if (event.exitCode !== undefined) p.exitCode = event.exitCode;
+        if (event.signal !== undefined) p.signal = event.signal;
+        if (raw.comm) p.comm ??= raw.comm;
         return;
       }
       case "file": {
-        if (!this.#counts(event.tgid)) return;
+        const { event } = decoded;
+        if (!this.#counts(event.pid)) return;
         this.#filesTotal++;
-        const op = (event.flags & 0o100) !== 0 ? "create" : "open";
+        const op = event.op === "create" ? "create" : "open";
         const key = `${op}\0${event.path}`;
-        const error = failure(event.ret);
+        const error = failure(event.result);
         let entry = this.#files.get(key);
         if (!entry) {
           if (this.#files.size >= this.#maxEntries) return;
-          entry = { path: event.path, op, count: 0, failed: 0, pid: event.tgid };
+          entry = { path: event.path, op, count: 0, failed: 0, pid: event.pid };
           this.#files.set(key, entry);
         }
         entry.count++;
@@ -277,33 +268,30 @@ export class RunMonitor implements Disposable {
         }
         return;
       }
-      case "net": {
-        if (!this.#counts(event.tgid)) return;
+      case "network": {
+        const { event } = decoded;
+        if (!this.#counts(event.pid)) return;
         this.#networkTotal++;
-        const name = syscallName(event.abi === 1 ? "i386" : "x86_64", event.nr) ?? "";
-        const op = name.startsWith("accept") ? "accept" : name === "bind" ? "bind" : "connect";
-        const family = event.family === 2
-          ? "inet"
-          : event.family === 10
-          ? "inet6"
-          : event.family === 1
-          ? "unix"
+        const op = accessOp(event.op);
+        const family = event.family === "inet" || event.family === "inet6" ||
+            event.family === "unix"
+          ? event.family
           : "other";
-        const address = formatAddress(event.family, event.addr);
+        const { address } = event;
         const key = `${op}\0${family}\0${address ?? ""}\0${
           address === undefined ? "" : event.port
         }`;
-        const error = failure(event.ret);
+        const error = failure(event.result);
         let entry = this.#network.get(key);
         if (!entry) {
           if (this.#network.size >= this.#maxEntries) return;
           entry = {
             op,
             family,
-            ...(address === undefined ? {} : { address, port: event.port }),
+            ...(address === undefined ? {} : { address, port: event.port! }),
             count: 0,
             failed: 0,
-            pid: event.tgid,
+            pid: event.pid,
           };
           this.#network.set(key, entry);
         }
@@ -334,7 +322,7 @@ export class RunMonitor implements Disposable {
     if (this.#root === undefined) throw new TypeError("the run monitor was never attached");
     if (this.#error !== undefined) throw this.#error;
     this.#monitor.stop();
-    this.#monitor.poll((event) => this.#deliver(event));
+    this.#monitor.poll((event) => this.#deliver(decodeKernelEvent(event, this.#bootMs)));
     const processes: MonitoredProcess[] = [];
     const total = new Map<string, number>();
     let syscalls = 0;

@@ -1,6 +1,7 @@
 import { EbpfBackend } from "../../backends/linux/ebpf_backend.ts";
 import { kernelPrograms } from "../../backends/linux/bpf_program.ts";
 import { compilePolicies } from "../../compile/compile.ts";
+import type { ResolvedPolicy, Rule } from "../../policies/types.ts";
 import { type EngineEvent, eventToJsonLine, type NetworkEvent } from "../../engine/events.ts";
 import { formatEvent } from "../../cli/format_events.ts";
 import { main } from "../../cli/main.ts";
@@ -182,6 +183,76 @@ kernelTest(
       !text[0]!.includes(` connect tcp 127.0.0.1:${port} = 0`) ||
       !text[1]!.includes(` send udp 127.0.0.1:${udpPort} = 1`)
     ) throw new Error(`monitor text ${text.join(" | ")}`);
+  },
+);
+
+/**
+ * A kill rule on socket(12345, …) and 20 log rules on other families: more argument cases than
+ * the kernel's table holds, so the calls are decided in user space.
+ */
+function userDecidedPolicy(pid: number): ResolvedPolicy {
+  const loc = { file: "t.yaml", line: 1, column: 1 };
+  const rule = (id: string, action: "kill" | "log", value: bigint): Rule => ({
+    id,
+    policy: "user-decided",
+    origin: "rule",
+    action,
+    priority: 0,
+    args: [{ index: 0, op: "eq", value, loc }],
+    loc,
+    syscalls: [{ kind: "name", name: "socket", loc }],
+  });
+  const rules = [rule("no-family-12345", "kill", 12345n)];
+  for (let i = 0; i < 20; i++) rules.push(rule(`log-${i}`, "log", BigInt(20000 + i)));
+  return {
+    name: "user-decided",
+    target: { pids: [pid] },
+    defaultAction: "allow",
+    defaultErrno: 1,
+    mode: "enforce",
+    loc,
+    rules,
+  };
+}
+
+kernelTest(
+  "EbpfBackend kills by pidfd a call whose arguments it decides in user space",
+  reason,
+  async () => {
+    // After the forbidden call the program waits: only the backend's kill can end it early.
+    const exe = await compileC(gatedProgram(`
+  syscall(SYS_socket, 20003L, 0L, 0L);
+  syscall(SYS_socket, 12345L, 0L, 0L);
+  sleep(20);
+  write(1, "survived", 8);`));
+    const events: EngineEvent[] = [];
+    const backend = await EbpfBackend.create();
+    try {
+      await backend.open({ emit: (e) => events.push(e), lost() {} });
+      const c = spawnGated(exe);
+      await backend.apply(
+        compilePolicies([userDecidedPolicy(c.pid)], { arches: ["x86_64", "i386"] }),
+        { enforce: true },
+      );
+      await c.go();
+      const out = await c.child.output();
+      if (out.signal !== "SIGKILL" || new TextDecoder().decode(out.stdout).includes("survived")) {
+        throw new Error(`ended with ${out.code}/${out.signal}: the user-space kill missed`);
+      }
+      const verdicts = events.flatMap((e) =>
+        e.kind === "syscall" && e.pid === c.pid && e.verdict ? [e.verdict] : []
+      );
+      const kill = verdicts.find((v) => v.ruleId === "no-family-12345");
+      if (kill?.action !== "kill" || !kill.enforced) {
+        throw new Error(`verdicts ${JSON.stringify(verdicts)}`);
+      }
+      const logged = verdicts.find((v) => v.ruleId === "log-3");
+      if (logged?.action !== "log" || logged.enforced) {
+        throw new Error(`the logged call: ${JSON.stringify(verdicts)}`);
+      }
+    } finally {
+      backend.close();
+    }
   },
 );
 
