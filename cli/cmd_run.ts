@@ -27,12 +27,14 @@ import { explainHandlers, reportExplain } from "./explain_report.ts";
 import { ActivityRecorder } from "./activity_report.ts";
 import {
   finishRun,
+  landlockDenialEntry,
   networkDenialEntry,
   sampleRun,
   seccompDenialEntry,
 } from "./run_activity_report.ts";
 import type { SeccompDenial } from "../backends/linux/seccomp_notify.ts";
 import type { NetworkDenial } from "../backends/linux/net_explain.ts";
+import type { LandlockDenial } from "../backends/linux/landlock_audit.ts";
 import {
   RUN_MONITOR_MECHANISM,
   type RunActivity,
@@ -350,6 +352,10 @@ async function runCli(argv: string[], setReport: (report: Report) => void): Prom
     explained.onNetworkDenial(d);
     recorder?.denial(networkDenialEntry(d, Date.now()));
   };
+  const onLandlockDenial = (d: LandlockDenial) => {
+    explained.onLandlockDenial(d);
+    recorder?.denial(landlockDenialEntry(d, Date.now()));
+  };
   // The syscalls-over-time chart: every process of the tree, twice a second.
   const sampling = recorder && monitor
     ? setInterval(() => sampleRun(recorder, monitor.report(), Date.now()), 500)
@@ -357,7 +363,17 @@ async function runCli(argv: string[], setReport: (report: Report) => void): Prom
   let result: RunResult;
   try {
     result = await runConfined({
-      ...(explain ? { explain: { onDenial, onNetworkDenial } } : {}),
+      ...(explain
+        ? {
+          explain: {
+            onDenial,
+            onNetworkDenial,
+            onLandlockDenial,
+            onLandlockUnreported: explained.onLandlockUnreported,
+            onReadOnlyView: explained.onReadOnlyView,
+          },
+        }
+        : {}),
       set: loaded.filters,
       command,
       arches,

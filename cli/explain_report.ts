@@ -14,6 +14,7 @@ import { syscallArgKinds } from "../policies/syscalls.ts";
 import type { FilterSet } from "../compile/filter_set.ts";
 import type { DenialCount, SeccompDenial } from "../backends/linux/seccomp_notify.ts";
 import type { NetworkDenial } from "../backends/linux/net_explain.ts";
+import type { LandlockDenial } from "../backends/linux/landlock_audit.ts";
 import type { ExplainSummary, RunResult } from "../backends/linux/run.ts";
 
 /** `FILE:LINE:COL`. */
@@ -129,7 +130,67 @@ export function summaryLines(summary: ExplainSummary): string[] {
         (net.lost ? `; ${net.lost} more not recorded (ring buffer full)` : ""),
     );
   }
+  const ll = summary.landlock;
+  if (ll) {
+    const by = Object.entries(ll.byPolicy).map(([p, n]) => `${JSON.stringify(p)} ${n}`).join(", ");
+    const counted = ll.kernelCounted === undefined
+      ? ""
+      : ll.kernelCounted === ll.total
+      ? ", as the kernel counted"
+      : `; the kernel counted ${ll.kernelCounted}`;
+    lines.push(
+      `explain: ${ll.total} Landlock denial${ll.total === 1 ? "" : "s"}${by ? ` (${by})` : ""}` +
+        counted + (ll.lost ? `; ${ll.lost} audit records dropped by the kernel` : ""),
+    );
+  }
   return lines;
+}
+
+/** What a Landlock denial's section means, for the report. */
+const SECTION_TEXT: Readonly<Record<LandlockDenial["section"], string>> = {
+  read: "under no filesystem.read path",
+  write: "under no filesystem.write path",
+  execute: "under no filesystem.execute path",
+  network: "no network rule allows the TCP port",
+  scope: "outside the sandbox's scope",
+};
+
+/**
+ * One Landlock denial in the report format: the policy's `filesystem` (or `network`) section
+ * location, the call, the path and the blocked rights.
+ *
+ * @example
+ * ```ts
+ * import { formatLandlockDenial } from "./explain_report.ts";
+ * const line = formatLandlockDenial({
+ *   pid: 7, comm: "cat", syscall: "openat", arch: "x86_64", blockers: ["fs.read_file"],
+ *   path: "/etc/shadow", section: "read", policy: "p", loc: { file: "p.yaml", line: 6, column: 3 },
+ *   errno: 13,
+ * });
+ * if (line !== 'p.yaml:6:3: openat [/etc/shadow] denied by the filesystem rules of policy "p": ' +
+ *   "under no filesystem.read path (Landlock fs.read_file: EACCES, pid 7 cat)") throw new Error(line);
+ * ```
+ */
+export function formatLandlockDenial(denial: LandlockDenial): string {
+  const call = denial.syscall ??
+    (denial.uringOp === undefined ? "access" : `io_uring op ${denial.uringOp}`);
+  const object = denial.path !== undefined
+    ? ` [${denial.path}]`
+    : denial.address !== undefined
+    ? ` [${denial.address}${denial.port === undefined ? "" : `:${denial.port}`}]`
+    : "";
+  const rules = denial.section === "network" ? "network" : "filesystem";
+  const who = denial.pid === undefined
+    ? ""
+    : `, pid ${denial.pid}${denial.comm ? ` ${denial.comm}` : ""}`;
+  return `${where(denial.loc)}: ${call}${object} denied by the ${rules} rules of policy ` +
+    `${JSON.stringify(denial.policy)}: ${SECTION_TEXT[denial.section]} (Landlock ` +
+    `${denial.blockers.join(",")}: EACCES${who})`;
+}
+
+/** The JSON fields of one Landlock denial (`--format json`, event `denial`). */
+export function landlockDenialFields(denial: LandlockDenial): Record<string, unknown> {
+  return { mechanism: "Landlock", ...denial };
 }
 
 function ruleLine(r: DenialCount): string {
@@ -245,6 +306,9 @@ type ExplainReporter = (
 export function explainHandlers(format: "text" | "json", report: ExplainReporter): {
   onDenial(d: SeccompDenial): void;
   onNetworkDenial(d: NetworkDenial): void;
+  onLandlockDenial(d: LandlockDenial): void;
+  onLandlockUnreported(reason: string): void;
+  onReadOnlyView(writable: readonly string[]): void;
 } {
   const throttle = textThrottle();
   return {
@@ -274,6 +338,36 @@ export function explainHandlers(format: "text" | "json", report: ExplainReporter
         );
       }
     },
+    onLandlockDenial(d: LandlockDenial) {
+      const syscall = d.syscall ?? d.blockers.join(",");
+      const shown = format === "json"
+        ? "show"
+        : throttle({ policy: d.policy, ruleId: `landlock:${d.section}`, syscall });
+      if (shown === "show") report("denial", formatLandlockDenial(d), landlockDenialFields(d));
+      else if (shown === "last") {
+        report(
+          "denial",
+          `${where(d.loc)}: further ${syscall} denials by the filesystem rules of policy ` +
+            `${JSON.stringify(d.policy)} are counted in the summary (--format json lists each)`,
+        );
+      }
+    },
+    onLandlockUnreported(reason: string) {
+      report("explain-notice", `explain: ${reason}`, {
+        mechanism: "Landlock",
+        unreported: reason,
+      });
+    },
+    onReadOnlyView(writable: readonly string[]) {
+      const where = writable.length ? `outside ${writable.join(", ")}` : "everywhere";
+      report(
+        "explain-notice",
+        `explain: the filesystem is read-only ${where} for this command (the view of a run ` +
+          `started as root): writes there fail with EROFS before Landlock decides and are not ` +
+          `reported one by one (list write paths in filesystem.write)`,
+        { mechanism: "read-only view", writable },
+      );
+    },
   };
 }
 
@@ -300,6 +394,7 @@ export function reportExplain(
       total: summary.total,
       byRule: summary.byRule,
       ...(summary.network ? { network: summary.network } : {}),
+      ...(summary.landlock ? { landlock: summary.landlock } : {}),
     });
     if (format === "text") { for (const line of rules) report("explain", line); }
   }

@@ -10,6 +10,7 @@
 import type { RunActivity } from "../backends/linux/run_monitor.ts";
 import type { SeccompDenial } from "../backends/linux/seccomp_notify.ts";
 import type { NetworkDenial } from "../backends/linux/net_explain.ts";
+import type { LandlockDenial } from "../backends/linux/landlock_audit.ts";
 import type { ActivityRecorder, Denial } from "./activity_report.ts";
 import { where } from "./explain_report.ts";
 
@@ -125,5 +126,37 @@ export function networkDenialEntry(denial: NetworkDenial, time: number): Denial 
       ? "deny (audit: allowed) (cgroup BPF)"
       : "deny EPERM (1) (cgroup BPF)",
     by: `${denial.policy}: network at ${where(denial.loc)}`,
+  };
+}
+
+/**
+ * A Landlock denial (`--explain`, audit records) as the report lists it.
+ *
+ * @example
+ * ```ts
+ * import { landlockDenialEntry } from "./run_activity_report.ts";
+ * const e = landlockDenialEntry({
+ *   pid: 7, comm: "cat", syscall: "openat", blockers: ["fs.read_file"], path: "/etc/shadow",
+ *   section: "read", policy: "p", loc: { file: "p.yaml", line: 6, column: 3 }, errno: 13,
+ * }, 1000);
+ * if (e.what !== "openat /etc/shadow" || e.by !== "p: filesystem.read at p.yaml:6:3") throw new Error(e.by);
+ * ```
+ */
+export function landlockDenialEntry(denial: LandlockDenial, time: number): Denial {
+  const call = denial.syscall ??
+    (denial.uringOp === undefined ? "access" : `io_uring op ${denial.uringOp}`);
+  const object = denial.path ??
+    (denial.address === undefined
+      ? undefined
+      : `${denial.address}${denial.port === undefined ? "" : `:${denial.port}`}`);
+  return {
+    time,
+    pid: denial.pid ?? 0,
+    ...(denial.comm === undefined ? {} : { comm: denial.comm }),
+    what: object === undefined ? call : `${call} ${object}`,
+    action: `deny EACCES (13) (Landlock ${denial.blockers.join(",")})`,
+    by: `${denial.policy}: ${
+      denial.section === "network" ? "network" : `filesystem.${denial.section}`
+    } at ${where(denial.loc)}`,
   };
 }

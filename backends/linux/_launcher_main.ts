@@ -120,7 +120,7 @@ async function confineAndExec(plan: LaunchPlan, channelFd: number): Promise<neve
     }
     if (prepared) {
       try {
-        prepared.restrictSelf();
+        prepared.restrictSelf({ logNewExec: plan.landlock?.logNewExec === true });
       } catch (error) {
         throw new StepError("landlock", `apply Landlock ruleset: ${message(error)}`, {
           cause: error,

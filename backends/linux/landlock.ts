@@ -169,13 +169,21 @@ function fillOne(ruleset: LandlockRuleset): FilledRuleset {
   }
 }
 
+/** `landlock_restrict_self` flag (ABI 7): log denials after the next `execve` too. */
+export const LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON = 1 << 1;
+
 /**
  * Rulesets created and filled by {@linkcode prepareLandlock}, enforced on the calling thread by
  * `restrictSelf()`. Disposing (or `close()`) releases the ruleset descriptors.
  */
 export interface PreparedLandlock extends Disposable {
-  /** Enforces every ruleset on the calling thread (needs `no_new_privs` or CAP_SYS_ADMIN). Once. */
-  restrictSelf(): void;
+  /**
+   * Enforces every ruleset on the calling thread (needs `no_new_privs` or CAP_SYS_ADMIN). Once.
+   * With `logNewExec` (issue 14, `--explain`; ABI 7), denials after the next `execve` are also
+   * written to the audit log (`LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON`; by default only those of
+   * the same executable are).
+   */
+  restrictSelf(options?: { readonly logNewExec?: boolean }): void;
   /** Releases the ruleset descriptors; idempotent. */
   close(): void;
 }
@@ -230,11 +238,12 @@ export function prepareLandlock(
     }
   }
   return {
-    restrictSelf() {
+    restrictSelf(options = {}) {
       if (closed) throw new TypeError("Landlock rulesets already released");
+      const flags = options.logNewExec ? LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON : 0;
       try {
         for (const { fd } of filled) {
-          if (sys("landlock_restrict_self", fd, 0) < 0n) fail("restrict self with Landlock");
+          if (sys("landlock_restrict_self", fd, flags) < 0n) fail("restrict self with Landlock");
         }
       } finally {
         close();

@@ -58,6 +58,11 @@ export interface PlannedFilter {
 export interface PlannedLandlock {
   /** The compiled rulesets (`compileLandlock`), JSON-serialisable. */
   readonly rulesets: readonly LandlockRuleset[];
+  /**
+   * Issue 14 (`--explain`): have the kernel audit the command's denials (after `execve`), for
+   * the parent to report (`landlock_audit.ts`). Needs ABI 7.
+   */
+  readonly logNewExec?: boolean;
 }
 
 /** What the launcher does, in order: `no_new_privs`, Landlock (optional), seccomp filters, `execve`. */

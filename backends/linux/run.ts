@@ -35,7 +35,12 @@ import {
   type Stdio,
 } from "./launcher.ts";
 // Issue 6: filesystem (Landlock) and network (cgroup BPF) confinement of the command.
-import { planRunLandlock } from "./landlock.ts";
+import { landlockAbiVersion, planRunLandlock } from "./landlock.ts";
+import {
+  LandlockAuditWatcher,
+  type LandlockDenial,
+  type LandlockDenialSummary,
+} from "./landlock_audit.ts";
 // Issue 9: namespaces, read-only view and privileges of the command (process_confinement.ts).
 import { planProcessConfinement } from "./process_confinement.ts";
 import { prepareRunNetwork } from "./cgroup_net.ts";
@@ -131,6 +136,22 @@ export interface RunOptions {
      * cgroup programs' ring buffers while the command runs; see `net_explain.ts`).
      */
     readonly onNetworkDenial?: (denial: NetworkDenial) => void;
+    /**
+     * Called with each access a policy's Landlock ruleset refused (`filesystem`, and TCP ports
+     * of `network`), read from the kernel's audit records (ABI 7; see `landlock_audit.ts`).
+     */
+    readonly onLandlockDenial?: (denial: LandlockDenial) => void;
+    /**
+     * Called once, before the command starts, when Landlock denials cannot be reported (the
+     * audit log cannot be read, or Landlock is older than ABI 7); they are still enforced.
+     */
+    readonly onLandlockUnreported?: (reason: string) => void;
+    /**
+     * Called once, before the command starts, when the command gets the read-only view (a run
+     * started as root): writes outside `writable` fail with EROFS in the mount namespace, before
+     * Landlock decides, and are not reported one by one.
+     */
+    readonly onReadOnlyView?: (writable: readonly string[]) => void;
   };
   /** Signals passed on to the target. Default: `SIGTERM`, `SIGHUP`. */
   readonly forwardSignals?: readonly Deno.Signal[];
@@ -191,6 +212,36 @@ export interface ExplainSummary {
   readonly byRule: readonly DenialCount[];
   /** The `network` rules' denials (cgroup BPF), when a policy has network rules. */
   readonly network?: NetworkDenialSummary;
+  /** The Landlock denials (audit records), when a policy has Landlock rules and they were read. */
+  readonly landlock?: LandlockDenialSummary;
+}
+
+/**
+ * The Landlock denial reader of `--explain`, or `undefined` (after saying why) when the audit log
+ * cannot be read or Landlock cannot log (ABI < 7): the rules are enforced either way.
+ */
+function openLandlockWatcher(
+  options: RunOptions,
+  planned: PlannedLandlock,
+): LandlockAuditWatcher | undefined {
+  const say = options.explain?.onLandlockUnreported ?? (() => {});
+  if (planned.rulesets.every((r) => r.handledAccessFs === 0 && r.handledAccessNet === 0)) {
+    return undefined;
+  }
+  const abi = landlockAbiVersion();
+  if (abi < 7) {
+    say(
+      `Landlock denials are not reported: logging them needs Landlock ABI 7, the kernel has ${abi}`,
+    );
+    return undefined;
+  }
+  try {
+    return LandlockAuditWatcher.open(options.set, options.explain?.onLandlockDenial ?? (() => {}));
+  } catch (error) {
+    if (!(error instanceof NotSupportedError)) throw error;
+    say(`Landlock denials are not reported: ${error.message}`);
+    return undefined;
+  }
 }
 
 /** `--explain` cannot be applied to this policy set. */
@@ -460,7 +511,14 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
     ...allowDegradedConfinement,
     ...(options.extraUnixSockets ? { extraUnixSockets: options.extraUnixSockets } : {}),
   });
-  const landlock = options.landlock ?? landlockPlan?.landlock;
+  const plannedLandlock = options.landlock ?? landlockPlan?.landlock;
+  // Issue 14, part 2: with --explain, the kernel audits the command's Landlock denials.
+  using landlockWatcher = options.explain && plannedLandlock
+    ? openLandlockWatcher(options, plannedLandlock)
+    : undefined;
+  const landlock = plannedLandlock && landlockWatcher
+    ? { ...plannedLandlock, logNewExec: true }
+    : plannedLandlock;
   // No policy (`cordon record` without one): nothing to enforce, the command is only observed.
   const processPlan = options.set.layers.length === 0
     ? undefined
@@ -477,8 +535,9 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
     ...(limits?.enforced ?? []),
   ];
   const rate = limits?.rate;
-  const beforeStart = network?.confinement || rate
+  const beforeStart = network?.confinement || rate || landlockWatcher
     ? async (pid: number) => {
+      landlockWatcher?.watch(pid);
       rate?.attach(pid);
       if (network?.confinement) network.beforeStart(pid);
       await options.beforeStart?.(pid);
@@ -534,6 +593,7 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
     ? new NetDenialWatcher(netMaps, options.set, options.explain?.onNetworkDenial ?? (() => {}))
     : undefined;
   netWatcher?.start();
+  landlockWatcher?.start();
   const defaultLocations = explainPlan ? defaultActionLocations(options.set) : undefined;
   const launchOptions: LaunchOptions = {
     forwardSignals: options.forwardSignals ?? ["SIGTERM", "SIGHUP"],
@@ -564,6 +624,9 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
       : {}),
   };
   options.onDegraded?.(degraded); // issue 5: report what is not enforced before launching
+  if (options.explain && processPlan?.confinement.readOnlyEverything) {
+    options.explain.onReadOnlyView?.(processPlan.confinement.writable.map((w) => w.path));
+  }
   let result;
   try {
     result = await launchConfined({
@@ -577,12 +640,14 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
     // The command has exited (or never started): no notification can still be pending from it.
     await supervisor?.stop();
     netWatcher?.drain();
+    await landlockWatcher?.stop();
   }
   const explain: ExplainSummary | undefined = explainPlan && supervisor
     ? {
       total: supervisor.total,
       byRule: supervisor.counts(),
       ...(netWatcher ? { network: netWatcher.summary() } : {}),
+      ...(landlockWatcher ? { landlock: landlockWatcher.summary() } : {}),
     }
     : undefined;
   return {
