@@ -470,9 +470,10 @@ spec:
     );
     const marker = `${probes.dir}/ran`;
     const r = await cordon(["run", "-p", bad, "--", "touch", marker]);
-    const located = r.stderr.split("\n").filter((l) => l.startsWith(`${bad}:`));
+    const located = r.stderr.split("\n").filter((l) => l.startsWith(`cordon run: ${bad}:`));
     assert(r.code === 125 && located.length >= 2, JSON.stringify(r));
-    assert(located.every((l) => /^.+:\d+:\d+: /.test(l)), r.stderr);
+    assert(located.every((l) => /^cordon run: .+:\d+:\d+: error\[[a-z-]+\]: /.test(l)), r.stderr);
+    assert(r.stderr.includes("cordon run: 2 errors"), r.stderr);
     assert(!await exists(marker), "nothing must run");
   });
   await t.step("--format json reports on stderr, one object per line", async () => {
