@@ -65,6 +65,7 @@ function npmPlugin(cache: string): esbuild.Plugin {
  */
 const DENO_ALLOWED: Readonly<Record<string, string>> = {
   "engine/trace/read_lines.ts": "readTraceFile opens a trace by path; the Action passes its lines",
+  "policies/errors.ts": "fileErrorText reads Deno.errors only where `typeof Deno` says it exists",
 };
 
 /** `Deno` references in the bundle (esbuild's `// path` comments name the module). */

@@ -8174,6 +8174,23 @@ var PolicyErrors = class extends AggregateError {
     this.name = "PolicyErrors";
   }
 };
+function fileErrorText(error) {
+  const errors = typeof Deno === "undefined" ? void 0 : Deno.errors;
+  if (errors !== void 0) {
+    const plain = [
+      [errors.NotFound, "no such file or directory"],
+      [errors.PermissionDenied, "permission denied"],
+      [errors.IsADirectory, "is a directory"],
+      [errors.NotADirectory, "a component of the path is not a directory"],
+      [errors.AlreadyExists, "already exists"],
+      [errors.InvalidData, "not valid text"],
+      [errors.Interrupted, "interrupted"]
+    ];
+    for (const [type, text] of plain) if (error instanceof type) return text;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s*\(os error \d+\)/g, "").replace(/: \w+ '[^']*'$/, "").trim();
+}
 
 // policies/capability_groups.ts
 var AIO = [
@@ -17516,7 +17533,7 @@ async function* readTraceFile(path) {
   } catch (error) {
     throw new EngineError(
       "TRACE_IO",
-      `Cannot read trace "${path}": ${error instanceof Error ? error.message : String(error)}`,
+      `cannot read trace "${path}": ${fileErrorText(error)}`,
       { cause: error, subject: path }
     );
   }
@@ -17527,7 +17544,7 @@ async function* readTraceFile(path) {
       try {
         n = await file.read(buffer);
       } catch (error) {
-        throw new EngineError("TRACE_IO", `Cannot read trace "${path}": ${String(error)}`, {
+        throw new EngineError("TRACE_IO", `cannot read trace "${path}": ${fileErrorText(error)}`, {
           cause: error,
           subject: path
         });
