@@ -44,6 +44,7 @@ export * from "./bpf/structs.ts";
 // What `cordon run --explain` reports (seccomp user notification).
 export type { DenialCount, SeccompDenial } from "./backends/linux/seccomp_notify.ts";
 export type { NetworkDenial, NetworkDenialSummary } from "./backends/linux/net_explain.ts";
+export type { LandlockDenial, LandlockDenialSummary } from "./backends/linux/landlock_audit.ts";
 export type {
   ConfinementDegradation,
   PlannedPrivileges,
