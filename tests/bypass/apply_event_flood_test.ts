@@ -12,12 +12,17 @@ import { compilePolicies } from "../../compile/compile.ts";
 import { layerEntries, layerMaps } from "../../compile/bpf_maps.ts";
 import { CORDON_DECISION, type RawEvent, syscallSlot } from "../../bpf/structs.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
-import type { ResolvedPolicy, Rule } from "../../policies/types.ts";
+import type { ResolvedPolicy } from "../../policies/types.ts";
 import { kernelTest, unavailable } from "../_kernel.ts";
-import { compileC, gatedProgram, needEbpf, spawnGated } from "../kernel/_ebpf_helpers.ts";
+import {
+  compileC,
+  gatedProgram,
+  needEbpf,
+  socketFamilyPolicy,
+  spawnGated,
+} from "../kernel/_ebpf_helpers.ts";
 
 const reason = unavailable(needEbpf());
-const loc = { file: "t.yaml", line: 1, column: 1 };
 const SOCKET = syscallNumber("x86_64", "socket")!;
 
 /**
@@ -52,34 +57,6 @@ function floodExe(): Promise<string> {
   return compileC(FLOOD);
 }
 
-function rule(id: string, action: "kill" | "log", value: bigint): Rule {
-  return {
-    id,
-    policy: "flood",
-    origin: "rule",
-    action,
-    priority: 0,
-    args: [{ index: 0, op: "eq", value, loc }],
-    loc,
-    syscalls: [{ kind: "name", name: "socket", loc }],
-  };
-}
-
-/** A kill rule for socket(12345, …), and `extra` log rules on other families (table overflow). */
-function floodPolicy(pid: number, extra = 0): ResolvedPolicy {
-  const rules = [rule("no-family-12345", "kill", 12345n)];
-  for (let i = 0; i < extra; i++) rules.push(rule(`log-${i}`, "log", BigInt(20000 + i)));
-  return {
-    name: "flood",
-    target: { pids: [pid] },
-    defaultAction: "allow",
-    defaultErrno: 1,
-    mode: "enforce",
-    loc,
-    rules,
-  };
-}
-
 function writeMaps(monitor: EbpfMonitor, policy: ResolvedPolicy): number {
   const set = compilePolicies([policy], { arches: ["x86_64", "i386"] });
   const maps = layerMaps(set)[0]!;
@@ -103,7 +80,7 @@ kernelTest(
     // The oracle: a second monitor that only counts (exit events on a roomy ring).
     using oracle = EbpfMonitor.open();
     const c = spawnGated(exe, ["20000", "1"]);
-    const flags = writeMaps(monitor, floodPolicy(c.pid));
+    const flags = writeMaps(monitor, socketFamilyPolicy(c.pid, "flood"));
     if (!(flags & CORDON_DECISION.args) || (flags & CORDON_DECISION.user)) {
       throw new Error(`socket must be decided by arguments in the kernel (flags ${flags})`);
     }
@@ -154,7 +131,7 @@ kernelTest(
     using monitor = EbpfMonitor.open({ ringBytes: 64 << 10 });
     // 20 log cases + the kill case: more than the kernel table holds (16 with the closing case).
     const c = spawnGated(exe, ["20000", "0"]);
-    const flags = writeMaps(monitor, floodPolicy(c.pid, 20));
+    const flags = writeMaps(monitor, socketFamilyPolicy(c.pid, "flood", 20));
     if (!(flags & CORDON_DECISION.user) || !(flags & CORDON_DECISION.killOnLoss)) {
       throw new Error(`socket must be decided in user space, killing on loss (flags ${flags})`);
     }
@@ -185,9 +162,12 @@ kernelTest(
       });
       backend.setInterest({ kinds: new Set(["syscall", "process"]) }); // a flood of events too
       const c = spawnGated(exe, ["50000", "1"]);
-      await backend.apply(compilePolicies([floodPolicy(c.pid)], { arches: ["x86_64", "i386"] }), {
-        enforce: true,
-      });
+      await backend.apply(
+        compilePolicies([socketFamilyPolicy(c.pid, "flood")], { arches: ["x86_64", "i386"] }),
+        {
+          enforce: true,
+        },
+      );
       await c.go();
       const out = await c.child.output();
       if (out.signal !== "SIGKILL") throw new Error(`flood ended with ${out.code}/${out.signal}`);
@@ -234,7 +214,7 @@ kernelTest(
         await backend.open({ emit() {}, lost() {} });
         const c = spawnGated(exe, [mode]);
         await backend.apply(
-          compilePolicies([floodPolicy(c.pid)], { arches: ["x86_64", "i386"] }),
+          compilePolicies([socketFamilyPolicy(c.pid, "flood")], { arches: ["x86_64", "i386"] }),
           { enforce: true },
         );
         await c.go();

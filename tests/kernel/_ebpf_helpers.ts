@@ -10,7 +10,7 @@
 import type { EbpfMonitor } from "../../backends/linux/ebpf_monitor.ts";
 import type { RawEvent } from "../../bpf/structs.ts";
 import { hasCommand } from "../_kernel.ts";
-import type { ResolvedPolicy } from "../../policies/types.ts";
+import type { ResolvedPolicy, Rule } from "../../policies/types.ts";
 
 /** A reason when the eBPF tests cannot run, or null. */
 export function needEbpf(): string | null {
@@ -254,5 +254,35 @@ export function killPolicy(pid: number, syscall: string, name = "kill-test"): Re
       loc,
       syscalls: [{ kind: "name", name: syscall, loc }],
     }],
+  };
+}
+
+/**
+ * A policy named `name` for `pid` with a kill rule on `socket(12345, …)` and `extra` log rules on
+ * other families (20 is more argument cases than the kernel's table holds: the calls are then
+ * decided in user space).
+ */
+export function socketFamilyPolicy(pid: number, name: string, extra = 0): ResolvedPolicy {
+  const loc = { file: "t.yaml", line: 1, column: 1 };
+  const rule = (id: string, action: "kill" | "log", value: bigint): Rule => ({
+    id,
+    policy: name,
+    origin: "rule",
+    action,
+    priority: 0,
+    args: [{ index: 0, op: "eq", value, loc }],
+    loc,
+    syscalls: [{ kind: "name", name: "socket", loc }],
+  });
+  const rules = [rule("no-family-12345", "kill", 12345n)];
+  for (let i = 0; i < extra; i++) rules.push(rule(`log-${i}`, "log", BigInt(20000 + i)));
+  return {
+    name,
+    target: { pids: [pid] },
+    defaultAction: "allow",
+    defaultErrno: 1,
+    mode: "enforce",
+    loc,
+    rules,
   };
 }

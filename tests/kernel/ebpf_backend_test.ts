@@ -1,7 +1,6 @@
 import { EbpfBackend } from "../../backends/linux/ebpf_backend.ts";
 import { kernelPrograms } from "../../backends/linux/bpf_program.ts";
 import { compilePolicies } from "../../compile/compile.ts";
-import type { ResolvedPolicy, Rule } from "../../policies/types.ts";
 import { type EngineEvent, eventToJsonLine, type NetworkEvent } from "../../engine/events.ts";
 import { formatEvent } from "../../cli/format_events.ts";
 import { main } from "../../cli/main.ts";
@@ -12,6 +11,7 @@ import {
   gatedProgram,
   killPolicy,
   needEbpf,
+  socketFamilyPolicy,
   spawnGated,
 } from "./_ebpf_helpers.ts";
 
@@ -186,35 +186,6 @@ kernelTest(
   },
 );
 
-/**
- * A kill rule on socket(12345, …) and 20 log rules on other families: more argument cases than
- * the kernel's table holds, so the calls are decided in user space.
- */
-function userDecidedPolicy(pid: number): ResolvedPolicy {
-  const loc = { file: "t.yaml", line: 1, column: 1 };
-  const rule = (id: string, action: "kill" | "log", value: bigint): Rule => ({
-    id,
-    policy: "user-decided",
-    origin: "rule",
-    action,
-    priority: 0,
-    args: [{ index: 0, op: "eq", value, loc }],
-    loc,
-    syscalls: [{ kind: "name", name: "socket", loc }],
-  });
-  const rules = [rule("no-family-12345", "kill", 12345n)];
-  for (let i = 0; i < 20; i++) rules.push(rule(`log-${i}`, "log", BigInt(20000 + i)));
-  return {
-    name: "user-decided",
-    target: { pids: [pid] },
-    defaultAction: "allow",
-    defaultErrno: 1,
-    mode: "enforce",
-    loc,
-    rules,
-  };
-}
-
 kernelTest(
   "EbpfBackend kills by pidfd a call whose arguments it decides in user space",
   reason,
@@ -231,7 +202,9 @@ kernelTest(
       await backend.open({ emit: (e) => events.push(e), lost() {} });
       const c = spawnGated(exe);
       await backend.apply(
-        compilePolicies([userDecidedPolicy(c.pid)], { arches: ["x86_64", "i386"] }),
+        compilePolicies([socketFamilyPolicy(c.pid, "user-decided", 20)], {
+          arches: ["x86_64", "i386"],
+        }),
         { enforce: true },
       );
       await c.go();
