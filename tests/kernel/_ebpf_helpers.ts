@@ -234,27 +234,33 @@ export async function waitForEvents(
   }
 }
 
-/** A policy named `name` for `pid` that kills the process at its first `syscall`. */
-export function killPolicy(pid: number, syscall: string, name = "kill-test"): ResolvedPolicy {
-  const loc = { file: "t.yaml", line: 1, column: 1 };
+const TEST_LOC = { file: "t.yaml", line: 1, column: 1 };
+
+/** An enforcing policy named `name` for `pid`: `rules`, else allow. */
+function pidPolicy(pid: number, name: string, rules: Rule[]): ResolvedPolicy {
   return {
     name,
     target: { pids: [pid] },
     defaultAction: "allow",
     defaultErrno: 1,
     mode: "enforce",
-    loc,
-    rules: [{
-      id: `kill-${syscall}`,
-      policy: name,
-      origin: "rule",
-      action: "kill",
-      priority: 0,
-      args: [],
-      loc,
-      syscalls: [{ kind: "name", name: syscall, loc }],
-    }],
+    loc: TEST_LOC,
+    rules,
   };
+}
+
+/** A policy named `name` for `pid` that kills the process at its first `syscall`. */
+export function killPolicy(pid: number, syscall: string, name = "kill-test"): ResolvedPolicy {
+  return pidPolicy(pid, name, [{
+    id: `kill-${syscall}`,
+    policy: name,
+    origin: "rule",
+    action: "kill",
+    priority: 0,
+    args: [],
+    loc: TEST_LOC,
+    syscalls: [{ kind: "name", name: syscall, loc: TEST_LOC }],
+  }]);
 }
 
 /**
@@ -263,7 +269,7 @@ export function killPolicy(pid: number, syscall: string, name = "kill-test"): Re
  * decided in user space).
  */
 export function socketFamilyPolicy(pid: number, name: string, extra = 0): ResolvedPolicy {
-  const loc = { file: "t.yaml", line: 1, column: 1 };
+  const loc = TEST_LOC;
   const rule = (id: string, action: "kill" | "log", value: bigint): Rule => ({
     id,
     policy: name,
@@ -276,13 +282,5 @@ export function socketFamilyPolicy(pid: number, name: string, extra = 0): Resolv
   });
   const rules = [rule("no-family-12345", "kill", 12345n)];
   for (let i = 0; i < extra; i++) rules.push(rule(`log-${i}`, "log", BigInt(20000 + i)));
-  return {
-    name,
-    target: { pids: [pid] },
-    defaultAction: "allow",
-    defaultErrno: 1,
-    mode: "enforce",
-    loc,
-    rules,
-  };
+  return pidPolicy(pid, name, rules);
 }
