@@ -11,6 +11,7 @@ import { assert, buildProbes, compileYaml, PROBES_REASON, runProbe } from "../_p
 import { compileC } from "./_ebpf_helpers.ts";
 import { runConfined } from "../../backends/linux/run.ts";
 import type { LandlockDenial } from "../../backends/linux/landlock_audit.ts";
+import { AUDIT_STATE_DIR } from "../../backends/linux/audit_holders.ts";
 
 const EACCES = 13;
 const IORING_OP_OPENAT = 18;
@@ -33,6 +34,36 @@ async function auditSetting(): Promise<string> {
     stdout: "piped",
   }).output();
   return new TextDecoder().decode(out.stdout).trim();
+}
+
+/**
+ * The audit setting and the runs holding it changed, read under the holders' lock: other tests
+ * running in parallel (`--explain` elsewhere) may hold it, so a setting is only compared with one
+ * taken when no run held it either.
+ */
+async function auditSnapshot(): Promise<{ setting: string; holders: number[] }> {
+  await Deno.mkdir(AUDIT_STATE_DIR, { recursive: true, mode: 0o700 });
+  using file = await Deno.open(`${AUDIT_STATE_DIR}/audit.json`, {
+    read: true,
+    write: true,
+    create: true,
+  });
+  await file.lock(true);
+  try {
+    const text = await Deno.readTextFile(`${AUDIT_STATE_DIR}/audit.json`);
+    const holders: { pid: number }[] = text.trim() ? JSON.parse(text).holders ?? [] : [];
+    const live = holders.map((h) => h.pid).filter((pid) => {
+      try {
+        Deno.statSync(`/proc/${pid}`);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    return { setting: await auditSetting(), holders: live };
+  } finally {
+    await file.unlock();
+  }
 }
 
 /** A policy that reads the system's directories and runs programs from them and from `dirs`. */
@@ -60,7 +91,7 @@ kernelTest(
     try {
       const secret = `${dir}/secret`;
       await Deno.writeTextFile(secret, "s\n");
-      const before = await auditSetting();
+      const before = await auditSnapshot();
       const set = await compileYaml(dir, policy([]));
       const command = ["/bin/cat", secret];
       const plain = await runConfined({ set, command, stdout: "piped", stderr: "piped" });
@@ -90,10 +121,17 @@ kernelTest(
       assert(d.pid === seen.pid && d.comm === "cat" && d.syscall === "openat", JSON.stringify(d));
       const summary = seen.explain?.landlock;
       assert(summary?.total === 1 && summary.kernelCounted === 1, JSON.stringify(summary));
+      const after = await auditSnapshot();
       assert(
-        (await auditSetting()) === before,
-        `audit setting changed: ${before} → ${await auditSetting()}`,
+        !after.holders.includes(Deno.pid),
+        `still holding the audit setting: ${after.holders}`,
       );
+      if (before.holders.length === 0 && after.holders.length === 0) {
+        assert(
+          after.setting === before.setting,
+          `audit setting changed: ${before.setting} → ${after.setting}`,
+        );
+      }
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
