@@ -355,7 +355,7 @@ export const STRUCTS: Readonly<Record<StructName, StructLayout>> = LAYOUTS;
  *
  * @example
  * ```ts
- * import { syscallSlot } from "./structs.ts";
+ * import { syscallSlot } from "@cordon/cordon/linux";
  * if (syscallSlot(110, "native") !== 110 || syscallSlot(64, "compat") !== 576) throw new Error();
  * ```
  */
@@ -376,7 +376,7 @@ function buffer(name: StructName): { bytes: Uint8Array<ArrayBuffer>; view: DataV
  *
  * @example
  * ```ts
- * import { u32Key } from "./structs.ts";
+ * import { u32Key } from "@cordon/cordon/linux";
  * if (u32Key(258)[1] !== 1) throw new Error();
  * ```
  */
@@ -391,7 +391,7 @@ export function u32Key(value: number): Uint8Array<ArrayBuffer> {
  *
  * @example
  * ```ts
- * import { u64Key } from "./structs.ts";
+ * import { u64Key } from "@cordon/cordon/linux";
  * if (u64Key(1n).length !== 8) throw new Error();
  * ```
  */
@@ -406,7 +406,7 @@ export function u64Key(value: bigint): Uint8Array<ArrayBuffer> {
  *
  * @example
  * ```ts
- * import { commKey } from "./structs.ts";
+ * import { commKey } from "@cordon/cordon/linux";
  * if (commKey("sh")[0] !== 115 || commKey("sh")[2] !== 0) throw new Error();
  * ```
  */
@@ -421,7 +421,7 @@ export function commKey(comm: string): Uint8Array<ArrayBuffer> {
  *
  * @example
  * ```ts
- * import { encodeDecisionKey } from "./structs.ts";
+ * import { encodeDecisionKey } from "@cordon/cordon/linux";
  * if (encodeDecisionKey(1, 39).length !== 8) throw new Error();
  * ```
  */
@@ -450,7 +450,7 @@ export interface DecisionValue {
  *
  * @example
  * ```ts
- * import { CORDON_ACT, encodeDecision } from "./structs.ts";
+ * import { CORDON_ACT, encodeDecision } from "@cordon/cordon/linux";
  * if (encodeDecision({ action: CORDON_ACT.kill, flags: 0, errno: 0, rule: 3 })[0] !== 2) throw new Error();
  * ```
  */
@@ -469,7 +469,7 @@ export function encodeDecision(d: DecisionValue): Uint8Array<ArrayBuffer> {
  *
  * @example
  * ```ts
- * import { CORDON_ACT, encodeLimit } from "./structs.ts";
+ * import { CORDON_ACT, encodeLimit } from "@cordon/cordon/linux";
  * if (encodeLimit(100n, CORDON_ACT.log, 0).length !== 16) throw new Error();
  * ```
  */
@@ -522,7 +522,7 @@ export interface ArgCaseValue {
  *
  * @example
  * ```ts
- * import { CORDON_ACT, CORDON_ARG_OP, encodeArgCases } from "./structs.ts";
+ * import { CORDON_ACT, CORDON_ARG_OP, encodeArgCases } from "@cordon/cordon/linux";
  * const bytes = encodeArgCases([{ group: 0, action: CORDON_ACT.kill, flags: 0, errno: 0, rank: 9, rule: 1,
  *   tests: [{ index: 0, op: CORDON_ARG_OP.eq, value: 12345n, mask: 0xffffffffn }] }]);
  * if (bytes[0] !== 1 || bytes.length !== 8 + 112 * 16) throw new Error();
@@ -573,7 +573,7 @@ export function encodeArgCases(cases: readonly ArgCaseValue[]): Uint8Array<Array
  *
  * @example
  * ```ts
- * import { encodeNewProc } from "./structs.ts";
+ * import { encodeNewProc } from "@cordon/cordon/linux";
  * if (encodeNewProc(123n, 1, 1).length !== 64 + 8 * 1024) throw new Error();
  * ```
  */
@@ -607,7 +607,7 @@ export interface ConfigValue {
  *
  * @example
  * ```ts
- * import { encodeConfig } from "./structs.ts";
+ * import { encodeConfig } from "@cordon/cordon/linux";
  * const bytes = encodeConfig({ flags: 1, selfTgid: 7, syscallSlots: [110] });
  * if (bytes[8 + 13] !== 0x40) throw new Error(); // bit 110 = word 1, bit 46
  * ```
@@ -645,7 +645,7 @@ export interface NetRuleValue {
  *
  * @example
  * ```ts
- * import { encodeNetRule } from "./structs.ts";
+ * import { encodeNetRule } from "@cordon/cordon/linux";
  * const r = encodeNetRule({ addr: new Uint8Array(16), prefixLen: 0, portLo: 443, portHi: 443, protocol: 6, ops: 1 });
  * if (r.length !== 24 || r[21] !== 6) throw new Error();
  * ```
@@ -667,7 +667,7 @@ export function encodeNetRule(r: NetRuleValue): Uint8Array<ArrayBuffer> {
  *
  * @example
  * ```ts
- * import { encodeNetBank } from "./structs.ts";
+ * import { encodeNetBank } from "@cordon/cordon/linux";
  * if (encodeNetBank(2, 1)[0] !== 2) throw new Error();
  * ```
  */
@@ -717,7 +717,7 @@ export interface StatsValue {
  *
  * @example
  * ```ts
- * import { decodeStats } from "./structs.ts";
+ * import { decodeStats } from "@cordon/cordon/linux";
  * const bytes = new Uint8Array(144);
  * bytes[16] = 2; bytes[72 + 16] = 3;
  * if (decodeStats(bytes).lost !== 5n) throw new Error();
@@ -786,7 +786,7 @@ function countsAt(view: DataView, offset: number): Map<number, bigint> {
  *
  * @example
  * ```ts
- * import { decodeProc, encodeNewProc } from "./structs.ts";
+ * import { decodeProc, encodeNewProc } from "@cordon/cordon/linux";
  * if (decodeProc(encodeNewProc(5n, 2, 1)).policy !== 2) throw new Error();
  * ```
  */
@@ -822,7 +822,7 @@ export interface TaskCounts {
  *
  * @example
  * ```ts
- * import { decodeTaskCounts, STRUCTS } from "./structs.ts";
+ * import { decodeTaskCounts, STRUCTS } from "@cordon/cordon/linux";
  * const bytes = new Uint8Array(STRUCTS.cordon_task.size);
  * bytes[16] = 3; // total
  * if (decodeTaskCounts(bytes).total !== 3n) throw new Error();
@@ -934,7 +934,7 @@ export type RawEvent =
  *
  * @example
  * ```ts
- * import { eventKindAt } from "./structs.ts";
+ * import { eventKindAt } from "@cordon/cordon/linux";
  * const bytes = new Uint8Array(40); bytes[8] = 6;
  * if (eventKindAt(new DataView(bytes.buffer), 0) !== 6) throw new Error();
  * ```
@@ -951,7 +951,7 @@ const EVENT_KIND_OFFSET = LAYOUTS.cordon_event_header.fields.kind.offset;
  *
  * @example
  * ```ts
- * import { decodeEvent } from "./structs.ts";
+ * import { decodeEvent } from "@cordon/cordon/linux";
  * const bytes = new Uint8Array(56);
  * const view = new DataView(bytes.buffer);
  * view.setUint32(8, 5, true); view.setUint32(12, 10, true); view.setUint32(40, 11, true);
@@ -1099,7 +1099,7 @@ export function decodeEvent(view: DataView, offset: number, length: number): Raw
  *
  * @example
  * ```ts
- * import { fieldOffset } from "./structs.ts";
+ * import { fieldOffset } from "@cordon/cordon/linux";
  * if (fieldOffset("cordon_proc", "policy") !== 16) throw new Error("cordon_proc.policy moved");
  * ```
  */
@@ -1146,7 +1146,7 @@ export const CORDON_GUARD_STAT = {
  *
  * @example
  * ```ts
- * import { encodeGuardConfig } from "./structs.ts";
+ * import { encodeGuardConfig } from "@cordon/cordon/linux";
  * if (encodeGuardConfig({ flags: 1, sockKinds: 3, devices: 2, unixRules: 0 })[4] !== 3) throw new Error();
  * ```
  */
@@ -1167,7 +1167,7 @@ export function encodeGuardConfig(
  *
  * @example
  * ```ts
- * import { encodeDeviceRule } from "./structs.ts";
+ * import { encodeDeviceRule } from "@cordon/cordon/linux";
  * if (encodeDeviceRule({ type: 2, major: 1, minor: 3, access: 7 })[8] !== 2) throw new Error();
  * ```
  */
@@ -1188,7 +1188,7 @@ export function encodeDeviceRule(
  *
  * @example
  * ```ts
- * import { encodeUnixRule } from "./structs.ts";
+ * import { encodeUnixRule } from "@cordon/cordon/linux";
  * const r = encodeUnixRule({ kind: 1, name: new TextEncoder().encode("/run/a.sock") });
  * if (r[2] !== 11 || r[4] !== 0x2f) throw new Error();
  * ```

@@ -314,10 +314,7 @@ function top(table: ReadonlyMap<string, number>, n: number): [string, number][] 
  * import { ActivityRecorder, renderActivity } from "./activity_report.ts";
  * const r = new ActivityRecorder(1000);
  * r.event({ kind: "file", time: 1100, pid: 7, comm: "cat", op: "open", path: "/etc/hosts" });
- * r.sample({
- *   pid: 7, start: 0, comm: "cat", syscalls: 12, bySyscall: new Map([["read", 12]]),
- *   files: [], filesTotal: 1, network: [], networkTotal: 0, exited: false,
- * }, 1500);
+ * r.sample({ pid: 7, comm: "cat", syscalls: 12, bySyscall: new Map([["read", 12]]) }, 1500);
  * const html = renderActivity(r, { title: "t", ended: 2000 });
  * if (!html.includes('data-label="open /etc/hosts"') || !html.includes("<polyline")) {
  *   throw new Error();

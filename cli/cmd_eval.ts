@@ -138,7 +138,7 @@ export function describeAction(v: Pick<Verdict, "action" | "errno" | "audited">)
  * @example
  * ```ts
  * import { describeSource } from "./cmd_eval.ts";
- * import { UNCONFINED } from "../compile/evaluate.ts";
+ * import { UNCONFINED } from "@cordon/cordon";
  * if (describeSource(UNCONFINED, true) !== "no policy applies to this process") throw new Error();
  * ```
  */

@@ -214,8 +214,8 @@ pre.source span{display:block}pre.source span:target,pre.source span.hit{backgro
  * @example
  * ```ts
  * import { dryRunToHtml } from "./format_html.ts";
- * import { dryRun } from "../engine/dry_run.ts";
- * import { compilePolicies } from "../compile/compile.ts";
+ * import { dryRun } from "@cordon/cordon";
+ * import { compilePolicies } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 2, column: 3 };
  * const set = compilePolicies([{
  *   name: "p", defaultAction: "allow", defaultErrno: 1, mode: "enforce", loc,

@@ -13,7 +13,7 @@ import type { Finding, Severity } from "../compile/lint.ts";
  *
  * @example
  * ```ts
- * import { SARIF_SCHEMA } from "./format_sarif.ts";
+ * import { SARIF_SCHEMA } from "@cordon/cordon/cli";
  * if (!SARIF_SCHEMA.endsWith("sarif-schema-2.1.0.json")) throw new Error();
  * ```
  */
@@ -69,7 +69,7 @@ function artifactUri(file: string): string {
  *
  * @example
  * ```ts
- * import { toSarif } from "./format_sarif.ts";
+ * import { toSarif } from "@cordon/cordon/cli";
  * const log = toSarif([{
  *   severity: "warning", code: "shadowed-rule", message: "Rule \"r\" never decides",
  *   loc: { file: "p.yaml", line: 3, column: 7 },

@@ -142,7 +142,7 @@ export function reportDegradations(
  * @example
  * ```ts
  * import { launchFailureStatus } from "./launch_report.ts";
- * import { NotSupportedError } from "../backends/linux/errors.ts";
+ * import { NotSupportedError } from "@cordon/cordon";
  * const lines: string[] = [];
  * const error = new NotSupportedError("seccomp", "not Linux");
  * const status = launchFailureStatus(error, "run", "ls", (_event, text) => lines.push(text));

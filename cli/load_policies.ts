@@ -74,7 +74,7 @@ export async function loadPolicies(
  * @example
  * ```ts
  * import { policyErrorLine, reportPolicyErrors } from "./load_policies.ts";
- * import { PolicyError } from "../policies/errors.ts";
+ * import { PolicyError } from "@cordon/cordon";
  * if (reportPolicyErrors(new Error("other"), "check") !== undefined) throw new Error("not a policy error");
  * const line = policyErrorLine(new PolicyError("unknown-key", 'unknown key "specc"', "p.yaml", 4, 1), "run");
  * if (line !== 'cordon run: p.yaml:4:1: error[unknown-key]: unknown key "specc"') throw new Error(line);

@@ -46,7 +46,7 @@ function describe(error: unknown): string {
  *
  * @example
  * ```ts
- * import { main } from "./main.ts";
+ * import { main } from "@cordon/cordon/cli";
  * if (await main(["--version"]) !== 0) throw new Error("--version must succeed");
  * ```
  */

@@ -140,8 +140,8 @@ export interface RuleDocs {
  *
  * @example
  * ```ts
- * import { toSarif } from "./format_sarif.ts";
- * import { ACTION_RULES, withRuleHelp } from "./rules.ts";
+ * import { toSarif } from "@cordon/cordon/cli";
+ * import { ACTION_RULES, withRuleHelp } from "./sarif_rules.ts";
  * const log = withRuleHelp(toSarif([], { toolName: "cordon", toolVersion: "0", rules: ACTION_RULES }), {
  *   informationUri: "https://example.org/cordon",
  *   rulesUri: "https://example.org/cordon/docs/action.md",

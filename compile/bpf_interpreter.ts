@@ -235,7 +235,7 @@ function checkMemory(instructions: readonly SockFilter[]): void {
  *
  * @example
  * ```ts
- * import { BpfProgramError, validateSeccompProgram } from "./bpf_interpreter.ts";
+ * import { BpfProgramError, validateSeccompProgram } from "@cordon/cordon";
  * let failed = false;
  * try {
  *   validateSeccompProgram([{ code: 0x20, jt: 0, jf: 0, k: 0 }]); // ld [0] without a ret
@@ -314,7 +314,7 @@ function dataWords(data: SeccompData): Uint32Array {
  *
  * @example
  * ```ts
- * import { decodeAction, runSeccomp } from "./bpf_interpreter.ts";
+ * import { decodeAction, runSeccomp } from "@cordon/cordon";
  * // ld [0]; jeq #39, allow, errno(1)
  * const program = [
  *   { code: 0x20, jt: 0, jf: 0, k: 0 },

@@ -129,7 +129,7 @@ export interface LayerMaps {
  *
  * @example
  * ```ts
- * import { kernelAction } from "./bpf_maps.ts";
+ * import { kernelAction } from "@cordon/cordon";
  * if (kernelAction("kill_thread") !== 2 || kernelAction("trap") !== 3) throw new Error();
  * ```
  */
@@ -262,7 +262,7 @@ function mayKill(withCases: readonly SyscallDecision[]): boolean {
  *
  * @example
  * ```ts
- * import { combinedDecisions } from "./bpf_maps.ts";
+ * import { combinedDecisions } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const layer = {
  *   policy: "p", mode: "enforce" as const, defaultAction: "allow" as const, defaultErrno: 1, loc,
@@ -347,7 +347,7 @@ const PROTOCOLS = { tcp: 6, udp: 17, any: 0 } as const;
  *
  * @example
  * ```ts
- * import { parseAddress } from "./bpf_maps.ts";
+ * import { parseAddress } from "@cordon/cordon";
  * if (parseAddress("::1")?.bytes[15] !== 1 || parseAddress("10.0.0.1")?.bytes[10] !== 0xff) throw new Error();
  * if (parseAddress("1.2.3") !== undefined) throw new Error();
  * ```
@@ -407,7 +407,7 @@ export function parseAddress(
  *
  * @example
  * ```ts
- * import { netRule } from "./bpf_maps.ts";
+ * import { netRule } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const r = netRule({ text: "127.0.0.1:5432", protocol: "any", address: "127.0.0.1", ports: [5432, 5432], loc }, 1);
  * if (r.prefixLen !== 128 || r.addr[15] !== 1 || r.portLo !== 5432) throw new Error();
@@ -463,7 +463,7 @@ function netMaps(layer: FilterLayer): NetMaps | undefined {
  *
  * @example
  * ```ts
- * import { layerMaps } from "./bpf_maps.ts";
+ * import { layerMaps } from "@cordon/cordon";
  * if (layerMaps({ version: 1, layers: [] }).length !== 0) throw new Error();
  * ```
  */
@@ -501,7 +501,7 @@ export function layerMaps(set: FilterSet): LayerMaps[] {
  *
  * @example
  * ```ts
- * import { layerEntries } from "./bpf_maps.ts";
+ * import { layerEntries } from "@cordon/cordon";
  * const entries = layerEntries({ policy: "p", slot: 1, decisions: new Map(), comms: ["curl"] });
  * if (entries.comm_targets?.length !== 1 || entries.decisions?.length !== 0) throw new Error();
  * ```
@@ -549,7 +549,7 @@ function hex(bytes: Uint8Array): string {
  *
  * @example
  * ```ts
- * import { emitBpfMaps } from "./bpf_maps.ts";
+ * import { emitBpfMaps } from "@cordon/cordon";
  * if (!emitBpfMaps({ version: 1, layers: [] }).includes('"cordon-bpf-maps"')) throw new Error();
  * ```
  */

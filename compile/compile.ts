@@ -92,7 +92,7 @@ interface Candidate {
  *
  * @example
  * ```ts
- * import { compilePolicies } from "./compile.ts";
+ * import { compilePolicies } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const set = compilePolicies([{
  *   name: "p", defaultAction: "allow", defaultErrno: 1, mode: "enforce", loc,
@@ -129,7 +129,7 @@ export function compilePolicies(
  *
  * @example
  * ```ts
- * import { sameEffect } from "./compile.ts";
+ * import { sameEffect } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const a = { action: "deny", errno: 1, ruleId: "a", policy: "p", loc } as const;
  * const b = { action: "deny", errno: 1, ruleId: "b", policy: "p", loc } as const;
@@ -345,7 +345,7 @@ function ruleTestsCache(): RuleTestsOf {
  *
  * @example
  * ```ts
- * import { fitsWidth } from "./compile.ts";
+ * import { fitsWidth } from "@cordon/cordon";
  * if (!fitsWidth(-1n, 32) || !fitsWidth(0xffff_ffffn, 32)) throw new Error("32-bit values");
  * if (fitsWidth(1n << 32n, 32) || fitsWidth(0x8000_0000_0000_0000n, 32)) throw new Error("wider");
  * ```

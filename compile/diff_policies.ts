@@ -494,9 +494,9 @@ const AREA_ORDER: readonly DiffArea[] = [
  *
  * @example
  * ```ts
- * import { diffPolicies } from "./diff_policies.ts";
- * import { compilePolicies } from "./compile.ts";
- * import type { ResolvedPolicy } from "../policies/types.ts";
+ * import { diffPolicies } from "@cordon/cordon";
+ * import { compilePolicies } from "@cordon/cordon";
+ * import type { ResolvedPolicy } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const policy = (syscalls: string[]): ResolvedPolicy => ({
  *   name: "p", defaultAction: "deny", defaultErrno: 1, mode: "enforce", loc,

@@ -73,8 +73,8 @@ function ruleMaps(rule: TraceRule, i: number): string[] {
  *
  * @example
  * ```ts
- * import { needsUnsafe } from "./emit_bpftrace.ts";
- * import { traceScriptSpec } from "./trace_script.ts";
+ * import { needsUnsafe } from "@cordon/cordon";
+ * import { traceScriptSpec } from "@cordon/cordon";
  * if (needsUnsafe(traceScriptSpec({ version: 1, layers: [] }))) throw new Error();
  * ```
  */
@@ -91,8 +91,8 @@ export function needsUnsafe(spec: TraceScriptSpec): boolean {
  *
  * @example
  * ```ts
- * import { emitBpftrace } from "./emit_bpftrace.ts";
- * import { traceScriptSpec } from "./trace_script.ts";
+ * import { emitBpftrace } from "@cordon/cordon";
+ * import { traceScriptSpec } from "@cordon/cordon";
  * const script = emitBpftrace(traceScriptSpec({ version: 1, layers: [] }, { pids: [42] }));
  * if (!script.includes("@w[42] = 1;") || !script.includes("tracepoint:raw_syscalls:sys_enter")) {
  *   throw new Error();

@@ -50,8 +50,8 @@ const DUMP = [
  *
  * @example
  * ```ts
- * import { needsDestructive } from "./emit_dtrace.ts";
- * import { traceScriptSpec } from "./trace_script.ts";
+ * import { needsDestructive } from "@cordon/cordon";
+ * import { traceScriptSpec } from "@cordon/cordon";
  * if (needsDestructive(traceScriptSpec({ version: 1, layers: [] }))) throw new Error();
  * ```
  */
@@ -67,8 +67,8 @@ export function needsDestructive(spec: TraceScriptSpec): boolean {
  *
  * @example
  * ```ts
- * import { emitDtrace } from "./emit_dtrace.ts";
- * import { traceScriptSpec } from "./trace_script.ts";
+ * import { emitDtrace } from "@cordon/cordon";
+ * import { traceScriptSpec } from "@cordon/cordon";
  * const script = emitDtrace(traceScriptSpec({ version: 1, layers: [] }, { pids: [42] }));
  * if (!script.includes("\tw[42] = 1;") || !script.includes("syscall:::entry")) throw new Error();
  * ```

@@ -26,8 +26,8 @@ export const IR_VERSION = 1;
  *
  * @example
  * ```ts
- * import { compilePolicies } from "./compile.ts";
- * import { emitIr } from "./emit_ir.ts";
+ * import { compilePolicies } from "@cordon/cordon";
+ * import { emitIr } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 3, column: 9 };
  * const set = compilePolicies([{
  *   name: "p", defaultAction: "allow", defaultErrno: 1, mode: "enforce", loc, rules: [],

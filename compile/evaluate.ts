@@ -52,7 +52,7 @@ export interface Verdict extends Decision {
  *
  * @example
  * ```ts
- * import { evaluate, UNCONFINED } from "./evaluate.ts";
+ * import { evaluate, UNCONFINED } from "@cordon/cordon";
  * const verdict = evaluate({ version: 1, layers: [] }, { arch: "x86_64", nr: 0 });
  * if (verdict !== UNCONFINED || verdict.action !== "allow") throw new Error();
  * ```
@@ -77,7 +77,7 @@ export const UNCONFINED: Verdict = Object.freeze({
  *
  * @example
  * ```ts
- * import { evaluateLayers } from "./evaluate.ts";
+ * import { evaluateLayers } from "@cordon/cordon";
  * if (evaluateLayers({ version: 1, layers: [] }, { arch: "x86_64", nr: 0 }).length !== 0) {
  *   throw new Error("no layers, no verdicts");
  * }
@@ -106,9 +106,9 @@ export function evaluateLayers(set: FilterSet, call: SyscallCall, proc?: Process
  *
  * @example
  * ```ts
- * import { compilePolicies } from "./compile.ts";
- * import { evaluate } from "./evaluate.ts";
- * import { syscallNumber } from "../policies/syscalls.ts";
+ * import { compilePolicies } from "@cordon/cordon";
+ * import { evaluate } from "@cordon/cordon";
+ * import { syscallNumber } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const set = compilePolicies([{
  *   name: "p", defaultAction: "allow", defaultErrno: 1, mode: "enforce", loc,
@@ -229,9 +229,9 @@ interface ArchTable {
  *
  * @example
  * ```ts
- * import { compilePolicies } from "./compile.ts";
- * import { Evaluator } from "./evaluate.ts";
- * import { syscallNumber } from "../policies/syscalls.ts";
+ * import { compilePolicies } from "@cordon/cordon";
+ * import { Evaluator } from "@cordon/cordon";
+ * import { syscallNumber } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const set = compilePolicies([{
  *   name: "p", defaultAction: "deny", defaultErrno: 1, mode: "enforce", loc,

@@ -55,7 +55,7 @@ function acceptable(kind: DenoPermission, value: string): boolean {
  *
  * @example
  * ```ts
- * import { generateDenoPolicy } from "./generate_deno_policy.ts";
+ * import { generateDenoPolicy } from "@cordon/cordon";
  * const yaml = generateDenoPolicy(
  *   [{ permission: "read", value: "/srv/a" }, { permission: "env", value: null }],
  *   { name: "learned", command: ["run", "app.ts"], date: "2026-01-01T00:00:00Z" },

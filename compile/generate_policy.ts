@@ -106,8 +106,8 @@ function baseName(path: string): string {
  *
  * @example
  * ```ts
- * import { TraceObserver } from "./generate_policy.ts";
- * import { parseJsonlTraceLine } from "../engine/trace/jsonl_trace.ts";
+ * import { TraceObserver } from "@cordon/cordon";
+ * import { parseJsonlTraceLine } from "@cordon/cordon";
  * const observer = new TraceObserver();
  * observer.beginTrace({ name: "t.jsonl", sha256: "00" }, "jsonl");
  * const line = '{"v":1,"kind":"syscall","time":0,"pid":9,"arch":"x86_64","nr":1,"name":"write","args":[1,"0x10",3]}';
@@ -599,8 +599,8 @@ function sortedEntries<T>(map: Map<string, T>): [string, T][] {
  *
  * @example
  * ```ts
- * import { generatePolicy, TraceObserver } from "./generate_policy.ts";
- * import { parseJsonlTraceLine } from "../engine/trace/jsonl_trace.ts";
+ * import { generatePolicy, TraceObserver } from "@cordon/cordon";
+ * import { parseJsonlTraceLine } from "@cordon/cordon";
  * const observer = new TraceObserver();
  * observer.beginTrace({ name: "t.jsonl", sha256: "ab" }, "jsonl");
  * observer.add(parseJsonlTraceLine('{"v":1,"kind":"syscall","time":0,"pid":9,"arch":"x86_64","nr":39,"name":"getpid","args":[]}', 1)!);
@@ -924,7 +924,7 @@ export interface TraceRecording {
  *
  * @example
  * ```ts
- * import { observeTraceText, TraceObserver } from "./generate_policy.ts";
+ * import { observeTraceText, TraceObserver } from "@cordon/cordon";
  * const observer = new TraceObserver();
  * const r = observeTraceText(observer, { name: "t", sha256: "00" }, '7 getpid() = 7\n');
  * if (r.format !== "strace" || observer.syscalls.get("x86_64:getpid")?.count !== 1) throw new Error();

@@ -138,7 +138,7 @@ export const PATH_CLASS_HANDLED: Readonly<Record<PathClass, readonly LandlockFsR
  *
  * @example
  * ```ts
- * import { restrictedClasses } from "./landlock.ts";
+ * import { restrictedClasses } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * if (restrictedClasses({ read: [], write: [], execute: ["/usr"], loc }).join() !== "execute") throw new Error();
  * ```
@@ -237,7 +237,7 @@ export interface LandlockRuleset {
  *
  * @example
  * ```ts
- * import { normalisePath } from "./landlock.ts";
+ * import { normalisePath } from "@cordon/cordon";
  * if (normalisePath("/usr//lib/./x/../") !== "/usr/lib") throw new Error();
  * if (normalisePath("/..") !== "/") throw new Error();
  * ```
@@ -259,7 +259,7 @@ export function normalisePath(path: string): string {
  *
  * @example
  * ```ts
- * import { isBeneath } from "./landlock.ts";
+ * import { isBeneath } from "@cordon/cordon";
  * if (!isBeneath("/usr/lib", "/usr") || isBeneath("/usrx", "/usr") || !isBeneath("/a", "/")) throw new Error();
  * ```
  */
@@ -295,7 +295,7 @@ function namesOf<T extends Record<string, { bit: number; abi: number }>>(
  *
  * @example
  * ```ts
- * import { landlockFsRightsAt } from "./landlock.ts";
+ * import { landlockFsRightsAt } from "@cordon/cordon";
  * if (landlockFsRightsAt(1).includes("REFER") || !landlockFsRightsAt(2).includes("REFER")) throw new Error();
  * ```
  */
@@ -308,7 +308,7 @@ export function landlockFsRightsAt(abi: number): LandlockFsRight[] {
  *
  * @example
  * ```ts
- * import { LANDLOCK_ACCESS_FS as A, pathClassAccess } from "./landlock.ts";
+ * import { LANDLOCK_ACCESS_FS as A, pathClassAccess } from "@cordon/cordon";
  * if (pathClassAccess(["read"], 7) !== (A.READ_FILE.bit | A.READ_DIR.bit)) throw new Error();
  * if ((pathClassAccess(["write"], 2) & A.TRUNCATE.bit) !== 0) throw new Error("TRUNCATE is ABI 3");
  * ```
@@ -327,7 +327,7 @@ export function pathClassAccess(classes: readonly PathClass[], abi: number): num
  *
  * @example
  * ```ts
- * import { requiredLandlockAbi } from "./landlock.ts";
+ * import { requiredLandlockAbi } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * if (requiredLandlockAbi({ read: [], write: [], execute: [], minAbi: 2, loc }) !== 2) throw new Error();
  * if (requiredLandlockAbi({ read: [], write: ["/tmp"], execute: [], loc }) !== 5) throw new Error();
@@ -432,7 +432,7 @@ function scopeGaps(
  *
  * @example
  * ```ts
- * import { runScopes } from "./landlock.ts";
+ * import { runScopes } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const layer = { policy: "p", mode: "enforce", defaultAction: "allow", defaultErrno: 1, arches: [], loc } as const;
  * if (runScopes({ version: 1, layers: [layer] }, layer).join() !== "ABSTRACT_UNIX_SOCKET,SIGNAL") throw new Error();
@@ -530,7 +530,7 @@ function compileNetwork(network: NetworkRules, abi: number): NetCompiled {
  *
  * @example
  * ```ts
- * import { compileLandlock, LANDLOCK_ACCESS_FS as A } from "./landlock.ts";
+ * import { compileLandlock, LANDLOCK_ACCESS_FS as A } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const ruleset = compileLandlock(
  *   { read: ["/usr", "/etc"], write: ["/tmp/app/"], execute: ["/usr/bin"], loc },
@@ -596,8 +596,8 @@ export function compileLandlock(
  *
  * @example
  * ```ts
- * import { compileLandlock, isEmptyRuleset } from "./landlock.ts";
- * if (!isEmptyRuleset(compileLandlock(undefined, undefined, 7))) throw new Error();
+ * import { compileLandlock, isEmptyRuleset } from "@cordon/cordon";
+ * if (!isEmptyRuleset(compileLandlock(undefined, undefined, 7, []))) throw new Error();
  * ```
  */
 export function isEmptyRuleset(ruleset: LandlockRuleset): boolean {
@@ -613,7 +613,7 @@ const UNKNOWN_LOC: SourceLocation = { file: "", line: 0, column: 0 };
  *
  * @example
  * ```ts
- * import { compileRunLandlock } from "./landlock.ts";
+ * import { compileRunLandlock } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const layer = { policy: "p", mode: "enforce", defaultAction: "allow", defaultErrno: 1, arches: [], loc } as const;
  * if (compileRunLandlock({ version: 1, layers: [layer] }, layer, 7).scoped !== 3) throw new Error();
@@ -640,7 +640,7 @@ export function compileRunLandlock(
  *
  * @example
  * ```ts
- * import { emitLandlock } from "./landlock.ts";
+ * import { emitLandlock } from "@cordon/cordon";
  * if (!emitLandlock({ version: 1, layers: [] }).includes('"cordon-landlock"')) throw new Error();
  * ```
  */

@@ -60,7 +60,7 @@ export interface Finding {
  *
  * @example
  * ```ts
- * import { LINT_CODES } from "./lint.ts";
+ * import { LINT_CODES } from "@cordon/cordon";
  * if (LINT_CODES["pointer-argument"]?.severity !== "error") throw new Error();
  * ```
  */
@@ -144,7 +144,7 @@ const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { error: 0, warning: 
  *
  * @example
  * ```ts
- * import { compareFindings } from "./lint.ts";
+ * import { compareFindings } from "@cordon/cordon";
  * const at = (line: number) => ({ file: "a.yaml", line, column: 1 });
  * const a = { severity: "info", code: "x", message: "", loc: at(1) } as const;
  * const b = { severity: "error", code: "y", message: "", loc: at(2) } as const;
@@ -175,9 +175,9 @@ function cmp(a: string, b: string): number {
  *
  * @example
  * ```ts
- * import { lintPolicies } from "./lint.ts";
- * import { compilePolicies } from "./compile.ts";
- * import type { Policy, ResolvedPolicy, Rule } from "../policies/types.ts";
+ * import { lintPolicies } from "@cordon/cordon";
+ * import { compilePolicies } from "@cordon/cordon";
+ * import type { Policy, ResolvedPolicy, Rule } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 3, column: 5 };
  * const rule: Rule = {
  *   id: "r", policy: "p", origin: "rule", action: "deny", errno: 0, priority: 0, args: [], loc,

@@ -69,7 +69,7 @@ function kernelDenies(layer: ResolvedPolicy, rule: DenoRule, value: string): str
  *
  * @example
  * ```ts
- * import { lintDeno } from "./lint_deno.ts";
+ * import { lintDeno } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const findings = lintDeno([{
  *   name: "p", defaultAction: "allow", defaultErrno: 1, mode: "enforce", rules: [], loc,

@@ -127,7 +127,7 @@ function hooksFor(list: "connect" | "bind", family: NetRuleTuple["family"]): Net
  *
  * @example
  * ```ts
- * import { netRuleTuples } from "./net_rules.ts";
+ * import { netRuleTuples } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const [t] = netRuleTuples({
  *   connect: [{ text: "127.0.0.1:5432", protocol: "any", address: "127.0.0.1", ports: [5432, 5432], loc }],
@@ -169,7 +169,7 @@ export function netRuleTuples(network: NetworkRules): NetRuleTuple[] {
  *
  * @example
  * ```ts
- * import { layerNetMaps } from "./net_rules.ts";
+ * import { layerNetMaps } from "@cordon/cordon";
  * if (layerNetMaps({ version: 1, layers: [] }).length !== 0) throw new Error();
  * ```
  */
@@ -197,7 +197,7 @@ export function layerNetMaps(set: FilterSet): LayerNetMaps[] {
  *
  * @example
  * ```ts
- * import { emitNetMaps } from "./net_rules.ts";
+ * import { emitNetMaps } from "@cordon/cordon";
  * if (!emitNetMaps({ version: 1, layers: [] }).includes('"cordon-net-maps"')) throw new Error();
  * ```
  */
@@ -294,7 +294,7 @@ const ALL_ACCESS = CORDON_DEVCG.mknod | CORDON_DEVCG.read | CORDON_DEVCG.write;
  *
  * @example
  * ```ts
- * import { deviceNumberAllowance } from "./net_rules.ts";
+ * import { deviceNumberAllowance } from "@cordon/cordon";
  * const d = deviceNumberAllowance("block", 8, null, "policy");
  * if (d.kind !== "number" || d.text !== "b 8:*") throw new Error(d.text);
  * ```
@@ -381,7 +381,7 @@ function unixAllowance(
  *
  * @example
  * ```ts
- * import { unixSocketAllowance } from "./net_rules.ts";
+ * import { unixSocketAllowance } from "@cordon/cordon";
  * if (unixSocketAllowance("/run/x.sock").kind !== "path") throw new Error();
  * ```
  */
@@ -438,7 +438,7 @@ function autobindAllowed(network: NetworkRules, address: string): boolean {
  *
  * @example
  * ```ts
- * import { layerGuard } from "./net_rules.ts";
+ * import { layerGuard } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const g = layerGuard({ policy: "p", mode: "enforce", defaultAction: "allow", defaultErrno: 1, arches: [], loc,
  *   network: { connect: [{ text: "tcp/443", protocol: "tcp", ports: [443, 443], loc }], bind: [], loc } });
@@ -475,7 +475,7 @@ export function layerGuard(layer: FilterLayer): LayerGuardMaps {
  *
  * @example
  * ```ts
- * import { layerGuardMaps } from "./net_rules.ts";
+ * import { layerGuardMaps } from "@cordon/cordon";
  * if (layerGuardMaps({ version: 1, layers: [] }).length !== 0) throw new Error();
  * ```
  */
@@ -529,7 +529,7 @@ function prefixMatch(rule: Uint8Array, addr: Uint8Array, prefix: number): boolea
  *
  * @example
  * ```ts
- * import { networkDecision } from "./net_rules.ts";
+ * import { networkDecision } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const rules = {
  *   connect: [{ text: "127.0.0.1:8080", protocol: "any" as const, address: "127.0.0.1", ports: [8080, 8080] as const, loc }],
@@ -609,7 +609,7 @@ const RESTRICTING: Readonly<Record<PathAccess, PathClass>> = {
  *
  * @example
  * ```ts
- * import { pathDecision } from "./net_rules.ts";
+ * import { pathDecision } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const fs = { read: ["/usr"], write: ["/tmp/app"], execute: ["/usr/bin"], loc };
  * if (!pathDecision(fs, "/usr/lib/../share/x", "read").allowed) throw new Error();

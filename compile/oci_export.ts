@@ -324,7 +324,7 @@ function ociArg([index, c]: [number, Comparison]): OciProfileArg {
  *
  * @example
  * ```ts
- * import { exportOciProfile } from "./oci_export.ts";
+ * import { exportOciProfile } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const deny = { action: "deny", errno: 1, ruleId: null, policy: "p", loc } as const;
  * const allow = { action: "allow", ruleId: "r", policy: "p", loc } as const;
@@ -581,7 +581,7 @@ export function exportOciProfile(layer: FilterLayer, options: OciExportOptions =
  *
  * @example
  * ```ts
- * import { formatOciProfile } from "./oci_export.ts";
+ * import { formatOciProfile } from "@cordon/cordon";
  * const text = formatOciProfile({
  *   defaultAction: "SCMP_ACT_ALLOW", archMap: [],
  *   syscalls: [{ names: ["ioctl"], action: "SCMP_ACT_ERRNO", errnoRet: 1,

@@ -326,7 +326,7 @@ function invalidAt(locate: Locate): Invalid {
  *
  * @example
  * ```ts
- * import { parseOciProfile } from "./oci_import.ts";
+ * import { parseOciProfile } from "@cordon/cordon";
  * const p = parseOciProfile('{"v": 18446744073709551615}') as { v: bigint };
  * if (p.v !== 18446744073709551615n) throw new Error("precision lost");
  * ```
@@ -384,7 +384,7 @@ function within(located: LocatedJson, prefix: string, value: unknown): LocatedJs
  *
  * @example
  * ```ts
- * import { parseSeccompDocument } from "./oci_import.ts";
+ * import { parseSeccompDocument } from "@cordon/cordon";
  * const doc = parseSeccompDocument([
  *   "apiVersion: security-profiles-operator.x-k8s.io/v1beta1",
  *   "kind: SeccompProfile",
@@ -639,7 +639,7 @@ function optionalString(value: unknown, path: string, invalid: Invalid): void {
  *
  * @example
  * ```ts
- * import { resolveOciProfile } from "./oci_import.ts";
+ * import { resolveOciProfile } from "@cordon/cordon";
  * const profile = {
  *   defaultAction: "SCMP_ACT_ERRNO",
  *   syscalls: [
@@ -959,7 +959,7 @@ const ARCH_BY_SCMP: Readonly<Record<string, Arch>> = Object.fromEntries(
  *
  * @example
  * ```ts
- * import { importOciProfile } from "./oci_import.ts";
+ * import { importOciProfile } from "@cordon/cordon";
  * const { yaml, arches } = importOciProfile({
  *   defaultAction: "SCMP_ACT_ERRNO",
  *   defaultErrnoRet: 1,

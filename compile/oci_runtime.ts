@@ -71,7 +71,7 @@ function architectures(profile: OciProfile): string[] {
  *
  * @example
  * ```ts
- * import { ociRuntimeSeccomp } from "./oci_runtime.ts";
+ * import { ociRuntimeSeccomp } from "@cordon/cordon";
  * const seccomp = ociRuntimeSeccomp({
  *   defaultAction: "SCMP_ACT_ERRNO", defaultErrnoRet: 1,
  *   archMap: [{ architecture: "SCMP_ARCH_X86_64", subArchitectures: ["SCMP_ARCH_X86"] }],
@@ -99,7 +99,7 @@ export function ociRuntimeSeccomp(profile: OciProfile): OciRuntimeSeccomp {
  *
  * @example
  * ```ts
- * import { formatOciRuntimeSeccomp } from "./oci_runtime.ts";
+ * import { formatOciRuntimeSeccomp } from "@cordon/cordon";
  * const text = formatOciRuntimeSeccomp({
  *   defaultAction: "SCMP_ACT_ALLOW", archMap: [], syscalls: [],
  * });
@@ -129,7 +129,7 @@ function objectName(name: string): string {
  *
  * @example
  * ```ts
- * import { seccompProfileObject } from "./oci_runtime.ts";
+ * import { seccompProfileObject } from "@cordon/cordon";
  * const object = seccompProfileObject({
  *   defaultAction: "SCMP_ACT_ERRNO", defaultErrnoRet: 1,
  *   archMap: [{ architecture: "SCMP_ARCH_X86_64", subArchitectures: [] }],
@@ -190,7 +190,7 @@ export function seccompProfileObject(
  *
  * @example
  * ```ts
- * import { formatSeccompProfileObject, seccompProfileObject } from "./oci_runtime.ts";
+ * import { formatSeccompProfileObject, seccompProfileObject } from "@cordon/cordon";
  * const object = seccompProfileObject(
  *   { defaultAction: "SCMP_ACT_LOG", archMap: [], syscalls: [] },
  *   { name: "p" },

@@ -143,7 +143,7 @@ export class SeccompCompileError extends Error {
  *
  * @example
  * ```ts
- * import { decisionReturnValue, SECCOMP_RET_ERRNO } from "./seccomp.ts";
+ * import { decisionReturnValue, SECCOMP_RET_ERRNO } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const ret = decisionReturnValue({ action: "deny", errno: 1, ruleId: null, policy: "p", loc });
  * if (ret !== (SECCOMP_RET_ERRNO | 1)) throw new Error("deny must be ERRNO(1)");
@@ -192,7 +192,7 @@ function actionReturnValue(action: Action, data: number): number {
  *
  * @example
  * ```ts
- * import { unknownDecision } from "./seccomp.ts";
+ * import { unknownDecision } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const unknown = { action: "deny", errno: 38, ruleId: null, policy: "p", loc } as const;
  * const layer = {
@@ -609,8 +609,8 @@ interface ArchGroup {
  *
  * @example
  * ```ts
- * import { compileSeccomp } from "./seccomp.ts";
- * import { decodeAction, runSeccomp } from "./bpf_interpreter.ts";
+ * import { compileSeccomp } from "@cordon/cordon";
+ * import { decodeAction, runSeccomp } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const deny = { action: "deny", errno: 1, ruleId: null, policy: "p", loc } as const;
  * const allow = { action: "allow", ruleId: "r", policy: "p", loc } as const;

@@ -87,7 +87,7 @@ function field(offset: number): string {
  *
  * @example
  * ```ts
- * import { formatInstruction } from "./seccomp_asm.ts";
+ * import { formatInstruction } from "@cordon/cordon";
  * const text = formatInstruction({ code: 0x15, jt: 0, jf: 3, k: 59 }, 10);
  * if (text !== "jeq #0x3b, L0011, L0014") throw new Error(text);
  * ```
@@ -141,7 +141,7 @@ export function formatInstruction(insn: SockFilter, pc: number): string {
  *
  * @example
  * ```ts
- * import { disassemble } from "./seccomp_asm.ts";
+ * import { disassemble } from "@cordon/cordon";
  * const text = disassemble([
  *   { code: 0x20, jt: 0, jf: 0, k: 4 },
  *   { code: 0x06, jt: 0, jf: 0, k: 0x7fff0000 },

@@ -178,7 +178,7 @@ export interface DecodedAction {
  *
  * @example
  * ```ts
- * import { decodeAction, SECCOMP_RET_ERRNO } from "./sock_filter.ts";
+ * import { decodeAction, SECCOMP_RET_ERRNO } from "@cordon/cordon";
  * const { action, data } = decodeAction(SECCOMP_RET_ERRNO | 38);
  * if (action !== "errno" || data !== 38) throw new Error("decode failed");
  * ```
@@ -196,7 +196,7 @@ export function decodeAction(ret: number): DecodedAction {
  *
  * @example
  * ```ts
- * import { formatAction, SECCOMP_RET_ERRNO } from "./sock_filter.ts";
+ * import { formatAction, SECCOMP_RET_ERRNO } from "@cordon/cordon";
  * if (formatAction(SECCOMP_RET_ERRNO | 1) !== "ERRNO(1)") throw new Error("format failed");
  * ```
  */
@@ -217,7 +217,7 @@ export function formatAction(ret: number): string {
  *
  * @example
  * ```ts
- * import { BPF_K, BPF_RET, encodeSockFilters, SECCOMP_RET_ALLOW } from "./sock_filter.ts";
+ * import { BPF_K, BPF_RET, encodeSockFilters, SECCOMP_RET_ALLOW } from "@cordon/cordon";
  * const bytes = encodeSockFilters([{ code: BPF_RET | BPF_K, jt: 0, jf: 0, k: SECCOMP_RET_ALLOW }]);
  * if (bytes.length !== 8 || bytes[0] !== 0x06 || bytes[6] !== 0xff) throw new Error("encode failed");
  * ```
@@ -245,7 +245,7 @@ export function encodeSockFilters(instructions: readonly SockFilter[]): Uint8Arr
  *
  * @example
  * ```ts
- * import { decodeSockFilters, encodeSockFilters } from "./sock_filter.ts";
+ * import { decodeSockFilters, encodeSockFilters } from "@cordon/cordon";
  * const insn = { code: 0x15, jt: 1, jf: 2, k: 0xc000003e };
  * const [back] = decodeSockFilters(encodeSockFilters([insn]));
  * if (back?.k !== insn.k || back.jf !== 2) throw new Error("round trip failed");

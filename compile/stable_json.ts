@@ -24,7 +24,7 @@ function normalise(value: unknown): unknown {
  *
  * @example
  * ```ts
- * import { stableJson } from "./stable_json.ts";
+ * import { stableJson } from "@cordon/cordon";
  * const text = stableJson({ b: 1n, a: [2] });
  * if (text !== '{\n  "a": [\n    2\n  ],\n  "b": "0x1"\n}\n') throw new Error(text);
  * ```

@@ -41,8 +41,7 @@ export interface LayerSummary {
  *
  * @example
  * ```ts
- * import { compilePolicies } from "./compile.ts";
- * import { summarizeFilterSet } from "./summarize_filter_set.ts";
+ * import { compilePolicies, summarizeFilterSet } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const set = compilePolicies([{
  *   name: "p", defaultAction: "deny", defaultErrno: 1, mode: "enforce", loc,
@@ -52,7 +51,9 @@ export interface LayerSummary {
  *   }],
  * }], { arches: ["x86_64"] });
  * const x86 = summarizeFilterSet(set)[0]!.arches[0]!;
- * if (x86.byAction.allow !== 2 || x86.byAction.deny !== x86.syscalls - 2) throw new Error();
+ * if (x86.byAction.allow !== 2 || x86.byAction.deny !== x86.syscalls - 2 - x86.conditional) {
+ *   throw new Error();
+ * }
  * ```
  */
 export function summarizeFilterSet(set: FilterSet): LayerSummary[] {

@@ -45,7 +45,7 @@ const COMM_LENGTH = 15;
  *
  * @example
  * ```ts
- * import { targetMatches } from "./target.ts";
+ * import { targetMatches } from "@cordon/cordon";
  * const target = { comms: ["nginx", "node"], uids: [1000] };
  * if (!targetMatches(target, { pid: 7, comm: "node", uid: 1000 })) throw new Error("must match");
  * if (targetMatches(target, { pid: 7, comm: "node", uid: 0 })) throw new Error("uid differs");

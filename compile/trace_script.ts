@@ -144,7 +144,7 @@ export const I386_NR_OFFSET = 1 << 20;
  *
  * @example
  * ```ts
- * import { I386_NR_OFFSET, scriptSyscall } from "./trace_script.ts";
+ * import { I386_NR_OFFSET, scriptSyscall } from "@cordon/cordon";
  * const call = scriptSyscall(I386_NR_OFFSET + 64);
  * if (call.arch !== "i386" || call.nr !== 64) throw new Error();
  * ```
@@ -175,7 +175,7 @@ function callAction(d: SyscallDecision, enforce: boolean): TraceRuleAction | und
  *
  * @example
  * ```ts
- * import { traceCalls } from "./trace_script.ts";
+ * import { traceCalls } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const allow = { action: "allow" as const, ruleId: null, policy: "p", loc };
  * const kill = { action: "kill" as const, ruleId: "k", policy: "p", loc };
@@ -215,7 +215,7 @@ export function traceCalls(
  *
  * @example
  * ```ts
- * import { traceScriptSpec } from "./trace_script.ts";
+ * import { traceScriptSpec } from "@cordon/cordon";
  * const spec = traceScriptSpec({ version: 1, layers: [] }, { pids: [42] });
  * if (spec.pids[0] !== 42 || spec.rules.length !== 0 || !spec.events.file) throw new Error();
  * ```
@@ -363,7 +363,7 @@ function int(text: string, line: string): number {
  *
  * @example
  * ```ts
- * import { parseTraceLine } from "./trace_script.ts";
+ * import { parseTraceLine } from "@cordon/cordon";
  * const file = parseTraceLine("cordon1 file 7 8 3 0 openat /tmp/a b");
  * if (file?.type !== "file" || file.path !== "/tmp/a b" || file.ret !== 3) throw new Error();
  * const count = parseTraceLine("@c[7, 110]: 5000000");

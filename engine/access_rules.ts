@@ -416,7 +416,7 @@ const ACCESS_INDEX: Readonly<Record<PathAccess, number>> = {
  * @example
  * ```ts
  * import { AccessRules } from "./access_rules.ts";
- * import { compilePolicies } from "../compile/compile.ts";
+ * import { compilePolicies } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 3, column: 5 };
  * const set = compilePolicies([{
  *   name: "p", defaultAction: "allow", defaultErrno: 1, mode: "enforce", loc, rules: [],

@@ -291,8 +291,8 @@ export interface BackendFactory {
  *
  * @example
  * ```ts
- * import type { Backend } from "./backend.ts";
- * import { SimulationBackend } from "../backends/simulation/simulation_backend.ts";
+ * import type { Backend } from "@cordon/cordon";
+ * import { SimulationBackend } from "@cordon/cordon";
  * const backend: Backend = await SimulationBackend.create();
  * await backend.open({ emit() {}, lost() {} });
  * if (!backend.listPrograms().some((p) => p.type === "syscall_entry")) throw new Error();

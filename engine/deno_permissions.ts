@@ -73,7 +73,7 @@ const ACTION_RANK = { allow: 0, log: 1, deny: 2 } as const;
  *
  * @example
  * ```ts
- * import { formatLocation } from "./deno_permissions.ts";
+ * import { formatLocation } from "@cordon/cordon";
  * if (formatLocation({ file: "p.yaml", line: 3, column: 5 }) !== "p.yaml:3:5") throw new Error();
  * ```
  */
@@ -86,7 +86,7 @@ export function formatLocation(loc: SourceLocation): string {
  *
  * @example
  * ```ts
- * import { isDenoPermission } from "./deno_permissions.ts";
+ * import { isDenoPermission } from "@cordon/cordon";
  * if (!isDenoPermission("ffi") || isDenoPermission("hrtime")) throw new Error();
  * ```
  */
@@ -339,9 +339,9 @@ function decideDenoLayer(
  *
  * @example
  * ```ts
- * import { decideDenoPermission } from "./deno_permissions.ts";
- * import { parsePolicies } from "../policies/parse.ts";
- * import { resolvePolicies } from "../policies/resolve.ts";
+ * import { decideDenoPermission } from "@cordon/cordon";
+ * import { parsePolicies } from "@cordon/cordon";
+ * import { resolvePolicies } from "@cordon/cordon";
  * const yaml = `apiVersion: cordon/v1
  * kind: Policy
  * metadata: { name: app }

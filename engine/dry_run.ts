@@ -80,7 +80,7 @@ export type TraceUnreadableReason = "empty" | "binary" | "unparseable";
  *
  * @example
  * ```ts
- * import { dryRun, TraceUnreadableError } from "./dry_run.ts";
+ * import { dryRun, TraceUnreadableError } from "@cordon/cordon";
  * const error = await dryRun({ version: 1, layers: [] }, []).catch((e) => e);
  * if (!(error instanceof TraceUnreadableError) || error.reason !== "empty") throw new Error();
  * if (error.code !== "TRACE_MALFORMED") throw new Error(error.code);
@@ -889,8 +889,8 @@ async function* batches(source: TraceSource): AsyncGenerator<string[]> {
  *
  * @example
  * ```ts
- * import { dryRun } from "./dry_run.ts";
- * import { compilePolicies } from "../compile/compile.ts";
+ * import { dryRun } from "@cordon/cordon";
+ * import { compilePolicies } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 7, column: 9 };
  * const set = compilePolicies([{
  *   name: "p", defaultAction: "allow", defaultErrno: 1, mode: "enforce", loc,

@@ -57,7 +57,7 @@ const DENYING = new Set(["deny", "kill", "kill_thread", "trap", "trace", "notify
  *
  * @example
  * ```ts
- * import { suggestAdditions } from "./dry_run_suggest.ts";
+ * import { suggestAdditions } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const [s] = suggestAdditions([{
  *   line: 1, pid: 1, arch: "x86_64", nr: 83, syscall: "mkdir", args: ["0x1"], action: "deny",

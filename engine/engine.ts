@@ -174,7 +174,7 @@ function isPolicySet(value: unknown): value is PolicySet {
  *
  * @example
  * ```ts
- * import { Engine } from "./engine.ts";
+ * import { Engine } from "@cordon/cordon";
  * await using engine = await Engine.open({ backend: "simulation" });
  * await engine.addFilter({ id: "block_write", pid: 123, syscalls: ["write"], action: "deny", priority: 100 });
  * const verdict = engine.checkSyscall(123, "write");
@@ -236,7 +236,7 @@ export class Engine implements Disposable, AsyncDisposable {
    *
    * @example
    * ```ts
-   * import { Engine } from "./engine.ts";
+   * import { Engine } from "@cordon/cordon";
    * using engine = await Engine.open({ backend: "simulation", purpose: "evaluate" });
    * if (engine.selection.kind !== "simulation") throw new Error();
    * ```

@@ -72,7 +72,7 @@ export interface EngineErrorOptions extends ErrorOptions {
  *
  * @example
  * ```ts
- * import { EngineError } from "./errors.ts";
+ * import { EngineError } from "@cordon/cordon";
  * const error = new EngineError("PROGRAM_NOT_FOUND", 'No program named "tracer"', {
  *   subject: "tracer",
  * });
@@ -112,7 +112,7 @@ export class EngineError extends Error {
  *
  * @example
  * ```ts
- * import { EngineError, NotSupportedError } from "./errors.ts";
+ * import { EngineError, NotSupportedError } from "@cordon/cordon";
  * const error = new NotSupportedError("BPF LSM", "lsm programs fail to load with EPERM");
  * if (!(error instanceof EngineError) || error.code !== "NOT_SUPPORTED") throw new Error();
  * if (error.feature !== "BPF LSM") throw new Error();
@@ -144,7 +144,7 @@ export class NotSupportedError extends EngineError {
  *
  * @example
  * ```ts
- * import { EngineError, isEngineError } from "./errors.ts";
+ * import { EngineError, isEngineError } from "@cordon/cordon";
  * if (!isEngineError(new EngineError("CLOSED", "Engine is closed"), "CLOSED")) throw new Error();
  * ```
  */

@@ -155,7 +155,7 @@ function kindBit(kind: EventKind): number {
  *
  * @example
  * ```ts
- * import { EventBus } from "./event_bus.ts";
+ * import { EventBus } from "@cordon/cordon";
  * const bus = new EventBus({ queueSize: 4 });
  * const seen: number[] = [];
  * using _sub = bus.subscribe(["process"], (e) => { seen.push(e.pid); });

@@ -184,7 +184,7 @@ function jsonValue(_key: string, value: unknown): unknown {
  *
  * @example
  * ```ts
- * import { eventToJsonLine } from "./events.ts";
+ * import { eventToJsonLine } from "@cordon/cordon";
  * const line = eventToJsonLine({
  *   kind: "syscall", time: 1, pid: 7, arch: "x86_64", nr: 1, name: "write", args: [1n, 255n],
  * });
@@ -346,7 +346,7 @@ function setOptional<T, K extends keyof T>(event: T, key: K, value: T[K] | undef
  * @returns the event
  * @example
  * ```ts
- * import { eventFromJsonLine } from "./events.ts";
+ * import { eventFromJsonLine } from "@cordon/cordon";
  * const event = eventFromJsonLine('{"v":1,"kind":"syscall","time":0,"pid":3,"arch":"x86_64","nr":0,"name":"read","args":["0x5"]}');
  * if (event.kind !== "syscall" || event.args?.[0] !== 5n) throw new Error("bad parse");
  * ```

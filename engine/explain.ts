@@ -64,7 +64,7 @@ function documents(text: string, file: string): Document[] {
  *
  * @example
  * ```ts
- * import { defaultActionLocations } from "./explain.ts";
+ * import { defaultActionLocations } from "@cordon/cordon";
  * const text = "apiVersion: cordon/v1\nkind: Policy\nmetadata:\n  name: p\nspec:\n" +
  *   "  extends: [builtin:baseline]\n";
  * const loc = { file: "p.yaml", line: 4, column: 9 };

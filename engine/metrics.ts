@@ -94,7 +94,7 @@ function formatValue(value: number): string {
  *
  * @example
  * ```ts
- * import { renderExposition } from "./metrics.ts";
+ * import { renderExposition } from "@cordon/cordon";
  * const text = renderExposition([{
  *   name: "cordon_events_total", help: "Events.", type: "counter",
  *   samples: [{ labels: { kind: "file" }, value: 3 }],
@@ -186,7 +186,7 @@ interface Seen {
  *
  * @example
  * ```ts
- * import { EngineMetrics } from "./metrics.ts";
+ * import { EngineMetrics } from "@cordon/cordon";
  * const metrics = new EngineMetrics();
  * metrics.observe({
  *   kind: "syscall", time: 0, pid: 7, arch: "x86_64", nr: 41, name: "socket",
@@ -391,7 +391,7 @@ export interface ListenAddress {
  *
  * @example
  * ```ts
- * import { parseListenAddress } from "./metrics.ts";
+ * import { parseListenAddress } from "@cordon/cordon";
  * const a = parseListenAddress("[::1]:9464");
  * if (a.hostname !== "::1" || a.port !== 9464) throw new Error();
  * ```
@@ -414,7 +414,7 @@ export function parseListenAddress(text: string): ListenAddress {
  *
  * @example
  * ```ts
- * import { EngineMetrics, MetricsServer } from "./metrics.ts";
+ * import { EngineMetrics, MetricsServer } from "@cordon/cordon";
  * const metrics = new EngineMetrics();
  * await using server = await MetricsServer.listen({ hostname: "127.0.0.1", port: 0 }, () => metrics.render());
  * const text = await (await fetch(server.url)).text();

@@ -103,8 +103,8 @@ function failClosed(check: DenoPermissionCheck, error: unknown): DenoPermissionD
  *
  * @example
  * ```ts ignore
- * import { PermissionBroker } from "./permission_broker.ts";
- * import { decideDenoPermission } from "./deno_permissions.ts";
+ * import { PermissionBroker } from "@cordon/cordon";
+ * import { decideDenoPermission } from "@cordon/cordon";
  * import { loadPolicies } from "../cli/load_policies.ts";
  * const { resolved } = await loadPolicies(["examples/policies/deno-app.yaml"]);
  * await using broker = PermissionBroker.listen({

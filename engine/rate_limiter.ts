@@ -30,7 +30,7 @@ interface Bucket {
  *
  * @example
  * ```ts
- * import { RateLimiter } from "./rate_limiter.ts";
+ * import { RateLimiter } from "@cordon/cordon";
  * let now = 0;
  * const limiter = new RateLimiter({ perSecond: 2, clock: () => now });
  * const results = [limiter.take("p"), limiter.take("p"), limiter.take("p")];

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { RecentEvents } from "./recent_events.ts";
+ * import { RecentEvents } from "@cordon/cordon";
  * const ring = new RecentEvents<number>(3);
  * for (let i = 1; i <= 5; i++) ring.push(i);
  * if (ring.last(10).join() !== "3,4,5" || ring.total !== 5) throw new Error(ring.last(10).join());

@@ -176,7 +176,7 @@ export function autoOrder(os: typeof Deno.build.os): BackendKind[] {
  *
  * @example
  * ```ts
- * import { selectBackend } from "./select_backend.ts";
+ * import { selectBackend } from "@cordon/cordon";
  * const selection = await selectBackend({ backend: "simulation", purpose: "evaluate" });
  * using _backend = selection.backend;
  * if (selection.kind !== "simulation" || selection.degraded) throw new Error(selection.reason);

@@ -91,7 +91,7 @@ export class BaselineError extends Error {
  *
  * @example
  * ```ts
- * import { profileFromTrace } from "./syscall_baseline.ts";
+ * import { profileFromTrace } from "@cordon/cordon";
  * const line = (time: number) =>
  *   JSON.stringify({ v: 1, kind: "syscall", time, pid: 7, arch: "x86_64", nr: 110, name: "getppid", args: [] });
  * const profile = profileFromTrace([line(0), line(2000)].join("\n"));
@@ -148,7 +148,7 @@ export function profileFromTrace(text: string, command?: readonly string[]): Sys
  *
  * @example
  * ```ts
- * import { parseSyscallProfile } from "./syscall_baseline.ts";
+ * import { parseSyscallProfile } from "@cordon/cordon";
  * const p = parseSyscallProfile('{"version":1,"seconds":1,"processes":1,"syscalls":{"read":{"count":3,"perSecond":3}}}', "p.json");
  * if (p.syscalls.read?.count !== 3) throw new Error();
  * ```
@@ -188,7 +188,7 @@ interface Seen {
  *
  * @example
  * ```ts
- * import { BaselineWatcher } from "./syscall_baseline.ts";
+ * import { BaselineWatcher } from "@cordon/cordon";
  * const watcher = new BaselineWatcher({ version: 1, seconds: 1, processes: 1, syscalls: { read: { count: 5, perSecond: 5 } } });
  * const found = watcher.observe(7, "app", new Map([["read", 3], ["mkdir", 1]]), 0);
  * if (found.length !== 1 || found[0]!.syscall !== "mkdir" || found[0]!.reason !== "unseen") throw new Error();
@@ -290,7 +290,7 @@ export class BaselineWatcher {
  *
  * @example
  * ```ts
- * import { formatAnomaly } from "./syscall_baseline.ts";
+ * import { formatAnomaly } from "@cordon/cordon";
  * const text = formatAnomaly({ kind: "anomaly", reason: "unseen", pid: 7, comm: "app", syscall: "mkdir", count: 1 });
  * if (!text.includes("mkdir never seen in the baseline")) throw new Error(text);
  * ```

@@ -101,7 +101,7 @@ const SOCK_RAW = 3;
  *
  * @example
  * ```ts
- * import { SOCKET_KIND_DENIES } from "./builtin_profiles.ts";
+ * import { SOCKET_KIND_DENIES } from "@cordon/cordon";
  * if (!SOCKET_KIND_DENIES.some((d) => d.id === "raw")) throw new Error("raw sockets denied");
  * ```
  */
@@ -307,7 +307,7 @@ ${socketKindRules("baseline-socket-", 1000)}
  *
  * @example
  * ```ts
- * import { BUILTIN_PROFILES } from "./builtin_profiles.ts";
+ * import { BUILTIN_PROFILES } from "@cordon/cordon";
  * const baseline = BUILTIN_PROFILES["builtin:baseline"]!;
  * if (!baseline.includes("io_uring_setup")) throw new Error("baseline must deny io_uring");
  * ```

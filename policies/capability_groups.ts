@@ -76,7 +76,7 @@ function group(description: string, syscalls: readonly string[]): CapabilityGrou
  *
  * @example
  * ```ts
- * import { CAPABILITY_GROUPS } from "./capability_groups.ts";
+ * import { CAPABILITY_GROUPS } from "@cordon/cordon";
  * const write = CAPABILITY_GROUPS["fs.write"]!;
  * for (const name of ["write", "pwrite64", "writev", "pwritev", "pwritev2"]) {
  *   if (!write.syscalls.includes(name)) throw new Error(`fs.write lacks ${name}`);
@@ -689,7 +689,7 @@ export const CAPABILITY_GROUPS: Readonly<Record<string, CapabilityGroup>> = Obje
  *
  * @example
  * ```ts
- * import { UNGROUPED_SYSCALLS } from "./capability_groups.ts";
+ * import { UNGROUPED_SYSCALLS } from "@cordon/cordon";
  * if (!UNGROUPED_SYSCALLS["afs_syscall"]) throw new Error("afs_syscall should be ungrouped");
  * ```
  */
@@ -724,7 +724,7 @@ export const UNGROUPED_SYSCALLS: Readonly<Record<string, string>> = Object.freez
  *
  * @example
  * ```ts
- * import { capabilityGroup } from "./capability_groups.ts";
+ * import { capabilityGroup } from "@cordon/cordon";
  * if (!capabilityGroup("io_uring")?.syscalls.includes("io_uring_setup")) throw new Error();
  * if (capabilityGroup("no.such.group") !== undefined) throw new Error();
  * ```

@@ -58,7 +58,7 @@ function differencesOf(arch: Arch): ReadonlyMap<string, bigint | null> | undefin
  *
  * @example
  * ```ts
- * import { resolveConstant } from "./constants.ts";
+ * import { resolveConstant } from "@cordon/cordon";
  * if (resolveConstant("AF_PACKET") !== 17n) throw new Error("AF_PACKET");
  * if (resolveConstant("O_DIRECTORY") !== 0o200000n) throw new Error("x86_64 O_DIRECTORY");
  * if (resolveConstant("O_DIRECTORY", "aarch64") !== 0o40000n) throw new Error("arm64 O_DIRECTORY");
@@ -79,7 +79,7 @@ export function resolveConstant(name: string, arch: Arch = "x86_64"): bigint | u
  *
  * @example
  * ```ts
- * import { errnoNumber } from "./constants.ts";
+ * import { errnoNumber } from "@cordon/cordon";
  * if (errnoNumber("EPERM") !== 1 || errnoNumber("EWOULDBLOCK") !== 11) throw new Error("errno");
  * ```
  */
@@ -97,7 +97,7 @@ export function errnoNumber(name: string): number | undefined {
  *
  * @example
  * ```ts
- * import { errnoName } from "./constants.ts";
+ * import { errnoName } from "@cordon/cordon";
  * if (errnoName(11) !== "EAGAIN" || errnoName(0) !== undefined) throw new Error("errnoName");
  * ```
  */
@@ -118,7 +118,7 @@ export function errnoName(n: number): string | undefined {
  *
  * @example
  * ```ts
- * import { signalNumber } from "./constants.ts";
+ * import { signalNumber } from "@cordon/cordon";
  * if (signalNumber("SIGKILL") !== 9 || signalNumber("SIGSYS") !== 31) throw new Error("signal");
  * ```
  */
@@ -136,7 +136,7 @@ export function signalNumber(name: string): number | undefined {
  *
  * @example
  * ```ts
- * import { signalName } from "./constants.ts";
+ * import { signalName } from "@cordon/cordon";
  * if (signalName(9) !== "SIGKILL" || signalName(6) !== "SIGABRT") throw new Error("signalName");
  * if (signalName(64) !== undefined) throw new Error("no name for a real-time signal");
  * ```
@@ -157,7 +157,7 @@ export function signalName(n: number): string | undefined {
  *
  * @example
  * ```ts
- * import { constantNames } from "./constants.ts";
+ * import { constantNames } from "@cordon/cordon";
  * const all = constantNames();
  * if (!all.includes("CLONE_NEWUSER") || !all.includes("PROT_BTI")) throw new Error("names");
  * ```
@@ -185,7 +185,7 @@ let capabilityByName: ReadonlyMap<string, number> | undefined;
  *
  * @example
  * ```ts
- * import { canonicalCapability } from "./constants.ts";
+ * import { canonicalCapability } from "@cordon/cordon";
  * if (canonicalCapability("net_bind_service") !== "CAP_NET_BIND_SERVICE") throw new Error("short");
  * if (canonicalCapability("cap_sys_admin") !== "CAP_SYS_ADMIN") throw new Error("case");
  * if (canonicalCapability("CAP_FOO") !== undefined) throw new Error("unknown");
@@ -205,7 +205,7 @@ export function canonicalCapability(text: string): string | undefined {
  *
  * @example
  * ```ts
- * import { capabilityNumber } from "./constants.ts";
+ * import { capabilityNumber } from "@cordon/cordon";
  * if (capabilityNumber("CAP_SYS_ADMIN") !== 21) throw new Error("CAP_SYS_ADMIN");
  * ```
  */
@@ -221,7 +221,7 @@ export function capabilityNumber(name: string): number | undefined {
  *
  * @example
  * ```ts
- * import { capabilityNames } from "./constants.ts";
+ * import { capabilityNames } from "@cordon/cordon";
  * if (capabilityNames()[0] !== "CAP_CHOWN" || !capabilityNames().includes("CAP_BPF")) {
  *   throw new Error("names");
  * }

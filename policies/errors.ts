@@ -54,7 +54,7 @@ export type PolicyErrorCode =
  *
  * @example
  * ```ts
- * import { PolicyError } from "./errors.ts";
+ * import { PolicyError } from "@cordon/cordon";
  * const e = new PolicyError("unknown-key", 'unknown key "specc"', "p.yaml", 4, 1);
  * if (e.message !== 'p.yaml:4:1: unknown key "specc"') throw new Error(e.message);
  * if (!(e instanceof SyntaxError) || e.code !== "unknown-key") throw new Error("wrong class");
@@ -83,7 +83,7 @@ export class PolicyError extends SyntaxError {
    * @param options `cause`, when the problem comes from another error
    * @example
    * ```ts
-   * import { PolicyError } from "./errors.ts";
+   * import { PolicyError } from "@cordon/cordon";
    * const e = new PolicyError("bad-path", 'bad path "etc"', "p.yaml", 3, 12);
    * if (e.line !== 3 || e.column !== 12) throw new Error("location");
    * ```
@@ -111,7 +111,7 @@ export class PolicyError extends SyntaxError {
  *
  * @example
  * ```ts
- * import { comparePolicyErrors, PolicyError } from "./errors.ts";
+ * import { comparePolicyErrors, PolicyError } from "@cordon/cordon";
  * const a = new PolicyError("bad-value", "x", "a.yaml", 9, 1);
  * const b = new PolicyError("bad-value", "x", "a.yaml", 10, 1);
  * if (!(comparePolicyErrors(a, b) < 0)) throw new Error("line 9 sorts before line 10");
@@ -130,7 +130,7 @@ export function comparePolicyErrors(a: PolicyError, b: PolicyError): number {
  *
  * @example
  * ```ts
- * import { PolicyError, PolicyErrors } from "./errors.ts";
+ * import { PolicyError, PolicyErrors } from "@cordon/cordon";
  * const all = new PolicyErrors([
  *   new PolicyError("bad-value", 'unknown action "nope"', "p.yaml", 12, 15),
  *   new PolicyError("unknown-key", 'unknown key "x"', "p.yaml", 3, 3),
@@ -149,7 +149,7 @@ export class PolicyErrors extends AggregateError {
    * @param errors the problems, in any order; at least one
    * @example
    * ```ts
-   * import { PolicyError, PolicyErrors } from "./errors.ts";
+   * import { PolicyError, PolicyErrors } from "@cordon/cordon";
    * const e = new PolicyErrors([new PolicyError("no-policy", "no policy", "e.yaml", 1, 1)]);
    * if (e.message !== "e.yaml:1:1: no policy") throw new Error(e.message);
    * ```
@@ -167,7 +167,7 @@ export class PolicyErrors extends AggregateError {
  *
  * @example
  * ```ts
- * import { policyErrorText, PolicyError } from "./errors.ts";
+ * import { policyErrorText, PolicyError } from "@cordon/cordon";
  * const e = new PolicyError("unknown-key", 'unknown key "specc"', "p.yaml", 4, 1);
  * if (policyErrorText(e) !== 'p.yaml:4:1: error[unknown-key]: unknown key "specc"') throw new Error();
  * ```
@@ -185,7 +185,7 @@ export function policyErrorText(error: PolicyError): string {
  *
  * @example
  * ```ts
- * import { fileErrorText } from "./errors.ts";
+ * import { fileErrorText } from "@cordon/cordon";
  * const text = fileErrorText(new Deno.errors.NotFound("No such file or directory (os error 2): open '/x'"));
  * if (text !== "no such file or directory") throw new Error(text);
  * ```

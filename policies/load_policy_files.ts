@@ -89,8 +89,8 @@ async function readText(path: string, cap: number): Promise<string | PolicyError
  *
  * @example
  * ```ts
- * import { loadPolicyFiles } from "./load_policy_files.ts";
- * import { PolicyErrors } from "./errors.ts";
+ * import { loadPolicyFiles } from "@cordon/cordon";
+ * import { PolicyErrors } from "@cordon/cordon";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(
  *   `${dir}/a.yaml`,

@@ -101,7 +101,7 @@ export interface ParseOptions {
  *
  * @example
  * ```ts
- * import { DEFAULT_ERRNO } from "./parse.ts";
+ * import { DEFAULT_ERRNO } from "@cordon/cordon";
  * if (DEFAULT_ERRNO !== 1) throw new Error("EPERM is 1");
  * ```
  */
@@ -113,7 +113,7 @@ export const DEFAULT_ERRNO = 1;
  *
  * @example
  * ```ts
- * import { DEFAULT_ACTION } from "./parse.ts";
+ * import { DEFAULT_ACTION } from "@cordon/cordon";
  * if (DEFAULT_ACTION !== "allow") throw new Error(DEFAULT_ACTION);
  * ```
  */
@@ -123,7 +123,7 @@ export const DEFAULT_ACTION: Action = "allow";
  *
  * @example
  * ```ts
- * import { DEFAULT_MODE } from "./parse.ts";
+ * import { DEFAULT_MODE } from "@cordon/cordon";
  * if (DEFAULT_MODE !== "enforce") throw new Error(DEFAULT_MODE);
  * ```
  */
@@ -145,8 +145,8 @@ const MAX_ERRORS = 500;
  *
  * @example
  * ```ts
- * import { parsePolicies } from "./parse.ts";
- * import { PolicyErrors } from "./errors.ts";
+ * import { parsePolicies } from "@cordon/cordon";
+ * import { PolicyErrors } from "@cordon/cordon";
  * const set = parsePolicies(
  *   [
  *     "apiVersion: cordon/v1",
@@ -199,7 +199,7 @@ export function parsePolicies(text: string, file: string, options: ParseOptions 
  *
  * @example
  * ```ts
- * import { parsePoliciesCollecting } from "./parse.ts";
+ * import { parsePoliciesCollecting } from "@cordon/cordon";
  * const { policies, errors } = parsePoliciesCollecting(
  *   "apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: a}\nspec: {defaultAction: deny, mode: loud}\n",
  *   "a.yaml",
@@ -255,7 +255,7 @@ export function parsePoliciesCollecting(
  *
  * @example
  * ```ts
- * import { parsePolicyTexts } from "./parse.ts";
+ * import { parsePolicyTexts } from "@cordon/cordon";
  * const doc = "apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: a}\nspec: {defaultAction: deny}\n";
  * const { policies, errors } = parsePolicyTexts([{ text: doc, file: "a.yaml" }, { text: doc, file: "b.yaml" }]);
  * if (policies.length !== 1 || errors[0]?.code !== "duplicate-name") throw new Error();
@@ -297,7 +297,7 @@ export function parsePolicyTexts(
  *
  * @example
  * ```ts
- * import { duplicateNameError, parsePolicies } from "./parse.ts";
+ * import { duplicateNameError, parsePolicies } from "@cordon/cordon";
  * const doc = "apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: a}\nspec: {defaultAction: deny}\n";
  * const [a] = parsePolicies(doc, "a.yaml").policies;
  * const [b] = parsePolicies(doc, "b.yaml").policies;

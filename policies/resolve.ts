@@ -134,8 +134,8 @@ function q(value: string): string {
  *
  * @example
  * ```ts
- * import { parsePolicies } from "./parse.ts";
- * import { resolvePolicies } from "./resolve.ts";
+ * import { parsePolicies } from "@cordon/cordon";
+ * import { resolvePolicies } from "@cordon/cordon";
  * const set = parsePolicies(
  *   [
  *     "apiVersion: cordon/v1",

@@ -113,7 +113,7 @@ export type Schema =
  *
  * @example
  * ```ts
- * import { ACTION_NAMES } from "./schema.ts";
+ * import { ACTION_NAMES } from "@cordon/cordon";
  * if (!ACTION_NAMES.includes("kill_thread")) throw new Error("kill_thread");
  * ```
  */
@@ -133,7 +133,7 @@ export const ACTION_NAMES: readonly string[] = [
  *
  * @example
  * ```ts
- * import { POLICY_NAME_PATTERN } from "./schema.ts";
+ * import { POLICY_NAME_PATTERN } from "@cordon/cordon";
  * if (!new RegExp(POLICY_NAME_PATTERN).test("web-server")) throw new Error("name");
  * ```
  */
@@ -144,7 +144,7 @@ export const POLICY_NAME_PATTERN = "^[a-z0-9][a-z0-9-]*$";
  *
  * @example
  * ```ts
- * import { API_VERSION } from "./schema.ts";
+ * import { API_VERSION } from "@cordon/cordon";
  * if (API_VERSION !== "cordon/v1") throw new Error(API_VERSION);
  * ```
  */
@@ -251,7 +251,7 @@ const id = (what: "user" | "group", description: string): IntegerSchema => ({
  *
  * @example
  * ```ts
- * import { PRIVILEGES_SCHEMA } from "./schema.ts";
+ * import { PRIVILEGES_SCHEMA } from "@cordon/cordon";
  * if (PRIVILEGES_SCHEMA.properties.signals?.type !== "string") throw new Error("signals");
  * ```
  */
@@ -306,7 +306,7 @@ export const PRIVILEGES_SCHEMA: ObjectSchema = {
  *
  * @example
  * ```ts
- * import { MEMORY_SCHEMA } from "./schema.ts";
+ * import { MEMORY_SCHEMA } from "@cordon/cordon";
  * if (!MEMORY_SCHEMA.required?.includes("writeExecute")) throw new Error("writeExecute");
  * ```
  */
@@ -330,7 +330,7 @@ export const MEMORY_SCHEMA: ObjectSchema = {
  *
  * @example
  * ```ts
- * import { DENO_SCHEMA } from "./schema.ts";
+ * import { DENO_SCHEMA } from "@cordon/cordon";
  * if (!("rules" in DENO_SCHEMA.properties)) throw new Error("rules");
  * ```
  */
@@ -405,7 +405,7 @@ export const DENO_SCHEMA: ObjectSchema = {
  *
  * @example
  * ```ts
- * import { ARG_SCHEMA } from "./schema.ts";
+ * import { ARG_SCHEMA } from "@cordon/cordon";
  * if (!ARG_SCHEMA.required?.includes("op")) throw new Error("op is required");
  * ```
  */
@@ -437,7 +437,7 @@ export const ARG_SCHEMA: ObjectSchema = {
  *
  * @example
  * ```ts
- * import { RULE_SCHEMA } from "./schema.ts";
+ * import { RULE_SCHEMA } from "@cordon/cordon";
  * if (RULE_SCHEMA.properties.priority?.type !== "integer") throw new Error("priority");
  * ```
  */
@@ -495,7 +495,7 @@ export const RULE_SCHEMA: ObjectSchema = {
  *
  * @example
  * ```ts
- * import { POLICY_SCHEMA } from "./schema.ts";
+ * import { POLICY_SCHEMA } from "@cordon/cordon";
  * if (!("spec" in POLICY_SCHEMA.properties)) throw new Error("spec");
  * ```
  */
@@ -714,7 +714,7 @@ function toJson(schema: Schema): Record<string, unknown> {
  *
  * @example
  * ```ts
- * import { policyJsonSchema } from "./schema.ts";
+ * import { policyJsonSchema } from "@cordon/cordon";
  * const schema = policyJsonSchema() as { required: string[]; additionalProperties: boolean };
  * if (!schema.required.includes("spec") || schema.additionalProperties !== false) {
  *   throw new Error("the schema must require spec and forbid unknown keys");
@@ -737,7 +737,7 @@ export function policyJsonSchema(): Record<string, unknown> {
  *
  * @example
  * ```ts
- * import { policyJsonSchemaText } from "./schema.ts";
+ * import { policyJsonSchemaText } from "@cordon/cordon";
  * if (!policyJsonSchemaText().endsWith("}\n")) throw new Error("the file ends with a newline");
  * ```
  */

@@ -22,7 +22,7 @@ import { SYSCALL_ARGS } from "./syscall_args.ts";
  *
  * @example
  * ```ts
- * import { syscallNumber, X32_SYSCALL_BIT } from "./syscalls.ts";
+ * import { syscallNumber, X32_SYSCALL_BIT } from "@cordon/cordon";
  * if (syscallNumber("x32", "read") !== (X32_SYSCALL_BIT | 0)) throw new Error("x32 read");
  * ```
  */
@@ -34,7 +34,7 @@ export const X32_SYSCALL_BIT = 0x40000000;
  *
  * @example
  * ```ts
- * import { AUDIT_ARCH } from "./syscalls.ts";
+ * import { AUDIT_ARCH } from "@cordon/cordon";
  * if (AUDIT_ARCH.aarch64 !== 0xC00000B7) throw new Error("AUDIT_ARCH_AARCH64");
  * ```
  */
@@ -85,7 +85,7 @@ function sourceOf(arch: Arch): readonly (readonly [string, number])[] {
  *
  * @example
  * ```ts
- * import { syscallTable } from "./syscalls.ts";
+ * import { syscallTable } from "@cordon/cordon";
  * const t = syscallTable("x86_64");
  * if (t.byName.get("openat") !== 257 || t.byNumber.get(0) !== "read") throw new Error("x86_64");
  * ```
@@ -116,7 +116,7 @@ export function syscallTable(arch: Arch): SyscallTable {
  *
  * @example
  * ```ts
- * import { syscallNumber } from "./syscalls.ts";
+ * import { syscallNumber } from "@cordon/cordon";
  * if (syscallNumber("aarch64", "openat") !== 56) throw new Error("aarch64 openat");
  * if (syscallNumber("aarch64", "open") !== undefined) throw new Error("aarch64 has no open");
  * ```
@@ -134,7 +134,7 @@ export function syscallNumber(arch: Arch, name: string): number | undefined {
  *
  * @example
  * ```ts
- * import { syscallName } from "./syscalls.ts";
+ * import { syscallName } from "@cordon/cordon";
  * if (syscallName("i386", 102) !== "socketcall") throw new Error("i386 102");
  * ```
  */
@@ -150,7 +150,7 @@ export function syscallName(arch: Arch, nr: number): string | undefined {
  *
  * @example
  * ```ts
- * import { isKnownSyscall } from "./syscalls.ts";
+ * import { isKnownSyscall } from "@cordon/cordon";
  * if (!isKnownSyscall("socketcall") || isKnownSyscall("opne")) throw new Error("isKnownSyscall");
  * ```
  */
@@ -170,7 +170,7 @@ export function isKnownSyscall(name: string): boolean {
  *
  * @example
  * ```ts
- * import { syscallNames } from "./syscalls.ts";
+ * import { syscallNames } from "@cordon/cordon";
  * if (!syscallNames().includes("openat2")) throw new Error("openat2");
  * ```
  */
@@ -255,7 +255,7 @@ function declarations(name: string, arch: Arch): readonly string[] | undefined {
  *
  * @example
  * ```ts
- * import { syscallArgKinds } from "./syscalls.ts";
+ * import { syscallArgKinds } from "@cordon/cordon";
  * const args = syscallArgKinds("openat");
  * if (args?.[1]?.pointer !== true || args[2]?.pointer !== false) throw new Error("openat");
  * ```
@@ -279,7 +279,7 @@ export function syscallArgKinds(
  *
  * @example
  * ```ts
- * import { syscallPointerArgs } from "./syscalls.ts";
+ * import { syscallPointerArgs } from "@cordon/cordon";
  * if (syscallPointerArgs("openat")?.join() !== "1") throw new Error("openat");
  * if (syscallPointerArgs("clone")?.join() !== "2,3,4") throw new Error("clone");
  * ```

@@ -46,7 +46,7 @@ export const ACTIONS_BY_STRICTNESS: readonly Action[] = [
  *
  * @example
  * ```ts
- * import { strictness } from "./types.ts";
+ * import { strictness } from "@cordon/cordon";
  * if (!(strictness("kill") > strictness("deny"))) throw new Error("kill must beat deny");
  * ```
  */

@@ -1,6 +1,7 @@
 /**
  * Repository hygiene as part of the suite, so CI enforces it: formatting, lint and the public
- * API's documentation lint are clean.
+ * API's documentation lint are clean, and every JSDoc example type-checks (most import the
+ * package by its own name, `@cordon/cordon`, as a user would).
  */
 
 const deno = Deno.execPath();
@@ -30,3 +31,25 @@ for (
     if (code !== 0) throw new Error(`${args.join(" ")} failed:\n${output.slice(-4000)}`);
   });
 }
+
+/** The modules whose JSDoc examples are checked: the library's, not tests, benches or bundles. */
+async function documentedModules(): Promise<string[]> {
+  const out = await new Deno.Command("git", {
+    args: ["ls-files", "*.ts"],
+    cwd: root,
+    stdout: "piped",
+  }).output();
+  return new TextDecoder().decode(out.stdout).split("\n").filter((path) =>
+    path !== "" && !/^(tests|bench|action\/dist|\.ci)\//.test(path) &&
+    !/_(test|bench)\.ts$/.test(path) &&
+    // The playground's entry reads a global its bundle defines: it is checked by its build.
+    path !== "playground/app.ts"
+  );
+}
+
+Deno.test("every JSDoc example type-checks (deno test --doc --no-run)", async () => {
+  const modules = await documentedModules();
+  if (modules.length < 100) throw new Error(`only ${modules.length} modules listed by git`);
+  const { code, output } = await run(["test", "--doc", "--no-run", ...modules]);
+  if (code !== 0) throw new Error(`deno test --doc --no-run failed:\n${output.slice(-4000)}`);
+});

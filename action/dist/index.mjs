@@ -8135,7 +8135,7 @@ var PolicyError = class extends SyntaxError {
    * @param options `cause`, when the problem comes from another error
    * @example
    * ```ts
-   * import { PolicyError } from "./errors.ts";
+   * import { PolicyError } from "@cordon/cordon";
    * const e = new PolicyError("bad-path", 'bad path "etc"', "p.yaml", 3, 12);
    * if (e.line !== 3 || e.column !== 12) throw new Error("location");
    * ```
@@ -8163,7 +8163,7 @@ var PolicyErrors = class extends AggregateError {
    * @param errors the problems, in any order; at least one
    * @example
    * ```ts
-   * import { PolicyError, PolicyErrors } from "./errors.ts";
+   * import { PolicyError, PolicyErrors } from "@cordon/cordon";
    * const e = new PolicyErrors([new PolicyError("no-policy", "no policy", "e.yaml", 1, 1)]);
    * if (e.message !== "e.yaml:1:1: no policy") throw new Error(e.message);
    * ```

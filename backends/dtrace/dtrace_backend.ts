@@ -140,7 +140,7 @@ function familyOf(n: number): NetworkEvent["family"] {
  *
  * @example
  * ```ts ignore
- * import { DtraceBackend } from "./dtrace_backend.ts";
+ * import { DtraceBackend } from "@cordon/cordon/dtrace";
  * using backend = await DtraceBackend.create({ tracer: "bpftrace" });
  * await backend.open({ emit: (e) => console.log(e), lost: () => {} });
  * await backend.monitorProcess(1234);
@@ -1020,7 +1020,7 @@ export class DtraceBackend implements Backend {
  *
  * @example
  * ```ts
- * import { BpftraceBackend } from "./dtrace_backend.ts";
+ * import { BpftraceBackend } from "@cordon/cordon/dtrace";
  * if (BpftraceBackend.kind !== "dtrace") throw new Error();
  * ```
  */

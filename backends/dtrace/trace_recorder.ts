@@ -40,8 +40,8 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts ignore
- * import { TraceRecorder } from "./trace_recorder.ts";
- * import { runConfined } from "../linux/run.ts";
+ * import { TraceRecorder } from "@cordon/cordon/dtrace";
+ * import { runConfined } from "@cordon/cordon/linux";
  * await using recorder = await TraceRecorder.open((bytes) => Deno.stdout.writeSync(bytes));
  * await runConfined({
  *   set: { version: 1, layers: [] },

@@ -60,8 +60,8 @@ const STDERR_LIMIT = 64 * 1024;
  *
  * @example
  * ```ts ignore
- * import { TraceRunner } from "./trace_runner.ts";
- * import { findTracer } from "./tracer.ts";
+ * import { TraceRunner } from "@cordon/cordon/dtrace";
+ * import { findTracer } from "@cordon/cordon/dtrace";
  * await using runner = await TraceRunner.start({
  *   tracer: await findTracer("bpftrace"),
  *   script: 'BEGIN { printf("cordon1 ready\\n"); }',

@@ -46,7 +46,7 @@ export class TracerError extends Error {
    *
    * @example
    * ```ts
-   * import { TracerError } from "./tracer.ts";
+   * import { TracerError } from "@cordon/cordon/dtrace";
    * const error = new TracerError("TRACER_NOT_FOUND", "bpftrace", "bpftrace is not installed");
    * if (error.code !== "TRACER_NOT_FOUND" || !(error instanceof Error)) throw new Error();
    * ```
@@ -90,7 +90,7 @@ export interface FindTracerOptions {
  *
  * @example
  * ```ts
- * import { tracerFor } from "./tracer.ts";
+ * import { tracerFor } from "@cordon/cordon/dtrace";
  * if (tracerFor("darwin") !== "dtrace" || tracerFor("linux") !== "bpftrace") throw new Error();
  * ```
  */
@@ -118,7 +118,7 @@ function onPath(name: string): string | undefined {
  *
  * @example
  * ```ts
- * import { mentionsSip } from "./tracer.ts";
+ * import { mentionsSip } from "@cordon/cordon/dtrace";
  * if (!mentionsSip("dtrace: system integrity protection is on, some features will not be available")) {
  *   throw new Error();
  * }
@@ -134,7 +134,7 @@ export function mentionsSip(stderr: string): boolean {
  *
  * @example
  * ```ts ignore
- * import { sipStatus } from "./tracer.ts";
+ * import { sipStatus } from "@cordon/cordon/dtrace";
  * console.log(await sipStatus());
  * ```
  */
@@ -169,7 +169,7 @@ export async function sipStatus(
  *
  * @example
  * ```ts ignore
- * import { findTracer } from "./tracer.ts";
+ * import { findTracer } from "@cordon/cordon/dtrace";
  * const tracer = await findTracer("bpftrace");
  * console.log(tracer.version); // bpftrace v0.17.0
  * ```
@@ -239,7 +239,7 @@ export async function findTracer(
  *
  * @example
  * ```ts
- * import { startFailure } from "./tracer.ts";
+ * import { startFailure } from "@cordon/cordon/dtrace";
  * const e = startFailure("dtrace", "dtrace: failed to initialize dtrace: DTrace requires additional privileges", 1);
  * if (e.code !== "TRACER_PERMISSION") throw new Error();
  * ```

@@ -14,7 +14,7 @@ import { check, libbpf } from "./libbpf.ts";
  *
  * @example
  * ```ts ignore
- * import { BpfObject } from "./bpf_object.ts";
+ * import { BpfObject } from "@cordon/cordon/linux";
  * using object = BpfObject.open(bytes, "monitor");
  * object.load();
  * using link = object.program("cordon_sys_enter").attach();

@@ -38,7 +38,7 @@ let cpuCount: number | undefined;
  *
  * @example
  * ```ts ignore
- * import { possibleCpus } from "./bpf_map.ts";
+ * import { possibleCpus } from "@cordon/cordon/linux";
  * if (possibleCpus() < 1) throw new Error();
  * ```
  */
@@ -62,7 +62,7 @@ export function possibleCpus(): number {
  *
  * @example
  * ```ts ignore
- * import { BpfObject } from "./bpf_object.ts";
+ * import { BpfObject } from "@cordon/cordon/linux";
  * using object = BpfObject.open(bytes, "monitor");
  * object.map("events").maxEntries = 1 << 22;
  * object.load();

@@ -126,7 +126,7 @@ export function bpfStatsFamilies(
  *
  * @example
  * ```ts ignore
- * import { EngineMetrics } from "../../engine/metrics.ts";
+ * import { EngineMetrics } from "@cordon/cordon";
  * const metrics = new EngineMetrics();
  * metrics.addCollector(bpfStatsCollector());
  * ```

@@ -21,7 +21,7 @@ const OPEN_OPTS_SIZE = 80; // sizeof(struct bpf_object_open_opts), libbpf 1.1
  *
  * @example
  * ```ts
- * import { VerifierError } from "./bpf_object.ts";
+ * import { VerifierError } from "@cordon/cordon/linux";
  * const error = new VerifierError("load monitor", 13, "0: R1=ctx\ninvalid access to map value\n");
  * if (error.code !== "EACCES" || !error.message.includes("invalid access")) throw new Error(error.message);
  * ```
@@ -55,7 +55,7 @@ export class VerifierError extends KernelError {
  *
  * @example
  * ```ts ignore
- * import { BpfObject } from "./bpf_object.ts";
+ * import { BpfObject } from "@cordon/cordon/linux";
  * import { decodeObject } from "./objects.ts";
  * using object = BpfObject.open(decodeObject("monitor"), "monitor");
  * object.load();

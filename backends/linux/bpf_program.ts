@@ -37,7 +37,7 @@ export interface ProgramKernelInfo {
  *
  * @example
  * ```ts ignore
- * import { BpfObject } from "./bpf_object.ts";
+ * import { BpfObject } from "@cordon/cordon/linux";
  * using object = BpfObject.open(bytes, "monitor");
  * object.program("cordon_exec").autoload = false;
  * object.load();
@@ -176,7 +176,7 @@ export const PROG_TYPE_NAMES: Readonly<Record<number, string>> = {
  *
  * @example
  * ```ts ignore
- * import { kernelPrograms } from "./bpf_program.ts";
+ * import { kernelPrograms } from "@cordon/cordon/linux";
  * for (const p of kernelPrograms("cordon_")) console.log(p.id, p.name);
  * ```
  */

@@ -229,7 +229,7 @@ function bpfOwners(): { programs: Map<number, BpfOwner[]>; maps: Map<number, Bpf
  *
  * @example
  * ```ts ignore
- * import { enableRunStats } from "./bpf_stats.ts";
+ * import { enableRunStats } from "@cordon/cordon/linux";
  * using _stats = enableRunStats();
  * ```
  */
@@ -323,7 +323,7 @@ function snapshot(prefix: string): Snapshot {
  *
  * @example
  * ```ts ignore
- * import { cordonStats } from "./bpf_stats.ts";
+ * import { cordonStats } from "@cordon/cordon/linux";
  * const stats = await cordonStats({ sampleMs: 1000 });
  * for (const p of stats.programs) console.log(p.name, p.runCount, p.nsPerRun);
  * ```

@@ -82,7 +82,7 @@ function mounted(type: string, dir: string): boolean {
  *
  * @example
  * ```ts ignore
- * import { runNetworkUnavailable } from "./cgroup_net.ts";
+ * import { runNetworkUnavailable } from "@cordon/cordon/linux";
  * const reason = runNetworkUnavailable();
  * if (reason) console.error(`no network confinement: ${reason}`);
  * ```
@@ -218,7 +218,7 @@ function removeSubtree(path: string): void {
  *
  * @example
  * ```ts ignore
- * import { cleanStaleRuns } from "./cgroup_net.ts";
+ * import { cleanStaleRuns } from "@cordon/cordon/linux";
  * for (const path of await cleanStaleRuns()) console.error(`removed stale ${path}`);
  * ```
  */
@@ -375,8 +375,8 @@ function hexBytes(hex: string): Uint8Array<ArrayBuffer> {
  *
  * @example
  * ```ts ignore
- * import { RunNetworkConfinement } from "./cgroup_net.ts";
- * import { layerGuardMaps, layerNetMaps } from "../../compile/net_rules.ts";
+ * import { RunNetworkConfinement } from "@cordon/cordon/linux";
+ * import { layerGuardMaps, layerNetMaps } from "@cordon/cordon";
  * await using confinement = await RunNetworkConfinement.create(layerNetMaps(set), {
  *   guards: layerGuardMaps(set),
  * });
@@ -649,7 +649,7 @@ export interface RunNetwork extends AsyncDisposable {
  *
  * @example
  * ```ts ignore
- * import { prepareRunNetwork } from "./cgroup_net.ts";
+ * import { prepareRunNetwork } from "@cordon/cordon/linux";
  * await using network = await prepareRunNetwork(set, { allowDegraded: false });
  * // launch, calling network.beforeStart(pid) before the command starts
  * ```

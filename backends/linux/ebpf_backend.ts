@@ -175,7 +175,7 @@ export { readProcess } from "./proc_facts.ts";
  *
  * @example
  * ```ts ignore
- * import { EbpfBackend } from "./ebpf_backend.ts";
+ * import { EbpfBackend } from "@cordon/cordon/linux";
  * using backend = await EbpfBackend.create();
  * await backend.open({ emit: (e) => console.log(e), lost: (n) => console.warn(`${n} lost`) });
  * await backend.monitorProcess(1234);

@@ -154,8 +154,8 @@ export { processStartTicks } from "./proc_facts.ts";
  *
  * @example
  * ```ts ignore
- * import { killIncarnation } from "./ebpf_monitor.ts";
- * import { processStartTicks } from "./proc_facts.ts";
+ * import { killIncarnation } from "@cordon/cordon/linux";
+ * import { processStartTicks } from "@cordon/cordon/linux";
  * const child = new Deno.Command("sleep", { args: ["60"] }).spawn();
  * if (!killIncarnation(child.pid, processStartTicks(child.pid)!)) throw new Error();
  * if ((await child.status).signal !== "SIGKILL") throw new Error();
@@ -185,7 +185,7 @@ export function killIncarnation(pid: number, startTicks: bigint): boolean {
  *
  * @example
  * ```ts ignore
- * import { EbpfMonitor } from "./ebpf_monitor.ts";
+ * import { EbpfMonitor } from "@cordon/cordon/linux";
  * using monitor = EbpfMonitor.open({ procEvents: true });
  * const child = new Deno.Command("true").spawn();
  * monitor.track(child.pid);
@@ -586,7 +586,7 @@ export class EbpfMonitor implements Disposable {
  *
  * @example
  * ```ts ignore
- * import { openMonitorFor } from "./ebpf_monitor.ts";
+ * import { openMonitorFor } from "@cordon/cordon/linux";
  * using monitor = openMonitorFor("eBPF monitoring", { procEvents: true });
  * console.log(monitor.attached);
  * ```

@@ -20,7 +20,7 @@ export interface ErrnoDetail {
  *
  * @example
  * ```ts
- * import { KernelError } from "./errors.ts";
+ * import { KernelError } from "@cordon/cordon/linux";
  * const error = new KernelError("install seccomp filter", 22, {
  *   name: "EINVAL",
  *   description: "Invalid argument",

@@ -248,7 +248,7 @@ function run(name: Feature): FeatureStatus {
  *
  * @example
  * ```ts ignore
- * import { probeFeature } from "./features.ts";
+ * import { probeFeature } from "@cordon/cordon/linux";
  * console.log(probeFeature("BPF LSM")); // { status: "not-supported", detail: "… EPERM …" } here
  * ```
  */
@@ -272,7 +272,7 @@ export function probeFeature(name: Feature): FeatureStatus {
  *
  * @example
  * ```ts ignore
- * import { probeAllFeatures } from "./features.ts";
+ * import { probeAllFeatures } from "@cordon/cordon/linux";
  * for (const f of probeAllFeatures()) console.log(f.name, f.status, f.detail ?? "");
  * ```
  */
@@ -286,7 +286,7 @@ export function probeAllFeatures(): FeatureStatus[] {
  *
  * @example
  * ```ts ignore
- * import { requireFeature } from "./features.ts";
+ * import { requireFeature } from "@cordon/cordon/linux";
  * requireFeature("cgroup sock_addr programs");
  * ```
  */
@@ -302,7 +302,7 @@ export function requireFeature(name: Feature): void {
  *
  * @example
  * ```ts
- * import { clearFeatureCache } from "./features.ts";
+ * import { clearFeatureCache } from "@cordon/cordon/linux";
  * clearFeatureCache();
  * ```
  */

@@ -39,7 +39,7 @@ export const NATIVE_ARCH = "x86_64" satisfies Arch;
  *
  * @example
  * ```ts
- * import { abiArch } from "./kernel_event.ts";
+ * import { abiArch } from "@cordon/cordon/linux";
  * if (abiArch(0) !== "x86_64" || abiArch(1) !== "i386" || abiArch(2) !== "x32") throw new Error();
  * ```
  */
@@ -56,7 +56,7 @@ export function abiArch(abi: number): Arch {
  *
  * @example
  * ```ts
- * import { syscallLabel } from "./kernel_event.ts";
+ * import { syscallLabel } from "@cordon/cordon/linux";
  * if (syscallLabel(0, 257) !== "openat" || syscallLabel(1, 5) !== "open") throw new Error();
  * if (syscallLabel(0, 100_000) !== "#100000") throw new Error();
  * ```
@@ -74,7 +74,7 @@ export function syscallLabel(abi: number, nr: number): string {
  *
  * @example
  * ```ts
- * import { countsByName } from "./kernel_event.ts";
+ * import { countsByName } from "@cordon/cordon/linux";
  * const names = countsByName(new Map([[110, 3n], [512 + 64, 1n]]));
  * if (names.get("getppid") !== 3 || names.get("i386:getppid") !== 1) throw new Error();
  * ```
@@ -101,7 +101,7 @@ export function countsByName(counts: ReadonlyMap<number, bigint>): Map<string, n
  *
  * @example
  * ```ts
- * import { netProtocol } from "./kernel_event.ts";
+ * import { netProtocol } from "@cordon/cordon/linux";
  * if (netProtocol(6) !== "tcp" || netProtocol(17) !== "udp" || netProtocol(0) !== "other") {
  *   throw new Error();
  * }
@@ -120,7 +120,7 @@ export function netProtocol(protocol: number): NetworkEvent["protocol"] {
  *
  * @example
  * ```ts
- * import { netOp } from "./kernel_event.ts";
+ * import { netOp } from "@cordon/cordon/linux";
  * if (netOp("sendto") !== "send" || netOp("accept4") !== "accept") throw new Error();
  * ```
  */
@@ -142,7 +142,7 @@ export function netOp(syscall: string): NetworkEvent["op"] {
  *
  * @example
  * ```ts
- * import { netFamily } from "./kernel_event.ts";
+ * import { netFamily } from "@cordon/cordon/linux";
  * if (netFamily(2) !== "inet" || netFamily(10) !== "inet6" || netFamily(16) !== "other") {
  *   throw new Error();
  * }
@@ -172,7 +172,7 @@ const NET_DENY_SYSCALLS: Readonly<Record<number, string>> = {
  *
  * @example
  * ```ts
- * import { formatAddress } from "./kernel_event.ts";
+ * import { formatAddress } from "@cordon/cordon/linux";
  * if (formatAddress(2, new Uint8Array([127, 0, 0, 1])) !== "127.0.0.1") throw new Error();
  * ```
  */
@@ -204,7 +204,7 @@ const O_CREAT_BY_ARCH = new Map<Arch, number>();
  *
  * @example
  * ```ts
- * import { isCreate } from "./kernel_event.ts";
+ * import { isCreate } from "@cordon/cordon/linux";
  * if (!isCreate(0o101, "x86_64") || isCreate(0o2, "i386")) throw new Error();
  * ```
  */
@@ -228,7 +228,7 @@ export function isCreate(flags: number, arch: Arch): boolean {
  *
  * @example
  * ```ts
- * import { exitStatus } from "./kernel_event.ts";
+ * import { exitStatus } from "@cordon/cordon/linux";
  * if (JSON.stringify(exitStatus(3 << 8)) !== '{"exitCode":3}') throw new Error();
  * if (JSON.stringify(exitStatus(9)) !== '{"signal":"SIGKILL"}') throw new Error();
  * ```
@@ -367,8 +367,8 @@ export type KernelEvent =
  *
  * @example
  * ```ts
- * import { decodeEvent } from "../../bpf/structs.ts";
- * import { decodeKernelEvent } from "./kernel_event.ts";
+ * import { decodeEvent } from "@cordon/cordon/linux";
+ * import { decodeKernelEvent } from "@cordon/cordon/linux";
  * const view = new DataView(new ArrayBuffer(56));
  * view.setBigUint64(0, 2_000_000n, true); // 2 ms after boot
  * view.setUint32(8, 5, true); // kind: fork
@@ -499,7 +499,7 @@ export function decodeKernelEvent(raw: RawEvent, bootMs: number): KernelEvent {
  *
  * @example
  * ```ts
- * import { readKernelEvent } from "./kernel_event.ts";
+ * import { readKernelEvent } from "@cordon/cordon/linux";
  * const view = new DataView(new ArrayBuffer(56));
  * view.setUint32(8, 6, true); // kind: exit, but too short for one
  * if (readKernelEvent(view, 0, 56, 0).kind !== "unknown") throw new Error();

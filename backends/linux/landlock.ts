@@ -80,7 +80,7 @@ function fail(operation: string): never {
  *
  * @example
  * ```ts ignore
- * import { landlockAbiVersion } from "./landlock.ts";
+ * import { landlockAbiVersion } from "@cordon/cordon/linux";
  * if (landlockAbiVersion() < 1) console.log("no Landlock here");
  * ```
  */
@@ -199,8 +199,8 @@ export interface PreparedLandlock extends Disposable {
  *
  * @example
  * ```ts ignore
- * import { compileLandlock } from "../../compile/landlock.ts";
- * import { landlockAbiVersion, prepareLandlock } from "./landlock.ts";
+ * import { compileLandlock } from "@cordon/cordon";
+ * import { landlockAbiVersion, prepareLandlock } from "@cordon/cordon/linux";
  * using prepared = prepareLandlock([compileLandlock(undefined, undefined, landlockAbiVersion())]);
  * // ... drop privileges, set no_new_privs ...
  * prepared.restrictSelf();
@@ -266,9 +266,9 @@ export function prepareLandlock(
  *
  * @example
  * ```ts ignore
- * import { compileLandlock } from "../../compile/landlock.ts";
- * import { landlockAbiVersion, restrictSelfWithLandlock } from "./landlock.ts";
- * import { setNoNewPrivs } from "./seccomp_install.ts";
+ * import { compileLandlock } from "@cordon/cordon";
+ * import { landlockAbiVersion, restrictSelfWithLandlock } from "@cordon/cordon/linux";
+ * import { setNoNewPrivs } from "@cordon/cordon/linux";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * setNoNewPrivs();
  * restrictSelfWithLandlock(compileLandlock({ read: ["/usr"], write: [], execute: [], loc }, undefined, landlockAbiVersion()));
@@ -289,8 +289,8 @@ export function restrictSelfWithLandlock(
  *
  * @example
  * ```ts ignore
- * import { compileLandlock } from "../../compile/landlock.ts";
- * import { missingLandlockPaths } from "./landlock.ts";
+ * import { compileLandlock } from "@cordon/cordon";
+ * import { missingLandlockPaths } from "@cordon/cordon/linux";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const ruleset = compileLandlock({ read: ["/nonexistent"], write: [], execute: [], loc }, undefined, 7);
  * if (missingLandlockPaths([ruleset])[0] !== "/nonexistent") throw new Error();
@@ -361,7 +361,7 @@ export const ABSTRACT_SCOPING_MECHANISM = "Landlock abstract Unix socket scoping
  *
  * @example
  * ```ts ignore
- * import { planRunLandlock } from "./landlock.ts";
+ * import { planRunLandlock } from "@cordon/cordon/linux";
  * const plan = planRunLandlock(set, { allowDegraded: false });
  * // runConfined({ set, command, landlock: plan.landlock, enforcedSections: plan.enforced })
  * ```
@@ -444,7 +444,7 @@ export function planRunLandlock(
  *
  * @example
  * ```ts
- * import { LandlockPathError } from "./landlock.ts";
+ * import { LandlockPathError } from "@cordon/cordon/linux";
  * const error = new LandlockPathError(["/lib32"]);
  * if (error.code !== "LANDLOCK_PATH_MISSING" || !error.message.includes('"/lib32"')) throw new Error();
  * ```

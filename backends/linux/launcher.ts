@@ -131,7 +131,7 @@ export type LaunchErrorCode =
  *
  * @example
  * ```ts
- * import { LaunchError } from "./launcher.ts";
+ * import { LaunchError } from "@cordon/cordon/linux";
  * const error = new LaunchError("COMMAND_NOT_FOUND", "execve", "nope: command not found", 127);
  * if (error.exitCode !== 127 || error.code !== "COMMAND_NOT_FOUND") throw new Error();
  * ```
@@ -172,7 +172,7 @@ export class LaunchError extends Error {
    *
    * @example
    * ```ts
-   * import { LaunchError } from "./launcher.ts";
+   * import { LaunchError } from "@cordon/cordon/linux";
    * const error = LaunchError.fromReport({
    *   stage: "seccomp", message: "install seccomp filter: Invalid argument (EINVAL)",
    *   errno: 22, code: "EINVAL", exitCode: 126,
@@ -256,7 +256,7 @@ function aboveStandardStreams(fd: number): number {
  *
  * @example
  * ```ts ignore
- * import { LauncherChannel } from "./launcher.ts";
+ * import { LauncherChannel } from "@cordon/cordon/linux";
  * await using channel = LauncherChannel.open();
  * const child = channel.spawn(() => new Deno.Command("true").spawn());
  * await child.status;
@@ -368,7 +368,7 @@ export class LauncherChannel implements ByteChannel, AsyncDisposable {
  *
  * @example
  * ```ts ignore
- * import { openInheritedChannel } from "./launcher.ts";
+ * import { openInheritedChannel } from "@cordon/cordon/linux";
  * const channel = openInheritedChannel(Number(Deno.args[0]));
  * ```
  */
@@ -632,7 +632,7 @@ export const LAUNCHER_MAIN_URL: string = new URL("./_launcher_main.ts", import.m
  *
  * @example
  * ```ts
- * import { launcherArgs } from "./launcher.ts";
+ * import { launcherArgs } from "@cordon/cordon/linux";
  * const args = launcherArgs(5);
  * if (args.at(-1) !== "5" || args.some((a) => a.startsWith("--allow-read"))) throw new Error();
  * ```
@@ -661,7 +661,7 @@ export function launcherArgs(fd: number): string[] {
  *
  * @example
  * ```ts ignore
- * import { denoCacheDir } from "./launcher.ts";
+ * import { denoCacheDir } from "@cordon/cordon/linux";
  * console.log(denoCacheDir()); // e.g. "/root/.cache/deno"
  * ```
  */
@@ -682,7 +682,7 @@ export function denoCacheDir(): string | undefined {
  *
  * @example
  * ```ts ignore
- * import { launcherEnvironment } from "./launcher.ts";
+ * import { launcherEnvironment } from "@cordon/cordon/linux";
  * if ("LD_PRELOAD" in launcherEnvironment()) throw new Error();
  * ```
  */
@@ -715,7 +715,7 @@ function targetEnvironment(options: LaunchOptions): string[] {
  *
  * @example
  * ```ts ignore
- * import { launchConfined } from "./launcher.ts";
+ * import { launchConfined } from "@cordon/cordon/linux";
  * const allowAll = new Uint8Array([0x06, 0, 0, 0, 0, 0, 0xff, 0x7f]);
  * const result = await launchConfined({
  *   file: "/bin/true",

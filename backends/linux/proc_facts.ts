@@ -30,7 +30,7 @@ const DEFAULT_USER_HZ = 100;
  *
  * @example
  * ```ts ignore
- * import { auxvValue } from "./proc_facts.ts";
+ * import { auxvValue } from "@cordon/cordon/linux";
  * if (auxvValue(6) === undefined) throw new Error("no AT_PAGESZ");
  * ```
  */
@@ -48,7 +48,7 @@ export function auxvValue(type: number | bigint): bigint | undefined {
  *
  * @example
  * ```ts
- * import { auxvEntry } from "./proc_facts.ts";
+ * import { auxvEntry } from "@cordon/cordon/linux";
  * const bytes = new Uint8Array(32);
  * const view = new DataView(bytes.buffer);
  * view.setBigUint64(0, 17n, true); view.setBigUint64(8, 100n, true); // AT_CLKTCK = 100
@@ -76,7 +76,7 @@ let userHzCache: number | undefined;
  *
  * @example
  * ```ts ignore
- * import { clockTicksPerSecond } from "./proc_facts.ts";
+ * import { clockTicksPerSecond } from "@cordon/cordon/linux";
  * console.log(clockTicksPerSecond()); // 100 on x86_64 and aarch64
  * ```
  */
@@ -102,7 +102,7 @@ export function clockTicksPerSecond(): number {
  *
  * @example
  * ```ts ignore
- * import { bootEpochMs } from "./proc_facts.ts";
+ * import { bootEpochMs } from "@cordon/cordon/linux";
  * if (bootEpochMs() > Date.now()) throw new Error();
  * ```
  */
@@ -120,7 +120,7 @@ export function bootEpochMs(): number {
  *
  * @example
  * ```ts
- * import { statFields } from "./proc_facts.ts";
+ * import { statFields } from "@cordon/cordon/linux";
  * const fields = statFields("42 (a) b) S 1 42");
  * if (fields[0] !== "S" || fields[1] !== "1") throw new Error();
  * ```
@@ -138,7 +138,7 @@ export function statFields(text: string): string[] {
  *
  * @example
  * ```ts
- * import { statStartTicks } from "./proc_facts.ts";
+ * import { statStartTicks } from "@cordon/cordon/linux";
  * const line = "7 (x y) S " + Array.from({ length: 18 }, (_, i) => i).join(" ") + " 4242 0";
  * if (statStartTicks(line) !== 4242n) throw new Error();
  * ```
@@ -159,7 +159,7 @@ export function statStartTicks(text: string): bigint | undefined {
  *
  * @example
  * ```ts ignore
- * import { processStartTicks } from "./proc_facts.ts";
+ * import { processStartTicks } from "@cordon/cordon/linux";
  * if (processStartTicks(Deno.pid) === undefined) throw new Error();
  * ```
  */
@@ -183,7 +183,7 @@ export function processStartTicks(pid: number): bigint | undefined {
  *
  * @example
  * ```ts
- * import { ticksToEpochMs } from "./proc_facts.ts";
+ * import { ticksToEpochMs } from "@cordon/cordon/linux";
  * if (ticksToEpochMs(250n, 1000, 100) !== 3500) throw new Error();
  * ```
  */
@@ -211,7 +211,7 @@ const ELF_MACHINES: Readonly<Record<number, { 1?: Arch; 2?: Arch }>> = {
  *
  * @example
  * ```ts
- * import { elfArch } from "./proc_facts.ts";
+ * import { elfArch } from "@cordon/cordon/linux";
  * const header = new Uint8Array(20);
  * header.set([0x7f, 0x45, 0x4c, 0x46, 2, 1]); // "\x7fELF", ELFCLASS64, little-endian
  * header[18] = 62; // EM_X86_64
@@ -242,7 +242,7 @@ export function elfArch(header: Uint8Array): Arch | undefined {
  *
  * @example
  * ```ts ignore
- * import { processArch } from "./proc_facts.ts";
+ * import { processArch } from "@cordon/cordon/linux";
  * console.log(processArch(Deno.pid)); // "x86_64" on a PC
  * ```
  */
@@ -280,7 +280,7 @@ export function processArch(pid: number): Arch | undefined {
  *
  * @example
  * ```ts ignore
- * import { processCgroup } from "./proc_facts.ts";
+ * import { processCgroup } from "@cordon/cordon/linux";
  * console.log(processCgroup(Deno.pid));
  * ```
  */
@@ -300,7 +300,7 @@ export function processCgroup(pid: number): string | undefined {
  *
  * @example
  * ```ts
- * import { cgroupOfProcFile } from "./proc_facts.ts";
+ * import { cgroupOfProcFile } from "@cordon/cordon/linux";
  * if (cgroupOfProcFile("1:name=systemd:/x\n0::/user.slice\n") !== "/user.slice") throw new Error();
  * ```
  */
@@ -318,7 +318,7 @@ export function cgroupOfProcFile(text: string): string | undefined {
  *
  * @example
  * ```ts ignore
- * import { processThreads } from "./proc_facts.ts";
+ * import { processThreads } from "@cordon/cordon/linux";
  * if (!processThreads(Deno.pid)?.includes(Deno.pid)) throw new Error();
  * ```
  */
@@ -339,7 +339,7 @@ export function processThreads(pid: number): number[] | undefined {
  *
  * @example
  * ```ts ignore
- * import { listPids } from "./proc_facts.ts";
+ * import { listPids } from "@cordon/cordon/linux";
  * if (!listPids().includes(Deno.pid)) throw new Error();
  * ```
  */
@@ -361,7 +361,7 @@ export function listPids(): number[] {
  *
  * @example
  * ```ts ignore
- * import { pidMax } from "./proc_facts.ts";
+ * import { pidMax } from "@cordon/cordon/linux";
  * if (pidMax() <= Deno.pid) throw new Error();
  * ```
  */
@@ -383,7 +383,7 @@ export function pidMax(): number {
  *
  * @example
  * ```ts
- * import { statusFields } from "./proc_facts.ts";
+ * import { statusFields } from "@cordon/cordon/linux";
  * const f = statusFields("Name:\tsh\nPPid:\t1\nUid:\t1000\t1000\t1000\t1000\n");
  * if (f.get("Name") !== "sh" || f.get("Uid") !== "1000\t1000\t1000\t1000") throw new Error();
  * ```
@@ -410,7 +410,7 @@ export function statusFields(text: string): Map<string, string> {
  *
  * @example
  * ```ts ignore
- * import { readProcess } from "./proc_facts.ts";
+ * import { readProcess } from "@cordon/cordon/linux";
  * console.log(readProcess(Deno.pid)?.comm); // "deno"
  * ```
  */

@@ -93,8 +93,8 @@ const ALL_SLOTS = Array.from({ length: CORDON_NR_SLOTS }, (_, slot) => slot);
  *
  * @example
  * ```ts ignore
- * import { Recorder } from "./recorder.ts";
- * import { runConfined } from "./run.ts";
+ * import { Recorder } from "@cordon/cordon/linux";
+ * import { runConfined } from "@cordon/cordon/linux";
  * const file = Deno.openSync("trace.jsonl", { write: true, create: true, truncate: true });
  * using recorder = Recorder.open((bytes) => {
  *   for (let n = 0; n < bytes.length;) n += file.writeSync(bytes.subarray(n));

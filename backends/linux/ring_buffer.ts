@@ -61,7 +61,7 @@ function mmapFailed(pointer: Deno.PointerValue): boolean {
  *
  * @example
  * ```ts ignore
- * import { RingBuffer } from "./ring_buffer.ts";
+ * import { RingBuffer } from "@cordon/cordon/linux";
  * using ring = new RingBuffer(object.map("events"));
  * const n = ring.consume((view, offset, length) => {
  *   console.log(view.getUint32(offset + 8, true), length); // the event kind

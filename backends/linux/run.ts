@@ -268,7 +268,7 @@ export class ExplainError extends Error {
  *
  * @example
  * ```ts
- * import { hostArches } from "./run.ts";
+ * import { hostArches } from "@cordon/cordon/linux";
  * if (Deno.build.arch === "x86_64" && !hostArches().includes("i386")) throw new Error();
  * ```
  */
@@ -296,7 +296,7 @@ export function nativeArch(): Arch {
  *
  * @example
  * ```ts
- * import { unenforcedSections } from "./run.ts";
+ * import { unenforcedSections } from "@cordon/cordon/linux";
  * if (unenforcedSections({ version: 1, layers: [] }).length !== 0) throw new Error();
  * ```
  */
@@ -330,7 +330,7 @@ export function unenforcedSections(
  *
  * @example
  * ```ts ignore
- * import { resolveCommand } from "./run.ts";
+ * import { resolveCommand } from "@cordon/cordon/linux";
  * if (resolveCommand("sh", "/usr/bin:/bin") === "") throw new Error();
  * ```
  */
@@ -411,7 +411,7 @@ export interface CompiledFilter {
  *
  * @example
  * ```ts
- * import { planFilters } from "./run.ts";
+ * import { planFilters } from "@cordon/cordon/linux";
  * if (planFilters({ version: 1, layers: [] }, ["x86_64"]).length !== 0) throw new Error();
  * ```
  */
@@ -483,8 +483,8 @@ function checkListenerHandOver(filters: readonly CompiledFilter[]): void {
  *
  * @example
  * ```ts ignore
- * import { runConfined } from "./run.ts";
- * import { compilePolicies } from "../../compile/compile.ts";
+ * import { runConfined } from "@cordon/cordon/linux";
+ * import { compilePolicies } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const set = compilePolicies([{
  *   name: "no-mkdir", defaultAction: "allow", defaultErrno: 1, mode: "enforce", loc,

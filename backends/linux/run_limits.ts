@@ -84,7 +84,7 @@ export interface RateLimitHit {
  *
  * @example
  * ```ts
- * import { planRunLimit } from "./run_limits.ts";
+ * import { planRunLimit } from "@cordon/cordon/linux";
  * const loc = { file: "p.yaml", line: 9, column: 5 };
  * const layer = (policy: string, max: number, action: "log" | "kill") => ({
  *   policy, mode: "enforce" as const, defaultAction: "allow" as const, defaultErrno: 1, loc,
@@ -143,7 +143,7 @@ export function planRunLimit(set: FilterSet): RunLimitPlan {
  *
  * @example
  * ```ts ignore
- * import { RunRateLimit } from "./run_limits.ts";
+ * import { RunRateLimit } from "@cordon/cordon/linux";
  * using limits = RunRateLimit.open({ policy: "p", max: 1000, action: "kill", loc });
  * await runConfined({ set, command: ["./busy"], beforeStart: (pid) => limits.attach(pid) });
  * console.log(limits.hits());
@@ -267,7 +267,7 @@ export interface RunLimits extends Disposable {
  *
  * @example
  * ```ts
- * import { prepareRunLimits } from "./run_limits.ts";
+ * import { prepareRunLimits } from "@cordon/cordon/linux";
  * using limits = prepareRunLimits({ version: 1, layers: [] });
  * if (limits.rate !== undefined || limits.degraded.length !== 0) throw new Error();
  * ```
@@ -319,7 +319,7 @@ export function prepareRunLimits(
  *
  * @example
  * ```ts
- * import { describeRateLimitHit } from "./run_limits.ts";
+ * import { describeRateLimitHit } from "@cordon/cordon/linux";
  * const loc = { file: "p.yaml", line: 9, column: 5 };
  * const text = describeRateLimitHit({
  *   pid: 7, comm: "busy", count: 1001, windows: 1,

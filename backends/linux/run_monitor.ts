@@ -152,8 +152,8 @@ function accessOp(op: NetworkEvent["op"]): NetworkAccess["op"] {
  *
  * @example
  * ```ts ignore
- * import { RunMonitor } from "./run_monitor.ts";
- * import { runConfined } from "./run.ts";
+ * import { RunMonitor } from "@cordon/cordon/linux";
+ * import { runConfined } from "@cordon/cordon/linux";
  * using monitor = RunMonitor.open();
  * await runConfined({ set, command: ["ls"], beforeStart: (pid) => monitor.attach(pid) });
  * console.log(monitor.report().bySyscall);

@@ -55,7 +55,7 @@ export interface InstallOptions {
  *
  * @example
  * ```ts ignore
- * import { setNoNewPrivs } from "./seccomp_install.ts";
+ * import { setNoNewPrivs } from "@cordon/cordon/linux";
  * setNoNewPrivs(); // irreversible for this process
  * ```
  */
@@ -69,7 +69,7 @@ export function setNoNewPrivs(): void {
  *
  * @example
  * ```ts
- * import { checkProgramBytes } from "./seccomp_install.ts";
+ * import { checkProgramBytes } from "@cordon/cordon/linux";
  * checkProgramBytes(new Uint8Array([0x06, 0, 0, 0, 0, 0, 0xff, 0x7f])); // ret ALLOW
  * let threw = false;
  * try { checkProgramBytes(new Uint8Array(12)); } catch { threw = true; }
@@ -105,7 +105,7 @@ export function checkProgramBytes(program: Uint8Array): void {
  *
  * @example
  * ```ts ignore
- * import { installSeccompFilter, setNoNewPrivs } from "./seccomp_install.ts";
+ * import { installSeccompFilter, setNoNewPrivs } from "@cordon/cordon/linux";
  * setNoNewPrivs();
  * installSeccompFilter(new Uint8Array([0x06, 0, 0, 0, 0, 0, 0xff, 0x7f])); // allow everything
  * ```
@@ -164,7 +164,7 @@ let probed: true | NotSupportedError | undefined;
  *
  * @example
  * ```ts ignore
- * import { probeSeccomp } from "./seccomp_install.ts";
+ * import { probeSeccomp } from "@cordon/cordon/linux";
  * probeSeccomp(); // throws NotSupportedError on macOS
  * ```
  */

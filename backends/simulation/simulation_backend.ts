@@ -226,8 +226,8 @@ export interface AccessVerdict {
  *
  * @example
  * ```ts
- * import { SimulationBackend } from "./simulation_backend.ts";
- * import { compilePolicies } from "../../compile/compile.ts";
+ * import { SimulationBackend } from "@cordon/cordon";
+ * import { compilePolicies } from "@cordon/cordon";
  * const loc = { file: "p.yaml", line: 1, column: 1 };
  * const set = compilePolicies([{
  *   name: "p", defaultAction: "allow", defaultErrno: 1, mode: "enforce", loc,
@@ -255,7 +255,7 @@ export class SimulationBackend implements Backend {
    *
    * @example
    * ```ts
-   * import { SimulationBackend } from "./simulation_backend.ts";
+   * import { SimulationBackend } from "@cordon/cordon";
    * if (!(await SimulationBackend.probe()).available) throw new Error();
    * ```
    */
@@ -273,7 +273,7 @@ export class SimulationBackend implements Backend {
    *
    * @example
    * ```ts
-   * import { SimulationBackend } from "./simulation_backend.ts";
+   * import { SimulationBackend } from "@cordon/cordon";
    * using sim = await SimulationBackend.create({ arch: "aarch64" });
    * if (sim.kind !== "simulation") throw new Error();
    * ```
@@ -973,8 +973,8 @@ export class SimulationBackend implements Backend {
    *
    * @example
    * ```ts
-   * import { SimulationBackend } from "./simulation_backend.ts";
-   * import { compilePolicies } from "../../compile/compile.ts";
+   * import { SimulationBackend } from "@cordon/cordon";
+   * import { compilePolicies } from "@cordon/cordon";
    * const loc = { file: "p.yaml", line: 4, column: 3 };
    * const set = compilePolicies([{
    *   name: "p", defaultAction: "allow", defaultErrno: 1, mode: "enforce", loc, rules: [],
@@ -1024,8 +1024,8 @@ export class SimulationBackend implements Backend {
    *
    * @example
    * ```ts
-   * import { SimulationBackend } from "./simulation_backend.ts";
-   * import { compilePolicies } from "../../compile/compile.ts";
+   * import { SimulationBackend } from "@cordon/cordon";
+   * import { compilePolicies } from "@cordon/cordon";
    * const loc = { file: "p.yaml", line: 4, column: 3 };
    * const set = compilePolicies([{
    *   name: "p", defaultAction: "allow", defaultErrno: 1, mode: "enforce", loc, rules: [],

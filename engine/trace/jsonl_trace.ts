@@ -19,7 +19,7 @@ import type { TraceItem } from "./trace_item.ts";
  *
  * @example
  * ```ts
- * import { parseJsonlTraceLine } from "./jsonl_trace.ts";
+ * import { parseJsonlTraceLine } from "@cordon/cordon";
  * const item = parseJsonlTraceLine('{"v":1,"kind":"syscall","time":0,"pid":9,"arch":"x86_64","nr":1,"name":"write","args":[1,"0x10",3]}', 4);
  * if (item?.kind !== "call" || item.args[1] !== 16n || item.line !== 4) throw new Error();
  * const bad = parseJsonlTraceLine("{oops", 5);
@@ -78,7 +78,7 @@ export function parseJsonlTraceLine(text: string, line: number): TraceItem | und
  *
  * @example
  * ```ts
- * import { eventsToJsonl } from "./jsonl_trace.ts";
+ * import { eventsToJsonl } from "@cordon/cordon";
  * const text = eventsToJsonl([{ kind: "process", op: "exit", time: 0, pid: 1, exitCode: 0 }]);
  * if (text !== '{"v":1,"kind":"process","op":"exit","time":0,"pid":1,"exitCode":0}\n') throw new Error(text);
  * ```

@@ -475,8 +475,8 @@ function netAccess(
  * @example
  * ```ts
  * import { straceCallAccess } from "./strace_access.ts";
- * import { StraceParser } from "./strace_parser.ts";
- * import type { TraceCall, TraceItem } from "./trace_item.ts";
+ * import { StraceParser } from "@cordon/cordon";
+ * import type { TraceCall, TraceItem } from "@cordon/cordon";
  * const items: TraceItem[] = [];
  * const parser = new StraceParser();
  * parser.push('7 chdir("/tmp") = 0', 1, items);

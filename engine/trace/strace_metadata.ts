@@ -96,8 +96,8 @@ function fdFile(text: string, index: number): string | null | { index: number; r
  * @example
  * ```ts
  * import { straceMetadataAccess } from "./strace_metadata.ts";
- * import { StraceParser } from "./strace_parser.ts";
- * import type { TraceCall, TraceItem } from "./trace_item.ts";
+ * import { StraceParser } from "@cordon/cordon";
+ * import type { TraceCall, TraceItem } from "@cordon/cordon";
  * const items: TraceItem[] = [];
  * new StraceParser().push('7 fchmodat(AT_FDCWD</srv>, "run.sh", 0755) = 0', 1, items);
  * const access = straceMetadataAccess(items[0] as TraceCall, { cwd: undefined, sockets: new Map() });

@@ -62,7 +62,7 @@ const CLONE_ARG_INDEX: Readonly<Record<Arch, Readonly<Record<string, number>>>> 
  *
  * @example
  * ```ts
- * import { splitStraceArgs } from "./strace_parser.ts";
+ * import { splitStraceArgs } from "@cordon/cordon";
  * const parts = splitStraceArgs('AT_FDCWD, "/a,b", {st_mode=S_IFREG|0644, st_size=3}, 3</x,y>');
  * if (parts.length !== 4 || parts[3] !== "3</x,y>") throw new Error(JSON.stringify(parts));
  * ```
@@ -183,7 +183,7 @@ function parseNumber(text: string): bigint {
  *
  * @example
  * ```ts
- * import { decodeStraceArg } from "./strace_parser.ts";
+ * import { decodeStraceArg } from "@cordon/cordon";
  * if (decodeStraceArg("O_RDONLY|O_CLOEXEC") !== 0x80000n) throw new Error("flags");
  * if (decodeStraceArg("AT_FDCWD") !== 0xffffffffffffff9cn) throw new Error("AT_FDCWD");
  * if (decodeStraceArg("3</etc/passwd>") !== 3n || decodeStraceArg("0644") !== 420n) throw new Error();
@@ -355,8 +355,8 @@ interface Pending {
  *
  * @example
  * ```ts
- * import { StraceParser } from "./strace_parser.ts";
- * import type { TraceItem } from "./trace_item.ts";
+ * import { StraceParser } from "@cordon/cordon";
+ * import type { TraceItem } from "@cordon/cordon";
  * const items: TraceItem[] = [];
  * const parser = new StraceParser();
  * const lines = [
