@@ -52,6 +52,8 @@ export const ENGINE_ERROR_CODES = [
   "TRACE_IO",
   /** An argument is invalid (wrong range, unknown option value). */
   "INVALID_ARGUMENT",
+  /** A backend's module failed to load or does not export its factory. */
+  "BACKEND_LOAD_FAILED",
 ] as const;
 
 /** A stable engine error code. */

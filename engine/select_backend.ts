@@ -91,19 +91,54 @@ function isFactory(value: unknown): value is BackendFactory {
     typeof (value as unknown as BackendFactory).create === "function";
 }
 
-async function defaultFactory(kind: BackendKind): Promise<BackendFactory | undefined> {
-  if (kind === "simulation") return SimulationBackend;
+/**
+ * The factory of backend `kind`, loaded with `load`. A module that fails to load (a broken import
+ * anywhere in its graph) or lacks its factory is an error, never "not available": the backends
+ * are imported with literal specifiers, so a build always holds them, and hiding the failure
+ * would quietly select another backend.
+ *
+ * @param kind the backend
+ * @param load imports its module
+ * @returns the factory
+ * @throws {EngineError} `BACKEND_LOAD_FAILED`, with the import's error as the cause
+ *
+ * @example
+ * ```ts
+ * import { backendFactoryFrom } from "@cordon/cordon";
+ * const error = await backendFactoryFrom("dtrace", () => Promise.resolve({})).catch((e) => e);
+ * if (error.code !== "BACKEND_LOAD_FAILED") throw new Error();
+ * ```
+ */
+export async function backendFactoryFrom(
+  kind: Exclude<BackendKind, "simulation">,
+  load: () => Promise<Record<string, unknown>>,
+): Promise<BackendFactory> {
   let module: Record<string, unknown>;
   try {
-    module = await LOADERS[kind]();
+    module = await load();
   } catch (error) {
-    const missing = error instanceof Error &&
-      /Module not found|Cannot find module/i.test(error.message);
-    if (missing) return undefined;
-    throw error;
+    throw new EngineError(
+      "BACKEND_LOAD_FAILED",
+      `The ${kind} backend's module failed to load: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+      { cause: error, subject: kind },
+    );
   }
   const factory = module[FACTORY_NAMES[kind]];
-  return isFactory(factory) ? factory : undefined;
+  if (!isFactory(factory)) {
+    throw new EngineError(
+      "BACKEND_LOAD_FAILED",
+      `The ${kind} backend's module does not export its factory ${FACTORY_NAMES[kind]}`,
+      { subject: kind },
+    );
+  }
+  return factory;
+}
+
+function defaultFactory(kind: BackendKind): Promise<BackendFactory | undefined> {
+  if (kind === "simulation") return Promise.resolve(SimulationBackend);
+  return backendFactoryFrom(kind, LOADERS[kind]);
 }
 
 async function probe(
@@ -125,6 +160,8 @@ async function probe(
     }
     return { probe: await factory.probe(), factory };
   } catch (error) {
+    // A backend that cannot even be loaded is a broken build: said, not skipped over.
+    if (error instanceof EngineError && error.code === "BACKEND_LOAD_FAILED") throw error;
     return {
       probe: {
         kind,
@@ -146,6 +183,8 @@ async function probeBpftrace(
     if (!isFactory(factory)) throw new Error("BpftraceBackend is not a backend factory");
     return { probe: await factory.probe(), factory };
   } catch (error) {
+    // A backend that cannot even be loaded is a broken build: said, not skipped over.
+    if (error instanceof EngineError && error.code === "BACKEND_LOAD_FAILED") throw error;
     return {
       probe: {
         kind: "dtrace",

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { selectBackend } from "./select_backend.ts";
+import { backendFactoryFrom, selectBackend } from "./select_backend.ts";
 import type { Backend, BackendFactory, BackendProbe } from "./backend.ts";
 import { EngineError } from "./errors.ts";
 import { SimulationBackend } from "../backends/simulation/simulation_backend.ts";
@@ -119,4 +119,29 @@ Deno.test("the dtrace backend module is part of the build: both factories have t
     assert.equal(typeof factory.probe, "function");
     assert.equal(typeof factory.create, "function");
   }
+});
+
+Deno.test("a backend module that fails to load is an error, not a missing backend", async () => {
+  const broken = await backendFactoryFrom(
+    "linux",
+    () => Promise.reject(new TypeError('Module not found "file:///x/libbpf.ts"')),
+  ).catch((e) => e);
+  assert.ok(broken instanceof EngineError);
+  assert.equal(broken.code, "BACKEND_LOAD_FAILED");
+  assert.match(broken.message, /linux backend's module failed to load: Module not found/);
+  const empty = await backendFactoryFrom("dtrace", () => Promise.resolve({ other: 1 })).catch((e) =>
+    e
+  );
+  assert.equal(empty.code, "BACKEND_LOAD_FAILED");
+  assert.match(empty.message, /does not export its factory DtraceBackend/);
+  // selectBackend says so instead of falling back to the simulation.
+  const selected = await selectBackend({
+    os: "linux",
+    purpose: "observe",
+    factories: {
+      linux: () => backendFactoryFrom("linux", () => Promise.reject(new Error("boom"))),
+      dtrace: () => Promise.resolve(undefined),
+    },
+  }).catch((e) => e);
+  assert.ok(selected instanceof EngineError && selected.code === "BACKEND_LOAD_FAILED");
 });
