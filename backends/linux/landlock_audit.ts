@@ -502,10 +502,11 @@ export class LandlockAuditWatcher implements Disposable {
 
   /**
    * Stops reading once the command has exited: reads what is queued and waits (at most
-   * `graceMs`, default 1000) for each of the run's domains to be deallocated, whose record gives
+   * `graceMs`, default 5000: the kernel worker that frees a domain runs late on a loaded machine)
+   * for each of the run's domains to be deallocated, whose record gives
    * the kernel's count; then restores the audit setting and closes the sockets.
    */
-  async stop(graceMs = 1000): Promise<void> {
+  async stop(graceMs = 5000): Promise<void> {
     // The loop keeps reading; the deallocation records come from a kernel worker after the
     // last process of a domain has gone. A bound, so that a lost record cannot hang the run.
     if (
