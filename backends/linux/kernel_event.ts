@@ -152,8 +152,7 @@ export function netFamily(family: number): "inet" | "inet6" | "unix" | "other" {
   return family === 2 ? "inet" : family === 10 ? "inet6" : family === 1 ? "unix" : "other";
 }
 
-/** The syscall a cgroup hook's denial stands for, by `CORDON_NET_OP.*` (its record's `nr`). */
-const NET_DENY_SYSCALLS: Readonly<Record<number, string>> = {
+const NET_DENY_OPS: Readonly<Record<number, "connect" | "bind" | "sendmsg">> = {
   [CORDON_NET_OP.connect4]: "connect",
   [CORDON_NET_OP.connect6]: "connect",
   [CORDON_NET_OP.bind4]: "bind",
@@ -161,6 +160,22 @@ const NET_DENY_SYSCALLS: Readonly<Record<number, string>> = {
   [CORDON_NET_OP.sendmsg4]: "sendmsg",
   [CORDON_NET_OP.sendmsg6]: "sendmsg",
 };
+
+/**
+ * The syscall a cgroup program's denial record stands for, by its `nr` (`CORDON_NET_OP.*`).
+ *
+ * @param nr the record's `nr`
+ * @returns `connect`, `bind` or `sendmsg`; undefined for an unknown op
+ *
+ * @example
+ * ```ts
+ * import { CORDON_NET_OP, netDenyOp } from "@cordon/cordon/linux";
+ * if (netDenyOp(CORDON_NET_OP.bind6) !== "bind") throw new Error();
+ * ```
+ */
+export function netDenyOp(nr: number): "connect" | "bind" | "sendmsg" | undefined {
+  return NET_DENY_OPS[nr];
+}
 
 /**
  * The text form of an event's address: dotted IPv4 (`AF_INET`), compressed IPv6 (`AF_INET6`),
@@ -417,9 +432,7 @@ export function decodeKernelEvent(raw: RawEvent, bootMs: number): KernelEvent {
     }
     case "net":
     case "netDeny": {
-      const syscall = raw.kind === "net"
-        ? syscallLabel(raw.abi, raw.nr)
-        : NET_DENY_SYSCALLS[raw.nr] ?? "";
+      const syscall = raw.kind === "net" ? syscallLabel(raw.abi, raw.nr) : netDenyOp(raw.nr) ?? "";
       const address = formatAddress(raw.family, raw.addr);
       // The cgroup programs report a denial with ret -EPERM, or 0 when they only audit it.
       const audited = raw.kind === "netDeny" && raw.ret === 0n;

@@ -14,9 +14,10 @@
 
 import type { SourceLocation } from "../../policies/types.ts";
 import type { FilterSet } from "../../compile/filter_set.ts";
-import { CORDON_NET_OP, decodeEvent, u32Key } from "../../bpf/structs.ts";
+import { decodeEvent, u32Key } from "../../bpf/structs.ts";
 import type { BpfMap } from "./bpf_map.ts";
 import { RingBuffer } from "./ring_buffer.ts";
+import { netDenyOp } from "./kernel_event.ts";
 
 /** One connect, bind or sendmsg refused by a policy's `network` rules. */
 export interface NetworkDenial {
@@ -64,14 +65,6 @@ export interface NetDenialMaps {
   readonly stats: BpfMap;
 }
 
-const OPS = new Map<number, NetworkDenial["op"]>([
-  [CORDON_NET_OP.connect4, "connect"],
-  [CORDON_NET_OP.connect6, "connect"],
-  [CORDON_NET_OP.bind4, "bind"],
-  [CORDON_NET_OP.bind6, "bind"],
-  [CORDON_NET_OP.sendmsg4, "sendmsg"],
-  [CORDON_NET_OP.sendmsg6, "sendmsg"],
-]);
 const AF_INET6 = 10;
 const PROTOCOLS = new Map([[6, "tcp"], [17, "udp"], [255, "raw"]]);
 
@@ -152,7 +145,7 @@ export class NetDenialWatcher implements Disposable {
           pid: event.tgid,
           tid: event.tid,
           comm: event.comm,
-          op: OPS.get(event.nr) ?? "connect",
+          op: netDenyOp(event.nr) ?? "connect",
           family: event.family === AF_INET6 ? "inet6" : "inet",
           address: formatAddress(event.family, event.addr),
           port: event.port,
