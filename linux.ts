@@ -42,7 +42,13 @@ export * from "./backends/linux/kernel_event.ts";
 export * from "./backends/linux/proc_facts.ts";
 export * from "./bpf/structs.ts";
 // What `cordon run --explain` reports (seccomp user notification).
-export type { DenialCount, SeccompDenial } from "./backends/linux/seccomp_notify.ts";
+export type {
+  DenialCount,
+  SeccompDenial,
+  StagedCall,
+  StagedCount,
+} from "./backends/linux/seccomp_notify.ts";
+export * from "./backends/linux/run_audit.ts";
 export type { NetworkDenial, NetworkDenialSummary } from "./backends/linux/net_explain.ts";
 export type { LandlockDenial, LandlockDenialSummary } from "./backends/linux/landlock_audit.ts";
 export type {

@@ -10,7 +10,17 @@ import type { Arch } from "../policies/types.ts";
 import { fileErrorText, PolicyError, PolicyErrors } from "../policies/errors.ts";
 import { type Command, UsageError } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
-import { loadPolicies, parseArches, reportPolicyErrors } from "./load_policies.ts";
+import {
+  type LoadedPolicies,
+  loadPolicies,
+  parseArches,
+  reportPolicyErrors,
+} from "./load_policies.ts";
+import { compilePolicies } from "../compile/compile.ts";
+import { RUN_MODES, stagedRunPolicies } from "../compile/run_modes.ts";
+import { auditConfined, type AuditRunResult } from "../backends/linux/run_audit.ts";
+import { reportAudit, reportStaged, stagedHandler } from "./run_mode_report.ts";
+import { ringBytes } from "./cmd_record.ts";
 import {
   EXIT_RUN_FAILED,
   launchFailureStatus,
@@ -50,6 +60,8 @@ const OPTIONS = {
   "unknown-syscalls": { type: "string" },
   format: { type: "string" },
   report: { type: "string" },
+  mode: { type: "string" },
+  "ring-mb": { type: "string" },
 } as const;
 
 const HELP = `cordon run: run a command confined by policies
@@ -81,6 +93,16 @@ Options:
                          summary by rule at exit; the command gets the same errno as without
                          it (see docs/explain.md). Text prints the first 20 denials of each
                          rule and syscall; --format json prints every one (event "denial")
+      --mode M           enforce (default); audit: apply nothing the policies deny (their
+                         privileges only), record the whole run with eBPF, and report every
+                         call they would have stopped, with its rule's FILE:LINE:COL, and
+                         the policy additions that would let it through (needs root);
+                         staged: enforce, except that a call no rule covers (only a
+                         defaultAction denies it) is allowed, reported the first time per
+                         syscall, counted, and summed up at exit as rules to paste.
+                         See docs/learning.md ("Audit-first rollout")
+      --ring-mb N        with --mode audit: the recording's ring buffer in MiB, a power of
+                         two (default 64)
       --unknown-syscalls enosys|default
                          syscall numbers newer than Cordon's tables: ENOSYS (default, so libc
                          falls back to older calls) or the policy's default action
@@ -103,13 +125,16 @@ the command is never given. The "exit" record states "exitCode" (null when kille
 Exit status: the command's; 128+N when it was killed by signal N (a seccomp kill shows as
 SIGSYS, 159); 127 command not found; 126 command not executable; 125 when cordon run itself
 failed or refused (usage error, invalid policy, seccomp or another mechanism unavailable,
-filter rejected by the kernel, launcher failure, --monitor without eBPF), as docker run does.
+filter rejected by the kernel, launcher failure, --monitor or --mode audit without eBPF), as
+docker run does. In audit mode the status is still the command's: read "audit-summary".
 
 Examples:
   cordon run --policy examples/policies/cli-tool.yaml -- ls -l /usr
   cordon run -p builtin:baseline -p extra.yaml -- python3 script.py
   cordon run -p audit.yaml --format json -- make test
   cordon run -p p.yaml --explain -- ./build.sh
+  sudo cordon run -p learned.yaml --mode audit -- ./app      (what would be denied)
+  cordon run -p learned.yaml --mode staged -- ./app          (enforce; gaps allowed, reported)
   cordon run -p p.yaml --report /dev/fd/3 -- make test 3>report.jsonl
   sudo cordon run -p builtin:baseline --monitor -- python3 script.py`;
 
@@ -223,6 +248,20 @@ function reportActivity(activity: RunActivity, format: Format, report: Report): 
   }
 }
 
+/** The `exit` record (a text line only when the command was killed). */
+function reportExit(command: string, result: RunResult, report: Report): void {
+  const message = exitMessage(command, result);
+  report("exit", message ?? `${command} exited with code ${result.code}`, {
+    code: result.code,
+    exitCode: result.signal === null ? result.code : null,
+    signal: result.signal,
+    ...(result.signal === null ? {} : { signalNumber: result.code - 128 }),
+    pid: result.pid,
+    startupMs: Math.round(result.startupMs * 10) / 10,
+    filters: result.filters,
+  }, { text: message !== undefined });
+}
+
 /** Builds the report of a finished command, or `undefined` when it exited normally. */
 function exitMessage(command: string, result: RunResult): string | undefined {
   if (result.signal === null) return undefined;
@@ -298,7 +337,21 @@ async function runCli(argv: string[], setReport: (report: Report) => void): Prom
   if (positionals.length > 0) {
     throw new UsageError(`put the command after --: cordon run -p P -- ${command.join(" ")}`);
   }
-  report("start", `running ${command[0]}`, { command, policies }, { text: false });
+  const mode = choice(values, "mode", RUN_MODES, "enforce");
+  if (mode !== "audit" && values["ring-mb"] !== undefined) {
+    throw new UsageError("--ring-mb sizes the recording of --mode audit; it needs --mode audit");
+  }
+  if (mode === "audit" && (values.explain === true || values.monitor === true)) {
+    throw new UsageError(
+      `--mode audit records the whole run and reports what the policies would stop; ` +
+        `--${values.explain === true ? "explain" : "monitor"} is for enforced runs`,
+    );
+  }
+  if (mode === "audit" && htmlPath !== undefined) {
+    throw new UsageError(`--report ${htmlPath} (an HTML report) needs --monitor, not --mode audit`);
+  }
+  const ring = ringBytes(values);
+  report("start", `running ${command[0]}`, { command, policies, mode }, { text: false });
   const arches = resolveArches((values.arch as string[] | undefined) ?? []);
   const unknownSyscalls = choice(
     values,
@@ -335,13 +388,39 @@ async function runCli(argv: string[], setReport: (report: Report) => void): Prom
     );
   }
 
+  if (mode === "audit") {
+    return await runAudit({
+      loaded,
+      command,
+      arches,
+      allowDegraded,
+      onDegraded,
+      ring,
+      format,
+      report,
+    });
+  }
+
   using monitor = values.monitor === true
     ? openMonitor(command[0]!, allowDegraded, report)
     : undefined;
   if (monitor === null) return EXIT_RUN_FAILED;
 
-  // Issue 14: --explain, every seccomp denial of the first policy as it happens.
-  const explain = values.explain === true;
+  // Issue 14: --explain, every seccomp denial of the first policy as it happens. Issue 13:
+  // --mode staged answers through the same supervisor, allowing what only defaults deny.
+  const staged = mode === "staged";
+  const explain = values.explain === true || staged;
+  const set = staged
+    ? compilePolicies(stagedRunPolicies(loaded.resolved), { arches, unknownSyscalls })
+    : loaded.filters;
+  if (staged) {
+    report(
+      "staged",
+      `staged mode: the policies are enforced, but a call no rule covers (only a defaultAction ` +
+        `denies it) is allowed and reported`,
+      { mode: "staged" },
+    );
+  }
   const explained = explainHandlers(format, report);
   const recorder = htmlPath === undefined ? undefined : new ActivityRecorder(Date.now());
   const onDenial = (d: SeccompDenial) => {
@@ -371,10 +450,11 @@ async function runCli(argv: string[], setReport: (report: Report) => void): Prom
             onLandlockDenial,
             onLandlockUnreported: explained.onLandlockUnreported,
             onReadOnlyView: explained.onReadOnlyView,
+            ...(staged ? { staged: true, onStaged: stagedHandler(report) } : {}),
           },
         }
         : {}),
-      set: loaded.filters,
+      set,
       command,
       arches,
       allowDegraded,
@@ -395,17 +475,9 @@ async function runCli(argv: string[], setReport: (report: Report) => void): Prom
   } finally {
     if (sampling !== undefined) clearInterval(sampling);
   }
-  const message = exitMessage(command[0]!, result);
-  report("exit", message ?? `${command[0]} exited with code ${result.code}`, {
-    code: result.code,
-    exitCode: result.signal === null ? result.code : null,
-    signal: result.signal,
-    ...(result.signal === null ? {} : { signalNumber: result.code - 128 }),
-    pid: result.pid,
-    startupMs: Math.round(result.startupMs * 10) / 10,
-    filters: result.filters,
-  }, { text: message !== undefined });
-  if (explain) reportExplain(result, loaded.filters, format, report);
+  reportExit(command[0]!, result, report);
+  if (explain) reportExplain(result, set, format, report);
+  if (staged) reportStaged(result.explain?.staged ?? [], loaded.resolved, format, report);
   if (monitor) {
     const activity = monitor.report();
     reportActivity(activity, format, report);
@@ -416,6 +488,47 @@ async function runCli(argv: string[], setReport: (report: Report) => void): Prom
       report("report", `report written to ${htmlPath}`, { path: htmlPath });
     }
   }
+  return result.code;
+}
+
+/** What {@linkcode runAudit} needs of {@linkcode runCli}. */
+interface AuditInput {
+  readonly loaded: LoadedPolicies;
+  readonly command: readonly string[];
+  readonly arches: readonly Arch[];
+  readonly allowDegraded: boolean;
+  readonly onDegraded: ReturnType<typeof reportDegradations>;
+  readonly ring: number | undefined;
+  readonly format: Format;
+  readonly report: Report;
+}
+
+/** `--mode audit`: the command runs without the policies' denials, recorded, then evaluated. */
+async function runAudit(input: AuditInput): Promise<number> {
+  const { loaded, command, report } = input;
+  report(
+    "audit",
+    `audit mode: nothing the policies deny is applied; ${command[0]} runs with their ` +
+      `privileges, recorded with eBPF, and what they would stop is reported when it exits`,
+    { mode: "audit" },
+  );
+  let audit: AuditRunResult;
+  try {
+    audit = await auditConfined({
+      policies: loaded.resolved,
+      set: loaded.filters,
+      command,
+      arches: input.arches,
+      allowDegraded: input.allowDegraded,
+      onDegraded: input.onDegraded,
+      ...(input.ring === undefined ? {} : { ringBytes: input.ring }),
+    });
+  } catch (error) {
+    return launchFailureStatus(error, "audit", command[0]!, report, EXIT_RUN_FAILED);
+  }
+  const result = audit.run;
+  reportExit(command[0]!, result, report);
+  reportAudit(audit, input.format, report);
   return result.code;
 }
 

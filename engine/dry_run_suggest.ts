@@ -53,6 +53,8 @@ const DENYING = new Set(["deny", "kill", "kill_thread", "trap", "trace", "notify
  * @param findings a dry run's findings (denials and, in audit mode, what would be denied)
  * @param policies the resolved policies of the run, for the denying rules' priorities and
  *   argument conditions
+ * @param countOf how many calls a finding stands for (default 1; a staged run's summary gives
+ *   one finding per syscall with its count)
  * @returns one suggestion per policy that decided a finding, in policy order of first finding
  *
  * @example
@@ -69,6 +71,7 @@ const DENYING = new Set(["deny", "kill", "kill_thread", "trap", "trace", "notify
 export function suggestAdditions(
   findings: readonly DryRunFinding[],
   policies: readonly ResolvedPolicy[],
+  countOf: (finding: DryRunFinding) => number = () => 1,
 ): PolicySuggestion[] {
   const rulesById = new Map<string, Rule>();
   for (const p of policies) for (const r of p.rules) rulesById.set(r.id, r);
@@ -92,9 +95,10 @@ export function suggestAdditions(
     }
     return e;
   };
-  const bump = (m: Map<string, number>, key: string) => m.set(key, (m.get(key) ?? 0) + 1);
   for (const f of findings) {
     if (!DENYING.has(f.action)) continue;
+    const n = countOf(f);
+    const bump = (m: Map<string, number>, key: string) => m.set(key, (m.get(key) ?? 0) + n);
     const e = entry(f.policy);
     if (f.mechanism === "landlock" || f.mechanism === "read-only-view") {
       if (f.path !== undefined && f.access !== undefined) {
@@ -116,9 +120,9 @@ export function suggestAdditions(
     const args = indexes.map((index) => ({ index, value: f.args[index] ?? "0" }));
     const key = `${f.syscall} ${priority} ${JSON.stringify(args)}`;
     const seen = e.rules.get(key);
-    if (seen) seen.findings++;
+    if (seen) seen.findings += n;
     else {
-      e.rules.set(key, { syscall: f.syscall, priority, args, deniedBy: f.ruleId, findings: 1 });
+      e.rules.set(key, { syscall: f.syscall, priority, args, deniedBy: f.ruleId, findings: n });
     }
   }
   return [...byPolicy].map(([policy, e]) => {

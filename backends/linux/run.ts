@@ -52,6 +52,8 @@ import {
   planExplain,
   type SeccompDenial,
   SeccompSupervisor,
+  type StagedCall,
+  type StagedCount,
 } from "./seccomp_notify.ts";
 import { defaultActionLocations } from "../../engine/explain.ts";
 import { NetDenialWatcher, type NetworkDenial, type NetworkDenialSummary } from "./net_explain.ts";
@@ -131,6 +133,14 @@ export interface RunOptions {
     readonly onDenial?: (denial: SeccompDenial) => void;
     /** Read path arguments from the caller's memory for the report (default `true`). */
     readonly readPaths?: boolean;
+    /**
+     * Issue 13, `cordon run --mode staged`: allow each call that no rule denies, only the
+     * policies' default actions (compile the set with `stagedRunPolicies` so that a `kill`
+     * default reaches the supervisor too); {@linkcode ExplainSummary.staged} counts them.
+     */
+    readonly staged?: boolean;
+    /** With `staged`: called with the first allowed call of each syscall and ABI. */
+    readonly onStaged?: (call: StagedCall) => void;
     /**
      * Called with each connect, bind or sendmsg the `network` rules refused (read from the
      * cgroup programs' ring buffers while the command runs; see `net_explain.ts`).
@@ -214,6 +224,8 @@ export interface ExplainSummary {
   readonly network?: NetworkDenialSummary;
   /** The Landlock denials (audit records), when a policy has Landlock rules and they were read. */
   readonly landlock?: LandlockDenialSummary;
+  /** With `staged`: the syscalls allowed because only default actions denied them. */
+  readonly staged?: readonly StagedCount[];
 }
 
 /**
@@ -615,6 +627,8 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
             {
               ...(options.explain?.onDenial ? { onDenial: options.explain.onDenial } : {}),
               ...(options.explain?.readPaths === false ? { readPaths: false } : {}),
+              ...(options.explain?.staged ? { staged: true } : {}),
+              ...(options.explain?.onStaged ? { onStaged: options.explain.onStaged } : {}),
               ...(defaultLocations ? { defaultLocations } : {}),
             },
           );
@@ -646,6 +660,7 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
     ? {
       total: supervisor.total,
       byRule: supervisor.counts(),
+      ...(options.explain?.staged ? { staged: supervisor.staged() } : {}),
       ...(netWatcher ? { network: netWatcher.summary() } : {}),
       ...(landlockWatcher ? { landlock: landlockWatcher.summary() } : {}),
     }

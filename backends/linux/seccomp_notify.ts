@@ -12,7 +12,10 @@
  * would without `--explain`), reads path arguments from `/proc/PID/mem` for the report only
  * (checked with `SECCOMP_IOCTL_NOTIF_ID_VALID` after reading) and answers
  * (`SECCOMP_IOCTL_NOTIF_SEND`) with that errno. A denial is never answered with
- * `SECCOMP_USER_NOTIF_FLAG_CONTINUE`.
+ * `SECCOMP_USER_NOTIF_FLAG_CONTINUE`, except in a staged run (`cordon run --mode staged`, the
+ * `staged` option): there a call that no rule denies, only default actions, is allowed with it
+ * and counted (the kernel has already evaluated the same register arguments; no pointer is
+ * read to decide).
  *
  * Stacked layers: the kernel takes the strictest action of all filters, and `USER_NOTIF` ranks
  * below `ERRNO`. A denial of the first policy is converted only for syscall numbers for which no
@@ -49,7 +52,8 @@ import {
   runSeccomp,
   type SeccompData,
 } from "../../compile/bpf_interpreter.ts";
-import { evaluate } from "../../compile/evaluate.ts";
+import { evaluate, evaluateLayers } from "../../compile/evaluate.ts";
+import { strictness } from "../../policies/types.ts";
 import {
   BPF_JA,
   BPF_JMP,
@@ -256,10 +260,55 @@ export interface SeccompDenial {
   readonly loc: SourceLocation;
 }
 
+/**
+ * Issue 13, `cordon run --mode staged`: a call that only the policies' default actions deny,
+ * allowed by the {@linkcode SeccompSupervisor} and reported the first time per syscall.
+ */
+export interface StagedCall {
+  /** The calling thread's id (in the supervisor's pid namespace). */
+  readonly pid: number;
+  /** Its `comm`, when it could be read. */
+  readonly comm?: string;
+  /** The ABI of the call. */
+  readonly arch: Arch;
+  /** `seccomp_data.nr`. */
+  readonly nr: number;
+  /** The syscall's name. */
+  readonly syscall: string;
+  /** The six arguments as the filter saw them. */
+  readonly args: readonly bigint[];
+  /** Path arguments read from the caller's memory (index → text), for the report only. */
+  readonly paths: Readonly<Record<number, string>>;
+  /** The policies whose `defaultAction` would have denied it, with that key's location. */
+  readonly policies: readonly { readonly policy: string; readonly loc: SourceLocation }[];
+}
+
+/** One syscall a staged run allowed, with how often. */
+export interface StagedCount {
+  /** The ABI. */
+  readonly arch: Arch;
+  /** The syscall's name. */
+  readonly syscall: string;
+  /** Its number on `arch`. */
+  readonly nr: number;
+  /** Calls allowed. */
+  readonly count: number;
+  /** The first call (the one reported live). */
+  readonly first: StagedCall;
+}
+
 /** Options of {@linkcode SeccompSupervisor}. */
 export interface SupervisorOptions {
   /** Called with each denial, after the call was answered. */
   readonly onDenial?: (denial: SeccompDenial) => void;
+  /**
+   * Issue 13, `cordon run --mode staged`: allow (`SECCOMP_USER_NOTIF_FLAG_CONTINUE`) each call
+   * of a syscall in Cordon's tables that no rule of any policy denies, only default actions,
+   * and count it ({@linkcode SeccompSupervisor.staged}); calls a rule denies stay denied.
+   */
+  readonly staged?: boolean;
+  /** With `staged`: called with the first allowed call of each syscall and ABI. */
+  readonly onStaged?: (call: StagedCall) => void;
   /** Read path arguments from `/proc/PID/mem` for the report (default `true`). */
   readonly readPaths?: boolean;
   /**
@@ -355,6 +404,7 @@ export class SeccompSupervisor implements AsyncDisposable {
       bySyscall: Map<string, number>;
     }
   >();
+  readonly #staged = new Map<string, { count: number; first: StagedCall }>();
   readonly #pathArgs = new Map<string, number[]>();
   readonly #memory = new ProcessMemory();
   readonly #comms = new CommCache();
@@ -400,6 +450,35 @@ export class SeccompSupervisor implements AsyncDisposable {
         bySyscall: Object.fromEntries([...bySyscall].sort((a, b) => b[1] - a[1])),
       }))
       .sort((a, b) => b.count - a.count);
+  }
+
+  /** With the `staged` option: the syscalls allowed because only default actions denied them, most first. */
+  staged(): StagedCount[] {
+    return [...this.#staged.values()]
+      .map(({ count, first }) => ({
+        arch: first.arch,
+        syscall: first.syscall,
+        nr: first.nr,
+        count,
+        first,
+      }))
+      .sort((a, b) => b.count - a.count || a.syscall.localeCompare(b.syscall));
+  }
+
+  /**
+   * With the `staged` option, the policies whose default actions alone deny this call (empty:
+   * a rule denies it, it is not denied, or its number is not in the tables).
+   */
+  #uncovered(arch: Arch | undefined, nr: number, args: readonly bigint[]) {
+    if (this.#options.staged !== true || arch === undefined) return [];
+    if (syscallName(arch, nr) === undefined) return [];
+    const denying = evaluateLayers(this.#set, { arch, nr, args })
+      .filter((v) => strictness(v.action) >= strictness("deny"));
+    if (denying.length === 0 || denying.some((v) => v.ruleId !== null)) return [];
+    return denying.map((v) => ({
+      policy: v.policy,
+      loc: this.#options.defaultLocations?.get(v.policy) ?? v.loc,
+    }));
   }
 
   /** Starts answering notifications (idempotent). */
@@ -474,10 +553,16 @@ export class SeccompSupervisor implements AsyncDisposable {
     let allow = false;
     if (action === "errno") errno = Math.min(data, MAX_ERRNO);
     else if (action === "allow" || action === "log") allow = true;
+    const uncovered = action === "errno" ? this.#uncovered(arch, nr, args) : [];
+    const stagedKey = uncovered.length > 0 ? `${arch}:${nr}` : undefined;
+    const firstStaged = stagedKey !== undefined && !this.#staged.has(stagedKey);
     const decision = arch === undefined ? undefined : evaluate(this.#set, { arch, nr, args });
     const syscall = arch === undefined ? `#${nr}` : (syscallName(arch, nr) ?? `#${nr}`);
     const paths: Record<number, string> = {};
-    if (this.#options.readPaths !== false && arch !== undefined && !allow) {
+    if (
+      this.#options.readPaths !== false && arch !== undefined && !allow &&
+      (stagedKey === undefined || firstStaged)
+    ) {
       const key = `${arch}:${syscall}`;
       let indexes = this.#pathArgs.get(key);
       if (indexes === undefined) {
@@ -499,11 +584,13 @@ export class SeccompSupervisor implements AsyncDisposable {
       }
     }
     // Read while the caller still waits for the answer (it may exit right after).
-    const comm = this.#options.onDenial && !allow ? this.#comms.get(pid) : undefined;
+    const comm = (stagedKey === undefined ? this.#options.onDenial && !allow : firstStaged)
+      ? this.#comms.get(pid)
+      : undefined;
     resp.fill(0);
     const out = new DataView(resp.buffer);
     out.setBigUint64(0, id, true);
-    if (allow) out.setUint32(20, SECCOMP_USER_NOTIF_FLAG_CONTINUE, true);
+    if (allow || stagedKey !== undefined) out.setUint32(20, SECCOMP_USER_NOTIF_FLAG_CONTINUE, true);
     else out.setInt32(16, -errno, true);
     if (symbols.ioctl(this.#fd, BigInt(SECCOMP_IOCTL_NOTIF_SEND), resp) < 0) {
       const code = lastErrno();
@@ -511,6 +598,26 @@ export class SeccompSupervisor implements AsyncDisposable {
       // ENOENT: the caller was killed before the answer; the call never returns.
     }
     if (allow) return;
+    if (stagedKey !== undefined) {
+      const seen = this.#staged.get(stagedKey);
+      if (seen !== undefined) {
+        seen.count++;
+        return;
+      }
+      const first: StagedCall = {
+        pid,
+        ...(comm === undefined ? {} : { comm }),
+        arch: arch!,
+        nr,
+        syscall,
+        args,
+        paths,
+        policies: uncovered,
+      };
+      this.#staged.set(stagedKey, { count: 1, first });
+      this.#options.onStaged?.(first);
+      return;
+    }
     this.#total++;
     const known = decision !== undefined && decision.layer !== null;
     const ruleId = known ? decision.ruleId : null;
