@@ -44,6 +44,7 @@ export * from "./bpf/structs.ts";
 // What `cordon run --explain` reports (seccomp user notification).
 export type {
   DenialCount,
+  NotifiedCall,
   SeccompDenial,
   StagedCall,
   StagedCount,

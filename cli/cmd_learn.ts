@@ -29,6 +29,7 @@ import type { FilterSet } from "../compile/filter_set.ts";
 import { LaunchError } from "../backends/linux/launcher.ts";
 import { NotSupportedError } from "../backends/linux/errors.ts";
 import { RECORD_MECHANISM, Recorder, type RecordSummary } from "../backends/linux/recorder.ts";
+import { concatBytes } from "../backends/linux/trace_buffer.ts";
 import { generatePolicy, observeTraceText, TraceObserver } from "../compile/generate_policy.ts";
 import { profileFromTrace } from "../engine/syscall_baseline.ts";
 
@@ -97,16 +98,6 @@ spec:
 function learningSet(): FilterSet {
   const set = parsePolicies(LEARNING_POLICY, "builtin:cordon-learning");
   return compilePolicies(resolvePolicies(set), { arches: hostArches() });
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -180,7 +171,7 @@ async function run(argv: string[]): Promise<number> {
     })
   }\n`;
   chunks.push(new TextEncoder().encode(trailer));
-  const bytes = concat(chunks);
+  const bytes = concatBytes(chunks);
   if (typeof values.trace === "string") {
     try {
       Deno.writeFileSync(values.trace, bytes);

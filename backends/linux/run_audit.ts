@@ -25,6 +25,7 @@ import { dryRun, type DryRunReport } from "../../engine/dry_run.ts";
 import { type PolicySuggestion, suggestAdditions } from "../../engine/dry_run_suggest.ts";
 import { RECORD_RING_BYTES, Recorder, type RecordSummary } from "./recorder.ts";
 import { hostArches, runConfined, type RunOptions, type RunResult } from "./run.ts";
+import { concatBytes } from "./trace_buffer.ts";
 
 /** Options of {@linkcode auditConfined}: those of `runConfined`, with the policies to audit. */
 export interface AuditRunOptions
@@ -88,7 +89,7 @@ export async function auditConfined(options: AuditRunOptions): Promise<AuditRunR
     },
   });
   const recording = recorder.finish();
-  const lines = new TextDecoder().decode(concat(chunks)).split("\n");
+  const lines = new TextDecoder().decode(concatBytes(chunks)).split("\n");
   const report = await dryRun(set, lines, {
     format: "jsonl",
     maxFindings: Infinity,
@@ -102,14 +103,4 @@ export async function auditConfined(options: AuditRunOptions): Promise<AuditRunR
     suggestions: suggestAdditions(report.findings, policies),
     complete: recording.lost === 0 && recording.execSeen && recording.unstreamed === 0,
   };
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }

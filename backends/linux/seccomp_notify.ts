@@ -232,8 +232,8 @@ export function stackedResult(programs: readonly ProgramLike[], data: SeccompDat
 // ---------------------------------------------------------------------------------------------
 // The supervisor.
 
-/** One seccomp denial received by the {@linkcode SeccompSupervisor}. */
-export interface SeccompDenial {
+/** A call received by the {@linkcode SeccompSupervisor}, as the filter saw it. */
+export interface NotifiedCall {
   /** The calling thread's id (in the supervisor's pid namespace). */
   readonly pid: number;
   /** Its `comm`, when it could be read. */
@@ -248,6 +248,10 @@ export interface SeccompDenial {
   readonly args: readonly bigint[];
   /** Path arguments read from the caller's memory (index → text), for the report only. */
   readonly paths: Readonly<Record<number, string>>;
+}
+
+/** One seccomp denial received by the {@linkcode SeccompSupervisor}. */
+export interface SeccompDenial extends NotifiedCall {
   /** The errno the call was answered with (what the unconverted filter returns). */
   readonly errno: number;
   /** The errno's name, such as `"EPERM"`. */
@@ -264,21 +268,7 @@ export interface SeccompDenial {
  * Issue 13, `cordon run --mode staged`: a call that only the policies' default actions deny,
  * allowed by the {@linkcode SeccompSupervisor} and reported the first time per syscall.
  */
-export interface StagedCall {
-  /** The calling thread's id (in the supervisor's pid namespace). */
-  readonly pid: number;
-  /** Its `comm`, when it could be read. */
-  readonly comm?: string;
-  /** The ABI of the call. */
-  readonly arch: Arch;
-  /** `seccomp_data.nr`. */
-  readonly nr: number;
-  /** The syscall's name. */
-  readonly syscall: string;
-  /** The six arguments as the filter saw them. */
-  readonly args: readonly bigint[];
-  /** Path arguments read from the caller's memory (index → text), for the report only. */
-  readonly paths: Readonly<Record<number, string>>;
+export interface StagedCall extends NotifiedCall {
   /** The policies whose `defaultAction` would have denied it, with that key's location. */
   readonly policies: readonly { readonly policy: string; readonly loc: SourceLocation }[];
 }

@@ -13,6 +13,25 @@ import { CORDON_NATIVE_SLOTS, CORDON_NR_SLOTS, fieldOffset } from "../../bpf/str
 /** Where the trace goes: called with whole lines (UTF-8), in order; the bytes are reused after. */
 export type TraceWriter = (bytes: Uint8Array) => void;
 
+/**
+ * The chunks a {@linkcode TraceWriter} collected, as one array (for a trace kept in memory).
+ *
+ * @example
+ * ```ts
+ * import { concatBytes } from "./trace_buffer.ts";
+ * if (concatBytes([new Uint8Array([1]), new Uint8Array([2, 3])]).join() !== "1,2,3") throw new Error();
+ * ```
+ */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
 const encoder = new TextEncoder();
 const ascii = (text: string): Uint8Array => encoder.encode(text);
 

@@ -267,26 +267,46 @@ spec:
     );
     const predicted = predict(set, { arch: ARCH, nr: nr("mkdir") });
     assertOutcome(predicted, { kind: "ran" }, "audit mode prediction");
-    using kmsg = await Deno.open("/dev/kmsg", { read: true });
-    await kmsg.seek(0, Deno.SeekMode.End);
-    const target = `${probes.dir}/audited`;
-    const run = await runProbe(set, [
-      probes.path("syscall_probe"),
-      String(nr("mkdir")),
-      `s:${target}`,
-      "0755",
-    ]);
-    assertOutcome(observed(run, (r) => r === 0), predicted, "audited mkdir");
-    assert(await exists(target), "in audit mode mkdir must run");
-    // The kernel's audit record (type 1326) names the pid, the syscall and RET_LOG (0x7ffc0000).
-    const wanted = new RegExp(
-      `type=1326 .*pid=${run.pid} .*syscall=${nr("mkdir")} .*code=0x7ffc0000`,
-    );
-    const buffer = new Uint8Array(8192);
-    for (;;) {
-      const n = await kmsg.read(buffer); // one record per read; waits for the next record
-      assert(n !== null, "/dev/kmsg ended");
-      if (wanted.test(new TextDecoder().decode(buffer.subarray(0, n)))) break;
+    // kauditd prints records no auditd takes through printk_ratelimit(): a flood from another
+    // test (Landlock denials) can suppress this one. Rate limiting is off while it is awaited.
+    const ratelimit = "/proc/sys/kernel/printk_ratelimit";
+    const saved = Deno.readTextFileSync(ratelimit).trim();
+    Deno.writeTextFileSync(ratelimit, "0");
+    const kmsg = await Deno.open("/dev/kmsg", { read: true });
+    let closed = false;
+    const deadline = setTimeout(() => {
+      closed = true;
+      kmsg.close();
+    }, 30_000);
+    try {
+      await kmsg.seek(0, Deno.SeekMode.End);
+      const target = `${probes.dir}/audited`;
+      const run = await runProbe(set, [
+        probes.path("syscall_probe"),
+        String(nr("mkdir")),
+        `s:${target}`,
+        "0755",
+      ]);
+      assertOutcome(observed(run, (r) => r === 0), predicted, "audited mkdir");
+      assert(await exists(target), "in audit mode mkdir must run");
+      // The kernel's audit record (type 1326) names the pid, the syscall and RET_LOG (0x7ffc0000).
+      const wanted = new RegExp(
+        `type=1326 .*pid=${run.pid} .*syscall=${nr("mkdir")} .*code=0x7ffc0000`,
+      );
+      const buffer = new Uint8Array(8192);
+      for (;;) {
+        // one record per read; waits for the next record
+        const n = await kmsg.read(buffer).catch((error) => {
+          if (closed) throw new Error(`no type=1326 record for pid ${run.pid} within 30 s`);
+          throw error;
+        });
+        assert(n !== null, "/dev/kmsg ended");
+        if (wanted.test(new TextDecoder().decode(buffer.subarray(0, n)))) break;
+      }
+    } finally {
+      clearTimeout(deadline);
+      if (!closed) kmsg.close();
+      Deno.writeTextFileSync(ratelimit, saved);
     }
   },
 );
