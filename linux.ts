@@ -49,7 +49,6 @@ export type {
   StagedCall,
   StagedCount,
 } from "./backends/linux/seccomp_notify.ts";
-export * from "./backends/linux/run_audit.ts";
 export type { NetworkDenial, NetworkDenialSummary } from "./backends/linux/net_explain.ts";
 export type { LandlockDenial, LandlockDenialSummary } from "./backends/linux/landlock_audit.ts";
 export type {

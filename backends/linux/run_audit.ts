@@ -64,7 +64,7 @@ export interface AuditRunResult {
  *
  * @example
  * ```ts ignore
- * import { auditConfined } from "@cordon/cordon/linux";
+ * import { auditConfined } from "./run_audit.ts";
  * import { loadPolicies } from "@cordon/cordon/cli";
  * const { resolved, filters } = await loadPolicies(["learned.yaml"]);
  * const audit = await auditConfined({ policies: resolved, set: filters, command: ["ls", "-la"] });
