@@ -12,7 +12,7 @@
 import type { SourceLocation } from "../policies/types.ts";
 import { syscallArgKinds } from "../policies/syscalls.ts";
 import type { FilterSet } from "../compile/filter_set.ts";
-import type { DenialCount, SeccompDenial } from "../backends/linux/seccomp_notify.ts";
+import type { DenialCount, NotifiedCall, SeccompDenial } from "../backends/linux/seccomp_notify.ts";
 import type { NetworkDenial } from "../backends/linux/net_explain.ts";
 import type { LandlockDenial } from "../backends/linux/landlock_audit.ts";
 import type { ExplainSummary, RunResult } from "../backends/linux/run.ts";
@@ -59,25 +59,40 @@ export function formatArgs(denial: Pick<SeccompDenial, "syscall" | "arch" | "arg
  * ```
  */
 export function formatDenial(denial: SeccompDenial): string {
-  const paths = Object.values(denial.paths);
-  const path = paths.length ? ` [${paths.join(", ")}]` : "";
   const errno = denial.errnoName ?? `errno ${denial.errno}`;
-  const who = `pid ${denial.pid}${denial.comm ? ` ${denial.comm}` : ""}`;
-  return `${where(denial.loc)}: ${denial.syscall}(${formatArgs(denial)})${path} denied by ` +
-    `${decidedBy(denial.ruleId, denial.policy)} (seccomp: ${errno}, ${who})`;
+  return `${where(denial.loc)}: ${formatNotifiedCall(denial)} denied by ` +
+    `${decidedBy(denial.ruleId, denial.policy)} (seccomp: ${errno}, ${processLabel(denial)})`;
+}
+
+/** `pid N comm` (`pid N` when the command name is unknown). */
+export function processLabel(process: { readonly pid: number; readonly comm?: string }): string {
+  return `pid ${process.pid}${process.comm ? ` ${process.comm}` : ""}`;
+}
+
+/** A call the seccomp supervisor received: `syscall(args)`, then ` [paths]` when it read any. */
+export function formatNotifiedCall(call: NotifiedCall): string {
+  const paths = Object.values(call.paths);
+  return `${call.syscall}(${formatArgs(call)})${paths.length ? ` [${paths.join(", ")}]` : ""}`;
+}
+
+/** The JSON fields of a call the seccomp supervisor received (arguments in hexadecimal). */
+export function notifiedCallFields(call: NotifiedCall): Record<string, unknown> {
+  return {
+    pid: call.pid,
+    ...(call.comm === undefined ? {} : { comm: call.comm }),
+    arch: call.arch,
+    nr: call.nr,
+    syscall: call.syscall,
+    args: call.args.map((a) => `0x${a.toString(16)}`),
+    paths: call.paths,
+  };
 }
 
 /** The JSON fields of one denial (`--format json`, event `denial`). */
 export function denialFields(denial: SeccompDenial): Record<string, unknown> {
   return {
     mechanism: "seccomp",
-    pid: denial.pid,
-    ...(denial.comm === undefined ? {} : { comm: denial.comm }),
-    arch: denial.arch,
-    nr: denial.nr,
-    syscall: denial.syscall,
-    args: denial.args.map((a) => `0x${a.toString(16)}`),
-    paths: denial.paths,
+    ...notifiedCallFields(denial),
     errno: denial.errno,
     ...(denial.errnoName === undefined ? {} : { errnoName: denial.errnoName }),
     ruleId: denial.ruleId,
@@ -182,7 +197,7 @@ export function formatLandlockDenial(denial: LandlockDenial): string {
   const rules = denial.section === "network" ? "network" : "filesystem";
   const who = denial.pid === undefined
     ? ""
-    : `, pid ${denial.pid}${denial.comm ? ` ${denial.comm}` : ""}`;
+    : `, ${processLabel({ pid: denial.pid, ...(denial.comm ? { comm: denial.comm } : {}) })}`;
   return `${where(denial.loc)}: ${call}${object} denied by the ${rules} rules of policy ` +
     `${JSON.stringify(denial.policy)}: ${SECTION_TEXT[denial.section]} (Landlock ` +
     `${denial.blockers.join(",")}: EACCES${who})`;

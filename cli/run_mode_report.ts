@@ -8,10 +8,16 @@
 import type { ResolvedPolicy } from "../policies/types.ts";
 import { callText, stoppedBy } from "../engine/dry_run_findings.ts";
 import type { DryRunFinding } from "../engine/dry_run.ts";
-import { type PolicySuggestion, suggestAdditions } from "../engine/dry_run_suggest.ts";
+import { suggestAdditions } from "../engine/dry_run_suggest.ts";
 import type { StagedCall, StagedCount } from "../backends/linux/seccomp_notify.ts";
 import type { AuditRunResult } from "../backends/linux/run_audit.ts";
-import { formatArgs, where } from "./explain_report.ts";
+import {
+  decidedBy,
+  formatNotifiedCall,
+  notifiedCallFields,
+  processLabel,
+  where,
+} from "./explain_report.ts";
 import type { Report } from "./launch_report.ts";
 
 /** At most this many findings of an audit are printed as text (JSON lists every one). */
@@ -33,27 +39,15 @@ const TEXT_FINDINGS = 50;
  * ```
  */
 export function formatStagedCall(call: StagedCall): string {
-  const paths = Object.values(call.paths);
-  const path = paths.length ? ` [${paths.join(", ")}]` : "";
-  const who = `pid ${call.pid}${call.comm ? ` ${call.comm}` : ""}`;
-  const [first, ...others] = call.policies;
-  const policies = [first!, ...others].map((p) => JSON.stringify(p.policy)).join(", ");
-  return `${where(first!.loc)}: ${call.syscall}(${formatArgs(call)})${path} allowed: no rule ` +
-    `covers it, the defaultAction of ${others.length ? "policies" : "policy"} ${policies} would ` +
-    `deny it (${who}); later ${call.syscall} calls are allowed and counted`;
+  const policies = call.policies.map((p) => JSON.stringify(p.policy)).join(", ");
+  return `${where(call.policies[0]!.loc)}: ${formatNotifiedCall(call)} allowed: no rule ` +
+    `covers it, the defaultAction of ${call.policies.length > 1 ? "policies" : "policy"} ` +
+    `${policies} would deny it (${processLabel(call)}); later ${call.syscall} calls are ` +
+    `allowed and counted`;
 }
 
 function stagedFields(call: StagedCall): Record<string, unknown> {
-  return {
-    pid: call.pid,
-    ...(call.comm === undefined ? {} : { comm: call.comm }),
-    arch: call.arch,
-    nr: call.nr,
-    syscall: call.syscall,
-    args: call.args.map((a) => `0x${a.toString(16)}`),
-    paths: call.paths,
-    policies: call.policies,
-  };
+  return { ...notifiedCallFields(call), policies: call.policies };
 }
 
 /**
@@ -112,13 +106,9 @@ export function reportStaged(
   policies: readonly ResolvedPolicy[],
   format: "text" | "json",
   report: Report,
-): PolicySuggestion[] {
+): void {
   const calls = staged.reduce((n, s) => n + s.count, 0);
-  const suggestions = suggestAdditions(
-    stagedFindings(staged),
-    policies,
-    (f) => (f as DryRunFinding & { count: number }).count,
-  );
+  const suggestions = suggestAdditions(stagedFindings(staged), policies, (f) => f.count);
   const head = staged.length === 0
     ? "staged: every call was covered by a rule; no call was allowed beyond the policies"
     : `staged: ${staged.length} syscall${staged.length === 1 ? "" : "s"} no rule covers ` +
@@ -139,15 +129,13 @@ export function reportStaged(
   if (format === "text") {
     for (const s of suggestions) report("staged-summary", s.yaml.trimEnd());
   }
-  return suggestions;
 }
 
 function findingText(f: DryRunFinding): string {
-  const who = `pid ${f.pid}${f.comm === undefined ? "" : ` ${f.comm}`}`;
   const shown = f.path === undefined || f.args.includes(JSON.stringify(f.path));
   const path = shown ? "" : ` [${f.path}]`;
   return `${where(f.loc)}: ${callText(f.syscall, f.nr, f.args)}${path} would be stopped: ` +
-    `${stoppedBy(f, false)} (${who})`;
+    `${stoppedBy(f, false)} (${processLabel(f)})`;
 }
 
 /**
@@ -211,9 +199,7 @@ export function reportAudit(audit: AuditRunResult, format: "text" | "json", repo
   });
   if (format === "text") {
     for (const r of dry.byRule) {
-      const who = r.ruleId === null
-        ? `the defaultAction of policy "${r.policy}"`
-        : `rule ${r.ruleId} of policy "${r.policy}"`;
+      const who = decidedBy(r.ruleId, r.policy);
       report(
         "audit-summary",
         `  ${String(r.count).padStart(7)} × ${r.action} by ${who} at ${where(r.loc)}`,

@@ -1,9 +1,6 @@
+import assert from "node:assert/strict";
 import { auditRunPolicies, stagedRunPolicies } from "./run_modes.ts";
 import type { ResolvedPolicy } from "../policies/types.ts";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
 
 const loc = { file: "p.yaml", line: 1, column: 1 };
 const policy: ResolvedPolicy = {

@@ -68,10 +68,10 @@ const DENYING = new Set(["deny", "kill", "kill_thread", "trap", "trace", "notify
  * if (!s?.yaml.includes("syscalls: [mkdir], action: allow, priority: 0")) throw new Error(s?.yaml);
  * ```
  */
-export function suggestAdditions(
-  findings: readonly DryRunFinding[],
+export function suggestAdditions<F extends DryRunFinding>(
+  findings: readonly F[],
   policies: readonly ResolvedPolicy[],
-  countOf: (finding: DryRunFinding) => number = () => 1,
+  countOf: (finding: F) => number = () => 1,
 ): PolicySuggestion[] {
   const rulesById = new Map<string, Rule>();
   for (const p of policies) for (const r of p.rules) rulesById.set(r.id, r);

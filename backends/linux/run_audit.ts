@@ -25,7 +25,6 @@ import { dryRun, type DryRunReport } from "../../engine/dry_run.ts";
 import { type PolicySuggestion, suggestAdditions } from "../../engine/dry_run_suggest.ts";
 import { RECORD_RING_BYTES, Recorder, type RecordSummary } from "./recorder.ts";
 import { hostArches, runConfined, type RunOptions, type RunResult } from "./run.ts";
-import { concatBytes } from "./trace_buffer.ts";
 
 /** Options of {@linkcode auditConfined}: those of `runConfined`, with the policies to audit. */
 export interface AuditRunOptions
@@ -75,8 +74,10 @@ export async function auditConfined(options: AuditRunOptions): Promise<AuditRunR
   const { policies, set, ringBytes, ...runOptions } = options;
   const arches = options.arches ?? hostArches();
   const permissive = compilePolicies(auditRunPolicies(policies), { arches });
-  const chunks: Uint8Array[] = [];
-  using recorder = Recorder.open((bytes) => chunks.push(bytes.slice()), {
+  // The recorder writes whole lines: each chunk decodes on its own.
+  const decoder = new TextDecoder();
+  const texts: string[] = [];
+  using recorder = Recorder.open((bytes) => texts.push(decoder.decode(bytes)), {
     ringBytes: ringBytes ?? RECORD_RING_BYTES,
   });
   const run = await runConfined({
@@ -89,12 +90,11 @@ export async function auditConfined(options: AuditRunOptions): Promise<AuditRunR
     },
   });
   const recording = recorder.finish();
-  const lines = new TextDecoder().decode(concatBytes(chunks)).split("\n");
-  const report = await dryRun(set, lines, {
+  const report = await dryRun(set, texts.join("").split("\n"), {
     format: "jsonl",
     maxFindings: Infinity,
     view: Deno.uid() === 0 ? "root" : "user",
-    ...(options.cwd ? { cwd: options.cwd } : { cwd: Deno.cwd() }),
+    cwd: options.cwd ?? Deno.cwd(),
   });
   return {
     run,

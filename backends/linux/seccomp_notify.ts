@@ -545,8 +545,8 @@ export class SeccompSupervisor implements AsyncDisposable {
     else if (action === "allow" || action === "log") allow = true;
     const uncovered = action === "errno" ? this.#uncovered(arch, nr, args) : [];
     const stagedKey = uncovered.length > 0 ? `${arch}:${nr}` : undefined;
-    const firstStaged = stagedKey !== undefined && !this.#staged.has(stagedKey);
-    const decision = arch === undefined ? undefined : evaluate(this.#set, { arch, nr, args });
+    const stagedSeen = stagedKey === undefined ? undefined : this.#staged.get(stagedKey);
+    const firstStaged = stagedKey !== undefined && stagedSeen === undefined;
     const syscall = arch === undefined ? `#${nr}` : (syscallName(arch, nr) ?? `#${nr}`);
     const paths: Record<number, string> = {};
     if (
@@ -589,9 +589,8 @@ export class SeccompSupervisor implements AsyncDisposable {
     }
     if (allow) return;
     if (stagedKey !== undefined) {
-      const seen = this.#staged.get(stagedKey);
-      if (seen !== undefined) {
-        seen.count++;
+      if (stagedSeen !== undefined) {
+        stagedSeen.count++;
         return;
       }
       const first: StagedCall = {
@@ -609,6 +608,7 @@ export class SeccompSupervisor implements AsyncDisposable {
       return;
     }
     this.#total++;
+    const decision = arch === undefined ? undefined : evaluate(this.#set, { arch, nr, args });
     const known = decision !== undefined && decision.layer !== null;
     const ruleId = known ? decision.ruleId : null;
     const policy = known ? decision.policy : (this.#set.layers[0]?.policy ?? "");

@@ -10,7 +10,7 @@
 
 import { kernelTest, landlockAbi, needCommands, needRoot, unavailable } from "../_kernel.ts";
 import { assert } from "../_probes.ts";
-import { type CliRun, cordon } from "../_cli.ts";
+import { type CliRun, cordon, jsonLines } from "../_cli.ts";
 import { runNetworkUnavailable } from "../../backends/linux/cgroup_net.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -64,8 +64,7 @@ async function cordonDeno(
       "--",
       ...denoArgs,
     ], { cwd: ROOT });
-    const events = run.stderr.split("\n").filter((l) => l.startsWith("{"))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const events = jsonLines(run.stderr);
     return { ...run, events };
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -7,26 +7,13 @@
  */
 
 import { hasFile, kernelTest, needRoot, PYTHON, unavailable } from "../_kernel.ts";
-import { cordon } from "../_cli.ts";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
+import assert from "node:assert/strict";
+import { cordon, jsonLines } from "../_cli.ts";
 
 const REASON = unavailable(
   needRoot(),
   hasFile(PYTHON) ? null : `needs ${PYTHON} (run scripts/setup.sh)`,
 );
-
-interface Record {
-  readonly event: string;
-  readonly message: string;
-  readonly [key: string]: unknown;
-}
-
-function records(stderr: string): Record[] {
-  return stderr.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
-}
 
 /** The policy under audit: mkdir denied by a rule (line 8), reads outside the system paths. */
 function auditedPolicy(dir: string, extra = { rules: "", read: "" }): string {
@@ -84,7 +71,7 @@ print("done")`;
       assert(audited.stdout === "s3cret\ndone\n", `audit run output: ${audited.stdout}`);
       const made = await Deno.stat(`${dir}/out/made`);
       assert(made.isDirectory, "audit mode must not deny mkdir");
-      const all = records(audited.stderr);
+      const all = jsonLines(audited.stderr);
       const findings = all.filter((r) => r.event === "audit-finding").map((r) =>
         r.finding as {
           syscall: string;
@@ -186,7 +173,7 @@ except PermissionError as e:
       ]);
       assert(staged.code === 0, `staged run exit ${staged.code}: ${staged.stderr}`);
       assert(staged.stdout === "sockets\nmkdir 13\n", `staged output: ${staged.stdout}`);
-      const all = records(staged.stderr);
+      const all = jsonLines(staged.stderr);
       const live = all.filter((r) => r.event === "staged" && typeof r.syscall === "string");
       assert(
         live.length === 1 && live[0]!.syscall === "socket",
