@@ -80,6 +80,7 @@ export * from "./compile/bpf_maps.ts";
 export * from "./compile/generate_policy.ts";
 export * from "./compile/diff_policies.ts";
 export * from "./compile/run_modes.ts";
+export * from "./compile/run_view.ts";
 // The BPF map value layouts the map-content emitters produce (the rest of bpf/structs.ts: ./linux)
 export type { ArgCaseValue, ArgTestValue, DecisionValue, NetRuleValue } from "./bpf/structs.ts";
 

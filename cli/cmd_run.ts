@@ -17,6 +17,7 @@ import {
   reportPolicyErrors,
 } from "./load_policies.ts";
 import { compilePolicies } from "../compile/compile.ts";
+import { formatLocation } from "../engine/deno_permissions.ts";
 import { RUN_MODES, stagedRunPolicies } from "../compile/run_modes.ts";
 import { auditConfined, type AuditRunResult } from "../backends/linux/run_audit.ts";
 import { reportAudit, reportStaged, stagedHandler } from "./run_mode_report.ts";
@@ -378,12 +379,17 @@ async function runCli(argv: string[], setReport: (report: Report) => void): Prom
   const allowDegraded = values["allow-degraded"] === true;
   // What runConfined says it does not enforce, reported before the command starts.
   const onDegraded = reportDegradations(report);
-  for (const layer of loaded.filters.layers) {
+  // With --mode audit every policy is only reported, whatever its own mode (runAudit says so).
+  for (const layer of mode === "audit" ? [] : loaded.filters.layers) {
     if (layer.mode !== "audit") continue;
+    const fs = layer.filesystem
+      ? `; its filesystem rules (${formatLocation(layer.filesystem.loc)}) are not applied ` +
+        `(Landlock cannot audit): --mode audit reports what they would deny`
+      : "";
     report(
       "audit",
-      `policy "${layer.policy}" is in audit mode: what it would deny is allowed and logged ` +
-        `by the kernel (audit type 1326, SECCOMP)`,
+      `policy "${layer.policy}" is in audit mode: the syscalls it would deny are allowed and ` +
+        `logged by the kernel (audit type 1326, SECCOMP)${fs}`,
       { policy: layer.policy },
     );
   }

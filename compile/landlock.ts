@@ -607,9 +607,29 @@ export function isEmptyRuleset(ruleset: LandlockRuleset): boolean {
 const UNKNOWN_LOC: SourceLocation = { file: "", line: 0, column: 0 };
 
 /**
+ * Whether `cordon run` applies `layer`'s `filesystem` and Landlock network rules: not for a
+ * layer in `mode: audit`, whose rules are only reported (Landlock has no audit mode; the
+ * layer's network rules are still audited by the cgroup programs).
+ *
+ * @param layer A layer of the run's filter set.
+ * @returns `true` for an enforcing layer.
+ *
+ * @example
+ * ```ts
+ * import { appliesFilesystem } from "@cordon/cordon";
+ * if (appliesFilesystem({ mode: "audit" })) throw new Error("audit layers only report");
+ * if (!appliesFilesystem({ mode: "enforce" })) throw new Error();
+ * ```
+ */
+export function appliesFilesystem(layer: Pick<FilterLayer, "mode">): boolean {
+  return layer.mode !== "audit";
+}
+
+/**
  * The Landlock ruleset `cordon run` applies for `layer` of `set` at `abi`: its `filesystem` and
- * `network` rules and the scopes of {@linkcode runScopes} (reported as gaps where the ABI lacks
- * them, located at the layer's `privileges` section, else its name).
+ * `network` rules (none for a layer in audit mode, {@linkcode appliesFilesystem}) and the scopes
+ * of {@linkcode runScopes} (reported as gaps where the ABI lacks them, located at the layer's
+ * `privileges` section, else its name).
  *
  * @example
  * ```ts
@@ -624,9 +644,10 @@ export function compileRunLandlock(
   layer: FilterLayer,
   abi: number,
 ): LandlockRuleset {
+  const applied = appliesFilesystem(layer);
   return compileLandlock(
-    layer.filesystem,
-    layer.network,
+    applied ? layer.filesystem : undefined,
+    applied ? layer.network : undefined,
     abi,
     runScopes(set, layer),
     layer.privileges?.loc ?? layer.loc,
@@ -647,7 +668,9 @@ export function compileRunLandlock(
 export function emitLandlock(set: FilterSet, abi: number = LANDLOCK_ABI_LATEST): string {
   const layers = set.layers.map((l) => ({
     policy: l.policy,
-    ...(l.filesystem ? { requiredAbi: requiredLandlockAbi(l.filesystem) } : {}),
+    ...(l.filesystem && appliesFilesystem(l)
+      ? { requiredAbi: requiredLandlockAbi(l.filesystem) }
+      : {}),
     ruleset: compileRunLandlock(set, l, abi),
   }));
   return stableJson({ format: "cordon-landlock", version: 1, abi, layers });

@@ -118,7 +118,8 @@ export const LINT_CODES: Readonly<
   },
   "audit-mode": {
     severity: "info",
-    description: "A policy runs in audit mode: deny, kill and trap are reported, not applied.",
+    description: "A policy runs in audit mode: deny, kill and trap are reported, not applied " +
+      "(under cordon run, its filesystem rules are not applied at all).",
   },
   ...PATHS_NETWORK_LINT_CODES,
   ...PRIVILEGES_LINT_CODES,
@@ -412,7 +413,11 @@ function lintLayer(
     findings.push({
       severity: "info",
       code: "audit-mode",
-      message: `Policy "${name}" is in audit mode: deny, kill and trap are reported, not applied`,
+      message: `Policy "${name}" is in audit mode: deny, kill and trap are reported, not applied` +
+        (policy.filesystem
+          ? `; under cordon run its filesystem rules are not applied either (Landlock cannot ` +
+            `audit): try them with cordon run --mode audit`
+          : ""),
       loc: policy.loc,
       policy: name,
     });

@@ -212,6 +212,16 @@ capabilities: { allow: [proc.basic] }
   const audit = only(findings, "audit-mode");
   if (audit.length !== 1 || audit[0]!.severity !== "info") fail(show(findings));
   if (audit[0]!.loc.line !== 3 || audit[0]!.policy !== "p") fail(show(audit));
+  if (audit[0]!.message.includes("filesystem")) fail(show(audit));
+  const withFs = only(
+    lint(`defaultAction: deny
+mode: audit
+capabilities: { allow: [proc.basic] }
+filesystem: { read: [/usr] }
+`),
+    "audit-mode",
+  );
+  if (!withFs[0]?.message.includes("filesystem rules are not applied")) fail(show(withFs));
 });
 
 Deno.test("lintPolicies() warns about denies with errno 0 (policies built in code)", {

@@ -27,13 +27,14 @@
  * The view ({@linkcode AccessView}): `cordon run` started as root gives the command a read-only
  * view of the filesystem (`backends/linux/process_confinement.ts`): only the paths beneath a
  * `filesystem.write` path of every layer that lists any stay writable (the intersection of the
- * lists; nothing when no layer lists one; everything when it is `/`). In the `root` view a write
+ * lists; nothing when no layer lists one; everything when it is `/`; a layer in `audit` mode
+ * counts as writing `/`, `compile/run_view.ts`). In the `root` view a write
  * of content, entries or metadata outside them fails with `EROFS` (mechanism `read-only-view`),
  * before Landlock decides anything of the call (the mount check comes first); a rename between
  * two of its mounts (each write path is bound as a mount of its own) fails with `EXDEV`. Cordon's
  * own files, which `run` also binds read-only, are not modelled. The view is one
- * for the whole run: it does not depend on which layers target the process, nor on a layer's
- * `audit` mode (the mounts are made all the same), so its denials are `enforce`. Opening a device
+ * for the whole run: it does not depend on which layers target the process, and its denials are
+ * `enforce`. Opening a device
  * node for writing is not a write of the filesystem (the kernel exempts devices, pipes and
  * sockets from the read-only check): paths beneath `/dev` (but `/dev/shm`, `/dev/mqueue`,
  * `/dev/hugepages`) and descriptor paths (`/proc/self/fd/N`, `/dev/stdout`) whose real file the
@@ -58,6 +59,7 @@ import {
   LANDLOCK_ABI_LATEST,
   normalisePath,
 } from "../compile/landlock.ts";
+import { runView, runWriteList } from "../compile/run_view.ts";
 import type { FileOp } from "./events.ts";
 
 /** The kernel mechanism that decides an access (in either view). */
@@ -332,21 +334,6 @@ export function isDescriptorPath(path: string): boolean {
   return (path.startsWith("/proc/") && PROC_FD.test(path)) || DEV_FD.test(path);
 }
 
-/** The maximal subtrees beneath one path of every list (as the run's planner computes them). */
-function intersectLists(lists: readonly (readonly string[])[]): string[] {
-  let current: string[] | undefined;
-  for (const list of lists) {
-    const next = list.map(normalisePath);
-    const prev = current;
-    current = prev === undefined ? next : [
-      ...prev.filter((p) => next.some((q) => isBeneath(p, q))),
-      ...next.filter((q) => prev.some((p) => isBeneath(q, p))),
-    ];
-  }
-  const unique = [...new Set(current ?? [])].sort();
-  return unique.filter((p) => !unique.some((q) => q !== p && isBeneath(p, q)));
-}
-
 /**
  * The mounts the read-only view binds back read-write (as `planProcessConfinement` plans them,
  * but for the paths that do not exist, which `run` refuses): every write path of the
@@ -354,15 +341,8 @@ function intersectLists(lists: readonly (readonly string[])[]): string[] {
  * without `noexec`). Empty when the host stays writable.
  */
 function viewMounts(set: FilterSet): string[] {
-  const writeLists = set.layers.flatMap((l) =>
-    (l.filesystem?.write.length ?? 0) > 0 ? [l.filesystem!.write] : []
-  );
-  const writable = intersectLists(writeLists);
-  if (writable.includes("/")) return [];
-  const execLists = set.layers.flatMap((l) =>
-    (l.filesystem?.execute.length ?? 0) > 0 ? [l.filesystem!.execute] : []
-  );
-  const executable = execLists.length === 0 ? ["/"] : intersectLists(execLists);
+  const { writable, executable, hostWritable } = runView(set);
+  if (hostWritable) return [];
   const mounts: string[] = [];
   for (const path of writable) {
     mounts.push(path);
@@ -483,9 +463,8 @@ export class AccessRules {
   constructor(set: FilterSet, options: AccessRulesOptions = {}) {
     this.view = options.view ?? "user";
     this.#set = set;
-    this.#writeLayers = set.layers.flatMap((l, i) =>
-      (l.filesystem?.write.length ?? 0) > 0 ? [i] : []
-    );
+    const view = runView(set);
+    this.#writeLayers = view.writeLayers;
     this.#layers = set.layers.map((layer, index) => {
       if (layer.filesystem === undefined && layer.network === undefined) return undefined;
       let landlockConnect: Set<number> | undefined;
@@ -509,10 +488,7 @@ export class AccessRules {
     this.hasNetwork = set.layers.some((l) => l.network !== undefined);
     this.decidesPaths = this.hasFilesystem || (this.view === "root" && set.layers.length > 0);
     this.#mounts = viewMounts(set);
-    this.#hostWritable = this.#writeLayers.length > 0 &&
-      this.#writeLayers.every((i) =>
-        set.layers[i]!.filesystem!.write.some((w) => normalisePath(w) === "/")
-      );
+    this.#hostWritable = view.hostWritable;
   }
 
   #key(
@@ -690,7 +666,7 @@ export class AccessRules {
     if (this.#writeLayers.length > 0) {
       // Writable: beneath a write path of every layer that lists any (their intersection).
       const refusing = this.#writeLayers.find((i) =>
-        !layers[i]!.filesystem!.write.some((w) => isBeneath(target, normalisePath(w)))
+        !runWriteList(layers[i]!).some((w) => isBeneath(target, normalisePath(w)))
       );
       if (refusing === undefined) return null;
       index = refusing;

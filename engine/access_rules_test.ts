@@ -13,7 +13,7 @@ import { compilePolicies } from "../compile/compile.ts";
 import type { FilterSet } from "../compile/filter_set.ts";
 import { isBeneath } from "../compile/landlock.ts";
 import type { FilesystemRules, Mode, ResolvedPolicy } from "../policies/types.ts";
-import { intersectSubtrees } from "../backends/linux/process_confinement.ts";
+import { intersectSubtrees } from "../compile/run_view.ts";
 
 const O_WRONLY = 1;
 const O_RDWR = 2;
@@ -208,13 +208,30 @@ Deno.test("the root view does not stop writes to devices, pipes and terminals, b
   );
 });
 
-Deno.test("the root view's denials are enforced whatever the layer's mode", () => {
+Deno.test("a layer in audit mode does not narrow the root view: it counts as writing /", () => {
   const set = compile(policy("audited", 1, { write: ["/tmp/app"] }, "audit"));
   const root = AccessRules.of(set, { view: "root" })!;
+  // Landlock's denial keeps the layer's mode: reported, not applied.
   const denial = root.decideAccess([0], [write("/etc/x")])!;
-  assert.equal(denial.mode, "enforce");
-  // Landlock's denial keeps the layer's mode.
-  assert.equal(AccessRules.of(set)!.decideAccess([0], [write("/etc/x")])!.mode, "audit");
+  assert.equal(denial.mechanism, "landlock");
+  assert.equal(denial.mode, "audit");
+  assert.equal(root.decideAccess([0], [write("/etc/x", "metadata")]), undefined);
+  // Beside an enforcing layer, the view is that layer's, and its denials are enforced.
+  const mixed = compile(
+    policy("audited", 1, { write: ["/tmp/app"] }, "audit"),
+    policy("enforcing", 40, { write: ["/srv"] }),
+  );
+  const view = AccessRules.of(mixed, { view: "root" })!.decideAccess([0, 1], [
+    write("/etc/x", "metadata"),
+  ])!;
+  assert.deepEqual([view.mechanism, view.mode, view.policy], [
+    "read-only-view",
+    "enforce",
+    "enforcing",
+  ]);
+  // Only audit layers, none with a filesystem section: the host stays writable.
+  const bare = AccessRules.of(compile(policy("p", 1, undefined, "audit")), { view: "root" })!;
+  assert.equal(bare.decideAccess([0], [write("/etc/x", "entries")]), undefined);
 });
 
 Deno.test("mayDeny says which accesses a process's layers can deny", () => {

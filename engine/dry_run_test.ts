@@ -10,7 +10,7 @@ import { eventsToJsonl } from "./trace/jsonl_trace.ts";
 import { networkDecision, pathDecision } from "../compile/net_rules.ts";
 import { isBeneath } from "../compile/landlock.ts";
 import type { FilterSet } from "../compile/filter_set.ts";
-import { intersectSubtrees } from "../backends/linux/process_confinement.ts";
+import { intersectSubtrees } from "../compile/run_view.ts";
 
 const TRACES = new URL("../tests/testdata/traces/", import.meta.url);
 const EXAMPLES = new URL("../examples/policies/", import.meta.url);

@@ -14705,6 +14705,9 @@ function compileLandlock(filesystem, network, abi, scopes = DEFAULT_LANDLOCK_SCO
   };
 }
 var UNKNOWN_LOC = { file: "", line: 0, column: 0 };
+function appliesFilesystem(layer) {
+  return layer.mode !== "audit";
+}
 
 // bpf/structs.ts
 var CORDON_NR_SLOTS = 1024;
@@ -15580,7 +15583,7 @@ var LINT_CODES = Object.freeze({
   },
   "audit-mode": {
     severity: "info",
-    description: "A policy runs in audit mode: deny, kill and trap are reported, not applied."
+    description: "A policy runs in audit mode: deny, kill and trap are reported, not applied (under cordon run, its filesystem rules are not applied at all)."
   },
   ...PATHS_NETWORK_LINT_CODES,
   ...PRIVILEGES_LINT_CODES,
@@ -15774,7 +15777,7 @@ function lintLayer(policy, layer, own) {
     findings.push({
       severity: "info",
       code: "audit-mode",
-      message: `Policy "${name}" is in audit mode: deny, kill and trap are reported, not applied`,
+      message: `Policy "${name}" is in audit mode: deny, kill and trap are reported, not applied` + (policy.filesystem ? `; under cordon run its filesystem rules are not applied either (Landlock cannot audit): try them with cordon run --mode audit` : ""),
       loc: policy.loc,
       policy: name
     });
@@ -17557,6 +17560,44 @@ async function* readTraceFile(path) {
   }
 }
 
+// compile/run_view.ts
+function runWriteList(layer) {
+  if (!appliesFilesystem(layer)) return ["/"];
+  return layer.filesystem?.write ?? [];
+}
+function runExecuteList(layer) {
+  if (!appliesFilesystem(layer)) return [];
+  return layer.filesystem?.execute ?? [];
+}
+function intersectSubtrees(lists) {
+  let current;
+  for (const list of lists) {
+    const next = list.map(normalisePath2);
+    if (current === void 0) {
+      current = next;
+      continue;
+    }
+    const prev = current;
+    current = [
+      ...prev.filter((p) => next.some((q3) => isBeneath(p, q3))),
+      ...next.filter((q3) => prev.some((p) => isBeneath(q3, p)))
+    ];
+  }
+  const unique = [...new Set(current ?? [])].sort();
+  return unique.filter((p) => !unique.some((q3) => q3 !== p && isBeneath(p, q3)));
+}
+function runView(set) {
+  const writeLayers = set.layers.flatMap((l, i) => runWriteList(l).length > 0 ? [i] : []);
+  const writable = intersectSubtrees(writeLayers.map((i) => runWriteList(set.layers[i])));
+  const execLists = set.layers.map(runExecuteList).filter((list) => list.length > 0);
+  return {
+    writeLayers,
+    writable,
+    executable: execLists.length === 0 ? ["/"] : intersectSubtrees(execLists),
+    hostWritable: writable.includes("/")
+  };
+}
+
 // engine/access_rules.ts
 var EACCES2 = 13;
 var EPERM2 = 1;
@@ -17637,29 +17678,9 @@ var DEV_FD = /^\/dev\/(?:fd\/\d+|stdin|stdout|stderr)$/;
 function isDescriptorPath(path) {
   return path.startsWith("/proc/") && PROC_FD.test(path) || DEV_FD.test(path);
 }
-function intersectLists(lists) {
-  let current;
-  for (const list of lists) {
-    const next = list.map(normalisePath2);
-    const prev = current;
-    current = prev === void 0 ? next : [
-      ...prev.filter((p) => next.some((q3) => isBeneath(p, q3))),
-      ...next.filter((q3) => prev.some((p) => isBeneath(q3, p)))
-    ];
-  }
-  const unique = [...new Set(current ?? [])].sort();
-  return unique.filter((p) => !unique.some((q3) => q3 !== p && isBeneath(p, q3)));
-}
 function viewMounts(set) {
-  const writeLists = set.layers.flatMap(
-    (l) => (l.filesystem?.write.length ?? 0) > 0 ? [l.filesystem.write] : []
-  );
-  const writable = intersectLists(writeLists);
-  if (writable.includes("/")) return [];
-  const execLists = set.layers.flatMap(
-    (l) => (l.filesystem?.execute.length ?? 0) > 0 ? [l.filesystem.execute] : []
-  );
-  const executable = execLists.length === 0 ? ["/"] : intersectLists(execLists);
+  const { writable, executable, hostWritable } = runView(set);
+  if (hostWritable) return [];
   const mounts = [];
   for (const path of writable) {
     mounts.push(path);
@@ -17728,9 +17749,8 @@ var AccessRules = class _AccessRules {
   constructor(set, options = {}) {
     this.view = options.view ?? "user";
     this.#set = set;
-    this.#writeLayers = set.layers.flatMap(
-      (l, i) => (l.filesystem?.write.length ?? 0) > 0 ? [i] : []
-    );
+    const view = runView(set);
+    this.#writeLayers = view.writeLayers;
     this.#layers = set.layers.map((layer, index) => {
       if (layer.filesystem === void 0 && layer.network === void 0) return void 0;
       let landlockConnect;
@@ -17754,9 +17774,7 @@ var AccessRules = class _AccessRules {
     this.hasNetwork = set.layers.some((l) => l.network !== void 0);
     this.decidesPaths = this.hasFilesystem || this.view === "root" && set.layers.length > 0;
     this.#mounts = viewMounts(set);
-    this.#hostWritable = this.#writeLayers.length > 0 && this.#writeLayers.every(
-      (i) => set.layers[i].filesystem.write.some((w) => normalisePath2(w) === "/")
-    );
+    this.#hostWritable = view.hostWritable;
   }
   #key(layer, section, mechanism, mode) {
     const key = `${layer}\0${section}\0${mechanism}\0${mode}`;
@@ -17909,7 +17927,7 @@ var AccessRules = class _AccessRules {
     let reason;
     if (this.#writeLayers.length > 0) {
       const refusing = this.#writeLayers.find(
-        (i) => !layers[i].filesystem.write.some((w) => isBeneath(target, normalisePath2(w)))
+        (i) => !runWriteList(layers[i]).some((w) => isBeneath(target, normalisePath2(w)))
       );
       if (refusing === void 0) return null;
       index = refusing;

@@ -14,6 +14,7 @@
  */
 
 import {
+  appliesFilesystem,
   compileRunLandlock,
   isEmptyRuleset,
   LANDLOCK_ACCESS_FS,
@@ -346,7 +347,8 @@ export const ABSTRACT_SCOPING_MECHANISM = "Landlock abstract Unix socket scoping
 
 /**
  * Compiles the Landlock step of `cordon run` for `set` at the kernel's ABI: for every layer, its
- * `filesystem` paths and `network` TCP ports and the scopes of `runScopes` (signals and
+ * `filesystem` paths and `network` TCP ports (not for a layer in audit mode, whose rules are only
+ * reported: `appliesFilesystem`) and the scopes of `runScopes` (signals and
  * abstract Unix sockets, on unless the policy grants them), so that every run has a Landlock
  * domain. Fails closed: a layer whose filesystem rules need a newer ABI than the kernel's (its
  * `filesystem.minAbi`, else `LANDLOCK_ABI_FULL_FILESYSTEM` of `compile/landlock.ts`), or whose
@@ -376,7 +378,7 @@ export function planRunLandlock(
   let fullyEnforced = true;
   for (const layer of layers) {
     const fs = layer.filesystem;
-    if (!fs) continue;
+    if (!fs || !appliesFilesystem(layer)) continue;
     const needed = requiredLandlockAbi(fs);
     if (abi >= needed) continue;
     fullyEnforced = false;
@@ -432,7 +434,9 @@ export function planRunLandlock(
   }
   return {
     ...(rulesets.length > 0 ? { landlock: { rulesets } } : {}),
-    enforced: fullyEnforced && layers.some((l) => l.filesystem) ? ["filesystem"] : [],
+    enforced: fullyEnforced && layers.some((l) => l.filesystem && appliesFilesystem(l))
+      ? ["filesystem"]
+      : [],
     abi,
     degraded,
   };

@@ -28,6 +28,7 @@
 import type { Arch, SourceLocation } from "../../policies/types.ts";
 import { AUDIT_ARCH, syscallName } from "../../policies/syscalls.ts";
 import type { FilterLayer, FilterSet } from "../../compile/filter_set.ts";
+import { appliesFilesystem } from "../../compile/landlock.ts";
 import { errnoDetail, libcPath } from "./libc.ts";
 import { KernelError, NotSupportedError } from "./errors.ts";
 import { holdAuditSetting, releaseAuditSetting } from "./audit_holders.ts";
@@ -274,7 +275,7 @@ function beneath(path: string, rule: string): boolean {
 /**
  * The layer whose Landlock ruleset denied an access: the first (in installation order) whose
  * `filesystem` paths for the access's section do not cover the path, or, for `network`, the
- * first with a `network` section. When the kernel's path does not say (a symbolic link resolved
+ * first with a `network` section (layers in audit mode apply neither). When the kernel's path does not say (a symbolic link resolved
  * differently from the rule, or no path), the first layer that handles the section.
  *
  * @example
@@ -292,13 +293,16 @@ function beneath(path: string, rule: string): boolean {
  * ```
  */
 export function denyingLayer(
-  layers: readonly Pick<FilterLayer, "policy" | "loc" | "filesystem" | "network">[],
+  layers: readonly Pick<FilterLayer, "policy" | "loc" | "mode" | "filesystem" | "network">[],
   section: LandlockDenial["section"],
   path: string | undefined,
-): Pick<FilterLayer, "policy" | "loc" | "filesystem" | "network"> | undefined {
-  if (section === "network") return layers.find((l) => l.network !== undefined) ?? layers[0];
+): Pick<FilterLayer, "policy" | "loc" | "mode" | "filesystem" | "network"> | undefined {
+  // Layers in audit mode apply no Landlock path or port rules: none of them denied it.
+  if (section === "network") {
+    return layers.find((l) => l.network !== undefined && appliesFilesystem(l)) ?? layers[0];
+  }
   if (section === "scope") return layers[0];
-  const handling = layers.filter((l) => l.filesystem !== undefined);
+  const handling = layers.filter((l) => l.filesystem !== undefined && appliesFilesystem(l));
   if (path !== undefined) {
     const denier = handling.find((l) => !l.filesystem![section].some((p) => beneath(path, p)));
     if (denier) return denier;

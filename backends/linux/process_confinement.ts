@@ -40,7 +40,8 @@
 
 import type { SourceLocation } from "../../policies/types.ts";
 import type { FilterSet } from "../../compile/filter_set.ts";
-import { isBeneath, normalisePath } from "../../compile/landlock.ts";
+import { appliesFilesystem, isBeneath, normalisePath } from "../../compile/landlock.ts";
+import { runExecuteList, runView } from "../../compile/run_view.ts";
 import { denoCacheDir } from "./launcher.ts";
 import { KernelError, NotSupportedError } from "./errors.ts";
 import { errno, errnoDetail, hostSyscallNumber, keepAlive, libc, toCString } from "./libc.ts";
@@ -209,35 +210,6 @@ export function ownCapabilities(): { effective: bigint; permitted: bigint } {
   return { effective: field("CapEff"), permitted: field("CapPrm") };
 }
 
-/**
- * The maximal subtrees that lie below one path of every list: the paths a stack of Landlock
- * layers lets through when each layer allows only what is beneath its own list.
- *
- * @example
- * ```ts
- * import { intersectSubtrees } from "./process_confinement.ts";
- * const both = intersectSubtrees([["/tmp", "/srv/a"], ["/tmp/x", "/srv"]]);
- * if (both.join() !== "/srv/a,/tmp/x") throw new Error(both.join());
- * ```
- */
-export function intersectSubtrees(lists: readonly (readonly string[])[]): string[] {
-  let current: string[] | undefined;
-  for (const list of lists) {
-    const next = list.map(normalisePath);
-    if (current === undefined) {
-      current = next;
-      continue;
-    }
-    const prev: string[] = current;
-    current = [
-      ...prev.filter((p) => next.some((q) => isBeneath(p, q))),
-      ...next.filter((q) => prev.some((p) => isBeneath(q, p))),
-    ];
-  }
-  const unique = [...new Set(current ?? [])].sort();
-  return unique.filter((p) => !unique.some((q) => q !== p && isBeneath(p, q)));
-}
-
 function exists(path: string): { directory: boolean; device: boolean } | undefined {
   try {
     const info = Deno.statSync(path);
@@ -322,10 +294,13 @@ export function planProcessConfinement(
   const degraded: ConfinementDegradation[] = [];
   const privileges = {
     ...planPrivileges(set, caps.permitted, has(CAP_SETPCAP)),
-    restrictScripts: set.layers.some((l) => (l.filesystem?.execute.length ?? 0) > 0),
+    restrictScripts: set.layers.some((l) => runExecuteList(l).length > 0),
   };
 
-  const writeLayers = set.layers.filter((l) => (l.filesystem?.write.length ?? 0) > 0);
+  // Layers in audit mode apply no filesystem rules (compile/run_view.ts).
+  const writeLayers = set.layers.filter((l) =>
+    appliesFilesystem(l) && (l.filesystem?.write.length ?? 0) > 0
+  );
   const namespaces = has(CAP_SYS_ADMIN);
   if (!namespaces) {
     for (const layer of writeLayers) {
@@ -373,12 +348,10 @@ export function planProcessConfinement(
   // uid 0 without capabilities still writes every file root owns (/etc/ld.so.preload, cron,
   // Cordon's own code): with namespaces, the command writes only beneath its write paths, and
   // nowhere when no layer lists any.
-  const writePaths = intersectSubtrees(writeLayers.map((l) => l.filesystem!.write));
-  const readOnlyEverything = namespaces && !writePaths.includes("/");
-  const execLayers = set.layers.filter((l) => (l.filesystem?.execute.length ?? 0) > 0);
-  const execPaths = execLayers.length === 0
-    ? ["/"]
-    : intersectSubtrees(execLayers.map((l) => l.filesystem!.execute));
+  const view = runView(set);
+  const writePaths = view.writable;
+  const readOnlyEverything = namespaces && !view.hostWritable;
+  const execPaths = view.executable;
   const writable: WritableMount[] = [];
   if (readOnlyEverything) {
     for (const path of writePaths) {

@@ -17,6 +17,7 @@ import type { Arch, SourceLocation } from "../../policies/types.ts";
 import { syscallNumber, syscallTable } from "../../policies/syscalls.ts";
 import type { FilterSet } from "../../compile/filter_set.ts";
 import { compileSeccomp, type SeccompProgram } from "../../compile/seccomp.ts";
+import { appliesFilesystem } from "../../compile/landlock.ts";
 import { decodeAction, runSeccomp } from "../../compile/bpf_interpreter.ts";
 import { NotSupportedError } from "./errors.ts";
 import {
@@ -325,7 +326,12 @@ export function unenforcedSections(
       }
     };
     const fs = layer.filesystem;
-    if (fs && (fs.read.length || fs.write.length || fs.execute.length)) add("filesystem", fs.loc);
+    // A layer in audit mode applies no filesystem rules by design (compile/run_view.ts).
+    if (
+      fs && appliesFilesystem(layer) && (fs.read.length || fs.write.length || fs.execute.length)
+    ) {
+      add("filesystem", fs.loc);
+    }
     const net = layer.network;
     if (net && (net.connect.length || net.bind.length)) add("network", net.loc);
     // A `log` limit not applied reports nothing, a `kill` limit kills nothing: both block.

@@ -217,3 +217,67 @@ Deno.test("cordon run --mode: usage errors exit 125 and run nothing", async () =
     assert(out.stderr.includes(expected), `${args.join(" ")}: ${out.stderr}`);
   }
 });
+
+kernelTest(
+  "a policy in mode: audit under cordon run: its denials are logged, its filesystem rules are applied neither by Landlock nor by the read-only view; an enforcing policy beside it still is",
+  REASON,
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "cordon-audit-mode-" });
+    try {
+      await Deno.mkdir(`${dir}/out`);
+      await Deno.writeTextFile(`${dir}/secret`, "s3cret\n");
+      const audited = `${dir}/audited.yaml`;
+      await Deno.writeTextFile(
+        audited,
+        auditedPolicy(dir).replace("defaultAction: allow", "mode: audit\n  defaultAction: allow"),
+      );
+      // mkdir (a rule's deny), a read outside filesystem.read (Landlock), a write outside
+      // filesystem.write (the read-only view of a root run): all only reported in audit mode.
+      const script = `import os
+os.mkdir("${dir}/out/made")
+print(open("${dir}/secret").read().strip())
+try:
+    open("${dir}/elsewhere", "w").write("x")
+    print("wrote")
+except OSError as e:
+    print("errno", e.errno)`;
+      const command = ["--", PYTHON, "-c", script];
+
+      const alone = await cordon(["run", "-p", audited, "--format", "json", ...command]);
+      assert.equal(alone.code, 0, alone.stderr);
+      assert.equal(alone.stdout, "s3cret\nwrote\n");
+      assert((await Deno.stat(`${dir}/out/made`)).isDirectory);
+      const notice = jsonLines(alone.stderr).find((r) => r.event === "audit");
+      assert(notice, alone.stderr);
+      assert.match(
+        String(notice.message),
+        /filesystem rules \(.*audited\.yaml:\d+:\d+\) are not applied/,
+      );
+
+      // Beside an enforcing policy whose write paths are ${dir}/out, the view is that policy's:
+      // the write outside fails with EROFS (30); the audited policy's Landlock rules still not.
+      await Deno.remove(`${dir}/out/made`);
+      await Deno.remove(`${dir}/elsewhere`);
+      const enforcing = `${dir}/enforcing.yaml`;
+      await Deno.writeTextFile(
+        enforcing,
+        `apiVersion: cordon/v1
+kind: Policy
+metadata:
+  name: writes-out
+spec:
+  defaultAction: allow
+  filesystem:
+    read: [/]
+    write: [${dir}/out, /dev/null]
+`,
+      );
+      const both = await cordon(["run", "-p", audited, "-p", enforcing, ...command]);
+      assert.equal(both.code, 0, both.stderr);
+      assert.equal(both.stdout, "s3cret\nerrno 30\n");
+      await assert.rejects(() => Deno.stat(`${dir}/elsewhere`), Deno.errors.NotFound);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
