@@ -51,6 +51,7 @@ export type {
 } from "./backends/linux/seccomp_notify.ts";
 export type { NetworkDenial, NetworkDenialSummary } from "./backends/linux/net_explain.ts";
 export type { LandlockDenial, LandlockDenialSummary } from "./backends/linux/landlock_audit.ts";
+export type { ViewDenial, ViewDenialSummary } from "./backends/linux/view_explain.ts";
 export type {
   ConfinementDegradation,
   PlannedPrivileges,

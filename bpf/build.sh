@@ -18,7 +18,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="${CORDON_BPF_OUT:-$here/build}"
 generated="$here/objects.generated.ts"
-programs=(monitor cgroup_net lsm cgroup_guard)
+programs=(monitor cgroup_net lsm cgroup_guard view_denials)
 mode="${1:-build}"
 arch="$(uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')"
 vmlinux="$here/vmlinux/$arch/vmlinux.h"

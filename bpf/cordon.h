@@ -255,6 +255,7 @@ _Static_assert(sizeof(struct cordon_stats) == 72, "cordon_stats size");
 #define CORDON_EV_NET_DENY 7
 #define CORDON_EV_RATE 8
 #define CORDON_EV_ENFORCE 9
+#define CORDON_EV_VIEW_DENY 10
 
 /* cordon_syscall_event.reason */
 #define CORDON_REASON_SUBSCRIBED 0x01
@@ -494,5 +495,34 @@ struct cordon_unix_rule {
 	__u8 name[CORDON_UNIX_NAME_LEN];
 };
 _Static_assert(sizeof(struct cordon_unix_rule) == 112, "cordon_unix_rule size");
+
+/*
+ * CORDON_EV_VIEW_DENY (view_denials.bpf.c): a call of `cordon run`'s command that the read-only
+ * view refused (EROFS, or EXDEV across its mounts), with the call's arguments and up to two of
+ * its path arguments as read from the caller's memory when the call returned.
+ */
+struct cordon_view_event {
+	struct cordon_event_header hdr;
+	__u32 nr;
+	__u8 abi; /* CORDON_ABI_* */
+	__u8 pad[3];
+	__s64 ret;
+	__u64 args[6];
+	__u32 path_len[2]; /* bytes read, including the NUL; 0: no such argument, or unreadable */
+	char paths[2][CORDON_PATH_LEN];
+};
+_Static_assert(sizeof(struct cordon_view_event) == 112 + 2 * CORDON_PATH_LEN, "cordon_view_event size");
+
+/* cordon_view_args.path: no such argument. */
+#define CORDON_VIEW_NO_ARG 0xff
+/* view_path_args key bit of an i386 (compat) call: nr | CORDON_VIEW_COMPAT. */
+#define CORDON_VIEW_COMPAT 0x80000000u
+
+/* Value of view_path_args: which arguments of a syscall are paths (argument indexes). */
+struct cordon_view_args {
+	__u8 path[2]; /* CORDON_VIEW_NO_ARG: none */
+	__u8 pad[2];
+};
+_Static_assert(sizeof(struct cordon_view_args) == 4, "cordon_view_args size");
 
 #endif /* CORDON_H */

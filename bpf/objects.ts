@@ -11,10 +11,11 @@ import {
   lsmObject,
   monitorObject,
   SOURCE_SHA256,
+  viewDenialsObject,
 } from "./objects.generated.ts";
 
 /** The BPF programs Cordon ships: `bpf/<name>.bpf.c`. */
-export type BpfObjectName = "monitor" | "cgroup_net" | "lsm" | "cgroup_guard";
+export type BpfObjectName = "monitor" | "cgroup_net" | "lsm" | "cgroup_guard" | "view_denials";
 
 /** Every object name, in build order. */
 export const BPF_OBJECT_NAMES: readonly BpfObjectName[] = [
@@ -22,6 +23,7 @@ export const BPF_OBJECT_NAMES: readonly BpfObjectName[] = [
   "cgroup_net",
   "lsm",
   "cgroup_guard",
+  "view_denials",
 ];
 
 /** SHA-256 of the sources the embedded objects were built from (see `bpf/build.sh`). */
@@ -32,6 +34,7 @@ const BASE64: Record<BpfObjectName, string> = {
   cgroup_net: cgroupNetObject,
   lsm: lsmObject,
   cgroup_guard: cgroupGuardObject,
+  view_denials: viewDenialsObject,
 };
 
 const cache = new Map<BpfObjectName, Uint8Array<ArrayBuffer>>();

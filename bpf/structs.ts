@@ -78,7 +78,12 @@ export const CORDON_EV = {
   netDeny: 7,
   rate: 8,
   enforce: 9,
+  viewDeny: 10,
 } as const;
+/** `cordon_view_args.path`: no such argument. */
+export const CORDON_VIEW_NO_ARG = 0xff;
+/** `view_path_args` key bit of an i386 (compat) call. */
+export const CORDON_VIEW_COMPAT = 0x80000000;
 /** `cordon_syscall_event.reason`. */
 export const CORDON_REASON = { subscribed: 0x01, decision: 0x02 } as const;
 /** `cordon_net_event.nr` of `CORDON_EV.netDeny` events. */
@@ -131,7 +136,9 @@ export type StructName =
   // cgroup guard (bpf/cgroup_guard.bpf.c)
   | "cordon_guard_config"
   | "cordon_device_rule"
-  | "cordon_unix_rule";
+  | "cordon_unix_rule"
+  | "cordon_view_event"
+  | "cordon_view_args";
 
 const LAYOUTS = {
   cordon_decision_key: { size: 8, fields: { policy: f(0, 4), slot: f(4, 4) } },
@@ -345,6 +352,21 @@ const LAYOUTS = {
     size: 112,
     fields: { kind: f(0, 1), pad: f(1, 1), len: f(2, 2), name: f(4, 108) },
   },
+  // read-only view denials (bpf/view_denials.bpf.c)
+  cordon_view_event: {
+    size: 112 + 2 * CORDON_PATH_LEN,
+    fields: {
+      hdr: f(0, HEADER),
+      nr: f(40, 4),
+      abi: f(44, 1),
+      pad: f(45, 3),
+      ret: f(48, 8),
+      args: f(56, 48),
+      path_len: f(104, 8),
+      paths: f(112, 2 * CORDON_PATH_LEN),
+    },
+  },
+  cordon_view_args: { size: 4, fields: { path: f(0, 2), pad: f(2, 2) } },
 } as const satisfies Record<StructName, StructLayout>;
 
 /** Every struct of `bpf/cordon.h`: size and field offsets, as the BTF test checks them. */
@@ -927,6 +949,17 @@ export type RawEvent =
     /** `CORDON_ENFORCE.cgroup`: the cgroup moved to. */
     readonly cgroupId: bigint;
   }
+  | RawEventHeader & {
+    readonly kind: "viewDeny";
+    readonly nr: number;
+    /** `CORDON_ABI`: 0 x86_64, 1 i386, 2 x32. */
+    readonly abi: number;
+    /** `-EROFS` or `-EXDEV`. */
+    readonly ret: bigint;
+    readonly args: readonly bigint[];
+    /** Up to two path arguments (`undefined`: no such argument, or unreadable). */
+    readonly paths: readonly (string | undefined)[];
+  }
   | RawEventHeader & { readonly kind: "unknown"; readonly code: number };
 
 /**
@@ -1087,6 +1120,27 @@ export function decodeEvent(view: DataView, offset: number, length: number): Raw
         nr: u32(F.nr.offset),
         writerKilled: u32(F.writer_killed.offset) !== 0,
         cgroupId: u64(F.cgroup_id.offset),
+      };
+    }
+    case CORDON_EV.viewDeny: {
+      if (length < STRUCTS.cordon_view_event.size) break;
+      const F = LAYOUTS.cordon_view_event.fields;
+      const args: bigint[] = [];
+      for (let i = 0; i < 6; i++) args.push(u64(F.args.offset + 8 * i));
+      const paths: (string | undefined)[] = [];
+      for (let i = 0; i < 2; i++) {
+        const read = u32(F.path_len.offset + 4 * i) > 0;
+        const at = offset + F.paths.offset + i * CORDON_PATH_LEN;
+        paths.push(read ? cStringAt(view, at, CORDON_PATH_LEN) : undefined);
+      }
+      return {
+        ...header,
+        kind: "viewDeny",
+        nr: u32(F.nr.offset),
+        abi: u8(F.abi.offset),
+        ret: s64(F.ret.offset),
+        args,
+        paths,
       };
     }
   }

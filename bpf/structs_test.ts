@@ -1,4 +1,10 @@
-import { type StructLayout, STRUCTS } from "./structs.ts";
+import {
+  CORDON_EV,
+  CORDON_VIEW_COMPAT,
+  CORDON_VIEW_NO_ARG,
+  type StructLayout,
+  STRUCTS,
+} from "./structs.ts";
 import { BPF_OBJECT_NAMES, bpfObjectBytes } from "./objects.ts";
 import { hasCommand } from "../tests/_kernel.ts";
 
@@ -92,4 +98,30 @@ Deno.test({
     const missing = Object.keys(STRUCTS).filter((s) => !found.has(s));
     if (missing.length) throw new Error(`not in any object's BTF: ${missing.join(", ")}`);
   },
+});
+
+Deno.test("CORDON_EV and CORDON_VIEW_* of structs.ts are bpf/cordon.h's #defines", async () => {
+  const header = await Deno.readTextFile(new URL("./cordon.h", import.meta.url));
+  const defines = new Map(
+    [...header.matchAll(/^#define (CORDON_(?:EV|VIEW)_\w+) (0x[0-9a-f]+|\d+)u?\b/gm)]
+      .map((m) => [m[1]!, Number(m[2])]),
+  );
+  const camel = (s: string) =>
+    s.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const events = [...defines].filter(([name]) => name.startsWith("CORDON_EV_"));
+  if (events.length !== Object.keys(CORDON_EV).length) {
+    throw new Error(
+      `cordon.h has ${events.length} event kinds, structs.ts ${Object.keys(CORDON_EV).length}`,
+    );
+  }
+  for (const [name, value] of events) {
+    const key = camel(name.slice("CORDON_EV_".length)) as keyof typeof CORDON_EV;
+    if (CORDON_EV[key] !== value) throw new Error(`${name} ${value}: structs.ts ${CORDON_EV[key]}`);
+  }
+  if (defines.get("CORDON_VIEW_COMPAT") !== CORDON_VIEW_COMPAT) {
+    throw new Error("CORDON_VIEW_COMPAT");
+  }
+  if (defines.get("CORDON_VIEW_NO_ARG") !== CORDON_VIEW_NO_ARG) {
+    throw new Error("CORDON_VIEW_NO_ARG");
+  }
 });

@@ -42,10 +42,12 @@ import {
   networkDenialEntry,
   sampleRun,
   seccompDenialEntry,
+  viewDenialEntry,
 } from "./run_activity_report.ts";
 import type { SeccompDenial } from "../backends/linux/seccomp_notify.ts";
 import type { NetworkDenial } from "../backends/linux/net_explain.ts";
 import type { LandlockDenial } from "../backends/linux/landlock_audit.ts";
+import type { ViewDenial } from "../backends/linux/view_explain.ts";
 import {
   RUN_MONITOR_MECHANISM,
   type RunActivity,
@@ -441,6 +443,10 @@ async function runCli(argv: string[], setReport: (report: Report) => void): Prom
     explained.onLandlockDenial(d);
     recorder?.denial(landlockDenialEntry(d, Date.now()));
   };
+  const onViewDenial = (d: ViewDenial) => {
+    explained.onViewDenial(d);
+    recorder?.denial(viewDenialEntry(d, Date.now()));
+  };
   // The syscalls-over-time chart: every process of the tree, twice a second.
   const sampling = recorder && monitor
     ? setInterval(() => sampleRun(recorder, monitor.report(), Date.now()), 500)
@@ -454,6 +460,7 @@ async function runCli(argv: string[], setReport: (report: Report) => void): Prom
             onDenial,
             onNetworkDenial,
             onLandlockDenial,
+            onViewDenial,
             onLandlockUnreported: explained.onLandlockUnreported,
             onReadOnlyView: explained.onReadOnlyView,
             ...(staged ? { staged: true, onStaged: stagedHandler(report) } : {}),

@@ -15,6 +15,7 @@ import type { FilterSet } from "../compile/filter_set.ts";
 import type { DenialCount, NotifiedCall, SeccompDenial } from "../backends/linux/seccomp_notify.ts";
 import type { NetworkDenial } from "../backends/linux/net_explain.ts";
 import type { LandlockDenial } from "../backends/linux/landlock_audit.ts";
+import type { ViewDenial } from "../backends/linux/view_explain.ts";
 import type { ExplainSummary, RunResult } from "../backends/linux/run.ts";
 
 /** `FILE:LINE:COL`. */
@@ -158,6 +159,16 @@ export function summaryLines(summary: ExplainSummary): string[] {
         counted + (ll.lost ? `; ${ll.lost} audit records dropped by the kernel` : ""),
     );
   }
+  const view = summary.view;
+  if (view) {
+    const by = Object.entries(view.byPolicy).map(([p, n]) => `${JSON.stringify(p)} ${n}`)
+      .join(", ");
+    lines.push(
+      `explain: ${view.total} read-only view denial${view.total === 1 ? "" : "s"}` +
+        `${by ? ` (${by})` : ""}` +
+        (view.lost ? `; ${view.lost} more not recorded (ring buffer full)` : ""),
+    );
+  }
   return lines;
 }
 
@@ -299,6 +310,40 @@ export function networkDenialFields(denial: NetworkDenial): Record<string, unkno
   return { mechanism: "cgroup BPF", ...denial };
 }
 
+/**
+ * One call the read-only view refused, in the report format: the policy's `filesystem` section
+ * location, the call with its path arguments, and why.
+ *
+ * @example
+ * ```ts
+ * import { formatViewDenial } from "./explain_report.ts";
+ * const line = formatViewDenial({
+ *   pid: 7, tid: 7, comm: "touch", arch: "x86_64", syscall: "openat", nr: 257, args: [],
+ *   paths: { 1: "/etc/x" }, errno: 30, policy: "p", ruleId: "p:filesystem.write",
+ *   loc: { file: "p.yaml", line: 6, column: 3 }, reason: "outside the write paths",
+ * });
+ * if (line !== 'p.yaml:6:3: openat [/etc/x] denied by the filesystem rules of policy "p": ' +
+ *   "outside the write paths (read-only view: EROFS, pid 7 touch)") throw new Error(line);
+ * ```
+ */
+export function formatViewDenial(denial: ViewDenial): string {
+  const paths = Object.values(denial.paths);
+  const object = paths.length ? ` [${paths.join(" -> ")}]` : "";
+  const errno = denial.errno === 18 ? "EXDEV" : "EROFS";
+  return `${where(denial.loc)}: ${denial.syscall}${object} denied by the filesystem rules of ` +
+    `policy ${JSON.stringify(denial.policy)}: ${denial.reason} (read-only view: ${errno}, ` +
+    `${processLabel(denial)})`;
+}
+
+/** The JSON fields of one read-only view denial (`--format json`, event `denial`). */
+export function viewDenialFields(denial: ViewDenial): Record<string, unknown> {
+  return {
+    mechanism: "read-only view",
+    ...denial,
+    args: denial.args.map((a) => `0x${a.toString(16)}`),
+  };
+}
+
 /** What `--explain` reports with: a `cordon CMD` reporter (`launch_report.ts`). */
 type ExplainReporter = (
   event: string,
@@ -323,7 +368,8 @@ export function explainHandlers(format: "text" | "json", report: ExplainReporter
   onNetworkDenial(d: NetworkDenial): void;
   onLandlockDenial(d: LandlockDenial): void;
   onLandlockUnreported(reason: string): void;
-  onReadOnlyView(writable: readonly string[]): void;
+  onViewDenial(d: ViewDenial): void;
+  onReadOnlyView(writable: readonly string[], reason: string): void;
 } {
   const throttle = textThrottle();
   return {
@@ -373,14 +419,25 @@ export function explainHandlers(format: "text" | "json", report: ExplainReporter
         unreported: reason,
       });
     },
-    onReadOnlyView(writable: readonly string[]) {
+    onViewDenial(d: ViewDenial) {
+      const shown = format === "json" ? "show" : throttle(d);
+      if (shown === "show") report("denial", formatViewDenial(d), viewDenialFields(d));
+      else if (shown === "last") {
+        report(
+          "denial",
+          `${where(d.loc)}: further ${d.syscall} denials by the read-only view are counted in ` +
+            `the summary (--format json lists each)`,
+        );
+      }
+    },
+    onReadOnlyView(writable: readonly string[], reason: string) {
       const where = writable.length ? `outside ${writable.join(", ")}` : "everywhere";
       report(
         "explain-notice",
         `explain: the filesystem is read-only ${where} for this command (the view of a run ` +
-          `started as root): writes there fail with EROFS before Landlock decides and are not ` +
-          `reported one by one (list write paths in filesystem.write)`,
-        { mechanism: "read-only view", writable },
+          `started as root): writes there fail with EROFS before Landlock decides, and are not ` +
+          `reported one by one: ${reason}`,
+        { mechanism: "read-only view", writable, unreported: reason },
       );
     },
   };
@@ -410,6 +467,7 @@ export function reportExplain(
       byRule: summary.byRule,
       ...(summary.network ? { network: summary.network } : {}),
       ...(summary.landlock ? { landlock: summary.landlock } : {}),
+      ...(summary.view ? { view: summary.view } : {}),
     });
     if (format === "text") { for (const line of rules) report("explain", line); }
   }

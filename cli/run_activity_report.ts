@@ -11,6 +11,7 @@ import type { RunActivity } from "../backends/linux/run_monitor.ts";
 import type { SeccompDenial } from "../backends/linux/seccomp_notify.ts";
 import type { NetworkDenial } from "../backends/linux/net_explain.ts";
 import type { LandlockDenial } from "../backends/linux/landlock_audit.ts";
+import type { ViewDenial } from "../backends/linux/view_explain.ts";
 import type { ActivityRecorder, Denial } from "./activity_report.ts";
 import { where } from "./explain_report.ts";
 
@@ -158,5 +159,34 @@ export function landlockDenialEntry(denial: LandlockDenial, time: number): Denia
     by: `${denial.policy}: ${
       denial.section === "network" ? "network" : `filesystem.${denial.section}`
     } at ${where(denial.loc)}`,
+  };
+}
+
+/**
+ * A call the read-only view refused (`--explain`, `bpf/view_denials.bpf.c`) as the report lists
+ * it.
+ *
+ * @example
+ * ```ts
+ * import { viewDenialEntry } from "./run_activity_report.ts";
+ * const e = viewDenialEntry({
+ *   pid: 7, tid: 7, comm: "touch", arch: "x86_64", syscall: "openat", nr: 257, args: [],
+ *   paths: { 1: "/etc/x" }, errno: 30, policy: "p", ruleId: "p:filesystem.write",
+ *   loc: { file: "p.yaml", line: 6, column: 3 }, reason: "outside the write paths",
+ * }, 1000);
+ * if (e.what !== "openat /etc/x" || e.by !== "p: filesystem.write at p.yaml:6:3") throw new Error(e.by);
+ * ```
+ */
+export function viewDenialEntry(denial: ViewDenial, time: number): Denial {
+  const paths = Object.values(denial.paths);
+  return {
+    time,
+    pid: denial.pid,
+    ...(denial.comm ? { comm: denial.comm } : {}),
+    what: paths.length ? `${denial.syscall} ${paths.join(" -> ")}` : denial.syscall,
+    action: denial.errno === 18
+      ? "deny EXDEV (18) (read-only view)"
+      : "deny EROFS (30) (read-only view)",
+    by: `${denial.policy}: filesystem.write at ${where(denial.loc)}`,
   };
 }

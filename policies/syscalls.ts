@@ -268,6 +268,46 @@ export function syscallArgKinds(
   return decls === undefined ? undefined : parseArgs(decls);
 }
 
+/** Names the kernel's tracepoints give `const char *` arguments that are file names. */
+const PATH_ARG_NAMES = new Set([
+  "filename",
+  "pathname",
+  "path",
+  "oldname",
+  "newname",
+  "oldpath",
+  "newpath",
+  "specialfile",
+  "dir_name",
+  "old",
+  "new",
+  "library",
+]);
+
+/**
+ * The indexes of a syscall's arguments that are file names (`const char *`, named like a path by
+ * the kernel's tracepoints): what `--explain` reads from a caller's memory for its reports.
+ *
+ * @param name The syscall name.
+ * @param arch The architecture (default `x86_64`).
+ * @returns Indexes in argument order; empty when the syscall takes no path or its arguments are
+ *   unknown.
+ *
+ * @example
+ * ```ts
+ * import { syscallPathArgs } from "@cordon/cordon";
+ * if (syscallPathArgs("renameat2").join() !== "1,3") throw new Error("renameat2");
+ * if (syscallPathArgs("getppid").length !== 0) throw new Error("getppid");
+ * ```
+ */
+export function syscallPathArgs(name: string, arch: Arch = "x86_64"): readonly number[] {
+  const out: number[] = [];
+  (syscallArgKinds(name, arch) ?? []).forEach((arg, i) => {
+    if (arg.pointer && /char\s*\*/.test(arg.type) && PATH_ARG_NAMES.has(arg.name)) out.push(i);
+  });
+  return out;
+}
+
 /**
  * The indexes of a syscall's pointer arguments: conditions on them compare addresses, not the
  * memory they point to.

@@ -14929,7 +14929,22 @@ var LAYOUTS = {
   cordon_unix_rule: {
     size: 112,
     fields: { kind: f(0, 1), pad: f(1, 1), len: f(2, 2), name: f(4, 108) }
-  }
+  },
+  // read-only view denials (bpf/view_denials.bpf.c)
+  cordon_view_event: {
+    size: 112 + 2 * CORDON_PATH_LEN,
+    fields: {
+      hdr: f(0, HEADER),
+      nr: f(40, 4),
+      abi: f(44, 1),
+      pad: f(45, 3),
+      ret: f(48, 8),
+      args: f(56, 48),
+      path_len: f(104, 8),
+      paths: f(112, 2 * CORDON_PATH_LEN)
+    }
+  },
+  cordon_view_args: { size: 4, fields: { path: f(0, 2), pad: f(2, 2) } }
 };
 var decoder = new TextDecoder();
 var EVENT_KIND_OFFSET = LAYOUTS.cordon_event_header.fields.kind.offset;

@@ -18,6 +18,7 @@ import { syscallName } from "../../policies/syscalls.ts";
 import {
   CORDON_ABI,
   CORDON_ENFORCE,
+  CORDON_EV,
   CORDON_NATIVE_SLOTS,
   CORDON_NET_OP,
   decodeEvent,
@@ -497,6 +498,15 @@ export function decodeKernelEvent(raw: RawEvent, bootMs: number): KernelEvent {
       return { kind: "enforce", raw, time, reason: ENFORCE_REASONS[raw.reason] };
     case "unknown":
       return { kind: "unknown", raw, time };
+    case "viewDeny": { // only `view_denials.bpf.c` writes these, to a ring buffer of its own
+      const { tsNs, tgid, tid: thread, policy, comm } = raw;
+      const header = { tsNs, tgid, tid: thread, policy, comm };
+      return {
+        kind: "unknown",
+        raw: { ...header, kind: "unknown", code: CORDON_EV.viewDeny },
+        time,
+      };
+    }
   }
 }
 

@@ -43,7 +43,8 @@ import {
   type LandlockDenialSummary,
 } from "./landlock_audit.ts";
 // Issue 9: namespaces, read-only view and privileges of the command (process_confinement.ts).
-import { planProcessConfinement } from "./process_confinement.ts";
+import { type PlannedProcessConfinement, planProcessConfinement } from "./process_confinement.ts";
+import { type ViewDenial, type ViewDenialSummary, ViewDenialWatcher } from "./view_explain.ts";
 import { prepareRunNetwork } from "./cgroup_net.ts";
 // Issue 10: limits.syscallsPerSecond through the eBPF monitor program.
 import { prepareRunLimits, type RateLimitHit } from "./run_limits.ts";
@@ -158,11 +159,17 @@ export interface RunOptions {
      */
     readonly onLandlockUnreported?: (reason: string) => void;
     /**
-     * Called once, before the command starts, when the command gets the read-only view (a run
-     * started as root): writes outside `writable` fail with EROFS in the mount namespace, before
-     * Landlock decides, and are not reported one by one.
+     * Called with each call the read-only view of a run started as root refused (EROFS outside
+     * the write paths, EXDEV across its mounts), read from `bpf/view_denials.bpf.c`'s ring
+     * buffer while the command runs (see `view_explain.ts`).
      */
-    readonly onReadOnlyView?: (writable: readonly string[]) => void;
+    readonly onViewDenial?: (denial: ViewDenial) => void;
+    /**
+     * Called once, before the command starts, when the command gets the read-only view but its
+     * denials cannot be reported one by one (the reporting program could not be loaded, or the
+     * run has no cgroup): writes outside `writable` still fail with EROFS.
+     */
+    readonly onReadOnlyView?: (writable: readonly string[], reason: string) => void;
   };
   /** Signals passed on to the target. Default: `SIGTERM`, `SIGHUP`. */
   readonly forwardSignals?: readonly Deno.Signal[];
@@ -225,8 +232,37 @@ export interface ExplainSummary {
   readonly network?: NetworkDenialSummary;
   /** The Landlock denials (audit records), when a policy has Landlock rules and they were read. */
   readonly landlock?: LandlockDenialSummary;
+  /** The read-only view's denials, when the command got the view and they were read. */
+  readonly view?: ViewDenialSummary;
   /** With `staged`: the syscalls allowed because only default actions denied them. */
   readonly staged?: readonly StagedCount[];
+}
+
+/**
+ * The read-only view's denial reader of `--explain`, or `undefined` after saying why it cannot
+ * be had (no run cgroup, or the program does not load): the view holds either way.
+ */
+function openViewWatcher(
+  options: RunOptions,
+  cgroupPath: string | undefined,
+  confinement: PlannedProcessConfinement,
+): ViewDenialWatcher | undefined {
+  const writable = confinement.writable.map((w) => w.path);
+  const say = (reason: string) => options.explain?.onReadOnlyView?.(writable, reason);
+  if (cgroupPath === undefined) {
+    say("the run has no cgroup to watch");
+    return undefined;
+  }
+  try {
+    return ViewDenialWatcher.open(
+      options.set,
+      cgroupPath,
+      options.explain?.onViewDenial ?? (() => {}),
+    );
+  } catch (error) {
+    say(`its reporting program did not load: ${error instanceof Error ? error.message : error}`);
+    return undefined;
+  }
 }
 
 /**
@@ -644,9 +680,11 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
       : {}),
   };
   options.onDegraded?.(degraded); // issue 5: report what is not enforced before launching
-  if (options.explain && processPlan?.confinement.readOnlyEverything) {
-    options.explain.onReadOnlyView?.(processPlan.confinement.writable.map((w) => w.path));
-  }
+  // The read-only view's EROFS/EXDEV come before Landlock and leave no audit record.
+  using viewWatcher = options.explain && processPlan?.confinement.readOnlyEverything
+    ? openViewWatcher(options, network?.confinement?.cgroupPath, processPlan.confinement)
+    : undefined;
+  viewWatcher?.start();
   let result;
   try {
     result = await launchConfined({
@@ -660,6 +698,7 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
     // The command has exited (or never started): no notification can still be pending from it.
     await supervisor?.stop();
     netWatcher?.drain();
+    viewWatcher?.drain();
     await landlockWatcher?.stop();
   }
   const explain: ExplainSummary | undefined = explainPlan && supervisor
@@ -669,6 +708,7 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
       ...(options.explain?.staged ? { staged: supervisor.staged() } : {}),
       ...(netWatcher ? { network: netWatcher.summary() } : {}),
       ...(landlockWatcher ? { landlock: landlockWatcher.summary() } : {}),
+      ...(viewWatcher ? { view: viewWatcher.summary() } : {}),
     }
     : undefined;
   return {

@@ -34,8 +34,8 @@
 import type { Arch, SourceLocation } from "../../policies/types.ts";
 import {
   AUDIT_ARCH,
-  syscallArgKinds,
   syscallName,
+  syscallPathArgs,
   X32_SYSCALL_BIT,
 } from "../../policies/syscalls.ts";
 import type { FilterSet } from "../../compile/filter_set.ts";
@@ -338,31 +338,6 @@ function archOf(auditArch: number, nr: number): Arch | undefined {
   return ARCH_BY_AUDIT.get(auditArch);
 }
 
-const PATH_ARG_NAMES = new Set([
-  "filename",
-  "pathname",
-  "path",
-  "oldname",
-  "newname",
-  "oldpath",
-  "newpath",
-  "specialfile",
-  "dir_name",
-  "old",
-  "new",
-  "library",
-]);
-
-/** Indexes of `name`'s arguments that are file names (`const char *` named like a path). */
-function pathArgIndexes(name: string, arch: Arch): number[] {
-  const args = syscallArgKinds(name, arch) ?? [];
-  const out: number[] = [];
-  args.forEach((arg, i) => {
-    if (arg.pointer && /char\s*\*/.test(arg.type) && PATH_ARG_NAMES.has(arg.name)) out.push(i);
-  });
-  return out;
-}
-
 /**
  * The parent's side of `--explain`: answers every notification of one listener with the errno
  * the unconverted filter gives, and reports it. Start with {@linkcode SeccompSupervisor.start};
@@ -556,7 +531,7 @@ export class SeccompSupervisor implements AsyncDisposable {
       const key = `${arch}:${syscall}`;
       let indexes = this.#pathArgs.get(key);
       if (indexes === undefined) {
-        indexes = pathArgIndexes(syscall, arch);
+        indexes = [...syscallPathArgs(syscall, arch)];
         this.#pathArgs.set(key, indexes);
       }
       for (const index of indexes) {
