@@ -1,15 +1,18 @@
 /**
- * What `cordon run --explain`'s report of the read-only view costs (`bpf/view_denials.bpf.c`, a
- * `sys_exit` program that every syscall of the machine passes while such a run goes on), in one
- * run, interleaved rep by rep:
+ * What `cordon run --explain` costs (issue 14), in one run, interleaved rep by rep, under one
+ * policy that denies `mkdir` by a rule (seccomp, EACCES) and writes only beneath one directory (the
+ * read-only view of a run started as root refuses the rest with EROFS):
  *
- * - another process's 5M `getppid` loop with no run going on, and while a `cordon run --explain`
- *   started as root (so with the view and its program) waits for its stdin;
- * - a confined loop of N `open(O_WRONLY|O_CREAT)` calls that the view refuses (EROFS), under
- *   `cordon run` without and with `--explain`: ns per denied call, and the denials per second the
- *   report keeps up with (reported + lost = made, from the run's JSON summary).
+ * - seccomp: a confined loop of N denied `mkdir` calls, without and with `--explain` (the
+ *   supervisor answers each): ns per denied call, denials per second; a confined 5M `getppid`
+ *   loop (allowed) without and with `--explain`: the allowed path's cost;
+ * - the read-only view (`bpf/view_denials.bpf.c`, a `sys_exit` program every syscall of the
+ *   machine passes while such a run goes on): another process's 5M `getppid` loop with no run
+ *   going on and while a `cordon run --explain` waits for its stdin; a confined loop of N
+ *   `open(O_WRONLY|O_CREAT)` calls the view refuses, without and with `--explain`, and how many of
+ *   a burst are reported one by one (reported + lost = made, from the run's JSON summary).
  *
- *   sudo ./deno run -A bench/explain_view_overhead.ts [--reps R] [--denials N] [--json]
+ *   sudo ./deno run -A bench/explain_overhead.ts [--reps R] [--denials N] [--json]
  *
  * Loop times are measured inside the programs (CLOCK_MONOTONIC); figures are medians.
  *
@@ -36,10 +39,12 @@ const PROGRAM = `#include <fcntl.h>
 int main(int argc, char **argv) {
   long n = atol(argv[2]);
   int open_loop = strcmp(argv[1], "open") == 0;
+  int mkdir_loop = strcmp(argv[1], "mkdir") == 0;
   struct timespec a, b;
   clock_gettime(CLOCK_MONOTONIC, &a);
   for (long i = 0; i < n; i++) {
     if (open_loop) syscall(SYS_open, "/etc/cordon-bench-view", O_WRONLY | O_CREAT, 0600);
+    else if (mkdir_loop) syscall(SYS_mkdir, "/tmp/cordon-bench-mkdir", 0755);
     else syscall(SYS_getppid);
   }
   clock_gettime(CLOCK_MONOTONIC, &b);
@@ -48,7 +53,7 @@ int main(int argc, char **argv) {
 }
 `;
 
-const dir = await Deno.makeTempDir({ prefix: "cordon-bench-view-" });
+const dir = await Deno.makeTempDir({ prefix: "cordon-bench-explain-" });
 const mod = new URL("../mod.ts", import.meta.url).pathname;
 const text = new TextDecoder();
 
@@ -101,13 +106,18 @@ metadata:
   name: bench-view
 spec:
   defaultAction: allow
+  rules:
+    - id: no-mkdir
+      action: deny
+      errno: EACCES
+      syscalls: [mkdir, mkdirat]
   filesystem:
     read: [/]
     write: [${dir}/out, /dev/null]
 `,
   );
   const loop = `${dir}/loop`;
-  const cordonRun = (explain: boolean) => [
+  const cordonRun = (explain: "no" | "text" | "json", ...command: string[]) => [
     Deno.execPath(),
     "run",
     "-A",
@@ -115,12 +125,19 @@ spec:
     "run",
     "-p",
     policy,
-    ...(explain ? ["--explain", "--format", "json"] : []),
+    ...(explain === "no" ? [] : ["--explain"]),
+    ...(explain === "json" ? ["--format", "json"] : []),
     "--",
     loop,
-    "open",
-    String(DENIALS),
+    ...command,
   ];
+  const openLoop = ["open", String(DENIALS)];
+  const mkdirLoop = ["mkdir", String(DENIALS)];
+  const getppidLoop = ["getppid", String(GETPPIDS)];
+  const mkdirDenied: number[] = [];
+  const mkdirExplained: number[] = [];
+  const allowed: number[] = [];
+  const allowedExplained: number[] = [];
   const idle: number[] = [];
   const watched: number[] = [];
   const denied: number[] = [];
@@ -134,8 +151,12 @@ spec:
         async () => (await nsPerCall([loop, "getppid", String(GETPPIDS)])).ns,
       ),
     );
-    denied.push((await nsPerCall(cordonRun(false))).ns);
-    const run = await nsPerCall(cordonRun(true));
+    mkdirDenied.push((await nsPerCall(cordonRun("no", ...mkdirLoop))).ns);
+    mkdirExplained.push((await nsPerCall(cordonRun("text", ...mkdirLoop))).ns);
+    allowed.push((await nsPerCall(cordonRun("no", ...getppidLoop))).ns);
+    allowedExplained.push((await nsPerCall(cordonRun("text", ...getppidLoop))).ns);
+    denied.push((await nsPerCall(cordonRun("no", ...openLoop))).ns);
+    const run = await nsPerCall(cordonRun("json", ...openLoop));
     deniedExplained.push(run.ns);
     const summary = run.stderr.split("\n").filter((l) => l.includes('"event":"explain"'))
       .map((l) => JSON.parse(l))[0];
@@ -147,24 +168,48 @@ spec:
     if (!JSON_OUT) console.error(`rep ${rep + 1}/${REPS}`);
   }
   const figures = {
+    seccompDeniedMkdirNs: {
+      withoutExplain: median(mkdirDenied),
+      withExplain: median(mkdirExplained),
+    },
+    supervisorDenialsPerSecond: 1e9 / median(mkdirExplained),
+    allowedGetppidNs: { withoutExplain: median(allowed), withExplain: median(allowedExplained) },
+    allowedRatio: median(allowedExplained) / median(allowed),
     getppidNs: { idle: median(idle), duringExplainRun: median(watched) },
     getppidRatio: median(watched) / median(idle),
-    deniedOpenNs: { withoutExplain: median(denied), withExplain: median(deniedExplained) },
-    denialsPerSecond: 1e9 / median(deniedExplained),
+    viewDeniedOpenNs: { withoutExplain: median(denied), withExplain: median(deniedExplained) },
     reportedOf: { made: DENIALS, reported: median(reported) },
   };
   if (JSON_OUT) console.log(JSON.stringify(figures));
   else {
     console.log(`medians of ${REPS}`);
     console.log(
+      `seccomp-denied mkdir: ${figures.seccompDeniedMkdirNs.withoutExplain.toFixed(0)} ns ` +
+        `without --explain, ${figures.seccompDeniedMkdirNs.withExplain.toFixed(0)} ns with: ` +
+        `${Math.round(figures.supervisorDenialsPerSecond)} denials/s through the supervisor`,
+    );
+    console.log(
+      `allowed getppid under the policy: ${
+        figures.allowedGetppidNs.withoutExplain.toFixed(1)
+      } ns ` +
+        `without --explain, ${figures.allowedGetppidNs.withExplain.toFixed(1)} ns with ` +
+        `(${figures.allowedRatio.toFixed(3)}×)`,
+    );
+    console.log(
       `another process's getppid: ${figures.getppidNs.idle.toFixed(1)} ns idle, ` +
         `${figures.getppidNs.duringExplainRun.toFixed(1)} ns during a --explain run ` +
         `(${figures.getppidRatio.toFixed(3)}×)`,
     );
     console.log(
-      `denied open (EROFS): ${figures.deniedOpenNs.withoutExplain.toFixed(0)} ns without ` +
-        `--explain, ${figures.deniedOpenNs.withExplain.toFixed(0)} ns with ` +
-        `(${(figures.deniedOpenNs.withExplain / figures.deniedOpenNs.withoutExplain).toFixed(2)}×)`,
+      `view-denied open (EROFS): ${
+        figures.viewDeniedOpenNs.withoutExplain.toFixed(0)
+      } ns without ` +
+        `--explain, ${figures.viewDeniedOpenNs.withExplain.toFixed(0)} ns with ` +
+        `(${
+          (figures.viewDeniedOpenNs.withExplain / figures.viewDeniedOpenNs.withoutExplain).toFixed(
+            2,
+          )
+        }×)`,
     );
     console.log(
       `${DENIALS} denials in a burst: ${figures.reportedOf.reported} reported one by one, the ` +
