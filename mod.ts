@@ -99,6 +99,7 @@ export * from "./engine/syscall_baseline.ts";
 export * from "./engine/explain.ts";
 export * from "./engine/metrics.ts";
 export * from "./engine/deno_permissions.ts";
+export * from "./engine/deno_runtime.ts";
 export * from "./engine/permission_broker.ts";
 export * from "./engine/trace/strace_parser.ts";
 export * from "./engine/trace/trace_item.ts";

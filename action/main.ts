@@ -13,6 +13,7 @@
 import { dryRunFindings } from "../engine/dry_run_findings.ts";
 import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import process from "node:process";
+import { dirname, resolve as resolvePath } from "node:path";
 import { parsePolicyTexts } from "../policies/parse.ts";
 import { BUILTIN_PROFILES } from "../policies/builtin_profiles.ts";
 import { resolvePolicies } from "../policies/resolve.ts";
@@ -143,7 +144,12 @@ function errorFindings(errors: readonly PolicyError[]): Finding[] {
 /** Reads, parses, resolves and compiles policies as `loadPolicyFiles` and `cordon check` do. */
 function load(paths: readonly string[], arches: readonly Arch[]): Loaded {
   const { policies, errors } = parsePolicyTexts(
-    paths.map((path) => ({ text: readPolicyText(path), file: path })),
+    paths.map((path) => ({
+      text: readPolicyText(path),
+      file: path,
+      // Relative filesystem paths are taken from the file's directory, as loadPolicyFiles does.
+      ...(path.startsWith("builtin:") ? {} : { dir: resolvePath(dirname(path)) }),
+    })),
   );
   if (errors.length > 0) return { ok: false, findings: errorFindings(errors) };
   try {

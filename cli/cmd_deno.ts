@@ -31,6 +31,8 @@ import {
 } from "../engine/permission_broker.ts";
 import type { DenoPermissionCheck, DenoPermissionDecision } from "../engine/deno_permissions.ts";
 import { generateDenoPolicy } from "../compile/generate_deno_policy.ts";
+import { compilePolicies } from "../compile/compile.ts";
+import { denoRuntime, grantDenoRuntime } from "../engine/deno_runtime.ts";
 
 /** `--learn`'s answer: everything is allowed (and recorded). */
 function learning(check: DenoPermissionCheck): DenoPermissionDecision {
@@ -199,6 +201,11 @@ async function denoCli(argv: string[], setReport: (r: Report) => void): Promise<
     return EXIT_RUN_FAILED;
   }
   const layers = loaded?.resolved ?? [];
+  // The kernel layer also lets Deno read and run its own files; the broker decides on `layers`.
+  const runtime = denoRuntime(deno);
+  const kernelFilters = loaded === undefined
+    ? undefined
+    : compilePolicies(grantDenoRuntime(loaded.resolved, runtime));
   if (learn && loaded === undefined) {
     report(
       "degraded",
@@ -218,6 +225,15 @@ async function denoCli(argv: string[], setReport: (r: Report) => void): Promise<
       `policy "${layer.name}": seccomp ${formatLocation(layer.loc)}` +
         (sections.length ? `, ${sections.join(", ")}` : ""),
       { policy: layer.name },
+      { text: !quiet },
+    );
+  }
+  if (layers.some((l) => l.filesystem)) {
+    report(
+      "runtime",
+      `the kernel layer also lets Deno read and run ${runtime.executable} and read its ` +
+        `DENO_DIR ${runtime.denoDir}`,
+      { ...runtime },
       { text: !quiet },
     );
   }
@@ -249,7 +265,7 @@ async function denoCli(argv: string[], setReport: (r: Report) => void): Promise<
       result = loaded === undefined
         ? await runPlain(deno, args, { [DENO_BROKER_ENV]: socket })
         : await runConfined({
-          set: loaded.filters,
+          set: kernelFilters!,
           command: [deno, ...args],
           env: { [DENO_BROKER_ENV]: socket },
           extraUnixSockets: [socket],
@@ -260,8 +276,8 @@ async function denoCli(argv: string[], setReport: (r: Report) => void): Promise<
     } catch (error) {
       return launchFailureStatus(error, "run", "deno", report, EXIT_RUN_FAILED);
     }
-    if (values.explain === true && loaded !== undefined) {
-      reportExplain(result, loaded.filters, format, report);
+    if (values.explain === true && kernelFilters !== undefined) {
+      reportExplain(result, kernelFilters, format, report);
     }
     if (learn) {
       const name = output === "-"

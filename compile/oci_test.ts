@@ -773,7 +773,7 @@ Deno.test({
     ];
     for (const [file, yaml] of sources) {
       await t.step(file, () => {
-        const set = parsePolicies(yaml, file);
+        const set = parsePolicies(yaml, file, { baseDir: EXAMPLES.pathname });
         const layer = compilePolicies(resolvePolicies(set), { arches: X86_ARCHES }).layers[0]!;
         const warnings: { code: string; syscall?: string; message: string }[] = [];
         const profile = exportOciProfile(layer, {

@@ -96,7 +96,13 @@ const recent = new Map<string, Loaded>();
 
 function load(sources: readonly PolicySource[], arches: readonly Arch[]): Loaded {
   const { policies, errors } = parsePolicyTexts(
-    sources.map((source) => ({ text: source.text, file: source.name })),
+    // A page has no file system: an example's relative filesystem paths are taken as if its
+    // checkout were at / (`examples/policies/x.yaml`'s `../` is /examples).
+    sources.map((source) => ({
+      text: source.text,
+      file: source.name,
+      ...(source.name.includes("/") ? { dir: `/${source.name.replace(/\/[^/]*$/, "")}` } : {}),
+    })),
   );
   // Sorted by file, line and column, as the CLI reports them.
   if (errors.length > 0) return { ok: false, errors: new PolicyErrors(errors).errors };

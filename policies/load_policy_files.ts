@@ -13,6 +13,13 @@ import { type ParseOptions, parsePolicyTexts } from "./parse.ts";
 import { DEFAULT_YAML_LIMITS } from "./_yaml_tree.ts";
 import { BUILTIN_PROFILES } from "./builtin_profiles.ts";
 
+/** The absolute directory of a policy file (relative `filesystem` paths are taken from it). */
+function fileDir(path: string): { dir?: string } {
+  if (path === "-" || path.startsWith("builtin:")) return {};
+  const absolute = path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
+  return { dir: absolute.replace(/\/[^/]*$/, "") || "/" };
+}
+
 /** Reads at most `cap + 1` bytes of `stream`, so that an endless source cannot exhaust memory. */
 async function readCapped(stream: ReadableStream<Uint8Array>, cap: number): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
@@ -118,7 +125,7 @@ export async function loadPolicyFiles(
   const cap = Math.max(options.maxBytes ?? 0, DEFAULT_YAML_LIMITS.maxFastBytes);
   const texts = await Promise.all(paths.map((path) => readText(path, cap)));
   const { policies, errors } = parsePolicyTexts(
-    texts.map((text, i) => ({ text, file: paths[i]! })),
+    texts.map((text, i) => ({ text, file: paths[i]!, ...fileDir(paths[i]!) })),
     options,
   );
   if (errors.length > 0) throw new PolicyErrors(errors);

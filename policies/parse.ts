@@ -94,6 +94,12 @@ export interface ParseOptions {
    * linear time.
    */
   readonly maxBytes?: number;
+  /**
+   * The absolute directory of the policy file: `spec.filesystem` paths written relative to it
+   * (`./data`, `../app`) are taken beneath it. Without it (a builtin profile, standard input, a
+   * text parsed in memory), a relative path is an error.
+   */
+  readonly baseDir?: string;
 }
 
 /**
@@ -217,7 +223,7 @@ export function parsePoliciesCollecting(
     maxBytes: options.maxBytes,
     maxFastBytes: Math.max(options.maxBytes, DEFAULT_YAML_LIMITS.maxFastBytes),
   };
-  const ctx = new Context(text, file);
+  const ctx = new Context(text, file, options.baseDir);
   const tree = readYaml(text, limits);
   for (const issue of tree.issues) ctx.error(issue.code, issue.offset, issue.message);
   const policies: Policy[] = [];
@@ -262,18 +268,27 @@ export function parsePoliciesCollecting(
  * ```
  */
 export function parsePolicyTexts(
-  texts: readonly { readonly text: string | PolicyError; readonly file: string }[],
+  texts: readonly {
+    readonly text: string | PolicyError;
+    readonly file: string;
+    /** The file's absolute directory (for relative `filesystem` paths); default `options.baseDir`. */
+    readonly dir?: string;
+  }[],
   options: ParseOptions = {},
 ): { policies: Policy[]; errors: PolicyError[] } {
   const errors: PolicyError[] = [];
   const policies: Policy[] = [];
   const byName = new Map<string, Policy>();
-  for (const { text, file } of texts) {
+  for (const { text, file, dir } of texts) {
     if (text instanceof PolicyError) {
       errors.push(text);
       continue;
     }
-    const parsed = parsePoliciesCollecting(text, file, options);
+    const parsed = parsePoliciesCollecting(
+      text,
+      file,
+      dir === undefined ? options : { ...options, baseDir: dir },
+    );
     errors.push(...parsed.errors);
     for (const policy of parsed.policies) {
       const earlier = byName.get(policy.name);
@@ -326,7 +341,7 @@ class Context {
   #dropped = 0;
   #firstDropped = 0;
 
-  constructor(readonly text: string, readonly file: string) {}
+  constructor(readonly text: string, readonly file: string, readonly baseDir?: string) {}
 
   offset(line: number, column: number): number {
     const starts = this.#lineStarts ??= lineStarts(this.text);
@@ -579,6 +594,17 @@ function checkFormat(
       }
       return;
     }
+    case "policy-path": {
+      const resolved = policyPath(value, ctx.baseDir);
+      if (resolved.problem !== undefined) {
+        ctx.error(
+          "bad-path",
+          node.start,
+          `bad path ${q(value)} in ${pathText(path)}: ${resolved.problem}`,
+        );
+      }
+      return;
+    }
     case "endpoint": {
       const parsed = parseEndpoint(value);
       if (typeof parsed === "string") {
@@ -633,6 +659,47 @@ function pathProblem(value: string): string | undefined {
   if (value.includes("\0")) return "contains a NUL character";
   if (value.split("/").includes("..")) return 'contains ".."';
   return undefined;
+}
+
+/**
+ * A `spec.filesystem` path as the rules take it: absolute as written, or, written relative
+ * (leading `./` and `../` components, then no `..`), resolved lexically beneath `baseDir` (the
+ * policy file's directory); a `problem` when neither applies.
+ */
+function policyPath(
+  value: string,
+  baseDir: string | undefined,
+): { path: string; problem?: string } {
+  if (value.startsWith("/")) {
+    const problem = pathProblem(value);
+    return problem === undefined ? { path: value } : { path: value, problem };
+  }
+  if (!value.startsWith("./") && !value.startsWith("../")) {
+    return { path: value, problem: 'not absolute (a relative path starts with "./" or "../")' };
+  }
+  if (baseDir === undefined || !baseDir.startsWith("/")) {
+    return {
+      path: value,
+      problem: "a relative path is taken from the policy file's directory, and this policy has " +
+        "none (a builtin profile, standard input or a text in memory)",
+    };
+  }
+  if (value.includes("\0")) return { path: value, problem: "contains a NUL character" };
+  const parts = value.split("/");
+  const out: string[] = [];
+  for (const part of baseDir.split("/")) {
+    if (part === "..") out.pop();
+    else if (part !== "" && part !== ".") out.push(part);
+  }
+  let i = 0;
+  for (; i < parts.length && (parts[i] === "." || parts[i] === ".."); i++) {
+    if (parts[i] === "..") out.pop();
+  }
+  const rest = parts.slice(i).filter((p) => p !== "" && p !== ".");
+  if (rest.includes("..")) {
+    return { path: value, problem: 'contains ".." after its leading "./" and "../"' };
+  }
+  return { path: `/${[...out, ...rest].join("/")}` };
 }
 
 /** An absolute path without empty and `.` components; a trailing `/` kept when `keepSlash`. */
@@ -1119,7 +1186,12 @@ function buildFilesystem(ctx: Context, spec: YNode | undefined): FilesystemRules
   const key = keyOf(spec, "filesystem");
   const node = get(spec, "filesystem");
   if (key === undefined || node?.kind !== "map") return undefined;
-  const paths = (k: string) => items(get(node, k)).flatMap((n) => str(n) ?? []);
+  // Relative paths were checked with the format (errors reported then): resolved here.
+  const paths = (k: string) =>
+    items(get(node, k)).flatMap((n) => {
+      const text = str(n);
+      return text === undefined ? [] : [policyPath(text, ctx.baseDir).path];
+    });
   const fs: { -readonly [K in keyof FilesystemRules]: FilesystemRules[K] } = {
     read: paths("read"),
     write: paths("write"),

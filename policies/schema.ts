@@ -22,6 +22,7 @@ export type StringFormat =
   | "errno"
   | "arg-value"
   | "absolute-path"
+  | "policy-path"
   | "endpoint"
   | "linux-capability"
   | "device"
@@ -205,6 +206,19 @@ const absolutePaths = (description: string): ArraySchema => ({
     description: "An absolute path.",
     pattern: "^/",
     format: "absolute-path",
+    code: "bad-path",
+  },
+});
+
+/** Paths of `spec.filesystem`: absolute, or relative to the policy file's directory. */
+const policyPaths = (description: string): ArraySchema => ({
+  type: "array",
+  description,
+  items: {
+    type: "string",
+    description: "An absolute path, or one relative to the policy file's directory (./x, ../x).",
+    pattern: "^(/|\\./|\\.\\./)",
+    format: "policy-path",
     code: "bad-path",
   },
 });
@@ -599,9 +613,9 @@ export const POLICY_SCHEMA: ObjectSchema = {
           type: "object",
           description: "Path rules, enforced with Landlock by `cordon run`.",
           properties: {
-            read: absolutePaths("Paths (and what is below them) that may be read."),
-            write: absolutePaths("Paths (and what is below them) that may be written."),
-            execute: absolutePaths("Paths (and what is below them) that may be executed."),
+            read: policyPaths("Paths (and what is below them) that may be read."),
+            write: policyPaths("Paths (and what is below them) that may be written."),
+            execute: policyPaths("Paths (and what is below them) that may be executed."),
             minAbi: {
               type: "integer",
               description: "The lowest Landlock ABI accepted; below it `cordon run` refuses.",

@@ -50,7 +50,7 @@ Deno.test("every example policy compiles and checks clean", {
         fail(`${name}: first line must point editors at the schema`);
       }
       const file = `examples/policies/${name}`;
-      const set = parsePolicies(text, file);
+      const set = parsePolicies(text, file, { baseDir: dir.pathname });
       if (set.policies.length === 0) fail(`${name}: no policy`);
       const resolved = resolvePolicies(set);
       const filters = compilePolicies(resolved);
@@ -123,7 +123,10 @@ Deno.test("example policies decide as their comments say", {
       let set = compiled.get(file);
       if (!set) {
         const text = await Deno.readTextFile(new URL(file, dir));
-        set = compilePolicies(resolvePolicies(parsePolicies(text, file)), { arches: ["x86_64"] });
+        set = compilePolicies(
+          resolvePolicies(parsePolicies(text, file, { baseDir: dir.pathname })),
+          { arches: ["x86_64"] },
+        );
         compiled.set(file, set);
       }
       const nr = syscallNumber("x86_64", syscall) ?? fail(`no ${syscall}`);

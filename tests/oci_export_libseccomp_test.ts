@@ -138,9 +138,12 @@ kernelTest(
     ok(all.length >= 8, `${all.length} policies`);
     for (const [file, yaml] of all) {
       await t.step(file, () => {
-        const layer = compilePolicies(resolvePolicies(parsePolicies(yaml, file)), {
-          arches: ARCHES,
-        }).layers[0]!;
+        const layer = compilePolicies(
+          resolvePolicies(parsePolicies(yaml, file, { baseDir: EXAMPLES.pathname })),
+          {
+            arches: ARCHES,
+          },
+        ).layers[0]!;
         const warned = new Set<string>();
         const profile = exportOciProfile(layer, {
           onWarning: (_m, w) => {

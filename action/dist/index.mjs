@@ -8059,6 +8059,7 @@ function dryRunFindings(report, trace, withLocation) {
 // action/main.ts
 import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import process2 from "node:process";
+import { dirname, resolve as resolvePath2 } from "node:path";
 
 // policies/closest_match.ts
 function closestMatch(word, candidates2) {
@@ -8856,6 +8857,17 @@ var absolutePaths = (description) => ({
     code: "bad-path"
   }
 });
+var policyPaths = (description) => ({
+  type: "array",
+  description,
+  items: {
+    type: "string",
+    description: "An absolute path, or one relative to the policy file's directory (./x, ../x).",
+    pattern: "^(/|\\./|\\.\\./)",
+    format: "policy-path",
+    code: "bad-path"
+  }
+});
 var endpoints = (description) => ({
   type: "array",
   description,
@@ -9155,9 +9167,9 @@ var POLICY_SCHEMA = {
           type: "object",
           description: "Path rules, enforced with Landlock by `cordon run`.",
           properties: {
-            read: absolutePaths("Paths (and what is below them) that may be read."),
-            write: absolutePaths("Paths (and what is below them) that may be written."),
-            execute: absolutePaths("Paths (and what is below them) that may be executed."),
+            read: policyPaths("Paths (and what is below them) that may be read."),
+            write: policyPaths("Paths (and what is below them) that may be written."),
+            execute: policyPaths("Paths (and what is below them) that may be executed."),
             minAbi: {
               type: "integer",
               description: "The lowest Landlock ABI accepted; below it `cordon run` refuses.",
@@ -12481,7 +12493,7 @@ function parsePoliciesCollecting(text, file, options = {}) {
     maxBytes: options.maxBytes,
     maxFastBytes: Math.max(options.maxBytes, DEFAULT_YAML_LIMITS.maxFastBytes)
   };
-  const ctx = new Context(text, file);
+  const ctx = new Context(text, file, options.baseDir);
   const tree = readYaml(text, limits);
   for (const issue of tree.issues) ctx.error(issue.code, issue.offset, issue.message);
   const policies = [];
@@ -12511,12 +12523,16 @@ function parsePolicyTexts(texts, options = {}) {
   const errors = [];
   const policies = [];
   const byName = /* @__PURE__ */ new Map();
-  for (const { text, file } of texts) {
+  for (const { text, file, dir } of texts) {
     if (text instanceof PolicyError) {
       errors.push(text);
       continue;
     }
-    const parsed = parsePoliciesCollecting(text, file, options);
+    const parsed = parsePoliciesCollecting(
+      text,
+      file,
+      dir === void 0 ? options : { ...options, baseDir: dir }
+    );
     errors.push(...parsed.errors);
     for (const policy of parsed.policies) {
       const earlier = byName.get(policy.name);
@@ -12541,12 +12557,14 @@ function duplicateNameError(policy, earlier) {
   );
 }
 var Context = class {
-  constructor(text, file) {
+  constructor(text, file, baseDir) {
     this.text = text;
     this.file = file;
+    this.baseDir = baseDir;
   }
   text;
   file;
+  baseDir;
   errors = [];
   #lineStarts;
   #suggestions = 0;
@@ -12752,6 +12770,17 @@ function checkFormat(ctx, node, value, format, path) {
       }
       return;
     }
+    case "policy-path": {
+      const resolved = policyPath(value, ctx.baseDir);
+      if (resolved.problem !== void 0) {
+        ctx.error(
+          "bad-path",
+          node.start,
+          `bad path ${q(value)} in ${pathText(path)}: ${resolved.problem}`
+        );
+      }
+      return;
+    }
     case "endpoint": {
       const parsed = parseEndpoint(value);
       if (typeof parsed === "string") {
@@ -12805,6 +12834,37 @@ function pathProblem(value) {
   if (value.includes("\0")) return "contains a NUL character";
   if (value.split("/").includes("..")) return 'contains ".."';
   return void 0;
+}
+function policyPath(value, baseDir) {
+  if (value.startsWith("/")) {
+    const problem = pathProblem(value);
+    return problem === void 0 ? { path: value } : { path: value, problem };
+  }
+  if (!value.startsWith("./") && !value.startsWith("../")) {
+    return { path: value, problem: 'not absolute (a relative path starts with "./" or "../")' };
+  }
+  if (baseDir === void 0 || !baseDir.startsWith("/")) {
+    return {
+      path: value,
+      problem: "a relative path is taken from the policy file's directory, and this policy has none (a builtin profile, standard input or a text in memory)"
+    };
+  }
+  if (value.includes("\0")) return { path: value, problem: "contains a NUL character" };
+  const parts = value.split("/");
+  const out = [];
+  for (const part of baseDir.split("/")) {
+    if (part === "..") out.pop();
+    else if (part !== "" && part !== ".") out.push(part);
+  }
+  let i = 0;
+  for (; i < parts.length && (parts[i] === "." || parts[i] === ".."); i++) {
+    if (parts[i] === "..") out.pop();
+  }
+  const rest = parts.slice(i).filter((p) => p !== "" && p !== ".");
+  if (rest.includes("..")) {
+    return { path: value, problem: 'contains ".." after its leading "./" and "../"' };
+  }
+  return { path: `/${[...out, ...rest].join("/")}` };
 }
 function normalisePath(value, keepSlash) {
   const parts = value.split("/").filter((p) => p !== "" && p !== ".");
@@ -13216,7 +13276,10 @@ function buildFilesystem(ctx, spec) {
   const key = keyOf(spec, "filesystem");
   const node = get(spec, "filesystem");
   if (key === void 0 || node?.kind !== "map") return void 0;
-  const paths = (k) => items(get(node, k)).flatMap((n) => str(n) ?? []);
+  const paths = (k) => items(get(node, k)).flatMap((n) => {
+    const text = str(n);
+    return text === void 0 ? [] : [policyPath(text, ctx.baseDir).path];
+  });
   const fs = {
     read: paths("read"),
     write: paths("write"),
@@ -19568,7 +19631,12 @@ function errorFindings(errors) {
 }
 function load(paths, arches) {
   const { policies, errors } = parsePolicyTexts(
-    paths.map((path) => ({ text: readPolicyText(path), file: path }))
+    paths.map((path) => ({
+      text: readPolicyText(path),
+      file: path,
+      // Relative filesystem paths are taken from the file's directory, as loadPolicyFiles does.
+      ...path.startsWith("builtin:") ? {} : { dir: resolvePath2(dirname(path)) }
+    }))
   );
   if (errors.length > 0) return { ok: false, findings: errorFindings(errors) };
   try {

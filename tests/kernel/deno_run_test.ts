@@ -4,14 +4,16 @@
  * Deno process in the kernel, so that a child started through `--allow-run` and code reached
  * through FFI are stopped by Landlock and seccomp where Deno's own checks no longer apply.
  *
- * The policy is `examples/policies/deno-app.yaml` with its checkout-specific paths (the
- * repository, the pinned Deno, DENO_DIR) replaced by this machine's.
+ * The policy is `examples/policies/deno-app.yaml`: as it is in the checkout (its program's
+ * directory is relative to the file; `cordon deno` adds the Deno executable and DENO_DIR), or
+ * copied to a test directory with that directory made absolute and more paths readable.
  */
 
 import { kernelTest, landlockAbi, needCommands, needRoot, unavailable } from "../_kernel.ts";
 import { assert } from "../_probes.ts";
 import { type CliRun, cordon, jsonLines } from "../_cli.ts";
 import { runNetworkUnavailable } from "../../backends/linux/cgroup_net.ts";
+import { denoRuntime } from "../../engine/deno_runtime.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const EXAMPLE = `${ROOT}/examples/policies/deno-app.yaml`;
@@ -24,38 +26,32 @@ const REASON = unavailable(
   runNetworkUnavailable(),
 );
 
-function denoDir(): string {
-  const out = new Deno.Command(Deno.execPath(), { args: ["info", "--json"], stdout: "piped" })
-    .outputSync();
-  return JSON.parse(new TextDecoder().decode(out.stdout)).denoDir;
-}
-
-/** The example policy with this machine's paths (and `extraRead` readable). */
+/** The example policy for a copy outside the checkout (and `extraRead` readable). */
 function examplePolicy(extraRead?: string): string {
-  const deno = Deno.realPathSync(Deno.execPath());
-  const denoHome = deno.replace(/\/[^/]+$/, "");
-  return Deno.readTextFileSync(EXAMPLE)
-    .replaceAll("/work/main/.cache", denoHome)
-    .replaceAll(
-      "      - /work/main/examples",
-      `      - ${ROOT}/examples${extraRead ? `\n      - ${extraRead}` : ""}`,
-    )
-    .replaceAll("/root/.cache/deno", denoDir());
+  const text = Deno.readTextFileSync(EXAMPLE);
+  const relative = "      - ../ # examples/";
+  assert(text.includes(relative), "the example reads its directory relative to the file");
+  return text.replace(
+    relative,
+    `      - ${ROOT}/examples${extraRead ? `\n      - ${extraRead}` : ""} # `,
+  );
 }
 
+/** Runs `cordon deno`; `policy` is YAML text, or `{ file }` a policy file used as it is. */
 async function cordonDeno(
-  policy: string,
+  policy: string | { file: string },
   denoArgs: string[],
   extra: string[] = [],
 ): Promise<CliRun & { events: Record<string, unknown>[] }> {
   const dir = await Deno.makeTempDir({ prefix: "cordon-deno-test-" });
   try {
-    // The policy file sits in the test's directory: decisions cite it by this path.
-    await Deno.writeTextFile(`${dir}/deno-app.yaml`, policy);
+    // A policy text sits in the test's directory: decisions cite it by this path.
+    const file = typeof policy === "string" ? `${dir}/deno-app.yaml` : policy.file;
+    if (typeof policy === "string") await Deno.writeTextFile(file, policy);
     const run = await cordon([
       "deno",
       "--policy",
-      `${dir}/deno-app.yaml`,
+      file,
       "--deno",
       Deno.execPath(),
       "--format",
@@ -86,15 +82,21 @@ kernelTest(
   "cordon deno: examples/deno_app.ts gets Deno-level and kernel-level decisions from one policy",
   REASON,
   async () => {
-    const run = await cordonDeno(examplePolicy(), ["run", "examples/deno_app.ts"]);
+    // The example as a user runs it from this checkout, wherever it is.
+    const run = await cordonDeno({ file: "examples/policies/deno-app.yaml" }, [
+      "run",
+      "examples/deno_app.ts",
+    ]);
     assert(run.code === 0, show(run));
-    const at = (line: number) => new RegExp(`deno-app\\.yaml:${line}:\\d+$`);
+    const runtime = run.events.find((e) => e.event === "runtime");
+    assert(runtime?.executable === Deno.realPathSync(Deno.execPath()), show(run));
+    const at = (line: number) => new RegExp(`examples/policies/deno-app\\.yaml:${line}:\\d+$`);
     assert(stepLine(run, "read its policy").startsWith("ok "), show(run));
     assert(stepLine(run, "write the result").startsWith("ok "), show(run));
     assert(Deno.readTextFileSync("/tmp/cordon-deno-app-result.txt") === "42\n", "result");
     // Denied by deno rules and sections, each citing its line (NotCapable in the program).
     const write = stepLine(run, "write /tmp/x");
-    assert(/NotCapable: .*rule "no-tmp-writes"/.test(write) && at(50).test(write), write);
+    assert(/NotCapable: .*rule "no-tmp-writes"/.test(write) && at(47).test(write), write);
     const readme = stepLine(run, "read README.md");
     assert(/NotCapable: .*filesystem/.test(readme) && at(23).test(readme), readme);
     const fetch = stepLine(run, "fetch https://example.com");
@@ -252,7 +254,16 @@ kernelTest(
             throw new Error("must not be reached");
           },
         });
-      await Deno.writeTextFile(`${dir}/p.yaml`, policy);
+      // Under plain cordon run the policy names Deno's own files itself (cordon deno adds them).
+      const runtime = denoRuntime(Deno.execPath());
+      await Deno.writeTextFile(
+        `${dir}/p.yaml`,
+        policy.replace(
+          "    write: [",
+          `      - ${runtime.executable}\n      - ${runtime.denoDir}\n` +
+            `    execute: [${runtime.executable}]\n    write: [`,
+        ),
+      );
       // (Set inside the run: Cordon is a Deno program too, and would ask that broker itself.)
       const run = await cordon([
         "run",
