@@ -30,7 +30,12 @@ import {
   PermissionBroker,
 } from "../engine/permission_broker.ts";
 import type { DenoPermissionCheck, DenoPermissionDecision } from "../engine/deno_permissions.ts";
-import { generateDenoPolicy } from "../compile/generate_deno_policy.ts";
+import { generateDenoPolicy, withLearnedDenoSection } from "../compile/generate_deno_policy.ts";
+import { generatePolicy, observeTraceText, TraceObserver } from "../compile/generate_policy.ts";
+import { recordConfined, type RecordedRun } from "../backends/linux/record_run.ts";
+import { RECORD_MECHANISM } from "../backends/linux/recorder.ts";
+import { NotSupportedError } from "../backends/linux/errors.ts";
+import { loadBase, pathExists, sha256 } from "./cmd_generate.ts";
 import { compilePolicies } from "../compile/compile.ts";
 import { denoRuntime, grantDenoRuntime } from "../engine/deno_runtime.ts";
 
@@ -106,8 +111,10 @@ Options:
                          same errno as without it
       --learn            allow every Deno permission check and write a policy whose deno
                          section allows exactly the checks seen (-o FILE, or -o - for
-                         stdout). With --policy the run is still confined in the kernel by
-                         those policies; without, Deno runs unconfined (learning only)
+                         stdout). As root the run is recorded with eBPF too and the policy
+                         has the kernel sections learned from it (as cordon learn). With
+                         --policy the run is confined in the kernel by those policies;
+                         without, by the learning sandbox as root, else not at all
   -o, --output FILE      where --learn writes the policy
   -h, --help             show this help
 
@@ -169,6 +176,47 @@ function reportDecision(
   );
 }
 
+/**
+ * The policy `cordon deno --learn` writes from a recorded run: the kernel sections learned from
+ * the trace (extending builtin:baseline) and the deno section from the checks; `undefined`, after
+ * saying why, when the trace cannot be trusted (events lost, the exec not seen).
+ */
+async function learnedKernelPolicy(
+  recorded: RecordedRun,
+  checks: readonly DenoPermissionCheck[],
+  name: string,
+  command: readonly string[],
+  report: Report,
+): Promise<string | undefined> {
+  const { summary, trace } = recorded;
+  if (summary.lost > 0 || !summary.execSeen) {
+    report(
+      "error",
+      summary.lost > 0
+        ? `refusing to write a policy: ${summary.lost} events were lost while recording Deno`
+        : "refusing to write a policy: Deno's execve was not seen",
+      { lost: summary.lost },
+    );
+    return undefined;
+  }
+  const base = await loadBase("builtin:baseline");
+  if (base === undefined || typeof base === "number") return undefined;
+  const observer = new TraceObserver(Deno.cwd());
+  const text = new TextDecoder().decode(trace);
+  const identity = { name: "(recorded by cordon deno --learn)", sha256: await sha256(trace) };
+  observeTraceText(observer, identity, text);
+  const safeName = name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z0-9]+/, "")
+    .slice(0, 128) || "learned-deno";
+  const generated = generatePolicy(observer, {
+    name: safeName,
+    base,
+    date: new Date(),
+    command,
+    exists: pathExists,
+  });
+  return withLearnedDenoSection(generated.yaml, checks);
+}
+
 async function denoCli(argv: string[], setReport: (r: Report) => void): Promise<number> {
   const { values, positionals, rest } = parseArgs(argv, OPTIONS);
   const format = choice(values, "format", ["text", "json"] as const, "text");
@@ -206,7 +254,9 @@ async function denoCli(argv: string[], setReport: (r: Report) => void): Promise<
   const kernelFilters = loaded === undefined
     ? undefined
     : compilePolicies(grantDenoRuntime(loaded.resolved, runtime));
-  if (learn && loaded === undefined) {
+  // As root, learning records the run with eBPF and learns the kernel sections too.
+  const recordable = learn && Deno.build.os === "linux" && Deno.uid() === 0;
+  if (learn && loaded === undefined && !recordable) {
     report(
       "degraded",
       "learning without --policy: Deno runs with the broker only, NOT confined in the kernel",
@@ -261,18 +311,38 @@ async function denoCli(argv: string[], setReport: (r: Report) => void): Promise<
     report("start", `running ${deno} ${args.join(" ")}`, { deno, args, policies, socket }, {
       text: false,
     });
+    let recorded: RecordedRun | undefined;
     try {
-      result = loaded === undefined
-        ? await runPlain(deno, args, { [DENO_BROKER_ENV]: socket })
-        : await runConfined({
-          set: kernelFilters!,
-          command: [deno, ...args],
-          env: { [DENO_BROKER_ENV]: socket },
-          extraUnixSockets: [socket],
-          allowDegraded: values["allow-degraded"] === true,
-          onDegraded: reportDegradations(report),
-          ...(values.explain === true ? { explain: explainHandlers(format, report) } : {}),
-        });
+      if (recordable) {
+        try {
+          recorded = await recordConfined({
+            ...(kernelFilters === undefined ? {} : { set: kernelFilters }),
+            command: [deno, ...args],
+            env: { [DENO_BROKER_ENV]: socket },
+            extraUnixSockets: [socket],
+            allowDegraded: values["allow-degraded"] === true,
+          });
+        } catch (error) {
+          if (!(error instanceof NotSupportedError && error.feature === RECORD_MECHANISM)) {
+            throw error;
+          }
+          report("degraded", `the kernel sections are not learned: ${error.message}`, {
+            section: "kernel",
+          });
+        }
+      }
+      result = recorded?.run ??
+        (loaded === undefined
+          ? await runPlain(deno, args, { [DENO_BROKER_ENV]: socket })
+          : await runConfined({
+            set: kernelFilters!,
+            command: [deno, ...args],
+            env: { [DENO_BROKER_ENV]: socket },
+            extraUnixSockets: [socket],
+            allowDegraded: values["allow-degraded"] === true,
+            onDegraded: reportDegradations(report),
+            ...(values.explain === true ? { explain: explainHandlers(format, report) } : {}),
+          }));
     } catch (error) {
       return launchFailureStatus(error, "run", "deno", report, EXIT_RUN_FAILED);
     }
@@ -283,12 +353,15 @@ async function denoCli(argv: string[], setReport: (r: Report) => void): Promise<
       const name = output === "-"
         ? "learned-deno"
         : output!.replace(/^.*\//, "").replace(/\.ya?ml$/, "") || "learned-deno";
-      const text = generateDenoPolicy(learned, {
-        name,
-        command: args,
-        date: new Date().toISOString(),
-        denoExecutable: deno,
-      });
+      const text = recorded === undefined
+        ? generateDenoPolicy(learned, {
+          name,
+          command: args,
+          date: new Date().toISOString(),
+          denoExecutable: deno,
+        })
+        : await learnedKernelPolicy(recorded, learned, name, [deno, ...args], report);
+      if (text === undefined) return EXIT_RUN_FAILED;
       if (output === "-") await Deno.stdout.write(new TextEncoder().encode(text));
       else Deno.writeTextFileSync(output!, text);
       report(

@@ -21,15 +21,11 @@ import {
   sha256,
   writePolicy,
 } from "./cmd_generate.ts";
-import { hostArches, resolveCommand, runConfined, type RunResult } from "../backends/linux/run.ts";
-import { parsePolicies } from "../policies/parse.ts";
-import { resolvePolicies } from "../policies/resolve.ts";
-import { compilePolicies } from "../compile/compile.ts";
-import type { FilterSet } from "../compile/filter_set.ts";
+import { resolveCommand } from "../backends/linux/run.ts";
 import { LaunchError } from "../backends/linux/launcher.ts";
 import { NotSupportedError } from "../backends/linux/errors.ts";
-import { RECORD_MECHANISM, Recorder, type RecordSummary } from "../backends/linux/recorder.ts";
-import { concatBytes } from "../backends/linux/trace_buffer.ts";
+import { RECORD_MECHANISM } from "../backends/linux/recorder.ts";
+import { recordConfined, type RecordedRun } from "../backends/linux/record_run.ts";
 import { generatePolicy, observeTraceText, TraceObserver } from "../compile/generate_policy.ts";
 import { profileFromTrace } from "../engine/syscall_baseline.ts";
 
@@ -79,27 +75,6 @@ Examples:
   sudo cordon learn -o job.yaml --name job --base none --trace job.jsonl -- python3 job.py
   sudo cordon learn -o app.yaml --profile app.json -- ./app   then   cordon monitor --comm app --baseline app.json`;
 
-/**
- * What the command is recorded in: the sandbox `cordon run` gives it (namespaces, no Linux
- * capabilities), allowing every call and writes anywhere. Recorded unconfined as root, a command
- * would hold capabilities it will not hold under the learned policy; with no write path at all,
- * `run` would show it a read-only filesystem and its writes would never be seen.
- */
-const LEARNING_POLICY = `apiVersion: cordon/v1
-kind: Policy
-metadata:
-  name: cordon-learning
-spec:
-  defaultAction: allow
-  filesystem:
-    write: [/]
-`;
-
-function learningSet(): FilterSet {
-  const set = parsePolicies(LEARNING_POLICY, "builtin:cordon-learning");
-  return compilePolicies(resolvePolicies(set), { arches: hostArches() });
-}
-
 async function run(argv: string[]): Promise<number> {
   const { values, positionals, rest } = parseArgs(argv, OPTIONS);
   const format = choice(values, "format", ["text", "json"] as const, "text");
@@ -120,23 +95,6 @@ async function run(argv: string[]): Promise<number> {
   if (typeof base === "number") return base;
   const report = launchReporter("learn", format);
 
-  const chunks: Uint8Array[] = [];
-  let recorder: Recorder;
-  try {
-    recorder = Recorder.open((bytes) => chunks.push(bytes.slice()), {
-      ...(ring === undefined ? {} : { ringBytes: ring }),
-    });
-  } catch (error) {
-    if (!(error instanceof NotSupportedError)) throw error;
-    report(
-      "error",
-      `refusing to learn ${command[0]}: recording needs ${error.message}; without eBPF, record ` +
-        `with strace and generate: strace -f -y -o T -- ${command.join(" ")}; cordon generate T`,
-      { code: error.code, feature: RECORD_MECHANISM },
-    );
-    return EXIT.failed;
-  }
-  using _recorder = recorder;
   try {
     resolveCommand(command[0]!, Deno.env.get("PATH") ?? "/usr/local/bin:/usr/bin:/bin");
   } catch (error) {
@@ -144,34 +102,27 @@ async function run(argv: string[]): Promise<number> {
     report("error", error.message, { code: error.code, stage: error.stage });
     return EXIT.failed;
   }
-  let result: RunResult;
+  let recorded: RecordedRun;
   try {
-    result = await runConfined({
-      set: learningSet(),
+    recorded = await recordConfined({
       command,
-      allowDegraded: false,
-      beforeStart: (pid) => recorder.attach(pid, command),
+      ...(ring === undefined ? {} : { ringBytes: ring }),
     });
   } catch (error) {
+    if (error instanceof NotSupportedError && error.feature === RECORD_MECHANISM) {
+      report(
+        "error",
+        `refusing to learn ${command[0]}: recording needs ${error.message}; without eBPF, ` +
+          `record with strace and generate: strace -f -y -o T -- ${command.join(" ")}; ` +
+          `cordon generate T`,
+        { code: error.code, feature: RECORD_MECHANISM },
+      );
+      return EXIT.failed;
+    }
     launchFailureStatus(error, "learn", command[0]!, report);
     return EXIT.failed;
   }
-  const summary: RecordSummary = recorder.finish();
-  const trailer = `# cordon record: ${
-    JSON.stringify({
-      command,
-      exitCode: result.code,
-      events: summary.events,
-      byKind: summary.byKind,
-      lost: summary.lost,
-      syscallsCounted: summary.syscallsCounted,
-      unstreamed: summary.unstreamed,
-      processes: summary.processes,
-      running: summary.running,
-    })
-  }\n`;
-  chunks.push(new TextEncoder().encode(trailer));
-  const bytes = concatBytes(chunks);
+  const { run: result, summary, trace: bytes } = recorded;
   if (typeof values.trace === "string") {
     try {
       Deno.writeFileSync(values.trace, bytes);

@@ -46,6 +46,107 @@ function acceptable(kind: DenoPermission, value: string): boolean {
   }
 }
 
+/** The `spec.deno` section learned from some checks, as YAML lines (indented for `spec`). */
+export interface LearnedDenoSection {
+  /** The section's lines, `  deno:` first. */
+  readonly lines: readonly string[];
+  /** Checks whose value the policy language cannot express (`kind "value"`), left out. */
+  readonly rejected: readonly string[];
+  /** Permission kinds Deno asked about that Cordon does not know. */
+  readonly unknown: readonly string[];
+}
+
+/**
+ * The `spec.deno` section that allows exactly `checks`: `default: deny` and one `allow` rule per
+ * kind seen (its values, or none when Deno asked for the kind as a whole). Deterministic.
+ *
+ * @param checks The checks the program made, in any order, repeats included.
+ * @returns The section's lines and what could not be expressed.
+ *
+ * @example
+ * ```ts
+ * import { learnedDenoSection } from "@cordon/cordon";
+ * const { lines } = learnedDenoSection([{ permission: "env", value: "HOME" }]);
+ * if (lines[0] !== "  deno:" || !lines.includes('        values: ["HOME"]')) throw new Error();
+ * ```
+ */
+export function learnedDenoSection(checks: Iterable<DenoPermissionCheck>): LearnedDenoSection {
+  const seen = new Map<DenoPermission, { all: number; values: Map<string, number> }>();
+  const rejected: string[] = [];
+  const unknown = new Set<string>();
+  for (const check of checks) {
+    const kind = check.permission as DenoPermission;
+    if (!DENO_PERMISSIONS.includes(kind)) {
+      unknown.add(check.permission);
+      continue;
+    }
+    const entry = seen.get(kind) ?? { all: 0, values: new Map<string, number>() };
+    seen.set(kind, entry);
+    if (check.value === null) entry.all++;
+    else if (acceptable(kind, check.value)) {
+      entry.values.set(check.value, (entry.values.get(check.value) ?? 0) + 1);
+    } else rejected.push(`${kind} ${JSON.stringify(check.value)}`);
+  }
+  const lines = ["  deno:", "    default: deny"];
+  const rules: string[] = [];
+  for (const kind of DENO_PERMISSIONS) {
+    const entry = seen.get(kind);
+    if (!entry) continue;
+    const total = entry.all + [...entry.values.values()].reduce((a, b) => a + b, 0);
+    rules.push(`      - id: learned-${kind} # ${total} check${total === 1 ? "" : "s"}`);
+    rules.push(`        permission: ${kind}`);
+    if (entry.all === 0) {
+      const values = [...entry.values.keys()].sort().map((v) => JSON.stringify(v));
+      rules.push(`        values: [${values.join(", ")}]`);
+    } else {
+      rules.push(`        # Deno asked for ${kind} as a whole (value null): no values`);
+    }
+    rules.push("        action: allow");
+  }
+  if (rules.length > 0) lines.push("    rules:", ...rules);
+  return { lines, rejected, unknown: [...unknown] };
+}
+
+/**
+ * A policy learned by `cordon learn`'s generator (`compile/generate_policy.ts`, whose YAML ends
+ * with its `spec`) with the `deno` section of `checks` and `memory.writeExecute: allow` (V8's
+ * JIT) added to its `spec`: what `cordon deno --learn` writes when the run was recorded.
+ *
+ * @param kernelYaml The generated kernel policy.
+ * @param checks The Deno permission checks of the same run.
+ * @returns The policy text, ending with a newline.
+ *
+ * @example
+ * ```ts
+ * import { withLearnedDenoSection } from "@cordon/cordon";
+ * const yaml = withLearnedDenoSection(
+ *   "apiVersion: cordon/v1\nkind: Policy\nmetadata:\n  name: p\nspec:\n  defaultAction: deny\n",
+ *   [{ permission: "read", value: "/srv/a" }],
+ * );
+ * if (!yaml.endsWith("        action: allow\n") || !yaml.includes("writeExecute: allow")) throw new Error();
+ * ```
+ */
+export function withLearnedDenoSection(
+  kernelYaml: string,
+  checks: Iterable<DenoPermissionCheck>,
+): string {
+  const { lines, rejected, unknown } = learnedDenoSection(checks);
+  const notes = [
+    ...(rejected.length > 0
+      ? [
+        `# Deno checks not expressible, left out (denied when asked again): ${rejected.join(", ")}`,
+      ]
+      : []),
+    ...(unknown.length > 0 ? [`# Unknown Deno permission kinds seen: ${unknown.join(", ")}`] : []),
+  ];
+  const memory = /^ {2}memory:/m.test(kernelYaml)
+    ? []
+    : ["  memory:", "    writeExecute: allow # V8's JIT"];
+  return `${notes.map((n) => `${n}\n`).join("")}${kernelYaml.trimEnd()}\n${
+    [...memory, ...lines].join("\n")
+  }\n`;
+}
+
 /**
  * The policy YAML learned from `checks`.
  *
@@ -67,22 +168,7 @@ export function generateDenoPolicy(
   checks: Iterable<DenoPermissionCheck>,
   options: DenoLearnOptions,
 ): string {
-  const seen = new Map<DenoPermission, { all: number; values: Map<string, number> }>();
-  const rejected: string[] = [];
-  const unknown = new Set<string>();
-  for (const check of checks) {
-    const kind = check.permission as DenoPermission;
-    if (!DENO_PERMISSIONS.includes(kind)) {
-      unknown.add(check.permission);
-      continue;
-    }
-    const entry = seen.get(kind) ?? { all: 0, values: new Map<string, number>() };
-    seen.set(kind, entry);
-    if (check.value === null) entry.all++;
-    else if (acceptable(kind, check.value)) {
-      entry.values.set(check.value, (entry.values.get(check.value) ?? 0) + 1);
-    } else rejected.push(`${kind} ${JSON.stringify(check.value)}`);
-  }
+  const { lines: section, rejected, unknown } = learnedDenoSection(checks);
   const name = options.name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z0-9]+/, "")
     .slice(0, 128) || "learned-deno";
   const command = `deno ${options.command.join(" ")}`.slice(0, 2000);
@@ -94,7 +180,7 @@ export function generateDenoPolicy(
   if (rejected.length > 0) {
     lines.push(`# Not expressible, left out (denied when asked again): ${rejected.join(", ")}`);
   }
-  if (unknown.size > 0) lines.push(`# Unknown permission kinds seen: ${[...unknown].join(", ")}`);
+  if (unknown.length > 0) lines.push(`# Unknown permission kinds seen: ${unknown.join(", ")}`);
   lines.push(
     "apiVersion: cordon/v1",
     "kind: Policy",
@@ -111,27 +197,6 @@ export function generateDenoPolicy(
       `    execute: [${JSON.stringify(dir)}] # the Deno executable's directory`,
     );
   }
-  lines.push(
-    "  memory:",
-    "    writeExecute: allow # V8's JIT",
-    "  deno:",
-    "    default: deny",
-  );
-  const rules: string[] = [];
-  for (const kind of DENO_PERMISSIONS) {
-    const entry = seen.get(kind);
-    if (!entry) continue;
-    const total = entry.all + [...entry.values.values()].reduce((a, b) => a + b, 0);
-    rules.push(`      - id: learned-${kind} # ${total} check${total === 1 ? "" : "s"}`);
-    rules.push(`        permission: ${kind}`);
-    if (entry.all === 0) {
-      const values = [...entry.values.keys()].sort().map((v) => JSON.stringify(v));
-      rules.push(`        values: [${values.join(", ")}]`);
-    } else {
-      rules.push(`        # Deno asked for ${kind} as a whole (value null): no values`);
-    }
-    rules.push("        action: allow");
-  }
-  if (rules.length > 0) lines.push("    rules:", ...rules);
+  lines.push("  memory:", "    writeExecute: allow # V8's JIT", ...section);
   return `${lines.join("\n")}\n`;
 }

@@ -1,4 +1,5 @@
-import { generateDenoPolicy } from "./generate_deno_policy.ts";
+import assert, { deepStrictEqual as assertEquals } from "node:assert/strict";
+import { generateDenoPolicy, withLearnedDenoSection } from "./generate_deno_policy.ts";
 import { parsePolicies } from "../policies/parse.ts";
 import { resolvePolicies } from "../policies/resolve.ts";
 import { decideDenoPermission } from "../engine/deno_permissions.ts";
@@ -48,4 +49,32 @@ Deno.test("learned deno policy: parses, allows every check seen and denies other
   if (!yaml.includes('read "relative/path"') || !yaml.includes("hrtime")) throw new Error(yaml);
   if (!yaml.includes('execute: ["/opt/deno/bin"]')) throw new Error(yaml);
   if (!yaml.includes("learned-read # 2 checks")) throw new Error(yaml);
+});
+
+Deno.test("withLearnedDenoSection adds the deno section and V8's W^X grant to a learned kernel policy", () => {
+  const kernel = `# Learned by cordon
+apiVersion: cordon/v1
+kind: Policy
+metadata:
+  name: app
+spec:
+  extends: [builtin:baseline]
+  defaultAction: deny
+  filesystem:
+    read:
+      - /srv/app # seen 2×
+`;
+  const yaml = withLearnedDenoSection(kernel, [
+    { permission: "read", value: "/srv/app/data" },
+    { permission: "env", value: null },
+    { permission: "made-up", value: "x" },
+  ]);
+  const [policy] = parsePolicies(yaml, "app.yaml").policies;
+  assertEquals(policy!.filesystem!.read, ["/srv/app"]);
+  assertEquals(policy!.memory?.writeExecute, "allow");
+  assertEquals(policy!.deno!.rules.map((r) => [r.id, r.permission]), [
+    ["learned-read", "read"],
+    ["learned-env", "env"],
+  ]);
+  assert(yaml.startsWith("# Unknown Deno permission kinds seen: made-up\n"), yaml);
 });

@@ -10,7 +10,7 @@
 
 const DATA = new URL("./policies/deno-app.yaml", import.meta.url).pathname;
 const OUTSIDE = new URL("../README.md", import.meta.url).pathname; // not in filesystem.read
-const RESULT = "/tmp/cordon-deno-app-result.txt";
+const RESULT = "/var/tmp/cordon-deno-app-result.txt";
 const LIBC = Deno.build.arch === "aarch64"
   ? "/lib/aarch64-linux-gnu/libc.so.6"
   : "/lib/x86_64-linux-gnu/libc.so.6";
@@ -58,7 +58,10 @@ async function stepAsync(name: string, run: () => Promise<unknown>): Promise<voi
 
 step("read its policy (filesystem.read)", () => Deno.readTextFileSync(DATA).split("\n")[1]);
 step("write the result (deno rule result-file)", () => Deno.writeTextFileSync(RESULT, "42\n"));
-step("write /tmp/x (deno rule no-tmp-writes)", () => Deno.writeTextFileSync("/tmp/x", "x"));
+step(
+  "write /var/tmp/x (deno rule no-var-tmp-writes)",
+  () => Deno.writeTextFileSync("/var/tmp/x", "x"),
+);
 step("read README.md (not in filesystem.read)", () => Deno.readTextFileSync(OUTSIDE).length);
 step("env HOME (deno rule env-home)", () => Deno.env.get("HOME"));
 step("env PATH (deno.default)", () => Deno.env.get("PATH"));
