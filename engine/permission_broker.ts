@@ -77,7 +77,7 @@ export interface PermissionBrokerOptions {
   readonly path: string;
   /** Decides one check. Throwing denies it. */
   readonly decide: (check: DenoPermissionCheck) => DenoPermissionDecision;
-  /** Called after each answer. */
+  /** Called with each decision once its answer is sent (so that reporting adds nothing to Deno's wait). */
   readonly onDecision?: (decision: BrokerDecision) => void;
   /** Called for each malformed request (its connection is then closed). */
   readonly onProtocolError?: (error: BrokerProtocolError) => void;
@@ -190,20 +190,26 @@ export class PermissionBroker implements AsyncDisposable {
   async #serve(conn: Deno.UnixConn): Promise<void> {
     const decoder = new TextDecoder();
     let pending = "";
+    // Read straight from the connection (no stream in between): Deno waits for every answer.
+    const buffer = new Uint8Array(64 * 1024);
     try {
-      for await (const chunk of conn.readable) {
-        pending += decoder.decode(chunk, { stream: true });
+      for (;;) {
+        const n = await conn.read(buffer);
+        if (n === null) break;
+        pending += decoder.decode(buffer.subarray(0, n), { stream: true });
         let newline: number;
         while ((newline = pending.indexOf("\n")) >= 0) {
           const line = pending.slice(0, newline);
           pending = pending.slice(newline + 1);
           if (line.trim() === "") continue;
-          const answer = this.#answer(line);
-          if (answer instanceof BrokerProtocolError) {
-            this.#reject(conn, answer);
+          const answered = this.#answer(line);
+          if (answered instanceof BrokerProtocolError) {
+            this.#reject(conn, answered);
             return;
           }
-          await writeAll(conn, encoder.encode(answer));
+          // The answer first: observers (logging) do not add to Deno's wait.
+          await writeAll(conn, encoder.encode(answered.answer));
+          this.#options.onDecision?.(answered.event);
         }
         if (pending.length > MAX_REQUEST_BYTES) {
           this.#reject(
@@ -225,8 +231,11 @@ export class PermissionBroker implements AsyncDisposable {
     }
   }
 
-  /** The answer line for `line`, or the protocol error that closes the connection. */
-  #answer(line: string): string | BrokerProtocolError {
+  /**
+   * The answer line for `line` and the decision to report, or the protocol error that closes the
+   * connection.
+   */
+  #answer(line: string): { answer: string; event: BrokerDecision } | BrokerProtocolError {
     const started = performance.now();
     let request: unknown;
     try {
@@ -269,15 +278,15 @@ export class PermissionBroker implements AsyncDisposable {
     this.#counts[decision.action]++;
     const answer = JSON.stringify({ id: r.id, result: decision.result, reason: decision.reason }) +
       "\n";
-    this.#options.onDecision?.({
+    const event: BrokerDecision = {
       id: r.id,
       pid: typeof r.pid === "number" ? r.pid : null,
       datetime: typeof r.datetime === "string" ? r.datetime : null,
       check,
       decision,
       micros: Math.round((performance.now() - started) * 1000),
-    });
-    return answer;
+    };
+    return { answer, event };
   }
 
   /** Stops listening, closes open connections, removes the socket. */
