@@ -13,14 +13,11 @@
  * @module
  */
 
-const args = Deno.args;
-const opt = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const REPS = opt("reps", 5);
-const CHECKS = opt("checks", 10_000);
-const JSON_OUT = args.includes("--json");
+import { benchOptions } from "./_options.ts";
+const options = benchOptions({ numbers: { reps: 5, checks: 10_000 }, flags: ["json"] });
+const REPS = options.reps;
+const CHECKS = options.checks;
+const JSON_OUT = options.json;
 const mod = new URL("../mod.ts", import.meta.url).pathname;
 const deno = Deno.execPath();
 const text = new TextDecoder();

@@ -19,15 +19,12 @@
  * @module
  */
 
-const args = Deno.args;
-const opt = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const REPS = opt("reps", 7);
-const DENIALS = opt("denials", 100_000);
+import { benchOptions } from "./_options.ts";
+const options = benchOptions({ numbers: { reps: 7, denials: 100_000 }, flags: ["json"] });
+const REPS = options.reps;
+const DENIALS = options.denials;
 const GETPPIDS = 5_000_000;
-const JSON_OUT = args.includes("--json");
+const JSON_OUT = options.json;
 
 const PROGRAM = `#include <fcntl.h>
 #include <stdio.h>

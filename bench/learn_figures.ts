@@ -14,7 +14,8 @@
  * @module
  */
 
-const JSON_OUT = Deno.args.includes("--json");
+import { benchOptions } from "./_options.ts";
+const JSON_OUT = benchOptions({ numbers: {}, flags: ["json"] }).json;
 const mod = new URL("../mod.ts", import.meta.url).pathname;
 const python = "/usr/bin/python3";
 

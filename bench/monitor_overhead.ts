@@ -34,26 +34,24 @@
  * @module
  */
 
+import { benchOptions } from "./_options.ts";
 import { EbpfMonitor } from "../backends/linux/ebpf_monitor.ts";
 import { STRUCTS, syscallSlot } from "../bpf/structs.ts";
 import type { RingBufferMode } from "../backends/linux/ring_buffer.ts";
 import { syscallNumber } from "../policies/syscalls.ts";
 
-const args = Deno.args;
-const opt = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const LOOP = opt("loop", 5_000_000);
-const REPS = opt("reps", 5);
-const TREES = opt("trees", 4);
-const ONLY = (() => {
-  const i = args.indexOf("--only");
-  return i >= 0 ? args[i + 1] : undefined;
-})();
-const JSON_OUT = args.includes("--json");
-const DIRECT = args.includes("--direct");
-const VERBOSE = args.includes("--verbose");
+const options = benchOptions({
+  numbers: { loop: 5_000_000, reps: 5, trees: 4 },
+  strings: ["only"],
+  flags: ["json", "direct", "verbose"],
+});
+const LOOP = options.loop;
+const REPS = options.reps;
+const TREES = options.trees;
+const ONLY = options.only;
+const JSON_OUT = options.json;
+const DIRECT = options.direct;
+const VERBOSE = options.verbose;
 const ROOT = new URL("..", import.meta.url).pathname;
 const FLOOR_DIR = new URL("../../shared/bench/floor/", import.meta.url).pathname;
 

@@ -22,21 +22,19 @@
  * @module
  */
 
+import { benchOptions } from "./_options.ts";
 import { EbpfMonitor } from "../backends/linux/ebpf_monitor.ts";
 import { EbpfBackend } from "../backends/linux/ebpf_backend.ts";
 import type { EngineEvent } from "../engine/events.ts";
 
-const args = Deno.args;
-const opt = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(args[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`--${name} needs a number`);
-  return value;
-};
-const DURATION_S = opt("duration", 60);
-const REPS = opt("reps", 15);
-const PEER_REPS = opt("peer-reps", 3);
-const JSON_OUT = args.includes("--json");
+const options = benchOptions({
+  numbers: { duration: 60, reps: 15, "peer-reps": 3 },
+  flags: ["json"],
+});
+const DURATION_S = options.duration;
+const REPS = options.reps;
+const PEER_REPS = options["peer-reps"];
+const JSON_OUT = options.json;
 
 const LOAD = `#include <fcntl.h>
 #include <stdlib.h>

@@ -13,14 +13,11 @@
  * @module
  */
 
-const args = Deno.args;
-const opt = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const LOOP = opt("loop", 1_000_000);
-const REPS = opt("reps", 5);
-const JSON_OUT = args.includes("--json");
+import { benchOptions } from "./_options.ts";
+const options = benchOptions({ numbers: { loop: 1_000_000, reps: 5 }, flags: ["json"] });
+const LOOP = options.loop;
+const REPS = options.reps;
+const JSON_OUT = options.json;
 
 const PROGRAM = `#include <stdio.h>
 #include <stdlib.h>

@@ -16,18 +16,15 @@
  * @module
  */
 
+import { benchOptions } from "./_options.ts";
 import { EbpfBackend } from "../backends/linux/ebpf_backend.ts";
 import { DtraceBackend } from "../backends/dtrace/dtrace_backend.ts";
 import type { EngineEvent } from "../engine/events.ts";
 
-const args = Deno.args;
-const opt = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const LOOP = opt("loop", 5_000_000);
-const REPS = opt("reps", 3);
-const JSON_OUT = args.includes("--json");
+const options = benchOptions({ numbers: { loop: 5_000_000, reps: 3 }, flags: ["json"] });
+const LOOP = options.loop;
+const REPS = options.reps;
+const JSON_OUT = options.json;
 const ROOT = new URL("..", import.meta.url).pathname;
 const FLOOR_DIR = new URL("../../shared/bench/floor/", import.meta.url).pathname;
 
