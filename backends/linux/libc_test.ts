@@ -1,3 +1,4 @@
+import { oracleTest } from "../../tests/_kernel.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
 import { KernelError } from "./errors.ts";
 import {
@@ -40,9 +41,8 @@ Deno.test("toCString() NUL-terminates UTF-8 and refuses embedded NULs", () => {
   assert(array.length === 3 && array[0] !== 0n && array[2] === 0n, "argv must end with NULL");
 });
 
-Deno.test({
+oracleTest(!onLinux && "needs Linux", {
   name: "unwrap() turns a failing libc call into a KernelError with errno, name and operation",
-  ignore: !onLinux,
   permissions: { ffi: true, env: ["CORDON_LIBC"] },
   fn() {
     let caught: unknown;
@@ -60,9 +60,8 @@ Deno.test({
   },
 });
 
-Deno.test({
+oracleTest(!onLinux && "needs Linux", {
   name: "libc() fails with NotSupportedError naming the library when CORDON_LIBC is wrong",
-  ignore: !onLinux,
   async fn() {
     const code = `
       import { libc } from ${JSON.stringify(new URL("./libc.ts", import.meta.url).href)};
@@ -80,9 +79,8 @@ Deno.test({
   },
 });
 
-Deno.test({
+oracleTest(!onLinux && "needs Linux", {
   name: "probeSeccomp() finds seccomp filters on this Linux kernel",
-  ignore: !onLinux,
   permissions: { ffi: true, env: ["CORDON_LIBC"] },
   fn() {
     // Every kernel Cordon supports (Linux >= 4.14) has seccomp filters: no answer but yes passes.

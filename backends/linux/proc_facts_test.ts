@@ -1,3 +1,4 @@
+import { oracleTest } from "../../tests/_kernel.ts";
 import assert from "node:assert/strict";
 import {
   auxvEntry,
@@ -75,9 +76,8 @@ Deno.test("ticksToEpochMs() converts ticks at the given rate", () => {
   assert.equal(ticksToEpochMs(1024n, 0, 1024), 1000);
 });
 
-Deno.test({
+oracleTest(!linux && "needs Linux", {
   name: "clockTicksPerSecond() agrees with getconf CLK_TCK",
-  ignore: !linux,
   permissions: { read: ["/proc"], run: ["getconf"] },
   fn() {
     const out = new Deno.Command("getconf", { args: ["CLK_TCK"], stdout: "piped" }).outputSync();
@@ -86,9 +86,8 @@ Deno.test({
   },
 });
 
-Deno.test({
+oracleTest(!linux && "needs Linux", {
   name: "readProcess() reads this process, and a child's architecture from its executable",
-  ignore: !linux,
   // Reading some /proc files (uptime, other processes' exe) needs every permission in Deno.
   async fn() {
     const self = readProcess(Deno.pid);
