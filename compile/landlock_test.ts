@@ -16,12 +16,9 @@ import {
 } from "./landlock.ts";
 import { stableJson } from "./stable_json.ts";
 import type { FilesystemRules, NetworkEndpoint, NetworkRules } from "../policies/types.ts";
+import { fail } from "node:assert/strict";
 
 const loc = { file: "p.yaml", line: 4, column: 3 };
-
-function fail(message: string): never {
-  throw new Error(message);
-}
 
 function fs(
   read: string[],

@@ -2,10 +2,7 @@ import { lintPathsAndNetwork, PATHS_NETWORK_LINT_CODES } from "./lint_paths_netw
 import { parsePolicies } from "../policies/parse.ts";
 import { resolvePolicies } from "../policies/resolve.ts";
 import type { Finding } from "./lint.ts";
-
-function fail(message: string): never {
-  throw new Error(message);
-}
+import { fail } from "node:assert/strict";
 
 function lint(spec: string, landlockAbi?: number): Finding[] {
   const text = `apiVersion: cordon/v1

@@ -3,10 +3,7 @@ import { lintPrivileges, PRIVILEGES_LINT_CODES } from "./lint_privileges.ts";
 import { compilePolicies } from "./compile.ts";
 import { parsePolicies } from "../policies/parse.ts";
 import { resolvePolicies } from "../policies/resolve.ts";
-
-function fail(message: string): never {
-  throw new Error(message);
-}
+import { fail } from "node:assert/strict";
 
 /** `lintPolicies` of one policy whose spec lines follow `spec:` (line 4), indented by two. */
 function lint(spec: string): Finding[] {

@@ -3,10 +3,7 @@ import { compilePolicies } from "./compile.ts";
 import { parsePolicies } from "../policies/parse.ts";
 import { resolvePolicies } from "../policies/resolve.ts";
 import type { Arch, Policy, ResolvedPolicy, Rule } from "../policies/types.ts";
-
-function fail(message: string): never {
-  throw new Error(message);
-}
+import { fail } from "node:assert/strict";
 
 function lint(spec: string, arches?: Arch[], header = ""): Finding[] {
   const text = `${header}apiVersion: cordon/v1

@@ -11,10 +11,7 @@ import { compilePolicies } from "./compile.ts";
 import { parsePolicies } from "../policies/parse.ts";
 import { resolvePolicies } from "../policies/resolve.ts";
 import type { FilterSet } from "./filter_set.ts";
-
-function fail(message: string): never {
-  throw new Error(message);
-}
+import { fail } from "node:assert/strict";
 
 function compile(spec: string, mode = "enforce"): FilterSet {
   const text = `apiVersion: cordon/v1

@@ -1,10 +1,7 @@
 import { parseYamlSubset, resolvePlain } from "./_fast_yaml.ts";
 import { readYamlFull } from "./_yaml_tree.ts";
 import { BUILTIN_PROFILES } from "./builtin_profiles.ts";
-
-function fail(message: string): never {
-  throw new Error(message);
-}
+import { fail } from "node:assert/strict";
 
 const canonical = (v: unknown) =>
   JSON.stringify(

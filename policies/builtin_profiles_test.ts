@@ -8,10 +8,7 @@ import { compilePolicies } from "../compile/compile.ts";
 import { evaluate } from "../compile/evaluate.ts";
 import { lintPolicies } from "../compile/lint.ts";
 import type { FilterSet } from "../compile/filter_set.ts";
-
-function fail(message: string): never {
-  throw new Error(message);
-}
+import { fail } from "node:assert/strict";
 
 function compileText(text: string, file: string): FilterSet {
   return compilePolicies(resolvePolicies(parsePolicies(text, file)));

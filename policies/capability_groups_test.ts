@@ -1,10 +1,7 @@
 import { CAPABILITY_GROUPS, capabilityGroup, UNGROUPED_SYSCALLS } from "./capability_groups.ts";
 import { isKnownSyscall, syscallNumber, syscallTable } from "./syscalls.ts";
 import { ARCHES } from "./types.ts";
-
-function fail(message: string): never {
-  throw new Error(message);
-}
+import { fail } from "node:assert/strict";
 
 Deno.test("CAPABILITY_GROUPS names only syscalls that exist on some architecture", {
   permissions: "none",

@@ -1,8 +1,5 @@
 import { PolicyError, PolicyErrors } from "./errors.ts";
-
-function fail(message: string): never {
-  throw new Error(message);
-}
+import { fail } from "node:assert/strict";
 
 Deno.test("PolicyError carries code, path, line, column and a FILE:LINE:COL message", {
   permissions: "none",

@@ -1,9 +1,6 @@
 import { loadPolicyFiles } from "./load_policy_files.ts";
 import { PolicyErrors } from "./errors.ts";
-
-function fail(message: string): never {
-  throw new Error(message);
-}
+import { fail } from "node:assert/strict";
 
 const doc = (name: string, spec = "{ defaultAction: allow }") =>
   `apiVersion: cordon/v1\nkind: Policy\nmetadata: {name: ${name}}\nspec: ${spec}\n`;

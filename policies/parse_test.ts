@@ -2,10 +2,7 @@ import { parsePolicies } from "./parse.ts";
 import { PolicyError, type PolicyErrorCode, PolicyErrors } from "./errors.ts";
 import { readYaml, readYamlFull } from "./_yaml_tree.ts";
 import type { Policy } from "./types.ts";
-
-function fail(message: string): never {
-  throw new Error(message);
-}
+import { fail } from "node:assert/strict";
 
 function equal(actual: unknown, expected: unknown, what = "value"): void {
   const a = JSON.stringify(actual, (_k, v) => typeof v === "bigint" ? `${v}n` : v);

@@ -3,10 +3,7 @@ import { parsePolicies } from "./parse.ts";
 import { PolicyErrors } from "./errors.ts";
 import { CAPABILITY_GROUPS } from "./capability_groups.ts";
 import type { ResolvedPolicy } from "./types.ts";
-
-function fail(message: string): never {
-  throw new Error(message);
-}
+import { fail } from "node:assert/strict";
 
 function equal(actual: unknown, expected: unknown, what = "value"): void {
   const a = JSON.stringify(actual, (_k, v) => typeof v === "bigint" ? `${v}n` : v);

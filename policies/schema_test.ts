@@ -2,10 +2,7 @@ import { POLICY_SCHEMA, policyJsonSchema, policyJsonSchemaText, type Schema } fr
 import { parsePolicies } from "./parse.ts";
 import { PolicyErrors } from "./errors.ts";
 import { capabilityNames } from "./constants.ts";
-
-function fail(message: string): never {
-  throw new Error(message);
-}
+import { fail } from "node:assert/strict";
 
 function equal(actual: unknown, expected: unknown): void {
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {

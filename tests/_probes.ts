@@ -15,13 +15,9 @@ import { evaluate } from "../compile/evaluate.ts";
 import { hostArches, planFilters, runConfined, type RunOptions } from "../backends/linux/run.ts";
 import { loadPolicies } from "../cli/load_policies.ts";
 import { needCommands, needRoot, unavailable } from "./_kernel.ts";
+export { ok as assert } from "node:assert/strict";
 
 const PROBES_DIR = new URL("./testdata/probes/", import.meta.url).pathname;
-
-/** Throws an `Error` with `message` unless `condition` holds. */
-export function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
 
 /** Whether `path` exists (a dangling link counts); other errors than not-found are thrown. */
 export async function exists(path: string): Promise<boolean> {

@@ -15,14 +15,11 @@ import addFormats from "npm:ajv-formats@3.0.1";
 // deno-lint-ignore no-import-prefix
 import { parse as parseYaml } from "npm:yaml@2.9.1";
 import { cordon } from "./_cli.ts";
+import { fail } from "node:assert/strict";
 
 const ROOT = new URL("../", import.meta.url);
 const BUNDLE = "action/dist/index.mjs";
 const DOCS = "https://github.com/acme/cordon";
-
-function fail(message: string): never {
-  throw new Error(message);
-}
 
 interface SarifRule {
   id: string;

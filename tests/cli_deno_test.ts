@@ -1,10 +1,7 @@
 /** `cordon deno`'s command line: help, usage errors and policy errors exit 125 and change nothing. */
 
 import { cordon } from "./_cli.ts";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
+import { ok as assert } from "node:assert/strict";
 
 Deno.test("cordon deno: --help, and the command is listed", async () => {
   const help = await cordon(["deno", "--help"]);

@@ -8,6 +8,7 @@ import { resolvePolicies } from "../policies/resolve.ts";
 import { compilePolicies } from "../compile/compile.ts";
 import { lintPolicies } from "../compile/lint.ts";
 import { ARCHES } from "../policies/types.ts";
+import { fail } from "node:assert/strict";
 
 const dir = new URL("../examples/policies/", import.meta.url);
 const REQUIRED = [
@@ -19,10 +20,6 @@ const REQUIRED = [
   "web-server.yaml",
   "watch-python.yaml",
 ];
-
-function fail(message: string): never {
-  throw new Error(message);
-}
 
 async function exampleFiles(): Promise<string[]> {
   const names: string[] = [];

@@ -14,14 +14,11 @@ import { resolvePolicies } from "../policies/resolve.ts";
 import { PolicyError, PolicyErrors } from "../policies/errors.ts";
 import { readYamlFull } from "../policies/_yaml_tree.ts";
 import { parseYamlSubset } from "../policies/_fast_yaml.ts";
+import { fail } from "node:assert/strict";
 
 const DATA = new URL("./testdata/policies/", import.meta.url);
 const ITERATIONS = Number(Deno.env.get("CORDON_FUZZ_N") ?? 10_000);
 const SEED = 0xc0d0;
-
-function fail(message: string): never {
-  throw new Error(message);
-}
 
 /** mulberry32: a small, seedable PRNG. */
 function prng(seed: number): () => number {

@@ -6,6 +6,7 @@
  */
 
 import { compilePolicies, Evaluator, parsePolicies, resolvePolicies } from "../mod.ts";
+import { fail } from "node:assert/strict";
 
 const ROOT = new URL("../", import.meta.url);
 const DENO = Deno.execPath();
@@ -14,10 +15,6 @@ interface Run {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
-}
-
-function fail(message: string): never {
-  throw new Error(message);
 }
 
 async function run(args: readonly string[], cwd: string | URL): Promise<Run> {

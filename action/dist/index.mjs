@@ -19440,8 +19440,8 @@ var deno_default = {
       command: "bash scripts/setup.sh"
     },
     test: {
-      description: "every test: setup first, then the whole suite in parallel",
-      command: "bash scripts/setup.sh && deno test -A --trace-leaks --parallel"
+      description: "every test: setup first, then the whole suite in parallel, with every documentation example (--doc)",
+      command: "bash scripts/setup.sh && deno test -A --trace-leaks --parallel --doc"
     },
     bench: {
       description: "the micro-benchmarks beside the code (deno bench); side-by-side benches are in bench/",

@@ -3,14 +3,11 @@ import type { FilesystemRules, NetworkRules } from "../../policies/types.ts";
 import { landlockAbiVersion, missingLandlockPaths, restrictSelfWithLandlock } from "./landlock.ts";
 import { NotSupportedError } from "./errors.ts";
 import { kernelTest, needRoot, unavailable } from "../../tests/_kernel.ts";
+import { fail } from "node:assert/strict";
 
 const loc = { file: "test.yaml", line: 1, column: 1 };
 const LANDLOCK_URL = new URL("./landlock.ts", import.meta.url).href;
 const SECCOMP_URL = new URL("./seccomp_install.ts", import.meta.url).href;
-
-function fail(message: string): never {
-  throw new Error(message);
-}
 
 function linux(): string | null {
   return Deno.build.os === "linux" ? null : "needs Linux";

@@ -11,10 +11,7 @@ import {
   unwrap,
 } from "./libc.ts";
 import { checkProgramBytes, probeSeccomp } from "./seccomp_install.ts";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
+import { ok as assert } from "node:assert/strict";
 
 const onLinux = Deno.build.os === "linux";
 

@@ -2,10 +2,7 @@ import { TraceBuffer } from "./trace_buffer.ts";
 import { decodeEvent } from "../../bpf/structs.ts";
 import { eventFromJsonLine } from "../../engine/events.ts";
 import { syscallName } from "../../policies/syscalls.ts";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
+import { ok as assert } from "node:assert/strict";
 
 /** A `cordon_syscall_event` record. */
 function record(fields: {

@@ -8,12 +8,9 @@
 import { kernelTest } from "../_kernel.ts";
 import { cordon } from "../_cli.ts";
 import { compileC, gatedProgram, needEbpf, spawnGated } from "./_ebpf_helpers.ts";
+import { fail } from "node:assert/strict";
 
 const MOD = new URL("../../mod.ts", import.meta.url).pathname;
-
-function fail(message: string): never {
-  throw new Error(message);
-}
 
 /** `cordon ARGS…` in the background; resolves once its stderr matches `ready`. */
 async function startCli(args: readonly string[], ready: RegExp) {

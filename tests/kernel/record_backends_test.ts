@@ -8,6 +8,7 @@
 import { kernelTest, needCommands, unavailable } from "../_kernel.ts";
 import { cordon } from "../_cli.ts";
 import { needEbpf } from "./_ebpf_helpers.ts";
+import { fail } from "node:assert/strict";
 
 interface Recorded {
   /** Per process, in order of first appearance: syscall name → count. */
@@ -16,10 +17,6 @@ interface Recorded {
   readonly files: string[][];
   readonly executables: string[];
   readonly trailer: { lost: number; events: number };
-}
-
-function fail(message: string): never {
-  throw new Error(message);
 }
 
 async function record(backend: string, dir: string, command: readonly string[]): Promise<Recorded> {
