@@ -12,8 +12,11 @@
  * @module
  */
 
-import { DENO_PERMISSIONS, type DenoPermission } from "../policies/types.ts";
-import type { DenoPermissionCheck } from "../engine/deno_permissions.ts";
+import {
+  DENO_PERMISSIONS,
+  type DenoPermission,
+  type DenoPermissionCheck,
+} from "../policies/types.ts";
 
 /** Options of {@linkcode generateDenoPolicy}. */
 export interface DenoLearnOptions {

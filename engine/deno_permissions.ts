@@ -30,13 +30,8 @@ import {
 } from "../policies/types.ts";
 import { networkDecision, pathDecision } from "../compile/net_rules.ts";
 
-/** One permission check as Deno sends it (the broker's request, without `v`, `pid`, `datetime`). */
-export interface DenoPermissionCheck {
-  /** The permission kind; anything but the eight {@linkcode DenoPermission}s is denied. */
-  readonly permission: string;
-  /** The value checked (a path, `host:port`, a name), or `null` for the whole kind. */
-  readonly value: string | null;
-}
+import type { DenoPermissionCheck } from "../policies/types.ts";
+export type { DenoPermissionCheck };
 
 /** What decided a {@linkcode DenoPermissionDecision}. */
 export type DenoDecisionSource =

@@ -412,3 +412,11 @@ export interface ResolvedPolicy {
   /** Where the policy's `metadata.name` is. */
   readonly loc: SourceLocation;
 }
+
+/** One permission check as Deno sends it (the broker's request, without `v`, `pid`, `datetime`). */
+export interface DenoPermissionCheck {
+  /** The permission kind; anything but the eight {@linkcode DenoPermission}s is denied. */
+  readonly permission: string;
+  /** The value checked (a path, `host:port`, a name), or `null` for the whole kind. */
+  readonly value: string | null;
+}

@@ -21,8 +21,6 @@ const KNOWN: Readonly<Record<string, string>> = {
   "compile/generate_policy.ts -> engine/trace/strace_parser.ts": "as above",
   "compile/generate_policy.ts -> engine/access_rules.ts":
     "fileOpChecks (the file checks of a call) is pure and belongs before compile/",
-  "compile/generate_deno_policy.ts -> engine/deno_permissions.ts":
-    "a type: the Deno check's shape belongs to policies/",
   "engine/select_backend.ts -> backends/simulation/simulation_backend.ts":
     "the simulation is the default backend of the pure engine",
   "engine/engine.ts -> backends/simulation/simulation_backend.ts": "a type, as above",
