@@ -22,11 +22,18 @@ import {
   syscallPathArgs,
   syscallTable,
 } from "../../policies/syscalls.ts";
-import type { FilterSet } from "../../compile/filter_set.ts";
+import type { FilterLayer, FilterSet } from "../../compile/filter_set.ts";
 import { runView } from "../../compile/run_view.ts";
 import { AccessRules, type PathCheck } from "../../engine/access_rules.ts";
 import { bpfObjectBytes } from "../../bpf/objects.ts";
-import { CORDON_VIEW_COMPAT, CORDON_VIEW_NO_ARG, decodeEvent, u32Key } from "../../bpf/structs.ts";
+import {
+  CORDON_ABI,
+  CORDON_VIEW_COMPAT,
+  CORDON_VIEW_NO_ARG,
+  decodeEvent,
+  u32Key,
+} from "../../bpf/structs.ts";
+import { abiArch } from "./kernel_event.ts";
 import { BpfObject } from "./bpf_object.ts";
 import type { BpfLink } from "./bpf_link.ts";
 import { RingBuffer } from "./ring_buffer.ts";
@@ -81,15 +88,45 @@ export interface ViewDenialSummary {
   readonly byPolicy: Readonly<Record<string, number>>;
 }
 
-/** The architecture of a `CORDON_ABI` value on this (x86_64) host. */
-function archOf(abi: number): Arch | undefined {
-  return abi === 0 ? "x86_64" : abi === 1 ? "i386" : undefined;
+/** What a denial's syscall number means, worked out once per ABI and number. */
+interface CallShape {
+  readonly arch: Arch | undefined;
+  readonly syscall: string;
+  /** The path arguments the program reads (at most two), with their directory descriptors. */
+  readonly paths: readonly { readonly index: number; readonly dfdIndex?: number }[];
 }
 
-/** The directory-descriptor argument that goes with path argument `index` (`…at` calls). */
-function dirfdIndex(name: string, arch: Arch, index: number): number | undefined {
-  const before = syscallArgKinds(name, arch)?.[index - 1];
-  return before !== undefined && /dfd$/.test(before.name) ? index - 1 : undefined;
+/** The shape of call `nr` of ABI `abi` (x32 numbers: not in the reporting map, no paths). */
+function callShape(abi: number, nr: number): CallShape {
+  const arch = abi === CORDON_ABI.other ? undefined : abiArch(abi);
+  if (arch === undefined) return { arch, syscall: `#${nr}`, paths: [] };
+  const syscall = syscallName(arch, nr) ?? `#${nr}`;
+  const args = syscallArgKinds(syscall, arch);
+  const paths = syscallPathArgs(syscall, arch).slice(0, 2).map((index) => {
+    // The directory descriptor that goes with a path argument (`…at` calls) precedes it.
+    const before = args?.[index - 1];
+    return before !== undefined && /dfd$/.test(before.name)
+      ? { index, dfdIndex: index - 1 }
+      : { index };
+  });
+  return { arch, syscall, paths };
+}
+
+/**
+ * `path` made absolute from thread `tid`'s working directory, or from the directory descriptor
+ * argument `dfdIndex` of `args`; as written when that cannot be read (the thread has exited).
+ */
+function absolutePath(
+  tid: number,
+  path: string,
+  dfdIndex: number | undefined,
+  args: readonly bigint[],
+): string {
+  if (path.startsWith("/")) return path;
+  const dfd = dfdIndex === undefined ? AT_FDCWD : Number(BigInt.asIntN(32, args[dfdIndex]!));
+  const base = readLink(dfd === AT_FDCWD ? `/proc/${tid}/cwd` : `/proc/${tid}/fd/${dfd}`);
+  if (base === undefined || !base.startsWith("/")) return path;
+  return `${base.replace(/\/$/, "")}/${path}`;
 }
 
 function readLink(path: string): string | undefined {
@@ -122,6 +159,9 @@ export class ViewDenialWatcher implements Disposable {
   readonly #set: FilterSet;
   readonly #rules: AccessRules | undefined;
   readonly #onDenial: (denial: ViewDenial) => void;
+  readonly #shapes = new Map<number, CallShape>();
+  /** Who a denial without a comparable path is attributed to: the first policy narrowing the view. */
+  readonly #fallback: FilterLayer;
   readonly #byPolicy = new Map<string, number>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #total = 0;
@@ -139,6 +179,7 @@ export class ViewDenialWatcher implements Disposable {
     this.#set = set;
     this.#rules = AccessRules.of(set, { view: "root" });
     this.#onDenial = onDenial;
+    this.#fallback = set.layers[runView(set).writeLayers[0] ?? 0]!;
   }
 
   /**
@@ -202,16 +243,15 @@ export class ViewDenialWatcher implements Disposable {
     return this.#ring.consume((view, offset, length) => {
       const event = decodeEvent(view, offset, length);
       if (event.kind !== "viewDeny") return;
-      const arch = archOf(event.abi);
-      const syscall = arch === undefined
-        ? `#${event.nr}`
-        : (syscallName(arch, event.nr) ?? `#${event.nr}`);
-      const indexes = arch === undefined ? [] : syscallPathArgs(syscall, arch);
+      const key = event.abi * 0x1_0000_0000 + event.nr;
+      let shape = this.#shapes.get(key);
+      if (shape === undefined) this.#shapes.set(key, shape = callShape(event.abi, event.nr));
+      const { arch, syscall } = shape;
       const paths: Record<number, string> = {};
-      indexes.slice(0, 2).forEach((index, slot) => {
+      shape.paths.forEach(({ index, dfdIndex }, slot) => {
         const text = event.paths[slot];
         if (text === undefined) return;
-        paths[index] = this.#absolute(event.tid, text, arch, syscall, index, event.args);
+        paths[index] = absolutePath(event.tid, text, dfdIndex, event.args);
       });
       const errno = Number(-event.ret);
       const attributed = this.#attribute(errno, Object.values(paths));
@@ -230,23 +270,6 @@ export class ViewDenialWatcher implements Disposable {
         ...attributed,
       });
     });
-  }
-
-  /** `path` made absolute from the thread's working directory or directory descriptor. */
-  #absolute(
-    tid: number,
-    path: string,
-    arch: Arch | undefined,
-    syscall: string,
-    index: number,
-    args: readonly bigint[],
-  ): string {
-    if (path.startsWith("/") || arch === undefined) return path;
-    const dfdIndex = dirfdIndex(syscall, arch, index);
-    const dfd = dfdIndex === undefined ? AT_FDCWD : Number(BigInt.asIntN(32, args[dfdIndex]!));
-    const base = readLink(dfd === AT_FDCWD ? `/proc/${tid}/cwd` : `/proc/${tid}/fd/${dfd}`);
-    if (base === undefined || !base.startsWith("/")) return path;
-    return `${base.replace(/\/$/, "")}/${path}`;
   }
 
   /** The policy, section and reason the dry run's model of the view gives for `paths`. */
@@ -271,10 +294,8 @@ export class ViewDenialWatcher implements Disposable {
         reason: decided.reason,
       };
     }
-    // No path to compare (unreadable, or relative to a directory that is gone): the first
-    // policy that narrows the view.
-    const index = runView(this.#set).writeLayers[0] ?? 0;
-    const layer = this.#set.layers[index]!;
+    // No path to compare (unreadable, or relative to a directory that is gone).
+    const layer = this.#fallback;
     return {
       policy: layer.policy,
       ruleId: `${layer.policy}:filesystem.write`,
