@@ -41,6 +41,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include "cordon.h"
+#include "call_args.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -498,26 +499,6 @@ static __always_inline bool emit_syscall(struct pt_regs *regs, __u64 pid_tgid, _
 	return true;
 }
 
-/* The call's six arguments as the kernel passes them (i386: 32 bits each). */
-static __always_inline void call_args(struct pt_regs *regs, __u8 abi, __u64 *args)
-{
-	if (abi == CORDON_ABI_COMPAT) {
-		args[0] = (__u32)regs->bx;
-		args[1] = (__u32)regs->cx;
-		args[2] = (__u32)regs->dx;
-		args[3] = (__u32)regs->si;
-		args[4] = (__u32)regs->di;
-		args[5] = (__u32)regs->bp;
-	} else {
-		args[0] = regs->di;
-		args[1] = regs->si;
-		args[2] = regs->dx;
-		args[3] = regs->r10;
-		args[4] = regs->r8;
-		args[5] = regs->r9;
-	}
-}
-
 static __always_inline bool arg_test_holds(const struct cordon_arg_test *t, const __u64 *args)
 {
 	__u32 index = t->index;
@@ -831,20 +812,9 @@ static __always_inline void stash_call(struct pt_regs *regs, __u64 pid_tgid, __u
 	struct inflight *f = bpf_map_lookup_elem(&scratch, &zero);
 	if (!f)
 		return;
-	__u64 a0, a1, a2, a3, a4;
-	if (abi == CORDON_ABI_COMPAT) {
-		a0 = (__u32)regs->bx;
-		a1 = (__u32)regs->cx;
-		a2 = (__u32)regs->dx;
-		a3 = (__u32)regs->si;
-		a4 = (__u32)regs->di;
-	} else {
-		a0 = regs->di;
-		a1 = regs->si;
-		a2 = regs->dx;
-		a3 = regs->r10;
-		a4 = regs->r8;
-	}
+	__u64 args[6];
+	cordon_call_args(regs, abi, args);
+	__u64 a0 = args[0], a1 = args[1], a2 = args[2], a3 = args[3], a4 = args[4];
 	f->kind = kind;
 	f->net_read = NET_READ_NONE;
 	f->uptr = 0;
@@ -1002,7 +972,7 @@ int BPF_PROG(cordon_sys_enter, struct pt_regs *regs, long id)
 			/* Argument conditions: decided here, from the call's registers. */
 			struct cordon_arg_cases *cases = bpf_map_lookup_elem(&arg_cases, &key);
 			__u64 args[6];
-			call_args(regs, abi, args);
+			cordon_call_args(regs, abi, args);
 			if (cases && decide_args(cases, args, &by_args))
 				d = &by_args;
 		}

@@ -6,6 +6,7 @@ const here = new URL(".", import.meta.url);
 async function sourceHash(): Promise<string> {
   const parts = [
     "cordon.h",
+    "call_args.h",
     "build.sh",
     "vmlinux/x86/vmlinux.h",
     ...BPF_OBJECT_NAMES.map((n) => `${n}.bpf.c`),

@@ -19,6 +19,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "cordon.h"
+#include "call_args.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -105,21 +106,10 @@ int BPF_PROG(cordon_view_exit, struct pt_regs *regs, long ret)
 	if (task->thread_info.status & TS_COMPAT) {
 		e->abi = CORDON_ABI_COMPAT;
 		key = nr | CORDON_VIEW_COMPAT;
-		e->args[0] = (__u32)regs->bx;
-		e->args[1] = (__u32)regs->cx;
-		e->args[2] = (__u32)regs->dx;
-		e->args[3] = (__u32)regs->si;
-		e->args[4] = (__u32)regs->di;
-		e->args[5] = (__u32)regs->bp;
 	} else {
 		e->abi = nr & X32_SYSCALL_BIT ? CORDON_ABI_OTHER : CORDON_ABI_NATIVE;
-		e->args[0] = regs->di;
-		e->args[1] = regs->si;
-		e->args[2] = regs->dx;
-		e->args[3] = regs->r10;
-		e->args[4] = regs->r8;
-		e->args[5] = regs->r9;
 	}
+	cordon_call_args(regs, e->abi, e->args);
 	struct cordon_view_args *which = bpf_map_lookup_elem(&view_path_args, &key);
 	read_path(e, 0, which ? which->path[0] : CORDON_VIEW_NO_ARG);
 	read_path(e, 1, which ? which->path[1] : CORDON_VIEW_NO_ARG);
