@@ -21,7 +21,12 @@ import {
 import { hostArches, resolveCommand, runConfined, type RunResult } from "../backends/linux/run.ts";
 import { LaunchError } from "../backends/linux/launcher.ts";
 import { NotSupportedError } from "../backends/linux/errors.ts";
-import { RECORD_MECHANISM, Recorder, type RecordSummary } from "../backends/linux/recorder.ts";
+import {
+  RECORD_MECHANISM,
+  Recorder,
+  type RecordSummary,
+  recordTrailer,
+} from "../backends/linux/recorder.ts";
 import { TraceRecorder } from "../backends/dtrace/trace_recorder.ts";
 import { TracerError } from "../backends/dtrace/tracer.ts";
 
@@ -131,23 +136,6 @@ function summaryText(s: RecordSummary, where: string): string {
     );
   }
   return parts.join("; ");
-}
-
-/** The trailer line: a comment (skipped by trace readers) with the recording's counts. */
-function trailer(s: RecordSummary, command: readonly string[], code: number): string {
-  return `# cordon record: ${
-    JSON.stringify({
-      command,
-      exitCode: code,
-      events: s.events,
-      byKind: s.byKind,
-      lost: s.lost,
-      syscallsCounted: s.syscallsCounted,
-      unstreamed: s.unstreamed,
-      processes: s.processes,
-      running: s.running,
-    })
-  }\n`;
 }
 
 async function loadSet(policies: string[], report: Report): Promise<FilterSet | number> {
@@ -311,7 +299,7 @@ async function run(argv: string[]): Promise<number> {
   let summary: RecordSummary;
   try {
     summary = await recorder.finish();
-    writeAll(sink, new TextEncoder().encode(trailer(summary, command, result.code)));
+    writeAll(sink, new TextEncoder().encode(recordTrailer(summary, command, result.code)));
   } catch (error) {
     report("error", `writing the trace failed: ${(error as Error).message}`);
     return EXIT.failed;

@@ -16,7 +16,7 @@ import { resolvePolicies } from "../../policies/resolve.ts";
 import { compilePolicies } from "../../compile/compile.ts";
 import type { FilterSet } from "../../compile/filter_set.ts";
 import { hostArches, runConfined, type RunOptions, type RunResult } from "./run.ts";
-import { Recorder, type RecordSummary } from "./recorder.ts";
+import { Recorder, type RecordSummary, recordTrailer } from "./recorder.ts";
 import { concatBytes } from "./trace_buffer.ts";
 
 /**
@@ -101,19 +101,6 @@ export async function recordConfined(options: RecordRunOptions): Promise<Recorde
     beforeStart: (pid) => recorder.attach(pid, options.command),
   });
   const summary = recorder.finish();
-  const trailer = `# cordon record: ${
-    JSON.stringify({
-      command: options.command,
-      exitCode: run.code,
-      events: summary.events,
-      byKind: summary.byKind,
-      lost: summary.lost,
-      syscallsCounted: summary.syscallsCounted,
-      unstreamed: summary.unstreamed,
-      processes: summary.processes,
-      running: summary.running,
-    })
-  }\n`;
-  chunks.push(new TextEncoder().encode(trailer));
+  chunks.push(new TextEncoder().encode(recordTrailer(summary, options.command, run.code)));
   return { run, summary, trace: concatBytes(chunks) };
 }

@@ -81,6 +81,41 @@ export interface RecordSummary {
   readonly ms: number;
 }
 
+/**
+ * The last line of a recorded trace: a comment (skipped by trace readers) with the recording's
+ * counts, which `cordon generate` and `dry-run` read to refuse a trace that lost events.
+ *
+ * @param summary The recorder's summary.
+ * @param command The command recorded.
+ * @param exitCode Its exit status.
+ * @returns The line, with its newline.
+ *
+ * @example
+ * ```ts ignore
+ * import { recordTrailer } from "./recorder.ts";
+ * const line = recordTrailer(recorder.finish(), ["ls"], 0);
+ * ```
+ */
+export function recordTrailer(
+  summary: RecordSummary,
+  command: readonly string[],
+  exitCode: number,
+): string {
+  return `# cordon record: ${
+    JSON.stringify({
+      command,
+      exitCode,
+      events: summary.events,
+      byKind: summary.byKind,
+      lost: summary.lost,
+      syscallsCounted: summary.syscallsCounted,
+      unstreamed: summary.unstreamed,
+      processes: summary.processes,
+      running: summary.running,
+    })
+  }\n`;
+}
+
 const TGID = fieldOffset("cordon_event_header", "tgid");
 const FORK_CHILD = fieldOffset("cordon_fork_event", "child_tgid");
 
