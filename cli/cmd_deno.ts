@@ -30,7 +30,11 @@ import {
   PermissionBroker,
 } from "../engine/permission_broker.ts";
 import type { DenoPermissionCheck, DenoPermissionDecision } from "../engine/deno_permissions.ts";
-import { generateDenoPolicy, withLearnedDenoSection } from "../compile/generate_deno_policy.ts";
+import {
+  generateDenoPolicy,
+  learnedPolicyName,
+  withLearnedDenoSection,
+} from "../compile/generate_deno_policy.ts";
 import { generatePolicy, observeTraceText, TraceObserver } from "../compile/generate_policy.ts";
 import { recordConfined, type RecordedRun } from "../backends/linux/record_run.ts";
 import { RECORD_MECHANISM } from "../backends/linux/recorder.ts";
@@ -205,10 +209,8 @@ async function learnedKernelPolicy(
   const text = new TextDecoder().decode(trace);
   const identity = { name: "(recorded by cordon deno --learn)", sha256: await sha256(trace) };
   observeTraceText(observer, identity, text);
-  const safeName = name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z0-9]+/, "")
-    .slice(0, 128) || "learned-deno";
   const generated = generatePolicy(observer, {
-    name: safeName,
+    name: learnedPolicyName(name),
     base,
     date: new Date(),
     command,

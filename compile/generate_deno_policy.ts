@@ -151,6 +151,26 @@ export function withLearnedDenoSection(
 }
 
 /**
+ * A `metadata.name` made from `text` (a file name, a command): lower-cased, other characters
+ * than `a-z0-9-` replaced by `-`, starting with a letter or digit, at most 128 characters;
+ * `learned-deno` when nothing is left.
+ *
+ * @param text The name wanted.
+ * @returns A name the policy language accepts.
+ *
+ * @example
+ * ```ts
+ * import { learnedPolicyName } from "@cordon/cordon";
+ * if (learnedPolicyName("My App.yaml") !== "my-app-yaml") throw new Error();
+ * if (learnedPolicyName("--") !== "learned-deno") throw new Error();
+ * ```
+ */
+export function learnedPolicyName(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z0-9]+/, "")
+    .slice(0, 128) || "learned-deno";
+}
+
+/**
  * The policy YAML learned from `checks`.
  *
  * @param checks The checks the program made, in any order, repeats included.
@@ -172,8 +192,7 @@ export function generateDenoPolicy(
   options: DenoLearnOptions,
 ): string {
   const { lines: section, rejected, unknown } = learnedDenoSection(checks);
-  const name = options.name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z0-9]+/, "")
-    .slice(0, 128) || "learned-deno";
+  const name = learnedPolicyName(options.name);
   const command = `deno ${options.command.join(" ")}`.slice(0, 2000);
   const lines = [
     "# yaml-language-server: $schema=policies/policy.schema.json",
