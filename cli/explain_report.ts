@@ -15,6 +15,7 @@ import type { FilterSet } from "../compile/filter_set.ts";
 import type { DenialCount, NotifiedCall, SeccompDenial } from "../backends/linux/seccomp_notify.ts";
 import type { NetworkDenial } from "../backends/linux/net_explain.ts";
 import type { LandlockDenial } from "../backends/linux/landlock_audit.ts";
+import { errnoName } from "../policies/constants.ts";
 import type { ViewDenial } from "../backends/linux/view_explain.ts";
 import type { ExplainSummary, RunResult } from "../backends/linux/run.ts";
 
@@ -329,7 +330,7 @@ export function networkDenialFields(denial: NetworkDenial): Record<string, unkno
 export function formatViewDenial(denial: ViewDenial): string {
   const paths = Object.values(denial.paths);
   const object = paths.length ? ` [${paths.join(" -> ")}]` : "";
-  const errno = denial.errno === 18 ? "EXDEV" : "EROFS";
+  const errno = errnoName(denial.errno) ?? `errno ${denial.errno}`;
   return `${where(denial.loc)}: ${denial.syscall}${object} denied by the filesystem rules of ` +
     `policy ${JSON.stringify(denial.policy)}: ${denial.reason} (read-only view: ${errno}, ` +
     `${processLabel(denial)})`;

@@ -11,6 +11,7 @@ import type { RunActivity } from "../backends/linux/run_monitor.ts";
 import type { SeccompDenial } from "../backends/linux/seccomp_notify.ts";
 import type { NetworkDenial } from "../backends/linux/net_explain.ts";
 import type { LandlockDenial } from "../backends/linux/landlock_audit.ts";
+import { errnoName } from "../policies/constants.ts";
 import type { ViewDenial } from "../backends/linux/view_explain.ts";
 import type { ActivityRecorder, Denial } from "./activity_report.ts";
 import { where } from "./explain_report.ts";
@@ -184,9 +185,7 @@ export function viewDenialEntry(denial: ViewDenial, time: number): Denial {
     pid: denial.pid,
     ...(denial.comm ? { comm: denial.comm } : {}),
     what: paths.length ? `${denial.syscall} ${paths.join(" -> ")}` : denial.syscall,
-    action: denial.errno === 18
-      ? "deny EXDEV (18) (read-only view)"
-      : "deny EROFS (30) (read-only view)",
+    action: `deny ${errnoName(denial.errno) ?? "errno"} (${denial.errno}) (read-only view)`,
     by: `${denial.policy}: filesystem.write at ${where(denial.loc)}`,
   };
 }
