@@ -17,7 +17,6 @@ import {
   reportPolicyErrors,
 } from "./load_policies.ts";
 import { compilePolicies } from "../compile/compile.ts";
-import { formatLocation } from "../engine/deno_permissions.ts";
 import { RUN_MODES, stagedRunPolicies } from "../compile/run_modes.ts";
 import { auditConfined, type AuditRunResult } from "../backends/linux/run_audit.ts";
 import { reportAudit, reportStaged, stagedHandler } from "./run_mode_report.ts";
@@ -34,7 +33,7 @@ import {
 import { hostArches, nativeArch, runConfined, type RunResult } from "../backends/linux/run.ts";
 import { NotSupportedError } from "../backends/linux/errors.ts";
 import { describeRateLimitHit } from "../backends/linux/run_limits.ts";
-import { explainHandlers, reportExplain } from "./explain_report.ts";
+import { explainHandlers, reportExplain, where } from "./explain_report.ts";
 import { ActivityRecorder } from "./activity_report.ts";
 import {
   finishRun,
@@ -385,7 +384,7 @@ async function runCli(argv: string[], setReport: (report: Report) => void): Prom
   for (const layer of mode === "audit" ? [] : loaded.filters.layers) {
     if (layer.mode !== "audit") continue;
     const fs = layer.filesystem
-      ? `; its filesystem rules (${formatLocation(layer.filesystem.loc)}) are not applied ` +
+      ? `; its filesystem rules (${where(layer.filesystem.loc)}) are not applied ` +
         `(Landlock cannot audit): --mode audit reports what they would deny`
       : "";
     report(
