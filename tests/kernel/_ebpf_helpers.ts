@@ -183,6 +183,23 @@ export function spawnGated(executable: string, args: string[] = []): GatedChild 
   };
 }
 
+/**
+ * Resolves once process `pid` is blocked reading its standard input (its `/proc/PID/syscall`
+ * names `read` on fd 0), so that watchers attached afterwards all see the same calls from it.
+ * The kernel gives no event for "blocked in a syscall", so this is bounded polling of that file.
+ */
+export async function blockedReadingStdin(pid: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const syscall = await Deno.readTextFile(`/proc/${pid}/syscall`).catch(() => "");
+    if (syscall.startsWith("0 0x0 ")) return;
+    if (Date.now() > deadline) {
+      throw new Error(`pid ${pid} not blocked reading stdin after ${timeoutMs} ms: ${syscall}`);
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
 const backlogs = new WeakMap<EbpfMonitor, RawEvent[]>();
 
 /**

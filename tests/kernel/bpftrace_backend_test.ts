@@ -11,6 +11,7 @@ import type { EngineEvent } from "../../engine/events.ts";
 import type { ProcessActivity } from "../../engine/backend.ts";
 import { kernelTest, needCommands, unavailable } from "../_kernel.ts";
 import {
+  blockedReadingStdin,
   compileC,
   gatedProgram,
   killPolicy,
@@ -91,6 +92,8 @@ kernelTest(
       stdout: "piped",
       stderr: "piped",
     }).spawn();
+    // Both watch from the same point: the shell blocked in its read, its start-up behind it.
+    await blockedReadingStdin(gate.pid);
     await ebpf.monitorProcess(gate.pid);
     await bt.monitorProcess(gate.pid);
     const writer = gate.stdin.getWriter();
