@@ -3,7 +3,7 @@
  * counter we know how to write: `../shared/bench/floor/`) and bpftrace, interleaved rep by rep in
  * one run, as a new user would run them:
  *
- *   sudo ./deno run -A bench/monitor_overhead.ts [--loop N] [--reps R] [--only NAME] [--trees T] [--direct] [--json] [--verbose]
+ *   sudo ./deno run -A bench/monitor_overhead.ts [--loop N] [--reps R] [--only NAME] [--trees T] [--rounds N] [--direct] [--json] [--verbose]
  *
  * Configurations: unmonitored; the floor (`floor PID`, C + libbpf, one raw_tp, per-CPU array);
  * `cordon monitor --pid P --events none` (counting only); `cordon monitor --pid P` (the default
@@ -26,7 +26,9 @@
  * the floor's by less is marked "(noise)"), the added cost per syscall in ns over the row's
  * unmonitored median (the syscall count is the floor's own count of the workload), and that
  * added cost as a ratio to the
- * floor's in the same row, from CPU time and from wall time. Then event throughput to a
+ * floor's in the same row, from CPU time and from wall time. Then, for getppid, the interleaved
+ * workers (see `interleaved`, `--rounds`, default 300): the few ns per call by which Cordon's path
+ * differs from the floor's, which whole runs on a shared VM cannot resolve. Then event throughput to a
  * TypeScript subscriber with exact loss accounting, the kernel memory per watched process, and
  * attach/detach times. Other tracers attached on the machine meanwhile (`bpftool prog list`) add
  * their own cost to every configuration alike.
@@ -41,13 +43,14 @@ import type { RingBufferMode } from "../backends/linux/ring_buffer.ts";
 import { syscallNumber } from "../policies/syscalls.ts";
 
 const options = benchOptions({
-  numbers: { loop: 5_000_000, reps: 5, trees: 4 },
+  numbers: { loop: 5_000_000, reps: 5, trees: 4, rounds: 300 },
   strings: ["only"],
   flags: ["json", "direct", "verbose"],
 });
 const LOOP = options.loop;
 const REPS = options.reps;
 const TREES = options.trees;
+const ROUNDS = options.rounds;
 const ONLY = options.only;
 const JSON_OUT = options.json;
 const DIRECT = options.direct;
@@ -106,6 +109,76 @@ int main(int argc, char **argv) {
   long cpu = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000L + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
   long wall = (b.tv_sec - a.tv_sec) * 1000000L + (b.tv_nsec - a.tv_nsec) / 1000;
   printf("%ld %ld %d\\n", cpu, wall, status);
+  return 0;
+}
+`;
+
+/**
+ * Interleaved workers: `rr K ROUNDS N` forks K workers and prints their pids; after a byte on
+ * stdin it lets each worker in turn (order rotated per round) make N getppid calls, timed by the
+ * worker with CLOCK_MONOTONIC (vDSO: no syscall), ROUNDS times, all on one CPU; then each worker prints
+ * "index ns/call ns/call ..." (one figure per round).
+ */
+const INTERLEAVED_SOURCE = `#define _GNU_SOURCE
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+int main(int argc, char **argv) {
+  if (argc < 4) return 2;
+  int k = atoi(argv[1]);
+  long rounds = atol(argv[2]), n = atol(argv[3]);
+  int to[16][2], back[16][2];
+  pid_t pids[16];
+  if (k < 1 || k > 16) return 2;
+  /* Every worker on the same (last) CPU: CPUs of a VM differ, and a worker must not be compared
+   * with one that ran on the other. */
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(sysconf(_SC_NPROCESSORS_ONLN) - 1, &one);
+  if (sched_setaffinity(0, sizeof(one), &one)) return 2;
+  for (int w = 0; w < k; w++) {
+    if (pipe(to[w]) || pipe(back[w])) return 2;
+    pid_t p = fork();
+    if (p < 0) return 2;
+    if (p == 0) {
+      double *t = malloc(sizeof(double) * rounds);
+      char c;
+      for (long r = 0; r < rounds; r++) {
+        if (read(to[w][0], &c, 1) != 1) _exit(1);
+        struct timespec s, e;
+        clock_gettime(CLOCK_MONOTONIC, &s);
+        for (long i = 0; i < n; i++) syscall(SYS_getppid);
+        clock_gettime(CLOCK_MONOTONIC, &e);
+        t[r] = ((e.tv_sec - s.tv_sec) * 1e9 + (e.tv_nsec - s.tv_nsec)) / n;
+        if (write(back[w][1], &c, 1) != 1) _exit(1);
+      }
+      if (read(to[w][0], &c, 1) != 1) _exit(1);
+      printf("%d", w);
+      for (long r = 0; r < rounds; r++) printf(" %.2f", t[r]);
+      printf("\\n");
+      fflush(stdout);
+      _exit(0);
+    }
+    pids[w] = p;
+    printf("%d\\n", p);
+  }
+  fflush(stdout);
+  char c;
+  if (read(0, &c, 1) != 1) return 1;
+  for (long r = 0; r < rounds; r++) {
+    for (int i = 0; i < k; i++) {
+      int w = (i + r) % k;
+      if (write(to[w][1], &c, 1) != 1 || read(back[w][0], &c, 1) != 1) return 2;
+    }
+  }
+  for (int w = 0; w < k; w++) {
+    if (write(to[w][1], &c, 1) != 1) return 2;
+    waitpid(pids[w], 0, 0);
+  }
   return 0;
 }
 `;
@@ -311,6 +384,10 @@ interface Result {
   ratioToFloor: number;
   /** `addedWallNs` over the floor's in the same row. */
   wallRatioToFloor: number;
+  /** Like `addedCpuNs`, from the fastest run of each configuration instead of the median. */
+  minAddedCpuNs: number;
+  /** `minAddedCpuNs` over the floor's in the same row. */
+  minRatioToFloor: number;
 }
 
 interface Row {
@@ -362,6 +439,11 @@ async function overhead(w: Workload, floor: string): Promise<Row[]> {
     const added = (m: Map<string, number[]>, config: Config) =>
       ((median(m.get(key(row, config))!) - median(m.get(key(row, "unmonitored"))!)) * 1e6) /
       syscalls;
+    // The host of a shared VM slows whole runs down now and then (by up to ~1.7x here, never
+    // speeds one up): the fastest run of each configuration is the estimate least affected.
+    const minAdded = (config: Config) =>
+      ((Math.min(...cpu.get(key(row, config))!) -
+        Math.min(...cpu.get(key(row, "unmonitored"))!)) * 1e6) / syscalls;
     const base = cpu.get(key(row, "unmonitored"))!;
     return {
       workload: w.name,
@@ -376,9 +458,82 @@ async function overhead(w: Workload, floor: string): Promise<Row[]> {
         addedWallNs: added(wall, config),
         ratioToFloor: added(cpu, config) / added(cpu, "floor"),
         wallRatioToFloor: added(wall, config) / added(wall, "floor"),
+        minAddedCpuNs: minAdded(config),
+        minRatioToFloor: minAdded(config) / minAdded("floor"),
       })),
     };
   });
+}
+
+/** Same-run difference of each configuration's cost on its own process, over a process no one watches. */
+interface Interleaved {
+  rounds: number;
+  callsPerRound: number;
+  /** Per configuration: the median over rounds of (its worker's ns/call - the unwatched worker's). */
+  hitOverUnwatchedNs: Record<string, number>;
+  /** Cordon's figure minus the floor's: what Cordon's per-call path costs beyond the floor's. */
+  cordonOverFloorNs: number;
+  cordonDefaultOverFloorNs: number;
+}
+
+/**
+ * The whole-run comparison cannot resolve a few ns per call on a shared VM whose host slows whole
+ * runs down by up to ~1.7x. Here the floor and both Cordon configurations are attached at once,
+ * each watching its own worker, with a fourth worker watched by none; the workers take turns in
+ * short blocks (10,000 calls), so each block of a watched worker has an unwatched block next to it
+ * in time. Every worker pays every tracer's "not watched" test and the shared dispatch alike; the
+ * paired differences leave what each tracer costs on the process it watches beyond that.
+ */
+async function interleaved(floor: string, rounds: number, n: number): Promise<Interleaved> {
+  const configs = ["floor", "cordon --events none", "cordon (default events)"] as const;
+  const child = new Deno.Command(`${floor}/interleaved`, {
+    args: [String(configs.length + 1), String(rounds), String(n)],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (text.split("\n").length <= configs.length + 1) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`interleaved workers ended early: ${text}`);
+    text += value;
+  }
+  const pids = text.split("\n").slice(0, configs.length + 1).map(Number);
+  const tracers: Tracer[] = [];
+  try {
+    for (const [i, config] of configs.entries()) {
+      tracers.push((await attach(config, pids[i]!, floor))!);
+    }
+    const writer = child.stdin.getWriter();
+    await writer.write(new Uint8Array([10]));
+    await writer.close();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    if (!(await child.status).success) throw new Error("interleaved workers failed");
+  } finally {
+    for (const t of tracers) await t.stop().catch(() => "");
+  }
+  const times = new Map<number, number[]>();
+  for (const line of text.split("\n").slice(configs.length + 1)) {
+    const [index, ...values] = line.trim().split(" ");
+    if (index !== undefined && index !== "") times.set(Number(index), values.map(Number));
+  }
+  const unwatched = times.get(configs.length)!;
+  const hit: Record<string, number> = {};
+  for (const [i, config] of configs.entries()) {
+    hit[config] = median(times.get(i)!.map((t, r) => t - unwatched[r]!));
+  }
+  return {
+    rounds,
+    callsPerRound: n,
+    hitOverUnwatchedNs: hit,
+    cordonOverFloorNs: hit["cordon --events none"]! - hit.floor!,
+    cordonDefaultOverFloorNs: hit["cordon (default events)"]! - hit.floor!,
+  };
 }
 
 async function throughput(n: number, mode: RingBufferMode, loop: string, floor: string) {
@@ -440,6 +595,8 @@ const uptimeBefore = (await run("uptime", [])).trim();
 const floor = (await run("bash", [`${FLOOR_DIR}build.sh`])).trim();
 await Deno.writeTextFile(`${floor}/loop.c`, LOOP_SOURCE);
 await run("gcc", ["-O2", "-o", `${floor}/loop`, `${floor}/loop.c`]);
+await Deno.writeTextFile(`${floor}/interleaved.c`, INTERLEAVED_SOURCE);
+await run("gcc", ["-O2", "-o", `${floor}/interleaved`, `${floor}/interleaved.c`]);
 await Deno.writeTextFile(`${floor}/runner.c`, RUNNER_SOURCE);
 await run("gcc", ["-O2", "-o", `${floor}/runner`, `${floor}/runner.c`]);
 /* The file-tree workloads walk their tree TREES times in one process (default 4: one walk is
@@ -467,7 +624,7 @@ function printRow(r: Row): void {
   console.log(
     `  ${"".padEnd(24)}   CPU ms  added ns/call  vs floor  - floor (noise ±${
       r.baseSpreadNs.toFixed(0)
-    })  |  wall ms  added  vs floor`,
+    })  |  wall ms  added  vs floor  |  fastest: added  vs floor`,
   );
   const floorAdded = r.results.find((x) => x.config === "floor")!.addedCpuNs;
   for (const x of r.results) {
@@ -484,8 +641,43 @@ function printRow(r: Row): void {
       }  ${base ? "".padStart(8) : `${x.ratioToFloor.toFixed(2)}x`.padStart(8)}  ${
         verdict.padEnd(20)
       }  |  ${x.wallMs.toFixed(0).padStart(7)}  ${x.addedWallNs.toFixed(1).padStart(5)}  ${
-        base ? "" : `${x.wallRatioToFloor.toFixed(2)}x`.padStart(8)
+        base ? "".padStart(8) : `${x.wallRatioToFloor.toFixed(2)}x`.padStart(8)
+      }  |  ${x.minAddedCpuNs.toFixed(1).padStart(14)}  ${
+        base ? "" : `${x.minRatioToFloor.toFixed(2)}x`.padStart(8)
       }`,
+    );
+  }
+}
+
+/**
+ * The interleaved figures, and with them Cordon's added cost on its monitored process as a ratio
+ * to the floor's: 1 + (Cordon's per-call cost beyond the floor's, measured interleaved) / (the
+ * floor's added cost from the whole-run rows above).
+ */
+function printInterleaved(p: Interleaved, rows: readonly Row[]): void {
+  console.log(
+    `\n5M getppid, interleaved workers (${p.rounds} rounds of ${
+      p.callsPerRound.toLocaleString("en")
+    } calls each; floor and both Cordon configurations attached at once, each watching its own worker; median over rounds of the paired difference to a worker no one watches)`,
+  );
+  for (const [config, ns] of Object.entries(p.hitOverUnwatchedNs)) {
+    console.log(`  ${config.padEnd(24)} ${ns.toFixed(1).padStart(7)} ns/call on its own worker`);
+  }
+  const floorAdded = rows.find((r) => r.workload.includes("getppid") && r.row === "monitored")
+    ?.results.find((x) => x.config === "floor")?.addedCpuNs;
+  for (
+    const [name, over] of [
+      ["cordon --events none", p.cordonOverFloorNs],
+      ["cordon (default events)", p.cordonDefaultOverFloorNs],
+    ] as const
+  ) {
+    const ratio = floorAdded
+      ? ` = ${(1 + over / floorAdded).toFixed(2)}x the floor's ${
+        floorAdded.toFixed(1)
+      } ns (monitored row above)`
+      : "";
+    console.log(
+      `  ${name} beyond the floor: ${over >= 0 ? "+" : ""}${over.toFixed(1)} ns/call${ratio}`,
     );
   }
 }
@@ -498,7 +690,7 @@ if (!JSON_OUT) {
   console.log(`machine: ${machine}`);
   console.log(`load before: ${uptimeBefore}`);
   console.log(
-    `medians of ${REPS} interleaved reps (order rotated per rep); added = (median - the row's unmonitored median) / syscalls, from the workload's CPU time (user+sys) and wall time; cordon via ${
+    `medians of ${REPS} interleaved reps (order rotated per rep); added = (median - the row's unmonitored median) / syscalls, from the workload's CPU time (user+sys) and wall time; "fastest": the same from each configuration's fastest run (CPU time), the estimate least affected by a shared host slowing whole runs down; cordon via ${
       DIRECT ? "bench/_monitor_child.ts" : "mod.ts monitor"
     }`,
   );
@@ -509,6 +701,10 @@ for (const w of workloads) {
   rows.push(...done);
   if (!JSON_OUT) done.forEach(printRow); // as each workload completes
 }
+const paired = ONLY === undefined || "getppid".includes(ONLY)
+  ? await interleaved(floor, ROUNDS, 10_000)
+  : undefined;
+if (paired && !JSON_OUT) printInterleaved(paired, rows);
 const events = [
   await throughput(2_000_000, "mmap", `${floor}/loop`, floor),
   await throughput(2_000_000, "libbpf", `${floor}/loop`, floor),
@@ -523,7 +719,17 @@ const uptimeAfter = (await run("uptime", [])).trim();
 
 if (JSON_OUT) {
   console.log(JSON.stringify(
-    { machine, uptimeBefore, uptimeAfter, reps: REPS, rows, events, ...times, memory },
+    {
+      machine,
+      uptimeBefore,
+      uptimeAfter,
+      reps: REPS,
+      rows,
+      interleaved: paired,
+      events,
+      ...times,
+      memory,
+    },
     null,
     2,
   ));

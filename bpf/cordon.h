@@ -197,11 +197,10 @@ struct cordon_task {
 	__u64 gen; /* the `watched` generation this copy was read at */
 	__u32 policy;
 	__u32 flags; /* CORDON_TASK_* */
-	__u64 total;
-	__u64 other;
+	__u64 other; /* calls with CORDON_SLOT_UNKNOWN (no total: counts plus other, summed at exit) */
 	__u64 counts[CORDON_NR_SLOTS];
 };
-_Static_assert(sizeof(struct cordon_task) == 32 + 8 * CORDON_NR_SLOTS, "cordon_task size");
+_Static_assert(sizeof(struct cordon_task) == 24 + 8 * CORDON_NR_SLOTS, "cordon_task size");
 
 /* ---- configuration ---------------------------------------------------------------------- */
 
@@ -226,9 +225,16 @@ _Static_assert(sizeof(struct cordon_config) == 8 + CORDON_NR_SLOTS / 8, "cordon_
  */
 struct cordon_fast_config {
 	__u32 trace_all; /* CORDON_CFG_TRACE_ALL: unwatched tasks take the slow path */
-	__u32 more; /* anything beyond counting for processes without a policy (events, streams) */
+	__u32 pad;
+	/*
+	 * Bitmap of the slots whose calls need more than counting in a process without a policy: the
+	 * streamed ones (cordon_config.syscall_events) and, while file or network events are on, the
+	 * file or network calls. Any other call of such a process is counted and nothing else.
+	 */
+	__u64 more_slots[CORDON_NR_SLOTS / 64];
 };
-_Static_assert(sizeof(struct cordon_fast_config) == 8, "cordon_fast_config size");
+_Static_assert(sizeof(struct cordon_fast_config) == 8 + CORDON_NR_SLOTS / 8,
+	       "cordon_fast_config size");
 
 /* The only entry of the per-CPU `stats` array (user space sums over CPUs). */
 struct cordon_stats {

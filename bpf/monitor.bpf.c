@@ -462,6 +462,17 @@ static __always_inline bool subscribed(struct cordon_config *cfg, __u32 slot)
 	return (cfg->syscall_events[word] >> (slot & 63)) & 1;
 }
 
+/* Whether a call in `slot` of a process without a policy needs more than counting (fast_cfg). */
+static __always_inline bool wants_more(__u32 slot)
+{
+	if (slot >= CORDON_NR_SLOTS)
+		return false;
+	__u32 word = slot >> 6;
+	barrier_var(word); /* keep the bound check on the register the verifier sees */
+	word &= CORDON_NR_SLOTS / 64 - 1;
+	return (fast_cfg.more_slots[word] >> (slot & 63)) & 1;
+}
+
 static __always_inline bool emit_syscall(struct pt_regs *regs, __u64 pid_tgid, __u32 policy,
 					 __u32 nr, __u8 abi, struct cordon_decision *d, __u8 reason)
 {
@@ -905,54 +916,20 @@ static __always_inline void stash_call(struct pt_regs *regs, __u64 pid_tgid, __u
 		schedule_compat_exit(tid);
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(cordon_sys_enter, struct pt_regs *regs, long id)
+/*
+ * Everything sys_enter does beyond counting, for a thread whose process has a policy or while
+ * events are on: kept out of line so that the counting path stays a few instructions (no
+ * register spills for what only this part needs).
+ */
+static __noinline int sys_enter_more(struct pt_regs *regs, struct cordon_task *t, __u32 nr,
+				     __u32 slot, __u32 compat)
 {
-	/* Not monitored: the task's tgid and one array load (both inlined), nothing else. */
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u32 tgid = task->tgid;
-	__u64 *watch = bpf_map_lookup_elem(&watched, &tgid);
-	if (!watch)
-		return 0;
-	__u64 gen = *watch;
-	if (!gen && !fast_cfg.trace_all)
-		return 0;
-	/* Generations are never 0: a thread's copy is current only when it has this one. */
-	struct cordon_task *t = bpf_task_storage_get(&tasks, task, 0, 0);
-	if (!t || t->gen != gen) {
-		t = task_slow(task, tgid, gen);
-		if (!t)
-			return 0;
-	}
 	__u64 pid_tgid = ((__u64)tgid << 32) | (__u32)task->pid;
-
-	__u8 abi;
-	__u32 nr = (__u32)id;
-	__u32 slot;
-	if (task->thread_info.status & TS_COMPAT) {
-		abi = CORDON_ABI_COMPAT;
-		slot = nr < CORDON_NATIVE_SLOTS ? CORDON_NATIVE_SLOTS + nr : CORDON_SLOT_UNKNOWN;
-	} else if (nr & X32_SYSCALL_BIT) {
-		abi = CORDON_ABI_OTHER;
-		slot = CORDON_SLOT_UNKNOWN;
-	} else {
-		abi = CORDON_ABI_NATIVE;
-		slot = nr < CORDON_NATIVE_SLOTS ? nr : CORDON_SLOT_UNKNOWN;
-	}
-
-	/* Only this thread writes its entry: no atomics, no shared cache line. */
-	t->total++;
-	if (slot < CORDON_NR_SLOTS)
-		t->counts[slot]++;
-	else
-		t->other++;
-	struct cordon_stats *s = stats_entry();
-	if (s)
-		s->syscalls++; /* per-CPU: no atomic needed */
-
+	__u8 abi = compat ? CORDON_ABI_COMPAT
+			  : (nr & X32_SYSCALL_BIT) ? CORDON_ABI_OTHER : CORDON_ABI_NATIVE;
 	__u32 policy = t->policy;
-	if (!policy && !fast_cfg.more)
-		return 0; /* counted: nothing else asked for */
 	__u32 zero = 0;
 	struct cordon_config *cfg = bpf_map_lookup_elem(&cordon_cfg, &zero);
 	if (!cfg)
@@ -990,6 +967,7 @@ int BPF_PROG(cordon_sys_enter, struct pt_regs *regs, long id)
 	if (d && !(d->flags & CORDON_DECISION_AUDIT)) {
 		if (d->action == CORDON_ACT_KILL) {
 			bpf_send_signal(SIGKILL);
+			struct cordon_stats *s = stats_entry();
 			if (s)
 				__sync_fetch_and_add(&s->kills, 1);
 		} else if (d->action == CORDON_ACT_DENY && (cfg->flags & CORDON_CFG_LSM_ENFORCE)) {
@@ -1011,6 +989,47 @@ int BPF_PROG(cordon_sys_enter, struct pt_regs *regs, long id)
 			stash_call(regs, pid_tgid, policy, nr, abi, kind);
 	}
 	return 0;
+}
+
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(cordon_sys_enter, struct pt_regs *regs, long id)
+{
+	/* Not monitored: the task's tgid and one array load (both inlined), nothing else. */
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 tgid = task->tgid;
+	__u64 *watch = bpf_map_lookup_elem(&watched, &tgid);
+	if (!watch)
+		return 0;
+	__u64 gen = *watch;
+	if (!gen && !fast_cfg.trace_all)
+		return 0;
+	/* Generations are never 0: a thread's copy is current only when it has this one. */
+	struct cordon_task *t = bpf_task_storage_get(&tasks, task, 0, 0);
+	if (!t || t->gen != gen) {
+		t = task_slow(task, tgid, gen);
+		if (!t)
+			return 0;
+	}
+	/* The slot: x86_64 numbers first, then i386 ones (an x32 number, bit 30 set, is above
+	 * every slot: unknown, like any number beyond the table). */
+	__u32 nr = (__u32)id;
+	__u32 compat = task->thread_info.status & TS_COMPAT;
+	__u32 slot = nr < CORDON_NATIVE_SLOTS ? nr + (compat ? CORDON_NATIVE_SLOTS : 0)
+					      : CORDON_SLOT_UNKNOWN;
+	/* Only this thread writes its entry: no atomics, no shared cache line. */
+	if (slot < CORDON_NR_SLOTS) {
+		barrier_var(slot); /* keeps the mask: a bound on the register the verifier sees */
+		t->counts[slot & (CORDON_NR_SLOTS - 1)]++;
+	} else {
+		t->other++;
+	}
+	struct cordon_stats *s = stats_entry();
+	if (s)
+		s->syscalls++; /* per-CPU */
+	if (!t->policy && !wants_more(slot))
+		return 0; /* counted: nothing else asked for */
+	return sys_enter_more(regs, t, nr, slot, compat);
 }
 
 /* An x86_64 file or network call returned (its own exit tracepoint: no other call runs this). */
@@ -1146,7 +1165,6 @@ static __always_inline void zero_counts(struct cordon_proc *p, struct cordon_tas
 	p->other = 0;
 	bpf_probe_read_kernel(p->counts, sizeof(p->counts), zero_proc.counts);
 	if (t) {
-		t->total = 0;
 		t->other = 0;
 		bpf_probe_read_kernel(t->counts, sizeof(t->counts), zero_proc.counts);
 	}
@@ -1215,16 +1233,20 @@ int BPF_PROG(cordon_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	return 0;
 }
 
-/* Adds a thread's counts to its process's entry. */
+/* Adds a thread's counts to its process's entry, and their sum to its total (the counting path
+ * keeps no total per thread: one store less per call). */
 static __always_inline void fold_counts(struct cordon_task *t, struct cordon_proc *p)
 {
-	__sync_fetch_and_add(&p->total, t->total);
+	__u64 total = t->other;
 	__sync_fetch_and_add(&p->other, t->other);
 	for (__u32 i = 0; i < CORDON_NR_SLOTS; i++) {
 		__u64 v = t->counts[i];
-		if (v)
+		if (v) {
 			__sync_fetch_and_add(&p->counts[i], v);
+			total += v;
+		}
 	}
+	__sync_fetch_and_add(&p->total, total);
 }
 
 SEC("tp_btf/sched_process_exit")

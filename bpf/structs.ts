@@ -199,17 +199,19 @@ const LAYOUTS = {
     },
   },
   cordon_task: {
-    size: 32 + 8 * CORDON_NR_SLOTS,
+    size: 24 + 8 * CORDON_NR_SLOTS,
     fields: {
       gen: f(0, 8),
       policy: f(8, 4),
       flags: f(12, 4),
-      total: f(16, 8),
-      other: f(24, 8),
-      counts: f(32, 8 * CORDON_NR_SLOTS),
+      other: f(16, 8),
+      counts: f(24, 8 * CORDON_NR_SLOTS),
     },
   },
-  cordon_fast_config: { size: 8, fields: { trace_all: f(0, 4), more: f(4, 4) } },
+  cordon_fast_config: {
+    size: 8 + CORDON_NR_SLOTS / 8,
+    fields: { trace_all: f(0, 4), pad: f(4, 4), more_slots: f(8, CORDON_NR_SLOTS / 8) },
+  },
   cordon_config: {
     size: 8 + CORDON_NR_SLOTS / 8,
     fields: { flags: f(0, 4), self_tgid: f(4, 4), syscall_events: f(8, CORDON_NR_SLOTS / 8) },
@@ -831,7 +833,8 @@ export function decodeProc(bytes: Uint8Array): ProcValue {
 export interface TaskCounts {
   /** The `watched` generation the thread's copy was read at. */
   readonly gen: bigint;
-  /** All syscalls the thread made since it was first seen. */
+  /** All syscalls the thread made since it was first seen: its counts plus `other` (the kernel
+   * side keeps no total per thread; its counting path is shorter without one). */
   readonly total: bigint;
   /** Calls with the unknown slot. */
   readonly other: bigint;
@@ -844,21 +847,23 @@ export interface TaskCounts {
  *
  * @example
  * ```ts
- * import { decodeTaskCounts, STRUCTS } from "@cordon/cordon/linux";
+ * import { decodeTaskCounts, fieldOffset, STRUCTS } from "@cordon/cordon/linux";
  * const bytes = new Uint8Array(STRUCTS.cordon_task.size);
- * bytes[16] = 3; // total
- * if (decodeTaskCounts(bytes).total !== 3n) throw new Error();
+ * const view = new DataView(bytes.buffer);
+ * view.setBigUint64(fieldOffset("cordon_task", "other"), 1n, true);
+ * view.setBigUint64(fieldOffset("cordon_task", "counts") + 8 * 39, 2n, true); // slot 39 (getpid)
+ * const t = decodeTaskCounts(bytes);
+ * if (t.total !== 3n || t.counts.get(39) !== 2n) throw new Error();
  * ```
  */
 export function decodeTaskCounts(bytes: Uint8Array): TaskCounts {
   const F = LAYOUTS.cordon_task.fields;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return {
-    gen: view.getBigUint64(F.gen.offset, true),
-    total: view.getBigUint64(F.total.offset, true),
-    other: view.getBigUint64(F.other.offset, true),
-    counts: countsAt(view, F.counts.offset),
-  };
+  const other = view.getBigUint64(F.other.offset, true);
+  const counts = countsAt(view, F.counts.offset);
+  let total = other;
+  for (const n of counts.values()) total += n;
+  return { gen: view.getBigUint64(F.gen.offset, true), total, other, counts };
 }
 
 /** Fields every decoded event has (`struct cordon_event_header`). */

@@ -21,6 +21,7 @@ import { syscallNumber } from "../../policies/syscalls.ts";
 import {
   CORDON_CFG,
   CORDON_GEN_USER_FIRST,
+  CORDON_NR_SLOTS,
   CORDON_PROC,
   decodeEvent,
   decodeProc,
@@ -33,6 +34,7 @@ import {
   type RawEvent,
   type StatsValue,
   STRUCTS,
+  syscallSlot,
   u32Key,
   u64Key,
 } from "../../bpf/structs.ts";
@@ -119,6 +121,22 @@ const NET_RETURNS = [
  * whether `config` needs each: the file or network exit tracepoints for those events' results,
  * the raw `sys_exit` only to clear pending LSM denies.
  */
+/**
+ * The slots of the calls that file and network events describe, for both ABIs: what
+ * monitor.bpf.c's `classify` sorts into CALL_FILE and CALL_NET. Only these calls of a process
+ * without a policy leave the counting path while those events are on (`more_slots`).
+ */
+function eventSlots(names: readonly string[]): readonly number[] {
+  return [["x86_64", "native"], ["i386", "compat"]].flatMap(([arch, abi]) =>
+    names.flatMap((name) => {
+      const nr = syscallNumber(arch as "x86_64" | "i386", name);
+      return nr === undefined ? [] : [syscallSlot(nr, abi as "native" | "compat")];
+    })
+  );
+}
+const FILE_SLOTS = eventSlots(["open", "creat", "openat", "openat2"]);
+const NET_SLOTS = eventSlots(["connect", "bind", "accept", "accept4", "sendto", "sendmsg"]);
+
 const ON_DEMAND: ReadonlyMap<string, (config: MonitorConfig) => boolean> = new Map([
   ["cordon_sys_exit", (c: MonitorConfig) => c.lsmEnforce],
   ...FILE_RETURNS.map((name) => [name, (c: MonitorConfig) => c.fileEvents] as const),
@@ -325,8 +343,15 @@ export class EbpfMonitor implements Disposable {
     const fast = new Uint8Array(bss.valueSize);
     const view = new DataView(fast.buffer);
     view.setUint32(fieldOffset("cordon_fast_config", "trace_all"), c.traceAll ? 1 : 0, true);
-    const more = c.fileEvents || c.netEvents || c.syscallSlots.length > 0;
-    view.setUint32(fieldOffset("cordon_fast_config", "more"), more ? 1 : 0, true);
+    const more = [
+      ...c.syscallSlots,
+      ...(c.fileEvents ? FILE_SLOTS : []),
+      ...(c.netEvents ? NET_SLOTS : []),
+    ];
+    const bitmap = fieldOffset("cordon_fast_config", "more_slots");
+    for (const slot of more) {
+      if (slot >= 0 && slot < CORDON_NR_SLOTS) fast[bitmap + (slot >> 3)]! |= 1 << (slot & 7);
+    }
     bss.update(u32Key(0), fast);
   }
 
