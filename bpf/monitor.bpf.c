@@ -490,21 +490,7 @@ static __always_inline bool emit_syscall(struct pt_regs *regs, __u64 pid_tgid, _
 	e->rule = d ? d->rule : 0;
 	e->errno_value = d ? d->errno_value : 0;
 	e->pad = 0;
-	if (abi == CORDON_ABI_COMPAT) {
-		e->args[0] = (__u32)regs->bx;
-		e->args[1] = (__u32)regs->cx;
-		e->args[2] = (__u32)regs->dx;
-		e->args[3] = (__u32)regs->si;
-		e->args[4] = (__u32)regs->di;
-		e->args[5] = (__u32)regs->bp;
-	} else {
-		e->args[0] = regs->di;
-		e->args[1] = regs->si;
-		e->args[2] = regs->dx;
-		e->args[3] = regs->r10;
-		e->args[4] = regs->r8;
-		e->args[5] = regs->r9;
-	}
+	cordon_call_args(regs, abi, e->args);
 	count_event();
 	bpf_ringbuf_submit(e, wakeup_flags());
 	return true;
