@@ -10,6 +10,7 @@
  * @module
  */
 
+import { letsCallRun } from "../policies/types.ts";
 import type { EngineEvent } from "../engine/events.ts";
 import type { ProcessActivity } from "../engine/backend.ts";
 import { escapeHtml } from "./format_html.ts";
@@ -129,7 +130,7 @@ export class ActivityRecorder {
     }
     if (event.kind === "process") return;
     const verdict = event.verdict;
-    if (verdict === undefined || verdict.action === "allow" || verdict.action === "log") return;
+    if (verdict === undefined || letsCallRun(verdict.action)) return;
     this.#denialsTotal++;
     if (this.#denials.length >= this.maxDenials) return;
     const errno = verdict.action === "deny" && verdict.errno !== undefined

@@ -4,7 +4,8 @@
  * @module
  */
 
-import type { Action, Arch, SourceLocation } from "../policies/types.ts";
+import { letsCallRun } from "../policies/types.ts";
+import type { Arch, SourceLocation } from "../policies/types.ts";
 import { ARCHES } from "../policies/types.ts";
 import { syscallNumber } from "../policies/syscalls.ts";
 import { errnoName } from "../policies/constants.ts";
@@ -58,11 +59,6 @@ const HELP = [
   "Exit codes: 0 allowed or logged, 1 denied, killed, trapped (or traced/notified) or invalid",
   "policy, 2 usage error (such as an unknown syscall).",
 ].join("\n");
-
-/** Whether a verdict lets the call run (exit code 0). */
-function lets(action: Action): boolean {
-  return action === "allow" || action === "log";
-}
 
 function parseSyscall(text: string, arch: Arch): { nr: number; name: string | null } {
   try {
@@ -188,7 +184,7 @@ async function run(argv: string[]): Promise<number> {
   const verdict = evaluate(loaded.filters, call, proc);
   const layers = evaluateLayers(loaded.filters, call, proc);
   const known = name !== null && syscallNumber(arch, name) === nr;
-  const code = lets(verdict.action) ? EXIT.ok : EXIT.failed;
+  const code = letsCallRun(verdict.action) ? EXIT.ok : EXIT.failed;
 
   if (format === "json") {
     console.log(

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { letsCallRun } from "../policies/types.ts";
 import type { ProcessActivity } from "../engine/backend.ts";
 import type { EngineEvent, EventVerdict } from "../engine/events.ts";
 import { errnoName } from "../policies/constants.ts";
@@ -78,9 +79,7 @@ export function formatVerdict(v: EventVerdict): string {
     : "";
   const how = v.audit
     ? `would ${v.action}${errno} (audit)`
-    : `${v.action}${errno}${
-      v.enforced || v.action === "log" || v.action === "allow" ? "" : " (not enforced)"
-    }`;
+    : `${v.action}${errno}${v.enforced || letsCallRun(v.action) ? "" : " (not enforced)"}`;
   const by = v.ruleId ?? `the default of ${v.policy}`;
   const at = v.loc && v.loc.file ? ` at ${v.loc.file}:${v.loc.line}:${v.loc.column}` : "";
   return `${how} by ${by}${at} (policy ${v.policy})${v.rateLimited ? " [rate limit]" : ""}`;

@@ -22,6 +22,7 @@
  * @module
  */
 
+import { parseIpAddress } from "../policies/ip_address.ts";
 import {
   type Action,
   type Arch,
@@ -343,7 +344,8 @@ export function combinedDecisions(
 const PROTOCOLS = { tcp: 6, udp: 17, any: 0 } as const;
 
 /**
- * Parses an IPv4 or IPv6 address (no prefix) into 16 bytes (IPv4 mapped), or undefined.
+ * Parses an IPv4 or IPv6 address (no prefix) into 16 bytes (IPv4 mapped), or undefined
+ * (policies/ip_address.ts: the one address model).
  *
  * @example
  * ```ts
@@ -355,51 +357,8 @@ const PROTOCOLS = { tcp: 6, udp: 17, any: 0 } as const;
 export function parseAddress(
   text: string,
 ): { bytes: Uint8Array<ArrayBuffer>; v4: boolean } | undefined {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (v4) {
-    const bytes = new Uint8Array(16);
-    bytes[10] = bytes[11] = 0xff;
-    for (let i = 0; i < 4; i++) {
-      const n = Number(v4[i + 1]);
-      if (n > 255) return undefined;
-      bytes[12 + i] = n;
-    }
-    return { bytes, v4: true };
-  }
-  let t = text.replace(/^\[|\]$/g, "");
-  const dotted = /:(\d+\.\d+\.\d+\.\d+)$/.exec(t);
-  const tail: number[] = [];
-  if (dotted) {
-    const inner = parseAddress(dotted[1]!);
-    if (!inner) return undefined;
-    tail.push(
-      (inner.bytes[12]! << 8) | inner.bytes[13]!,
-      (inner.bytes[14]! << 8) | inner.bytes[15]!,
-    );
-    t = t.slice(0, dotted.index + 1) + "0:0";
-  }
-  if (!/^[0-9a-f:]+$/i.test(t) || t.split("::").length > 2) return undefined;
-  const [head, rest] = t.split("::") as [string, string | undefined];
-  const parts = (s: string) => (s === "" ? [] : s.split(":"));
-  const h = parts(head);
-  const r = rest === undefined ? [] : parts(rest);
-  const missing = 8 - h.length - r.length;
-  if ((rest === undefined && missing !== 0) || missing < 0) return undefined;
-  const groups = [...h, ...Array(rest === undefined ? 0 : missing).fill("0"), ...r];
-  if (groups.length !== 8 || groups.some((g) => g.length > 4)) return undefined;
-  const bytes = new Uint8Array(16);
-  groups.forEach((g, i) => {
-    const n = parseInt(g, 16);
-    bytes[2 * i] = n >> 8;
-    bytes[2 * i + 1] = n & 0xff;
-  });
-  if (tail.length) {
-    bytes[12] = tail[0]! >> 8;
-    bytes[13] = tail[0]! & 0xff;
-    bytes[14] = tail[1]! >> 8;
-    bytes[15] = tail[1]! & 0xff;
-  }
-  return { bytes, v4: false };
+  const parsed = parseIpAddress(text);
+  return parsed && { bytes: parsed.bytes, v4: parsed.v4 };
 }
 
 /**

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { parseFlagExpression } from "../policies/flag_expression.ts";
 import type { Arch } from "../policies/types.ts";
 import { ARCHES } from "../policies/types.ts";
 import {
@@ -102,29 +103,23 @@ export function parseSyscallInput(
  * ```
  */
 export function parseArgInput(text: string, position: number, arch: Arch): bigint {
-  let value = 0n;
-  for (const part of text.split("|").map((p) => p.trim())) {
-    let v: bigint | undefined;
-    if (/^-?(0x[0-9a-f]+|0o[0-7]+|0b[01]+|\d+)$/i.test(part)) {
-      const negative = part.startsWith("-");
-      v = BigInt(negative ? part.slice(1) : part);
-      if (negative) v = -v;
-    } else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(part)) {
-      v = resolveConstant(part, arch);
-      if (v === undefined) throw new CallInputError("BAD_ARGUMENT", `unknown constant "${part}"`);
-    } else {
+  const parsed = parseFlagExpression(text, (name) => resolveConstant(name, arch) ?? "unknown");
+  for (const term of parsed.terms) {
+    if (term.error?.kind === "constant") {
+      throw new CallInputError("BAD_ARGUMENT", `unknown constant "${term.text}"`);
+    }
+    if (term.error?.kind === "too-wide") {
+      throw new CallInputError(
+        "BAD_ARGUMENT",
+        `argument ${position} "${term.text}" does not fit in 64 bits`,
+      );
+    }
+    if (term.error !== undefined) {
       throw new CallInputError(
         "BAD_ARGUMENT",
         `argument ${position} "${text}" is not a number or constant`,
       );
     }
-    if (v < -(1n << 63n) || v >= 1n << 64n) {
-      throw new CallInputError(
-        "BAD_ARGUMENT",
-        `argument ${position} "${part}" does not fit in 64 bits`,
-      );
-    }
-    value |= BigInt.asUintN(64, v);
   }
-  return value;
+  return parsed.value!;
 }

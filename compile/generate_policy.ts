@@ -15,6 +15,7 @@
  * @module
  */
 
+import { letsCallRun } from "../policies/types.ts";
 import type { Arch, ResolvedPolicy } from "../policies/types.ts";
 import type { TraceCall, TraceItem } from "../engine/trace/trace_item.ts";
 import { type AccessState, straceCallAccess } from "../engine/trace/strace_access.ts";
@@ -643,7 +644,7 @@ export function generatePolicy(observer: TraceObserver, options: GenerateOptions
       const calls = s.values === undefined ? [[]] : s.calls;
       for (const args of calls) {
         const verdict = evaluator.decide(s.arch, s.nr, args);
-        if (verdict.action === "allow" || verdict.action === "log") continue;
+        if (letsCallRun(verdict.action)) continue;
         if (verdict.ruleId !== null) {
           denied = { ruleId: verdict.ruleId, action: verdict.action };
           continue;
@@ -700,7 +701,7 @@ export function generatePolicy(observer: TraceObserver, options: GenerateOptions
     if (nr === undefined) continue;
     if (evaluator !== undefined) {
       const verdict = evaluator.decide(arch, nr);
-      if (verdict.action === "allow" || verdict.action === "log" || verdict.ruleId !== null) {
+      if (letsCallRun(verdict.action) || verdict.ruleId !== null) {
         continue;
       }
     }

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { letsCallRun } from "../policies/types.ts";
 import {
   type Arch,
   ARCHES,
@@ -382,8 +383,7 @@ function decisionsOf(entry: SyscallDecision): Decision[] {
 }
 
 function lets(decision: Decision): boolean {
-  const action = decision.audited ?? decision.action;
-  return action === "allow" || action === "log";
+  return letsCallRun(decision.audited ?? decision.action);
 }
 
 /** For each architecture of a layer, the numbers `rule` names there. */

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { letsCallRun } from "../policies/types.ts";
 import type { ResolvedPolicy, Rule, SourceLocation } from "../policies/types.ts";
 import type { Finding, Severity } from "./lint.ts";
 import { isBeneath, normalisePath } from "./landlock.ts";
@@ -175,7 +176,7 @@ function hostDaemon(
 
 /** Whether a rule denies (or kills) mprotect-like calls that ask for PROT_EXEC. */
 function deniesExecProtection(rule: Rule): boolean {
-  if (rule.action === "allow" || rule.action === "log") return false;
+  if (letsCallRun(rule.action)) return false;
   if (!rule.syscalls.some((s) => s.kind === "name" && MPROTECT.has(s.name))) return false;
   return rule.args.some((a) =>
     a.index === 2 &&

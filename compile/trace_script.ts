@@ -28,7 +28,8 @@
  * @module
  */
 
-import type { Action, Arch } from "../policies/types.ts";
+import { isKilling } from "../policies/types.ts";
+import type { Arch } from "../policies/types.ts";
 import type { FilterLayer, FilterSet, SyscallDecision } from "./filter_set.ts";
 
 /** The version of the line format; the prefix every line starts with is `cordon<version> `. */
@@ -153,17 +154,13 @@ export function scriptSyscall(nr: number): { arch: "x86_64" | "i386"; nr: number
   return nr >= I386_NR_OFFSET ? { arch: "i386", nr: nr - I386_NR_OFFSET } : { arch: "x86_64", nr };
 }
 
-function isKill(action: Action): boolean {
-  return action === "kill" || action === "kill_thread";
-}
-
 /** The call's action in the script, or `undefined` when every case allows it. */
 function callAction(d: SyscallDecision, enforce: boolean): TraceRuleAction | undefined {
   const decisions = [...d.cases.map((c) => c.decision), d.otherwise];
   if (decisions.every((x) => x.action === "allow" && x.audited === undefined)) return undefined;
   const unconditional = d.cases.length === 0;
   const o = d.otherwise;
-  return unconditional && enforce && isKill(o.action) && o.audited === undefined
+  return unconditional && enforce && isKilling(o.action) && o.audited === undefined
     ? "kill"
     : "report";
 }

@@ -17,6 +17,7 @@
  * @module
  */
 
+import { letsCallRun } from "../policies/types.ts";
 import { type Action, ACTIONS_BY_STRICTNESS, type Arch, ARCHES } from "../policies/types.ts";
 import type { PolicySet, ResolvedPolicy, SyscallRef } from "../policies/types.ts";
 import { isKnownSyscall, syscallName, syscallNumber } from "../policies/syscalls.ts";
@@ -588,8 +589,7 @@ export class Engine implements Disposable, AsyncDisposable {
    * (`allow` and `log` allow; audit-mode decisions are `log`).
    */
   isAllowed(pid: number, syscall: string | number, args?: readonly bigint[]): boolean {
-    const action = this.checkSyscall(pid, syscall, args).action;
-    return action === "allow" || action === "log";
+    return letsCallRun(this.checkSyscall(pid, syscall, args).action);
   }
 
   // ---- events ----

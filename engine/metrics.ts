@@ -15,6 +15,7 @@
  * @module
  */
 
+import { isKilling } from "../policies/types.ts";
 import type { EngineEvent } from "./events.ts";
 import type { ProcessActivity } from "./backend.ts";
 import type { FilterSet } from "../compile/filter_set.ts";
@@ -233,7 +234,7 @@ export class EngineMetrics {
     const verdict = event.kind === "process" ? undefined : event.verdict;
     if (event.kind === "syscall" && verdict !== undefined) {
       this.#decisions.add([verdict.action, verdict.policy, verdict.ruleId ?? "default"]);
-      if ((verdict.action === "kill" || verdict.action === "kill_thread") && verdict.enforced) {
+      if (isKilling(verdict.action) && verdict.enforced) {
         this.#kills.add(["policy", verdict.policy]);
       }
     }

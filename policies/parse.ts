@@ -47,6 +47,8 @@
  * @module
  */
 
+import { hostBitsSet, parseIpAddress } from "./ip_address.ts";
+import { parseFlagExpression, toU64 } from "./flag_expression.ts";
 import { closestMatch } from "./closest_match.ts";
 import { ARCHES } from "./types.ts";
 import type {
@@ -135,7 +137,6 @@ export const DEFAULT_ACTION: Action = "allow";
  */
 export const DEFAULT_MODE: Mode = "enforce";
 
-const U64 = 1n << 64n;
 const MAX_SUGGESTIONS = 10;
 /** The most errors reported per text; the rest are counted in one `too-many-errors` error. */
 const MAX_ERRORS = 500;
@@ -788,8 +789,6 @@ function constantValue(name: string): bigint | string {
   return out;
 }
 
-const NUMBER_TEXT = /^([-+]?)(0x[0-9a-fA-F]+|0o[0-7]+|0b[01]+|[0-9]+)$/;
-
 /** Turns an argument value (a YAML integer or a string) into unsigned 64 bits, or reports. */
 function argValue(
   ctx: Context,
@@ -801,55 +800,30 @@ function argValue(
   const raw = ctx.text.slice(node.start, node.start + value.length + 2);
   const inner = node.quoted ? raw.slice(1) : raw;
   const exact = inner.startsWith(value);
-  let result = 0n;
-  let ok = true;
-  let offset = 0;
-  for (const part of value.split("|")) {
-    const name = part.trim();
-    const at = node.start + (exact ? (node.quoted ? 1 : 0) + offset + part.indexOf(name) : 0);
-    offset += part.length + 1;
-    const number = NUMBER_TEXT.exec(name);
-    if (name === "") {
+  const parsed = parseFlagExpression(value, constantValue);
+  for (const term of parsed.terms) {
+    const name = term.text;
+    const at = node.start + (exact ? (node.quoted ? 1 : 0) + term.offset : 0);
+    const error = term.error;
+    if (error === undefined) continue;
+    if (error.kind === "empty") {
       ctx.error("bad-arg", node.start, `bad value ${q(value)} for ${pathText(path)}: empty part`);
-      ok = false;
-    } else if (number !== null) {
-      const magnitude = BigInt(number[2]!);
-      const v = number[1] === "-" ? -magnitude : magnitude;
-      const u = toU64(v);
-      if (u === undefined) {
-        ctx.error("bad-arg", at, `value ${q(name)} for ${pathText(path)} does not fit 64 bits`);
-        ok = false;
-      } else {
-        result |= u;
-      }
-    } else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      const c = constantValue(name);
-      if (typeof c === "bigint") {
-        result |= toU64(c) ?? 0n;
-      } else if (c === "unknown") {
-        const hint = ctx.suggest(name, constantNames);
-        ctx.error("unknown-constant", at, `unknown constant ${q(name)}${hint}`);
-        ok = false;
-      } else {
-        ctx.error("bad-arg", at, `constant ${q(name)} ${c}`);
-        ok = false;
-      }
+    } else if (error.kind === "too-wide") {
+      ctx.error("bad-arg", at, `value ${q(name)} for ${pathText(path)} does not fit 64 bits`);
+    } else if (error.kind === "constant" && error.reason === "unknown") {
+      const hint = ctx.suggest(name, constantNames);
+      ctx.error("unknown-constant", at, `unknown constant ${q(name)}${hint}`);
+    } else if (error.kind === "constant") {
+      ctx.error("bad-arg", at, `constant ${q(name)} ${error.reason}`);
     } else {
       ctx.error(
         "bad-arg",
         at,
         `bad value ${q(name)} for ${pathText(path)}: expected a number or a constant name`,
       );
-      ok = false;
     }
   }
-  return ok ? result : undefined;
-}
-
-/** Two's complement for negatives; `undefined` outside [-2^63, 2^64). */
-function toU64(v: bigint): bigint | undefined {
-  if (v >= U64 || v < -(U64 >> 1n)) return undefined;
-  return v < 0n ? U64 + v : v;
+  return parsed.value;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -890,7 +864,7 @@ function parseEndpoint(text: string): ParsedEndpoint | string {
     if (colon !== -1) portText = rest.slice(colon + 1);
     v6 = false;
   }
-  const address = v6 ? parseIpv6Cidr(host) : parseIpv4Cidr(host);
+  const address = canonicalAddress(host, v6);
   if (address.startsWith("!")) return address.slice(1);
   if (portText === undefined) return { protocol, address };
   const ports = parsePorts(portText);
@@ -909,54 +883,28 @@ function parsePorts(text: string): readonly [number, number] | string {
   return [lo, hi];
 }
 
-/** The canonical address (with `/prefix` if given), or `"!reason"`. */
-function parseIpv4Cidr(text: string): string {
+/**
+ * The canonical address of an endpoint (with `/prefix` if given), or `"!reason"`: IPv6 when it
+ * was written as one (`v6`: brackets or several colons), else IPv4.
+ */
+function canonicalAddress(text: string, v6: boolean): string {
   const [addr = "", prefix, extra] = text.split("/");
-  if (extra !== undefined) return `!bad address ${q(text)}`;
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(addr);
-  if (m === null) return `!bad IPv4 address ${q(addr)}`;
-  let value = 0n;
-  for (const octet of m.slice(1)) {
-    if (octet.length > 1 && octet.startsWith("0")) {
+  const family = v6 ? "IPv6" : "IPv4";
+  if (extra !== undefined) return `!bad ${family} address ${q(text)}`;
+  const parsed = parseIpAddress(addr);
+  if (parsed === undefined || parsed.v4 === v6) {
+    if (!v6 && /^\d+(\.\d+){3}$/.test(addr) && /(^|\.)0\d/.test(addr)) {
       return `!leading zero in IPv4 address ${q(addr)}`;
     }
-    if (Number(octet) > 255) return `!bad IPv4 address ${q(addr)}`;
-    value = (value << 8n) | BigInt(octet);
+    return `!bad ${family} address ${q(addr)}`;
   }
-  return withPrefix(addr, value, prefix, 32);
-}
-
-function parseIpv6Cidr(text: string): string {
-  const [addr = "", prefix, extra] = text.split("/");
-  if (extra !== undefined || !/^[0-9A-Fa-f:.]+$/.test(addr)) return `!bad IPv6 address ${q(text)}`;
-  let canonical: string;
-  try {
-    canonical = new URL(`http://[${addr}]/`).hostname.slice(1, -1);
-  } catch {
-    return `!bad IPv6 address ${q(addr)}`;
-  }
-  return withPrefix(canonical, ipv6Value(canonical), prefix, 128);
-}
-
-/** The value of a canonical (WHATWG-serialised, hex groups only) IPv6 address. */
-function ipv6Value(canonical: string): bigint {
-  const [head = "", tail] = canonical.split("::");
-  const left = head === "" ? [] : head.split(":");
-  const right = tail === undefined || tail === "" ? [] : tail.split(":");
-  const groups = [...left, ...Array(8 - left.length - right.length).fill("0"), ...right];
-  return groups.reduce((acc, g) => (acc << 16n) | BigInt(`0x${g}`), 0n);
-}
-
-function withPrefix(addr: string, value: bigint, prefix: string | undefined, bits: number): string {
-  if (prefix === undefined) return addr;
+  if (prefix === undefined) return parsed.text;
+  const bits = v6 ? 128 : 32;
   if (!/^[0-9]{1,3}$/.test(prefix) || Number(prefix) > bits) {
     return `!bad prefix length ${q(prefix)} (0-${bits})`;
   }
-  const hostBits = BigInt(bits - Number(prefix));
-  if ((value & ((1n << hostBits) - 1n)) !== 0n) {
-    return `!${q(`${addr}/${prefix}`)} has host bits set`;
-  }
-  return `${addr}/${Number(prefix)}`;
+  if (hostBitsSet(parsed, Number(prefix))) return `!${q(`${addr}/${prefix}`)} has host bits set`;
+  return `${parsed.text}/${Number(prefix)}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -27,6 +27,32 @@ export type Action =
   | "kill";
 
 /**
+ * Whether `action` lets the call run: `allow` and `log` (an audit-mode decision is `log`).
+ *
+ * @example
+ * ```ts
+ * import { letsCallRun } from "./types.ts";
+ * if (!letsCallRun("log") || letsCallRun("deny") || letsCallRun("notify")) throw new Error();
+ * ```
+ */
+export function letsCallRun(action: Action): boolean {
+  return action === "allow" || action === "log";
+}
+
+/**
+ * Whether `action` kills: the process (`kill`) or the calling thread (`kill_thread`).
+ *
+ * @example
+ * ```ts
+ * import { isKilling } from "./types.ts";
+ * if (!isKilling("kill_thread") || isKilling("trap")) throw new Error();
+ * ```
+ */
+export function isKilling(action: Action): boolean {
+  return action === "kill" || action === "kill_thread";
+}
+
+/**
  * Actions from the most to the least strict: the kernel's precedence for stacked seccomp
  * filters (KILL_PROCESS > KILL_THREAD > TRAP > ERRNO > USER_NOTIF > TRACE > LOG > ALLOW).
  */

@@ -37,6 +37,787 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// npm/ipaddr.js/2.2.0/lib/ipaddr.js
+var require_ipaddr = __commonJS({
+  "npm/ipaddr.js/2.2.0/lib/ipaddr.js"(exports, module) {
+    (function(root) {
+      "use strict";
+      const ipv4Part = "(0?\\d+|0x[a-f0-9]+)";
+      const ipv4Regexes = {
+        fourOctet: new RegExp(`^${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}$`, "i"),
+        threeOctet: new RegExp(`^${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}$`, "i"),
+        twoOctet: new RegExp(`^${ipv4Part}\\.${ipv4Part}$`, "i"),
+        longValue: new RegExp(`^${ipv4Part}$`, "i")
+      };
+      const octalRegex = new RegExp(`^0[0-7]+$`, "i");
+      const hexRegex = new RegExp(`^0x[a-f0-9]+$`, "i");
+      const zoneIndex = "%[0-9a-z]{1,}";
+      const ipv6Part = "(?:[0-9a-f]+::?)+";
+      const ipv6Regexes = {
+        zoneIndex: new RegExp(zoneIndex, "i"),
+        "native": new RegExp(`^(::)?(${ipv6Part})?([0-9a-f]+)?(::)?(${zoneIndex})?$`, "i"),
+        deprecatedTransitional: new RegExp(`^(?:::)(${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}(${zoneIndex})?)$`, "i"),
+        transitional: new RegExp(`^((?:${ipv6Part})|(?:::)(?:${ipv6Part})?)${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}(${zoneIndex})?$`, "i")
+      };
+      function expandIPv6(string, parts) {
+        if (string.indexOf("::") !== string.lastIndexOf("::")) {
+          return null;
+        }
+        let colonCount = 0;
+        let lastColon = -1;
+        let zoneId = (string.match(ipv6Regexes.zoneIndex) || [])[0];
+        let replacement, replacementCount;
+        if (zoneId) {
+          zoneId = zoneId.substring(1);
+          string = string.replace(/%.+$/, "");
+        }
+        while ((lastColon = string.indexOf(":", lastColon + 1)) >= 0) {
+          colonCount++;
+        }
+        if (string.substr(0, 2) === "::") {
+          colonCount--;
+        }
+        if (string.substr(-2, 2) === "::") {
+          colonCount--;
+        }
+        if (colonCount > parts) {
+          return null;
+        }
+        replacementCount = parts - colonCount;
+        replacement = ":";
+        while (replacementCount--) {
+          replacement += "0:";
+        }
+        string = string.replace("::", replacement);
+        if (string[0] === ":") {
+          string = string.slice(1);
+        }
+        if (string[string.length - 1] === ":") {
+          string = string.slice(0, -1);
+        }
+        parts = (function() {
+          const ref = string.split(":");
+          const results = [];
+          for (let i = 0; i < ref.length; i++) {
+            results.push(parseInt(ref[i], 16));
+          }
+          return results;
+        })();
+        return {
+          parts,
+          zoneId
+        };
+      }
+      function matchCIDR(first, second, partSize, cidrBits) {
+        if (first.length !== second.length) {
+          throw new Error("ipaddr: cannot match CIDR for objects with different lengths");
+        }
+        let part = 0;
+        let shift;
+        while (cidrBits > 0) {
+          shift = partSize - cidrBits;
+          if (shift < 0) {
+            shift = 0;
+          }
+          if (first[part] >> shift !== second[part] >> shift) {
+            return false;
+          }
+          cidrBits -= partSize;
+          part += 1;
+        }
+        return true;
+      }
+      function parseIntAuto(string) {
+        if (hexRegex.test(string)) {
+          return parseInt(string, 16);
+        }
+        if (string[0] === "0" && !isNaN(parseInt(string[1], 10))) {
+          if (octalRegex.test(string)) {
+            return parseInt(string, 8);
+          }
+          throw new Error(`ipaddr: cannot parse ${string} as octal`);
+        }
+        return parseInt(string, 10);
+      }
+      function padPart(part, length) {
+        while (part.length < length) {
+          part = `0${part}`;
+        }
+        return part;
+      }
+      const ipaddr2 = {};
+      ipaddr2.IPv4 = (function() {
+        function IPv4(octets) {
+          if (octets.length !== 4) {
+            throw new Error("ipaddr: ipv4 octet count should be 4");
+          }
+          let i, octet;
+          for (i = 0; i < octets.length; i++) {
+            octet = octets[i];
+            if (!(0 <= octet && octet <= 255)) {
+              throw new Error("ipaddr: ipv4 octet should fit in 8 bits");
+            }
+          }
+          this.octets = octets;
+        }
+        IPv4.prototype.SpecialRanges = {
+          unspecified: [[new IPv4([0, 0, 0, 0]), 8]],
+          broadcast: [[new IPv4([255, 255, 255, 255]), 32]],
+          // RFC3171
+          multicast: [[new IPv4([224, 0, 0, 0]), 4]],
+          // RFC3927
+          linkLocal: [[new IPv4([169, 254, 0, 0]), 16]],
+          // RFC5735
+          loopback: [[new IPv4([127, 0, 0, 0]), 8]],
+          // RFC6598
+          carrierGradeNat: [[new IPv4([100, 64, 0, 0]), 10]],
+          // RFC1918
+          "private": [
+            [new IPv4([10, 0, 0, 0]), 8],
+            [new IPv4([172, 16, 0, 0]), 12],
+            [new IPv4([192, 168, 0, 0]), 16]
+          ],
+          // Reserved and testing-only ranges; RFCs 5735, 5737, 2544, 1700
+          reserved: [
+            [new IPv4([192, 0, 0, 0]), 24],
+            [new IPv4([192, 0, 2, 0]), 24],
+            [new IPv4([192, 88, 99, 0]), 24],
+            [new IPv4([198, 18, 0, 0]), 15],
+            [new IPv4([198, 51, 100, 0]), 24],
+            [new IPv4([203, 0, 113, 0]), 24],
+            [new IPv4([240, 0, 0, 0]), 4]
+          ],
+          // RFC7534, RFC7535
+          as112: [
+            [new IPv4([192, 175, 48, 0]), 24],
+            [new IPv4([192, 31, 196, 0]), 24]
+          ],
+          // RFC7450
+          amt: [
+            [new IPv4([192, 52, 193, 0]), 24]
+          ]
+        };
+        IPv4.prototype.kind = function() {
+          return "ipv4";
+        };
+        IPv4.prototype.match = function(other, cidrRange) {
+          let ref;
+          if (cidrRange === void 0) {
+            ref = other;
+            other = ref[0];
+            cidrRange = ref[1];
+          }
+          if (other.kind() !== "ipv4") {
+            throw new Error("ipaddr: cannot match ipv4 address with non-ipv4 one");
+          }
+          return matchCIDR(this.octets, other.octets, 8, cidrRange);
+        };
+        IPv4.prototype.prefixLengthFromSubnetMask = function() {
+          let cidr = 0;
+          let stop = false;
+          const zerotable = {
+            0: 8,
+            128: 7,
+            192: 6,
+            224: 5,
+            240: 4,
+            248: 3,
+            252: 2,
+            254: 1,
+            255: 0
+          };
+          let i, octet, zeros;
+          for (i = 3; i >= 0; i -= 1) {
+            octet = this.octets[i];
+            if (octet in zerotable) {
+              zeros = zerotable[octet];
+              if (stop && zeros !== 0) {
+                return null;
+              }
+              if (zeros !== 8) {
+                stop = true;
+              }
+              cidr += zeros;
+            } else {
+              return null;
+            }
+          }
+          return 32 - cidr;
+        };
+        IPv4.prototype.range = function() {
+          return ipaddr2.subnetMatch(this, this.SpecialRanges);
+        };
+        IPv4.prototype.toByteArray = function() {
+          return this.octets.slice(0);
+        };
+        IPv4.prototype.toIPv4MappedAddress = function() {
+          return ipaddr2.IPv6.parse(`::ffff:${this.toString()}`);
+        };
+        IPv4.prototype.toNormalizedString = function() {
+          return this.toString();
+        };
+        IPv4.prototype.toString = function() {
+          return this.octets.join(".");
+        };
+        return IPv4;
+      })();
+      ipaddr2.IPv4.broadcastAddressFromCIDR = function(string) {
+        try {
+          const cidr = this.parseCIDR(string);
+          const ipInterfaceOctets = cidr[0].toByteArray();
+          const subnetMaskOctets = this.subnetMaskFromPrefixLength(cidr[1]).toByteArray();
+          const octets = [];
+          let i = 0;
+          while (i < 4) {
+            octets.push(parseInt(ipInterfaceOctets[i], 10) | parseInt(subnetMaskOctets[i], 10) ^ 255);
+            i++;
+          }
+          return new this(octets);
+        } catch (e) {
+          throw new Error("ipaddr: the address does not have IPv4 CIDR format");
+        }
+      };
+      ipaddr2.IPv4.isIPv4 = function(string) {
+        return this.parser(string) !== null;
+      };
+      ipaddr2.IPv4.isValid = function(string) {
+        try {
+          new this(this.parser(string));
+          return true;
+        } catch (e) {
+          return false;
+        }
+      };
+      ipaddr2.IPv4.isValidCIDR = function(string) {
+        try {
+          this.parseCIDR(string);
+          return true;
+        } catch (e) {
+          return false;
+        }
+      };
+      ipaddr2.IPv4.isValidFourPartDecimal = function(string) {
+        if (ipaddr2.IPv4.isValid(string) && string.match(/^(0|[1-9]\d*)(\.(0|[1-9]\d*)){3}$/)) {
+          return true;
+        } else {
+          return false;
+        }
+      };
+      ipaddr2.IPv4.networkAddressFromCIDR = function(string) {
+        let cidr, i, ipInterfaceOctets, octets, subnetMaskOctets;
+        try {
+          cidr = this.parseCIDR(string);
+          ipInterfaceOctets = cidr[0].toByteArray();
+          subnetMaskOctets = this.subnetMaskFromPrefixLength(cidr[1]).toByteArray();
+          octets = [];
+          i = 0;
+          while (i < 4) {
+            octets.push(parseInt(ipInterfaceOctets[i], 10) & parseInt(subnetMaskOctets[i], 10));
+            i++;
+          }
+          return new this(octets);
+        } catch (e) {
+          throw new Error("ipaddr: the address does not have IPv4 CIDR format");
+        }
+      };
+      ipaddr2.IPv4.parse = function(string) {
+        const parts = this.parser(string);
+        if (parts === null) {
+          throw new Error("ipaddr: string is not formatted like an IPv4 Address");
+        }
+        return new this(parts);
+      };
+      ipaddr2.IPv4.parseCIDR = function(string) {
+        let match;
+        if (match = string.match(/^(.+)\/(\d+)$/)) {
+          const maskLength = parseInt(match[2]);
+          if (maskLength >= 0 && maskLength <= 32) {
+            const parsed = [this.parse(match[1]), maskLength];
+            Object.defineProperty(parsed, "toString", {
+              value: function() {
+                return this.join("/");
+              }
+            });
+            return parsed;
+          }
+        }
+        throw new Error("ipaddr: string is not formatted like an IPv4 CIDR range");
+      };
+      ipaddr2.IPv4.parser = function(string) {
+        let match, part, value;
+        if (match = string.match(ipv4Regexes.fourOctet)) {
+          return (function() {
+            const ref = match.slice(1, 6);
+            const results = [];
+            for (let i = 0; i < ref.length; i++) {
+              part = ref[i];
+              results.push(parseIntAuto(part));
+            }
+            return results;
+          })();
+        } else if (match = string.match(ipv4Regexes.longValue)) {
+          value = parseIntAuto(match[1]);
+          if (value > 4294967295 || value < 0) {
+            throw new Error("ipaddr: address outside defined range");
+          }
+          return (function() {
+            const results = [];
+            let shift;
+            for (shift = 0; shift <= 24; shift += 8) {
+              results.push(value >> shift & 255);
+            }
+            return results;
+          })().reverse();
+        } else if (match = string.match(ipv4Regexes.twoOctet)) {
+          return (function() {
+            const ref = match.slice(1, 4);
+            const results = [];
+            value = parseIntAuto(ref[1]);
+            if (value > 16777215 || value < 0) {
+              throw new Error("ipaddr: address outside defined range");
+            }
+            results.push(parseIntAuto(ref[0]));
+            results.push(value >> 16 & 255);
+            results.push(value >> 8 & 255);
+            results.push(value & 255);
+            return results;
+          })();
+        } else if (match = string.match(ipv4Regexes.threeOctet)) {
+          return (function() {
+            const ref = match.slice(1, 5);
+            const results = [];
+            value = parseIntAuto(ref[2]);
+            if (value > 65535 || value < 0) {
+              throw new Error("ipaddr: address outside defined range");
+            }
+            results.push(parseIntAuto(ref[0]));
+            results.push(parseIntAuto(ref[1]));
+            results.push(value >> 8 & 255);
+            results.push(value & 255);
+            return results;
+          })();
+        } else {
+          return null;
+        }
+      };
+      ipaddr2.IPv4.subnetMaskFromPrefixLength = function(prefix) {
+        prefix = parseInt(prefix);
+        if (prefix < 0 || prefix > 32) {
+          throw new Error("ipaddr: invalid IPv4 prefix length");
+        }
+        const octets = [0, 0, 0, 0];
+        let j = 0;
+        const filledOctetCount = Math.floor(prefix / 8);
+        while (j < filledOctetCount) {
+          octets[j] = 255;
+          j++;
+        }
+        if (filledOctetCount < 4) {
+          octets[filledOctetCount] = Math.pow(2, prefix % 8) - 1 << 8 - prefix % 8;
+        }
+        return new this(octets);
+      };
+      ipaddr2.IPv6 = (function() {
+        function IPv6(parts, zoneId) {
+          let i, part;
+          if (parts.length === 16) {
+            this.parts = [];
+            for (i = 0; i <= 14; i += 2) {
+              this.parts.push(parts[i] << 8 | parts[i + 1]);
+            }
+          } else if (parts.length === 8) {
+            this.parts = parts;
+          } else {
+            throw new Error("ipaddr: ipv6 part count should be 8 or 16");
+          }
+          for (i = 0; i < this.parts.length; i++) {
+            part = this.parts[i];
+            if (!(0 <= part && part <= 65535)) {
+              throw new Error("ipaddr: ipv6 part should fit in 16 bits");
+            }
+          }
+          if (zoneId) {
+            this.zoneId = zoneId;
+          }
+        }
+        IPv6.prototype.SpecialRanges = {
+          // RFC4291, here and after
+          unspecified: [new IPv6([0, 0, 0, 0, 0, 0, 0, 0]), 128],
+          linkLocal: [new IPv6([65152, 0, 0, 0, 0, 0, 0, 0]), 10],
+          multicast: [new IPv6([65280, 0, 0, 0, 0, 0, 0, 0]), 8],
+          loopback: [new IPv6([0, 0, 0, 0, 0, 0, 0, 1]), 128],
+          uniqueLocal: [new IPv6([64512, 0, 0, 0, 0, 0, 0, 0]), 7],
+          ipv4Mapped: [new IPv6([0, 0, 0, 0, 0, 65535, 0, 0]), 96],
+          // RFC6666
+          discard: [new IPv6([256, 0, 0, 0, 0, 0, 0, 0]), 64],
+          // RFC6145
+          rfc6145: [new IPv6([0, 0, 0, 0, 65535, 0, 0, 0]), 96],
+          // RFC6052
+          rfc6052: [new IPv6([100, 65435, 0, 0, 0, 0, 0, 0]), 96],
+          // RFC3056
+          "6to4": [new IPv6([8194, 0, 0, 0, 0, 0, 0, 0]), 16],
+          // RFC6052, RFC6146
+          teredo: [new IPv6([8193, 0, 0, 0, 0, 0, 0, 0]), 32],
+          // RFC5180
+          benchmarking: [new IPv6([8193, 2, 0, 0, 0, 0, 0, 0]), 48],
+          // RFC7450
+          amt: [new IPv6([8193, 3, 0, 0, 0, 0, 0, 0]), 32],
+          as112v6: [
+            [new IPv6([8193, 4, 274, 0, 0, 0, 0, 0]), 48],
+            [new IPv6([9760, 79, 32768, 0, 0, 0, 0, 0]), 48]
+          ],
+          deprecated: [new IPv6([8193, 16, 0, 0, 0, 0, 0, 0]), 28],
+          orchid2: [new IPv6([8193, 32, 0, 0, 0, 0, 0, 0]), 28],
+          droneRemoteIdProtocolEntityTags: [new IPv6([8193, 48, 0, 0, 0, 0, 0, 0]), 28],
+          reserved: [
+            // RFC3849
+            [new IPv6([8193, 0, 0, 0, 0, 0, 0, 0]), 23],
+            // RFC2928
+            [new IPv6([8193, 3512, 0, 0, 0, 0, 0, 0]), 32]
+          ]
+        };
+        IPv6.prototype.isIPv4MappedAddress = function() {
+          return this.range() === "ipv4Mapped";
+        };
+        IPv6.prototype.kind = function() {
+          return "ipv6";
+        };
+        IPv6.prototype.match = function(other, cidrRange) {
+          let ref;
+          if (cidrRange === void 0) {
+            ref = other;
+            other = ref[0];
+            cidrRange = ref[1];
+          }
+          if (other.kind() !== "ipv6") {
+            throw new Error("ipaddr: cannot match ipv6 address with non-ipv6 one");
+          }
+          return matchCIDR(this.parts, other.parts, 16, cidrRange);
+        };
+        IPv6.prototype.prefixLengthFromSubnetMask = function() {
+          let cidr = 0;
+          let stop = false;
+          const zerotable = {
+            0: 16,
+            32768: 15,
+            49152: 14,
+            57344: 13,
+            61440: 12,
+            63488: 11,
+            64512: 10,
+            65024: 9,
+            65280: 8,
+            65408: 7,
+            65472: 6,
+            65504: 5,
+            65520: 4,
+            65528: 3,
+            65532: 2,
+            65534: 1,
+            65535: 0
+          };
+          let part, zeros;
+          for (let i = 7; i >= 0; i -= 1) {
+            part = this.parts[i];
+            if (part in zerotable) {
+              zeros = zerotable[part];
+              if (stop && zeros !== 0) {
+                return null;
+              }
+              if (zeros !== 16) {
+                stop = true;
+              }
+              cidr += zeros;
+            } else {
+              return null;
+            }
+          }
+          return 128 - cidr;
+        };
+        IPv6.prototype.range = function() {
+          return ipaddr2.subnetMatch(this, this.SpecialRanges);
+        };
+        IPv6.prototype.toByteArray = function() {
+          let part;
+          const bytes = [];
+          const ref = this.parts;
+          for (let i = 0; i < ref.length; i++) {
+            part = ref[i];
+            bytes.push(part >> 8);
+            bytes.push(part & 255);
+          }
+          return bytes;
+        };
+        IPv6.prototype.toFixedLengthString = function() {
+          const addr = (function() {
+            const results = [];
+            for (let i = 0; i < this.parts.length; i++) {
+              results.push(padPart(this.parts[i].toString(16), 4));
+            }
+            return results;
+          }).call(this).join(":");
+          let suffix = "";
+          if (this.zoneId) {
+            suffix = `%${this.zoneId}`;
+          }
+          return addr + suffix;
+        };
+        IPv6.prototype.toIPv4Address = function() {
+          if (!this.isIPv4MappedAddress()) {
+            throw new Error("ipaddr: trying to convert a generic ipv6 address to ipv4");
+          }
+          const ref = this.parts.slice(-2);
+          const high = ref[0];
+          const low = ref[1];
+          return new ipaddr2.IPv4([high >> 8, high & 255, low >> 8, low & 255]);
+        };
+        IPv6.prototype.toNormalizedString = function() {
+          const addr = (function() {
+            const results = [];
+            for (let i = 0; i < this.parts.length; i++) {
+              results.push(this.parts[i].toString(16));
+            }
+            return results;
+          }).call(this).join(":");
+          let suffix = "";
+          if (this.zoneId) {
+            suffix = `%${this.zoneId}`;
+          }
+          return addr + suffix;
+        };
+        IPv6.prototype.toRFC5952String = function() {
+          const regex = /((^|:)(0(:|$)){2,})/g;
+          const string = this.toNormalizedString();
+          let bestMatchIndex = 0;
+          let bestMatchLength = -1;
+          let match;
+          while (match = regex.exec(string)) {
+            if (match[0].length > bestMatchLength) {
+              bestMatchIndex = match.index;
+              bestMatchLength = match[0].length;
+            }
+          }
+          if (bestMatchLength < 0) {
+            return string;
+          }
+          return `${string.substring(0, bestMatchIndex)}::${string.substring(bestMatchIndex + bestMatchLength)}`;
+        };
+        IPv6.prototype.toString = function() {
+          return this.toRFC5952String();
+        };
+        return IPv6;
+      })();
+      ipaddr2.IPv6.broadcastAddressFromCIDR = function(string) {
+        try {
+          const cidr = this.parseCIDR(string);
+          const ipInterfaceOctets = cidr[0].toByteArray();
+          const subnetMaskOctets = this.subnetMaskFromPrefixLength(cidr[1]).toByteArray();
+          const octets = [];
+          let i = 0;
+          while (i < 16) {
+            octets.push(parseInt(ipInterfaceOctets[i], 10) | parseInt(subnetMaskOctets[i], 10) ^ 255);
+            i++;
+          }
+          return new this(octets);
+        } catch (e) {
+          throw new Error(`ipaddr: the address does not have IPv6 CIDR format (${e})`);
+        }
+      };
+      ipaddr2.IPv6.isIPv6 = function(string) {
+        return this.parser(string) !== null;
+      };
+      ipaddr2.IPv6.isValid = function(string) {
+        if (typeof string === "string" && string.indexOf(":") === -1) {
+          return false;
+        }
+        try {
+          const addr = this.parser(string);
+          new this(addr.parts, addr.zoneId);
+          return true;
+        } catch (e) {
+          return false;
+        }
+      };
+      ipaddr2.IPv6.isValidCIDR = function(string) {
+        if (typeof string === "string" && string.indexOf(":") === -1) {
+          return false;
+        }
+        try {
+          this.parseCIDR(string);
+          return true;
+        } catch (e) {
+          return false;
+        }
+      };
+      ipaddr2.IPv6.networkAddressFromCIDR = function(string) {
+        let cidr, i, ipInterfaceOctets, octets, subnetMaskOctets;
+        try {
+          cidr = this.parseCIDR(string);
+          ipInterfaceOctets = cidr[0].toByteArray();
+          subnetMaskOctets = this.subnetMaskFromPrefixLength(cidr[1]).toByteArray();
+          octets = [];
+          i = 0;
+          while (i < 16) {
+            octets.push(parseInt(ipInterfaceOctets[i], 10) & parseInt(subnetMaskOctets[i], 10));
+            i++;
+          }
+          return new this(octets);
+        } catch (e) {
+          throw new Error(`ipaddr: the address does not have IPv6 CIDR format (${e})`);
+        }
+      };
+      ipaddr2.IPv6.parse = function(string) {
+        const addr = this.parser(string);
+        if (addr.parts === null) {
+          throw new Error("ipaddr: string is not formatted like an IPv6 Address");
+        }
+        return new this(addr.parts, addr.zoneId);
+      };
+      ipaddr2.IPv6.parseCIDR = function(string) {
+        let maskLength, match, parsed;
+        if (match = string.match(/^(.+)\/(\d+)$/)) {
+          maskLength = parseInt(match[2]);
+          if (maskLength >= 0 && maskLength <= 128) {
+            parsed = [this.parse(match[1]), maskLength];
+            Object.defineProperty(parsed, "toString", {
+              value: function() {
+                return this.join("/");
+              }
+            });
+            return parsed;
+          }
+        }
+        throw new Error("ipaddr: string is not formatted like an IPv6 CIDR range");
+      };
+      ipaddr2.IPv6.parser = function(string) {
+        let addr, i, match, octet, octets, zoneId;
+        if (match = string.match(ipv6Regexes.deprecatedTransitional)) {
+          return this.parser(`::ffff:${match[1]}`);
+        }
+        if (ipv6Regexes.native.test(string)) {
+          return expandIPv6(string, 8);
+        }
+        if (match = string.match(ipv6Regexes.transitional)) {
+          zoneId = match[6] || "";
+          addr = match[1];
+          if (!match[1].endsWith("::")) {
+            addr = addr.slice(0, -1);
+          }
+          addr = expandIPv6(addr + zoneId, 6);
+          if (addr.parts) {
+            octets = [
+              parseInt(match[2]),
+              parseInt(match[3]),
+              parseInt(match[4]),
+              parseInt(match[5])
+            ];
+            for (i = 0; i < octets.length; i++) {
+              octet = octets[i];
+              if (!(0 <= octet && octet <= 255)) {
+                return null;
+              }
+            }
+            addr.parts.push(octets[0] << 8 | octets[1]);
+            addr.parts.push(octets[2] << 8 | octets[3]);
+            return {
+              parts: addr.parts,
+              zoneId: addr.zoneId
+            };
+          }
+        }
+        return null;
+      };
+      ipaddr2.IPv6.subnetMaskFromPrefixLength = function(prefix) {
+        prefix = parseInt(prefix);
+        if (prefix < 0 || prefix > 128) {
+          throw new Error("ipaddr: invalid IPv6 prefix length");
+        }
+        const octets = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        let j = 0;
+        const filledOctetCount = Math.floor(prefix / 8);
+        while (j < filledOctetCount) {
+          octets[j] = 255;
+          j++;
+        }
+        if (filledOctetCount < 16) {
+          octets[filledOctetCount] = Math.pow(2, prefix % 8) - 1 << 8 - prefix % 8;
+        }
+        return new this(octets);
+      };
+      ipaddr2.fromByteArray = function(bytes) {
+        const length = bytes.length;
+        if (length === 4) {
+          return new ipaddr2.IPv4(bytes);
+        } else if (length === 16) {
+          return new ipaddr2.IPv6(bytes);
+        } else {
+          throw new Error("ipaddr: the binary input is neither an IPv6 nor IPv4 address");
+        }
+      };
+      ipaddr2.isValid = function(string) {
+        return ipaddr2.IPv6.isValid(string) || ipaddr2.IPv4.isValid(string);
+      };
+      ipaddr2.isValidCIDR = function(string) {
+        return ipaddr2.IPv6.isValidCIDR(string) || ipaddr2.IPv4.isValidCIDR(string);
+      };
+      ipaddr2.parse = function(string) {
+        if (ipaddr2.IPv6.isValid(string)) {
+          return ipaddr2.IPv6.parse(string);
+        } else if (ipaddr2.IPv4.isValid(string)) {
+          return ipaddr2.IPv4.parse(string);
+        } else {
+          throw new Error("ipaddr: the address has neither IPv6 nor IPv4 format");
+        }
+      };
+      ipaddr2.parseCIDR = function(string) {
+        try {
+          return ipaddr2.IPv6.parseCIDR(string);
+        } catch (e) {
+          try {
+            return ipaddr2.IPv4.parseCIDR(string);
+          } catch (e2) {
+            throw new Error("ipaddr: the address has neither IPv6 nor IPv4 CIDR format");
+          }
+        }
+      };
+      ipaddr2.process = function(string) {
+        const addr = this.parse(string);
+        if (addr.kind() === "ipv6" && addr.isIPv4MappedAddress()) {
+          return addr.toIPv4Address();
+        } else {
+          return addr;
+        }
+      };
+      ipaddr2.subnetMatch = function(address, rangeList, defaultName) {
+        let i, rangeName, rangeSubnets, subnet;
+        if (defaultName === void 0 || defaultName === null) {
+          defaultName = "unicast";
+        }
+        for (rangeName in rangeList) {
+          if (Object.prototype.hasOwnProperty.call(rangeList, rangeName)) {
+            rangeSubnets = rangeList[rangeName];
+            if (rangeSubnets[0] && !(rangeSubnets[0] instanceof Array)) {
+              rangeSubnets = [rangeSubnets];
+            }
+            for (i = 0; i < rangeSubnets.length; i++) {
+              subnet = rangeSubnets[i];
+              if (address.kind() === subnet[0].kind() && address.match.apply(address, subnet)) {
+                return rangeName;
+              }
+            }
+          }
+        }
+        return defaultName;
+      };
+      if (typeof module !== "undefined" && module.exports) {
+        module.exports = ipaddr2;
+      } else {
+        root.ipaddr = ipaddr2;
+      }
+    })(exports);
+  }
+});
+
 // npm/yaml/2.9.1/dist/nodes/identity.js
 var require_identity = __commonJS({
   "npm/yaml/2.9.1/dist/nodes/identity.js"(exports) {
@@ -8061,6 +8842,79 @@ import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } fr
 import process2 from "node:process";
 import { dirname, resolve as resolvePath2 } from "node:path";
 
+// policies/ip_address.ts
+var import_npm_ipaddr_js_2_2 = __toESM(require_ipaddr());
+function fromParsed(parsed) {
+  const bytes = new Uint8Array(16);
+  if (parsed.kind() === "ipv4") {
+    bytes[10] = bytes[11] = 255;
+    bytes.set(parsed.toByteArray(), 12);
+    return { v4: true, bytes, text: parsed.toString() };
+  }
+  bytes.set(parsed.toByteArray());
+  return { v4: false, bytes, text: parsed.toRFC5952String() };
+}
+function parseIpAddress(text) {
+  if (import_npm_ipaddr_js_2_2.default.IPv4.isValidFourPartDecimal(text)) return fromParsed(import_npm_ipaddr_js_2_2.default.IPv4.parse(text));
+  const bare = text.startsWith("[") && text.endsWith("]") ? text.slice(1, -1) : text;
+  if (!/^[0-9A-Fa-f:.]+$/.test(bare) || !bare.includes(":")) return void 0;
+  if (!import_npm_ipaddr_js_2_2.default.IPv6.isValid(bare)) return void 0;
+  const dotted = /:([^:]+)$/.exec(bare)?.[1];
+  if (dotted?.includes(".") && !import_npm_ipaddr_js_2_2.default.IPv4.isValidFourPartDecimal(dotted)) return void 0;
+  return fromParsed(import_npm_ipaddr_js_2_2.default.IPv6.parse(bare));
+}
+function hostBitsSet(address, prefix) {
+  const start = address.v4 ? 96 + prefix : prefix;
+  for (let bit = start; bit < 128; bit++) {
+    if (address.bytes[bit >> 3] & 128 >> (bit & 7)) return true;
+  }
+  return false;
+}
+
+// policies/flag_expression.ts
+var PREFIXED = /^([-+]?)(0x[0-9a-f]+|0o[0-7]+|0b[01]+|[0-9]+)$/i;
+var C_NUMBER = /^(-?)(0x[0-9a-f]+|0[0-7]*|[1-9][0-9]*)$/i;
+var NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var U64 = 1n << 64n;
+function toU64(v) {
+  if (v >= U64 || v < -(U64 >> 1n)) return void 0;
+  return v < 0n ? U64 + v : v;
+}
+function numberTerm(text, syntax) {
+  const m = (syntax === "c" ? C_NUMBER : PREFIXED).exec(text);
+  if (m === null) return void 0;
+  const body = m[2];
+  const magnitude = syntax === "c" && body.length > 1 && body.startsWith("0") && !/^0x/i.test(body) ? BigInt(`0o${body.slice(1)}`) : BigInt(body);
+  return m[1] === "-" ? -magnitude : magnitude;
+}
+function parseFlagExpression(text, resolve, syntax = "prefixed") {
+  const terms = [];
+  let value = 0n;
+  let offset = 0;
+  for (const part of text.split("|")) {
+    const term = part.trim();
+    const at2 = offset + (term === "" ? 0 : part.indexOf(term));
+    offset += part.length + 1;
+    let result;
+    const number = term === "" ? void 0 : numberTerm(term, syntax);
+    if (term === "") {
+      result = { text: term, offset: at2, error: { kind: "empty" } };
+    } else if (number !== void 0) {
+      const u = toU64(number);
+      result = u === void 0 ? { text: term, offset: at2, error: { kind: "too-wide" } } : { text: term, offset: at2, value: u };
+    } else if (NAME.test(term)) {
+      const c = resolve(term);
+      const u = typeof c === "bigint" ? toU64(c) : void 0;
+      result = typeof c === "string" ? { text: term, offset: at2, error: { kind: "constant", reason: c } } : u === void 0 ? { text: term, offset: at2, error: { kind: "too-wide" } } : { text: term, offset: at2, value: u };
+    } else {
+      result = { text: term, offset: at2, error: { kind: "not-a-term" } };
+    }
+    terms.push(result);
+    value = value !== void 0 && result.value !== void 0 ? value | result.value : void 0;
+  }
+  return { value, terms };
+}
+
 // policies/closest_match.ts
 function closestMatch(word, candidates2) {
   let best;
@@ -8099,6 +8953,9 @@ function editDistance(a, b, limit) {
 
 // policies/types.ts
 var ARCHES = ["x86_64", "i386", "x32", "aarch64"];
+function letsCallRun(action2) {
+  return action2 === "allow" || action2 === "log";
+}
 var ACTIONS_BY_STRICTNESS = [
   "kill",
   "kill_thread",
@@ -12479,7 +13336,6 @@ function syscallPointerArgs(name, arch) {
 var DEFAULT_ERRNO = 1;
 var DEFAULT_ACTION = "allow";
 var DEFAULT_MODE = "enforce";
-var U64 = 1n << 64n;
 var MAX_SUGGESTIONS = 10;
 var MAX_ERRORS = 500;
 function parsePolicies(text, file, options = {}) {
@@ -12933,59 +13789,35 @@ function constantValue(name) {
   constantCache.set(name, out);
   return out;
 }
-var NUMBER_TEXT = /^([-+]?)(0x[0-9a-fA-F]+|0o[0-7]+|0b[01]+|[0-9]+)$/;
 function argValue2(ctx, node, value, path) {
   if (typeof value === "bigint") return toU64(value);
   const raw = ctx.text.slice(node.start, node.start + value.length + 2);
   const inner = node.quoted ? raw.slice(1) : raw;
   const exact = inner.startsWith(value);
-  let result = 0n;
-  let ok = true;
-  let offset = 0;
-  for (const part of value.split("|")) {
-    const name = part.trim();
-    const at2 = node.start + (exact ? (node.quoted ? 1 : 0) + offset + part.indexOf(name) : 0);
-    offset += part.length + 1;
-    const number = NUMBER_TEXT.exec(name);
-    if (name === "") {
+  const parsed = parseFlagExpression(value, constantValue);
+  for (const term of parsed.terms) {
+    const name = term.text;
+    const at2 = node.start + (exact ? (node.quoted ? 1 : 0) + term.offset : 0);
+    const error = term.error;
+    if (error === void 0) continue;
+    if (error.kind === "empty") {
       ctx.error("bad-arg", node.start, `bad value ${q(value)} for ${pathText(path)}: empty part`);
-      ok = false;
-    } else if (number !== null) {
-      const magnitude = BigInt(number[2]);
-      const v = number[1] === "-" ? -magnitude : magnitude;
-      const u = toU64(v);
-      if (u === void 0) {
-        ctx.error("bad-arg", at2, `value ${q(name)} for ${pathText(path)} does not fit 64 bits`);
-        ok = false;
-      } else {
-        result |= u;
-      }
-    } else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      const c = constantValue(name);
-      if (typeof c === "bigint") {
-        result |= toU64(c) ?? 0n;
-      } else if (c === "unknown") {
-        const hint = ctx.suggest(name, constantNames);
-        ctx.error("unknown-constant", at2, `unknown constant ${q(name)}${hint}`);
-        ok = false;
-      } else {
-        ctx.error("bad-arg", at2, `constant ${q(name)} ${c}`);
-        ok = false;
-      }
+    } else if (error.kind === "too-wide") {
+      ctx.error("bad-arg", at2, `value ${q(name)} for ${pathText(path)} does not fit 64 bits`);
+    } else if (error.kind === "constant" && error.reason === "unknown") {
+      const hint = ctx.suggest(name, constantNames);
+      ctx.error("unknown-constant", at2, `unknown constant ${q(name)}${hint}`);
+    } else if (error.kind === "constant") {
+      ctx.error("bad-arg", at2, `constant ${q(name)} ${error.reason}`);
     } else {
       ctx.error(
         "bad-arg",
         at2,
         `bad value ${q(name)} for ${pathText(path)}: expected a number or a constant name`
       );
-      ok = false;
     }
   }
-  return ok ? result : void 0;
-}
-function toU64(v) {
-  if (v >= U64 || v < -(U64 >> 1n)) return void 0;
-  return v < 0n ? U64 + v : v;
+  return parsed.value;
 }
 function parseEndpoint(text) {
   let rest = text;
@@ -13020,7 +13852,7 @@ function parseEndpoint(text) {
     if (colon !== -1) portText = rest.slice(colon + 1);
     v6 = false;
   }
-  const address = v6 ? parseIpv6Cidr(host) : parseIpv4Cidr(host);
+  const address = canonicalAddress(host, v6);
   if (address.startsWith("!")) return address.slice(1);
   if (portText === void 0) return { protocol, address };
   const ports = parsePorts(portText);
@@ -13037,49 +13869,24 @@ function parsePorts(text) {
   if (lo > hi) return `port range ${q(text)} is reversed`;
   return [lo, hi];
 }
-function parseIpv4Cidr(text) {
+function canonicalAddress(text, v6) {
   const [addr = "", prefix, extra] = text.split("/");
-  if (extra !== void 0) return `!bad address ${q(text)}`;
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(addr);
-  if (m === null) return `!bad IPv4 address ${q(addr)}`;
-  let value = 0n;
-  for (const octet of m.slice(1)) {
-    if (octet.length > 1 && octet.startsWith("0")) {
+  const family = v6 ? "IPv6" : "IPv4";
+  if (extra !== void 0) return `!bad ${family} address ${q(text)}`;
+  const parsed = parseIpAddress(addr);
+  if (parsed === void 0 || parsed.v4 === v6) {
+    if (!v6 && /^\d+(\.\d+){3}$/.test(addr) && /(^|\.)0\d/.test(addr)) {
       return `!leading zero in IPv4 address ${q(addr)}`;
     }
-    if (Number(octet) > 255) return `!bad IPv4 address ${q(addr)}`;
-    value = value << 8n | BigInt(octet);
+    return `!bad ${family} address ${q(addr)}`;
   }
-  return withPrefix(addr, value, prefix, 32);
-}
-function parseIpv6Cidr(text) {
-  const [addr = "", prefix, extra] = text.split("/");
-  if (extra !== void 0 || !/^[0-9A-Fa-f:.]+$/.test(addr)) return `!bad IPv6 address ${q(text)}`;
-  let canonical;
-  try {
-    canonical = new URL(`http://[${addr}]/`).hostname.slice(1, -1);
-  } catch {
-    return `!bad IPv6 address ${q(addr)}`;
-  }
-  return withPrefix(canonical, ipv6Value(canonical), prefix, 128);
-}
-function ipv6Value(canonical) {
-  const [head = "", tail] = canonical.split("::");
-  const left = head === "" ? [] : head.split(":");
-  const right = tail === void 0 || tail === "" ? [] : tail.split(":");
-  const groups = [...left, ...Array(8 - left.length - right.length).fill("0"), ...right];
-  return groups.reduce((acc, g) => acc << 16n | BigInt(`0x${g}`), 0n);
-}
-function withPrefix(addr, value, prefix, bits) {
-  if (prefix === void 0) return addr;
+  if (prefix === void 0) return parsed.text;
+  const bits = v6 ? 128 : 32;
   if (!/^[0-9]{1,3}$/.test(prefix) || Number(prefix) > bits) {
     return `!bad prefix length ${q(prefix)} (0-${bits})`;
   }
-  const hostBits = BigInt(bits - Number(prefix));
-  if ((value & (1n << hostBits) - 1n) !== 0n) {
-    return `!${q(`${addr}/${prefix}`)} has host bits set`;
-  }
-  return `${addr}/${Number(prefix)}`;
+  if (hostBitsSet(parsed, Number(prefix))) return `!${q(`${addr}/${prefix}`)} has host bits set`;
+  return `${parsed.text}/${Number(prefix)}`;
 }
 function get(map, key) {
   if (map?.kind !== "map") return void 0;
@@ -14840,17 +15647,19 @@ var LAYOUTS = {
     }
   },
   cordon_task: {
-    size: 32 + 8 * CORDON_NR_SLOTS,
+    size: 24 + 8 * CORDON_NR_SLOTS,
     fields: {
       gen: f(0, 8),
       policy: f(8, 4),
       flags: f(12, 4),
-      total: f(16, 8),
-      other: f(24, 8),
-      counts: f(32, 8 * CORDON_NR_SLOTS)
+      other: f(16, 8),
+      counts: f(24, 8 * CORDON_NR_SLOTS)
     }
   },
-  cordon_fast_config: { size: 8, fields: { trace_all: f(0, 4), more: f(4, 4) } },
+  cordon_fast_config: {
+    size: 8 + CORDON_NR_SLOTS / 8,
+    fields: { trace_all: f(0, 4), pad: f(4, 4), more_slots: f(8, CORDON_NR_SLOTS / 8) }
+  },
   cordon_config: {
     size: 8 + CORDON_NR_SLOTS / 8,
     fields: { flags: f(0, 4), self_tgid: f(4, 4), syscall_events: f(8, CORDON_NR_SLOTS / 8) }
@@ -15280,7 +16089,7 @@ function hostDaemon(name) {
   return void 0;
 }
 function deniesExecProtection(rule) {
-  if (rule.action === "allow" || rule.action === "log") return false;
+  if (letsCallRun(rule.action)) return false;
   if (!rule.syscalls.some((s) => s.kind === "name" && MPROTECT.has(s.name))) return false;
   return rule.args.some(
     (a) => a.index === 2 && (a.op === "masked_eq" ? ((a.mask ?? 0n) & PROT_EXEC2) !== 0n && (a.value & PROT_EXEC2) !== 0n : a.op === "eq" ? (a.value & PROT_EXEC2) !== 0n : a.op === "ge" || a.op === "gt")
@@ -15390,51 +16199,8 @@ function lintPrivileges(policies) {
 // compile/bpf_maps.ts
 var PROTOCOLS = { tcp: 6, udp: 17, any: 0 };
 function parseAddress(text) {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (v4) {
-    const bytes2 = new Uint8Array(16);
-    bytes2[10] = bytes2[11] = 255;
-    for (let i = 0; i < 4; i++) {
-      const n = Number(v4[i + 1]);
-      if (n > 255) return void 0;
-      bytes2[12 + i] = n;
-    }
-    return { bytes: bytes2, v4: true };
-  }
-  let t = text.replace(/^\[|\]$/g, "");
-  const dotted = /:(\d+\.\d+\.\d+\.\d+)$/.exec(t);
-  const tail = [];
-  if (dotted) {
-    const inner = parseAddress(dotted[1]);
-    if (!inner) return void 0;
-    tail.push(
-      inner.bytes[12] << 8 | inner.bytes[13],
-      inner.bytes[14] << 8 | inner.bytes[15]
-    );
-    t = t.slice(0, dotted.index + 1) + "0:0";
-  }
-  if (!/^[0-9a-f:]+$/i.test(t) || t.split("::").length > 2) return void 0;
-  const [head, rest] = t.split("::");
-  const parts = (s) => s === "" ? [] : s.split(":");
-  const h = parts(head);
-  const r = rest === void 0 ? [] : parts(rest);
-  const missing = 8 - h.length - r.length;
-  if (rest === void 0 && missing !== 0 || missing < 0) return void 0;
-  const groups = [...h, ...Array(rest === void 0 ? 0 : missing).fill("0"), ...r];
-  if (groups.length !== 8 || groups.some((g) => g.length > 4)) return void 0;
-  const bytes = new Uint8Array(16);
-  groups.forEach((g, i) => {
-    const n = parseInt(g, 16);
-    bytes[2 * i] = n >> 8;
-    bytes[2 * i + 1] = n & 255;
-  });
-  if (tail.length) {
-    bytes[12] = tail[0] >> 8;
-    bytes[13] = tail[0] & 255;
-    bytes[14] = tail[1] >> 8;
-    bytes[15] = tail[1] & 255;
-  }
-  return { bytes, v4: false };
+  const parsed = parseIpAddress(text);
+  return parsed && { bytes: parsed.bytes, v4: parsed.v4 };
 }
 function netRule(endpoint, ops) {
   let addr = new Uint8Array(16);
@@ -15833,8 +16599,7 @@ function decisionsOf(entry) {
   return [...entry.cases.map((c) => c.decision), entry.otherwise];
 }
 function lets(decision) {
-  const action2 = decision.audited ?? decision.action;
-  return action2 === "allow" || action2 === "log";
+  return letsCallRun(decision.audited ?? decision.action);
 }
 function ruleNumbers(rule, filter) {
   const table = syscallTable(filter.arch);
@@ -16673,15 +17438,8 @@ function decodeStraceArg(text, arch = "x86_64") {
   if (t === "NULL") return 0n;
   if (NUMBER.test(t)) return parseNumber(t);
   if (!SYMBOLS.test(t)) return void 0;
-  let value = 0n;
-  for (const part of t.split("|")) {
-    let v;
-    if (NUMBER.test(part)) v = parseNumber(part);
-    else v = resolveConstant(part, arch) ?? STRACE_SYMBOLS.get(part);
-    if (v === void 0) return void 0;
-    value |= BigInt.asUintN(64, v);
-  }
-  return value;
+  const resolve = (name) => resolveConstant(name, arch) ?? STRACE_SYMBOLS.get(name) ?? "unknown";
+  return parseFlagExpression(t, resolve, "c").value;
 }
 var StraceCall = class {
   kind = "call";
@@ -19414,6 +20172,7 @@ var deno_default = {
     "./cli": "./cli.ts"
   },
   imports: {
+    "ipaddr.js": "npm:ipaddr.js@2.2.0",
     "jsonc-parser": "npm:jsonc-parser@3.3.1",
     yaml: "npm:yaml@2.9.1"
   },

@@ -19,6 +19,7 @@
  * @module
  */
 
+import { isKilling } from "../../policies/types.ts";
 import { strictness } from "../../policies/types.ts";
 import type { Action, SourceLocation } from "../../policies/types.ts";
 import { syscallName } from "../../policies/syscalls.ts";
@@ -546,7 +547,7 @@ export class EbpfBackend implements Backend {
         };
         if (inKernel) {
           enforced = !audit && raw.action === CORDON_ACT.kill;
-        } else if ((action === "kill" || action === "kill_thread") && !audit) {
+        } else if (isKilling(action) && !audit) {
           enforced = this.#killCaller(raw);
         }
       }

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { formatIpAddress } from "../../policies/ip_address.ts";
 import type { Arch } from "../../policies/types.ts";
 import { resolveConstant, signalName } from "../../policies/constants.ts";
 import { syscallName } from "../../policies/syscalls.ts";
@@ -193,20 +194,7 @@ export function netDenyOp(nr: number): "connect" | "bind" | "sendmsg" | undefine
  * ```
  */
 export function formatAddress(family: number, addr: Uint8Array): string | undefined {
-  if (family === 2) return [...addr.subarray(0, 4)].join(".");
-  if (family === 10) {
-    const groups: string[] = [];
-    for (let i = 0; i < 16; i += 2) groups.push(((addr[i]! << 8) | addr[i + 1]!).toString(16));
-    const text = groups.join(":");
-    // Compress the longest run of zero groups.
-    const runs = [...text.matchAll(/(^|:)(0(:0)+)(:|$)/g)].sort((a, b) =>
-      b[2]!.length - a[2]!.length
-    );
-    const run = runs[0];
-    if (!run) return text;
-    return text.slice(0, run.index) + "::" + text.slice(run.index! + run[0].length);
-  }
-  return undefined;
+  return formatIpAddress(family, addr);
 }
 
 const O_CREAT_BY_ARCH = new Map<Arch, number>();

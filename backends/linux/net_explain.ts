@@ -12,6 +12,7 @@
  * @module
  */
 
+import { formatIpAddress } from "../../policies/ip_address.ts";
 import type { SourceLocation } from "../../policies/types.ts";
 import type { FilterSet } from "../../compile/filter_set.ts";
 import { decodeEvent, u32Key } from "../../bpf/structs.ts";
@@ -67,14 +68,6 @@ export interface NetDenialMaps {
 
 const AF_INET6 = 10;
 const PROTOCOLS = new Map([[6, "tcp"], [17, "udp"], [255, "raw"]]);
-
-/** `addr` of a `netDeny` record as text. */
-export function formatAddress(family: number, addr: Uint8Array): string {
-  if (family !== AF_INET6) return [...addr.subarray(0, 4)].join(".");
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((addr[i]! << 8) | addr[i + 1]!).toString(16));
-  return groups.join(":");
-}
 
 /**
  * Reads the network denials of a run while it goes on (every `intervalMs`) and once more at
@@ -147,7 +140,7 @@ export class NetDenialWatcher implements Disposable {
           comm: event.comm,
           op: netDenyOp(event.nr) ?? "connect",
           family: event.family === AF_INET6 ? "inet6" : "inet",
-          address: formatAddress(event.family, event.addr),
+          address: formatIpAddress(event.family, event.addr) ?? `family ${event.family}`,
           port: event.port,
           protocol: PROTOCOLS.get(event.protocol) ?? String(event.protocol),
           policy: reader.policy,

@@ -17,6 +17,7 @@
  * @module
  */
 
+import { isKilling } from "../../policies/types.ts";
 import type { SourceLocation } from "../../policies/types.ts";
 import type { FilterSet } from "../../compile/filter_set.ts";
 import { CORDON_ACT, encodeLimit, type RawEvent, u32Key } from "../../bpf/structs.ts";
@@ -104,7 +105,7 @@ export function planRunLimit(set: FilterSet): RunLimitPlan {
     if (rate === undefined || rate.action === "allow") continue;
     const limit = { policy: layer.policy, max: rate.max, loc: rate.loc };
     if (layer.mode === "audit" || rate.action === "log") logs.push({ ...limit, action: "log" });
-    else if (rate.action === "kill" || rate.action === "kill_thread") {
+    else if (isKilling(rate.action)) {
       kills.push({ ...limit, action: "kill" });
     } else {
       unapplied.push({

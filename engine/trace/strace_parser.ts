@@ -16,6 +16,7 @@
  * @module
  */
 
+import { parseFlagExpression } from "../../policies/flag_expression.ts";
 import type { Arch } from "../../policies/types.ts";
 import { resolveConstant } from "../../policies/constants.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
@@ -203,15 +204,9 @@ export function decodeStraceArg(text: string, arch: Arch = "x86_64"): bigint | u
   if (t === "NULL") return 0n;
   if (NUMBER.test(t)) return parseNumber(t);
   if (!SYMBOLS.test(t)) return undefined;
-  let value = 0n;
-  for (const part of t.split("|")) {
-    let v: bigint | undefined;
-    if (NUMBER.test(part)) v = parseNumber(part);
-    else v = resolveConstant(part, arch) ?? STRACE_SYMBOLS.get(part);
-    if (v === undefined) return undefined;
-    value |= BigInt.asUintN(64, v);
-  }
-  return value;
+  const resolve = (name: string) =>
+    resolveConstant(name, arch) ?? STRACE_SYMBOLS.get(name) ?? "unknown";
+  return parseFlagExpression(t, resolve, "c").value;
 }
 
 /** A parsed call; argument text and values are computed on first use. */
