@@ -107,17 +107,25 @@ oracleTest(!linux && "needs Linux", {
     assert.ok(listPids().includes(Deno.pid));
     assert.ok(processThreads(Deno.pid)?.includes(Deno.pid));
 
-    const child = new Deno.Command("sleep", { args: ["30"], stdout: "null" }).spawn();
+    // cat echoing a line back has certainly exec'd: until then the child is a copy of Deno.
+    const child = new Deno.Command("cat", { stdin: "piped", stdout: "piped" }).spawn();
+    const writer = child.stdin.getWriter();
+    const reader = child.stdout.getReader();
     try {
+      await writer.write(new TextEncoder().encode("x\n"));
+      assert.equal((await reader.read()).value?.[0], 0x78);
       const proc = readProcess(child.pid);
       assert.ok(proc, "the child is not in /proc");
       assert.equal(proc.ppid, Deno.pid);
-      assert.equal(proc.comm, "sleep");
+      assert.equal(proc.comm, "cat");
       assert.equal(proc.arch, expected);
       assert.ok(processStartTicks(child.pid)! >= processStartTicks(Deno.pid)!);
     } finally {
       child.kill("SIGKILL");
       await child.status;
+      reader.releaseLock();
+      await child.stdout.cancel();
+      await writer.close().catch(() => {});
     }
     assert.equal(readProcess(child.pid), undefined, "a reaped child must read as gone");
     assert.equal(processArch(child.pid), undefined);

@@ -341,6 +341,8 @@ kernelTest(
       gatedProgram(`for (int i = 0; i < atoi(argv[1]); i++) syscall(SYS_getppid);`),
     );
     const c = spawnGated(exe, [String(n)]);
+    // Both read the process's name from /proc: only once it has exec'd is it the program's.
+    await blockedReadingStdin(c.pid);
     const args = ["monitor", "--pid", String(c.pid), "--events", "none"];
     const watching = new RegExp(`watching pid ${c.pid}`);
     const ebpf = await startCli([...args, "--backend", "linux"], watching);
