@@ -44,7 +44,8 @@
  * @module
  */
 
-import type { Mode, SourceLocation } from "../policies/types.ts";
+import type { Arch, Mode, SourceLocation } from "../policies/types.ts";
+import { resolveConstant } from "../policies/constants.ts";
 import type { FilterLayer, FilterSet } from "../compile/filter_set.ts";
 import {
   type NetOp,
@@ -171,19 +172,48 @@ export interface ViewDenial extends Omit<AccessDenial, "mechanism" | "access"> {
   readonly access: "write";
 }
 
-// Linux's O_* values (the same on x86 and the generic ABI that aarch64 uses); all in the low
-// 32 bits, which is what the kernel reads of `flags`.
-const O_ACCMODE = 3;
-const O_WRONLY = 1;
-const O_RDWR = 2;
-const O_CREAT = 0o100;
-const O_EXCL = 0o200;
-const O_TRUNC = 0o1000;
-const O_DIRECTORY = 0o200000;
-const O_PATH = 0o10000000;
+/** The O_* values `openChecks` reads, for one architecture (aarch64's O_DIRECTORY, for one,
+ * is not x86's), from the generated constants. */
+interface OpenFlags {
+  readonly accmode: number;
+  readonly wronly: number;
+  readonly rdwr: number;
+  readonly creat: number;
+  readonly excl: number;
+  readonly trunc: number;
+  readonly directory: number;
+  readonly path: number;
+}
+
+const OPEN_FLAGS = new Map<Arch, OpenFlags>();
+
+function openFlags(arch: Arch): OpenFlags {
+  let flags = OPEN_FLAGS.get(arch);
+  if (flags === undefined) {
+    const v = (name: string) => {
+      const value = resolveConstant(name, arch);
+      if (value === undefined) throw new RangeError(`no ${name} for ${arch}`);
+      return Number(value);
+    };
+    flags = {
+      accmode: v("O_ACCMODE"),
+      wronly: v("O_WRONLY"),
+      rdwr: v("O_RDWR"),
+      creat: v("O_CREAT"),
+      excl: v("O_EXCL"),
+      trunc: v("O_TRUNC"),
+      directory: v("O_DIRECTORY"),
+      path: v("O_PATH"),
+    };
+    OPEN_FLAGS.set(arch, flags);
+  }
+  return flags;
+}
 
 /** `creat()`'s flags. */
-export const CREAT_FLAGS: bigint = BigInt(O_CREAT | O_WRONLY | O_TRUNC);
+export const CREAT_FLAGS: bigint = BigInt(
+  openFlags("x86_64").creat | openFlags("x86_64").wronly | openFlags("x86_64").trunc,
+);
 
 /**
  * The parent directory of an absolute path (`/` for `/`).
@@ -230,16 +260,25 @@ export function resolvePath(path: string, base: string | undefined): string | un
  * const c = openChecks("/tmp/x", 0o1102n); // O_RDWR|O_CREAT|O_TRUNC
  * if (c.map((x) => x.access).join() !== "read,write") throw new Error(JSON.stringify(c));
  * if (openChecks("/tmp/d", 0o200000n)[0]!.access !== "list") throw new Error();
+ * // aarch64's O_DIRECTORY is 0o40000 (x86's O_DIRECT)
+ * if (openChecks("/tmp/d", 0o40000n, undefined, "aarch64")[0]!.access !== "list") throw new Error();
+ * if (openChecks("/tmp/d", 0o40000n)[0]!.access !== "read") throw new Error();
  * ```
  */
-export function openChecks(path: string, flags: bigint | number, resolved?: string): PathCheck[] {
+export function openChecks(
+  path: string,
+  flags: bigint | number,
+  resolved?: string,
+  arch: Arch = "x86_64",
+): PathCheck[] {
+  const O = openFlags(arch);
   flags = typeof flags === "bigint" ? Number(BigInt.asUintN(32, flags)) : flags >>> 0;
-  if (flags & O_PATH) return [];
-  const mode = flags & O_ACCMODE;
+  if (flags & O.path) return [];
+  const mode = flags & O.accmode;
   const out: PathCheck[] = [];
   const also = resolved === undefined ? {} : { resolved };
-  if (mode !== O_WRONLY) out.push({ path, access: flags & O_DIRECTORY ? "list" : "read", ...also });
-  if ((flags & O_CREAT) && (flags & O_EXCL)) {
+  if (mode !== O.wronly) out.push({ path, access: flags & O.directory ? "list" : "read", ...also });
+  if ((flags & O.creat) && (flags & O.excl)) {
     // A new file: made in the parent (which also covers writing the new file beneath it).
     out.push({
       path: parentOf(path),
@@ -247,7 +286,7 @@ export function openChecks(path: string, flags: bigint | number, resolved?: stri
       ...(resolved === undefined ? {} : { resolved: parentOf(resolved) }),
       change: "entries",
     });
-  } else if (mode === O_WRONLY || mode === O_RDWR || (flags & (O_TRUNC | O_CREAT))) {
+  } else if (mode === O.wronly || mode === O.rdwr || (flags & (O.trunc | O.creat))) {
     out.push({ path, access: "write", ...also });
   }
   return out;
@@ -271,13 +310,18 @@ const ENTRY_OPS: ReadonlySet<FileOp> = new Set(["unlink", "rmdir", "mkdir", "lin
 export function fileOpChecks(
   op: FileOp,
   path: string,
-  details: { readonly flags?: number | bigint; readonly target?: string } = {},
+  details: {
+    readonly flags?: number | bigint;
+    readonly target?: string;
+    /** The architecture of the call that passed `flags` (default x86_64). */
+    readonly arch?: Arch;
+  } = {},
 ): PathCheck[] {
   switch (op) {
     case "open":
-      return openChecks(path, details.flags ?? 0);
+      return openChecks(path, details.flags ?? 0, undefined, details.arch);
     case "create":
-      return openChecks(path, details.flags ?? CREAT_FLAGS);
+      return openChecks(path, details.flags ?? CREAT_FLAGS, undefined, details.arch);
     case "truncate":
       return [{ path, access: "write" }];
     case "exec":

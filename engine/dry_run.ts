@@ -691,6 +691,7 @@ class Replay {
       ) {
         const needed = fileOpChecks(event.op, "/", {
           ...(event.flags === undefined ? {} : { flags: event.flags }),
+          arch: this.#arch,
           ...(event.target === undefined ? {} : { target: "/" }),
         }).map((c) => c.access);
         if (!needed.some((a) => this.#access!.mayDeny(proc.layers, a))) return;
@@ -706,6 +707,7 @@ class Replay {
       }
       const checks = fileOpChecks(event.op, event.path, {
         ...(event.flags === undefined ? {} : { flags: event.flags }),
+        arch: this.#arch,
         ...(event.target === undefined ? {} : { target: event.target }),
       });
       const denial = this.#access!.decideAccess(proc.layers, checks);

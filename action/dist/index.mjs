@@ -18439,15 +18439,32 @@ var EACCES2 = 13;
 var EPERM2 = 1;
 var EROFS = 30;
 var EXDEV = 18;
-var O_ACCMODE = 3;
-var O_WRONLY = 1;
-var O_RDWR = 2;
-var O_CREAT = 64;
-var O_EXCL = 128;
-var O_TRUNC = 512;
-var O_DIRECTORY = 65536;
-var O_PATH = 2097152;
-var CREAT_FLAGS = BigInt(O_CREAT | O_WRONLY | O_TRUNC);
+var OPEN_FLAGS = /* @__PURE__ */ new Map();
+function openFlags(arch) {
+  let flags = OPEN_FLAGS.get(arch);
+  if (flags === void 0) {
+    const v = (name) => {
+      const value = resolveConstant(name, arch);
+      if (value === void 0) throw new RangeError(`no ${name} for ${arch}`);
+      return Number(value);
+    };
+    flags = {
+      accmode: v("O_ACCMODE"),
+      wronly: v("O_WRONLY"),
+      rdwr: v("O_RDWR"),
+      creat: v("O_CREAT"),
+      excl: v("O_EXCL"),
+      trunc: v("O_TRUNC"),
+      directory: v("O_DIRECTORY"),
+      path: v("O_PATH")
+    };
+    OPEN_FLAGS.set(arch, flags);
+  }
+  return flags;
+}
+var CREAT_FLAGS = BigInt(
+  openFlags("x86_64").creat | openFlags("x86_64").wronly | openFlags("x86_64").trunc
+);
 function parentOf(path) {
   const p = normalisePath2(path);
   const slash = p.lastIndexOf("/");
@@ -18461,21 +18478,22 @@ function resolvePath(path, base2) {
   if (base2 === void 0 || !base2.startsWith("/")) return void 0;
   return normalisePath2(`${base2}/${path}`);
 }
-function openChecks(path, flags, resolved) {
+function openChecks(path, flags, resolved, arch = "x86_64") {
+  const O = openFlags(arch);
   flags = typeof flags === "bigint" ? Number(BigInt.asUintN(32, flags)) : flags >>> 0;
-  if (flags & O_PATH) return [];
-  const mode = flags & O_ACCMODE;
+  if (flags & O.path) return [];
+  const mode = flags & O.accmode;
   const out = [];
   const also = resolved === void 0 ? {} : { resolved };
-  if (mode !== O_WRONLY) out.push({ path, access: flags & O_DIRECTORY ? "list" : "read", ...also });
-  if (flags & O_CREAT && flags & O_EXCL) {
+  if (mode !== O.wronly) out.push({ path, access: flags & O.directory ? "list" : "read", ...also });
+  if (flags & O.creat && flags & O.excl) {
     out.push({
       path: parentOf(path),
       access: "write",
       ...resolved === void 0 ? {} : { resolved: parentOf(resolved) },
       change: "entries"
     });
-  } else if (mode === O_WRONLY || mode === O_RDWR || flags & (O_TRUNC | O_CREAT)) {
+  } else if (mode === O.wronly || mode === O.rdwr || flags & (O.trunc | O.creat)) {
     out.push({ path, access: "write", ...also });
   }
   return out;
@@ -18484,9 +18502,9 @@ var ENTRY_OPS = /* @__PURE__ */ new Set(["unlink", "rmdir", "mkdir", "link", "sy
 function fileOpChecks(op, path, details = {}) {
   switch (op) {
     case "open":
-      return openChecks(path, details.flags ?? 0);
+      return openChecks(path, details.flags ?? 0, void 0, details.arch);
     case "create":
-      return openChecks(path, details.flags ?? CREAT_FLAGS);
+      return openChecks(path, details.flags ?? CREAT_FLAGS, void 0, details.arch);
     case "truncate":
       return [{ path, access: "write" }];
     case "exec":
@@ -19282,11 +19300,11 @@ function fileAccessOf(spec, call, state) {
       if (flags === void 0) {
         return { kind: "undecided", index, reason: "the open flags are not shown by the trace" };
       }
-      checks = openChecks(path, flags, resolvedFd(call));
+      checks = openChecks(path, flags, resolvedFd(call), call.arch);
       break;
     }
     case "creat":
-      checks = openChecks(path, CREAT_FLAGS, resolvedFd(call));
+      checks = openChecks(path, CREAT_FLAGS, resolvedFd(call), call.arch);
       break;
     case "exec":
       checks = fileOpChecks("exec", path);
@@ -19415,14 +19433,14 @@ function argumentIndexes(set) {
   return out;
 }
 var NET_CALLS = /* @__PURE__ */ new Set(["connect", "bind", "sendto", "sendmsg"]);
-var OPEN_FLAGS = /* @__PURE__ */ new Map([["open", 1], ["openat", 2], [
+var OPEN_FLAGS2 = /* @__PURE__ */ new Map([["open", 1], ["openat", 2], [
   "openat2",
   2
 ]]);
 function fileCallAccesses(call) {
   const name = call.name;
   if (name === "execve" || name === "execveat") return ["execute"];
-  const index = OPEN_FLAGS.get(name);
+  const index = OPEN_FLAGS2.get(name);
   if (index === void 0) return ["write"];
   const text = call.argText[index];
   if (text === void 0) return void 0;
@@ -19746,6 +19764,7 @@ var Replay = class {
       if (!event.path.startsWith("/") || event.target !== void 0 && !event.target.startsWith("/")) {
         const needed = fileOpChecks(event.op, "/", {
           ...event.flags === void 0 ? {} : { flags: event.flags },
+          arch: this.#arch,
           ...event.target === void 0 ? {} : { target: "/" }
         }).map((c) => c.access);
         if (!needed.some((a) => this.#access.mayDeny(proc.layers, a))) return;
@@ -19761,6 +19780,7 @@ var Replay = class {
       }
       const checks = fileOpChecks(event.op, event.path, {
         ...event.flags === void 0 ? {} : { flags: event.flags },
+        arch: this.#arch,
         ...event.target === void 0 ? {} : { target: event.target }
       });
       const denial2 = this.#access.decideAccess(proc.layers, checks);

@@ -373,11 +373,11 @@ function fileAccessOf(
       if (flags === undefined) {
         return { kind: "undecided", index, reason: "the open flags are not shown by the trace" };
       }
-      checks = openChecks(path, flags, resolvedFd(call));
+      checks = openChecks(path, flags, resolvedFd(call), call.arch);
       break;
     }
     case "creat":
-      checks = openChecks(path, CREAT_FLAGS, resolvedFd(call));
+      checks = openChecks(path, CREAT_FLAGS, resolvedFd(call), call.arch);
       break;
     case "exec":
       checks = fileOpChecks("exec", path);
