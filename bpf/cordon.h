@@ -238,7 +238,7 @@ _Static_assert(sizeof(struct cordon_fast_config) == 8 + CORDON_NR_SLOTS / 8,
 
 /* The only entry of the per-CPU `stats` array (user space sums over CPUs). */
 struct cordon_stats {
-	__u64 syscalls; /* calls of monitored processes */
+	__u64 syscalls; /* calls of monitored threads, added at each thread's exit (live: in `tasks`) */
 	__u64 events; /* records submitted to the ring buffer */
 	__u64 lost; /* records that did not fit in the ring buffer */
 	__u64 kills; /* bpf_send_signal(SIGKILL) sent */

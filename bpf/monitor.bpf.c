@@ -1010,9 +1010,6 @@ int BPF_PROG(cordon_sys_enter, struct pt_regs *regs, long id)
 	} else {
 		t->other++;
 	}
-	struct cordon_stats *s = stats_entry();
-	if (s)
-		s->syscalls++; /* per-CPU */
 	if (!t->policy && !wants_more(slot))
 		return 0; /* counted: nothing else asked for */
 	return sys_enter_more(regs, t, nr, slot, compat);
@@ -1219,8 +1216,8 @@ int BPF_PROG(cordon_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	return 0;
 }
 
-/* Adds a thread's counts to its process's entry, and their sum to its total (the counting path
- * keeps no total per thread: one store less per call). */
+/* Adds a thread's counts to its process's entry, and their sum to its total and to the monitor's
+ * `syscalls` (the counting path keeps neither: it touches the thread's own entry only). */
 static __always_inline void fold_counts(struct cordon_task *t, struct cordon_proc *p)
 {
 	__u64 total = t->other;
@@ -1233,6 +1230,9 @@ static __always_inline void fold_counts(struct cordon_task *t, struct cordon_pro
 		}
 	}
 	__sync_fetch_and_add(&p->total, total);
+	struct cordon_stats *s = stats_entry();
+	if (s)
+		__sync_fetch_and_add(&s->syscalls, total);
 }
 
 SEC("tp_btf/sched_process_exit")

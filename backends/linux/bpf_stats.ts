@@ -18,6 +18,7 @@ import { check, libbpf } from "./libbpf.ts";
 import { libc } from "./libc.ts";
 import { KernelError, NotSupportedError } from "./errors.ts";
 import { decodeStats, STRUCTS } from "../../bpf/structs.ts";
+import { liveThreadCounts } from "./thread_counts.ts";
 
 /** A process holding a file descriptor of a program or map. */
 export interface BpfOwner {
@@ -309,7 +310,48 @@ function snapshot(prefix: string): Snapshot {
       }
     });
   }
+  for (const [id, monitor] of monitors) {
+    monitors.set(id, {
+      ...monitor,
+      syscalls: monitor.syscalls + liveThreadCalls(programs, maps, id),
+    });
+  }
   return { programs, maps, monitors };
+}
+
+/**
+ * The calls the live threads of the monitor whose `stats` map is `statsMapId` still hold in its
+ * `tasks` map (the kernel adds them to `stats.syscalls` when each thread exits).
+ */
+function liveThreadCalls(
+  programs: readonly LoadedProgram[],
+  maps: ReadonlyMap<number, MapStats>,
+  statsMapId: number,
+): number {
+  const own = new Set(
+    programs.filter((p) => p.mapIds.includes(statsMapId)).flatMap((p) => p.mapIds),
+  );
+  const named = (name: string) => [...own].find((id) => maps.get(id)?.name === name);
+  const procsId = named("procs"), tasksId = named("tasks");
+  if (procsId === undefined || tasksId === undefined) return 0;
+  const symbols = libbpf();
+  return withMapFd(tasksId, (tasksFd) =>
+    withMapFd(procsId, (procsFd) => {
+      let live = 0n;
+      const key = new Uint8Array(4), next = new Uint8Array(4);
+      for (
+        let first = true;
+        symbols.bpf_map_get_next_key(procsFd, first ? null : key, next) >= 0;
+      ) {
+        first = false;
+        key.set(next);
+        const pid = new DataView(key.buffer).getUint32(0, true);
+        live += liveThreadCounts(pid, (fd, out) =>
+          symbols.bpf_map_lookup_elem(tasksFd, new Uint8Array(new Uint32Array([fd]).buffer), out) >=
+            0)?.total ?? 0n;
+      }
+      return Number(live);
+    })) ?? 0;
 }
 
 /**

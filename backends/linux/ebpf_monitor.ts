@@ -16,7 +16,8 @@ import type { BpfLink } from "./bpf_link.ts";
 import { BPF_ANY, BPF_NOEXIST, type BpfMap } from "./bpf_map.ts";
 import { RingBuffer, type RingBufferMode } from "./ring_buffer.ts";
 import { errno, libc } from "./libc.ts";
-import { pidMax, processStartTicks, processThreads } from "./proc_facts.ts";
+import { pidMax, processStartTicks } from "./proc_facts.ts";
+import { liveThreadCounts } from "./thread_counts.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
 import {
   CORDON_CFG,
@@ -26,14 +27,12 @@ import {
   decodeEvent,
   decodeProc,
   decodeStats,
-  decodeTaskCounts,
   encodeConfig,
   encodeNewProc,
   fieldOffset,
   type ProcValue,
   type RawEvent,
   type StatsValue,
-  STRUCTS,
   syscallSlot,
   u32Key,
   u64Key,
@@ -142,8 +141,6 @@ const ON_DEMAND: ReadonlyMap<string, (config: MonitorConfig) => boolean> = new M
   ...FILE_RETURNS.map((name) => [name, (c: MonitorConfig) => c.fileEvents] as const),
   ...NET_RETURNS.map((name) => [name, (c: MonitorConfig) => c.netEvents] as const),
 ]);
-
-const PIDFD_THREAD = 0o200; // O_EXCL: pidfd_open of a thread, not a thread-group leader
 
 /** The features the monitor cannot work without. */
 export const MONITOR_FEATURES = [
@@ -477,39 +474,32 @@ export class EbpfMonitor implements Disposable {
 
   /** `value` (a `procs` entry) plus the counts still held by the live threads of `pid`. */
   #withThreads(pid: number, value: ProcValue): ProcValue {
-    const tids = processThreads(pid);
-    if (tids === undefined) return value; // gone: its threads' counts are in the entry (or exit event)
     const tasks = this.#object.map("tasks");
-    const bytes = new Uint8Array(STRUCTS.cordon_task.size);
-    const c = libc();
-    const nr = hostNr;
-    let total = value.total;
-    let other = value.other;
+    const live = liveThreadCounts(pid, (fd, out) => tasks.lookup(u32Key(fd), out));
+    if (live === undefined) return value; // gone: its threads' counts are in the entry (or exit event)
     const counts = new Map(value.counts);
-    for (const tid of tids) {
-      const fd = c.syscall(nr("pidfd_open"), BigInt(tid), BigInt(PIDFD_THREAD), 0n, 0n, 0n, 0n);
-      if (fd < 0n) continue; // exited meanwhile: folded into the entry
-      try {
-        // No entry (ENOENT): the thread made no call seen, or exited meanwhile (then folded).
-        if (!tasks.lookup(u32Key(Number(fd)), bytes)) continue;
-      } finally {
-        c.syscall(nr("close"), fd, 0n, 0n, 0n, 0n, 0n);
-      }
-      const t = decodeTaskCounts(bytes);
-      total += t.total;
-      other += t.other;
-      for (const [slot, n] of t.counts) counts.set(slot, (counts.get(slot) ?? 0n) + n);
-    }
-    return { ...value, total, other, counts };
+    for (const [slot, n] of live.counts) counts.set(slot, (counts.get(slot) ?? 0n) + n);
+    return { ...value, total: value.total + live.total, other: value.other + live.other, counts };
   }
 
-  /** The kernel-side counters summed over CPUs. */
+  /**
+   * The kernel-side counters summed over CPUs. `syscalls` adds the calls the live threads still
+   * hold: the kernel adds a thread's calls to its counter when the thread exits (the counting path
+   * touches nothing but the thread's own entry).
+   */
   stats(): StatsValue {
     this.#assertOpen();
     const stats = this.#object.map("stats");
     const bytes = new Uint8Array(stats.lookupSize);
     stats.lookup(u32Key(0), bytes);
-    return decodeStats(bytes);
+    const value = decodeStats(bytes);
+    const tasks = this.#object.map("tasks");
+    let live = 0n;
+    for (const key of this.#object.map("procs").keys()) {
+      const pid = new DataView(key.buffer).getUint32(0, true);
+      live += liveThreadCounts(pid, (fd, out) => tasks.lookup(u32Key(fd), out))?.total ?? 0n;
+    }
+    return { ...value, syscalls: value.syscalls + live };
   }
 
   /** Bytes waiting in the ring buffer. */
