@@ -358,7 +358,7 @@ export class EbpfBackend implements Backend {
 
   #reportLost(): void {
     if (!this.#monitor || this.#monitor.closed) return;
-    const lost = this.#monitor.stats().lost;
+    const lost = this.#monitor.kernelStats().lost; // every 100 ms: no scan of the live threads
     if (lost > this.#lastLost) {
       this.#sink?.lost(Number(lost - this.#lastLost));
       this.#figures.eventsDropped += Number(lost - this.#lastLost);

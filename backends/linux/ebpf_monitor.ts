@@ -483,16 +483,24 @@ export class EbpfMonitor implements Disposable {
   }
 
   /**
+   * The kernel-side counters summed over CPUs as they are (cheap: one map read), `syscalls`
+   * without the live threads' calls (see {@linkcode EbpfMonitor.stats}).
+   */
+  kernelStats(): StatsValue {
+    this.#assertOpen();
+    const stats = this.#object.map("stats");
+    const bytes = new Uint8Array(stats.lookupSize);
+    stats.lookup(u32Key(0), bytes);
+    return decodeStats(bytes);
+  }
+
+  /**
    * The kernel-side counters summed over CPUs. `syscalls` adds the calls the live threads still
    * hold: the kernel adds a thread's calls to its counter when the thread exits (the counting path
    * touches nothing but the thread's own entry).
    */
   stats(): StatsValue {
-    this.#assertOpen();
-    const stats = this.#object.map("stats");
-    const bytes = new Uint8Array(stats.lookupSize);
-    stats.lookup(u32Key(0), bytes);
-    const value = decodeStats(bytes);
+    const value = this.kernelStats();
     const tasks = this.#object.map("tasks");
     let live = 0n;
     for (const key of this.#object.map("procs").keys()) {

@@ -315,7 +315,7 @@ export class Recorder implements Disposable {
       events: this.#events,
       byKind,
       bytes: this.#out.written,
-      lost: Number(this.#monitor.stats().lost),
+      lost: Number(this.#monitor.kernelStats().lost),
       syscallsCounted: counted,
       unstreamed,
       processes: this.#tree.size,

@@ -358,7 +358,7 @@ export class RunMonitor implements Disposable {
       filesTotal: this.#filesTotal,
       network: [...this.#network.values()],
       networkTotal: this.#networkTotal,
-      lost: Number(this.#monitor.stats().lost),
+      lost: Number(this.#monitor.kernelStats().lost),
     };
   }
 
