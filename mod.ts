@@ -57,6 +57,7 @@ export * from "./policies/builtin_profiles.ts";
 // compile/: the IR and its emitters (pure, deterministic)
 export * from "./compile/filter_set.ts";
 export * from "./compile/compile.ts";
+export * from "./compile/load_policies.ts";
 export * from "./compile/target.ts";
 export * from "./compile/evaluate.ts";
 export * from "./compile/emit_ir.ts";

@@ -23,7 +23,7 @@ import type { SyscallEvent } from "../engine/events.ts";
 import { dryRun } from "../engine/dry_run.ts";
 import { evaluate, Evaluator } from "../compile/evaluate.ts";
 import { syscallNumber } from "../policies/syscalls.ts";
-import { loadPolicies } from "../cli/load_policies.ts";
+import { loadPolicies } from "../compile/load_policies.ts";
 import { cpuUsage } from "node:process";
 
 const root = new URL("../", import.meta.url);

@@ -20,7 +20,7 @@ import { importOciProfile, parseOciProfile, resolveOciProfile } from "../compile
 import { encodeSockFilters } from "../compile/sock_filter.ts";
 import { runSeccomp } from "../compile/bpf_interpreter.ts";
 import { syscallNumber } from "../policies/syscalls.ts";
-import { loadPolicies } from "../cli/load_policies.ts";
+import { loadPolicies } from "../compile/load_policies.ts";
 import { nativeArch, planFilters, runConfined } from "../backends/linux/run.ts";
 
 const { values } = parseArgs({

@@ -1,34 +1,27 @@
 /**
- * What the policy-reading commands share: policy paths (files, `builtin:NAME`, `-` for stdin) to
- * a parsed {@linkcode PolicySet}, resolved layers and the compiled {@linkcode FilterSet}; policy
- * errors printed as `FILE:LINE:COL: message` lines; architecture options.
+ * What the policy-reading commands share: the library's load → resolve → compile pipeline
+ * (`compile/load_policies.ts`) with unusable paths as usage errors; policy errors printed as
+ * `FILE:LINE:COL: message` lines; architecture options.
  *
  * @module
  */
 
-import { type Arch, ARCHES, type PolicySet, type ResolvedPolicy } from "../policies/types.ts";
-import type { FilterSet } from "../compile/filter_set.ts";
-import { type CompileOptions, compilePolicies } from "../compile/compile.ts";
-import { BUILTIN_PROFILES } from "../policies/builtin_profiles.ts";
-import { loadPolicyFiles } from "../policies/load_policy_files.ts";
-import { resolvePolicies } from "../policies/resolve.ts";
+import { type Arch, ARCHES } from "../policies/types.ts";
+import type { CompileOptions } from "../compile/compile.ts";
+import {
+  type LoadedPolicies,
+  loadPolicies as libraryLoadPolicies,
+  PolicyPathsError,
+} from "../compile/load_policies.ts";
 import { PolicyError, PolicyErrors, policyErrorText } from "../policies/errors.ts";
 import { UsageError } from "./command.ts";
 import { closestMatch } from "../policies/closest_match.ts";
 
-/** Policies read, resolved and compiled. */
-export interface LoadedPolicies {
-  /** The policies as parsed, in argument order. */
-  readonly set: PolicySet;
-  /** One layer per policy, `extends` and capabilities resolved. */
-  readonly resolved: ResolvedPolicy[];
-  /** The layers compiled. */
-  readonly filters: FilterSet;
-}
+export type { LoadedPolicies } from "../compile/load_policies.ts";
 
 /**
- * Reads, parses, resolves and compiles the policies at `paths`. A path is a policy file,
- * `builtin:NAME` (a builtin profile) or `-` (standard input, at most once).
+ * The library's {@linkcode libraryLoadPolicies} for a command: unusable paths (none, `-` twice, an
+ * unknown builtin) become a {@linkcode UsageError} (exit code 2).
  *
  * @param paths The policy paths, at least one.
  * @param options Compile options (architectures, unknown syscalls).
@@ -47,19 +40,12 @@ export async function loadPolicies(
   paths: readonly string[],
   options: CompileOptions = {},
 ): Promise<LoadedPolicies> {
-  if (paths.length === 0) throw new UsageError("no policy given: name a FILE, - or builtin:NAME");
-  if (paths.filter((p) => p === "-").length > 1) {
-    throw new UsageError(`"-" (standard input) can be given only once`);
+  try {
+    return await libraryLoadPolicies(paths, options);
+  } catch (error) {
+    if (error instanceof PolicyPathsError) throw new UsageError(error.message);
+    throw error;
   }
-  for (const path of paths) {
-    if (path.startsWith("builtin:") && BUILTIN_PROFILES[path] === undefined) {
-      const known = Object.keys(BUILTIN_PROFILES).sort().join(", ");
-      throw new UsageError(`unknown builtin profile "${path}"; known: ${known}`);
-    }
-  }
-  const set = await loadPolicyFiles(paths);
-  const resolved = resolvePolicies(set);
-  return { set, resolved, filters: compilePolicies(resolved, options) };
 }
 
 /**

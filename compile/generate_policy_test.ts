@@ -1,6 +1,6 @@
 import { deepStrictEqual as assertEquals, ok as assert } from "node:assert/strict";
 import { generatePolicy, observeTraceText, TraceObserver } from "./generate_policy.ts";
-import { loadPolicies } from "../cli/load_policies.ts";
+import { loadPolicies } from "../compile/load_policies.ts";
 import { parsePolicies } from "../policies/parse.ts";
 
 const ev = (o: Record<string, unknown>) => JSON.stringify({ v: 1, time: 0, pid: 9, ...o });

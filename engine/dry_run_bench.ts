@@ -9,7 +9,7 @@
 import { dryRun } from "./dry_run.ts";
 import { StraceParser } from "./trace/strace_parser.ts";
 import type { TraceItem } from "./trace/trace_item.ts";
-import { loadPolicies } from "../cli/load_policies.ts";
+import { loadPolicies } from "../compile/load_policies.ts";
 
 const root = new URL("../", import.meta.url);
 const lines: string[] = [];

@@ -3,7 +3,7 @@ import { dryRun, TraceUnreadableError } from "./dry_run.ts";
 import { EngineError } from "./errors.ts";
 import { evaluate } from "../compile/evaluate.ts";
 import type { ProcessInfo } from "../compile/target.ts";
-import { loadPolicies } from "../cli/load_policies.ts";
+import { loadPolicies } from "../compile/load_policies.ts";
 import { StraceParser } from "./trace/strace_parser.ts";
 import type { TraceItem } from "./trace/trace_item.ts";
 import { eventsToJsonl } from "./trace/jsonl_trace.ts";

@@ -105,7 +105,7 @@ function failClosed(check: DenoPermissionCheck, error: unknown): DenoPermissionD
  * ```ts ignore
  * import { PermissionBroker } from "@cordon/cordon";
  * import { decideDenoPermission } from "@cordon/cordon";
- * import { loadPolicies } from "../cli/load_policies.ts";
+ * import { loadPolicies } from "../compile/load_policies.ts";
  * const { resolved } = await loadPolicies(["examples/policies/deno-app.yaml"]);
  * await using broker = PermissionBroker.listen({
  *   path: "/tmp/cordon-broker.sock",

@@ -13,7 +13,7 @@ import type { FilterSet } from "../compile/filter_set.ts";
 import { decodeAction, runSeccomp } from "../compile/bpf_interpreter.ts";
 import { evaluate } from "../compile/evaluate.ts";
 import { hostArches, planFilters, runConfined, type RunOptions } from "../backends/linux/run.ts";
-import { loadPolicies } from "../cli/load_policies.ts";
+import { loadPolicies } from "../compile/load_policies.ts";
 import { needCommands, needRoot, unavailable } from "./_kernel.ts";
 export { ok as assert } from "node:assert/strict";
 

@@ -74,6 +74,28 @@ Deno.test("imports follow policies → compile → engine → backends → cli",
   assert.deepEqual(gone, [], `listed in KNOWN but gone (remove them):\n${gone.join("\n")}`);
 });
 
+/** Unit tests and micro-benchmarks beside the code. */
+async function* besideTheCode(dir: URL, prefix: string): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(dir)) {
+    const path = `${prefix}${entry.name}`;
+    if (entry.isDirectory) yield* besideTheCode(new URL(`${entry.name}/`, dir), `${path}/`);
+    else if (/_(test|bench)\.ts$/.test(entry.name)) yield path;
+  }
+}
+
+Deno.test("the library's own tests and benches use the library, not cli/", async () => {
+  const broken: string[] = [];
+  for (const layer of LAYERS.filter((l) => l !== "cli")) {
+    for await (const file of besideTheCode(new URL(`${layer}/`, ROOT), `${layer}/`)) {
+      const text = await Deno.readTextFile(new URL(file, ROOT));
+      for (const target of importsOf(file, text)) {
+        if (layerOf(target) === "cli") broken.push(`${file} -> ${target}`);
+      }
+    }
+  }
+  assert.deepEqual(broken, [], `library tests importing cli/:\n${broken.join("\n")}`);
+});
+
 Deno.test("the layering check sees a violation", () => {
   const imports = importsOf(
     "compile/x.ts",

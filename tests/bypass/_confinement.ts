@@ -9,7 +9,7 @@
 
 import type { FilterSet } from "../../compile/filter_set.ts";
 import { runConfined, type RunOptions } from "../../backends/linux/run.ts";
-import { loadPolicies } from "../../cli/load_policies.ts";
+import { loadPolicies } from "../../compile/load_policies.ts";
 import { hasFile, needRoot, PYTHON, unavailable } from "../_kernel.ts";
 import { landlockAbi } from "../_kernel.ts";
 import { capabilityNames, capabilityNumber } from "../../policies/constants.ts";

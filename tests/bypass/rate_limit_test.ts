@@ -11,7 +11,7 @@ import { kernelTest } from "../_kernel.ts";
 import { assert, exists, PROBES_REASON } from "../_probes.ts";
 import { compileC } from "../kernel/_ebpf_helpers.ts";
 import { runConfined } from "../../backends/linux/run.ts";
-import { loadPolicies } from "../../cli/load_policies.ts";
+import { loadPolicies } from "../../compile/load_policies.ts";
 
 const MAX = 5000;
 /** Below the limit for one counter, four times over it together. */

@@ -15,7 +15,7 @@ import { assert, exists, PROBES_REASON } from "../_probes.ts";
 import { compileC, NO_BPF_WRAPPER, processTreeFixture } from "./_ebpf_helpers.ts";
 import { runConfined } from "../../backends/linux/run.ts";
 import { Recorder } from "../../backends/linux/recorder.ts";
-import { loadPolicies } from "../../cli/load_policies.ts";
+import { loadPolicies } from "../../compile/load_policies.ts";
 import { evaluate } from "../../compile/evaluate.ts";
 import { parseJsonlTraceLine } from "../../engine/trace/jsonl_trace.ts";
 import type { TraceItem } from "../../engine/trace/trace_item.ts";

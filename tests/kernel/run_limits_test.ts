@@ -12,7 +12,7 @@ import { cordon } from "../_cli.ts";
 import { assert, exists, PROBES_REASON } from "../_probes.ts";
 import { compileC } from "./_ebpf_helpers.ts";
 import { runConfined } from "../../backends/linux/run.ts";
-import { loadPolicies } from "../../cli/load_policies.ts";
+import { loadPolicies } from "../../compile/load_policies.ts";
 import type { FilterSet } from "../../compile/filter_set.ts";
 
 /** `busy N MARKER [f]`: N getppid calls (in a forked child with `f`), then writes MARKER. */

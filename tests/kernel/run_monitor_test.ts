@@ -12,7 +12,7 @@ import { assert, PROBES_REASON } from "../_probes.ts";
 import { NO_BPF_WRAPPER, processTreeFixture } from "./_ebpf_helpers.ts";
 import { runConfined } from "../../backends/linux/run.ts";
 import { RunMonitor } from "../../backends/linux/run_monitor.ts";
-import { loadPolicies } from "../../cli/load_policies.ts";
+import { loadPolicies } from "../../compile/load_policies.ts";
 import type { FilterSet } from "../../compile/filter_set.ts";
 
 /** Allows everything but mkdir: seccomp only (no filesystem, network or limits sections). */

@@ -25,7 +25,7 @@ import type { Arch } from "../../policies/types.ts";
 import { launchConfined, LaunchError } from "../../backends/linux/launcher.ts";
 import { KernelError } from "../../backends/linux/errors.ts";
 import { FilterPlanError, hostArches, nativeArch, runConfined } from "../../backends/linux/run.ts";
-import { loadPolicies } from "../../cli/load_policies.ts";
+import { loadPolicies } from "../../compile/load_policies.ts";
 import { importOciProfile, parseOciProfile } from "../../compile/oci_import.ts";
 import type { FilterSet } from "../../compile/filter_set.ts";
 
