@@ -17,7 +17,7 @@ import { possibleCpus } from "./bpf_map.ts";
 import { check, libbpf } from "./libbpf.ts";
 import { libc } from "./libc.ts";
 import { KernelError, NotSupportedError } from "./errors.ts";
-import { decodeStats, STRUCTS } from "../../bpf/structs.ts";
+import { decodeStats, STRUCTS, u32Key } from "../../bpf/structs.ts";
 import { liveThreadCounts } from "./thread_counts.ts";
 
 /** A process holding a file descriptor of a program or map. */
@@ -168,7 +168,8 @@ function mapInfo(fd: number, id: number): RawMap | undefined {
   };
 }
 
-function countKeys(fd: number, keySize: number, limit: number): number {
+/** Calls `fn` with each key of the map `fd` (at most `limit + 1` of them), in the kernel's order. */
+function forEachKey(fd: number, keySize: number, limit: number, fn: (key: Uint8Array) => void) {
   const symbols = libbpf();
   const key = new Uint8Array(Math.max(keySize, 1));
   const next = new Uint8Array(key.length);
@@ -179,7 +180,13 @@ function countKeys(fd: number, keySize: number, limit: number): number {
     first = false;
     key.set(next);
     count++;
+    fn(key);
   }
+}
+
+function countKeys(fd: number, keySize: number, limit: number): number {
+  let count = 0;
+  forEachKey(fd, keySize, limit, () => count++);
   return count;
 }
 
@@ -335,21 +342,15 @@ function liveThreadCalls(
   const procsId = named("procs"), tasksId = named("tasks");
   if (procsId === undefined || tasksId === undefined) return 0;
   const symbols = libbpf();
+  const procs = maps.get(procsId)!;
   return withMapFd(tasksId, (tasksFd) =>
     withMapFd(procsId, (procsFd) => {
       let live = 0n;
-      const key = new Uint8Array(4), next = new Uint8Array(4);
-      for (
-        let first = true;
-        symbols.bpf_map_get_next_key(procsFd, first ? null : key, next) >= 0;
-      ) {
-        first = false;
-        key.set(next);
+      forEachKey(procsFd, procs.keySize, procs.maxEntries, (key) => {
         const pid = new DataView(key.buffer).getUint32(0, true);
         live += liveThreadCounts(pid, (fd, out) =>
-          symbols.bpf_map_lookup_elem(tasksFd, new Uint8Array(new Uint32Array([fd]).buffer), out) >=
-            0)?.total ?? 0n;
-      }
+          symbols.bpf_map_lookup_elem(tasksFd, u32Key(fd), out) >= 0)?.total ?? 0n;
+      });
       return Number(live);
     })) ?? 0;
 }

@@ -15,7 +15,7 @@ import { type Feature, requireFeature } from "./features.ts";
 import type { BpfLink } from "./bpf_link.ts";
 import { BPF_ANY, BPF_NOEXIST, type BpfMap } from "./bpf_map.ts";
 import { RingBuffer, type RingBufferMode } from "./ring_buffer.ts";
-import { errno, libc } from "./libc.ts";
+import { errno, hostSyscallNumber, libc } from "./libc.ts";
 import { pidMax, processStartTicks } from "./proc_facts.ts";
 import { liveThreadCounts } from "./thread_counts.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
@@ -116,11 +116,6 @@ const NET_RETURNS = [
 ];
 
 /**
- * Programs attached only while something needs them (see {@linkcode EbpfMonitor.attached}), and
- * whether `config` needs each: the file or network exit tracepoints for those events' results,
- * the raw `sys_exit` only to clear pending LSM denies.
- */
-/**
  * The slots of the calls that file and network events describe, for both ABIs: what
  * monitor.bpf.c's `classify` sorts into CALL_FILE and CALL_NET. Only these calls of a process
  * without a policy leave the counting path while those events are on (`more_slots`).
@@ -136,6 +131,11 @@ function eventSlots(names: readonly string[]): readonly number[] {
 const FILE_SLOTS = eventSlots(["open", "creat", "openat", "openat2"]);
 const NET_SLOTS = eventSlots(["connect", "bind", "accept", "accept4", "sendto", "sendmsg"]);
 
+/**
+ * Programs attached only while something needs them (see {@linkcode EbpfMonitor.attached}), and
+ * whether `config` needs each: the file or network exit tracepoints for those events' results,
+ * the raw `sys_exit` only to clear pending LSM denies.
+ */
 const ON_DEMAND: ReadonlyMap<string, (config: MonitorConfig) => boolean> = new Map([
   ["cordon_sys_exit", (c: MonitorConfig) => c.lsmEnforce],
   ...FILE_RETURNS.map((name) => [name, (c: MonitorConfig) => c.fileEvents] as const),
@@ -151,9 +151,8 @@ export const MONITOR_FEATURES = [
 ] as const satisfies readonly Feature[];
 
 /** This host's number of syscall `name` (the pidfd calls and `close`). */
-function hostNr(name: string): bigint {
-  const arch = Deno.build.arch === "aarch64" ? "aarch64" : "x86_64";
-  return BigInt(syscallNumber(arch, name)!);
+function hostNr(name: "pidfd_open" | "pidfd_send_signal" | "close"): bigint {
+  return BigInt(hostSyscallNumber(name));
 }
 
 // The start time `killIncarnation` checks, from the module of `/proc` facts.

@@ -253,6 +253,10 @@ export const HOST_SYSCALLS = {
     setgroups: 116,
     capget: 125,
     capset: 126,
+    // The monitor's thread reads and kills by pidfd (ebpf_monitor.ts, thread_counts.ts).
+    pidfd_open: 434,
+    pidfd_send_signal: 424,
+    close: 3,
   },
   aarch64: {
     seccomp: 277,
@@ -268,6 +272,9 @@ export const HOST_SYSCALLS = {
     setgroups: 159,
     capget: 90,
     capset: 91,
+    pidfd_open: 434,
+    pidfd_send_signal: 424,
+    close: 57,
   },
 } as const satisfies Record<HostArch, Record<string, number>>;
 

@@ -9,19 +9,11 @@
  */
 
 import { decodeTaskCounts, STRUCTS, type TaskCounts } from "../../bpf/structs.ts";
-import { libc } from "./libc.ts";
+import { hostSyscallNumber, libc } from "./libc.ts";
 import { processThreads } from "./proc_facts.ts";
-import { syscallNumber } from "../../policies/syscalls.ts";
 
 /** pidfd_open's flag for a thread rather than a thread-group leader (O_EXCL). */
 const PIDFD_THREAD = 0o200;
-
-let pidfdOpen: bigint | undefined;
-
-function pidfdOpenNumber(): bigint {
-  const arch = Deno.build.arch === "aarch64" ? "aarch64" : "x86_64";
-  return pidfdOpen ??= BigInt(syscallNumber(arch, "pidfd_open")!);
-}
 
 /**
  * The summed `tasks` entries of the live threads of process `pid`; undefined when the process is
@@ -45,12 +37,13 @@ export function liveThreadCounts(
   const tids = processThreads(pid);
   if (tids === undefined) return undefined;
   const c = libc();
+  const pidfdOpen = BigInt(hostSyscallNumber("pidfd_open"));
   const bytes = new Uint8Array(STRUCTS.cordon_task.size);
   let total = 0n;
   let other = 0n;
   const counts = new Map<number, bigint>();
   for (const tid of tids) {
-    const fd = c.syscall(pidfdOpenNumber(), BigInt(tid), BigInt(PIDFD_THREAD), 0n, 0n, 0n, 0n);
+    const fd = c.syscall(pidfdOpen, BigInt(tid), BigInt(PIDFD_THREAD), 0n, 0n, 0n, 0n);
     if (fd < 0n) continue; // exited meanwhile: folded into the entry
     try {
       // No entry: the thread made no call seen, or exited meanwhile (then folded).
