@@ -452,25 +452,15 @@ static __noinline struct cordon_task *task_slow(struct task_struct *task, __u32 
 	return t;
 }
 
-static __always_inline bool subscribed(struct cordon_config *cfg, __u32 slot)
+/* Whether `slot` is set in a bitmap of CORDON_NR_SLOTS bits (syscall_events, more_slots). */
+static __always_inline bool slot_set(const __u64 *bitmap, __u32 slot)
 {
 	if (slot >= CORDON_NR_SLOTS)
 		return false;
 	__u32 word = slot >> 6;
 	barrier_var(word); /* keep the bound check on the register the verifier sees */
 	word &= CORDON_NR_SLOTS / 64 - 1;
-	return (cfg->syscall_events[word] >> (slot & 63)) & 1;
-}
-
-/* Whether a call in `slot` of a process without a policy needs more than counting (fast_cfg). */
-static __always_inline bool wants_more(__u32 slot)
-{
-	if (slot >= CORDON_NR_SLOTS)
-		return false;
-	__u32 word = slot >> 6;
-	barrier_var(word); /* keep the bound check on the register the verifier sees */
-	word &= CORDON_NR_SLOTS / 64 - 1;
-	return (fast_cfg.more_slots[word] >> (slot & 63)) & 1;
+	return (bitmap[word] >> (slot & 63)) & 1;
 }
 
 static __always_inline bool emit_syscall(struct pt_regs *regs, __u64 pid_tgid, __u32 policy,
@@ -940,7 +930,7 @@ static __noinline int sys_enter_more(struct pt_regs *regs, struct cordon_task *t
 				d = &by_args;
 		}
 	}
-	__u8 reason = subscribed(cfg, slot) ? CORDON_REASON_SUBSCRIBED : 0;
+	__u8 reason = slot_set(cfg->syscall_events, slot) ? CORDON_REASON_SUBSCRIBED : 0;
 	if (d && (d->action != CORDON_ACT_ALLOW || (d->flags & CORDON_DECISION_USER)))
 		reason |= CORDON_REASON_DECISION;
 	if (reason && !emit_syscall(regs, pid_tgid, policy, nr, abi, d, reason) && d &&
@@ -1010,7 +1000,7 @@ int BPF_PROG(cordon_sys_enter, struct pt_regs *regs, long id)
 	} else {
 		t->other++;
 	}
-	if (!t->policy && !wants_more(slot))
+	if (!t->policy && !slot_set(fast_cfg.more_slots, slot))
 		return 0; /* counted: nothing else asked for */
 	return sys_enter_more(regs, t, nr, slot, compat);
 }
