@@ -226,6 +226,13 @@ struct {
 	__type(value, struct compat_exit);
 } compat_exits SEC(".maps");
 
+/*
+ * Whether i386 results come from task work (1) or from the raw `sys_exit` (0). Set by user space
+ * before load: some builds of Linux 6.18 accept this kfunc only in sleepable programs, and with 0
+ * the verifier never sees the call (a branch on a frozen constant).
+ */
+const volatile __u32 compat_by_task_work SEC(".rodata.compat") = 1;
+
 /* Since Linux 6.18: runs `callback` in `task`'s context when it next returns to user space. */
 extern int bpf_task_work_schedule_resume_impl(struct task_struct *task, struct bpf_task_work *tw,
 					      void *map__map, bpf_task_work_callback_t callback,
@@ -778,9 +785,12 @@ static int compat_call_returned(struct bpf_map *map, void *key, void *value)
 }
 
 /* Arranges for the stashed i386 call of thread `tid` to be completed when it returns; when that
- * cannot be arranged, the event is lost, and counted. */
+ * cannot be arranged, the event is lost, and counted. Without task work, the raw `sys_exit`
+ * (attached while file or network events are on) completes it. */
 static __always_inline void schedule_compat_exit(__u32 tid)
 {
+	if (!compat_by_task_work)
+		return; /* cordon_sys_exit completes it */
 	struct compat_exit fresh = {};
 	bpf_map_update_elem(&compat_exits, &tid, &fresh, BPF_NOEXIST);
 	struct compat_exit *w = bpf_map_lookup_elem(&compat_exits, &tid);
@@ -1031,7 +1041,11 @@ CORDON_NATIVE_EXIT(accept4)
 CORDON_NATIVE_EXIT(sendto)
 CORDON_NATIVE_EXIT(sendmsg)
 
-/* Attached only while LSM denies are enforced: a deny pending for a call ends with it. */
+/*
+ * Attached only while LSM denies are enforced (a deny pending for a call ends with it) or, where
+ * task work is not available (compat_by_task_work is 0), while file or network events are on: it
+ * then completes the i386 calls the per-syscall exit tracepoints never see.
+ */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(cordon_sys_exit, struct pt_regs *regs, long ret)
 {
@@ -1042,6 +1056,8 @@ int BPF_PROG(cordon_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	__u32 tid = (__u32)task->pid;
 	bpf_map_delete_elem(&lsm_pending, &tid);
+	if (!compat_by_task_work && (task->thread_info.status & TS_COMPAT))
+		complete_call(tid, ret, (__u32)regs->orig_ax, CORDON_ABI_COMPAT);
 	return 0;
 }
 

@@ -8,7 +8,7 @@
 import { type Command, EXIT } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import { type FEATURES, probeAllFeatures } from "../backends/linux/features.ts";
-import { MONITOR_FEATURES } from "../backends/linux/ebpf_monitor.ts";
+import { MONITOR_FEATURES, probeMonitor } from "../backends/linux/ebpf_monitor.ts";
 import type { FeatureStatus } from "../engine/backend.ts";
 import { findTracer, sipStatus, TracerError, tracerFor } from "../backends/dtrace/tracer.ts";
 
@@ -43,8 +43,12 @@ const HELP = [
   "The tracer of the tracing-script backend (bpftrace on Linux, dtrace elsewhere) is reported",
   "with its version, and on macOS whether System Integrity Protection restricts it.",
   "",
+  "The eBPF monitor itself is then loaded and closed again: builds of one kernel can still",
+  "differ in what its verifier accepts. Where i386 results come from is reported: a task",
+  "work per call, or the raw sys_exit tracepoint where the kernel refuses that task work.",
+  "",
   "Exit codes: 0 when the eBPF monitor's requirements (bpf syscall, BTF, ring buffer,",
-  "tp_btf programs) are available, 1 otherwise, 2 usage error.",
+  "tp_btf programs) are available and the monitor loads, 1 otherwise, 2 usage error.",
   "",
   "Examples:",
   "  sudo deno task cordon doctor",
@@ -78,7 +82,8 @@ export const doctorCommand: Command = {
       return EXIT.usage;
     }
     const features = probeAllFeatures();
-    const ok = required(features);
+    const monitor = required(features) ? probeMonitor() : undefined;
+    const ok = monitor?.loads === true;
     const tracer = await tracerReport();
     if (format === "json") {
       console.log(JSON.stringify({
@@ -86,6 +91,7 @@ export const doctorCommand: Command = {
         kernel: Deno.osRelease(),
         root: Deno.build.os === "linux" && Deno.uid() === 0,
         ebpfBackend: ok,
+        monitor: monitor ?? { loads: false, detail: "its required features are missing" },
         tracer,
         features,
       }));
@@ -105,7 +111,11 @@ export const doctorCommand: Command = {
         const use = USES[f.name as keyof typeof USES] ?? "";
         console.log(`${mark} ${f.name.padEnd(width)}  ${use}${f.detail ? ` — ${f.detail}` : ""}`);
       }
-      console.log(ok ? "eBPF backend: available" : "eBPF backend: unavailable (see above)");
+      console.log(
+        ok
+          ? `eBPF backend: available (the monitor loads; i386 results from ${monitor?.compatResults})`
+          : `eBPF backend: unavailable (${monitor?.detail ?? "see above"})`,
+      );
       console.log(
         `tracer: ${tracer.version ?? `${tracer.kind} not found`}${
           tracer.path ? ` at ${tracer.path}` : ""

@@ -73,13 +73,20 @@ export interface MonitorOptions extends Partial<MonitorConfig> {
   readonly pollIntervalMs?: number;
   /** Programs not to load, by function name (e.g. `["cordon_sys_exit"]`). */
   readonly skipPrograms?: readonly string[];
+  /**
+   * Where i386 file and network results come from (default: task work where the kernel accepts
+   * it, else the raw `sys_exit`); naming one makes a kernel that refuses it fail the load.
+   */
+  readonly compatResults?: CompatResults;
 }
 
 /**
  * Names of the monitor's programs and the hooks they attach to. The `cordon_ret_*` programs
  * complete x86_64 file and network events with the call's result, each on its own syscall's exit
  * tracepoint (the kernel runs it for that syscall only); i386 calls are completed by a task work
- * the sys_enter program schedules (the per-syscall tracepoints never fire for compat calls).
+ * the sys_enter program schedules (the per-syscall tracepoints never fire for compat calls), or,
+ * on kernels that refuse that task work, by the raw `sys_exit` (see
+ * {@linkcode EbpfMonitor.compatResults}).
  */
 export const MONITOR_PROGRAMS = {
   cordon_sys_enter: "tp_btf/sys_enter",
@@ -132,15 +139,63 @@ const FILE_SLOTS = eventSlots(["open", "creat", "openat", "openat2"]);
 const NET_SLOTS = eventSlots(["connect", "bind", "accept", "accept4", "sendto", "sendmsg"]);
 
 /**
+ * Where the results of i386 file and network calls come from: a task work scheduled for the call
+ * alone, or, on kernel builds whose verifier accepts `bpf_task_work_schedule_resume` only in
+ * sleepable programs, the raw `sys_exit` tracepoint (which then runs for every syscall while
+ * file or network events are on).
+ */
+export type CompatResults = "task work" | "sys_exit";
+
+/**
  * Programs attached only while something needs them (see {@linkcode EbpfMonitor.attached}), and
  * whether `config` needs each: the file or network exit tracepoints for those events' results,
- * the raw `sys_exit` only to clear pending LSM denies.
+ * the raw `sys_exit` to clear pending LSM denies and, without task work, for i386 results.
  */
-const ON_DEMAND: ReadonlyMap<string, (config: MonitorConfig) => boolean> = new Map([
-  ["cordon_sys_exit", (c: MonitorConfig) => c.lsmEnforce],
-  ...FILE_RETURNS.map((name) => [name, (c: MonitorConfig) => c.fileEvents] as const),
-  ...NET_RETURNS.map((name) => [name, (c: MonitorConfig) => c.netEvents] as const),
-]);
+const ON_DEMAND: ReadonlyMap<string, (config: MonitorConfig, compat: CompatResults) => boolean> =
+  new Map([
+    [
+      "cordon_sys_exit",
+      (c: MonitorConfig, compat: CompatResults) =>
+        c.lsmEnforce || (compat === "sys_exit" && (c.fileEvents || c.netEvents)),
+    ],
+    ...FILE_RETURNS.map((name) => [name, (c: MonitorConfig) => c.fileEvents] as const),
+    ...NET_RETURNS.map((name) => [name, (c: MonitorConfig) => c.netEvents] as const),
+  ]);
+
+/** The kfunc some 6.18 builds refuse outside sleepable programs (named in the verifier's log). */
+const TASK_WORK_KFUNC = "bpf_task_work_schedule_resume";
+/** What the first load in this process found (the kernel does not change under it). */
+let compatResultsHere: CompatResults | undefined;
+
+/**
+ * Opens the monitor object, sized by `options`, with i386 results from `compat`, and loads it.
+ * The caller owns the result.
+ */
+function loadMonitorObject(options: MonitorOptions, compat: CompatResults): BpfObject {
+  const object = BpfObject.open(bpfObjectBytes("monitor"), "monitor");
+  try {
+    if (options.ringBytes !== undefined) object.map("events").maxEntries = options.ringBytes;
+    if (options.maxProcs !== undefined) {
+      object.map("procs").maxEntries = options.maxProcs;
+      object.map("proc_refs").maxEntries = options.maxProcs;
+    }
+    object.map("watched").maxEntries = pidMax();
+    const rodata = object.maps().find((m) => m.name.endsWith(".rodata.compat"))?.initialValue();
+    if (!rodata) throw new RangeError('the monitor object has no ".rodata.compat" map');
+    new DataView(rodata.buffer, rodata.byteOffset).setUint32(
+      0,
+      compat === "task work" ? 1 : 0,
+      true,
+    );
+    const skip = new Set(options.skipPrograms ?? []);
+    for (const program of object.programs()) program.autoload = !skip.has(program.name);
+    object.load();
+    return object;
+  } catch (error) {
+    object.close();
+    throw error;
+  }
+}
 
 /** The features the monitor cannot work without. */
 export const MONITOR_FEATURES = [
@@ -220,12 +275,19 @@ export class EbpfMonitor implements Disposable {
   /** Links of the attached {@linkcode ON_DEMAND} programs, by name. */
   #onDemand = new Map<string, BpfLink>();
   #watchedSize: number;
+  #compatResults: CompatResults;
   #nextGen = BigInt(CORDON_GEN_USER_FIRST);
   /** Records delivered to handlers since open. */
   delivered = 0;
 
-  private constructor(object: BpfObject, config: MonitorConfig, options: MonitorOptions) {
+  private constructor(
+    object: BpfObject,
+    config: MonitorConfig,
+    options: MonitorOptions,
+    compat: CompatResults,
+  ) {
     this.#object = object;
+    this.#compatResults = compat;
     this.#config = config;
     this.#pollIntervalMs = options.pollIntervalMs ?? 1;
     this.#ring = new RingBuffer(object.map("events"), options.ringMode ?? "mmap");
@@ -245,19 +307,21 @@ export class EbpfMonitor implements Disposable {
       syscallSlots: options.syscallSlots ?? [],
       lsmEnforce: options.lsmEnforce ?? false,
     };
-    const object = BpfObject.open(bpfObjectBytes("monitor"), "monitor");
+    let compat: CompatResults = options.compatResults ?? compatResultsHere ?? "task work";
+    let object: BpfObject;
+    try {
+      object = loadMonitorObject(options, compat);
+    } catch (error) {
+      const refused = error instanceof VerifierError && error.log.includes(TASK_WORK_KFUNC);
+      if (!refused || compat === "sys_exit" || options.compatResults) throw error;
+      compat = "sys_exit";
+      object = loadMonitorObject(options, compat);
+    }
+    if (!options.compatResults) compatResultsHere = compat;
+    const skip = new Set(options.skipPrograms ?? []);
     let monitor: EbpfMonitor | undefined;
     try {
-      if (options.ringBytes !== undefined) object.map("events").maxEntries = options.ringBytes;
-      if (options.maxProcs !== undefined) {
-        object.map("procs").maxEntries = options.maxProcs;
-        object.map("proc_refs").maxEntries = options.maxProcs;
-      }
-      object.map("watched").maxEntries = pidMax();
-      const skip = new Set(options.skipPrograms ?? []);
-      for (const program of object.programs()) program.autoload = !skip.has(program.name);
-      object.load();
-      monitor = new EbpfMonitor(object, config, options);
+      monitor = new EbpfMonitor(object, config, options, compat);
       monitor.#skip = skip;
       monitor.#writeConfig();
       for (const program of object.programs()) {
@@ -278,6 +342,15 @@ export class EbpfMonitor implements Disposable {
   get object(): BpfObject {
     this.#assertOpen();
     return this.#object;
+  }
+
+  /**
+   * Where i386 file and network results come from on this kernel (see
+   * {@linkcode CompatResults}): `"sys_exit"` costs every syscall the raw exit tracepoint while
+   * those events are on.
+   */
+  get compatResults(): CompatResults {
+    return this.#compatResults;
   }
 
   /** Whether the monitor was closed. */
@@ -307,7 +380,7 @@ export class EbpfMonitor implements Disposable {
   /** Attaches or detaches the on-demand programs as the configuration needs them. */
   #syncOnDemand(): void {
     for (const [name, needed] of ON_DEMAND) {
-      const want = needed(this.#config) && !this.#skip.has(name);
+      const want = needed(this.#config, this.#compatResults) && !this.#skip.has(name);
       const link = this.#onDemand.get(name);
       if (want && !link) {
         this.#onDemand.set(name, this.#object.program(name).attach());
@@ -632,6 +705,40 @@ export function openMonitorFor(mechanism: string, options: MonitorOptions = {}):
         cause: error,
       });
     }
+    throw error;
+  }
+}
+
+/** What {@linkcode probeMonitor} found: whether the monitor loads here, and how. */
+export interface MonitorProbe {
+  /** Whether the monitor's object loaded and attached. */
+  readonly loads: boolean;
+  /** Where its i386 file and network results come from (when it loads). */
+  readonly compatResults?: CompatResults;
+  /** Why it does not load (the mechanism and the kernel's answer). */
+  readonly detail?: string;
+}
+
+/**
+ * Loads and attaches the monitor once and closes it again: the one true answer to whether
+ * `monitor`, `apply` and `record` can work here (the feature probes load tiny programs; the
+ * monitor's own verdict can still differ between builds of one kernel).
+ *
+ * Requires `allow-ffi`, `allow-read`, root.
+ *
+ * @example
+ * ```ts ignore
+ * import { probeMonitor } from "@cordon/cordon/linux";
+ * const probe = probeMonitor();
+ * console.log(probe.loads ? `loads (i386 results: ${probe.compatResults})` : probe.detail);
+ * ```
+ */
+export function probeMonitor(): MonitorProbe {
+  try {
+    using monitor = openMonitorFor("eBPF monitoring");
+    return { loads: true, compatResults: monitor.compatResults };
+  } catch (error) {
+    if (error instanceof NotSupportedError) return { loads: false, detail: error.message };
     throw error;
   }
 }

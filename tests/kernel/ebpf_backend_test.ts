@@ -1,4 +1,5 @@
 import { EbpfBackend } from "../../backends/linux/ebpf_backend.ts";
+import { EbpfMonitor } from "../../backends/linux/ebpf_monitor.ts";
 import { kernelPrograms } from "../../backends/linux/bpf_program.ts";
 import { compilePolicies } from "../../compile/compile.ts";
 import { type EngineEvent, eventToJsonLine, type NetworkEvent } from "../../engine/events.ts";
@@ -114,8 +115,14 @@ kernelTest("cordon doctor --format json tells the truth about the kernel", reaso
   }
   const report = JSON.parse(lines.join("\n")) as {
     features: { name: string; status: string; detail?: string }[];
+    monitor: { loads: boolean; compatResults?: string; detail?: string };
   };
   if (code !== 0) throw new Error(`doctor exited ${code}`);
+  // The monitor's own load, as the commands that use it open it.
+  using opened = EbpfMonitor.open();
+  if (!report.monitor.loads || report.monitor.compatResults !== opened.compatResults) {
+    throw new Error(`monitor: ${JSON.stringify(report.monitor)} vs ${opened.compatResults}`);
+  }
   for (const f of report.features) {
     if (f.status === "inconclusive") throw new Error(`${f.name} inconclusive: ${f.detail}`);
     if (f.status !== "available" && !f.detail) throw new Error(`${f.name}: no reason given`);
