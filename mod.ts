@@ -58,6 +58,8 @@ export * from "./policies/builtin_profiles.ts";
 export * from "./compile/filter_set.ts";
 export * from "./compile/compile.ts";
 export * from "./compile/load_policies.ts";
+export * from "./compile/check_policies.ts";
+export * from "./compile/emitters.ts";
 export * from "./compile/target.ts";
 export * from "./compile/evaluate.ts";
 export * from "./compile/emit_ir.ts";

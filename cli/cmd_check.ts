@@ -1,6 +1,6 @@
 /**
- * `cordon check`: validates policy files and lints them, printing every problem with its
- * location as text, JSON or SARIF 2.1.0.
+ * `cordon check`: validates policy files and lints them (the library's `checkPolicyFiles`),
+ * printing every problem with its location as text, JSON or SARIF 2.1.0.
  *
  * @module
  */
@@ -8,100 +8,13 @@
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import denoJson from "../deno.json" with { type: "json" };
-import { countSeverities, formatFindings } from "./format_findings.ts";
+import { formatFindings } from "./format_findings.ts";
 import { toSarif } from "./format_sarif.ts";
 import { CHECK_RULES, docsAt, withRuleHelp } from "./sarif_rules.ts";
-import { type Finding, lintPolicies, type Severity } from "../compile/lint.ts";
-import { loadPolicies, parseArches } from "./load_policies.ts";
-import { PolicyError, PolicyErrors } from "../policies/errors.ts";
-import { type Arch, ARCHES, type PolicySet } from "../policies/types.ts";
-
-const SEVERITIES: readonly Severity[] = ["error", "warning", "info"];
-const RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
-
-/** The outcome of checking a set of files: what `check --format json` prints. */
-export interface CheckReport {
-  /** The files as given. */
-  readonly files: readonly string[];
-  /** The names of the policies that parsed (empty when parsing failed). */
-  readonly policies: readonly string[];
-  /** The architectures checked. */
-  readonly arches: readonly Arch[];
-  /** Parse, schema and resolution errors and lint findings, sorted by location. */
-  readonly findings: readonly Finding[];
-  /** Whether no finding reaches `failOn`. */
-  readonly valid: boolean;
-  /** The lowest severity that makes the check fail. */
-  readonly failOn: Severity;
-  /** How many policies were checked and how many findings of each severity there are. */
-  readonly summary: {
-    readonly policies: number;
-    readonly errors: number;
-    readonly warnings: number;
-    readonly infos: number;
-  };
-}
-
-function errorFindings(errors: PolicyErrors | PolicyError): Finding[] {
-  const list = errors instanceof PolicyErrors ? errors.errors : [errors];
-  return list.map((e) => ({
-    severity: "error",
-    code: e.code,
-    message: e.description,
-    loc: { file: e.path, line: e.line, column: e.column },
-  }));
-}
-
-/**
- * Checks policy files: parses them (collecting every error), resolves `extends` and capabilities,
- * compiles for `arches` and lints. Never throws for problems in the policies; they become
- * findings. The library function behind `cordon check`.
- *
- * @param files Policy paths: files, `builtin:NAME`, or `-` for standard input.
- * @param options The architectures to check and the lowest severity that fails.
- * @returns The report.
- * @throws {UsageError} For no paths, `-` twice or an unknown builtin profile.
- *
- * @example
- * ```ts
- * import { checkPolicyFiles } from "./cmd_check.ts";
- * const report = await checkPolicyFiles(["builtin:baseline"], { failOn: "warning" });
- * if (!report.valid || report.summary.errors !== 0) throw new Error("baseline must be valid");
- * ```
- */
-export async function checkPolicyFiles(
-  files: readonly string[],
-  options: { readonly arches?: readonly Arch[]; readonly failOn?: Severity } = {},
-): Promise<CheckReport> {
-  const arches = options.arches ?? ARCHES;
-  const failOn = options.failOn ?? "error";
-  let findings: Finding[] = [];
-  let set: PolicySet | undefined;
-  try {
-    const loaded = await loadPolicies(files, { arches });
-    set = loaded.set;
-    findings = lintPolicies(loaded.set, loaded.resolved, loaded.filters);
-  } catch (error) {
-    if (!(error instanceof PolicyErrors || error instanceof PolicyError)) throw error;
-    findings = errorFindings(error);
-  }
-  const counts = countSeverities(findings);
-  const policies = set?.policies.map((p) => p.name) ?? [];
-  return {
-    files,
-    policies,
-    arches,
-    findings,
-    valid: !findings.some((f) => RANK[f.severity] <= RANK[failOn]),
-    failOn,
-    summary: {
-      policies: policies.length,
-      errors: counts.error,
-      warnings: counts.warning,
-      infos: counts.info,
-    },
-  };
-}
+import { checkPolicyFiles, SEVERITIES } from "../compile/check_policies.ts";
+import { PolicyPathsError } from "../compile/load_policies.ts";
+import { parseArches } from "./load_policies.ts";
+import { ARCHES } from "../policies/types.ts";
 
 const HELP = `Usage: cordon check POLICY... [options]
 
@@ -160,7 +73,9 @@ export const checkCommand: Command = {
       throw new UsageError(`--fail-on "${failOn}" and --severity "${severity}" disagree`);
     }
     const arches = parseArches((values.arch as string[] | undefined) ?? [], ARCHES);
-    const report = await checkPolicyFiles(files, { arches, failOn: severity });
+    const report = await checkPolicyFiles(files, { arches, failOn: severity }).catch((error) => {
+      throw error instanceof PolicyPathsError ? new UsageError(error.message) : error;
+    });
     if (format === "json") {
       console.log(JSON.stringify(report, null, 2));
     } else if (format === "sarif") {

@@ -1,87 +1,19 @@
 /**
- * `cordon compile`: policies to a compiled form (the IR, and whatever emitters
- * {@linkcode EMITTERS} lists), on stdout or into a file.
+ * `cordon compile`: policies to a compiled form (the IR, and whatever the library's emitter
+ * registry, `compile/emitters.ts`, lists), on stdout or into a file.
  *
  * @module
  */
 
 import { fileErrorText } from "../policies/errors.ts";
-import type { Arch } from "../policies/types.ts";
 import { ARCHES } from "../policies/types.ts";
-import type { FilterSet } from "../compile/filter_set.ts";
-import { emitIr } from "../compile/emit_ir.ts";
-import { emitBpfMaps } from "../compile/bpf_maps.ts";
-import { emitLandlock, LANDLOCK_ABI_LATEST } from "../compile/landlock.ts";
-import { emitNetMaps } from "../compile/net_rules.ts";
+import { EmitError, EMITTERS } from "../compile/emitters.ts";
+import { LANDLOCK_ABI_LATEST } from "../compile/landlock.ts";
 import { summarizeFilterSet } from "../compile/summarize_filter_set.ts";
 import { stableJson } from "../compile/stable_json.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import { didYouMean, loadPolicies, parseArches, reportPolicyErrors } from "./load_policies.ts";
-import { SECCOMP_EMITTERS } from "./seccomp_emitters.ts";
-import { OCI_EMITTERS } from "./oci_emitters.ts";
-import { traceScriptSpec } from "../compile/trace_script.ts";
-import { emitBpftrace } from "../compile/emit_bpftrace.ts";
-import { emitDtrace } from "../compile/emit_dtrace.ts";
-
-/** What an emitter is given besides the filter set. */
-export interface EmitOptions {
-  /** The architectures compiled (the set holds exactly these). */
-  readonly arches: readonly Arch[];
-  /** The Landlock ABI to compile rulesets for (`--landlock-abi`); default the latest known. */
-  readonly landlockAbi?: number;
-  /** The `-o` file, when given (an emitter may pick its syntax by the extension). */
-  readonly output?: string;
-}
-
-/** One `--emit` output format. */
-export interface Emitter {
-  /** One line for `--help`. */
-  readonly describe: string;
-  /** Binary output: refused on a terminal without `-o`. */
-  readonly binary?: boolean;
-  /** Produces the output; deterministic. */
-  emit(set: FilterSet, options: EmitOptions): string | Uint8Array;
-}
-
-/**
- * The `--emit` formats, by name. Adding an output format is one entry here.
- *
- * @example
- * ```ts
- * import { EMITTERS } from "./cmd_compile.ts";
- * const ir = EMITTERS.ir!.emit({ version: 1, layers: [] }, { arches: ["x86_64"] });
- * if (typeof ir !== "string" || !ir.includes('"cordon-ir"')) throw new Error();
- * ```
- */
-export const EMITTERS: Readonly<Record<string, Emitter>> = {
-  ir: {
-    describe: "the resolved filter set as stable JSON (docs/ir.md)",
-    emit: (set) => emitIr(set),
-  },
-  maps: {
-    describe: "the eBPF backend's map entries as JSON (hex keys and values, rule ids)",
-    emit: (set) => emitBpfMaps(set),
-  },
-  landlock: {
-    describe: "each policy's Landlock ruleset as JSON, with what the ABI misses (gaps)",
-    emit: (set, { landlockAbi }) => emitLandlock(set, landlockAbi ?? LANDLOCK_ABI_LATEST),
-  },
-  "net-maps": {
-    describe: "the cgroup network programs' rule tuples as JSON, byte for byte",
-    emit: (set) => emitNetMaps(set),
-  },
-  dtrace: {
-    describe: "a D script for dtrace -Z -q -s watching the policies' targets (docs/tracing.md)",
-    emit: (set) => emitDtrace(traceScriptSpec(set)),
-  },
-  bpftrace: {
-    describe: "a bpftrace script (--unsafe when it kills) watching the policies' targets",
-    emit: (set) => emitBpftrace(traceScriptSpec(set)),
-  },
-  ...SECCOMP_EMITTERS,
-  ...OCI_EMITTERS,
-};
 
 const OPTIONS = {
   emit: { type: "string", short: "e" },
@@ -158,11 +90,18 @@ async function run(argv: string[]): Promise<number> {
     if (code === undefined) throw error;
     return code;
   }
-  const produced = emitter.emit(loaded.filters, {
-    arches,
-    ...(landlockAbi === undefined ? {} : { landlockAbi }),
-    ...(output === undefined ? {} : { output }),
-  });
+  let produced;
+  try {
+    produced = emitter.emit(loaded.filters, {
+      arches,
+      ...(landlockAbi === undefined ? {} : { landlockAbi }),
+      ...(output === undefined ? {} : { output }),
+      onWarning: (message) => console.error(`warning: ${message}`),
+    });
+  } catch (error) {
+    if (error instanceof EmitError) throw new UsageError(`--emit ${error.message}`);
+    throw error;
+  }
   const bytes = typeof produced === "string" ? new TextEncoder().encode(produced) : produced;
   if (output === undefined) {
     await writeAll(Deno.stdout, bytes);

@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { Finding, Severity } from "../compile/lint.ts";
+import type { Finding } from "../compile/lint.ts";
+import { countSeverities } from "../compile/check_policies.ts";
 
 /**
  * Formats one finding as `FILE:LINE:COL: severity[code]: message`.
@@ -26,29 +27,6 @@ import type { Finding, Severity } from "../compile/lint.ts";
 export function formatFinding(finding: Finding): string {
   const { file, line, column } = finding.loc;
   return `${file}:${line}:${column}: ${finding.severity}[${finding.code}]: ${finding.message}`;
-}
-
-/** How many findings of each severity. */
-export type SeverityCounts = Record<Severity, number>;
-
-/**
- * Counts findings by severity.
- *
- * @param findings The findings.
- * @returns The count of each severity, zero where there are none.
- *
- * @example
- * ```ts
- * import { countSeverities } from "./format_findings.ts";
- * const loc = { file: "p.yaml", line: 1, column: 1 };
- * const counts = countSeverities([{ severity: "info", code: "x", message: "m", loc }]);
- * if (counts.info !== 1 || counts.error !== 0) throw new Error();
- * ```
- */
-export function countSeverities(findings: readonly Finding[]): SeverityCounts {
-  const counts: SeverityCounts = { error: 0, warning: 0, info: 0 };
-  for (const finding of findings) counts[finding.severity]++;
-  return counts;
 }
 
 function plural(n: number, word: string): string {
