@@ -15,6 +15,7 @@ import { SYSCALLS as I386_SYSCALLS } from "./syscall_tables/i386.ts";
 import { SYSCALLS as X32_SYSCALLS } from "./syscall_tables/x32.ts";
 import { SYSCALLS as AARCH64_SYSCALLS } from "./syscall_tables/aarch64.ts";
 import { SYSCALL_ARGS } from "./syscall_args.ts";
+import { UNTRACED_SYSCALL_ARGS } from "./syscall_args_untraced.ts";
 
 /**
  * The bit x32 syscall numbers carry (`__X32_SYSCALL_BIT`). An x32 process runs with the x86_64
@@ -192,7 +193,7 @@ export interface SyscallArg {
 /**
  * Syscalls whose argument layout on an architecture differs from the generated (x86_64 kernel)
  * one under the same name. Only layouts that would otherwise be wrong are listed; syscalls the
- * source kernel has no tracepoint for stay unknown rather than typed by hand.
+ * source kernel has no tracepoint for are in `syscall_args_untraced.ts`.
  */
 const ARCH_ARG_LAYOUTS: Readonly<
   Partial<Record<Arch, Readonly<Record<string, readonly string[]>>>>
@@ -240,12 +241,14 @@ function declarations(name: string, arch: Arch): readonly string[] | undefined {
   if (syscallNumber(arch, name) === undefined) return undefined;
   const override = ARCH_ARG_LAYOUTS[arch];
   if (override !== undefined && Object.hasOwn(override, name)) return override[name];
-  return Object.hasOwn(SYSCALL_ARGS, name) ? SYSCALL_ARGS[name] : undefined;
+  if (Object.hasOwn(SYSCALL_ARGS, name)) return SYSCALL_ARGS[name];
+  return Object.hasOwn(UNTRACED_SYSCALL_ARGS, name) ? UNTRACED_SYSCALL_ARGS[name] : undefined;
 }
 
 /**
  * The arguments of a syscall with their C types, from the kernel's syscall tracepoints
- * (generated into `syscall_args.ts`), corrected where an architecture's layout differs
+ * (generated into `syscall_args.ts`; `syscall_args_untraced.ts` for the calls that kernel build
+ * has no tracepoint for), corrected where an architecture's layout differs
  * (`clone` on i386 and aarch64; the old `mmap` and `select` of i386).
  *
  * @param name The syscall name.
