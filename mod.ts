@@ -60,6 +60,7 @@ export * from "./compile/compile.ts";
 export * from "./compile/load_policies.ts";
 export * from "./compile/check_policies.ts";
 export * from "./compile/emitters.ts";
+export * from "./compile/describe_verdict.ts";
 export * from "./compile/target.ts";
 export * from "./compile/evaluate.ts";
 export * from "./compile/emit_ir.ts";

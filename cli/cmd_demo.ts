@@ -15,7 +15,7 @@ import { stableJson } from "../compile/stable_json.ts";
 import { type Command, EXIT } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import { loadPolicies, reportPolicyErrors } from "./load_policies.ts";
-import { describeAction } from "./cmd_eval.ts";
+import { describeAction } from "../compile/describe_verdict.ts";
 
 const PROFILE = "builtin:baseline";
 

@@ -23,7 +23,8 @@ import {
   runLaunching,
 } from "./launch_report.ts";
 import { resolveCommand, runConfined, type RunResult } from "../backends/linux/run.ts";
-import { decideDenoPermission, formatLocation } from "../engine/deno_permissions.ts";
+import { decideDenoPermission } from "../engine/deno_permissions.ts";
+import { formatLocation } from "../policies/types.ts";
 import {
   type BrokerDecision,
   DENO_BROKER_ENV,

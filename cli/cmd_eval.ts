@@ -5,12 +5,13 @@
  */
 
 import { letsCallRun } from "../policies/types.ts";
-import type { Arch, SourceLocation } from "../policies/types.ts";
+import type { Arch } from "../policies/types.ts";
 import { ARCHES } from "../policies/types.ts";
 import { syscallNumber } from "../policies/syscalls.ts";
 import { errnoName } from "../policies/constants.ts";
 import { CallInputError, parseArgInput, parseSyscallInput } from "../compile/call_input.ts";
 import { evaluate, evaluateLayers, type Verdict } from "../compile/evaluate.ts";
+import { describeAction, describeSource } from "../compile/describe_verdict.ts";
 import type { ProcessInfo } from "../compile/target.ts";
 import { stableJson } from "../compile/stable_json.ts";
 import { type Command, EXIT, UsageError } from "./command.ts";
@@ -99,51 +100,6 @@ function processFrom(values: Record<string, unknown>): ProcessInfo | undefined {
   if (executable !== undefined) proc.executable = executable;
   if (cgroup !== undefined) proc.cgroup = cgroup;
   return proc;
-}
-
-function formatLoc(loc: SourceLocation): string {
-  return `${loc.file}:${loc.line}:${loc.column}`;
-}
-
-/**
- * The action of a verdict in words: `deny EACCES (13)`, `log (audit: would kill)`, `allow`.
- *
- * @param v The verdict (or decision).
- * @returns The description.
- *
- * @example
- * ```ts
- * import { describeAction } from "./cmd_eval.ts";
- * if (describeAction({ action: "deny", errno: 13 }) !== "deny EACCES (13)") throw new Error();
- * ```
- */
-export function describeAction(v: Pick<Verdict, "action" | "errno" | "audited">): string {
-  const errno = v.errno === undefined ? "" : ` ${errnoName(v.errno) ?? "errno"} (${v.errno})`;
-  if (v.audited !== undefined) return `${v.action} (audit: would ${v.audited}${errno})`;
-  return `${v.action}${v.action === "deny" ? errno : ""}`;
-}
-
-/**
- * Who decided a verdict, in words: `decided by rule "r" of policy "p" at FILE:LINE:COL`, by the
- * default action, by the decision for numbers missing from the tables, or that no policy applies.
- *
- * @param v The verdict.
- * @param known Whether the syscall number is in the architecture's table.
- * @returns The description.
- *
- * @example
- * ```ts
- * import { describeSource } from "./cmd_eval.ts";
- * import { UNCONFINED } from "@cordon/cordon";
- * if (describeSource(UNCONFINED, true) !== "no policy applies to this process") throw new Error();
- * ```
- */
-export function describeSource(v: Verdict, known: boolean): string {
-  if (v.layer === null) return "no policy applies to this process";
-  const where = `of policy "${v.policy}" at ${formatLoc(v.loc)}`;
-  if (v.ruleId !== null) return `decided by rule "${v.ruleId}" ${where}`;
-  if (known) return `decided by the default action ${where}`;
-  return `decided by the decision for numbers missing from the syscall tables ${where}`;
 }
 
 function verdictJson(v: Verdict): Record<string, unknown> {

@@ -38,6 +38,7 @@ import type {
   FilterSet,
   SyscallDecision,
 } from "./filter_set.ts";
+import { intendedAction, isAudited } from "./filter_set.ts";
 import { stableJson } from "./stable_json.ts";
 import {
   type ArgCaseValue,
@@ -178,8 +179,8 @@ function layerSlot(layer: FilterLayer, index: ArchIndex | undefined, nr: number 
 }
 
 function effective(d: Decision): { action: Action; audit: boolean } {
-  return d.audited !== undefined
-    ? { action: d.audited, audit: true }
+  return isAudited(d)
+    ? { action: intendedAction(d), audit: true }
     : { action: d.action, audit: false };
 }
 
@@ -251,7 +252,7 @@ function slotArgCases(
 function mayKill(withCases: readonly SyscallDecision[]): boolean {
   return withCases.some((sd) =>
     [...sd.cases.map((c) => c.decision), sd.otherwise].some((d) =>
-      d.audited === undefined && kernelAction(d.action) === CORDON_ACT.kill
+      !isAudited(d) && kernelAction(d.action) === CORDON_ACT.kill
     )
   );
 }

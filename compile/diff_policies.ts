@@ -10,6 +10,7 @@
 
 import { type Arch, ARCHES, type ResolvedPolicy, type SourceLocation } from "../policies/types.ts";
 import type { ArgTest, FilterLayer, FilterSet } from "./filter_set.ts";
+import { intendedAction } from "./filter_set.ts";
 import { Evaluator, type Verdict } from "./evaluate.ts";
 import { isBeneath } from "./landlock.ts";
 
@@ -53,7 +54,7 @@ export interface PolicyDiff {
 const PERMISSIVE = new Set(["allow", "log", "trace", "notify"]);
 
 function allowed(v: Verdict): boolean {
-  return PERMISSIVE.has(v.audited ?? v.action);
+  return PERMISSIVE.has(intendedAction(v));
 }
 
 /** Candidate values of one argument: the boundaries of every test on it. */
@@ -197,10 +198,10 @@ function syscallEntries(
           message: change === "added"
             ? `${name} (${arch}) is allowed by NEW (${
               n.ruleId ?? "defaultAction"
-            }), denied by OLD (${o.ruleId ?? "defaultAction"}: ${o.audited ?? o.action})`
+            }), denied by OLD (${o.ruleId ?? "defaultAction"}: ${intendedAction(o)})`
             : `${name} (${arch}) is allowed by OLD (${
               o.ruleId ?? "defaultAction"
-            }), denied by NEW (${n.ruleId ?? "defaultAction"}: ${n.audited ?? n.action})`,
+            }), denied by NEW (${n.ruleId ?? "defaultAction"}: ${intendedAction(n)})`,
           oldLoc: oldAt(o, name),
           newLoc: newAt(n, name),
         });

@@ -40,6 +40,39 @@ export interface Decision {
 }
 
 /**
+ * The one reading of audit mode's two encodings: what the policy decides, applied or not. The IR
+ * keeps the compiled action (`log`) with the intended one in `audited`; events and reports carry
+ * the intended action with `audit: true` ({@linkcode isAudited}). Every conversion between them
+ * goes through these two functions.
+ *
+ * @example
+ * ```ts
+ * import { intendedAction, isAudited } from "@cordon/cordon";
+ * const loc = { file: "p.yaml", line: 3, column: 5 };
+ * const audited = { action: "log", audited: "deny", ruleId: "r", policy: "p", loc } as const;
+ * if (intendedAction(audited) !== "deny" || !isAudited(audited)) throw new Error();
+ * if (intendedAction({ action: "kill" }) !== "kill" || isAudited({ action: "kill" })) throw new Error();
+ * ```
+ */
+export function intendedAction(decision: Pick<Decision, "action" | "audited">): Action {
+  return decision.audited ?? decision.action;
+}
+
+/**
+ * Whether a decision was made in audit mode (its compiled action only logs; see
+ * {@linkcode intendedAction}).
+ *
+ * @example
+ * ```ts
+ * import { isAudited } from "@cordon/cordon";
+ * if (!isAudited({ action: "log", audited: "kill" }) || isAudited({ action: "log" })) throw new Error();
+ * ```
+ */
+export function isAudited(decision: Pick<Decision, "audited">): boolean {
+  return decision.audited !== undefined;
+}
+
+/**
  * One argument test of an {@linkcode ArgCase}; the semantics of an `ArgCondition` (without
  * location), narrowed to the bits the kernel reads when {@linkcode ArgTest.width} is set.
  */

@@ -36,6 +36,7 @@ import type {
   FilterSet,
   SyscallDecision,
 } from "./filter_set.ts";
+import { intendedAction } from "./filter_set.ts";
 
 /** How serious a finding is. `error` makes a policy invalid; `check --fail-on` chooses what fails. */
 export type Severity = "error" | "warning" | "info";
@@ -383,7 +384,7 @@ function decisionsOf(entry: SyscallDecision): Decision[] {
 }
 
 function lets(decision: Decision): boolean {
-  return letsCallRun(decision.audited ?? decision.action);
+  return letsCallRun(intendedAction(decision));
 }
 
 /** For each architecture of a layer, the numbers `rule` names there. */

@@ -25,6 +25,7 @@ import {
   DENO_PERMISSIONS,
   type DenoPermission,
   type DenoRule,
+  formatLocation,
   type ResolvedPolicy,
   type SourceLocation,
 } from "../policies/types.ts";
@@ -62,19 +63,6 @@ export interface DenoPermissionDecision {
 }
 
 const ACTION_RANK = { allow: 0, log: 1, deny: 2 } as const;
-
-/**
- * `FILE:LINE:COL` of `loc`.
- *
- * @example
- * ```ts
- * import { formatLocation } from "@cordon/cordon";
- * if (formatLocation({ file: "p.yaml", line: 3, column: 5 }) !== "p.yaml:3:5") throw new Error();
- * ```
- */
-export function formatLocation(loc: SourceLocation): string {
-  return `${loc.file}:${loc.line}:${loc.column}`;
-}
 
 /**
  * Whether `name` is one of the eight permission kinds.

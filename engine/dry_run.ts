@@ -37,6 +37,7 @@
 import type { Action, Arch, SourceLocation } from "../policies/types.ts";
 import { syscallNumber } from "../policies/syscalls.ts";
 import type { FilterSet } from "../compile/filter_set.ts";
+import { intendedAction, isAudited } from "../compile/filter_set.ts";
 import { Evaluator, type Verdict } from "../compile/evaluate.ts";
 import { type ProcessInfo, targetMatches } from "../compile/target.ts";
 import { EngineError } from "./errors.ts";
@@ -512,7 +513,7 @@ class Replay {
       for (let i = 0; i < 6; i++) values[i] = args[i] ?? 0n;
       verdict = evaluator.decide(call.arch, call.nr, values);
     }
-    const action = verdict.audited ?? verdict.action;
+    const action = intendedAction(verdict);
     if (!FINDING_ACTIONS.has(action)) {
       if (access !== undefined) this.#decideAccess(call, proc, access);
       return;
@@ -536,7 +537,7 @@ class Replay {
       args: detachAll(call.argText),
       action,
       ...(verdict.errno === undefined ? {} : { errno: verdict.errno }),
-      mode: verdict.audited === undefined ? "enforce" : "audit",
+      mode: isAudited(verdict) ? "audit" : "enforce",
       ruleId: verdict.ruleId,
       policy: verdict.policy,
       loc: verdict.loc,

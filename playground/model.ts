@@ -14,12 +14,12 @@ import { resolvePolicies } from "../policies/resolve.ts";
 import { PolicyError, PolicyErrors } from "../policies/errors.ts";
 import { BUILTIN_PROFILES } from "../policies/builtin_profiles.ts";
 import { syscallNumber } from "../policies/syscalls.ts";
-import { errnoName } from "../policies/constants.ts";
 import { compilePolicies } from "../compile/compile.ts";
 import type { FilterSet } from "../compile/filter_set.ts";
 import { type Finding, lintPolicies } from "../compile/lint.ts";
 import { CallInputError, parseArgInput, parseSyscallInput } from "../compile/call_input.ts";
 import { evaluate, evaluateLayers, type Verdict } from "../compile/evaluate.ts";
+import { describeAction, describeSource } from "../compile/describe_verdict.ts";
 import { compileSeccomp } from "../compile/seccomp.ts";
 import { disassemble } from "../compile/seccomp_asm.ts";
 import { type LayerSummary, summarizeFilterSet } from "../compile/summarize_filter_set.ts";
@@ -177,20 +177,6 @@ function parseCallArgs(text: string, arch: Arch): bigint[] | undefined {
     );
   }
   return items.map((item, i) => item === "" ? 0n : parseValue(item, i, arch));
-}
-
-function describeAction(v: Pick<Verdict, "action" | "errno" | "audited">): string {
-  const errno = v.errno === undefined ? "" : ` ${errnoName(v.errno) ?? "errno"} (${v.errno})`;
-  if (v.audited !== undefined) return `${v.action} (audit: would ${v.audited}${errno})`;
-  return `${v.action}${v.action === "deny" ? errno : ""}`;
-}
-
-function describeSource(v: Verdict, known: boolean): string {
-  if (v.layer === null) return "no policy applies to this process";
-  const where = `of policy "${v.policy}" at ${v.loc.file}:${v.loc.line}:${v.loc.column}`;
-  if (v.ruleId !== null) return `decided by rule "${v.ruleId}" ${where}`;
-  if (known) return `decided by the default action ${where}`;
-  return `decided by the decision for numbers missing from the syscall tables ${where}`;
 }
 
 /** The decision for one call, as `cordon eval` gives it. */

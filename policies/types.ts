@@ -90,6 +90,19 @@ export interface SourceLocation {
   readonly column: number;
 }
 
+/**
+ * `FILE:LINE:COL` of `loc`: how every report, error and finding names a place in a policy.
+ *
+ * @example
+ * ```ts
+ * import { formatLocation } from "@cordon/cordon";
+ * if (formatLocation({ file: "p.yaml", line: 3, column: 5 }) !== "p.yaml:3:5") throw new Error();
+ * ```
+ */
+export function formatLocation(loc: SourceLocation): string {
+  return `${loc.file}:${loc.line}:${loc.column}`;
+}
+
 /** Comparison operators on a syscall argument, as in seccomp. */
 export type ArgOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "masked_eq";
 

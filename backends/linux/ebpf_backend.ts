@@ -24,6 +24,7 @@ import { strictness } from "../../policies/types.ts";
 import type { Action, SourceLocation } from "../../policies/types.ts";
 import { syscallName } from "../../policies/syscalls.ts";
 import type { FilterLayer, FilterSet } from "../../compile/filter_set.ts";
+import { intendedAction, isAudited } from "../../compile/filter_set.ts";
 import { type ProcessInfo, targetMatches } from "../../compile/target.ts";
 import { Evaluator } from "../../compile/evaluate.ts";
 import { combinedDecisions, layerMaps, type SlotDecision } from "../../compile/bpf_maps.ts";
@@ -534,10 +535,10 @@ export class EbpfBackend implements Backend {
         { version: 1, layers: layers.map((i) => applied.set.layers[i]!) },
         { pid: raw.tgid, comm: raw.comm },
       ).decide(arch, raw.nr, raw.args);
-      const wouldApply = byArgs.audited ?? byArgs.action;
+      const wouldApply = intendedAction(byArgs);
       if (strictness(wouldApply) > strictness(action)) {
         action = wouldApply;
-        audit = byArgs.audited !== undefined || !applied.enforce;
+        audit = isAudited(byArgs) || !applied.enforce;
         enforced = false;
         decided = {
           ruleId: byArgs.ruleId,

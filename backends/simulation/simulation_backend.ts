@@ -22,6 +22,7 @@
 import { type Action, type Arch, strictness } from "../../policies/types.ts";
 import { syscallName, syscallNumber } from "../../policies/syscalls.ts";
 import type { FilterLayer, FilterSet } from "../../compile/filter_set.ts";
+import { intendedAction, isAudited } from "../../compile/filter_set.ts";
 import { Evaluator, type Verdict } from "../../compile/evaluate.ts";
 import { type ProcessInfo, targetMatches } from "../../compile/target.ts";
 import {
@@ -1260,9 +1261,9 @@ function limitVerdict(layer: FilterLayer, index: number): Verdict {
 }
 
 function eventVerdict(verdict: Verdict, applied: boolean, rateLimited: boolean): EventVerdict {
-  const audit = verdict.audited !== undefined;
+  const audit = isAudited(verdict);
   return {
-    action: verdict.audited ?? verdict.action,
+    action: intendedAction(verdict),
     ruleId: verdict.ruleId,
     policy: verdict.policy,
     ...(verdict.errno === undefined ? {} : { errno: verdict.errno }),
