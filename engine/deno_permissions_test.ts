@@ -1,3 +1,4 @@
+import { deepStrictEqual as assertEq } from "node:assert/strict";
 import { decideDenoPermission } from "./deno_permissions.ts";
 import { parsePolicies } from "../policies/parse.ts";
 import { resolvePolicies } from "../policies/resolve.ts";
@@ -35,12 +36,6 @@ spec:
 
 function layers(text = YAML) {
   return resolvePolicies(parsePolicies(text, "app.yaml"));
-}
-
-function assertEq(actual: unknown, expected: unknown, what: string): void {
-  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
-    throw new Error(`${what}: got ${JSON.stringify(actual)}, want ${JSON.stringify(expected)}`);
-  }
 }
 
 Deno.test("deno rules: priority, then the stricter action, each citing its line", () => {

@@ -1,3 +1,4 @@
+import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { oracleTest } from "../tests/_kernel.ts";
 import { type Arch, ARCHES } from "./types.ts";
 import {
@@ -15,13 +16,6 @@ import { defaultHeadersDir } from "./_generate_syscall_tables.ts";
 
 /** The pinned UAPI headers (`_fetch_uapi_headers.sh`), when fetched. */
 const PINNED_HEADERS = await defaultHeadersDir();
-
-function assertEquals(actual: unknown, expected: unknown, what: string): void {
-  const show = (v: unknown) => JSON.stringify(v, (_, x) => typeof x === "bigint" ? `${x}n` : x);
-  if (show(actual) !== show(expected)) {
-    throw new Error(`${what}: expected ${show(expected)}, got ${show(actual)}`);
-  }
-}
 
 function which(tool: string): string | undefined {
   for (const dir of (Deno.env.get("PATH") ?? "/usr/bin:/bin").split(":")) {

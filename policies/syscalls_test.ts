@@ -1,3 +1,4 @@
+import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { type Arch, ARCHES } from "./types.ts";
 import {
   AUDIT_ARCH,
@@ -15,12 +16,6 @@ import { NOT_IMPLEMENTED_SYSCALLS, UNTRACED_SYSCALL_ARGS } from "./syscall_args_
 import { syscallArgWidth } from "./syscall_arg_width.ts";
 import { readSyscallArgs } from "./_generate_syscall_tables.ts";
 import { kernelTest, oracleTest } from "../tests/_kernel.ts";
-
-function assertEquals(actual: unknown, expected: unknown, what: string): void {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
-}
 
 /** Why a file-dependent test cannot run here, or `undefined` if it can. */
 function absent(path: string): string | undefined {

@@ -1,3 +1,4 @@
+import { deepStrictEqual as assertEquals } from "node:assert/strict";
 /**
  * The playground in a real browser: the bundle is built with esbuild, served on loopback and
  * loaded in headless Chromium (Debian's `chromium`, over CDP); the state is set through the URL
@@ -22,12 +23,6 @@ import type { Finding } from "../compile/lint.ts";
 import type { LayerSummary } from "../compile/summarize_filter_set.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
-
-function assertEquals(actual: unknown, expected: unknown, what: string): void {
-  const a = JSON.stringify(actual, null, 1);
-  const e = JSON.stringify(expected, null, 1);
-  if (a !== e) throw new Error(`${what} differs\n--- page\n${a}\n--- CLI\n${e}`);
-}
 
 interface Shown {
   findings: string[];
