@@ -189,6 +189,20 @@ export function decodeAction(ret: number): DecodedAction {
 }
 
 /**
+ * Whether a seccomp action lets the call run (`allow`, `log`): the seccomp counterpart of
+ * `letsCallRun` for policy actions.
+ *
+ * @example
+ * ```ts
+ * import { seccompLetsCallRun } from "@cordon/cordon";
+ * if (!seccompLetsCallRun("log") || seccompLetsCallRun("errno")) throw new Error();
+ * ```
+ */
+export function seccompLetsCallRun(action: SeccompAction): boolean {
+  return action === "allow" || action === "log";
+}
+
+/**
  * Formats a return value the way disassemblies print it: `ALLOW`, `ERRNO(1)`, `KILL_PROCESS`, …
  *
  * @param ret The 32-bit return value.

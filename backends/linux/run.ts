@@ -19,6 +19,7 @@ import type { FilterSet } from "../../compile/filter_set.ts";
 import { compileSeccomp, type SeccompProgram } from "../../compile/seccomp.ts";
 import { appliesFilesystem } from "../../compile/landlock.ts";
 import { decodeAction, runSeccomp } from "../../compile/bpf_interpreter.ts";
+import { seccompLetsCallRun } from "../../compile/sock_filter.ts";
 import { NotSupportedError } from "./errors.ts";
 import {
   probeSeccomp,
@@ -480,7 +481,7 @@ export function planFilters(set: FilterSet, arches: readonly Arch[]): CompiledFi
     const nr = syscallNumber(native, name);
     if (nr === undefined) return true;
     const { action } = decodeAction(runSeccomp(program, { nr, arch: auditArch, args }).action);
-    return action === "allow" || action === "log";
+    return seccompLetsCallRun(action);
   };
   filters.forEach(({ policy, program }, index) => {
     if (!allows(program, "execve", [])) {

@@ -53,6 +53,7 @@ import {
   type SeccompData,
 } from "../../compile/bpf_interpreter.ts";
 import { evaluate, evaluateLayers } from "../../compile/evaluate.ts";
+import { seccompLetsCallRun } from "../../compile/sock_filter.ts";
 import { strictness } from "../../policies/types.ts";
 import {
   BPF_JA,
@@ -517,7 +518,7 @@ export class SeccompSupervisor implements AsyncDisposable {
     let errno = ENOSYS;
     let allow = false;
     if (action === "errno") errno = Math.min(data, MAX_ERRNO);
-    else if (action === "allow" || action === "log") allow = true;
+    else if (seccompLetsCallRun(action)) allow = true;
     const uncovered = action === "errno" ? this.#uncovered(arch, nr, args) : [];
     const stagedKey = uncovered.length > 0 ? `${arch}:${nr}` : undefined;
     const stagedSeen = stagedKey === undefined ? undefined : this.#staged.get(stagedKey);
