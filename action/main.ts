@@ -27,6 +27,7 @@ import { dryRun, type TraceFormat } from "../engine/dry_run.ts";
 import { toSarif } from "../cli/format_sarif.ts";
 import { ACTION_RULES, withRuleHelp } from "../cli/sarif_rules.ts";
 import denoJson from "../deno.json" with { type: "json" };
+import { formatLocation } from "../policies/types.ts";
 
 /** The commands the Action runs. */
 const COMMANDS = ["check", "dry-run", "diff"] as const;
@@ -162,10 +163,6 @@ function load(paths: readonly string[], arches: readonly Arch[]): Loaded {
   }
 }
 
-function at(loc: { file: string; line: number; column: number }): string {
-  return `${loc.file}:${loc.line}:${loc.column}`;
-}
-
 /** What one run of the Action found. */
 interface Outcome {
   readonly findings: Finding[];
@@ -232,7 +229,7 @@ function runDiff(
   const findings = diff.entries.map((e): Finding => ({
     severity: e.change === "added" ? "error" : "info",
     code: e.change === "added" ? "privilege-added" : "privilege-removed",
-    message: `${e.message} (base: ${at(e.oldLoc)}; new: ${at(e.newLoc)})`,
+    message: `${e.message} (base: ${formatLocation(e.oldLoc)}; new: ${formatLocation(e.newLoc)})`,
     loc: e.change === "added" ? e.newLoc : e.oldLoc,
   }));
   const added = diff.entries.filter((e) => e.change === "added").length;

@@ -15,6 +15,7 @@ import type { EngineEvent } from "../engine/events.ts";
 import type { ProcessActivity } from "../engine/backend.ts";
 import { escapeHtml } from "./format_html.ts";
 import { errnoName } from "../policies/constants.ts";
+import { formatLocation } from "../policies/types.ts";
 
 interface ProcessRecord {
   pid: number;
@@ -143,9 +144,7 @@ export class ActivityRecorder {
       : `${event.op} ${event.protocol} ${event.address ?? ""}${
         event.port === undefined ? "" : `:${event.port}`
       }`;
-    const at = verdict.loc === undefined
-      ? ""
-      : ` at ${verdict.loc.file}:${verdict.loc.line}:${verdict.loc.column}`;
+    const at = verdict.loc === undefined ? "" : ` at ${formatLocation(verdict.loc)}`;
     this.#denials.push({
       time: event.time,
       pid: event.pid,

@@ -16,6 +16,7 @@ import { type Command, EXIT } from "./command.ts";
 import { choice, parseArgs } from "./parse_args.ts";
 import { loadPolicies, reportPolicyErrors } from "./load_policies.ts";
 import { describeAction } from "../compile/describe_verdict.ts";
+import { formatLocation } from "../policies/types.ts";
 
 const PROFILE = "builtin:baseline";
 
@@ -184,7 +185,7 @@ async function run(argv: string[]): Promise<number> {
       `${plural(count("info"), "note")}`,
   );
   for (const f of findings.slice(0, 6)) {
-    out.push(`   ${f.severity}: ${f.loc.file}:${f.loc.line}:${f.loc.column}: ${f.message}`);
+    out.push(`   ${f.severity}: ${formatLocation(f.loc)}: ${f.message}`);
   }
   if (findings.length > 6) out.push(paint("dim", `   … and ${findings.length - 6} more`));
   out.push("");
@@ -222,7 +223,7 @@ async function run(argv: string[]): Promise<number> {
   const whyWidth = Math.max(...CALLS.map((c) => c.why.length));
   for (const { call, verdict } of evaluations) {
     const action = describeAction(verdict);
-    const where = `${verdict.loc.file}:${verdict.loc.line}:${verdict.loc.column}`;
+    const where = `${formatLocation(verdict.loc)}`;
     const source = verdict.ruleId === null
       ? `default action, ${where}`
       : `${verdict.ruleId}, ${where}`;

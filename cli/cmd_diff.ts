@@ -19,6 +19,7 @@ import { type DiffEntry, diffPolicies } from "../compile/diff_policies.ts";
 import { toSarif } from "./format_sarif.ts";
 import { DIFF_RULES, docsAt, withRuleHelp } from "./sarif_rules.ts";
 import { type Arch, ARCHES, type SourceLocation } from "../policies/types.ts";
+import { formatLocation } from "../policies/types.ts";
 
 const OPTIONS = {
   format: { type: "string" },
@@ -57,7 +58,7 @@ Example (CI):
   cordon diff main.yaml branch.yaml --format sarif > drift.sarif`;
 
 function at(loc: SourceLocation): string {
-  return loc.file === "" ? "(nowhere)" : `${loc.file}:${loc.line}:${loc.column}`;
+  return loc.file === "" ? "(nowhere)" : `${formatLocation(loc)}`;
 }
 
 async function compileOne(

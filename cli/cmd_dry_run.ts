@@ -21,6 +21,7 @@ import { dryRunToJunit } from "./format_junit.ts";
 import { dryRunToHtml, type HtmlPolicySource } from "./format_html.ts";
 import { BUILTIN_PROFILES } from "../policies/builtin_profiles.ts";
 import denoJson from "../deno.json" with { type: "json" };
+import { formatLocation } from "../policies/types.ts";
 
 const OPTIONS = {
   trace: { type: "string", short: "t" },
@@ -106,10 +107,6 @@ const HELP = [
 /** Exit code of a trace that cannot be read (see the help). */
 export const EXIT_TRACE_UNREADABLE = 3;
 
-function loc(l: { file: string; line: number; column: number }): string {
-  return `${l.file}:${l.line}:${l.column}`;
-}
-
 function undecidedWhy(u: DryRunUndecided): string {
   return u.reason ?? `argument ${u.missing.join(", ")} unknown`;
 }
@@ -140,7 +137,11 @@ function text(report: DryRunReport, trace: string): string {
       const who = r.ruleId === null
         ? `default action of policy "${r.policy}"`
         : `rule "${r.ruleId}" (policy "${r.policy}")`;
-      out.push(`  ${String(r.count).padStart(7)} × ${r.action.padEnd(5)} ${who} at ${loc(r.loc)}`);
+      out.push(
+        `  ${String(r.count).padStart(7)} × ${r.action.padEnd(5)} ${who} at ${
+          formatLocation(r.loc)
+        }`,
+      );
     }
   }
   if (report.undecidedTotal > 0) {

@@ -18,10 +18,11 @@ import type { LandlockDenial } from "../backends/linux/landlock_audit.ts";
 import { errnoName } from "../policies/constants.ts";
 import type { ViewDenial } from "../backends/linux/view_explain.ts";
 import type { ExplainSummary, RunResult } from "../backends/linux/run.ts";
+import { formatLocation } from "../policies/types.ts";
 
 /** `FILE:LINE:COL`. */
 export function where(loc: SourceLocation): string {
-  return `${loc.file}:${loc.line}:${loc.column}`;
+  return formatLocation(loc);
 }
 
 /** What decided: `rule ID of policy "P"`, or `defaultAction of policy "P"`. */

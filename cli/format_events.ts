@@ -9,6 +9,7 @@ import { letsCallRun } from "../policies/types.ts";
 import type { ProcessActivity } from "../engine/backend.ts";
 import type { EngineEvent, EventVerdict } from "../engine/events.ts";
 import { errnoName } from "../policies/constants.ts";
+import { formatLocation } from "../policies/types.ts";
 
 function clock(ms: number): string {
   return new Date(ms).toISOString().slice(11, 23);
@@ -81,7 +82,7 @@ export function formatVerdict(v: EventVerdict): string {
     ? `would ${v.action}${errno} (audit)`
     : `${v.action}${errno}${v.enforced || letsCallRun(v.action) ? "" : " (not enforced)"}`;
   const by = v.ruleId ?? `the default of ${v.policy}`;
-  const at = v.loc && v.loc.file ? ` at ${v.loc.file}:${v.loc.line}:${v.loc.column}` : "";
+  const at = v.loc && v.loc.file ? ` at ${formatLocation(v.loc)}` : "";
   return `${how} by ${by}${at} (policy ${v.policy})${v.rateLimited ? " [rate limit]" : ""}`;
 }
 

@@ -10,6 +10,7 @@
 
 import type { DryRunFinding, DryRunReport } from "../engine/dry_run.ts";
 import { errnoName } from "../policies/constants.ts";
+import { formatLocation } from "../policies/types.ts";
 
 /** A policy's text, to show and link findings to (`file` as in the findings' locations). */
 export interface HtmlPolicySource {
@@ -150,7 +151,7 @@ function timeline(report: DryRunReport): string {
 function findingsTable(report: DryRunReport, known: ReadonlySet<string>): string {
   if (report.findings.length === 0) return "";
   const rows = report.findings.map((f, i) => {
-    const where = `${f.loc.file}:${f.loc.line}:${f.loc.column}`;
+    const where = `${formatLocation(f.loc)}`;
     const link = known.has(f.loc.file)
       ? `<a class="loc" href="#${lineId(f.loc.file, f.loc.line)}">${escapeHtml(where)}</a>`
       : `<span class="loc">${escapeHtml(where)}</span>`;

@@ -9,6 +9,7 @@
 
 import type { DryRunReport } from "../engine/dry_run.ts";
 import { errnoName } from "../policies/constants.ts";
+import { formatLocation } from "../policies/types.ts";
 
 /** Escapes text for XML attributes and content (and drops characters XML 1.0 forbids). */
 export function escapeXml(text: string): string {
@@ -58,7 +59,7 @@ export function dryRunToJunit(report: DryRunReport, trace: string): string {
     const rule = f.ruleId === null
       ? `the default action of policy "${f.policy}"`
       : `rule "${f.ruleId}" of policy "${f.policy}"`;
-    const where = `${f.loc.file}:${f.loc.line}:${f.loc.column}`;
+    const where = `${formatLocation(f.loc)}`;
     const by = f.section !== undefined && f.mechanism !== undefined && f.mechanism !== "seccomp"
       ? `${f.section} of policy "${f.policy}" (${f.mechanism})`
       : rule;

@@ -10,6 +10,7 @@ import { EXIT, UsageError } from "./command.ts";
 import { type Degradation, FilterPlanError } from "../backends/linux/run.ts";
 import { LaunchError } from "../backends/linux/launcher.ts";
 import { NotSupportedError } from "../backends/linux/errors.ts";
+import { formatLocation } from "../policies/types.ts";
 
 /** Options of one report line. */
 export interface ReportLineOptions {
@@ -115,7 +116,7 @@ export function reportDegradations(
 ): (unenforced: readonly Degradation[]) => void {
   return (unenforced) => {
     for (const d of unenforced) {
-      const where = `${d.loc.file}:${d.loc.line}:${d.loc.column}`;
+      const where = `${formatLocation(d.loc)}`;
       report(
         "degraded",
         `${where}: the ${d.section} rules of policy "${d.policy}" are NOT enforced ` +

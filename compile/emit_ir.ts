@@ -8,6 +8,7 @@
 import type { SourceLocation } from "../policies/types.ts";
 import type { ArgCase, ArgTest, Decision, FilterLayer, FilterSet } from "./filter_set.ts";
 import { stableJson } from "./stable_json.ts";
+import { formatLocation } from "../policies/types.ts";
 
 /** The `format` field of emitted IR. */
 export const IR_FORMAT = "cordon-ir";
@@ -80,7 +81,7 @@ function emitLayer(layer: FilterLayer): Record<string, unknown> {
     target: layer.target,
     defaultAction: layer.defaultAction,
     defaultErrno: layer.defaultErrno,
-    loc: formatLoc(layer.loc),
+    loc: formatLocation(layer.loc),
     filesystem: withLocStrings(layer.filesystem),
     network: withLocStrings(layer.network),
     limits: withLocStrings(layer.limits),
@@ -97,7 +98,7 @@ function emitDecision(decision: Decision, policy: string): Record<string, unknow
     ruleId: decision.ruleId,
     // Always the layer's own policy for compiled sets; written only if it differs.
     policy: decision.policy === policy ? undefined : decision.policy,
-    loc: formatLoc(decision.loc),
+    loc: formatLocation(decision.loc),
   };
 }
 
@@ -115,10 +116,6 @@ function emitCase(c: ArgCase, ref: (d: Decision) => number): Record<string, unkn
   };
 }
 
-function formatLoc(loc: SourceLocation): string {
-  return `${loc.file}:${loc.line}:${loc.column}`;
-}
-
 function isLoc(value: unknown): value is SourceLocation {
   if (value === null || typeof value !== "object") return false;
   const keys = Object.keys(value);
@@ -127,7 +124,7 @@ function isLoc(value: unknown): value is SourceLocation {
 
 /** A copy of a policy section with every {@linkcode SourceLocation} written as `"FILE:LINE:COL"`. */
 function withLocStrings(value: unknown): unknown {
-  if (isLoc(value)) return formatLoc(value);
+  if (isLoc(value)) return formatLocation(value);
   if (Array.isArray(value)) return value.map(withLocStrings);
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withLocStrings(v)]));

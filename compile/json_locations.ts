@@ -10,6 +10,7 @@
 // deno-lint-ignore no-import-prefix
 import { type Node, type ParseError, parseTree, printParseErrorCode } from "npm:jsonc-parser@3.3.1";
 import type { SourceLocation } from "../policies/types.ts";
+import { formatLocation } from "../policies/types.ts";
 
 /** JSON that is not well-formed, with where. */
 export class JsonSyntaxError extends SyntaxError {
@@ -29,7 +30,7 @@ export class JsonSyntaxError extends SyntaxError {
    * @param message what is wrong
    */
   constructor(loc: SourceLocation, message: string) {
-    super(`${loc.file}:${loc.line}:${loc.column}: ${message}`);
+    super(`${formatLocation(loc)}: ${message}`);
     this.name = "JsonSyntaxError";
     this.file = loc.file;
     this.line = loc.line;

@@ -44,6 +44,7 @@ import {
   encodeUnixRule,
 } from "../bpf/structs.ts";
 import type { FilterLayer } from "./filter_set.ts";
+import { formatLocation } from "../policies/types.ts";
 
 /** A network operation the cgroup programs decide. */
 export type NetOp = "connect" | "bind" | "sendmsg";
@@ -350,7 +351,9 @@ function deviceAllowances(layer: FilterLayer): DeviceAllowance[] {
       });
     } else {
       throw new RangeError(
-        `${device.loc.file}:${device.loc.line}:${device.loc.column}: bad device "${device.name}" (a path, "c MAJOR:MINOR" or "b MAJOR:*")`,
+        `${
+          formatLocation(device.loc)
+        }: bad device "${device.name}" (a path, "c MAJOR:MINOR" or "b MAJOR:*")`,
       );
     }
   }

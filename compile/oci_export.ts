@@ -58,6 +58,7 @@ import {
   SECCOMP_RET_TRAP,
   SECCOMP_RET_USER_NOTIF,
 } from "./sock_filter.ts";
+import { formatLocation } from "../policies/types.ts";
 
 /** One argument condition of an exported entry. */
 export interface OciProfileArg {
@@ -292,10 +293,6 @@ function countRules(rules: Map<number, Rule[]>): number {
   return n;
 }
 
-function where(loc: SourceLocation): string {
-  return `${loc.file}:${loc.line}:${loc.column}`;
-}
-
 function describeDecision(d: Decision): string {
   const what = d.errno === undefined || d.action !== "deny" ? d.action : `deny (errno ${d.errno})`;
   return d.ruleId === null ? `the default action ${what}` : `rule "${d.ruleId}" (${what})`;
@@ -344,7 +341,7 @@ export function exportOciProfile(layer: FilterLayer, options: OciExportOptions =
   const warn = (warning: OciExportWarning) => {
     const text = warning.loc === undefined
       ? warning.message
-      : `${where(warning.loc)}: ${warning.message}`;
+      : `${formatLocation(warning.loc)}: ${warning.message}`;
     if (reported.has(text)) return;
     reported.add(text);
     report(text, warning);
@@ -368,7 +365,7 @@ export function exportOciProfile(layer: FilterLayer, options: OciExportOptions =
           throw new OciProfileError(
             "unsupported",
             `${
-              where(stricter.loc)
+              formatLocation(stricter.loc)
             }: ${filter.arch} syscall number ${decision.nr} has no name, and ` +
               `OCI profiles name syscalls: ${describeDecision(stricter)} cannot be exported, and ` +
               `the default action would be looser`,

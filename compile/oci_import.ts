@@ -30,6 +30,7 @@ import { JsonSyntaxError, type LocatedJson, parseLocatedJson } from "./json_loca
 import { parseLocatedYaml } from "./yaml_locations.ts";
 import type { ArgTest } from "./filter_set.ts";
 import { BoxBudget, conjunction, intersectSets, RegionTooLargeError } from "./oci_regions.ts";
+import { formatLocation } from "../policies/types.ts";
 
 /** Docker's default capability set (what `docker run` grants without `--cap-add`). */
 export const DOCKER_DEFAULT_CAPS: readonly string[] = [
@@ -85,9 +86,7 @@ export class OciProfileError extends Error {
     message: string,
     where: { readonly path?: string | undefined; readonly loc?: SourceLocation | undefined } = {},
   ) {
-    const at = where.loc === undefined
-      ? ""
-      : `${where.loc.file}:${where.loc.line}:${where.loc.column}: `;
+    const at = where.loc === undefined ? "" : `${formatLocation(where.loc)}: `;
     const label = where.path === undefined ? "" : `${where.path === "" ? "profile" : where.path}: `;
     super(`${at}${label}${message}`);
     this.name = "OciProfileError";

@@ -66,6 +66,7 @@ import {
 } from "./trace/strace_access.ts";
 import type { FileEvent, NetworkEvent } from "./events.ts";
 import type { NetOp, PathAccess } from "../compile/net_rules.ts";
+import { formatLocation } from "../policies/types.ts";
 
 export type { AccessView } from "./access_rules.ts";
 
@@ -768,8 +769,7 @@ class Replay {
     // Merge verdicts of the same rule (one per layer index) and sort by count.
     const merged = new Map<string, DryRunRuleCount & { count: number }>();
     for (const r of this.#byRule.values()) {
-      const key =
-        `${r.policy}\0${r.ruleId}\0${r.action}\0${r.loc.file}:${r.loc.line}:${r.loc.column}`;
+      const key = `${r.policy}\0${r.ruleId}\0${r.action}\0${formatLocation(r.loc)}`;
       const m = merged.get(key);
       if (m === undefined) merged.set(key, { ...r });
       else m.count += r.count;

@@ -9,6 +9,7 @@
 import type { Finding } from "../compile/lint.ts";
 import { errnoName } from "../policies/constants.ts";
 import type { DryRunFinding, DryRunReport } from "./dry_run.ts";
+import { formatLocation } from "../policies/types.ts";
 
 const MECHANISM_NAMES = {
   landlock: "Landlock",
@@ -49,7 +50,7 @@ export function stoppedBy(f: DryRunFinding, withLocation: boolean): string {
     ? ` ${errnoName(f.errno) ?? "errno"} (${f.errno})`
     : "";
   const audit = f.mode === "audit" ? " [audit: reported only]" : "";
-  const at = withLocation ? ` at ${f.loc.file}:${f.loc.line}:${f.loc.column}` : "";
+  const at = withLocation ? ` at ${formatLocation(f.loc)}` : "";
   if (f.section !== undefined && f.mechanism !== undefined && f.mechanism !== "seccomp") {
     return `${f.action}${errno} by ${f.section} of policy "${f.policy}" (${
       MECHANISM_NAMES[f.mechanism]

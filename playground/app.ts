@@ -30,6 +30,7 @@ import {
 import { dryRunToHtml } from "../cli/format_html.ts";
 import { type PolicyError, policyErrorText } from "../policies/errors.ts";
 import { schemaHelp } from "./schema_help.ts";
+import { formatLocation } from "../policies/types.ts";
 
 /** The example policies (`examples/policies/*.yaml`), by path: defined by the build. */
 declare const CORDON_EXAMPLES: Readonly<Record<string, string>>;
@@ -223,7 +224,7 @@ function renderDiff(source: PolicySource, state: PlaygroundState): void {
     return;
   }
   const at = (l: { file: string; line: number; column: number }) =>
-    l.file === "" ? "(nowhere)" : `${l.file}:${l.line}:${l.column}`;
+    l.file === "" ? "(nowhere)" : `${formatLocation(l)}`;
   const lines = d.entries.map((e) =>
     `${e.change === "added" ? "+" : "-"} ${e.area}: ${e.message}\n    OLD ${at(e.oldLoc)}  NEW ${
       at(e.newLoc)

@@ -76,6 +76,7 @@ import { POLICY_SCHEMA } from "./schema.ts";
 import { DEFAULT_YAML_LIMITS, readYaml, type YamlLimits } from "./_yaml_tree.ts";
 import type { YNode, YScalar } from "./_yaml_tree.ts";
 import { canonicalCapability, errnoNumber } from "./constants.ts";
+import { formatLocation } from "./types.ts";
 
 /** Options of {@linkcode parsePolicies}. */
 export interface ParseOptions {
@@ -313,7 +314,7 @@ export function duplicateNameError(policy: Policy, earlier: Policy): PolicyError
   const at = earlier.loc;
   return new PolicyError(
     "duplicate-name",
-    `duplicate policy name ${q(policy.name)} (first defined at ${at.file}:${at.line}:${at.column})`,
+    `duplicate policy name ${q(policy.name)} (first defined at ${formatLocation(at)})`,
     policy.loc.file,
     policy.loc.line,
     policy.loc.column,

@@ -56,6 +56,7 @@ import { PolicyError, type PolicyErrorCode, PolicyErrors } from "./errors.ts";
 import { capabilityGroup } from "./capability_groups.ts";
 import { BUILTIN_PROFILES } from "./builtin_profiles.ts";
 import { DEFAULT_ACTION, DEFAULT_ERRNO, DEFAULT_MODE, parsePolicies } from "./parse.ts";
+import { formatLocation } from "./types.ts";
 
 const BUILTIN = "builtin:";
 
@@ -183,7 +184,9 @@ class Resolver {
         this.#error(
           "duplicate-name",
           policy.loc,
-          `duplicate policy name ${q(policy.name)} (first defined at ${where(earlier.loc)})`,
+          `duplicate policy name ${q(policy.name)} (first defined at ${
+            formatLocation(earlier.loc)
+          })`,
         );
       }
     }
@@ -368,10 +371,6 @@ class Resolver {
     if (signals !== undefined) out.signals = signals;
     return out;
   }
-}
-
-function where(loc: SourceLocation): string {
-  return `${loc.file}:${loc.line}:${loc.column}`;
 }
 
 /** The policy's own value, else the nearest parent's (first in `extends` order on a tie). */

@@ -53,6 +53,7 @@ import {
   encodeNetBank,
   u32Key,
 } from "../../bpf/structs.ts";
+import { formatLocation } from "../../policies/types.ts";
 
 /** The name prefix of run cgroups and pin directories. */
 export const RUN_CGROUP_PREFIX = "cordon-run-";
@@ -334,13 +335,13 @@ export function resolveDevices(
     try {
       info = Deno.statSync(device.path);
     } catch (error) {
-      const where = `${device.loc.file}:${device.loc.line}:${device.loc.column}`;
+      const where = `${formatLocation(device.loc)}`;
       throw new Error(`${where}: privileges.devices "${device.path}": cannot stat it`, {
         cause: error,
       });
     }
     if (!info.isCharDevice && !info.isBlockDevice) {
-      const where = `${device.loc.file}:${device.loc.line}:${device.loc.column}`;
+      const where = `${formatLocation(device.loc)}`;
       throw new TypeError(`${where}: privileges.devices "${device.path}" is not a device node`);
     }
     const [major, minor] = deviceNumbers(info.rdev ?? 0);
@@ -698,7 +699,9 @@ export async function prepareRunNetwork(
       const loc = first.network!.loc;
       throw new NotSupportedError(
         error.feature,
-        `policy "${first.policy}" has network rules (${loc.file}:${loc.line}:${loc.column}) that need it: ${detail}; accept running without them with --allow-degraded`,
+        `policy "${first.policy}" has network rules (${
+          formatLocation(loc)
+        }) that need it: ${detail}; accept running without them with --allow-degraded`,
         { cause: error },
       );
     }

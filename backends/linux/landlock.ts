@@ -29,6 +29,7 @@ import type { FilterSet } from "../../compile/filter_set.ts";
 import { EXIT_CANNOT_EXECUTE, LaunchError } from "./launcher.ts";
 import { KernelError, NotSupportedError } from "./errors.ts";
 import { errno, errnoDetail, hostSyscallNumber, keepAlive, libc, toCString } from "./libc.ts";
+import { formatLocation } from "../../policies/types.ts";
 
 /** `landlock_create_ruleset` flag: return the highest supported ABI version. */
 export const LANDLOCK_CREATE_RULESET_VERSION = 1;
@@ -383,7 +384,7 @@ export function planRunLandlock(
     if (abi >= needed) continue;
     fullyEnforced = false;
     if (options.allowDegraded) continue;
-    const where = `${fs.loc.file}:${fs.loc.line}:${fs.loc.column}`;
+    const where = `${formatLocation(fs.loc)}`;
     throw new NotSupportedError(
       `Landlock ABI ${needed}`,
       `policy "${layer.policy}" has filesystem rules (${where}) that need Landlock ABI ${needed}, ` +

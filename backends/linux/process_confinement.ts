@@ -45,6 +45,7 @@ import { runExecuteList, runView } from "../../compile/run_view.ts";
 import { denoCacheDir } from "./launcher.ts";
 import { KernelError, NotSupportedError } from "./errors.ts";
 import { errno, errnoDetail, hostSyscallNumber, keepAlive, libc, toCString } from "./libc.ts";
+import { formatLocation } from "../../policies/types.ts";
 
 /** Something of a policy this run does not enforce (the shape of `run.ts`'s `Degradation`). */
 export interface ConfinementDegradation {
@@ -308,7 +309,7 @@ export function planProcessConfinement(
       if (!options.allowDegraded) {
         throw new NotSupportedError(
           MOUNT_NAMESPACE_MECHANISM,
-          `policy "${layer.policy}" restricts writes (${loc.file}:${loc.line}:${loc.column}), and ` +
+          `policy "${layer.policy}" restricts writes (${formatLocation(loc)}), and ` +
             `changes of metadata outside its write paths are refused with a read-only mount ` +
             `namespace, which needs CAP_SYS_ADMIN (run as root), or run without it with ` +
             `--allow-degraded`,

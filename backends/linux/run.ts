@@ -60,6 +60,7 @@ import {
 } from "./seccomp_notify.ts";
 import { defaultActionLocations } from "../../engine/explain.ts";
 import { NetDenialWatcher, type NetworkDenial, type NetworkDenialSummary } from "./net_explain.ts";
+import { formatLocation } from "../../policies/types.ts";
 
 /** A policy section that needs a mechanism other than seccomp. */
 export type PolicySection = "filesystem" | "network" | "limits" | "privileges";
@@ -607,7 +608,7 @@ export async function runConfined(options: RunOptions): Promise<RunResult> {
   ];
   const first = degraded.find((d) => d.blocking);
   if (first && !options.allowDegraded) {
-    const where = `${first.loc.file}:${first.loc.line}:${first.loc.column}`;
+    const where = `${formatLocation(first.loc)}`;
     throw new NotSupportedError(
       first.mechanism,
       `policy "${first.policy}" has ${first.section} rules (${where}) that need ${first.mechanism}, ` +

@@ -24,6 +24,7 @@ import { CORDON_ACT, encodeLimit, type RawEvent, u32Key } from "../../bpf/struct
 import { type EbpfMonitor, openMonitorFor } from "./ebpf_monitor.ts";
 import { KernelError, NotSupportedError } from "./errors.ts";
 import type { Degradation } from "./run.ts";
+import { formatLocation } from "../../policies/types.ts";
 
 /** The mechanism `limits` need under `cordon run`, as refusals name it. */
 export const RATE_LIMIT_MECHANISM = "eBPF rate limiting";
@@ -331,7 +332,7 @@ export function prepareRunLimits(
  */
 export function describeRateLimitHit(hit: RateLimitHit): string {
   const { limit } = hit;
-  const where = `${limit.loc.file}:${limit.loc.line}:${limit.loc.column}`;
+  const where = `${formatLocation(limit.loc)}`;
   const windows = hit.windows > 1 ? `, in ${hit.windows} one-second windows` : "";
   return `process ${hit.pid} (${hit.comm}) made more than ${limit.max} syscalls in one second${windows}: ` +
     `${

@@ -86,6 +86,7 @@ import {
   SECCOMP_USER_NOTIF_FLAG_CONTINUE,
   sym,
 } from "./seccomp_listener.ts";
+import { formatLocation } from "../../policies/types.ts";
 
 export {
   LISTENER_FRAME,
@@ -590,7 +591,7 @@ export class SeccompSupervisor implements AsyncDisposable {
     const policy = known ? decision.policy : (this.#set.layers[0]?.policy ?? "");
     const loc = (ruleId === null ? this.#options.defaultLocations?.get(policy) : undefined) ??
       (known ? decision.loc : (this.#set.layers[0]?.loc ?? decision!.loc));
-    const key = `${policy}\0${ruleId ?? ""}\0${loc.file}:${loc.line}:${loc.column}`;
+    const key = `${policy}\0${ruleId ?? ""}\0${formatLocation(loc)}`;
     let count = this.#counts.get(key);
     if (count === undefined) {
       count = { entry: { ruleId, policy, loc }, count: 0, bySyscall: new Map() };
