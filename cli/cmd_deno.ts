@@ -36,7 +36,7 @@ import {
   learnedPolicyName,
   withLearnedDenoSection,
 } from "../compile/generate_deno_policy.ts";
-import { generatePolicy, observeTraceText, TraceObserver } from "../compile/generate_policy.ts";
+import { policyFromTrace } from "../compile/generate_policy.ts";
 import { recordConfined, type RecordedRun } from "../backends/linux/record_run.ts";
 import { RECORD_MECHANISM } from "../backends/linux/recorder.ts";
 import { NotSupportedError } from "../backends/linux/errors.ts";
@@ -206,16 +206,14 @@ async function learnedKernelPolicy(
   }
   const base = await loadBase("builtin:baseline");
   if (base === undefined || typeof base === "number") return undefined;
-  const observer = new TraceObserver(Deno.cwd());
-  const text = new TextDecoder().decode(trace);
   const identity = { name: "(recorded by cordon deno --learn)", sha256: await sha256(trace) };
-  observeTraceText(observer, identity, text);
-  const generated = generatePolicy(observer, {
+  const generated = policyFromTrace(new TextDecoder().decode(trace), identity, {
     name: learnedPolicyName(name),
     base,
     date: new Date(),
     command,
     exists: pathExists,
+    cwd: Deno.cwd(),
   });
   return withLearnedDenoSection(generated.yaml, checks);
 }

@@ -26,7 +26,7 @@ import { LaunchError } from "../backends/linux/launcher.ts";
 import { NotSupportedError } from "../backends/linux/errors.ts";
 import { RECORD_MECHANISM } from "../backends/linux/recorder.ts";
 import { recordConfined, type RecordedRun } from "../backends/linux/record_run.ts";
-import { generatePolicy, observeTraceText, TraceObserver } from "../compile/generate_policy.ts";
+import { policyFromTrace } from "../compile/generate_policy.ts";
 import { profileFromTrace } from "../engine/syscall_baseline.ts";
 
 const OPTIONS = {
@@ -165,17 +165,20 @@ async function run(argv: string[]): Promise<number> {
       return EXIT.failed;
     }
   }
-  const observer = new TraceObserver(Deno.cwd());
   const digest = await sha256(bytes);
   const traceName = typeof values.trace === "string" ? values.trace : "(recorded by cordon learn)";
-  observeTraceText(observer, { name: traceName, sha256: digest }, new TextDecoder().decode(bytes));
-  const generated = generatePolicy(observer, {
-    name,
-    ...(base === undefined ? {} : { base }),
-    date,
-    command,
-    exists: pathExists,
-  });
+  const generated = policyFromTrace(
+    new TextDecoder().decode(bytes),
+    { name: traceName, sha256: digest },
+    {
+      name,
+      ...(base === undefined ? {} : { base }),
+      date,
+      command,
+      exists: pathExists,
+      cwd: Deno.cwd(),
+    },
+  );
   return writePolicy("learn", generated, output, format, {
     command,
     exitCode: result.code,

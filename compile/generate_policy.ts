@@ -985,3 +985,35 @@ export function observeTraceText(
   }
   return { format, lost, trailer, lines: lines.length };
 }
+
+/**
+ * The least-privilege policy for one recorded trace (the eBPF recorder's JSON Lines or strace
+ * text): what `cordon learn` and `cordon deno --learn` write after a recording.
+ *
+ * @param text The trace.
+ * @param identity Its name and digest, for the policy's header.
+ * @param options The policy's name, base, date, command and path check; `cwd` places relative
+ *   paths of processes whose start the trace does not show.
+ * @returns The generated policy.
+ *
+ * @example
+ * ```ts
+ * import { policyFromTrace } from "@cordon/cordon";
+ * const trace = '{"v":1,"kind":"syscall","time":0,"pid":9,"arch":"x86_64","nr":1,"name":"write","args":[1,"0x10",3]}\n';
+ * const { yaml } = policyFromTrace(trace, { name: "t.jsonl", sha256: "00" }, {
+ *   name: "demo",
+ *   date: new Date(0),
+ * });
+ * if (!yaml.includes("write")) throw new Error(yaml);
+ * ```
+ */
+export function policyFromTrace(
+  text: string,
+  identity: TraceIdentity,
+  options: GenerateOptions & { readonly cwd?: string },
+): GeneratedPolicy {
+  const { cwd, ...generate } = options;
+  const observer = new TraceObserver(cwd);
+  observeTraceText(observer, identity, text);
+  return generatePolicy(observer, generate);
+}
