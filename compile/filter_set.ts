@@ -51,7 +51,7 @@ export interface Decision {
  * const loc = { file: "p.yaml", line: 3, column: 5 };
  * const audited = { action: "log", audited: "deny", ruleId: "r", policy: "p", loc } as const;
  * if (intendedAction(audited) !== "deny" || !isAudited(audited)) throw new Error();
- * if (intendedAction({ action: "kill" }) !== "kill" || isAudited({ action: "kill" })) throw new Error();
+ * if (intendedAction({ action: "kill" }) !== "kill" || isAudited({})) throw new Error();
  * ```
  */
 export function intendedAction(decision: Pick<Decision, "action" | "audited">): Action {
@@ -65,7 +65,7 @@ export function intendedAction(decision: Pick<Decision, "action" | "audited">): 
  * @example
  * ```ts
  * import { isAudited } from "@cordon/cordon";
- * if (!isAudited({ action: "log", audited: "kill" }) || isAudited({ action: "log" })) throw new Error();
+ * if (!isAudited({ audited: "kill" }) || isAudited({})) throw new Error();
  * ```
  */
 export function isAudited(decision: Pick<Decision, "audited">): boolean {
