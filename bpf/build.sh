@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds Cordon's BPF programs and regenerates bpf/objects.generated.ts.
+# Builds Cordon's BPF programs and regenerates bpf/objects.generated.ts and, from the embedded
+# objects (through libbpf), bpf/object_specs.generated.ts.
 #
-#   bash bpf/build.sh           build bpf/build/*.bpf.o and write bpf/objects.generated.ts
-#   bash bpf/build.sh --check   fail if bpf/objects.generated.ts was not built from these sources
+#   bash bpf/build.sh           build bpf/build/*.bpf.o, write bpf/objects.generated.ts and bpf/object_specs.generated.ts
+#   bash bpf/build.sh --check   fail if bpf/objects.generated.ts (or the specs) were not built from these sources
 #   bash bpf/build.sh --objects-only   build the objects only (into $CORDON_BPF_OUT if set)
 #   bash bpf/build.sh --refresh-vmlinux   rewrite bpf/vmlinux/<arch>/vmlinux.h from this kernel's BTF
 #
@@ -18,6 +19,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 out="${CORDON_BPF_OUT:-$here/build}"
 generated="$here/objects.generated.ts"
+specs="$here/object_specs.generated.ts"
 programs=(monitor cgroup_net lsm cgroup_guard view_denials)
 mode="${1:-build}"
 arch="$(uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')"
@@ -49,7 +51,12 @@ if [ "$mode" = "--check" ]; then
     echo "bpf/build.sh: bpf/objects.generated.ts is stale (built from $current, sources are $hash); run bash bpf/build.sh" >&2
     exit 1
   fi
-  echo "bpf/build.sh: objects.generated.ts is fresh ($hash)"
+  spec_hash="$(sed -n '/^export const SPECS_SOURCE_SHA256 =$/{n;s/^  "\(.*\)";$/\1/p;}' "$specs" 2>/dev/null || true)"
+  if [ "$spec_hash" != "$hash" ]; then
+    echo "bpf/build.sh: bpf/object_specs.generated.ts is stale (from $spec_hash, sources are $hash); run bash bpf/build.sh" >&2
+    exit 1
+  fi
+  echo "bpf/build.sh: objects.generated.ts and object_specs.generated.ts are fresh ($hash)"
   exit 0
 fi
 
@@ -92,4 +99,8 @@ fi
 
 write_generated "$generated.tmp"
 mv "$generated.tmp" "$generated"
-echo "bpf/build.sh: built ${programs[*]} into $out; wrote $generated" >&2
+# The specs come from the embedded objects themselves, opened with libbpf (no root needed).
+"$here/../deno" run --allow-ffi --allow-read --allow-write="$specs.tmp" --allow-env=CORDON_LIBBPF \
+  "$here/../backends/linux/_generate_object_specs.ts" --out "$specs.tmp"
+mv "$specs.tmp" "$specs"
+echo "bpf/build.sh: built ${programs[*]} into $out; wrote $generated and $specs" >&2

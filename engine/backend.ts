@@ -34,25 +34,26 @@ import type { EngineEvent, EventKind, FileEvent, NetworkEvent } from "./events.t
 export type BackendKind = "simulation" | "linux" | "dtrace";
 
 /**
- * Program types, as in the original design's `ProgramType` (and what each maps to on Linux).
- * Which event kind each produces is in {@linkcode PROGRAM_EVENT_KIND}.
+ * Program types, as in the original design's `ProgramType` (and what each is on Linux: the
+ * object, programs and attach points are in `backends/kernel_programs.ts`, generated from the
+ * BPF objects). Which event kind each produces is in {@linkcode PROGRAM_EVENT_KIND}.
  */
 export const ProgramType = {
-  /** `tracepoint/raw_syscalls/sys_enter`: syscall counts, filter decisions, syscall events. */
+  /** `tp_btf/sys_enter`: syscall counts, filter decisions, syscall events. */
   SyscallEntry: "syscall_entry",
-  /** `tracepoint/raw_syscalls/sys_exit`: return values. */
+  /** `tp_btf/sys_exit`: pending LSM denies, and i386 results where task work is refused. */
   SyscallExit: "syscall_exit",
-  /** Socket operations (connect/bind/accept, sends with a destination): addresses, ports, protocols. */
+  /** Socket operations (connect/bind/accept, sends with a destination: their exit tracepoints): addresses, ports, protocols. */
   NetworkSocket: "network_socket",
   /** `cgroup/connect4/6`, `bind4/6`, `sendmsg4/6`: preventive network deny per cgroup. */
   CgroupSocket: "cgroup_socket",
-  /** File accesses (paths of `open*`, …). */
+  /** File accesses (paths and results of `open*`, `creat`: their exit tracepoints). */
   FileAccess: "file_access",
-  /** `sched/sched_process_exec`. */
+  /** `tp_btf/sched_process_exec`. */
   ProcessExec: "process_exec",
-  /** `sched/sched_process_fork`. */
+  /** `tp_btf/sched_process_fork`. */
   ProcessFork: "process_fork",
-  /** `sched/sched_process_exit`: also removes exited processes' map entries. */
+  /** `tp_btf/sched_process_exit`: also removes exited processes' map entries. */
   ProcessExit: "process_exit",
   /** BPF LSM hooks (file/exec deny), where the kernel allows them. */
   Lsm: "lsm",

@@ -4,7 +4,12 @@ import { EngineError } from "./errors.ts";
 import { compilePolicies } from "../compile/compile.ts";
 import { evaluate } from "../compile/evaluate.ts";
 import { syscallNumber } from "../policies/syscalls.ts";
-import { SimulationBackend } from "../backends/simulation/simulation_backend.ts";
+import {
+  SIMULATION_DEFAULT_PROGRAMS,
+  SimulationBackend,
+} from "../backends/simulation/simulation_backend.ts";
+import { BUILTIN_PROGRAMS, kernelProgram } from "../backends/kernel_programs.ts";
+import { BPF_OBJECT_SPECS, mapSpec } from "../bpf/object_specs.ts";
 import type { EngineEvent, SyscallEvent } from "./events.ts";
 import { testPolicy } from "./_test_helpers.ts";
 
@@ -294,15 +299,28 @@ Deno.test("programs: load, attach, disable, unload mute their events and release
   await using engine = await Engine.open({ backend: "simulation" });
   const defaults = engine.listPrograms();
   assert.ok(defaults.some((p) => p.type === "syscall_entry" && p.builtin && p.attached));
+  // The eBPF backend's builtin programs, by the same names.
+  for (const { name, type } of BUILTIN_PROGRAMS) {
+    assert.ok(defaults.some((p) => p.name === name && p.type === type && p.builtin), name);
+  }
+  assert.deepEqual(defaults.map((p) => p.name), SIMULATION_DEFAULT_PROGRAMS.map((p) => p.name));
+  for (const p of defaults) assert.equal(p.attachPoint, kernelProgram(p.type).attachPoint, p.name);
+  assert.equal(
+    await code(engine.loadProgram({ name: "syscall_tracer", type: "syscall_entry" })),
+    "PROGRAM_EXISTS",
+    "a builtin name is taken",
+  );
   const info = await engine.loadProgram({
-    name: "syscall_tracer",
+    name: "my_tracer",
     type: "syscall_entry",
     autoAttach: true,
     enabled: true,
   });
   assert.equal(info.attached, true);
+  assert.equal(info.attachPoint, "tp_btf/sys_enter");
+  assert.ok(info.maps.includes("procs") && info.maps.includes("decisions"));
   assert.equal(
-    await code(engine.loadProgram({ name: "syscall_tracer", type: "syscall_entry" })),
+    await code(engine.loadProgram({ name: "my_tracer", type: "syscall_entry" })),
     "PROGRAM_EXISTS",
   );
   assert.equal(
@@ -310,16 +328,32 @@ Deno.test("programs: load, attach, disable, unload mute their events and release
     "LOAD_FAILED",
   );
   assert.equal(await code(engine.unloadProgram("nope")), "PROGRAM_NOT_FOUND");
-  const lsm = await engine.loadProgram({ name: "guard", type: "lsm", autoAttach: false });
-  assert.equal(lsm.attached, false);
-  assert.ok(engine.listMaps().some((m) => m.name === "file_rules"));
-  await engine.attachProgram("guard");
-  assert.equal(await code(engine.attachProgram("guard")), "ATTACH_FAILED");
-  await engine.unloadProgram("guard");
+  // The cgroup programs' object has maps of its own: they come and go with its programs.
+  const firewall = await engine.loadProgram({
+    name: "firewall",
+    type: "cgroup_socket",
+    autoAttach: false,
+  });
+  assert.equal(firewall.attached, false);
+  assert.equal(firewall.attachPoint, "cgroup/connect4");
+  assert.deepEqual(firewall.maps, BPF_OBJECT_SPECS.cgroup_net.maps.map((m) => m.name));
+  const { entries, kernelId: _id, ...netRules } = engine.listMaps().find((m) =>
+    m.name === "net_rules"
+  )!;
+  assert.deepEqual(netRules, mapSpec("cgroup_net", "net_rules"), "the real shape");
+  assert.equal(entries, 0);
+  await engine.attachProgram("firewall");
+  assert.equal(await code(engine.attachProgram("firewall")), "ATTACH_FAILED");
+  await engine.unloadProgram("firewall");
   assert.ok(
-    !engine.listMaps().some((m) => m.name === "file_rules"),
+    !engine.listMaps().some((m) => m.name === "net_rules"),
     "map released with its last program",
   );
+  // lsm.bpf.o's one map is the monitor's lsm_pending (shared by fd): it outlives the LSM program.
+  const lsm = await engine.loadProgram({ name: "guard", type: "lsm" });
+  assert.deepEqual(lsm.maps, ["lsm_pending"]);
+  await engine.unloadProgram("guard");
+  assert.ok(engine.listMaps().some((m) => m.name === "lsm_pending"), "the monitor still holds it");
 
   // Muting every syscall program stops syscall events.
   for (const p of engine.listPrograms().filter((p) => p.type.startsWith("syscall_"))) {

@@ -23,9 +23,9 @@ export async function main(
 ): Promise<ProgramManagementResult> {
   await using ebpf = await Engine.open({ backend: "simulation" });
 
-  // Load a program.
+  // Load a program (the backend's own programs, such as "syscall_tracer", are loaded already).
   const loaded = await ebpf.loadProgram({
-    name: "syscall_tracer",
+    name: "custom_tracer",
     type: ProgramType.SyscallEntry,
     autoAttach: true,
     enabled: true,

@@ -47,9 +47,10 @@ Deno.test("example process_monitoring: counts and activity of the monitored proc
 
 Deno.test("example program_management: the loaded program is listed and counted", async () => {
   const result = await programs(quiet);
-  assert.equal(result.loaded.name, "syscall_tracer");
+  assert.equal(result.loaded.name, "custom_tracer");
   assert.equal(result.loaded.attached, true);
-  assert.ok(result.programs.some((p) => p.name === "syscall_tracer"));
+  assert.ok(result.programs.some((p) => p.name === "custom_tracer"));
+  assert.ok(result.programs.some((p) => p.name === "syscall_tracer" && p.builtin));
   assert.equal(result.stats.events.byKind.syscall, 5);
   assert.equal(result.stats.programs.loaded, result.programs.length);
 });

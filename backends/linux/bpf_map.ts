@@ -100,6 +100,21 @@ export class BpfMap implements Disposable {
     return libbpf().bpf_map__type(this.#ptr());
   }
 
+  /**
+   * The map type's name as libbpf spells it (`libbpf_bpf_map_type_str`: `"hash"`, `"ringbuf"`,
+   * `"task_storage"`, …), or `"unknown(N)"` for a type this libbpf does not know.
+   */
+  get typeName(): string {
+    const type = this.type;
+    const name = libbpf().libbpf_bpf_map_type_str(type);
+    return name === null ? `unknown(${type})` : cString(name);
+  }
+
+  /** Whether libbpf made the map for the object's global data (`.rodata`, `.bss`, `.data`, `.kconfig`). */
+  get internal(): boolean {
+    return libbpf().bpf_map__is_internal(this.#ptr());
+  }
+
   /** Key size in bytes. */
   get keySize(): number {
     return libbpf().bpf_map__key_size(this.#ptr());

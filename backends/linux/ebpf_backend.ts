@@ -51,12 +51,8 @@ import type {
 import { EngineError } from "../../engine/errors.ts";
 import type { EngineEvent, NetworkEvent, SyscallEvent } from "../../engine/events.ts";
 import { ProcessTable } from "../../engine/process_table.ts";
-import {
-  EbpfMonitor,
-  killIncarnation,
-  MONITOR_FEATURES,
-  MONITOR_PROGRAMS,
-} from "./ebpf_monitor.ts";
+import { EbpfMonitor, killIncarnation, MONITOR_FEATURES } from "./ebpf_monitor.ts";
+import { BUILTIN_PROGRAMS, kernelProgram } from "../kernel_programs.ts";
 import {
   countsByName,
   decodeKernelEvent,
@@ -101,27 +97,6 @@ const MAP_TYPES: Record<number, MapType> = {
   [BPF_MAP_TYPE.ringbuf]: "ringbuf",
   [BPF_MAP_TYPE.task_storage]: "task_storage",
 };
-
-/** Which kernel program realises each program type. */
-const PROGRAM_OF_TYPE: Readonly<Record<ProgramType, string | null>> = {
-  syscall_entry: "cordon_sys_enter",
-  syscall_exit: "cordon_sys_exit",
-  network_socket: "cordon_ret_connect",
-  file_access: "cordon_ret_openat",
-  process_exec: "cordon_exec",
-  process_fork: "cordon_fork",
-  process_exit: "cordon_exit",
-  cgroup_socket: null,
-  lsm: null,
-};
-
-const BUILTIN: readonly { name: string; type: ProgramType }[] = [
-  { name: "syscall_tracer", type: "syscall_entry" },
-  { name: "syscall_exit", type: "syscall_exit" },
-  { name: "process_fork", type: "process_fork" },
-  { name: "process_exec", type: "process_exec" },
-  { name: "process_exit", type: "process_exit" },
-];
 
 const ACTIVITY_LIMIT = 256;
 
@@ -332,8 +307,9 @@ export class EbpfBackend implements Backend {
       throw wrapKernel(error, "load the syscall monitor");
     }
     const now = Date.now();
-    for (const { name, type } of BUILTIN) {
-      const kernel = PROGRAM_OF_TYPE[type]!;
+    // The builtin named programs and the kernel program of each type: backends/kernel_programs.ts.
+    for (const { name, type } of BUILTIN_PROGRAMS) {
+      const kernel = kernelProgram(type);
       this.#programs.set(name, {
         info: {
           name,
@@ -341,10 +317,10 @@ export class EbpfBackend implements Backend {
           attached: true,
           enabled: true,
           builtin: true,
-          maps: ["procs", "decisions", "cordon_cfg", "events", "stats"],
+          maps: kernel.maps.map((m) => m.name),
           loadedAt: now,
-          kernelId: this.#monitor.object.program(kernel).info().id,
-          attachPoint: MONITOR_PROGRAMS[kernel as keyof typeof MONITOR_PROGRAMS],
+          kernelId: this.#monitor.object.program(kernel.program).info().id,
+          attachPoint: kernel.attachPoint,
         },
       });
     }
@@ -893,13 +869,13 @@ export class EbpfBackend implements Backend {
     const monitor = this.#assertOpen();
     const slots: number[] = [];
     if (interest.kinds.has("syscall")) { for (let s = 0; s < CORDON_NR_SLOTS; s++) slots.push(s); }
-    monitor.configure({
-      fileEvents: interest.kinds.has("file"),
-      netEvents: interest.kinds.has("network"),
-      procEvents: true,
-      syscallSlots: slots,
-    });
+    this.#interest = interest.kinds;
+    monitor.configure({ syscallSlots: slots });
+    this.#syncFlags();
   }
+
+  /** The event kinds subscribers want ({@linkcode EbpfBackend.setInterest}), once said. */
+  #interest: ReadonlySet<string> | undefined;
 
   /** Starts collecting for `pid` and its future children. */
   monitorProcess(pid: number): Promise<void> {
@@ -1016,7 +992,6 @@ export class EbpfBackend implements Backend {
         },
       );
     }
-    const kernel = PROGRAM_OF_TYPE[config.type];
     if (config.type === "lsm") {
       const lsm = probeFeature("BPF LSM");
       throw new EngineError(
@@ -1027,24 +1002,24 @@ export class EbpfBackend implements Backend {
         },
       );
     }
-    if (kernel === null) {
+    const kernel = kernelProgram(config.type);
+    if (!kernel.inMonitor) {
       throw new EngineError(
         "NOT_SUPPORTED",
         `"${config.type}" programs are attached per policy: apply a policy with network rules`,
         { subject: config.type },
       );
     }
-    const attachPoint = MONITOR_PROGRAMS[kernel as keyof typeof MONITOR_PROGRAMS];
     const info: ProgramInfo = {
       name: config.name,
       type: config.type,
       attached: config.autoAttach ?? true,
       enabled: config.enabled ?? true,
       builtin: false,
-      maps: ["procs", "events"],
+      maps: kernel.maps.map((m) => m.name),
       loadedAt: Date.now(),
-      kernelId: monitor.object.program(kernel).info().id,
-      attachPoint,
+      kernelId: monitor.object.program(kernel.program).info().id,
+      attachPoint: kernel.attachPoint,
     };
     this.#programs.set(config.name, { info });
     this.#syncFlags();
@@ -1060,16 +1035,22 @@ export class EbpfBackend implements Backend {
     return entry;
   }
 
-  /** Event streams follow the enabled+attached programs of each type. */
+  /**
+   * Event streams follow the subscribers' interest and the enabled+attached programs of each
+   * type: either one turns a stream on (a program call never turns off what subscribers want).
+   * Once subscribers said what they want, process events stay on: the backend follows processes
+   * by them.
+   */
   #syncFlags(): void {
     const active = (type: ProgramType) =>
       [...this.#programs.values()].some((e) =>
         e.info.type === type && e.info.attached && e.info.enabled
       );
+    const wanted = this.#interest;
     this.#monitor!.configure({
-      fileEvents: active("file_access"),
-      netEvents: active("network_socket"),
-      procEvents: active("process_exec") || active("process_fork"),
+      fileEvents: wanted?.has("file") === true || active("file_access"),
+      netEvents: wanted?.has("network") === true || active("network_socket"),
+      procEvents: wanted !== undefined || active("process_exec") || active("process_fork"),
     });
   }
 

@@ -67,6 +67,10 @@ export const LIBBPF_SYMBOLS = {
   "bpf_map__value_size": { parameters: ["pointer"], result: "u32" },
   /** `__u32 bpf_map__max_entries(const struct bpf_map *map)` */
   "bpf_map__max_entries": { parameters: ["pointer"], result: "u32" },
+  /** `bool bpf_map__is_internal(const struct bpf_map *map)`: libbpf's own `.rodata`/`.bss`/`.data`/`.kconfig` maps. */
+  "bpf_map__is_internal": { parameters: ["pointer"], result: "bool" },
+  /** `const char *libbpf_bpf_map_type_str(enum bpf_map_type t)`: `"hash"`, `"ringbuf"`, …, NULL when unknown. */
+  "libbpf_bpf_map_type_str": { parameters: ["u32"], result: "pointer" },
   /** `int bpf_map__set_max_entries(struct bpf_map *map, __u32 max_entries)` */
   "bpf_map__set_max_entries": { parameters: ["pointer", "u32"], result: "i32" },
   /** `int bpf_map__reuse_fd(struct bpf_map *map, int fd)` */

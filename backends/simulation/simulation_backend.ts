@@ -10,6 +10,12 @@
  * would, with `SIGSYS`); nothing real is ever confined, and {@linkcode SimulationBackend.plan}
  * says so.
  *
+ * Programs and maps are the real ones (`backends/kernel_programs.ts`, from the generated specs
+ * of the BPF objects): a program type's attach point is its kernel program's ELF section, a
+ * loaded program holds its object's maps with their real names, types and sizes, and the
+ * simulation keeps its bookkeeping where the kernel keeps it (`procs`, `tasks`, `decisions`,
+ * `arg_cases`, `limits`: see `SIMULATED_MAPS` in the source).
+ *
  * File and network events are held to the layers' `filesystem` and `network` sections as
  * `cordon run` enforces them (`engine/access_rules.ts`: Landlock paths and TCP ports, cgroup BPF
  * addresses): a denial is reported in the event's `verdict` with its mechanism, and with
@@ -67,6 +73,8 @@ import {
   type NetCheck,
 } from "../../engine/access_rules.ts";
 import { type Clock, RateLimiter } from "../../engine/rate_limiter.ts";
+import { combinedDecisions, type SlotDecision } from "../../compile/bpf_maps.ts";
+import { BUILTIN_PROGRAMS, kernelProgram } from "../kernel_programs.ts";
 
 /** Options of the simulation backend. */
 export interface SimulationOptions extends BackendCreateOptions {
@@ -143,57 +151,53 @@ interface SimMap {
   readonly entries: Map<string, unknown>;
 }
 
-interface MapSpec {
-  readonly type: MapType;
-  readonly keySize: number;
-  readonly valueSize: number;
-  readonly maxEntries: number;
+/**
+ * The maps of the monitor object (`bpf/monitor.bpf.c`) the simulation keeps its bookkeeping in,
+ * as the kernel keeps the same facts there (keys are strings standing for the kernel's key
+ * structs; values are plain objects, not the kernel's bytes):
+ *
+ * - `procs` (key: the tgid): one entry per live simulated process, `{ start, comm, total }`,
+ *   `total` counting its syscalls while it is monitored (the kernel's `cordon_proc.total`);
+ *   removed when it exits, as `sched_process_exit` removes it. The simulation decides every
+ *   process, so every process has one (the kernel's hold the processes it tracks).
+ * - `tasks` (key: the tid, the process's pid for its main thread): the per-thread syscall counts
+ *   of monitored processes (`cordon_task`), removed with the process or when it is unmonitored.
+ * - `decisions` (key: `"<policy slot>:<syscall slot>"`, `cordon_decision_key`): the compiled
+ *   non-allow decisions of each applied layer (slot = layer index + 1), as
+ *   `compile/bpf_maps.ts`'s `combinedDecisions` gives them; `arg_cases` the argument cases of
+ *   those decided by arguments, under the same key; `limits` (key: the policy slot) each
+ *   layer's `limits.syscallsPerSecond`.
+ *
+ * The other maps of a loaded program's object exist with their real shapes and stay empty.
+ */
+const SIMULATED_MAPS = ["procs", "tasks", "decisions", "arg_cases", "limits"] as const;
+type SimulatedMap = typeof SIMULATED_MAPS[number];
+
+/** A `procs` entry of the simulation. */
+interface SimProc {
+  readonly start: number;
+  comm: string;
+  total: number;
 }
 
-/** The maps each program type uses, as the BPF objects declare them. */
-const MAP_SPECS: Readonly<Record<string, MapSpec>> = {
-  events: { type: "ringbuf", keySize: 0, valueSize: 0, maxEntries: 1 << 24 },
-  syscall_counts: { type: "hash", keySize: 16, valueSize: 8, maxEntries: 65_536 },
-  filter_decisions: { type: "hash", keySize: 16, valueSize: 8, maxEntries: 262_144 },
-  processes: { type: "hash", keySize: 16, valueSize: 64, maxEntries: 65_536 },
-  net_rules: { type: "hash", keySize: 24, valueSize: 8, maxEntries: 4_096 },
-  file_rules: { type: "hash", keySize: 256, valueSize: 8, maxEntries: 4_096 },
-};
+/** A `tasks` entry of the simulation. */
+interface SimTask {
+  readonly pid: number;
+  readonly start: number;
+  count: number;
+}
 
-const PROGRAM_MAPS: Readonly<Record<ProgramType, readonly string[]>> = {
-  syscall_entry: ["events", "syscall_counts", "filter_decisions", "processes"],
-  syscall_exit: ["events", "processes"],
-  network_socket: ["events", "processes"],
-  cgroup_socket: ["net_rules"],
-  file_access: ["events", "processes"],
-  process_exec: ["events", "processes"],
-  process_fork: ["events", "processes"],
-  process_exit: ["events", "processes", "syscall_counts"],
-  lsm: ["file_rules", "processes"],
-};
-
-const ATTACH_POINTS: Readonly<Record<ProgramType, string>> = {
-  syscall_entry: "tracepoint/raw_syscalls/sys_enter",
-  syscall_exit: "tracepoint/raw_syscalls/sys_exit",
-  network_socket: "tracepoint/syscalls/sys_enter_connect",
-  cgroup_socket: "cgroup/connect4",
-  file_access: "tracepoint/syscalls/sys_enter_openat",
-  process_exec: "tracepoint/sched/sched_process_exec",
-  process_fork: "tracepoint/sched/sched_process_fork",
-  process_exit: "tracepoint/sched/sched_process_exit",
-  lsm: "lsm/file_open",
-};
-
-/** The programs `open()` loads, attached and enabled, as the Linux backend's default object does. */
-export const SIMULATION_DEFAULT_PROGRAMS: readonly ProgramConfig[] = [
-  { name: "sys_enter", type: "syscall_entry" },
-  { name: "sys_exit", type: "syscall_exit" },
-  { name: "sched_process_fork", type: "process_fork" },
-  { name: "sched_process_exec", type: "process_exec" },
-  { name: "sched_process_exit", type: "process_exit" },
-  { name: "file_open", type: "file_access" },
-  { name: "socket_ops", type: "network_socket" },
-];
+/**
+ * The programs `open()` loads, attached and enabled: the Linux eBPF backend's builtin programs
+ * (`BUILTIN_PROGRAMS` of `backends/kernel_programs.ts`, same names), and one program each for
+ * file and network events, named after their type, since the simulation streams those from
+ * `open()` on (the eBPF backend streams them as the engine's interest asks, without a program).
+ */
+export const SIMULATION_DEFAULT_PROGRAMS: readonly ProgramConfig[] = Object.freeze([
+  ...BUILTIN_PROGRAMS,
+  { name: "file_access", type: "file_access" },
+  { name: "network_socket", type: "network_socket" },
+]);
 
 const KILLING: ReadonlySet<Action> = new Set(["kill", "kill_thread"]);
 
@@ -412,6 +416,7 @@ export class SimulationBackend implements Backend {
       }
     });
     const access = AccessRules.of(set);
+    const kernel = this.#map("decisions") === undefined ? undefined : kernelEntries(set);
     this.#set = set;
     this.#access = access;
     this.#enforce = options.enforce;
@@ -419,15 +424,14 @@ export class SimulationBackend implements Backend {
     this.#byPid = new Map();
     this.#bySignature = new Map();
     this.#figures.applies++;
-    const decisions = this.#maps.get("filter_decisions");
-    if (decisions !== undefined) {
-      decisions.entries.clear();
-      set.layers.forEach((layer, index) => {
-        for (const filter of layer.arches) {
-          decisions.entries.set(`${index}:${filter.arch}`, filter.syscalls.length);
-        }
-      });
-      this.#figures.mapUpdates++;
+    if (kernel !== undefined) {
+      for (const name of ["decisions", "arg_cases", "limits"] as const) {
+        const map = this.#map(name);
+        if (map === undefined) continue;
+        map.entries.clear();
+        for (const [key, value] of kernel[name]) map.entries.set(key, value);
+        this.#figures.mapUpdates++;
+      }
     }
     return Promise.resolve();
   }
@@ -443,9 +447,9 @@ export class SimulationBackend implements Backend {
     } catch (error) {
       return Promise.reject(error);
     }
-    const counts = this.#maps.get("syscall_counts");
-    if (counts !== undefined) {
-      counts.entries.set(`${pid}:${this.#table.startOf(pid)}`, 0);
+    const proc = this.#table.get(pid);
+    if (proc !== undefined) {
+      this.#procsSet(proc).total = 0;
       this.#figures.mapUpdates++;
     }
     return Promise.resolve();
@@ -453,13 +457,12 @@ export class SimulationBackend implements Backend {
 
   unmonitorProcess(pid: number): Promise<void> {
     this.#live();
-    const start = this.#table.get(pid)?.start;
     try {
       this.#table.unmonitor(pid);
     } catch (error) {
       return Promise.reject(error);
     }
-    this.#maps.get("syscall_counts")?.entries.delete(`${pid}:${start}`);
+    this.#tasksDelete(pid);
     return Promise.resolve();
   }
 
@@ -499,13 +502,14 @@ export class SimulationBackend implements Backend {
         },
       );
     }
-    const maps = PROGRAM_MAPS[config.type];
-    for (const name of maps) {
-      let map = this.#maps.get(name);
+    // The kernel program of the type and its object's maps, as the BPF object declares them. A
+    // map two objects declare (lsm_pending) is one map, as the eBPF backend shares it by fd.
+    const kernel = kernelProgram(config.type);
+    for (const spec of kernel.maps) {
+      let map = this.#maps.get(spec.name);
       if (map === undefined) {
-        const spec = MAP_SPECS[name]!;
-        map = { name, ...spec, kernelId: this.#nextId++, users: 0, entries: new Map() };
-        this.#maps.set(name, map);
+        map = { ...spec, kernelId: this.#nextId++, users: 0, entries: new Map() };
+        this.#maps.set(spec.name, map);
       }
       map.users++;
     }
@@ -515,10 +519,10 @@ export class SimulationBackend implements Backend {
       attached: false,
       enabled: config.enabled ?? true,
       builtin,
-      maps,
+      maps: kernel.maps.map((m) => m.name),
       loadedAt: this.#clock(),
       kernelId: this.#nextId++,
-      attachPoint: ATTACH_POINTS[config.type],
+      attachPoint: kernel.attachPoint,
     };
     this.#programs.set(config.name, program);
     if (config.autoAttach ?? true) program.attached = true;
@@ -692,13 +696,36 @@ export class SimulationBackend implements Backend {
       return known;
     }
     this.#table.add({ pid, start: this.#clock() });
-    return this.#table.get(pid)!;
+    const proc = this.#table.get(pid)!;
+    this.#procsSet(proc);
+    return proc;
   }
 
-  #processesMapSet(p: BackendProcess): void {
-    const map = this.#maps.get("processes");
-    if (map === undefined) return;
-    map.entries.set(`${p.pid}:${p.start}`, p.comm ?? "");
+  /** One of the maps the simulation keeps its bookkeeping in, when a loaded program holds it. */
+  #map(name: SimulatedMap): SimMap | undefined {
+    return this.#maps.get(name);
+  }
+
+  /**
+   * The `procs` entry of `p` (made, or remade for a new process with the pid), or a detached
+   * one when no loaded program holds `procs`.
+   */
+  #procsSet(p: BackendProcess): SimProc {
+    const map = this.#map("procs");
+    const known = map?.entries.get(String(p.pid)) as SimProc | undefined;
+    if (known !== undefined && known.start === p.start) return known;
+    const entry: SimProc = { start: p.start, comm: p.comm ?? "", total: 0 };
+    map?.entries.set(String(p.pid), entry);
+    return entry;
+  }
+
+  /** Removes the `tasks` entries of `pid`'s threads. */
+  #tasksDelete(pid: number): void {
+    const tasks = this.#map("tasks");
+    if (tasks === undefined) return;
+    for (const [tid, task] of tasks.entries) {
+      if ((task as SimTask).pid === pid) tasks.entries.delete(tid);
+    }
   }
 
   /**
@@ -739,7 +766,7 @@ export class SimulationBackend implements Backend {
     });
     this.#forget(pid);
     const proc = this.#table.get(pid)!;
-    this.#processesMapSet(proc);
+    this.#procsSet(proc);
     if (this.#active.process) {
       this.#emit({
         kind: "process",
@@ -763,6 +790,7 @@ export class SimulationBackend implements Backend {
     const proc = this.#ensure(pid);
     this.#table.exec(pid, executable);
     this.#forget(pid);
+    this.#procsSet(proc).comm = commOf(executable);
     const now = this.#clock();
     if (this.#active.process) {
       this.#emit({
@@ -797,7 +825,8 @@ export class SimulationBackend implements Backend {
     const proc = this.#ensure(pid);
     this.#table.exit(pid, status.exitCode, status.signal);
     this.#forget(pid);
-    this.#maps.get("processes")?.entries.delete(`${pid}:${proc.start}`);
+    this.#map("procs")?.entries.delete(String(pid));
+    this.#tasksDelete(pid);
     if (this.#active.process) {
       this.#emit({
         kind: "process",
@@ -900,11 +929,7 @@ export class SimulationBackend implements Backend {
     const counting = this.#active.syscall;
     if (counting) {
       this.#table.countSyscall(pid, proc.start, name ?? `#${nr}`);
-      const counts = this.#maps.get("syscall_counts");
-      const key = `${pid}:${proc.start}`;
-      if (counts !== undefined && counts.entries.has(key)) {
-        counts.entries.set(key, (counts.entries.get(key) as number) + 1);
-      }
+      if (this.#table.isMonitored(pid, proc.start)) this.#count(proc, options.tid ?? pid);
     }
     const applies = this.#enforce && verdict.layer !== null;
     const killed = applies && KILLING.has(verdict.action);
@@ -941,6 +966,20 @@ export class SimulationBackend implements Backend {
       result,
       killed,
     };
+  }
+
+  /** Counts a syscall of monitored `proc`'s thread `tid` in `procs` and `tasks`. */
+  #count(proc: BackendProcess, tid: number): void {
+    this.#procsSet(proc).total++;
+    const tasks = this.#map("tasks");
+    if (tasks === undefined) return;
+    const key = String(tid);
+    let task = tasks.entries.get(key) as SimTask | undefined;
+    if (task === undefined || task.pid !== proc.pid || task.start !== proc.start) {
+      task = { pid: proc.pid, start: proc.start, count: 0 };
+      tasks.entries.set(key, task);
+    }
+    task.count++;
   }
 
   #recordFile(event: FileEvent, start: number): void {
@@ -1272,4 +1311,30 @@ function eventVerdict(verdict: Verdict, applied: boolean, rateLimited: boolean):
     ...(rateLimited ? { rateLimited: true } : {}),
     loc: verdict.loc,
   };
+}
+
+/**
+ * The `decisions`, `arg_cases` and `limits` entries of `set`'s layers, one policy slot per layer
+ * as `compile/bpf_maps.ts` numbers them (`cordon compile --emit maps`); the eBPF backend writes
+ * the same decisions, under the slots it combines for the processes it assigns.
+ */
+function kernelEntries(
+  set: FilterSet,
+): Record<"decisions" | "arg_cases" | "limits", Map<string, unknown>> {
+  const decisions = new Map<string, SlotDecision>();
+  const argCases = new Map<string, SlotDecision["argCases"]>();
+  const limits = new Map<string, { maxPerSecond: number; action: Action }>();
+  set.layers.forEach((layer, index) => {
+    const slot = index + 1; // as compile/bpf_maps.ts numbers policy slots
+    for (const [syscallSlot, decision] of combinedDecisions([layer], new Map())) {
+      const key = `${slot}:${syscallSlot}`;
+      decisions.set(key, decision);
+      if (decision.argCases !== undefined) argCases.set(key, decision.argCases);
+    }
+    const limit = layer.limits?.syscallsPerSecond;
+    if (limit !== undefined) {
+      limits.set(String(slot), { maxPerSecond: limit.max, action: limit.action });
+    }
+  });
+  return { decisions, arg_cases: argCases, limits };
 }

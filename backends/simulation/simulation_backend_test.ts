@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { SimulationBackend } from "./simulation_backend.ts";
+import { SIMULATION_DEFAULT_PROGRAMS, SimulationBackend } from "./simulation_backend.ts";
+import { BUILTIN_PROGRAMS, kernelProgram } from "../kernel_programs.ts";
+import { BPF_OBJECT_SPECS } from "../../bpf/object_specs.ts";
+import { layerMaps } from "../../compile/bpf_maps.ts";
+import { PROGRAM_TYPES } from "../../engine/backend.ts";
 import { compilePolicies } from "../../compile/compile.ts";
 import type { EngineEvent } from "../../engine/events.ts";
 import { EngineError } from "../../engine/errors.ts";
@@ -127,6 +131,70 @@ Deno.test("unknown syscalls and bad pids are clear errors", async () => {
   );
   const unknownNr = sim.simulateSyscall(7, 3000);
   assert.equal(unknownNr.event?.name, null);
+});
+
+Deno.test("the programs and maps are the BPF objects', as their generated specs list them", async () => {
+  const { sim } = await openSim({ t: 0 });
+  using _ = sim;
+  assert.deepEqual(
+    sim.listPrograms().filter((p) => p.builtin).map((p) => p.name),
+    SIMULATION_DEFAULT_PROGRAMS.map((p) => p.name),
+  );
+  for (const { name } of BUILTIN_PROGRAMS) {
+    assert.ok(sim.listPrograms().some((p) => p.name === name), `the eBPF backend's ${name}`);
+  }
+  // One more program of every type: the per-policy (cgroup) and per-feature (LSM) objects too.
+  for (const type of PROGRAM_TYPES) await sim.loadProgram({ name: `extra_${type}`, type });
+  const specMaps = new Map<string, object>();
+  for (const spec of Object.values(BPF_OBJECT_SPECS)) {
+    for (const m of spec.maps) specMaps.set(m.name, m);
+  }
+  for (const program of sim.listPrograms()) {
+    const kernel = kernelProgram(program.type);
+    const object = BPF_OBJECT_SPECS[kernel.object];
+    const section = object.programs.find((p) => p.name === kernel.program)?.section;
+    assert.equal(program.attachPoint, section, `${program.name}: the ELF section of its program`);
+    assert.deepEqual(program.maps, object.maps.map((m) => m.name), `${program.name}: its maps`);
+  }
+  const live = sim.listMaps();
+  assert.ok(live.length > 0);
+  for (const { entries: _e, kernelId: _k, ...shape } of live) {
+    assert.deepEqual(shape, specMaps.get(shape.name), `map "${shape.name}" as the spec has it`);
+  }
+  const names = new Set(live.map((m) => m.name));
+  for (const m of [...BPF_OBJECT_SPECS.monitor.maps, ...BPF_OBJECT_SPECS.cgroup_net.maps]) {
+    assert.ok(names.has(m.name), `map "${m.name}" is live`);
+  }
+});
+
+Deno.test("the bookkeeping is kept in the kernel's maps: procs, tasks, decisions, limits", async () => {
+  const { sim } = await openSim({ t: 0 });
+  using _ = sim;
+  const entries = (name: string) => sim.listMaps().find((m) => m.name === name)?.entries;
+  const set = compilePolicies([
+    testPolicy({
+      rules: [{ id: "no-ptrace", syscalls: ["ptrace"], action: "kill" }],
+      limits: { max: 100, action: "log" },
+    }),
+  ], { arches: ["x86_64"] });
+  await sim.apply(set, { enforce: false });
+  assert.equal(entries("decisions"), layerMaps(set)[0]!.decisions.size, "as compile/bpf_maps.ts");
+  assert.ok(entries("decisions")! > 0);
+  assert.equal(entries("limits"), 1);
+  const a = sim.simulateSpawn({ comm: "a" });
+  const b = sim.simulateSpawn({ comm: "b" });
+  assert.equal(entries("procs"), 2, "one per process");
+  await sim.monitorProcess(a.pid);
+  sim.simulateSyscall(a.pid, "getpid");
+  sim.simulateSyscall(a.pid, "getpid", [], { tid: a.pid + 1 });
+  sim.simulateSyscall(b.pid, "getpid");
+  assert.equal(entries("tasks"), 2, "the monitored process's two threads");
+  sim.simulateExit(a.pid);
+  assert.equal(entries("procs"), 1, "removed at exit");
+  assert.equal(entries("tasks"), 0);
+  await sim.apply({ version: 1, layers: [] }, { enforce: false });
+  assert.equal(entries("decisions"), 0);
+  assert.equal(entries("limits"), 0);
 });
 
 Deno.test("close() releases programs and maps and is idempotent", async () => {

@@ -143,13 +143,17 @@ kernelTest("cordon doctor --format json tells the truth about the kernel", reaso
 });
 
 kernelTest(
-  "EbpfBackend reports a TCP connect and a UDP sendto as tcp and udp: engine events, JSON Lines, monitor text",
+  "EbpfBackend reports a TCP connect and a UDP sendto as tcp and udp (also after program calls): engine events, JSON Lines, monitor text",
   reason,
   async () => {
     const events: EngineEvent[] = [];
     using backend = await EbpfBackend.create();
     await backend.open({ emit: (e) => events.push(e), lost() {} });
     backend.setInterest({ kinds: new Set(["network"]) });
+    // Program calls never switch off what subscribers asked for.
+    await backend.loadProgram({ name: "extra_exec", type: "process_exec" });
+    await backend.detachProgram("extra_exec");
+    await backend.unloadProgram("extra_exec");
     using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const port = listener.addr.port;
     const udpPort = port === 65535 ? port - 1 : port + 1; // nothing needs to listen for UDP
