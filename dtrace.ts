@@ -38,6 +38,7 @@ export type {
   TraceRuleAction,
   TraceRuleCall,
   TraceScriptSpec,
+  TraceTime,
 } from "./compile/trace_script.ts";
 export type {
   ApplyOptions,

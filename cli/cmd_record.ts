@@ -74,9 +74,8 @@ Options:
       --report-format F  Cordon's summary on stderr: text (default) or json (one object)
       --backend B        auto (default: Cordon's eBPF monitor, else bpftrace when eBPF cannot
                          record here), linux (eBPF only), bpftrace or dtrace (a tracing script;
-                         times are taken as lines arrive, file and connect events of i386 calls
-                         are not seen, the tracer's drop notices count as lost events;
-                         docs/tracing.md)
+                         kernel times and order, file and connect events of i386 calls are not
+                         seen, the tracer's drop notices count as lost events; docs/tracing.md)
   -h, --help             show this help
 
 Lost events are never hidden: the kernel counts them, the summary on stderr says how many, and

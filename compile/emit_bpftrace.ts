@@ -48,6 +48,11 @@ function p(fmt: string, ...args: string[]): string {
   return `printf("${TRACE_LINE_PREFIX}${fmt}\\n"${args.map((a) => `, ${a}`).join("")});`;
 }
 
+/** A timed record: `record`, the probe's kernel time (`nsecs`, CLOCK_MONOTONIC), then `fmt`. */
+function t(record: string, fmt: string, ...args: string[]): string {
+  return p(`${record} %lu${fmt ? ` ${fmt}` : ""}`, "nsecs", ...args);
+}
+
 /** The predicate matching a process at exec for a rule (or a list of comms). */
 function execMatch(comms: readonly string[] | undefined, uids?: readonly number[]): string {
   const parts: string[] = [];
@@ -115,7 +120,7 @@ export function emitBpftrace(spec: TraceScriptSpec): string {
   if (spec.all) out.push("  @self = pid;");
   else for (const pid of [...watched].sort((a, b) => a - b)) out.push(`  @w[${pid}] = 1;`);
   spec.rules.forEach((rule, i) => out.push(...ruleMaps(rule, i)));
-  out.push(`  ${p("ready")}`, "}", "");
+  out.push(`  ${t("ready", "")}`, "}", "");
 
   out.push(
     "tracepoint:raw_syscalls:sys_enter /" + w + "/ {",
@@ -125,8 +130,9 @@ export function emitBpftrace(spec: TraceScriptSpec): string {
   if (spec.events.syscall) {
     out.push(
       "  " +
-        p(
-          "sys %d %d -1 %d %lu %lu %lu %lu %lu %lu -",
+        t(
+          "sys",
+          "%d %d -1 %d %lu %lu %lu %lu %lu %lu -",
           "pid",
           "tid",
           "$nr",
@@ -142,8 +148,9 @@ export function emitBpftrace(spec: TraceScriptSpec): string {
       `  ${SCRIPT_NR}`,
       `  if (@r${i}[$nr]) {`,
       "    " +
-        p(
-          `sys %d %d ${i} %d %lu %lu %lu %lu %lu %lu -`,
+        t(
+          "sys",
+          `%d %d ${i} %d %lu %lu %lu %lu %lu %lu -`,
           "pid",
           "tid",
           "$nr",
@@ -160,7 +167,7 @@ export function emitBpftrace(spec: TraceScriptSpec): string {
   out.push(`tracepoint:task:task_newtask /${w} && !(args->clone_flags & ${CLONE_THREAD})/ {`);
   if (!spec.all) out.push("  @w[args->pid] = 1;");
   spec.rules.forEach((_, i) => out.push(`  if (@l${i}[pid]) { @l${i}[args->pid] = 1; }`));
-  if (spec.events.process) out.push("  " + p("fork %d %d", "pid", "args->pid"));
+  if (spec.events.process) out.push("  " + t("fork", "%d %d", "pid", "args->pid"));
   out.push("}", "");
 
   const execRules = spec.rules.map((r, i) => ({ r, i })).filter(({ r }) => r.atExec);
@@ -176,7 +183,7 @@ export function emitBpftrace(spec: TraceScriptSpec): string {
     if (spec.events.process) {
       out.push(
         `  if (${w}) { ${
-          p("exec %d %d %s", "pid", "curtask->real_parent->tgid", "str(args->filename)")
+          t("exec", "%d %d %s", "pid", "curtask->real_parent->tgid", "str(args->filename)")
         } }`,
       );
     }
@@ -193,8 +200,9 @@ export function emitBpftrace(spec: TraceScriptSpec): string {
         "",
         `tracepoint:syscalls:sys_exit_${call} /@path[tid]/ {`,
         "  " +
-          p(
-            `file %d %d %d %d ${call} %s`,
+          t(
+            "file",
+            `%d %d %d %d ${call} %s`,
             "pid",
             "tid",
             "args->ret",
@@ -222,8 +230,9 @@ export function emitBpftrace(spec: TraceScriptSpec): string {
       "  $port = *(uint16 *)uptr($a + 2);",
       "  if ($family == 2) {",
       "    " +
-        p(
-          "connect %d %d %d %d %d %s",
+        t(
+          "connect",
+          "%d %d %d %d %d %s",
           "pid",
           "tid",
           "args->ret",
@@ -234,8 +243,9 @@ export function emitBpftrace(spec: TraceScriptSpec): string {
       "  }",
       "  if ($family == 10) {",
       "    " +
-        p(
-          "connect %d %d %d %d %d %s",
+        t(
+          "connect",
+          "%d %d %d %d %d %s",
           "pid",
           "tid",
           "args->ret",
@@ -255,7 +265,7 @@ export function emitBpftrace(spec: TraceScriptSpec): string {
   const dump = [`  ${p("dump begin")}`, "  print(@c);", `  ${p("dump end")}`];
   if (spec.events.process || !spec.all || spec.rules.length) {
     out.push("tracepoint:sched:sched_process_exit /" + w + " && pid == tid/ {");
-    out.push("  " + p("exit %d %d", "pid", "curtask->exit_code"));
+    out.push("  " + t("exit", "%d %d", "pid", "curtask->exit_code"));
     if (!spec.all) out.push(...dump, "  delete(@w[pid]);");
     spec.rules.forEach((_, i) => out.push(`  delete(@l${i}[pid]);`));
     out.push("}", "");

@@ -30,6 +30,14 @@ function p(fmt: string, ...args: string[]): string {
   return `\tprintf("${TRACE_LINE_PREFIX}${fmt}\\n"${args.map((a) => `, ${a}`).join("")});`;
 }
 
+/**
+ * A timed record: `record`, the probe's kernel time (`timestamp`, nanoseconds from an arbitrary
+ * origin; D's `%u` takes its 64 bits, printf needs no size prefix in D), then `fmt`.
+ */
+function t(record: string, fmt: string, ...args: string[]): string {
+  return p(`${record} %u${fmt ? ` ${fmt}` : ""}`, "timestamp", ...args);
+}
+
 function clause(
   probes: readonly string[],
   predicate: string | null,
@@ -101,14 +109,14 @@ export function emitDtrace(spec: TraceScriptSpec): string {
   spec.rules.forEach((rule, i) => {
     for (const pid of rule.pids) begin.push(`\tl${i}[${pid}] = 1;`);
   });
-  begin.push(p("ready"));
+  begin.push(t("ready", ""));
   out.push(...clause(["dtrace:::BEGIN"], null, begin));
 
   out.push(...clause(["syscall:::entry"], w, ["\t@c[pid, probefunc] = count();"]));
   if (spec.events.syscall) {
     out.push(
       ...clause(["syscall:::entry"], w, [
-        p("sys %d %d -1 -1 %u %u %u %u %u %u %s", "pid", "tid", ...ARGS, "probefunc"),
+        t("sys", "%d %d -1 -1 %u %u %u %u %u %u %s", "pid", "tid", ...ARGS, "probefunc"),
       ]),
     );
   }
@@ -119,7 +127,7 @@ export function emitDtrace(spec: TraceScriptSpec): string {
       const calls = rule.calls.filter((c) => c.action === action && c.nr < I386_NR_OFFSET);
       if (calls.length === 0) continue;
       const body = [
-        p(`sys %d %d ${i} -1 %u %u %u %u %u %u %s`, "pid", "tid", ...ARGS, "probefunc"),
+        t("sys", `%d %d ${i} -1 %u %u %u %u %u %u %s`, "pid", "tid", ...ARGS, "probefunc"),
       ];
       if (action === "kill") body.push("\traise(9); /* SIGKILL */");
       out.push(...clause(calls.map((c) => `syscall::${c.name}:entry`), `l${i}[pid]`, body));
@@ -131,7 +139,7 @@ export function emitDtrace(spec: TraceScriptSpec): string {
   spec.rules.forEach((_, i) => {
     out.push(...clause(["proc:::create"], `l${i}[pid]`, [`\tl${i}[args[0]->pr_pid] = 1;`]));
   });
-  if (spec.events.process) create.push(p("fork %d %d", "pid", "args[0]->pr_pid"));
+  if (spec.events.process) create.push(t("fork", "%d %d", "pid", "args[0]->pr_pid"));
   if (create.length) out.push(...clause(["proc:::create"], w, create));
 
   if (spec.comms.length && !spec.all) {
@@ -156,7 +164,7 @@ export function emitDtrace(spec: TraceScriptSpec): string {
       // The command line (psinfo's pr_psargs, its first 80 bytes): proc:::exec-success has no
       // argument, and execname is the base name only.
       ...clause(["proc:::exec-success"], w, [
-        p("exec %d %d %s", "pid", "ppid", "curpsinfo->pr_psargs"),
+        t("exec", "%d %d %s", "pid", "ppid", "curpsinfo->pr_psargs"),
       ]),
     );
   }
@@ -180,8 +188,9 @@ export function emitDtrace(spec: TraceScriptSpec): string {
         ],
         "self->path",
         [
-          p(
-            "file %d %d %d %d %s %s",
+          t(
+            "file",
+            "%d %d %d %d %s %s",
             "pid",
             "tid",
             "errno != 0 ? -errno : (int)arg0",
@@ -209,8 +218,9 @@ export function emitDtrace(spec: TraceScriptSpec): string {
         "\tthis->ret = errno != 0 ? -errno : (int)arg0;",
       ]),
       ...clause(ret, "self->sa && this->family == 2", [
-        p(
-          "connect %d %d %d %d %d %s",
+        t(
+          "connect",
+          "%d %d %d %d %d %s",
           "pid",
           "tid",
           "this->ret",
@@ -221,8 +231,9 @@ export function emitDtrace(spec: TraceScriptSpec): string {
       ]),
       ...clause(ret, `self->sa && (${six})`, [
         "\tthis->sin6 = (struct sockaddr_in6 *)copyin(self->sa, sizeof (struct sockaddr_in6));",
-        p(
-          "connect %d %d %d %d %d %s",
+        t(
+          "connect",
+          "%d %d %d %d %d %s",
           "pid",
           "tid",
           "this->ret",
@@ -239,7 +250,7 @@ export function emitDtrace(spec: TraceScriptSpec): string {
   // signal is not among proc:::exit's arguments), then a snapshot of the counts.
   out.push(...clause(["syscall::exit:entry"], w, ["\tself->code = arg0;"]));
   const exit = [
-    p("exit %d %d", "pid", "args[0] == 1 ? ((int)self->code & 0xff) << 8 : 127"),
+    t("exit", "%d %d", "pid", "args[0] == 1 ? ((int)self->code & 0xff) << 8 : 127"),
   ];
   if (!spec.all) exit.push(...DUMP, "\tw[pid] = 0;");
   spec.rules.forEach((_, i) => exit.push(`\tl${i}[pid] = 0;`));

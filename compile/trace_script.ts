@@ -4,26 +4,33 @@
  * {@linkcode traceScriptSpec}), and the one versioned line format both scripts print, with its
  * parser ({@linkcode parseTraceLine}). Pure: no `Deno.*`.
  *
- * ## The line format, version 1 (`docs/tracing.md`)
- * Every line a script prints with `printf` starts with `cordon1 ` and a record name; fields are
+ * ## The line format, version 2 (`docs/tracing.md`)
+ * Every line a script prints with `printf` starts with `cordon2 ` and a record name; fields are
  * separated by one space; integers are decimal; at most one free-text field (a path, an address,
- * a syscall name), always last, so it may contain spaces.
+ * a syscall name), always last, so it may contain spaces. Every event record and `ready` carry
+ * `TIME` first: the kernel's monotonic clock in nanoseconds when the probe fired (bpftrace
+ * `nsecs`, CLOCK_MONOTONIC; DTrace `timestamp`, from an arbitrary origin), so that a reader can
+ * put back into kernel order the lines a tracer prints per CPU buffer, one buffer after another.
  *
  * ```
- * cordon1 ready                                       probes are enabled (BEGIN ran)
- * cordon1 sys PID TID RULE NR A0 A1 A2 A3 A4 A5 NAME   a call a rule reports (RULE -1: streamed)
- * cordon1 file PID TID RET FLAGS SYSCALL PATH          an open and its result (-errno on failure)
- * cordon1 connect PID TID RET FAMILY PORT ADDRESS      a connect and its result
- * cordon1 fork PPID PID                                a new process (not a thread)
- * cordon1 exec PID PPID PATH                           a successful exec
- * cordon1 exit PID STATUS                              the process's wait status (code << 8 | signal)
- * cordon1 dump begin | cordon1 dump end               frame one snapshot of the counts
- * cordon1 count PID NR NAME N                          one count line of a snapshot (DTrace printa)
- * @c[PID, NR]: N                                       one count line of a snapshot (bpftrace print)
- * Lost N events                                        bpftrace dropped N printf records
+ * cordon2 ready TIME                                       probes are enabled (BEGIN ran)
+ * cordon2 sys TIME PID TID RULE NR A0 A1 A2 A3 A4 A5 NAME  a call a rule reports (RULE -1: streamed)
+ * cordon2 file TIME PID TID RET FLAGS SYSCALL PATH         an open and its result (-errno on failure)
+ * cordon2 connect TIME PID TID RET FAMILY PORT ADDRESS     a connect and its result
+ * cordon2 fork TIME PPID PID                               a new process (not a thread)
+ * cordon2 exec TIME PID PPID PATH                          a successful exec
+ * cordon2 exit TIME PID STATUS                             the wait status (code << 8 | signal)
+ * cordon2 dump begin | cordon2 dump end                    frame one snapshot of the counts
+ * cordon2 count PID NR NAME N                              one count line of a snapshot (DTrace printa)
+ * @c[PID, NR]: N                                           one count line of a snapshot (bpftrace print)
+ * Lost N events                                            bpftrace dropped N printf records
  * ```
  * `NR` is `-1` where the tracer knows a call by name only (DTrace), and `NAME` is `-` where it
  * knows it by number only (bpftrace). A snapshot replaces the previous one: counts are cumulative.
+ * Snapshot lines are not timed: they are printed by user space (bpftrace reads the map when it
+ * prints it) and keep their place in the output.
+ *
+ * Version 1 had no `TIME`; its lines (`cordon1 `) are not accepted.
  *
  * @module
  */
@@ -31,9 +38,10 @@
 import { isKilling } from "../policies/types.ts";
 import type { Arch } from "../policies/types.ts";
 import type { FilterLayer, FilterSet, SyscallDecision } from "./filter_set.ts";
+import { isAudited } from "./filter_set.ts";
 
 /** The version of the line format; the prefix every line starts with is `cordon<version> `. */
-export const TRACE_LINE_VERSION = 1;
+export const TRACE_LINE_VERSION = 2;
 
 /** The prefix of every line of the format. */
 export const TRACE_LINE_PREFIX = `cordon${TRACE_LINE_VERSION} `;
@@ -157,12 +165,10 @@ export function scriptSyscall(nr: number): { arch: "x86_64" | "i386"; nr: number
 /** The call's action in the script, or `undefined` when every case allows it. */
 function callAction(d: SyscallDecision, enforce: boolean): TraceRuleAction | undefined {
   const decisions = [...d.cases.map((c) => c.decision), d.otherwise];
-  if (decisions.every((x) => x.action === "allow" && x.audited === undefined)) return undefined;
+  if (decisions.every((x) => x.action === "allow" && !isAudited(x))) return undefined;
   const unconditional = d.cases.length === 0;
   const o = d.otherwise;
-  return unconditional && enforce && isKilling(o.action) && o.audited === undefined
-    ? "kill"
-    : "report";
+  return unconditional && enforce && isKilling(o.action) && !isAudited(o) ? "kill" : "report";
 }
 
 /**
@@ -262,11 +268,19 @@ export function traceScriptSpec(
   };
 }
 
+/**
+ * The kernel's monotonic time of a record, in nanoseconds (bpftrace `nsecs`, DTrace
+ * `timestamp`). A `bigint`: nanoseconds since boot pass 2^53 after about 104 days of uptime, and a
+ * `number` would then round them, reordering records close in time.
+ */
+export type TraceTime = bigint;
+
 /** A record of the line format, parsed. */
 export type TraceRecord =
-  | { readonly type: "ready" }
+  | { readonly type: "ready"; readonly time: TraceTime }
   | {
     readonly type: "sys";
+    readonly time: TraceTime;
     readonly pid: number;
     readonly tid: number;
     /** Index into {@linkcode TraceScriptSpec.rules}, or -1 for a streamed call. */
@@ -279,6 +293,7 @@ export type TraceRecord =
   }
   | {
     readonly type: "file";
+    readonly time: TraceTime;
     readonly pid: number;
     readonly tid: number;
     readonly ret: number;
@@ -288,6 +303,7 @@ export type TraceRecord =
   }
   | {
     readonly type: "connect";
+    readonly time: TraceTime;
     readonly pid: number;
     readonly tid: number;
     readonly ret: number;
@@ -295,9 +311,25 @@ export type TraceRecord =
     readonly port: number;
     readonly address: string;
   }
-  | { readonly type: "fork"; readonly ppid: number; readonly pid: number }
-  | { readonly type: "exec"; readonly pid: number; readonly ppid: number; readonly path: string }
-  | { readonly type: "exit"; readonly pid: number; readonly status: number }
+  | {
+    readonly type: "fork";
+    readonly time: TraceTime;
+    readonly ppid: number;
+    readonly pid: number;
+  }
+  | {
+    readonly type: "exec";
+    readonly time: TraceTime;
+    readonly pid: number;
+    readonly ppid: number;
+    readonly path: string;
+  }
+  | {
+    readonly type: "exit";
+    readonly time: TraceTime;
+    readonly pid: number;
+    readonly status: number;
+  }
   /** bpftrace's own notice that its perf buffer dropped events (`Lost N events`). */
   | { readonly type: "lost"; readonly count: number }
   | { readonly type: "dump-begin" }
@@ -309,6 +341,27 @@ export type TraceRecord =
     readonly name: string | null;
     readonly count: number;
   };
+
+/** The records that carry a kernel time: every event record and `ready`. */
+export type TimedTraceRecord = Extract<TraceRecord, { readonly time: TraceTime }>;
+
+/**
+ * Whether `record` carries a kernel time (an event record or `ready`; snapshot and loss
+ * records do not).
+ *
+ * @param record a parsed record
+ * @returns whether it has a `time`
+ *
+ * @example
+ * ```ts
+ * import { isTimedRecord, parseTraceLine } from "@cordon/cordon";
+ * if (!isTimedRecord(parseTraceLine("cordon2 exit 1000 7 0")!)) throw new Error();
+ * if (isTimedRecord(parseTraceLine("cordon2 dump end")!)) throw new Error();
+ * ```
+ */
+export function isTimedRecord(record: TraceRecord): record is TimedTraceRecord {
+  return "time" in record;
+}
 
 /** A line that is not in the format (a tracer's own message, or a corrupt line). */
 export class TraceLineError extends SyntaxError {
@@ -330,17 +383,21 @@ export class TraceLineError extends SyntaxError {
   }
 }
 
+/** Per record: how many fields come before the free-text one (`TIME` included). */
 const FIELDS: Readonly<Record<string, number>> = {
-  ready: 0,
-  sys: 10,
-  file: 5,
-  connect: 5,
-  fork: 2,
-  exec: 2,
-  exit: 2,
+  ready: 1,
+  sys: 11,
+  file: 6,
+  connect: 6,
+  fork: 3,
+  exec: 3,
+  exit: 3,
   dump: 1,
   count: 2,
 };
+
+/** The records whose first field is `TIME`. */
+const TIMED = new Set(["ready", "sys", "file", "connect", "fork", "exec", "exit"]);
 
 /** `@c[PID, NR]: N` as bpftrace's `print(@c)` writes it. */
 const BPFTRACE_COUNT = /^@c\[(\d+), (\d+)\]: (\d+)$/;
@@ -361,8 +418,9 @@ function int(text: string, line: string): number {
  * @example
  * ```ts
  * import { parseTraceLine } from "@cordon/cordon";
- * const file = parseTraceLine("cordon1 file 7 8 3 0 openat /tmp/a b");
+ * const file = parseTraceLine("cordon2 file 5000123 7 8 3 0 openat /tmp/a b");
  * if (file?.type !== "file" || file.path !== "/tmp/a b" || file.ret !== 3) throw new Error();
+ * if (file.time !== 5_000_123n) throw new Error();
  * const count = parseTraceLine("@c[7, 110]: 5000000");
  * if (count?.type !== "count" || count.count !== 5_000_000 || count.nr !== 110) throw new Error();
  * ```
@@ -412,10 +470,16 @@ export function parseTraceLine(line: string): TraceRecord | undefined {
   if (parts.length < want || (free ? tail === "" : tail !== "")) {
     throw new TraceLineError(`Malformed "${type}" record: "${text.slice(0, 120)}"`, text);
   }
+  let time: TraceTime = 0n;
+  if (TIMED.has(type)) {
+    const t = parts.shift()!;
+    if (!/^\d+$/.test(t)) throw new TraceLineError(`Expected a kernel time, got "${t}"`, text);
+    time = BigInt(t);
+  }
   const n = (i: number) => int(parts[i]!, text);
   switch (type) {
     case "ready":
-      return { type: "ready" };
+      return { type: "ready", time };
     case "sys": {
       const args = parts.slice(4, 10).map((a) => {
         if (!/^\d+$/.test(a)) throw new TraceLineError(`Expected an argument, got "${a}"`, text);
@@ -423,6 +487,7 @@ export function parseTraceLine(line: string): TraceRecord | undefined {
       });
       return {
         type: "sys",
+        time,
         pid: n(0),
         tid: n(1),
         rule: n(2),
@@ -434,6 +499,7 @@ export function parseTraceLine(line: string): TraceRecord | undefined {
     case "file":
       return {
         type: "file",
+        time,
         pid: n(0),
         tid: n(1),
         ret: n(2),
@@ -444,6 +510,7 @@ export function parseTraceLine(line: string): TraceRecord | undefined {
     case "connect":
       return {
         type: "connect",
+        time,
         pid: n(0),
         tid: n(1),
         ret: n(2),
@@ -452,11 +519,11 @@ export function parseTraceLine(line: string): TraceRecord | undefined {
         address: tail,
       };
     case "fork":
-      return { type: "fork", ppid: n(0), pid: n(1) };
+      return { type: "fork", time, ppid: n(0), pid: n(1) };
     case "exec":
-      return { type: "exec", pid: n(0), ppid: n(1), path: tail };
+      return { type: "exec", time, pid: n(0), ppid: n(1), path: tail };
     case "exit":
-      return { type: "exit", pid: n(0), status: n(1) };
+      return { type: "exit", time, pid: n(0), status: n(1) };
     case "dump": {
       if (parts[0] === "begin") return { type: "dump-begin" };
       if (parts[0] === "end") return { type: "dump-end" };

@@ -15,15 +15,17 @@ function parseAll(text: string): TraceRecord[] {
 
 Deno.test("parseTraceLine() reads a DTrace session: printf records and printa count lines", async () => {
   const records = parseAll(await Deno.readTextFile(new URL("dtrace_session.txt", DATA)));
-  assert.deepEqual(records[0], { type: "ready" });
+  assert.deepEqual(records[0], { type: "ready", time: 9007199254740993n });
   assert.deepEqual(records[2], {
     type: "exec",
+    time: 9007199257240999n,
     pid: 4243,
     ppid: 4242,
     path: "/usr/bin/curl -s https://example.org/",
   });
   assert.deepEqual(records[4], {
     type: "file",
+    time: 9007199259741005n,
     pid: 4243,
     tid: 771,
     ret: -2,
@@ -33,6 +35,7 @@ Deno.test("parseTraceLine() reads a DTrace session: printf records and printa co
   });
   assert.deepEqual(records[6], {
     type: "connect",
+    time: 9007199262241011n,
     pid: 4243,
     tid: 771,
     ret: 0,
@@ -42,6 +45,7 @@ Deno.test("parseTraceLine() reads a DTrace session: printf records and printa co
   });
   assert.deepEqual(records[7], {
     type: "sys",
+    time: 9007199263491014n,
     pid: 4242,
     tid: 770,
     rule: 0,
@@ -49,7 +53,11 @@ Deno.test("parseTraceLine() reads a DTrace session: printf records and printa co
     args: [2n, 1n, 0n, 0n, 0n, 0n],
     name: "socket",
   });
-  assert.deepEqual(records[9], { type: "exit", pid: 4243, status: 1792 });
+  assert.deepEqual(records[9], { type: "exit", time: 9007199265991020n, pid: 4243, status: 1792 });
+  // Above 2^53 and 1,250,003 ns apart: exact, and in the order they fired.
+  const times = records.flatMap((r) => "time" in r ? [r.time] : []);
+  assert.equal(new Set(times).size, times.length);
+  assert.ok(times.every((t, i) => i === 0 || t - times[i - 1]! === 1_250_003n));
   const counts = records.filter((r) => r.type === "count");
   assert.equal(counts.length, 13);
   assert.deepEqual(counts[5], { type: "count", pid: 4243, nr: -1, name: "read", count: 120 });
@@ -69,6 +77,7 @@ Deno.test("parseTraceLine() reads a bpftrace session: print(@c) lines and blank 
   });
   assert.deepEqual(records.find((r) => r.type === "sys"), {
     type: "sys",
+    time: 81234515500000n,
     pid: 4242,
     tid: 4242,
     rule: 0,
@@ -76,28 +85,76 @@ Deno.test("parseTraceLine() reads a bpftrace session: print(@c) lines and blank 
     args: [16n, 4243n, 0n, 0n, 0n, 0n],
     name: null,
   });
+  // The parent's call was printed after the child's connect (another CPU's buffer), though it
+  // fired before it: the times say so.
+  const connect = records.find((r) => r.type === "connect");
+  const sys = records.find((r) => r.type === "sys");
+  assert.ok(connect && sys && records.indexOf(sys) > records.indexOf(connect));
+  assert.ok(sys.time < connect.time);
   assert.deepEqual(parseTraceLine("Lost 12 events"), { type: "lost", count: 12 });
   assert.equal(parseTraceLine(""), undefined);
   assert.equal(parseTraceLine("  "), undefined);
 });
 
 Deno.test("parseTraceLine() keeps 64-bit arguments exact", () => {
-  const r = parseTraceLine("cordon1 sys 1 1 -1 0 18446744073709551615 0 0 0 0 0 -");
+  const r = parseTraceLine(
+    "cordon2 sys 18446744073709551615 1 1 -1 0 18446744073709551615 0 0 0 0 0 -",
+  );
   assert.equal(r?.type === "sys" && r.args[0], 18446744073709551615n);
+  assert.equal(r?.type === "sys" && r.time, 18446744073709551615n, "the kernel time too");
+});
+
+Deno.test("parseTraceLine() reads the kernel time first in every event record and ready, and none in snapshots", () => {
+  assert.deepEqual(parseTraceLine("cordon2 ready 5"), { type: "ready", time: 5n });
+  assert.deepEqual(parseTraceLine("cordon2 fork 6 1 2"), {
+    type: "fork",
+    time: 6n,
+    ppid: 1,
+    pid: 2,
+  });
+  assert.deepEqual(parseTraceLine("cordon2 exec 7 2 1 /bin/a b"), {
+    type: "exec",
+    time: 7n,
+    pid: 2,
+    ppid: 1,
+    path: "/bin/a b",
+  });
+  assert.deepEqual(parseTraceLine("cordon2 exit 8 2 256"), {
+    type: "exit",
+    time: 8n,
+    pid: 2,
+    status: 256,
+  });
+  assert.deepEqual(parseTraceLine("cordon2 dump end"), { type: "dump-end" });
+  assert.deepEqual(parseTraceLine("cordon2 count 2 -1 read 3"), {
+    type: "count",
+    pid: 2,
+    nr: -1,
+    name: "read",
+    count: 3,
+  });
 });
 
 Deno.test("parseTraceLine() rejects what is not in the format, with the line", async (t) => {
   const bad = [
     "dtrace: 1 dynamic variable drop",
+    "cordon1 ready",
+    "cordon1 exit 1 0",
+    "cordon3 ready 1",
     "cordon2 ready",
-    "cordon1 nonsense 1 2",
-    "cordon1 file 1 2 3",
-    "cordon1 file 1 2 x 0 open /a",
-    "cordon1 exit 1",
-    "cordon1 exit 1 2 3",
-    "cordon1 sys 1 1 0 101 1 2 3",
-    "cordon1 dump middle",
-    "cordon1 count 1 2 name",
+    "cordon2 ready 1 2",
+    "cordon2 ready -1",
+    "cordon2 nonsense 1 2",
+    "cordon2 file 9 1 2 3",
+    "cordon2 file 9 1 2 x 0 open /a",
+    "cordon2 file 1 2 3 0 open /a",
+    "cordon2 exit 9 1",
+    "cordon2 exit 1 2",
+    "cordon2 exit 9 1 2 3",
+    "cordon2 exit x 1 2",
+    "cordon2 sys 9 1 1 0 101 1 2 3",
+    "cordon2 dump middle",
+    "cordon2 count 1 2 name",
     "@c[1, 2]: many",
   ];
   for (const line of bad) {

@@ -31,7 +31,7 @@ function sh(text: string): string {
  *
  * @example
  * ```ts ignore
- * const path = await writeStandIn(dir, "dtrace", { stdout: ["cordon1 ready"], then: { wait: true } });
+ * const path = await writeStandIn(dir, "dtrace", { stdout: ["cordon2 ready 1"], then: { wait: true } });
  * ```
  */
 export async function writeStandIn(

@@ -15,6 +15,11 @@
  *   runs. Changing what is watched restarts the script: calls made during the switch (about
  *   the attach time, in `stats().figures.attachMs`) are not counted, and `tracerRestarts` says
  *   how often that happened.
+ * - order and times: records are delivered in kernel-time order (each line carries the kernel's
+ *   monotonic time; the tracer prints per-CPU buffers one after another), held 50 ms (bpftrace)
+ *   or 250 ms (DTrace) behind now (`_reorder_buffer.ts`); an exit still waits for the count
+ *   snapshot after it. Event times are those kernel times, mapped to the epoch at the script's
+ *   `ready` line.
  *
  * Requires `allow-run` (the tracer), `allow-read`/`allow-write` (the script file, `/proc`),
  * `allow-env`, and root.
@@ -26,11 +31,14 @@ import { signalName } from "../../policies/constants.ts";
 import type { Action, Arch } from "../../policies/types.ts";
 import { syscallName, syscallNumber } from "../../policies/syscalls.ts";
 import type { FilterSet } from "../../compile/filter_set.ts";
+import { intendedAction, isAudited } from "../../compile/filter_set.ts";
 import { Evaluator } from "../../compile/evaluate.ts";
 import { targetMatches } from "../../compile/target.ts";
 import {
   I386_NR_OFFSET,
+  isTimedRecord,
   scriptSyscall,
+  type TimedTraceRecord,
   type TraceEvents,
   type TraceRecord,
   type TraceScriptSpec,
@@ -63,6 +71,7 @@ import type { FileEvent, NetworkEvent, ProcessEvent, SyscallEvent } from "../../
 import { findTracer, TracerError, tracerFor, type TracerInfo, type TracerKind } from "./tracer.ts";
 import { TraceRunner } from "./trace_runner.ts";
 import { listProcesses, readProcess } from "./_processes.ts";
+import { REORDER_WINDOW_MS, ReorderBuffer } from "./_reorder_buffer.ts";
 
 /** Options of {@linkcode DtraceBackend.create}. */
 export interface DtraceBackendOptions extends BackendCreateOptions {
@@ -110,6 +119,18 @@ interface Activity {
   exitCode?: number;
   signal?: string;
   exited: boolean;
+}
+
+/**
+ * A timed record held for ordering, with what is done on arrival: a reported call's verdict (and
+ * its kill, which must not wait), and `/proc`'s view of a new process before it can be gone.
+ */
+interface HeldRecord {
+  readonly record: TimedTraceRecord;
+  /** `sys` of a rule: the event to deliver, or `null` when the call is allowed. */
+  readonly decided?: Omit<SyscallEvent, "time"> | null;
+  /** `fork`/`exec`: the process as `/proc` showed it when the line arrived. */
+  readonly proc?: BackendProcess | undefined;
 }
 
 interface Applied {
@@ -163,6 +184,8 @@ export class DtraceBackend implements Backend {
   #opened = false;
   #closed = false;
   #runner: TraceRunner | undefined;
+  /** The running script's records, put back into kernel order. */
+  #reorder: ReorderBuffer<HeldRecord> | undefined;
   #spec: TraceScriptSpec | undefined;
   #syncing: Promise<void> | undefined;
   #dirty = false;
@@ -177,7 +200,6 @@ export class DtraceBackend implements Backend {
   #base = new Map<number, Map<string, number>>();
   #snapshot = new Map<number, Map<string, number>>();
   #building: Map<number, Map<string, number>> | undefined;
-  #pendingExits: ProcessEvent[] = [];
   #activity = new Map<number, Activity>();
   #onDied: ((error: TracerError) => void) | undefined;
   #figures = {
@@ -187,6 +209,8 @@ export class DtraceBackend implements Backend {
     /** Tracers that did not exit within 10 s of SIGINT and were killed (their last counts are lost). */
     tracerForcedStops: 0,
     linesMalformed: 0,
+    /** Records that came more than the reorder window late, delivered after later ones. */
+    linesLate: 0,
     eventsDropped: 0,
     attachMs: 0,
     kills: 0,
@@ -316,10 +340,10 @@ export class DtraceBackend implements Backend {
       const denied = new Set<string>();
       for (const d of filter?.syscalls ?? []) {
         for (const decision of [...d.cases.map((c) => c.decision), d.otherwise]) {
-          const action = decision.audited ?? decision.action;
+          const action = intendedAction(decision);
           if (action === "allow") continue;
           actions.add(action);
-          if (!isKill(action) && action !== "log" && decision.audited === undefined) {
+          if (!isKill(action) && action !== "log" && !isAudited(decision)) {
             denied.add(d.name ?? `#${d.nr}`);
           }
         }
@@ -464,8 +488,20 @@ export class DtraceBackend implements Backend {
     this.#schedule();
   }
 
-  /** Waits until the script reflects every change made so far; throws what starting it threw. */
+  /**
+   * Waits until the script reflects every change made so far, and delivers every record held for
+   * ordering (an exit still waits for the count snapshot after it); throws what starting it threw.
+   */
   async flush(): Promise<void> {
+    try {
+      await this.#settle();
+    } finally {
+      this.#reorder?.flush();
+    }
+  }
+
+  /** Waits until the script reflects every change made so far; throws what starting it threw. */
+  async #settle(): Promise<void> {
     while (this.#syncing || this.#dirty) {
       if (this.#syncing) await this.#syncing.catch(() => {});
       else await this.#sync().catch((error) => this.#syncError = error);
@@ -533,9 +569,12 @@ export class DtraceBackend implements Backend {
     const spec = this.#buildSpec();
     const old = this.#runner;
     if (old) {
+      const held = this.#reorder;
       this.#runner = undefined;
+      this.#reorder = undefined;
       const exit = await old.stop();
       if (exit.signal === "SIGKILL") this.#figures.tracerForcedStops++;
+      this.#release(held);
       this.#fold();
     }
     this.#spec = spec;
@@ -543,6 +582,10 @@ export class DtraceBackend implements Backend {
       spec.rules.length > 0;
     if (!watching || this.#closed) return;
     const script = this.tracer.kind === "bpftrace" ? emitBpftrace(spec) : emitDtrace(spec);
+    const reorder = new ReorderBuffer<HeldRecord>({
+      windowMs: REORDER_WINDOW_MS[this.tracer.kind],
+      release: (held, time) => this.#onTimed(held, time, spec),
+    });
     let runner: TraceRunner | undefined;
     runner = await TraceRunner.start({
       tracer: this.tracer,
@@ -550,26 +593,32 @@ export class DtraceBackend implements Backend {
       unsafe: needsUnsafe(spec),
       ...(this.tracer.kind === "bpftrace" ? { stopPath: this.#stopPath } : {}),
       ...(this.#options.readyTimeoutMs ? { readyTimeoutMs: this.#options.readyTimeoutMs } : {}),
-      onRecord: (record) => this.#onRecord(record, spec),
+      onReady: (record) => reorder.ready(record.time),
+      onRecord: (record) => this.#onRecord(record, spec, reorder),
       onMalformed: () => this.#figures.linesMalformed++,
       onLost: (count) => this.#lost(count),
       onExit: (error) => {
         if (this.#runner !== runner) return;
         this.#runner = undefined;
+        this.#reorder = undefined;
+        this.#release(reorder);
         this.#fold();
         this.#figures.tracerDeaths++;
         if (this.#onDied) this.#onDied(error);
         else console.error(`cordon: ${error.message}`);
       },
     }).catch((error) => {
+      this.#release(reorder);
       throw toEngineError(error);
     });
     if (this.#closed) {
       runner.close();
       runner = undefined;
+      this.#release(reorder);
       return;
     }
     this.#runner = runner;
+    this.#reorder = reorder;
     if (old) this.#figures.tracerRestarts++;
     this.#figures.attachMs = runner.attachMs;
   }
@@ -580,6 +629,13 @@ export class DtraceBackend implements Backend {
     this.#sink?.lost(count);
   }
 
+  /** A script has ended (its output is read): every record it held goes out, in order. */
+  #release(reorder: ReorderBuffer<HeldRecord> | undefined): void {
+    if (!reorder) return;
+    reorder.close();
+    this.#figures.linesLate += reorder.late;
+  }
+
   /** The stopped script's last snapshot becomes part of the base counts. */
   #fold(): void {
     for (const [pid, counts] of this.#snapshot) {
@@ -587,13 +643,6 @@ export class DtraceBackend implements Backend {
     }
     this.#snapshot = new Map();
     this.#building = undefined;
-    this.#flushExits();
-  }
-
-  #flushExits(): void {
-    const exits = this.#pendingExits;
-    this.#pendingExits = [];
-    for (const event of exits) this.#emit(event);
   }
 
   #emit(event: SyscallEvent | FileEvent | NetworkEvent | ProcessEvent): void {
@@ -604,11 +653,11 @@ export class DtraceBackend implements Backend {
     this.#sink?.emit(event);
   }
 
-  #activityOf(pid: number, create = false): Activity | undefined {
+  #activityOf(pid: number, create = false, proc?: BackendProcess): Activity | undefined {
     let a = this.#activity.get(pid);
     if (!a && create) {
       a = {
-        start: readProcess(pid)?.start ?? Date.now(),
+        start: (proc ?? readProcess(pid))?.start ?? Date.now(),
         files: [],
         filesTotal: 0,
         network: [],
@@ -626,8 +675,31 @@ export class DtraceBackend implements Backend {
     return false;
   }
 
-  #onRecord(record: TraceRecord, spec: TraceScriptSpec): void {
-    const time = Date.now();
+  /**
+   * A record as it arrives. Snapshot and loss lines are handled at once; timed records go to the
+   * reorder buffer, which hands them to `#onTimed` in kernel order.
+   */
+  #onRecord(record: TraceRecord, spec: TraceScriptSpec, reorder: ReorderBuffer<HeldRecord>): void {
+    if (isTimedRecord(record)) {
+      switch (record.type) {
+        case "ready":
+          return; // a second one; the first is the runner's (onReady)
+        case "sys":
+          // Decided (and killed) now: a kill must not wait for the order.
+          reorder.push(record.time, {
+            record,
+            ...(record.rule >= 0 ? { decided: this.#decide(record, spec) } : {}),
+          });
+          return;
+        case "fork":
+        case "exec":
+          reorder.push(record.time, { record, proc: readProcess(record.pid) });
+          return;
+        default:
+          reorder.push(record.time, { record }, record.type === "exit");
+          return;
+      }
+    }
     switch (record.type) {
       case "dump-begin":
         this.#building = new Map();
@@ -643,13 +715,22 @@ export class DtraceBackend implements Backend {
       case "dump-end":
         if (this.#building) this.#snapshot = this.#building;
         this.#building = undefined;
-        this.#flushExits();
-        return;
-      case "sys":
-        this.#onSyscall(record, spec, time);
+        // The exits that arrived before this snapshot have their final counts now.
+        reorder.dumped();
         return;
       case "lost":
         this.#lost(record.count);
+        return;
+    }
+  }
+
+  /** A timed record, in kernel order; `time` is its kernel time as epoch ms. */
+  #onTimed(held: HeldRecord, time: number, spec: TraceScriptSpec): void {
+    const { record } = held;
+    switch (record.type) {
+      case "sys":
+        if (held.decided === undefined) this.#emit({ ...this.#syscallEvent(record), time });
+        else if (held.decided !== null) this.#emit({ ...held.decided, time });
         return;
       case "file": {
         const file: FileEvent = {
@@ -700,12 +781,12 @@ export class DtraceBackend implements Backend {
         for (const members of this.#applied?.members.values() ?? []) {
           if (members.has(record.ppid)) members.add(record.pid);
         }
-        this.#activityOf(record.pid, true);
+        this.#activityOf(record.pid, true, held.proc);
         this.#emit({ kind: "process", time, pid: record.pid, ppid: record.ppid, op: "fork" });
         return;
       }
       case "exec": {
-        const proc = readProcess(record.pid);
+        const proc = held.proc;
         if (!this.#all) this.#pids.add(record.pid);
         const applied = this.#applied;
         spec.rules.forEach((rule) => {
@@ -719,7 +800,7 @@ export class DtraceBackend implements Backend {
             applied.members.get(rule.layer)?.add(record.pid);
           }
         });
-        this.#activityOf(record.pid, true);
+        this.#activityOf(record.pid, true, proc);
         // bpftrace gives the path; DTrace the command line (its first word is the program).
         const executable = this.tracer.kind === "dtrace" ? record.path.split(" ")[0]! : record.path;
         this.#emit({
@@ -734,6 +815,7 @@ export class DtraceBackend implements Backend {
         return;
       }
       case "exit": {
+        // Released after the snapshot that followed its line: its counts are final.
         const signal = record.status & 0x7f;
         const exit: ProcessEvent = {
           kind: "process",
@@ -752,8 +834,7 @@ export class DtraceBackend implements Backend {
         }
         this.#pids.delete(record.pid);
         for (const members of this.#applied?.members.values() ?? []) members.delete(record.pid);
-        // Delivered after the snapshot that follows it, so that its counts are final.
-        this.#pendingExits.push(exit);
+        this.#emit(exit);
         return;
       }
       default:
@@ -761,14 +842,14 @@ export class DtraceBackend implements Backend {
     }
   }
 
-  #onSyscall(record: Extract<TraceRecord, { type: "sys" }>, spec: TraceScriptSpec, time: number) {
+  /** The event of a `sys` record, without its time. */
+  #syscallEvent(record: Extract<TraceRecord, { type: "sys" }>): Omit<SyscallEvent, "time"> {
     const call = record.nr >= 0 ? scriptSyscall(record.nr) : undefined;
     const arch: Arch = call?.arch ?? "x86_64";
     const nr = call ? call.nr : syscallNumber(arch, record.name ?? "") ?? -1;
     const name = record.name ?? syscallName(arch, nr) ?? null;
-    const base = {
+    return {
       kind: "syscall" as const,
-      time,
       pid: record.pid,
       ...(record.tid !== record.pid ? { tid: record.tid } : {}),
       arch,
@@ -776,22 +857,30 @@ export class DtraceBackend implements Backend {
       name,
       args: record.args,
     };
-    if (record.rule < 0) {
-      this.#emit(base);
-      return;
-    }
+  }
+
+  /**
+   * The verdict on a call a rule reported, decided (and a kill sent) as its line arrives: the
+   * event to deliver in order, or `null` when the arguments allow the call.
+   */
+  #decide(
+    record: Extract<TraceRecord, { type: "sys" }>,
+    spec: TraceScriptSpec,
+  ): Omit<SyscallEvent, "time"> | null {
+    const base = this.#syscallEvent(record);
+    const { arch, nr } = base;
     const rule = spec.rules[record.rule];
     const applied = this.#applied;
-    if (!rule || !applied || nr < 0) return;
+    if (!rule || !applied || nr < 0) return null;
     const layer = applied.set.layers[rule.layer];
     const verdict = applied.evaluators.get(rule.layer)?.decide(arch, nr, record.args);
-    if (!layer || !verdict) return;
-    const action = verdict.audited ?? verdict.action;
+    if (!layer || !verdict) return null;
+    const action = intendedAction(verdict);
     if (action === "allow") {
       this.#figures.argsAllowed++;
-      return;
+      return null;
     }
-    const audit = verdict.audited !== undefined || !applied.enforce;
+    const audit = isAudited(verdict) || !applied.enforce;
     let enforced = false;
     if (isKill(action) && !audit) {
       const key = arch === "i386" ? nr + I386_NR_OFFSET : nr; // how the rule's calls are keyed
@@ -809,7 +898,7 @@ export class DtraceBackend implements Backend {
         }
       }
     }
-    this.#emit({
+    return {
       ...base,
       verdict: {
         action,
@@ -820,7 +909,7 @@ export class DtraceBackend implements Backend {
         ...(audit ? { audit: true } : {}),
         loc: verdict.loc,
       },
-    });
+    };
   }
 
   /** Stops collecting for `pid`. */
@@ -973,6 +1062,7 @@ export class DtraceBackend implements Backend {
       kind: "dtrace",
       figures: {
         ...this.#figures,
+        linesLate: this.#figures.linesLate + (this.#reorder?.late ?? 0),
         syscallsSeen: syscalls,
         monitoredProcesses: this.monitoredPids().length,
         tracerRunning: this.#runner ? 1 : 0,
@@ -985,22 +1075,32 @@ export class DtraceBackend implements Backend {
    * synchronous {@linkcode DtraceBackend.close} kills it without waiting for the final counts.
    */
   async stop(): Promise<void> {
-    await this.flush().catch(() => {});
+    // Not flush(): the records held must wait for the tracer's last lines, which may be older.
+    await this.#settle().catch(() => {});
     const runner = this.#runner;
+    const held = this.#reorder;
     this.#runner = undefined;
+    this.#reorder = undefined;
     if (runner) {
       const exit = await runner.stop();
       if (exit.signal === "SIGKILL") this.#figures.tracerForcedStops++;
-      this.#fold();
     }
+    this.#release(held);
+    if (runner) this.#fold();
   }
 
-  /** Kills the tracer if it still runs and removes its script file. Idempotent. */
+  /**
+   * Kills the tracer if it still runs and removes its script file; the records held for
+   * ordering are delivered at once, and lines still read from the killed tracer unheld.
+   * Idempotent.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#runner?.close();
     this.#runner = undefined;
+    this.#release(this.#reorder);
+    this.#reorder = undefined;
   }
 
   /** Same as {@linkcode DtraceBackend.close}. */

@@ -109,11 +109,89 @@ Deno.test("the dtrace backend turns a replayed DTrace session into engine events
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("the dtrace backend delivers lines printed out of order in kernel order, with kernel times and final counts at exit", async () => {
+  const child = sleeper();
+  const p = child.pid;
+  const dir = await Deno.makeTempDir({ prefix: "cordon-dtrace-" });
+  const t = (ms: number) => String(9_007_199_254_740_993n + BigInt(ms * 1_000_000));
+  // Two per-CPU buffers drained one after the other: CPU 1's (the child 4243 runs there, then
+  // the parent moves there and exits) before CPU 0's (the parent's call and the fork).
+  const cpu1 = [
+    `cordon2 exec ${t(3)} 4243 ${p} /bin/cat /etc/hostname`,
+    `cordon2 file ${t(4)} 4243 4243 3 0 openat /etc/hostname`,
+    `cordon2 exit ${t(5)} 4243 0`,
+    "cordon2 dump begin",
+    `cordon2 count 4243 -1 openat 1`,
+    `cordon2 count ${p} -1 getppid 2`,
+    "cordon2 dump end",
+    `cordon2 exit ${t(8)} ${p} 9`,
+    "cordon2 dump begin",
+    `cordon2 count 4243 -1 openat 1`,
+    `cordon2 count ${p} -1 getppid 2`,
+    "cordon2 dump end",
+  ];
+  const cpu0 = [
+    `cordon2 sys ${t(1)} ${p} ${p} -1 -1 0 0 0 0 0 0 getppid`,
+    `cordon2 fork ${t(2)} ${p} 4243`,
+    `cordon2 sys ${t(6)} ${p} ${p} -1 -1 0 0 0 0 0 0 getppid`,
+  ];
+  const path = await writeStandIn(dir, "dtrace", {
+    stdout: [`cordon2 ready ${t(0)}`, ...cpu1, ...cpu0],
+    then: { wait: true },
+  });
+  const events: EngineEvent[] = [];
+  const { promise: done, resolve } = Promise.withResolvers<void>();
+  let countsAtExit: number | undefined;
+  using backend = await DtraceBackend.create({
+    tracer: "dtrace",
+    tracerPath: path,
+    skipPrivilegeCheck: true,
+  });
+  await backend.open({
+    emit(e) {
+      events.push(e);
+      if (e.kind === "process" && e.op === "exit" && e.pid === 4243) {
+        countsAtExit = backend.activity(4243)?.bySyscall.get("openat");
+      }
+      if (e.kind === "process" && e.op === "exit" && e.pid === p) resolve();
+    },
+    lost() {},
+  });
+  backend.setInterest({ kinds: new Set(["syscall", "file", "process"]) });
+  await backend.monitorProcess(p);
+  await done;
+  await backend.stop();
+  const steps = events.map((e) =>
+    e.kind === "process"
+      ? `${e.op} ${e.pid === p ? "P" : e.pid}`
+      : `${e.kind} ${e.pid === p ? "P" : e.pid}`
+  );
+  assert.deepEqual(steps, [
+    "syscall P",
+    "fork 4243",
+    "exec 4243",
+    "file 4243",
+    "exit 4243",
+    "syscall P",
+    "exit P",
+  ]);
+  // Times are the kernel's, 1 ms apart as printed (mapped to the epoch at the ready line).
+  const ms = events.map((e) => e.time - events[0]!.time);
+  for (const [i, want] of [0, 1, 2, 3, 4, 5, 7].entries()) {
+    assert.ok(Math.abs(ms[i]! - want) < 0.01, `event ${i}: ${ms[i]} ms after the first`);
+  }
+  assert.equal(countsAtExit, 1, "the exit went out after its snapshot");
+  assert.equal(backend.stats().figures.linesLate, 0);
+  child.kill();
+  await child.status;
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("the dtrace backend reports a tracer that dies, and refuses a SIP-restricted dtrace", async () => {
   const child = sleeper();
   const dir = await Deno.makeTempDir({ prefix: "cordon-dtrace-" });
   const crash = await writeStandIn(dir, "dtrace", {
-    stdout: ["cordon1 ready"],
+    stdout: ["cordon2 ready 10"],
     stderr: ["dtrace: processing aborted: Abort due to systemic unresponsiveness"],
     then: { exit: 1 },
   });
@@ -161,7 +239,7 @@ Deno.test("the dtrace backend refuses what a tracer has no equivalent for, and a
   );
   assert.equal(missing.code, "UNSUPPORTED_PLATFORM");
   const path = await writeStandIn(dir, "bpftrace", {
-    stdout: ["cordon1 ready"],
+    stdout: ["cordon2 ready 10"],
     then: { wait: true },
   });
   using backend = await DtraceBackend.create({

@@ -6,9 +6,11 @@
  * the format the eBPF recorder writes and `cordon dry-run` replays.
  *
  * As with the eBPF recorder, nothing of the launcher is written: events of the launcher's pid
- * before its `exec` event are dropped. Differences, said in the trailer's summary: times are
- * taken when a line arrives (not in the kernel); file and connect events of i386 calls are not
- * seen (the per-syscall tracepoints skip compat calls; the calls themselves are written);
+ * before its `exec` event are dropped. Events come in kernel-time order and with the kernel's
+ * times (the script's monotonic timestamps, mapped to the epoch at its `ready` line; the backend
+ * holds lines briefly to undo the tracer's per-CPU interleaving), so a child's events follow its
+ * `fork` and a process's `exit` follows its calls. Differences: file and connect events of i386 calls
+ * are not seen (the per-syscall tracepoints skip compat calls; the calls themselves are written);
  * bpftrace's own drop notices count as lost events.
  *
  * Requires what the tracer needs (root for bpftrace) and `allow-run`.

@@ -1,8 +1,9 @@
 /**
  * Runs one generated tracing script: writes it to a private temporary file, spawns
  * `dtrace -Z -q -s FILE` or `bpftrace -q [--unsafe] FILE`, waits until the script says its probes
- * are enabled (`cordon1 ready`), then streams stdout line by line (partial lines are kept until
- * their newline) into parsed {@linkcode TraceRecord}s. A tracer that exits on its own is reported
+ * are enabled (`cordon2 ready TIME`), then streams stdout line by line (partial lines are kept
+ * until their newline) into parsed {@linkcode TraceRecord}s, in the order the tracer printed
+ * them (which is not kernel order across CPUs: the backend reorders them by their `time`). A tracer that exits on its own is reported
  * through `onExit` with a {@linkcode TracerError} (`TRACER_DIED`), never a silent stop.
  * {@linkcode TraceRunner.stop} interrupts it (SIGINT: the script's END prints the final counts),
  * waits for it, and removes the script file: nothing is left behind.
@@ -24,8 +25,13 @@ export interface TraceRunnerOptions {
   readonly script: string;
   /** bpftrace: pass `--unsafe` (the script kills). */
   readonly unsafe?: boolean;
-  /** Each record, in output order. */
+  /** Each record but the first `ready`, in output order. */
   readonly onRecord: (record: TraceRecord) => void;
+  /**
+   * The `ready` line, as it is read (before any record after it is handled): its kernel time and
+   * the moment it arrived map kernel times to wall times.
+   */
+  readonly onReady?: (record: Extract<TraceRecord, { type: "ready" }>) => void;
   /** A line not in the format (a tracer message on stdout, a corrupt or truncated line). */
   readonly onMalformed?: (line: string, error: Error) => void;
   /** The tracer says it dropped records (DTrace's "N drops" on stderr; bpftrace's come as records). */
@@ -64,7 +70,7 @@ const STDERR_LIMIT = 64 * 1024;
  * import { findTracer } from "@cordon/cordon/dtrace";
  * await using runner = await TraceRunner.start({
  *   tracer: await findTracer("bpftrace"),
- *   script: 'BEGIN { printf("cordon1 ready\\n"); }',
+ *   script: 'BEGIN { printf("cordon2 ready %lu\\n", nsecs); }',
  *   onRecord: (r) => console.log(r),
  * });
  * ```
@@ -160,6 +166,7 @@ export class TraceRunner implements Disposable, AsyncDisposable {
         if (!sawReady && record.type === "ready") {
           sawReady = true;
           runner.attachMs = performance.now() - started;
+          options.onReady?.(record);
           onReady(true);
           return;
         }

@@ -13,6 +13,7 @@ async function run(behaviour: StandInBehaviour, kind: "dtrace" | "bpftrace" = "d
   const records: TraceRecord[] = [];
   const malformed: string[] = [];
   const lost: number[] = [];
+  const ready: TraceRecord[] = [];
   const { promise: died, resolve: onExit } = Promise.withResolvers<TracerError>();
   const waiters: { test: (r: TraceRecord) => boolean; resolve: () => void }[] = [];
   const seen = (test: (r: TraceRecord) => boolean): Promise<void> => {
@@ -24,7 +25,8 @@ async function run(behaviour: StandInBehaviour, kind: "dtrace" | "bpftrace" = "d
   const start = () =>
     TraceRunner.start({
       tracer,
-      script: 'dtrace:::BEGIN { printf("cordon1 ready\\n"); }\n',
+      script: 'dtrace:::BEGIN { printf("cordon2 ready %u\\n", timestamp); }\n',
+      onReady: (r) => ready.push(r),
       onRecord: (r) => {
         records.push(r);
         for (const w of waiters) if (w.test(r)) w.resolve();
@@ -34,7 +36,7 @@ async function run(behaviour: StandInBehaviour, kind: "dtrace" | "bpftrace" = "d
       onExit,
       readyTimeoutMs: 2_000,
     });
-  return { dir, tracer, records, malformed, lost, died, start, seen };
+  return { dir, tracer, records, malformed, lost, ready, died, start, seen };
 }
 
 Deno.test("the runner replays a DTrace session into records and stops the tracer on request", async () => {
@@ -53,7 +55,8 @@ Deno.test("the runner replays a DTrace session into records and stops the tracer
   assert.deepEqual(exit, { code: 0, signal: null, requested: true });
   assert.deepEqual(s.malformed, []);
   assert.deepEqual(s.lost, [12, 3], "drops reported on stderr are losses");
-  // Every line but "ready" (taken by start), whole although written in halves.
+  // Every line but "ready" (taken by start, given to onReady), whole although written in halves.
+  assert.deepEqual(s.ready, [{ type: "ready", time: 9007199254740993n }]);
   assert.equal(s.records.length, lines.length - 1);
   assert.deepEqual(s.records.at(-1), { type: "dump-end" });
   const file = s.records.find((r) => r.type === "file" && r.syscall === "openat");
@@ -66,7 +69,7 @@ Deno.test("the runner replays a DTrace session into records and stops the tracer
 
 Deno.test("a tracer that crashes while tracing is reported, and its cut-off last line is not taken", async () => {
   const s = await run({
-    stdout: ["cordon1 ready", "cordon1 fork 1 2", "cordon1 file 2 2 3 0 open /tmp/cut"],
+    stdout: ["cordon2 ready 10", "cordon2 fork 11 1 2", "cordon2 file 12 2 2 3 0 open /tmp/cut"],
     stderr: ["dtrace: error on enabled probe ID 7 (ID 190: syscall::open:return): invalid address"],
     partialLast: true,
     then: { signal: "SEGV" },
@@ -78,8 +81,8 @@ Deno.test("a tracer that crashes while tracing is reported, and its cut-off last
     error.message,
     /stopped while tracing: killed by SIGSEGV: dtrace: error on enabled probe/,
   );
-  assert.deepEqual(s.records, [{ type: "fork", ppid: 1, pid: 2 }]);
-  assert.deepEqual(s.malformed, ["cordon1 file 2 2 3 0 open /tmp/cut"]);
+  assert.deepEqual(s.records, [{ type: "fork", time: 11n, ppid: 1, pid: 2 }]);
+  assert.deepEqual(s.malformed, ["cordon2 file 12 2 2 3 0 open /tmp/cut"]);
   assert.equal((await runner.exited).requested, false);
   await Deno.remove(s.dir, { recursive: true });
 });
@@ -115,7 +118,7 @@ Deno.test("a tracer that exits with an error before its probes are enabled: the 
 });
 
 Deno.test("a tracer that never enables its probes times out and is stopped", async () => {
-  const s = await run({ stdout: ["cordon1 fork 1 2"], then: { wait: true } });
+  const s = await run({ stdout: ["cordon2 fork 11 1 2"], then: { wait: true } });
   const error = await s.start().catch((e) => e);
   assert.ok(error instanceof TracerError);
   assert.equal(error.code, "TRACER_TIMEOUT");
@@ -123,7 +126,7 @@ Deno.test("a tracer that never enables its probes times out and is stopped", asy
 });
 
 Deno.test("the runner leaves no script file behind, and finds no tracer that is not there", async () => {
-  const s = await run({ stdout: ["cordon1 ready"], then: { wait: true } }, "bpftrace");
+  const s = await run({ stdout: ["cordon2 ready 10"], then: { wait: true } }, "bpftrace");
   const before = [...Deno.readDirSync(Deno.env.get("TMPDIR") ?? "/tmp")]
     .filter((e) => e.name.startsWith("cordon-trace-")).map((e) => e.name);
   const runner = await s.start();

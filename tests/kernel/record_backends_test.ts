@@ -1,8 +1,10 @@
 /**
  * `cordon record --backend bpftrace` against the eBPF recorder, on the same command: the same
- * processes, the same syscalls per process (as multisets: bpftrace's per-CPU buffers may
- * interleave lines of a process that moved between CPUs), the same files with their results,
- * nothing of the launcher, and a trace that `cordon dry-run` reads.
+ * processes, the same syscalls per process (as multisets), the same files with their results,
+ * nothing of the launcher, and a trace that `cordon dry-run` reads with exactly its processes.
+ * bpftrace prints its per-CPU buffers one after the other; the backend puts the lines back into
+ * kernel order by their kernel times, so the bpftrace trace is in time order, each child starts
+ * with its fork and each process ends with its exit.
  */
 
 import { kernelTest, needCommands, unavailable } from "../_kernel.ts";
@@ -10,7 +12,20 @@ import { cordon } from "../_cli.ts";
 import { needEbpf } from "./_ebpf_helpers.ts";
 import { fail } from "node:assert/strict";
 
+interface TraceEvent {
+  readonly kind: string;
+  readonly op?: string;
+  readonly pid: number;
+  readonly ppid?: number;
+  readonly time: number;
+  readonly name?: string;
+  readonly path?: string;
+  readonly result?: number;
+  readonly executable?: string;
+}
+
 interface Recorded {
+  readonly events: readonly TraceEvent[];
   /** Per process, in order of first appearance: syscall name → count. */
   readonly syscalls: Record<string, number>[];
   /** Per process: the sorted "path result" of its file events. */
@@ -24,16 +39,21 @@ async function record(backend: string, dir: string, command: readonly string[]):
   const run = await cordon(["record", "--backend", backend, "-o", trace, "--", ...command]);
   if (run.code !== 0) fail(`record --backend ${backend}: exit ${run.code}: ${run.stderr}`);
   const text = await Deno.readTextFile(trace);
-  const events = text.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+  const events: TraceEvent[] = text.split("\n").filter((l) => l.startsWith("{")).map((l) =>
+    JSON.parse(l)
+  );
   const trailerLine = text.split("\n").find((l) => l.startsWith("# cordon record: "));
   const trailer = JSON.parse(trailerLine?.slice("# cordon record: ".length) ?? "{}");
   const pids: number[] = [];
   for (const e of events) if (!pids.includes(e.pid)) pids.push(e.pid);
   return {
+    events,
     syscalls: pids.map((pid) => {
       const counts: Record<string, number> = {};
       for (const e of events) {
-        if (e.pid === pid && e.kind === "syscall") counts[e.name] = (counts[e.name] ?? 0) + 1;
+        if (e.pid === pid && e.kind === "syscall") {
+          counts[e.name ?? "?"] = (counts[e.name ?? "?"] ?? 0) + 1;
+        }
       }
       return Object.fromEntries(Object.entries(counts).sort(([x], [y]) => x < y ? -1 : 1));
     }),
@@ -42,7 +62,7 @@ async function record(backend: string, dir: string, command: readonly string[]):
         .sort()
     ),
     executables: events.filter((e) => e.kind === "process" && e.op === "exec").map((e) =>
-      e.executable
+      e.executable ?? "?"
     ),
     trailer,
   };
@@ -69,7 +89,33 @@ kernelTest(
         fail(`execs: ${ebpf.executables} / ${bt.executables}`);
       }
       if (!bt.syscalls[1]?.openat) fail(`cat's openat calls are missing: ${JSON.stringify(bt)}`);
-      // The trace is one dry-run reads: every line, both processes.
+      // Kernel order: times never go back, a child's first event is its fork, a process's last
+      // its exit (the lines came from bpftrace's per-CPU buffers, one buffer after another).
+      const back = bt.events.findIndex((e, i) => i > 0 && e.time < bt.events[i - 1]!.time);
+      if (back !== -1) {
+        fail(
+          `bpftrace trace goes back in time at event ${back}: ${
+            JSON.stringify(bt.events.slice(Math.max(0, back - 2), back + 1))
+          }`,
+        );
+      }
+      const root = bt.events[0]!.pid;
+      for (const pid of new Set(bt.events.map((e) => e.pid))) {
+        const own = bt.events.filter((e) => e.pid === pid);
+        const first = own[0]!, last = own.at(-1)!;
+        if (pid === root) {
+          if (first.kind !== "process" || first.op !== "exec") {
+            fail(`the command's first event is not its exec: ${JSON.stringify(first)}`);
+          }
+        } else if (first.kind !== "process" || first.op !== "fork" || first.ppid === undefined) {
+          fail(`child ${pid}'s first event is not its fork: ${JSON.stringify(first)}`);
+        }
+        if (last.kind !== "process" || last.op !== "exit") {
+          fail(`process ${pid}'s last event is not its exit: ${JSON.stringify(last)}`);
+        }
+      }
+      // The trace is one dry-run reads: every line, exactly the trace's processes (a process
+      // seen again after its exit would be counted twice).
       const dry = await cordon([
         "dry-run",
         "builtin:baseline",
