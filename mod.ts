@@ -81,7 +81,7 @@ export * from "./compile/oci.ts";
 export * from "./compile/landlock.ts";
 export * from "./compile/net_rules.ts";
 export * from "./compile/bpf_maps.ts";
-export * from "./compile/generate_policy.ts";
+export * from "./engine/generate_policy.ts";
 export * from "./compile/diff_policies.ts";
 export * from "./compile/run_modes.ts";
 export * from "./compile/run_view.ts";

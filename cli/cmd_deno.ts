@@ -36,7 +36,7 @@ import {
   learnedPolicyName,
   withLearnedDenoSection,
 } from "../compile/generate_deno_policy.ts";
-import { policyFromTrace } from "../compile/generate_policy.ts";
+import { policyFromTrace } from "../engine/generate_policy.ts";
 import { recordConfined, type RecordedRun } from "../backends/linux/record_run.ts";
 import { RECORD_MECHANISM } from "../backends/linux/recorder.ts";
 import { NotSupportedError } from "../backends/linux/errors.ts";

@@ -15,7 +15,7 @@ import {
   generatePolicy,
   observeTraceText,
   TraceObserver,
-} from "../compile/generate_policy.ts";
+} from "../engine/generate_policy.ts";
 import type { ResolvedPolicy } from "../policies/types.ts";
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;

@@ -26,7 +26,7 @@ import { LaunchError } from "../backends/linux/launcher.ts";
 import { NotSupportedError } from "../backends/linux/errors.ts";
 import { RECORD_MECHANISM } from "../backends/linux/recorder.ts";
 import { recordConfined, type RecordedRun } from "../backends/linux/record_run.ts";
-import { policyFromTrace } from "../compile/generate_policy.ts";
+import { policyFromTrace } from "../engine/generate_policy.ts";
 import { profileFromTrace } from "../engine/syscall_baseline.ts";
 
 const OPTIONS = {

@@ -111,7 +111,7 @@ export function learnedDenoSection(checks: Iterable<DenoPermissionCheck>): Learn
 }
 
 /**
- * A policy learned by `cordon learn`'s generator (`compile/generate_policy.ts`, whose YAML ends
+ * A policy learned by `cordon learn`'s generator (`engine/generate_policy.ts`, whose YAML ends
  * with its `spec`) with the `deno` section of `checks` and `memory.writeExecute: allow` (V8's
  * JIT) added to its `spec`: what `cordon deno --learn` writes when the run was recorded.
  *

@@ -14,13 +14,6 @@ type Layer = typeof LAYERS[number];
 
 /** Imports against the flow that exist today: `from -> to` (files relative to the root). */
 const KNOWN: Readonly<Record<string, string>> = {
-  "compile/generate_policy.ts -> engine/trace/trace_item.ts":
-    "the trace readers live in engine/trace/; they are pure and belong before compile/",
-  "compile/generate_policy.ts -> engine/trace/strace_access.ts": "as above",
-  "compile/generate_policy.ts -> engine/trace/jsonl_trace.ts": "as above",
-  "compile/generate_policy.ts -> engine/trace/strace_parser.ts": "as above",
-  "compile/generate_policy.ts -> engine/access_rules.ts":
-    "fileOpChecks (the file checks of a call) is pure and belongs before compile/",
   "engine/select_backend.ts -> backends/simulation/simulation_backend.ts":
     "the simulation is the default backend of the pure engine",
   "engine/engine.ts -> backends/simulation/simulation_backend.ts": "a type, as above",

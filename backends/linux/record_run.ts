@@ -3,7 +3,7 @@
  * `cordon run`'s sandbox with the eBPF recorder attached before its `execve`, and the whole
  * process tree's trace (Cordon JSON Lines, with its `# cordon record:` trailer) comes back with
  * the run's result and the recorder's summary. Generating a policy from it is the caller's
- * (`compile/generate_policy.ts`), which also decides whether to trust it (events lost, exec not
+ * (`engine/generate_policy.ts`), which also decides whether to trust it (events lost, exec not
  * seen).
  *
  * Requires root, eBPF (the recorder) and the permissions of `runConfined`.

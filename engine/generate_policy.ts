@@ -17,16 +17,16 @@
 
 import { letsCallRun } from "../policies/types.ts";
 import type { Arch, ResolvedPolicy } from "../policies/types.ts";
-import type { TraceCall, TraceItem } from "../engine/trace/trace_item.ts";
-import { type AccessState, straceCallAccess } from "../engine/trace/strace_access.ts";
-import { parseJsonlTraceLine } from "../engine/trace/jsonl_trace.ts";
-import { StraceParser } from "../engine/trace/strace_parser.ts";
-import { fileOpChecks, type PathCheck } from "../engine/access_rules.ts";
+import type { TraceCall, TraceItem } from "./trace/trace_item.ts";
+import { type AccessState, straceCallAccess } from "./trace/strace_access.ts";
+import { parseJsonlTraceLine } from "./trace/jsonl_trace.ts";
+import { StraceParser } from "./trace/strace_parser.ts";
+import { fileOpChecks, type PathCheck } from "./access_rules.ts";
 import { CAPABILITY_GROUPS } from "../policies/capability_groups.ts";
 import { syscallNumber } from "../policies/syscalls.ts";
-import { compilePolicies } from "./compile.ts";
-import { Evaluator } from "./evaluate.ts";
-import { isBeneath, normalisePath } from "./landlock.ts";
+import { compilePolicies } from "../compile/compile.ts";
+import { Evaluator } from "../compile/evaluate.ts";
+import { isBeneath, normalisePath } from "../compile/landlock.ts";
 
 /** The arguments worth a condition: syscall name → argument index and how to compare it. */
 const CONDITIONED: ReadonlyMap<string, { readonly index: 0 | 1; readonly low32: boolean }> =
