@@ -37,787 +37,6 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// npm/ipaddr.js/2.2.0/lib/ipaddr.js
-var require_ipaddr = __commonJS({
-  "npm/ipaddr.js/2.2.0/lib/ipaddr.js"(exports, module) {
-    (function(root) {
-      "use strict";
-      const ipv4Part = "(0?\\d+|0x[a-f0-9]+)";
-      const ipv4Regexes = {
-        fourOctet: new RegExp(`^${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}$`, "i"),
-        threeOctet: new RegExp(`^${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}$`, "i"),
-        twoOctet: new RegExp(`^${ipv4Part}\\.${ipv4Part}$`, "i"),
-        longValue: new RegExp(`^${ipv4Part}$`, "i")
-      };
-      const octalRegex = new RegExp(`^0[0-7]+$`, "i");
-      const hexRegex = new RegExp(`^0x[a-f0-9]+$`, "i");
-      const zoneIndex = "%[0-9a-z]{1,}";
-      const ipv6Part = "(?:[0-9a-f]+::?)+";
-      const ipv6Regexes = {
-        zoneIndex: new RegExp(zoneIndex, "i"),
-        "native": new RegExp(`^(::)?(${ipv6Part})?([0-9a-f]+)?(::)?(${zoneIndex})?$`, "i"),
-        deprecatedTransitional: new RegExp(`^(?:::)(${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}(${zoneIndex})?)$`, "i"),
-        transitional: new RegExp(`^((?:${ipv6Part})|(?:::)(?:${ipv6Part})?)${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}(${zoneIndex})?$`, "i")
-      };
-      function expandIPv6(string, parts) {
-        if (string.indexOf("::") !== string.lastIndexOf("::")) {
-          return null;
-        }
-        let colonCount = 0;
-        let lastColon = -1;
-        let zoneId = (string.match(ipv6Regexes.zoneIndex) || [])[0];
-        let replacement, replacementCount;
-        if (zoneId) {
-          zoneId = zoneId.substring(1);
-          string = string.replace(/%.+$/, "");
-        }
-        while ((lastColon = string.indexOf(":", lastColon + 1)) >= 0) {
-          colonCount++;
-        }
-        if (string.substr(0, 2) === "::") {
-          colonCount--;
-        }
-        if (string.substr(-2, 2) === "::") {
-          colonCount--;
-        }
-        if (colonCount > parts) {
-          return null;
-        }
-        replacementCount = parts - colonCount;
-        replacement = ":";
-        while (replacementCount--) {
-          replacement += "0:";
-        }
-        string = string.replace("::", replacement);
-        if (string[0] === ":") {
-          string = string.slice(1);
-        }
-        if (string[string.length - 1] === ":") {
-          string = string.slice(0, -1);
-        }
-        parts = (function() {
-          const ref = string.split(":");
-          const results = [];
-          for (let i = 0; i < ref.length; i++) {
-            results.push(parseInt(ref[i], 16));
-          }
-          return results;
-        })();
-        return {
-          parts,
-          zoneId
-        };
-      }
-      function matchCIDR(first, second, partSize, cidrBits) {
-        if (first.length !== second.length) {
-          throw new Error("ipaddr: cannot match CIDR for objects with different lengths");
-        }
-        let part = 0;
-        let shift;
-        while (cidrBits > 0) {
-          shift = partSize - cidrBits;
-          if (shift < 0) {
-            shift = 0;
-          }
-          if (first[part] >> shift !== second[part] >> shift) {
-            return false;
-          }
-          cidrBits -= partSize;
-          part += 1;
-        }
-        return true;
-      }
-      function parseIntAuto(string) {
-        if (hexRegex.test(string)) {
-          return parseInt(string, 16);
-        }
-        if (string[0] === "0" && !isNaN(parseInt(string[1], 10))) {
-          if (octalRegex.test(string)) {
-            return parseInt(string, 8);
-          }
-          throw new Error(`ipaddr: cannot parse ${string} as octal`);
-        }
-        return parseInt(string, 10);
-      }
-      function padPart(part, length) {
-        while (part.length < length) {
-          part = `0${part}`;
-        }
-        return part;
-      }
-      const ipaddr2 = {};
-      ipaddr2.IPv4 = (function() {
-        function IPv4(octets) {
-          if (octets.length !== 4) {
-            throw new Error("ipaddr: ipv4 octet count should be 4");
-          }
-          let i, octet;
-          for (i = 0; i < octets.length; i++) {
-            octet = octets[i];
-            if (!(0 <= octet && octet <= 255)) {
-              throw new Error("ipaddr: ipv4 octet should fit in 8 bits");
-            }
-          }
-          this.octets = octets;
-        }
-        IPv4.prototype.SpecialRanges = {
-          unspecified: [[new IPv4([0, 0, 0, 0]), 8]],
-          broadcast: [[new IPv4([255, 255, 255, 255]), 32]],
-          // RFC3171
-          multicast: [[new IPv4([224, 0, 0, 0]), 4]],
-          // RFC3927
-          linkLocal: [[new IPv4([169, 254, 0, 0]), 16]],
-          // RFC5735
-          loopback: [[new IPv4([127, 0, 0, 0]), 8]],
-          // RFC6598
-          carrierGradeNat: [[new IPv4([100, 64, 0, 0]), 10]],
-          // RFC1918
-          "private": [
-            [new IPv4([10, 0, 0, 0]), 8],
-            [new IPv4([172, 16, 0, 0]), 12],
-            [new IPv4([192, 168, 0, 0]), 16]
-          ],
-          // Reserved and testing-only ranges; RFCs 5735, 5737, 2544, 1700
-          reserved: [
-            [new IPv4([192, 0, 0, 0]), 24],
-            [new IPv4([192, 0, 2, 0]), 24],
-            [new IPv4([192, 88, 99, 0]), 24],
-            [new IPv4([198, 18, 0, 0]), 15],
-            [new IPv4([198, 51, 100, 0]), 24],
-            [new IPv4([203, 0, 113, 0]), 24],
-            [new IPv4([240, 0, 0, 0]), 4]
-          ],
-          // RFC7534, RFC7535
-          as112: [
-            [new IPv4([192, 175, 48, 0]), 24],
-            [new IPv4([192, 31, 196, 0]), 24]
-          ],
-          // RFC7450
-          amt: [
-            [new IPv4([192, 52, 193, 0]), 24]
-          ]
-        };
-        IPv4.prototype.kind = function() {
-          return "ipv4";
-        };
-        IPv4.prototype.match = function(other, cidrRange) {
-          let ref;
-          if (cidrRange === void 0) {
-            ref = other;
-            other = ref[0];
-            cidrRange = ref[1];
-          }
-          if (other.kind() !== "ipv4") {
-            throw new Error("ipaddr: cannot match ipv4 address with non-ipv4 one");
-          }
-          return matchCIDR(this.octets, other.octets, 8, cidrRange);
-        };
-        IPv4.prototype.prefixLengthFromSubnetMask = function() {
-          let cidr = 0;
-          let stop = false;
-          const zerotable = {
-            0: 8,
-            128: 7,
-            192: 6,
-            224: 5,
-            240: 4,
-            248: 3,
-            252: 2,
-            254: 1,
-            255: 0
-          };
-          let i, octet, zeros;
-          for (i = 3; i >= 0; i -= 1) {
-            octet = this.octets[i];
-            if (octet in zerotable) {
-              zeros = zerotable[octet];
-              if (stop && zeros !== 0) {
-                return null;
-              }
-              if (zeros !== 8) {
-                stop = true;
-              }
-              cidr += zeros;
-            } else {
-              return null;
-            }
-          }
-          return 32 - cidr;
-        };
-        IPv4.prototype.range = function() {
-          return ipaddr2.subnetMatch(this, this.SpecialRanges);
-        };
-        IPv4.prototype.toByteArray = function() {
-          return this.octets.slice(0);
-        };
-        IPv4.prototype.toIPv4MappedAddress = function() {
-          return ipaddr2.IPv6.parse(`::ffff:${this.toString()}`);
-        };
-        IPv4.prototype.toNormalizedString = function() {
-          return this.toString();
-        };
-        IPv4.prototype.toString = function() {
-          return this.octets.join(".");
-        };
-        return IPv4;
-      })();
-      ipaddr2.IPv4.broadcastAddressFromCIDR = function(string) {
-        try {
-          const cidr = this.parseCIDR(string);
-          const ipInterfaceOctets = cidr[0].toByteArray();
-          const subnetMaskOctets = this.subnetMaskFromPrefixLength(cidr[1]).toByteArray();
-          const octets = [];
-          let i = 0;
-          while (i < 4) {
-            octets.push(parseInt(ipInterfaceOctets[i], 10) | parseInt(subnetMaskOctets[i], 10) ^ 255);
-            i++;
-          }
-          return new this(octets);
-        } catch (e) {
-          throw new Error("ipaddr: the address does not have IPv4 CIDR format");
-        }
-      };
-      ipaddr2.IPv4.isIPv4 = function(string) {
-        return this.parser(string) !== null;
-      };
-      ipaddr2.IPv4.isValid = function(string) {
-        try {
-          new this(this.parser(string));
-          return true;
-        } catch (e) {
-          return false;
-        }
-      };
-      ipaddr2.IPv4.isValidCIDR = function(string) {
-        try {
-          this.parseCIDR(string);
-          return true;
-        } catch (e) {
-          return false;
-        }
-      };
-      ipaddr2.IPv4.isValidFourPartDecimal = function(string) {
-        if (ipaddr2.IPv4.isValid(string) && string.match(/^(0|[1-9]\d*)(\.(0|[1-9]\d*)){3}$/)) {
-          return true;
-        } else {
-          return false;
-        }
-      };
-      ipaddr2.IPv4.networkAddressFromCIDR = function(string) {
-        let cidr, i, ipInterfaceOctets, octets, subnetMaskOctets;
-        try {
-          cidr = this.parseCIDR(string);
-          ipInterfaceOctets = cidr[0].toByteArray();
-          subnetMaskOctets = this.subnetMaskFromPrefixLength(cidr[1]).toByteArray();
-          octets = [];
-          i = 0;
-          while (i < 4) {
-            octets.push(parseInt(ipInterfaceOctets[i], 10) & parseInt(subnetMaskOctets[i], 10));
-            i++;
-          }
-          return new this(octets);
-        } catch (e) {
-          throw new Error("ipaddr: the address does not have IPv4 CIDR format");
-        }
-      };
-      ipaddr2.IPv4.parse = function(string) {
-        const parts = this.parser(string);
-        if (parts === null) {
-          throw new Error("ipaddr: string is not formatted like an IPv4 Address");
-        }
-        return new this(parts);
-      };
-      ipaddr2.IPv4.parseCIDR = function(string) {
-        let match;
-        if (match = string.match(/^(.+)\/(\d+)$/)) {
-          const maskLength = parseInt(match[2]);
-          if (maskLength >= 0 && maskLength <= 32) {
-            const parsed = [this.parse(match[1]), maskLength];
-            Object.defineProperty(parsed, "toString", {
-              value: function() {
-                return this.join("/");
-              }
-            });
-            return parsed;
-          }
-        }
-        throw new Error("ipaddr: string is not formatted like an IPv4 CIDR range");
-      };
-      ipaddr2.IPv4.parser = function(string) {
-        let match, part, value;
-        if (match = string.match(ipv4Regexes.fourOctet)) {
-          return (function() {
-            const ref = match.slice(1, 6);
-            const results = [];
-            for (let i = 0; i < ref.length; i++) {
-              part = ref[i];
-              results.push(parseIntAuto(part));
-            }
-            return results;
-          })();
-        } else if (match = string.match(ipv4Regexes.longValue)) {
-          value = parseIntAuto(match[1]);
-          if (value > 4294967295 || value < 0) {
-            throw new Error("ipaddr: address outside defined range");
-          }
-          return (function() {
-            const results = [];
-            let shift;
-            for (shift = 0; shift <= 24; shift += 8) {
-              results.push(value >> shift & 255);
-            }
-            return results;
-          })().reverse();
-        } else if (match = string.match(ipv4Regexes.twoOctet)) {
-          return (function() {
-            const ref = match.slice(1, 4);
-            const results = [];
-            value = parseIntAuto(ref[1]);
-            if (value > 16777215 || value < 0) {
-              throw new Error("ipaddr: address outside defined range");
-            }
-            results.push(parseIntAuto(ref[0]));
-            results.push(value >> 16 & 255);
-            results.push(value >> 8 & 255);
-            results.push(value & 255);
-            return results;
-          })();
-        } else if (match = string.match(ipv4Regexes.threeOctet)) {
-          return (function() {
-            const ref = match.slice(1, 5);
-            const results = [];
-            value = parseIntAuto(ref[2]);
-            if (value > 65535 || value < 0) {
-              throw new Error("ipaddr: address outside defined range");
-            }
-            results.push(parseIntAuto(ref[0]));
-            results.push(parseIntAuto(ref[1]));
-            results.push(value >> 8 & 255);
-            results.push(value & 255);
-            return results;
-          })();
-        } else {
-          return null;
-        }
-      };
-      ipaddr2.IPv4.subnetMaskFromPrefixLength = function(prefix) {
-        prefix = parseInt(prefix);
-        if (prefix < 0 || prefix > 32) {
-          throw new Error("ipaddr: invalid IPv4 prefix length");
-        }
-        const octets = [0, 0, 0, 0];
-        let j = 0;
-        const filledOctetCount = Math.floor(prefix / 8);
-        while (j < filledOctetCount) {
-          octets[j] = 255;
-          j++;
-        }
-        if (filledOctetCount < 4) {
-          octets[filledOctetCount] = Math.pow(2, prefix % 8) - 1 << 8 - prefix % 8;
-        }
-        return new this(octets);
-      };
-      ipaddr2.IPv6 = (function() {
-        function IPv6(parts, zoneId) {
-          let i, part;
-          if (parts.length === 16) {
-            this.parts = [];
-            for (i = 0; i <= 14; i += 2) {
-              this.parts.push(parts[i] << 8 | parts[i + 1]);
-            }
-          } else if (parts.length === 8) {
-            this.parts = parts;
-          } else {
-            throw new Error("ipaddr: ipv6 part count should be 8 or 16");
-          }
-          for (i = 0; i < this.parts.length; i++) {
-            part = this.parts[i];
-            if (!(0 <= part && part <= 65535)) {
-              throw new Error("ipaddr: ipv6 part should fit in 16 bits");
-            }
-          }
-          if (zoneId) {
-            this.zoneId = zoneId;
-          }
-        }
-        IPv6.prototype.SpecialRanges = {
-          // RFC4291, here and after
-          unspecified: [new IPv6([0, 0, 0, 0, 0, 0, 0, 0]), 128],
-          linkLocal: [new IPv6([65152, 0, 0, 0, 0, 0, 0, 0]), 10],
-          multicast: [new IPv6([65280, 0, 0, 0, 0, 0, 0, 0]), 8],
-          loopback: [new IPv6([0, 0, 0, 0, 0, 0, 0, 1]), 128],
-          uniqueLocal: [new IPv6([64512, 0, 0, 0, 0, 0, 0, 0]), 7],
-          ipv4Mapped: [new IPv6([0, 0, 0, 0, 0, 65535, 0, 0]), 96],
-          // RFC6666
-          discard: [new IPv6([256, 0, 0, 0, 0, 0, 0, 0]), 64],
-          // RFC6145
-          rfc6145: [new IPv6([0, 0, 0, 0, 65535, 0, 0, 0]), 96],
-          // RFC6052
-          rfc6052: [new IPv6([100, 65435, 0, 0, 0, 0, 0, 0]), 96],
-          // RFC3056
-          "6to4": [new IPv6([8194, 0, 0, 0, 0, 0, 0, 0]), 16],
-          // RFC6052, RFC6146
-          teredo: [new IPv6([8193, 0, 0, 0, 0, 0, 0, 0]), 32],
-          // RFC5180
-          benchmarking: [new IPv6([8193, 2, 0, 0, 0, 0, 0, 0]), 48],
-          // RFC7450
-          amt: [new IPv6([8193, 3, 0, 0, 0, 0, 0, 0]), 32],
-          as112v6: [
-            [new IPv6([8193, 4, 274, 0, 0, 0, 0, 0]), 48],
-            [new IPv6([9760, 79, 32768, 0, 0, 0, 0, 0]), 48]
-          ],
-          deprecated: [new IPv6([8193, 16, 0, 0, 0, 0, 0, 0]), 28],
-          orchid2: [new IPv6([8193, 32, 0, 0, 0, 0, 0, 0]), 28],
-          droneRemoteIdProtocolEntityTags: [new IPv6([8193, 48, 0, 0, 0, 0, 0, 0]), 28],
-          reserved: [
-            // RFC3849
-            [new IPv6([8193, 0, 0, 0, 0, 0, 0, 0]), 23],
-            // RFC2928
-            [new IPv6([8193, 3512, 0, 0, 0, 0, 0, 0]), 32]
-          ]
-        };
-        IPv6.prototype.isIPv4MappedAddress = function() {
-          return this.range() === "ipv4Mapped";
-        };
-        IPv6.prototype.kind = function() {
-          return "ipv6";
-        };
-        IPv6.prototype.match = function(other, cidrRange) {
-          let ref;
-          if (cidrRange === void 0) {
-            ref = other;
-            other = ref[0];
-            cidrRange = ref[1];
-          }
-          if (other.kind() !== "ipv6") {
-            throw new Error("ipaddr: cannot match ipv6 address with non-ipv6 one");
-          }
-          return matchCIDR(this.parts, other.parts, 16, cidrRange);
-        };
-        IPv6.prototype.prefixLengthFromSubnetMask = function() {
-          let cidr = 0;
-          let stop = false;
-          const zerotable = {
-            0: 16,
-            32768: 15,
-            49152: 14,
-            57344: 13,
-            61440: 12,
-            63488: 11,
-            64512: 10,
-            65024: 9,
-            65280: 8,
-            65408: 7,
-            65472: 6,
-            65504: 5,
-            65520: 4,
-            65528: 3,
-            65532: 2,
-            65534: 1,
-            65535: 0
-          };
-          let part, zeros;
-          for (let i = 7; i >= 0; i -= 1) {
-            part = this.parts[i];
-            if (part in zerotable) {
-              zeros = zerotable[part];
-              if (stop && zeros !== 0) {
-                return null;
-              }
-              if (zeros !== 16) {
-                stop = true;
-              }
-              cidr += zeros;
-            } else {
-              return null;
-            }
-          }
-          return 128 - cidr;
-        };
-        IPv6.prototype.range = function() {
-          return ipaddr2.subnetMatch(this, this.SpecialRanges);
-        };
-        IPv6.prototype.toByteArray = function() {
-          let part;
-          const bytes = [];
-          const ref = this.parts;
-          for (let i = 0; i < ref.length; i++) {
-            part = ref[i];
-            bytes.push(part >> 8);
-            bytes.push(part & 255);
-          }
-          return bytes;
-        };
-        IPv6.prototype.toFixedLengthString = function() {
-          const addr = (function() {
-            const results = [];
-            for (let i = 0; i < this.parts.length; i++) {
-              results.push(padPart(this.parts[i].toString(16), 4));
-            }
-            return results;
-          }).call(this).join(":");
-          let suffix = "";
-          if (this.zoneId) {
-            suffix = `%${this.zoneId}`;
-          }
-          return addr + suffix;
-        };
-        IPv6.prototype.toIPv4Address = function() {
-          if (!this.isIPv4MappedAddress()) {
-            throw new Error("ipaddr: trying to convert a generic ipv6 address to ipv4");
-          }
-          const ref = this.parts.slice(-2);
-          const high = ref[0];
-          const low = ref[1];
-          return new ipaddr2.IPv4([high >> 8, high & 255, low >> 8, low & 255]);
-        };
-        IPv6.prototype.toNormalizedString = function() {
-          const addr = (function() {
-            const results = [];
-            for (let i = 0; i < this.parts.length; i++) {
-              results.push(this.parts[i].toString(16));
-            }
-            return results;
-          }).call(this).join(":");
-          let suffix = "";
-          if (this.zoneId) {
-            suffix = `%${this.zoneId}`;
-          }
-          return addr + suffix;
-        };
-        IPv6.prototype.toRFC5952String = function() {
-          const regex = /((^|:)(0(:|$)){2,})/g;
-          const string = this.toNormalizedString();
-          let bestMatchIndex = 0;
-          let bestMatchLength = -1;
-          let match;
-          while (match = regex.exec(string)) {
-            if (match[0].length > bestMatchLength) {
-              bestMatchIndex = match.index;
-              bestMatchLength = match[0].length;
-            }
-          }
-          if (bestMatchLength < 0) {
-            return string;
-          }
-          return `${string.substring(0, bestMatchIndex)}::${string.substring(bestMatchIndex + bestMatchLength)}`;
-        };
-        IPv6.prototype.toString = function() {
-          return this.toRFC5952String();
-        };
-        return IPv6;
-      })();
-      ipaddr2.IPv6.broadcastAddressFromCIDR = function(string) {
-        try {
-          const cidr = this.parseCIDR(string);
-          const ipInterfaceOctets = cidr[0].toByteArray();
-          const subnetMaskOctets = this.subnetMaskFromPrefixLength(cidr[1]).toByteArray();
-          const octets = [];
-          let i = 0;
-          while (i < 16) {
-            octets.push(parseInt(ipInterfaceOctets[i], 10) | parseInt(subnetMaskOctets[i], 10) ^ 255);
-            i++;
-          }
-          return new this(octets);
-        } catch (e) {
-          throw new Error(`ipaddr: the address does not have IPv6 CIDR format (${e})`);
-        }
-      };
-      ipaddr2.IPv6.isIPv6 = function(string) {
-        return this.parser(string) !== null;
-      };
-      ipaddr2.IPv6.isValid = function(string) {
-        if (typeof string === "string" && string.indexOf(":") === -1) {
-          return false;
-        }
-        try {
-          const addr = this.parser(string);
-          new this(addr.parts, addr.zoneId);
-          return true;
-        } catch (e) {
-          return false;
-        }
-      };
-      ipaddr2.IPv6.isValidCIDR = function(string) {
-        if (typeof string === "string" && string.indexOf(":") === -1) {
-          return false;
-        }
-        try {
-          this.parseCIDR(string);
-          return true;
-        } catch (e) {
-          return false;
-        }
-      };
-      ipaddr2.IPv6.networkAddressFromCIDR = function(string) {
-        let cidr, i, ipInterfaceOctets, octets, subnetMaskOctets;
-        try {
-          cidr = this.parseCIDR(string);
-          ipInterfaceOctets = cidr[0].toByteArray();
-          subnetMaskOctets = this.subnetMaskFromPrefixLength(cidr[1]).toByteArray();
-          octets = [];
-          i = 0;
-          while (i < 16) {
-            octets.push(parseInt(ipInterfaceOctets[i], 10) & parseInt(subnetMaskOctets[i], 10));
-            i++;
-          }
-          return new this(octets);
-        } catch (e) {
-          throw new Error(`ipaddr: the address does not have IPv6 CIDR format (${e})`);
-        }
-      };
-      ipaddr2.IPv6.parse = function(string) {
-        const addr = this.parser(string);
-        if (addr.parts === null) {
-          throw new Error("ipaddr: string is not formatted like an IPv6 Address");
-        }
-        return new this(addr.parts, addr.zoneId);
-      };
-      ipaddr2.IPv6.parseCIDR = function(string) {
-        let maskLength, match, parsed;
-        if (match = string.match(/^(.+)\/(\d+)$/)) {
-          maskLength = parseInt(match[2]);
-          if (maskLength >= 0 && maskLength <= 128) {
-            parsed = [this.parse(match[1]), maskLength];
-            Object.defineProperty(parsed, "toString", {
-              value: function() {
-                return this.join("/");
-              }
-            });
-            return parsed;
-          }
-        }
-        throw new Error("ipaddr: string is not formatted like an IPv6 CIDR range");
-      };
-      ipaddr2.IPv6.parser = function(string) {
-        let addr, i, match, octet, octets, zoneId;
-        if (match = string.match(ipv6Regexes.deprecatedTransitional)) {
-          return this.parser(`::ffff:${match[1]}`);
-        }
-        if (ipv6Regexes.native.test(string)) {
-          return expandIPv6(string, 8);
-        }
-        if (match = string.match(ipv6Regexes.transitional)) {
-          zoneId = match[6] || "";
-          addr = match[1];
-          if (!match[1].endsWith("::")) {
-            addr = addr.slice(0, -1);
-          }
-          addr = expandIPv6(addr + zoneId, 6);
-          if (addr.parts) {
-            octets = [
-              parseInt(match[2]),
-              parseInt(match[3]),
-              parseInt(match[4]),
-              parseInt(match[5])
-            ];
-            for (i = 0; i < octets.length; i++) {
-              octet = octets[i];
-              if (!(0 <= octet && octet <= 255)) {
-                return null;
-              }
-            }
-            addr.parts.push(octets[0] << 8 | octets[1]);
-            addr.parts.push(octets[2] << 8 | octets[3]);
-            return {
-              parts: addr.parts,
-              zoneId: addr.zoneId
-            };
-          }
-        }
-        return null;
-      };
-      ipaddr2.IPv6.subnetMaskFromPrefixLength = function(prefix) {
-        prefix = parseInt(prefix);
-        if (prefix < 0 || prefix > 128) {
-          throw new Error("ipaddr: invalid IPv6 prefix length");
-        }
-        const octets = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-        let j = 0;
-        const filledOctetCount = Math.floor(prefix / 8);
-        while (j < filledOctetCount) {
-          octets[j] = 255;
-          j++;
-        }
-        if (filledOctetCount < 16) {
-          octets[filledOctetCount] = Math.pow(2, prefix % 8) - 1 << 8 - prefix % 8;
-        }
-        return new this(octets);
-      };
-      ipaddr2.fromByteArray = function(bytes) {
-        const length = bytes.length;
-        if (length === 4) {
-          return new ipaddr2.IPv4(bytes);
-        } else if (length === 16) {
-          return new ipaddr2.IPv6(bytes);
-        } else {
-          throw new Error("ipaddr: the binary input is neither an IPv6 nor IPv4 address");
-        }
-      };
-      ipaddr2.isValid = function(string) {
-        return ipaddr2.IPv6.isValid(string) || ipaddr2.IPv4.isValid(string);
-      };
-      ipaddr2.isValidCIDR = function(string) {
-        return ipaddr2.IPv6.isValidCIDR(string) || ipaddr2.IPv4.isValidCIDR(string);
-      };
-      ipaddr2.parse = function(string) {
-        if (ipaddr2.IPv6.isValid(string)) {
-          return ipaddr2.IPv6.parse(string);
-        } else if (ipaddr2.IPv4.isValid(string)) {
-          return ipaddr2.IPv4.parse(string);
-        } else {
-          throw new Error("ipaddr: the address has neither IPv6 nor IPv4 format");
-        }
-      };
-      ipaddr2.parseCIDR = function(string) {
-        try {
-          return ipaddr2.IPv6.parseCIDR(string);
-        } catch (e) {
-          try {
-            return ipaddr2.IPv4.parseCIDR(string);
-          } catch (e2) {
-            throw new Error("ipaddr: the address has neither IPv6 nor IPv4 CIDR format");
-          }
-        }
-      };
-      ipaddr2.process = function(string) {
-        const addr = this.parse(string);
-        if (addr.kind() === "ipv6" && addr.isIPv4MappedAddress()) {
-          return addr.toIPv4Address();
-        } else {
-          return addr;
-        }
-      };
-      ipaddr2.subnetMatch = function(address, rangeList, defaultName) {
-        let i, rangeName, rangeSubnets, subnet;
-        if (defaultName === void 0 || defaultName === null) {
-          defaultName = "unicast";
-        }
-        for (rangeName in rangeList) {
-          if (Object.prototype.hasOwnProperty.call(rangeList, rangeName)) {
-            rangeSubnets = rangeList[rangeName];
-            if (rangeSubnets[0] && !(rangeSubnets[0] instanceof Array)) {
-              rangeSubnets = [rangeSubnets];
-            }
-            for (i = 0; i < rangeSubnets.length; i++) {
-              subnet = rangeSubnets[i];
-              if (address.kind() === subnet[0].kind() && address.match.apply(address, subnet)) {
-                return rangeName;
-              }
-            }
-          }
-        }
-        return defaultName;
-      };
-      if (typeof module !== "undefined" && module.exports) {
-        module.exports = ipaddr2;
-      } else {
-        root.ipaddr = ipaddr2;
-      }
-    })(exports);
-  }
-});
-
 // npm/yaml/2.9.1/dist/nodes/identity.js
 var require_identity = __commonJS({
   "npm/yaml/2.9.1/dist/nodes/identity.js"(exports) {
@@ -8148,6 +7367,787 @@ var require_dist = __commonJS({
   }
 });
 
+// npm/ipaddr.js/2.2.0/lib/ipaddr.js
+var require_ipaddr = __commonJS({
+  "npm/ipaddr.js/2.2.0/lib/ipaddr.js"(exports, module) {
+    (function(root) {
+      "use strict";
+      const ipv4Part = "(0?\\d+|0x[a-f0-9]+)";
+      const ipv4Regexes = {
+        fourOctet: new RegExp(`^${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}$`, "i"),
+        threeOctet: new RegExp(`^${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}$`, "i"),
+        twoOctet: new RegExp(`^${ipv4Part}\\.${ipv4Part}$`, "i"),
+        longValue: new RegExp(`^${ipv4Part}$`, "i")
+      };
+      const octalRegex = new RegExp(`^0[0-7]+$`, "i");
+      const hexRegex = new RegExp(`^0x[a-f0-9]+$`, "i");
+      const zoneIndex = "%[0-9a-z]{1,}";
+      const ipv6Part = "(?:[0-9a-f]+::?)+";
+      const ipv6Regexes = {
+        zoneIndex: new RegExp(zoneIndex, "i"),
+        "native": new RegExp(`^(::)?(${ipv6Part})?([0-9a-f]+)?(::)?(${zoneIndex})?$`, "i"),
+        deprecatedTransitional: new RegExp(`^(?:::)(${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}(${zoneIndex})?)$`, "i"),
+        transitional: new RegExp(`^((?:${ipv6Part})|(?:::)(?:${ipv6Part})?)${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}\\.${ipv4Part}(${zoneIndex})?$`, "i")
+      };
+      function expandIPv6(string, parts) {
+        if (string.indexOf("::") !== string.lastIndexOf("::")) {
+          return null;
+        }
+        let colonCount = 0;
+        let lastColon = -1;
+        let zoneId = (string.match(ipv6Regexes.zoneIndex) || [])[0];
+        let replacement, replacementCount;
+        if (zoneId) {
+          zoneId = zoneId.substring(1);
+          string = string.replace(/%.+$/, "");
+        }
+        while ((lastColon = string.indexOf(":", lastColon + 1)) >= 0) {
+          colonCount++;
+        }
+        if (string.substr(0, 2) === "::") {
+          colonCount--;
+        }
+        if (string.substr(-2, 2) === "::") {
+          colonCount--;
+        }
+        if (colonCount > parts) {
+          return null;
+        }
+        replacementCount = parts - colonCount;
+        replacement = ":";
+        while (replacementCount--) {
+          replacement += "0:";
+        }
+        string = string.replace("::", replacement);
+        if (string[0] === ":") {
+          string = string.slice(1);
+        }
+        if (string[string.length - 1] === ":") {
+          string = string.slice(0, -1);
+        }
+        parts = (function() {
+          const ref = string.split(":");
+          const results = [];
+          for (let i = 0; i < ref.length; i++) {
+            results.push(parseInt(ref[i], 16));
+          }
+          return results;
+        })();
+        return {
+          parts,
+          zoneId
+        };
+      }
+      function matchCIDR(first, second, partSize, cidrBits) {
+        if (first.length !== second.length) {
+          throw new Error("ipaddr: cannot match CIDR for objects with different lengths");
+        }
+        let part = 0;
+        let shift;
+        while (cidrBits > 0) {
+          shift = partSize - cidrBits;
+          if (shift < 0) {
+            shift = 0;
+          }
+          if (first[part] >> shift !== second[part] >> shift) {
+            return false;
+          }
+          cidrBits -= partSize;
+          part += 1;
+        }
+        return true;
+      }
+      function parseIntAuto(string) {
+        if (hexRegex.test(string)) {
+          return parseInt(string, 16);
+        }
+        if (string[0] === "0" && !isNaN(parseInt(string[1], 10))) {
+          if (octalRegex.test(string)) {
+            return parseInt(string, 8);
+          }
+          throw new Error(`ipaddr: cannot parse ${string} as octal`);
+        }
+        return parseInt(string, 10);
+      }
+      function padPart(part, length) {
+        while (part.length < length) {
+          part = `0${part}`;
+        }
+        return part;
+      }
+      const ipaddr2 = {};
+      ipaddr2.IPv4 = (function() {
+        function IPv4(octets) {
+          if (octets.length !== 4) {
+            throw new Error("ipaddr: ipv4 octet count should be 4");
+          }
+          let i, octet;
+          for (i = 0; i < octets.length; i++) {
+            octet = octets[i];
+            if (!(0 <= octet && octet <= 255)) {
+              throw new Error("ipaddr: ipv4 octet should fit in 8 bits");
+            }
+          }
+          this.octets = octets;
+        }
+        IPv4.prototype.SpecialRanges = {
+          unspecified: [[new IPv4([0, 0, 0, 0]), 8]],
+          broadcast: [[new IPv4([255, 255, 255, 255]), 32]],
+          // RFC3171
+          multicast: [[new IPv4([224, 0, 0, 0]), 4]],
+          // RFC3927
+          linkLocal: [[new IPv4([169, 254, 0, 0]), 16]],
+          // RFC5735
+          loopback: [[new IPv4([127, 0, 0, 0]), 8]],
+          // RFC6598
+          carrierGradeNat: [[new IPv4([100, 64, 0, 0]), 10]],
+          // RFC1918
+          "private": [
+            [new IPv4([10, 0, 0, 0]), 8],
+            [new IPv4([172, 16, 0, 0]), 12],
+            [new IPv4([192, 168, 0, 0]), 16]
+          ],
+          // Reserved and testing-only ranges; RFCs 5735, 5737, 2544, 1700
+          reserved: [
+            [new IPv4([192, 0, 0, 0]), 24],
+            [new IPv4([192, 0, 2, 0]), 24],
+            [new IPv4([192, 88, 99, 0]), 24],
+            [new IPv4([198, 18, 0, 0]), 15],
+            [new IPv4([198, 51, 100, 0]), 24],
+            [new IPv4([203, 0, 113, 0]), 24],
+            [new IPv4([240, 0, 0, 0]), 4]
+          ],
+          // RFC7534, RFC7535
+          as112: [
+            [new IPv4([192, 175, 48, 0]), 24],
+            [new IPv4([192, 31, 196, 0]), 24]
+          ],
+          // RFC7450
+          amt: [
+            [new IPv4([192, 52, 193, 0]), 24]
+          ]
+        };
+        IPv4.prototype.kind = function() {
+          return "ipv4";
+        };
+        IPv4.prototype.match = function(other, cidrRange) {
+          let ref;
+          if (cidrRange === void 0) {
+            ref = other;
+            other = ref[0];
+            cidrRange = ref[1];
+          }
+          if (other.kind() !== "ipv4") {
+            throw new Error("ipaddr: cannot match ipv4 address with non-ipv4 one");
+          }
+          return matchCIDR(this.octets, other.octets, 8, cidrRange);
+        };
+        IPv4.prototype.prefixLengthFromSubnetMask = function() {
+          let cidr = 0;
+          let stop = false;
+          const zerotable = {
+            0: 8,
+            128: 7,
+            192: 6,
+            224: 5,
+            240: 4,
+            248: 3,
+            252: 2,
+            254: 1,
+            255: 0
+          };
+          let i, octet, zeros;
+          for (i = 3; i >= 0; i -= 1) {
+            octet = this.octets[i];
+            if (octet in zerotable) {
+              zeros = zerotable[octet];
+              if (stop && zeros !== 0) {
+                return null;
+              }
+              if (zeros !== 8) {
+                stop = true;
+              }
+              cidr += zeros;
+            } else {
+              return null;
+            }
+          }
+          return 32 - cidr;
+        };
+        IPv4.prototype.range = function() {
+          return ipaddr2.subnetMatch(this, this.SpecialRanges);
+        };
+        IPv4.prototype.toByteArray = function() {
+          return this.octets.slice(0);
+        };
+        IPv4.prototype.toIPv4MappedAddress = function() {
+          return ipaddr2.IPv6.parse(`::ffff:${this.toString()}`);
+        };
+        IPv4.prototype.toNormalizedString = function() {
+          return this.toString();
+        };
+        IPv4.prototype.toString = function() {
+          return this.octets.join(".");
+        };
+        return IPv4;
+      })();
+      ipaddr2.IPv4.broadcastAddressFromCIDR = function(string) {
+        try {
+          const cidr = this.parseCIDR(string);
+          const ipInterfaceOctets = cidr[0].toByteArray();
+          const subnetMaskOctets = this.subnetMaskFromPrefixLength(cidr[1]).toByteArray();
+          const octets = [];
+          let i = 0;
+          while (i < 4) {
+            octets.push(parseInt(ipInterfaceOctets[i], 10) | parseInt(subnetMaskOctets[i], 10) ^ 255);
+            i++;
+          }
+          return new this(octets);
+        } catch (e) {
+          throw new Error("ipaddr: the address does not have IPv4 CIDR format");
+        }
+      };
+      ipaddr2.IPv4.isIPv4 = function(string) {
+        return this.parser(string) !== null;
+      };
+      ipaddr2.IPv4.isValid = function(string) {
+        try {
+          new this(this.parser(string));
+          return true;
+        } catch (e) {
+          return false;
+        }
+      };
+      ipaddr2.IPv4.isValidCIDR = function(string) {
+        try {
+          this.parseCIDR(string);
+          return true;
+        } catch (e) {
+          return false;
+        }
+      };
+      ipaddr2.IPv4.isValidFourPartDecimal = function(string) {
+        if (ipaddr2.IPv4.isValid(string) && string.match(/^(0|[1-9]\d*)(\.(0|[1-9]\d*)){3}$/)) {
+          return true;
+        } else {
+          return false;
+        }
+      };
+      ipaddr2.IPv4.networkAddressFromCIDR = function(string) {
+        let cidr, i, ipInterfaceOctets, octets, subnetMaskOctets;
+        try {
+          cidr = this.parseCIDR(string);
+          ipInterfaceOctets = cidr[0].toByteArray();
+          subnetMaskOctets = this.subnetMaskFromPrefixLength(cidr[1]).toByteArray();
+          octets = [];
+          i = 0;
+          while (i < 4) {
+            octets.push(parseInt(ipInterfaceOctets[i], 10) & parseInt(subnetMaskOctets[i], 10));
+            i++;
+          }
+          return new this(octets);
+        } catch (e) {
+          throw new Error("ipaddr: the address does not have IPv4 CIDR format");
+        }
+      };
+      ipaddr2.IPv4.parse = function(string) {
+        const parts = this.parser(string);
+        if (parts === null) {
+          throw new Error("ipaddr: string is not formatted like an IPv4 Address");
+        }
+        return new this(parts);
+      };
+      ipaddr2.IPv4.parseCIDR = function(string) {
+        let match;
+        if (match = string.match(/^(.+)\/(\d+)$/)) {
+          const maskLength = parseInt(match[2]);
+          if (maskLength >= 0 && maskLength <= 32) {
+            const parsed = [this.parse(match[1]), maskLength];
+            Object.defineProperty(parsed, "toString", {
+              value: function() {
+                return this.join("/");
+              }
+            });
+            return parsed;
+          }
+        }
+        throw new Error("ipaddr: string is not formatted like an IPv4 CIDR range");
+      };
+      ipaddr2.IPv4.parser = function(string) {
+        let match, part, value;
+        if (match = string.match(ipv4Regexes.fourOctet)) {
+          return (function() {
+            const ref = match.slice(1, 6);
+            const results = [];
+            for (let i = 0; i < ref.length; i++) {
+              part = ref[i];
+              results.push(parseIntAuto(part));
+            }
+            return results;
+          })();
+        } else if (match = string.match(ipv4Regexes.longValue)) {
+          value = parseIntAuto(match[1]);
+          if (value > 4294967295 || value < 0) {
+            throw new Error("ipaddr: address outside defined range");
+          }
+          return (function() {
+            const results = [];
+            let shift;
+            for (shift = 0; shift <= 24; shift += 8) {
+              results.push(value >> shift & 255);
+            }
+            return results;
+          })().reverse();
+        } else if (match = string.match(ipv4Regexes.twoOctet)) {
+          return (function() {
+            const ref = match.slice(1, 4);
+            const results = [];
+            value = parseIntAuto(ref[1]);
+            if (value > 16777215 || value < 0) {
+              throw new Error("ipaddr: address outside defined range");
+            }
+            results.push(parseIntAuto(ref[0]));
+            results.push(value >> 16 & 255);
+            results.push(value >> 8 & 255);
+            results.push(value & 255);
+            return results;
+          })();
+        } else if (match = string.match(ipv4Regexes.threeOctet)) {
+          return (function() {
+            const ref = match.slice(1, 5);
+            const results = [];
+            value = parseIntAuto(ref[2]);
+            if (value > 65535 || value < 0) {
+              throw new Error("ipaddr: address outside defined range");
+            }
+            results.push(parseIntAuto(ref[0]));
+            results.push(parseIntAuto(ref[1]));
+            results.push(value >> 8 & 255);
+            results.push(value & 255);
+            return results;
+          })();
+        } else {
+          return null;
+        }
+      };
+      ipaddr2.IPv4.subnetMaskFromPrefixLength = function(prefix) {
+        prefix = parseInt(prefix);
+        if (prefix < 0 || prefix > 32) {
+          throw new Error("ipaddr: invalid IPv4 prefix length");
+        }
+        const octets = [0, 0, 0, 0];
+        let j = 0;
+        const filledOctetCount = Math.floor(prefix / 8);
+        while (j < filledOctetCount) {
+          octets[j] = 255;
+          j++;
+        }
+        if (filledOctetCount < 4) {
+          octets[filledOctetCount] = Math.pow(2, prefix % 8) - 1 << 8 - prefix % 8;
+        }
+        return new this(octets);
+      };
+      ipaddr2.IPv6 = (function() {
+        function IPv6(parts, zoneId) {
+          let i, part;
+          if (parts.length === 16) {
+            this.parts = [];
+            for (i = 0; i <= 14; i += 2) {
+              this.parts.push(parts[i] << 8 | parts[i + 1]);
+            }
+          } else if (parts.length === 8) {
+            this.parts = parts;
+          } else {
+            throw new Error("ipaddr: ipv6 part count should be 8 or 16");
+          }
+          for (i = 0; i < this.parts.length; i++) {
+            part = this.parts[i];
+            if (!(0 <= part && part <= 65535)) {
+              throw new Error("ipaddr: ipv6 part should fit in 16 bits");
+            }
+          }
+          if (zoneId) {
+            this.zoneId = zoneId;
+          }
+        }
+        IPv6.prototype.SpecialRanges = {
+          // RFC4291, here and after
+          unspecified: [new IPv6([0, 0, 0, 0, 0, 0, 0, 0]), 128],
+          linkLocal: [new IPv6([65152, 0, 0, 0, 0, 0, 0, 0]), 10],
+          multicast: [new IPv6([65280, 0, 0, 0, 0, 0, 0, 0]), 8],
+          loopback: [new IPv6([0, 0, 0, 0, 0, 0, 0, 1]), 128],
+          uniqueLocal: [new IPv6([64512, 0, 0, 0, 0, 0, 0, 0]), 7],
+          ipv4Mapped: [new IPv6([0, 0, 0, 0, 0, 65535, 0, 0]), 96],
+          // RFC6666
+          discard: [new IPv6([256, 0, 0, 0, 0, 0, 0, 0]), 64],
+          // RFC6145
+          rfc6145: [new IPv6([0, 0, 0, 0, 65535, 0, 0, 0]), 96],
+          // RFC6052
+          rfc6052: [new IPv6([100, 65435, 0, 0, 0, 0, 0, 0]), 96],
+          // RFC3056
+          "6to4": [new IPv6([8194, 0, 0, 0, 0, 0, 0, 0]), 16],
+          // RFC6052, RFC6146
+          teredo: [new IPv6([8193, 0, 0, 0, 0, 0, 0, 0]), 32],
+          // RFC5180
+          benchmarking: [new IPv6([8193, 2, 0, 0, 0, 0, 0, 0]), 48],
+          // RFC7450
+          amt: [new IPv6([8193, 3, 0, 0, 0, 0, 0, 0]), 32],
+          as112v6: [
+            [new IPv6([8193, 4, 274, 0, 0, 0, 0, 0]), 48],
+            [new IPv6([9760, 79, 32768, 0, 0, 0, 0, 0]), 48]
+          ],
+          deprecated: [new IPv6([8193, 16, 0, 0, 0, 0, 0, 0]), 28],
+          orchid2: [new IPv6([8193, 32, 0, 0, 0, 0, 0, 0]), 28],
+          droneRemoteIdProtocolEntityTags: [new IPv6([8193, 48, 0, 0, 0, 0, 0, 0]), 28],
+          reserved: [
+            // RFC3849
+            [new IPv6([8193, 0, 0, 0, 0, 0, 0, 0]), 23],
+            // RFC2928
+            [new IPv6([8193, 3512, 0, 0, 0, 0, 0, 0]), 32]
+          ]
+        };
+        IPv6.prototype.isIPv4MappedAddress = function() {
+          return this.range() === "ipv4Mapped";
+        };
+        IPv6.prototype.kind = function() {
+          return "ipv6";
+        };
+        IPv6.prototype.match = function(other, cidrRange) {
+          let ref;
+          if (cidrRange === void 0) {
+            ref = other;
+            other = ref[0];
+            cidrRange = ref[1];
+          }
+          if (other.kind() !== "ipv6") {
+            throw new Error("ipaddr: cannot match ipv6 address with non-ipv6 one");
+          }
+          return matchCIDR(this.parts, other.parts, 16, cidrRange);
+        };
+        IPv6.prototype.prefixLengthFromSubnetMask = function() {
+          let cidr = 0;
+          let stop = false;
+          const zerotable = {
+            0: 16,
+            32768: 15,
+            49152: 14,
+            57344: 13,
+            61440: 12,
+            63488: 11,
+            64512: 10,
+            65024: 9,
+            65280: 8,
+            65408: 7,
+            65472: 6,
+            65504: 5,
+            65520: 4,
+            65528: 3,
+            65532: 2,
+            65534: 1,
+            65535: 0
+          };
+          let part, zeros;
+          for (let i = 7; i >= 0; i -= 1) {
+            part = this.parts[i];
+            if (part in zerotable) {
+              zeros = zerotable[part];
+              if (stop && zeros !== 0) {
+                return null;
+              }
+              if (zeros !== 16) {
+                stop = true;
+              }
+              cidr += zeros;
+            } else {
+              return null;
+            }
+          }
+          return 128 - cidr;
+        };
+        IPv6.prototype.range = function() {
+          return ipaddr2.subnetMatch(this, this.SpecialRanges);
+        };
+        IPv6.prototype.toByteArray = function() {
+          let part;
+          const bytes = [];
+          const ref = this.parts;
+          for (let i = 0; i < ref.length; i++) {
+            part = ref[i];
+            bytes.push(part >> 8);
+            bytes.push(part & 255);
+          }
+          return bytes;
+        };
+        IPv6.prototype.toFixedLengthString = function() {
+          const addr = (function() {
+            const results = [];
+            for (let i = 0; i < this.parts.length; i++) {
+              results.push(padPart(this.parts[i].toString(16), 4));
+            }
+            return results;
+          }).call(this).join(":");
+          let suffix = "";
+          if (this.zoneId) {
+            suffix = `%${this.zoneId}`;
+          }
+          return addr + suffix;
+        };
+        IPv6.prototype.toIPv4Address = function() {
+          if (!this.isIPv4MappedAddress()) {
+            throw new Error("ipaddr: trying to convert a generic ipv6 address to ipv4");
+          }
+          const ref = this.parts.slice(-2);
+          const high = ref[0];
+          const low = ref[1];
+          return new ipaddr2.IPv4([high >> 8, high & 255, low >> 8, low & 255]);
+        };
+        IPv6.prototype.toNormalizedString = function() {
+          const addr = (function() {
+            const results = [];
+            for (let i = 0; i < this.parts.length; i++) {
+              results.push(this.parts[i].toString(16));
+            }
+            return results;
+          }).call(this).join(":");
+          let suffix = "";
+          if (this.zoneId) {
+            suffix = `%${this.zoneId}`;
+          }
+          return addr + suffix;
+        };
+        IPv6.prototype.toRFC5952String = function() {
+          const regex = /((^|:)(0(:|$)){2,})/g;
+          const string = this.toNormalizedString();
+          let bestMatchIndex = 0;
+          let bestMatchLength = -1;
+          let match;
+          while (match = regex.exec(string)) {
+            if (match[0].length > bestMatchLength) {
+              bestMatchIndex = match.index;
+              bestMatchLength = match[0].length;
+            }
+          }
+          if (bestMatchLength < 0) {
+            return string;
+          }
+          return `${string.substring(0, bestMatchIndex)}::${string.substring(bestMatchIndex + bestMatchLength)}`;
+        };
+        IPv6.prototype.toString = function() {
+          return this.toRFC5952String();
+        };
+        return IPv6;
+      })();
+      ipaddr2.IPv6.broadcastAddressFromCIDR = function(string) {
+        try {
+          const cidr = this.parseCIDR(string);
+          const ipInterfaceOctets = cidr[0].toByteArray();
+          const subnetMaskOctets = this.subnetMaskFromPrefixLength(cidr[1]).toByteArray();
+          const octets = [];
+          let i = 0;
+          while (i < 16) {
+            octets.push(parseInt(ipInterfaceOctets[i], 10) | parseInt(subnetMaskOctets[i], 10) ^ 255);
+            i++;
+          }
+          return new this(octets);
+        } catch (e) {
+          throw new Error(`ipaddr: the address does not have IPv6 CIDR format (${e})`);
+        }
+      };
+      ipaddr2.IPv6.isIPv6 = function(string) {
+        return this.parser(string) !== null;
+      };
+      ipaddr2.IPv6.isValid = function(string) {
+        if (typeof string === "string" && string.indexOf(":") === -1) {
+          return false;
+        }
+        try {
+          const addr = this.parser(string);
+          new this(addr.parts, addr.zoneId);
+          return true;
+        } catch (e) {
+          return false;
+        }
+      };
+      ipaddr2.IPv6.isValidCIDR = function(string) {
+        if (typeof string === "string" && string.indexOf(":") === -1) {
+          return false;
+        }
+        try {
+          this.parseCIDR(string);
+          return true;
+        } catch (e) {
+          return false;
+        }
+      };
+      ipaddr2.IPv6.networkAddressFromCIDR = function(string) {
+        let cidr, i, ipInterfaceOctets, octets, subnetMaskOctets;
+        try {
+          cidr = this.parseCIDR(string);
+          ipInterfaceOctets = cidr[0].toByteArray();
+          subnetMaskOctets = this.subnetMaskFromPrefixLength(cidr[1]).toByteArray();
+          octets = [];
+          i = 0;
+          while (i < 16) {
+            octets.push(parseInt(ipInterfaceOctets[i], 10) & parseInt(subnetMaskOctets[i], 10));
+            i++;
+          }
+          return new this(octets);
+        } catch (e) {
+          throw new Error(`ipaddr: the address does not have IPv6 CIDR format (${e})`);
+        }
+      };
+      ipaddr2.IPv6.parse = function(string) {
+        const addr = this.parser(string);
+        if (addr.parts === null) {
+          throw new Error("ipaddr: string is not formatted like an IPv6 Address");
+        }
+        return new this(addr.parts, addr.zoneId);
+      };
+      ipaddr2.IPv6.parseCIDR = function(string) {
+        let maskLength, match, parsed;
+        if (match = string.match(/^(.+)\/(\d+)$/)) {
+          maskLength = parseInt(match[2]);
+          if (maskLength >= 0 && maskLength <= 128) {
+            parsed = [this.parse(match[1]), maskLength];
+            Object.defineProperty(parsed, "toString", {
+              value: function() {
+                return this.join("/");
+              }
+            });
+            return parsed;
+          }
+        }
+        throw new Error("ipaddr: string is not formatted like an IPv6 CIDR range");
+      };
+      ipaddr2.IPv6.parser = function(string) {
+        let addr, i, match, octet, octets, zoneId;
+        if (match = string.match(ipv6Regexes.deprecatedTransitional)) {
+          return this.parser(`::ffff:${match[1]}`);
+        }
+        if (ipv6Regexes.native.test(string)) {
+          return expandIPv6(string, 8);
+        }
+        if (match = string.match(ipv6Regexes.transitional)) {
+          zoneId = match[6] || "";
+          addr = match[1];
+          if (!match[1].endsWith("::")) {
+            addr = addr.slice(0, -1);
+          }
+          addr = expandIPv6(addr + zoneId, 6);
+          if (addr.parts) {
+            octets = [
+              parseInt(match[2]),
+              parseInt(match[3]),
+              parseInt(match[4]),
+              parseInt(match[5])
+            ];
+            for (i = 0; i < octets.length; i++) {
+              octet = octets[i];
+              if (!(0 <= octet && octet <= 255)) {
+                return null;
+              }
+            }
+            addr.parts.push(octets[0] << 8 | octets[1]);
+            addr.parts.push(octets[2] << 8 | octets[3]);
+            return {
+              parts: addr.parts,
+              zoneId: addr.zoneId
+            };
+          }
+        }
+        return null;
+      };
+      ipaddr2.IPv6.subnetMaskFromPrefixLength = function(prefix) {
+        prefix = parseInt(prefix);
+        if (prefix < 0 || prefix > 128) {
+          throw new Error("ipaddr: invalid IPv6 prefix length");
+        }
+        const octets = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        let j = 0;
+        const filledOctetCount = Math.floor(prefix / 8);
+        while (j < filledOctetCount) {
+          octets[j] = 255;
+          j++;
+        }
+        if (filledOctetCount < 16) {
+          octets[filledOctetCount] = Math.pow(2, prefix % 8) - 1 << 8 - prefix % 8;
+        }
+        return new this(octets);
+      };
+      ipaddr2.fromByteArray = function(bytes) {
+        const length = bytes.length;
+        if (length === 4) {
+          return new ipaddr2.IPv4(bytes);
+        } else if (length === 16) {
+          return new ipaddr2.IPv6(bytes);
+        } else {
+          throw new Error("ipaddr: the binary input is neither an IPv6 nor IPv4 address");
+        }
+      };
+      ipaddr2.isValid = function(string) {
+        return ipaddr2.IPv6.isValid(string) || ipaddr2.IPv4.isValid(string);
+      };
+      ipaddr2.isValidCIDR = function(string) {
+        return ipaddr2.IPv6.isValidCIDR(string) || ipaddr2.IPv4.isValidCIDR(string);
+      };
+      ipaddr2.parse = function(string) {
+        if (ipaddr2.IPv6.isValid(string)) {
+          return ipaddr2.IPv6.parse(string);
+        } else if (ipaddr2.IPv4.isValid(string)) {
+          return ipaddr2.IPv4.parse(string);
+        } else {
+          throw new Error("ipaddr: the address has neither IPv6 nor IPv4 format");
+        }
+      };
+      ipaddr2.parseCIDR = function(string) {
+        try {
+          return ipaddr2.IPv6.parseCIDR(string);
+        } catch (e) {
+          try {
+            return ipaddr2.IPv4.parseCIDR(string);
+          } catch (e2) {
+            throw new Error("ipaddr: the address has neither IPv6 nor IPv4 CIDR format");
+          }
+        }
+      };
+      ipaddr2.process = function(string) {
+        const addr = this.parse(string);
+        if (addr.kind() === "ipv6" && addr.isIPv4MappedAddress()) {
+          return addr.toIPv4Address();
+        } else {
+          return addr;
+        }
+      };
+      ipaddr2.subnetMatch = function(address, rangeList, defaultName) {
+        let i, rangeName, rangeSubnets, subnet;
+        if (defaultName === void 0 || defaultName === null) {
+          defaultName = "unicast";
+        }
+        for (rangeName in rangeList) {
+          if (Object.prototype.hasOwnProperty.call(rangeList, rangeName)) {
+            rangeSubnets = rangeList[rangeName];
+            if (rangeSubnets[0] && !(rangeSubnets[0] instanceof Array)) {
+              rangeSubnets = [rangeSubnets];
+            }
+            for (i = 0; i < rangeSubnets.length; i++) {
+              subnet = rangeSubnets[i];
+              if (address.kind() === subnet[0].kind() && address.match.apply(address, subnet)) {
+                return rangeName;
+              }
+            }
+          }
+        }
+        return defaultName;
+      };
+      if (typeof module !== "undefined" && module.exports) {
+        module.exports = ipaddr2;
+      } else {
+        root.ipaddr = ipaddr2;
+      }
+    })(exports);
+  }
+});
+
 // policies/_constants_data.ts
 var ERRNOS = [
   ["EPERM", 1],
@@ -8792,6 +8792,28 @@ function capabilityNames() {
   return CAPABILITIES.map(([name]) => name);
 }
 
+// policies/types.ts
+var ARCHES = ["x86_64", "i386", "x32", "aarch64"];
+function letsCallRun(action2) {
+  return action2 === "allow" || action2 === "log";
+}
+var ACTIONS_BY_STRICTNESS = [
+  "kill",
+  "kill_thread",
+  "trap",
+  "deny",
+  "notify",
+  "trace",
+  "log",
+  "allow"
+];
+function strictness(action2) {
+  return ACTIONS_BY_STRICTNESS.length - ACTIONS_BY_STRICTNESS.indexOf(action2);
+}
+function formatLocation(loc) {
+  return `${loc.file}:${loc.line}:${loc.column}`;
+}
+
 // engine/dry_run_findings.ts
 var MECHANISM_NAMES = {
   landlock: "Landlock",
@@ -8805,12 +8827,12 @@ function callText(syscall, nr, args) {
 function stoppedBy(f3, withLocation) {
   const errno3 = f3.action === "deny" && f3.errno !== void 0 ? ` ${errnoName(f3.errno) ?? "errno"} (${f3.errno})` : "";
   const audit = f3.mode === "audit" ? " [audit: reported only]" : "";
-  const at2 = withLocation ? ` at ${f3.loc.file}:${f3.loc.line}:${f3.loc.column}` : "";
+  const at = withLocation ? ` at ${formatLocation(f3.loc)}` : "";
   if (f3.section !== void 0 && f3.mechanism !== void 0 && f3.mechanism !== "seccomp") {
-    return `${f3.action}${errno3} by ${f3.section} of policy "${f3.policy}" (${MECHANISM_NAMES[f3.mechanism]})${at2}: ${f3.reason ?? ""}${audit}`;
+    return `${f3.action}${errno3} by ${f3.section} of policy "${f3.policy}" (${MECHANISM_NAMES[f3.mechanism]})${at}: ${f3.reason ?? ""}${audit}`;
   }
   const who = f3.ruleId === null ? `the default action of policy "${f3.policy}"` : `rule "${f3.ruleId}" of policy "${f3.policy}"`;
-  return `${f3.action}${errno3} by ${who}${at2}${audit}`;
+  return `${f3.action}${errno3} by ${who}${at}${audit}`;
 }
 function dryRunFindings(report, trace, withLocation) {
   return [
@@ -8841,79 +8863,6 @@ function dryRunFindings(report, trace, withLocation) {
 import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import process2 from "node:process";
 import { dirname, resolve as resolvePath2 } from "node:path";
-
-// policies/ip_address.ts
-var import_npm_ipaddr_js_2_2 = __toESM(require_ipaddr());
-function fromParsed(parsed) {
-  const bytes = new Uint8Array(16);
-  if (parsed.kind() === "ipv4") {
-    bytes[10] = bytes[11] = 255;
-    bytes.set(parsed.toByteArray(), 12);
-    return { v4: true, bytes, text: parsed.toString() };
-  }
-  bytes.set(parsed.toByteArray());
-  return { v4: false, bytes, text: parsed.toRFC5952String() };
-}
-function parseIpAddress(text) {
-  if (import_npm_ipaddr_js_2_2.default.IPv4.isValidFourPartDecimal(text)) return fromParsed(import_npm_ipaddr_js_2_2.default.IPv4.parse(text));
-  const bare = text.startsWith("[") && text.endsWith("]") ? text.slice(1, -1) : text;
-  if (!/^[0-9A-Fa-f:.]+$/.test(bare) || !bare.includes(":")) return void 0;
-  if (!import_npm_ipaddr_js_2_2.default.IPv6.isValid(bare)) return void 0;
-  const dotted = /:([^:]+)$/.exec(bare)?.[1];
-  if (dotted?.includes(".") && !import_npm_ipaddr_js_2_2.default.IPv4.isValidFourPartDecimal(dotted)) return void 0;
-  return fromParsed(import_npm_ipaddr_js_2_2.default.IPv6.parse(bare));
-}
-function hostBitsSet(address, prefix) {
-  const start = address.v4 ? 96 + prefix : prefix;
-  for (let bit = start; bit < 128; bit++) {
-    if (address.bytes[bit >> 3] & 128 >> (bit & 7)) return true;
-  }
-  return false;
-}
-
-// policies/flag_expression.ts
-var PREFIXED = /^([-+]?)(0x[0-9a-f]+|0o[0-7]+|0b[01]+|[0-9]+)$/i;
-var C_NUMBER = /^(-?)(0x[0-9a-f]+|0[0-7]*|[1-9][0-9]*)$/i;
-var NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var U64 = 1n << 64n;
-function toU64(v) {
-  if (v >= U64 || v < -(U64 >> 1n)) return void 0;
-  return v < 0n ? U64 + v : v;
-}
-function numberTerm(text, syntax) {
-  const m = (syntax === "c" ? C_NUMBER : PREFIXED).exec(text);
-  if (m === null) return void 0;
-  const body = m[2];
-  const magnitude = syntax === "c" && body.length > 1 && body.startsWith("0") && !/^0x/i.test(body) ? BigInt(`0o${body.slice(1)}`) : BigInt(body);
-  return m[1] === "-" ? -magnitude : magnitude;
-}
-function parseFlagExpression(text, resolve, syntax = "prefixed") {
-  const terms = [];
-  let value = 0n;
-  let offset = 0;
-  for (const part of text.split("|")) {
-    const term = part.trim();
-    const at2 = offset + (term === "" ? 0 : part.indexOf(term));
-    offset += part.length + 1;
-    let result;
-    const number = term === "" ? void 0 : numberTerm(term, syntax);
-    if (term === "") {
-      result = { text: term, offset: at2, error: { kind: "empty" } };
-    } else if (number !== void 0) {
-      const u = toU64(number);
-      result = u === void 0 ? { text: term, offset: at2, error: { kind: "too-wide" } } : { text: term, offset: at2, value: u };
-    } else if (NAME.test(term)) {
-      const c = resolve(term);
-      const u = typeof c === "bigint" ? toU64(c) : void 0;
-      result = typeof c === "string" ? { text: term, offset: at2, error: { kind: "constant", reason: c } } : u === void 0 ? { text: term, offset: at2, error: { kind: "too-wide" } } : { text: term, offset: at2, value: u };
-    } else {
-      result = { text: term, offset: at2, error: { kind: "not-a-term" } };
-    }
-    terms.push(result);
-    value = value !== void 0 && result.value !== void 0 ? value | result.value : void 0;
-  }
-  return { value, terms };
-}
 
 // policies/closest_match.ts
 function closestMatch(word, candidates2) {
@@ -8949,25 +8898,6 @@ function editDistance(a, b, limit) {
     prev = row;
   }
   return prev[b.length];
-}
-
-// policies/types.ts
-var ARCHES = ["x86_64", "i386", "x32", "aarch64"];
-function letsCallRun(action2) {
-  return action2 === "allow" || action2 === "log";
-}
-var ACTIONS_BY_STRICTNESS = [
-  "kill",
-  "kill_thread",
-  "trap",
-  "deny",
-  "notify",
-  "trace",
-  "log",
-  "allow"
-];
-function strictness(action2) {
-  return ACTIONS_BY_STRICTNESS.length - ACTIONS_BY_STRICTNESS.indexOf(action2);
 }
 
 // policies/errors.ts
@@ -9050,1037 +8980,135 @@ function fileErrorText(error) {
   return message.replace(/\s*\(os error \d+\)/g, "").replace(/: \w+ '[^']*'$/, "").trim();
 }
 
-// policies/capability_groups.ts
-var AIO = [
-  "io_cancel",
-  "io_destroy",
-  "io_getevents",
-  "io_pgetevents",
-  "io_pgetevents_time64",
-  "io_setup",
-  "io_submit"
-];
-var OPEN = ["open", "openat", "openat2"];
-var SOCKET_IO = [
-  "connect",
-  "getpeername",
-  "getsockname",
-  "getsockopt",
-  "recvfrom",
-  "recvmmsg",
-  "recvmmsg_time64",
-  "recvmsg",
-  "sendmmsg",
-  "sendmsg",
-  "sendto",
-  "setsockopt",
-  "shutdown",
-  "socket",
-  "socketcall",
-  "socketpair"
-];
-function group(description, syscalls) {
-  return { description, syscalls: [...new Set(syscalls)].sort() };
+// policies/_parse_context.ts
+var MAX_SUGGESTIONS = 10;
+var MAX_ERRORS = 500;
+var Context = class {
+  constructor(text, file, baseDir) {
+    this.text = text;
+    this.file = file;
+    this.baseDir = baseDir;
+  }
+  text;
+  file;
+  baseDir;
+  errors = [];
+  #lineStarts;
+  #suggestions = 0;
+  #dropped = 0;
+  #firstDropped = 0;
+  offset(line, column) {
+    const starts = this.#lineStarts ??= lineStarts(this.text);
+    return (starts[line - 1] ?? 0) + column - 1;
+  }
+  loc(offset) {
+    const starts = this.#lineStarts ??= lineStarts(this.text);
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { file: this.file, line: lo + 1, column: offset - starts[lo] + 1 };
+  }
+  error(code, offset, message) {
+    if (this.errors.length >= MAX_ERRORS) {
+      if (this.#dropped++ === 0) this.#firstDropped = offset;
+      return;
+    }
+    const { line, column } = this.loc(offset);
+    this.errors.push(new PolicyError(code, message, this.file, line, column));
+  }
+  /** The errors, with one for those beyond the limit. */
+  finish() {
+    if (this.#dropped === 0) return this.errors;
+    const { line, column } = this.loc(this.#firstDropped);
+    const message = `${this.#dropped} more errors not shown (at most ${MAX_ERRORS} per file)`;
+    return [...this.errors, new PolicyError("too-many-errors", message, this.file, line, column)];
+  }
+  /** `(did you mean "x"?)` for a close candidate, within a budget per text. */
+  suggest(word, candidates2) {
+    if (this.#suggestions >= MAX_SUGGESTIONS || word.length > 64) return "";
+    this.#suggestions++;
+    const best = closestMatch(word, candidates2());
+    return best === void 0 ? "" : ` (did you mean ${q(best)}?)`;
+  }
+};
+function offsetOf(ctx, loc) {
+  return ctx.offset(loc.line, loc.column);
 }
-var CAPABILITY_GROUPS = Object.freeze({
-  "fs.read": group(
-    "Open files and read their contents and directory listings: every read call (read, readv, pread64, preadv, preadv2, Linux AIO), seeking, directory reads, symlink reads and read-ahead hints, and cachestat (the page-cache state of an open file, the file-backed sibling of mincore). Includes open/openat/openat2, which seccomp cannot tell apart by mode (openat's flags can be tested with a rule; openat2's are behind a pointer): use `filesystem` rules (Landlock) to limit which paths are read.",
-    [
-      ...OPEN,
-      ...AIO,
-      "_llseek",
-      "cachestat",
-      "fadvise64",
-      "fadvise64_64",
-      "flock",
-      "getdents",
-      "getdents64",
-      "lseek",
-      "pread64",
-      "preadv",
-      "preadv2",
-      "read",
-      "readahead",
-      "readdir",
-      "readlink",
-      "readlinkat",
-      "readv"
-    ]
-  ),
-  "fs.write": group(
-    "Write to open files and change their size: every write call (write, pwrite64, writev, pwritev, pwritev2), the calls that write through the kernel (sendfile, splice, tee, vmsplice, copy_file_range, Linux AIO), truncation, preallocation and flushing. Includes open/openat/openat2 to open files for writing.",
-    [
-      ...OPEN,
-      ...AIO,
-      "copy_file_range",
-      "fallocate",
-      "fdatasync",
-      "fsync",
-      "ftruncate",
-      "ftruncate64",
-      "msync",
-      "pwrite64",
-      "pwritev",
-      "pwritev2",
-      "sendfile",
-      "sendfile64",
-      "splice",
-      "sync",
-      "sync_file_range",
-      "syncfs",
-      "tee",
-      "truncate",
-      "truncate64",
-      "vmsplice",
-      "write",
-      "writev"
-    ]
-  ),
-  "fs.create": group(
-    "Create new names in the filesystem: files (open/openat/openat2 with O_CREAT, creat), directories, device and FIFO nodes, symbolic and hard links, and renames (which create the new name).",
-    [
-      ...OPEN,
-      "creat",
-      "link",
-      "linkat",
-      "mkdir",
-      "mkdirat",
-      "mknod",
-      "mknodat",
-      "rename",
-      "renameat",
-      "renameat2",
-      "symlink",
-      "symlinkat"
-    ]
-  ),
-  "fs.delete": group(
-    "Remove names from the filesystem: unlink, rmdir, and renames (which can replace and so remove an existing target).",
-    ["rename", "renameat", "renameat2", "rmdir", "unlink", "unlinkat"]
-  ),
-  "fs.metadata": group(
-    "Inspect files without reading their contents: stat in all its forms (including i386 stat64/fstat64/fstatat64), access checks, extended attribute reads (getxattrat, listxattrat too), file attribute reads (file_getattr), the working directory, filesystem statistics and file handles, and the mount table (statmount, listmount: the same read-only view as /proc/self/mountinfo, limited to the caller's mount namespace; changing mounts is the mount group).",
-    [
-      "access",
-      "chdir",
-      "faccessat",
-      "faccessat2",
-      "fchdir",
-      "fgetxattr",
-      "file_getattr",
-      "flistxattr",
-      "fstat",
-      "fstat64",
-      "fstatat64",
-      "fstatfs",
-      "fstatfs64",
-      "getcwd",
-      "getxattr",
-      "getxattrat",
-      "lgetxattr",
-      "listmount",
-      "listxattr",
-      "listxattrat",
-      "llistxattr",
-      "lstat",
-      "lstat64",
-      "name_to_handle_at",
-      "newfstatat",
-      "oldfstat",
-      "oldlstat",
-      "oldstat",
-      "stat",
-      "stat64",
-      "statfs",
-      "statfs64",
-      "statmount",
-      "statx",
-      "sysfs",
-      "ustat"
-    ]
-  ),
-  "fs.attributes": group(
-    "Change file metadata: permissions (chmod, fchmod, fchmodat, fchmodat2), ownership (including i386 chown32 variants), timestamps, extended attributes (setxattrat and removexattrat too) and file attributes (file_setattr). Ownership changes to other users still need CAP_CHOWN.",
-    [
-      "chmod",
-      "chown",
-      "chown32",
-      "fchmod",
-      "fchmodat",
-      "fchmodat2",
-      "fchown",
-      "fchown32",
-      "fchownat",
-      "file_setattr",
-      "fremovexattr",
-      "fsetxattr",
-      "futimesat",
-      "lchown",
-      "lchown32",
-      "lremovexattr",
-      "lsetxattr",
-      "removexattr",
-      "removexattrat",
-      "setxattr",
-      "setxattrat",
-      "utime",
-      "utimensat",
-      "utimensat_time64",
-      "utimes"
-    ]
-  ),
-  "fs.watch": group(
-    "Watch the filesystem for changes: inotify and fanotify (fanotify mostly needs CAP_SYS_ADMIN).",
-    [
-      "fanotify_init",
-      "fanotify_mark",
-      "inotify_add_watch",
-      "inotify_init",
-      "inotify_init1",
-      "inotify_rm_watch"
-    ]
-  ),
-  "fs.admin": group(
-    "Filesystem administration that needs privileges: chroot and fchroot, quotas, swap, opening files by handle (open_by_handle_at, the 'shocker' container escape) and obsolete filesystem services.",
-    [
-      "bdflush",
-      "chroot",
-      "fchroot",
-      "lookup_dcookie",
-      "nfsservctl",
-      "open_by_handle_at",
-      "quotactl",
-      "quotactl_fd",
-      "swapoff",
-      "swapon"
-    ]
-  ),
-  "net.client": group(
-    "Create sockets and use them: socket, connect, send and receive in every form, socket options and names. Includes i386 socketcall, which multiplexes every socket operation (see the module documentation). Under builtin:baseline or with a `network` section, socket and socketpair are limited to Unix, TCP/UDP over IPv4/IPv6 and NETLINK_ROUTE (no raw, packet or ping sockets) and socketcall answers ENOSYS, whatever this group allows; `network` rules decide which endpoints are reached.",
-    SOCKET_IO
-  ),
-  "net.server": group(
-    "Accept connections and receive on fixed addresses: bind, listen, accept, accept4 (and i386 socketcall, answered with ENOSYS under builtin:baseline or a `network` section). Combine with net.client for the socket and its I/O.",
-    ["accept", "accept4", "bind", "listen", "socketcall"]
-  ),
-  "proc.basic": group(
-    "What nearly every process needs: exiting, its own ids and limits, file-descriptor bookkeeping (close, dup, fcntl, ioctl), waiting on descriptors (poll, select, epoll, eventfd), thread support (futex and futex_wait/futex_wake/futex_requeue, robust lists, rseq, TLS setup), random numbers and system information, reading its own LSM attributes (lsm_get_self_attr, lsm_list_modules: what /proc/self/attr and securityfs show), and the uprobe/uretprobe trampoline calls (only the kernel's probe trampolines can make them, anything else gets SIGILL; kernels since 6.13/6.16 pass them through seccomp, older ones would kill probed programs if they were denied).",
-    [
-      "_newselect",
-      "arch_prctl",
-      "capget",
-      "close",
-      "close_range",
-      "dup",
-      "dup2",
-      "dup3",
-      "epoll_create",
-      "epoll_create1",
-      "epoll_ctl",
-      "epoll_pwait",
-      "epoll_pwait2",
-      "epoll_wait",
-      "eventfd",
-      "eventfd2",
-      "exit",
-      "exit_group",
-      "fcntl",
-      "fcntl64",
-      "futex",
-      "futex_requeue",
-      "futex_time64",
-      "futex_wait",
-      "futex_waitv",
-      "futex_wake",
-      "get_robust_list",
-      "get_thread_area",
-      "getcpu",
-      "getegid",
-      "getegid32",
-      "geteuid",
-      "geteuid32",
-      "getgid",
-      "getgid32",
-      "getgroups",
-      "getgroups32",
-      "getpgid",
-      "getpgrp",
-      "getpid",
-      "getppid",
-      "getpriority",
-      "getrandom",
-      "getresgid",
-      "getresgid32",
-      "getresuid",
-      "getresuid32",
-      "getrlimit",
-      "getrusage",
-      "getsid",
-      "gettid",
-      "getuid",
-      "getuid32",
-      "ioctl",
-      "ioprio_get",
-      "lsm_get_self_attr",
-      "lsm_list_modules",
-      "membarrier",
-      "olduname",
-      "oldolduname",
-      "poll",
-      "ppoll",
-      "ppoll_time64",
-      "prctl",
-      "prlimit64",
-      "pselect6",
-      "pselect6_time64",
-      "rseq",
-      "rseq_slice_yield",
-      "sched_get_priority_max",
-      "sched_get_priority_min",
-      "sched_getaffinity",
-      "sched_getattr",
-      "sched_getparam",
-      "sched_getscheduler",
-      "sched_rr_get_interval",
-      "sched_rr_get_interval_time64",
-      "sched_yield",
-      "select",
-      "set_robust_list",
-      "set_thread_area",
-      "set_tid_address",
-      "setpgid",
-      "setrlimit",
-      "setsid",
-      "sysinfo",
-      "times",
-      "ugetrlimit",
-      "umask",
-      "uname",
-      "uprobe",
-      "uretprobe"
-    ]
-  ),
-  "proc.sched": group(
-    "Change scheduling: priority (nice), scheduler policy and parameters, CPU affinity, I/O priority. Raising priority still needs CAP_SYS_NICE.",
-    [
-      "ioprio_set",
-      "nice",
-      "sched_setaffinity",
-      "sched_setattr",
-      "sched_setparam",
-      "sched_setscheduler",
-      "setpriority"
-    ]
-  ),
-  "proc.spawn": group(
-    "Create and reap processes and threads: fork, vfork, clone, clone3, wait4/waitpid/waitid, pidfd_open. clone and clone3 can also create namespaces; see proc.namespace.",
-    ["clone", "clone3", "fork", "pidfd_open", "vfork", "wait4", "waitid", "waitpid"]
-  ),
-  "proc.exec": group(
-    "Replace the program: execve and execveat. Every program started under a filter runs under the same filter; limit which files may be executed with `filesystem.execute`.",
-    ["execve", "execveat"]
-  ),
-  "proc.namespace": group(
-    "Enter, create or enumerate namespaces: unshare, setns and listns (clone and clone3 create them too, with CLONE_NEW* flags).",
-    ["listns", "setns", "unshare"]
-  ),
-  "proc.debug": group(
-    "Inspect or modify other processes: ptrace, process_vm_readv/writev, pidfd_getfd, kcmp, process_madvise, process_mrelease and perf_event_open. A sandboxed program with these can escape through any process it may trace.",
-    [
-      "kcmp",
-      "perf_event_open",
-      "pidfd_getfd",
-      "process_madvise",
-      "process_mrelease",
-      "process_vm_readv",
-      "process_vm_writev",
-      "ptrace"
-    ]
-  ),
-  "ipc": group(
-    "Local inter-process communication: pipes, socket pairs, SysV shared memory, semaphores and message queues (i386 ipc multiplexer included), POSIX message queues.",
-    [
-      "ipc",
-      "mq_getsetattr",
-      "mq_notify",
-      "mq_open",
-      "mq_timedreceive",
-      "mq_timedreceive_time64",
-      "mq_timedsend",
-      "mq_timedsend_time64",
-      "mq_unlink",
-      "msgctl",
-      "msgget",
-      "msgrcv",
-      "msgsnd",
-      "pipe",
-      "pipe2",
-      "semctl",
-      "semget",
-      "semop",
-      "semtimedop",
-      "semtimedop_time64",
-      "shmat",
-      "shmctl",
-      "shmdt",
-      "shmget",
-      "socketpair"
-    ]
-  ),
-  "mem": group(
-    "Manage the process's memory: brk, mmap (and i386 mmap2), munmap, mremap, mprotect, protection keys, advice, locking, NUMA policy, memfd, sealing mappings (mseal) and shadow stacks (map_shadow_stack). A group cannot tell PROT_EXEC apart: `spec.memory.writeExecute: deny` enforces W^X with argument rules on these (docs/enforcement.md).",
-    [
-      "brk",
-      "get_mempolicy",
-      "madvise",
-      "map_shadow_stack",
-      "mbind",
-      "memfd_create",
-      "memfd_secret",
-      "migrate_pages",
-      "mincore",
-      "mlock",
-      "mlock2",
-      "mlockall",
-      "mmap",
-      "mmap2",
-      "move_pages",
-      "mprotect",
-      "mremap",
-      "mseal",
-      "munlock",
-      "munlockall",
-      "munmap",
-      "pkey_alloc",
-      "pkey_free",
-      "pkey_mprotect",
-      "remap_file_pages",
-      "set_mempolicy",
-      "set_mempolicy_home_node"
-    ]
-  ),
-  "time": group(
-    "Read clocks, sleep and use timers: clock_gettime, gettimeofday, time, nanosleep, clock_nanosleep, interval and POSIX timers, timerfd (with the i386 _time64 variants).",
-    [
-      "alarm",
-      "clock_getres",
-      "clock_getres_time64",
-      "clock_gettime",
-      "clock_gettime64",
-      "clock_nanosleep",
-      "clock_nanosleep_time64",
-      "getitimer",
-      "gettimeofday",
-      "nanosleep",
-      "setitimer",
-      "time",
-      "timer_create",
-      "timer_delete",
-      "timer_getoverrun",
-      "timer_gettime",
-      "timer_gettime64",
-      "timer_settime",
-      "timer_settime64",
-      "timerfd_create",
-      "timerfd_gettime",
-      "timerfd_gettime64",
-      "timerfd_settime",
-      "timerfd_settime64"
-    ]
-  ),
-  "time.set": group(
-    "Set or adjust the system clocks (needs CAP_SYS_TIME).",
-    [
-      "adjtimex",
-      "clock_adjtime",
-      "clock_adjtime64",
-      "clock_settime",
-      "clock_settime64",
-      "settimeofday",
-      "stime"
-    ]
-  ),
-  "signal": group(
-    "Handle, block, wait for and send signals: rt_sig* and the i386 legacy calls, sigaltstack, signalfd, kill/tkill/tgkill, pidfd_send_signal, pause and restart_syscall (which the kernel uses to restart interrupted calls).",
-    [
-      "kill",
-      "pause",
-      "pidfd_send_signal",
-      "restart_syscall",
-      "rt_sigaction",
-      "rt_sigpending",
-      "rt_sigprocmask",
-      "rt_sigqueueinfo",
-      "rt_sigreturn",
-      "rt_sigsuspend",
-      "rt_sigtimedwait",
-      "rt_sigtimedwait_time64",
-      "rt_tgsigqueueinfo",
-      "sgetmask",
-      "sigaction",
-      "sigaltstack",
-      "signal",
-      "signalfd",
-      "signalfd4",
-      "sigpending",
-      "sigprocmask",
-      "sigreturn",
-      "sigsuspend",
-      "ssetmask",
-      "tgkill",
-      "tkill"
-    ]
-  ),
-  "sandbox": group(
-    "Restrict oneself further: seccomp and Landlock. Harmless to allow: a program can only give up rights with these.",
-    [
-      "landlock_add_rule",
-      "landlock_create_ruleset",
-      "landlock_restrict_self",
-      "seccomp"
-    ]
-  ),
-  "io_uring": group(
-    "io_uring: asynchronous I/O whose operations (open, read, write, connect, …) run in the kernel without passing through the syscall filter. A restrictive policy must deny io_uring_setup, or its other rules can be bypassed.",
-    ["io_uring_enter", "io_uring_register", "io_uring_setup"]
-  ),
-  "bpf": group(
-    "Load BPF programs and maps (bpf). With privileges this reaches into the whole kernel.",
-    ["bpf"]
-  ),
-  "module": group(
-    "Load and unload kernel modules, and the obsolete module calls.",
-    [
-      "create_module",
-      "delete_module",
-      "finit_module",
-      "get_kernel_syms",
-      "init_module",
-      "query_module"
-    ]
-  ),
-  "mount": group(
-    "Mount, unmount and move filesystems, in both the classic (mount, umount2) and the new mount API (fsopen, fsmount, move_mount, open_tree, open_tree_attr, …) and pivot_root. Reading the mount table (statmount, listmount) is fs.metadata.",
-    [
-      "fsconfig",
-      "fsmount",
-      "fsopen",
-      "fspick",
-      "mount",
-      "mount_setattr",
-      "move_mount",
-      "open_tree",
-      "open_tree_attr",
-      "pivot_root",
-      "umount",
-      "umount2"
-    ]
-  ),
-  "reboot": group(
-    "Reboot, halt or replace the running kernel (reboot, kexec_load, kexec_file_load).",
-    ["kexec_file_load", "kexec_load", "reboot"]
-  ),
-  "keyring": group(
-    "The kernel keyring: add_key, request_key, keyctl. Keyrings are not namespaced, so a sandboxed program could reach other programs' keys.",
-    ["add_key", "keyctl", "request_key"]
-  ),
-  "privileged": group(
-    "Identity and privilege changes (setuid family with i386 32-bit variants, setgroups, capset), host identity, hardware and kernel access (iopl, ioperm, vm86, modify_ldt, syslog, vhangup, acct), the execution domain (personality: ADDR_NO_RANDOMIZE weakens ASLR), userfaultfd (a common exploit helper) and lsm_set_self_attr (a security-module context transition of the process itself).",
-    [
-      "acct",
-      "capset",
-      "ioperm",
-      "iopl",
-      "lsm_set_self_attr",
-      "modify_ldt",
-      "personality",
-      "setdomainname",
-      "setfsgid",
-      "setfsgid32",
-      "setfsuid",
-      "setfsuid32",
-      "setgid",
-      "setgid32",
-      "setgroups",
-      "setgroups32",
-      "sethostname",
-      "setregid",
-      "setregid32",
-      "setresgid",
-      "setresgid32",
-      "setresuid",
-      "setresuid32",
-      "setreuid",
-      "setreuid32",
-      "setuid",
-      "setuid32",
-      "syslog",
-      "userfaultfd",
-      "vhangup",
-      "vm86",
-      "vm86old"
-    ]
-  )
-});
-var UNGROUPED_SYSCALLS = Object.freeze({
-  _sysctl: "removed from the kernel (always ENOSYS)",
-  afs_syscall: "never implemented",
-  break: "i386 placeholder, never implemented",
-  epoll_ctl_old: "x86_64 placeholder, never implemented",
-  epoll_wait_old: "x86_64 placeholder, never implemented",
-  ftime: "i386 placeholder, never implemented",
-  getpmsg: "never implemented (STREAMS)",
-  gtty: "i386 placeholder, never implemented",
-  idle: "i386 placeholder, never implemented",
-  lock: "i386 placeholder, never implemented",
-  mpx: "i386 placeholder, never implemented",
-  prof: "i386 placeholder, never implemented",
-  profil: "i386 placeholder, never implemented",
-  putpmsg: "never implemented (STREAMS)",
-  security: "never implemented",
-  stty: "i386 placeholder, never implemented",
-  tuxcall: "never implemented",
-  ulimit: "i386 placeholder, never implemented",
-  uselib: "obsolete a.out shared-library loader (loads executable code; disabled in most kernels)",
-  vserver: "never implemented"
-});
-function capabilityGroup(name) {
-  return Object.hasOwn(CAPABILITY_GROUPS, name) ? CAPABILITY_GROUPS[name] : void 0;
+function lineStarts(text) {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+function q(value) {
+  return JSON.stringify(String(value));
+}
+function child(up, key) {
+  return { up, key };
+}
+function pathText(path) {
+  if (path === void 0) return "the policy";
+  const keys = [];
+  for (let p = path; p !== void 0; p = p.up) keys.push(p.key);
+  return keys.reverse().map((k, i) => typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`).join("");
+}
+function describe(node) {
+  if (node.kind === "map") return "a mapping";
+  if (node.kind === "seq") return "a list";
+  const v = node.value;
+  if (v === null) return node.empty ? "empty" : "null";
+  if (typeof v === "string") return `the string ${q(v.length > 40 ? v.slice(0, 40) + "…" : v)}`;
+  if (typeof v === "bigint") return `the integer ${q(v)}`;
+  if (typeof v === "number") return `the number ${q(v)}`;
+  return `the boolean ${q(v)}`;
 }
 
-// policies/schema.ts
-var ACTION_NAMES = [
-  "allow",
-  "deny",
-  "kill",
-  "log",
-  "trap",
-  "kill_thread",
-  "trace",
-  "notify"
-];
-var POLICY_NAME_PATTERN = "^[a-z0-9][a-z0-9-]*$";
-var API_VERSION = "cordon/v1";
-var U64_MAX = (1n << 64n) - 1n;
-var I64_MIN = -(1n << 63n);
-var action = (description) => ({
-  type: "string",
-  description,
-  enum: ACTION_NAMES
-});
-var errno = (description) => ({
-  type: "name-or-number",
-  description,
-  name: {
-    type: "string",
-    description: "An errno name such as EPERM, EACCES or ENOSYS.",
-    pattern: "^E[A-Z0-9]+$",
-    format: "errno",
-    code: "unknown-errno"
-  },
-  number: {
-    type: "integer",
-    description: "An errno number (1-4095; 0 would make the call look successful).",
-    minimum: 1n,
-    maximum: 4095n
-  }
-});
-var argValue = (description) => ({
-  type: "name-or-number",
-  description,
-  name: {
-    type: "string",
-    description: 'A symbolic constant (AF_PACKET), constants joined by | (O_CREAT|O_EXCL), or a number as a string ("0x10", "-1").',
-    pattern: "^\\s*[A-Za-z0-9_+-]+\\s*(\\|\\s*[A-Za-z0-9_+-]+\\s*)*$",
-    format: "arg-value",
-    code: "bad-arg"
-  },
-  number: {
-    type: "integer",
-    description: "A 64-bit value; negative numbers are stored two's complement.",
-    minimum: I64_MIN,
-    maximum: U64_MAX,
-    code: "bad-arg"
-  }
-});
-var absolutePaths = (description) => ({
-  type: "array",
-  description,
-  items: {
-    type: "string",
-    description: "An absolute path.",
-    pattern: "^/",
-    format: "absolute-path",
-    code: "bad-path"
-  }
-});
-var policyPaths = (description) => ({
-  type: "array",
-  description,
-  items: {
-    type: "string",
-    description: "An absolute path, or one relative to the policy file's directory (./x, ../x).",
-    pattern: "^(/|\\./|\\.\\./)",
-    format: "policy-path",
-    code: "bad-path"
-  }
-});
-var endpoints = (description) => ({
-  type: "array",
-  description,
-  items: {
-    type: "string",
-    description: "[tcp/|udp/][ADDRESS[/PREFIX]:]PORT[-PORT], [tcp/|udp/]ADDRESS[/PREFIX][:PORT]; IPv6 addresses in brackets when a port follows: tcp/443, udp/53, 127.0.0.1:5432, tcp/10.0.0.0/8:443, [::1]:8080, tcp/8000-8080.",
-    pattern: "^((tcp|udp)/)?[0-9A-Fa-f.:\\[\\]/-]+$",
-    format: "endpoint",
-    code: "bad-endpoint"
-  }
-});
-var capabilityNames2 = (description) => ({
-  type: "array",
-  description,
-  items: {
-    type: "string",
-    description: "A capability group (see docs/capabilities.md).",
-    enum: Object.keys(CAPABILITY_GROUPS).sort(),
-    code: "unknown-capability"
-  }
-});
-var id = (what, description) => ({
-  type: "integer",
-  description,
-  minimum: 0n,
-  maximum: 4294967294n,
-  hint: `write the numeric ${what === "user" ? "uid" : "gid"} (\`id -${what === "user" ? "u" : "g"} NAME\` prints it): policies are compiled without reading the host's ${what === "user" ? "/etc/passwd" : "/etc/group"}, so a ${what} name would mean different ids on different machines`
-});
-var PRIVILEGES_SCHEMA = {
-  type: "object",
-  description: "What of the invoking user's privileges `cordon run` hands the command. Absent: no Linux capabilities (also as root), the invoking user and group, the safe device set (/dev/null, zero, full, random, urandom, tty, ptmx, pts/*) and signals within the sandbox only.",
-  properties: {
-    capabilities: {
-      type: "array",
-      description: "Linux capabilities the command keeps (in its permitted, effective and bounding sets); every other one is dropped. Any case, with or without CAP_: CAP_NET_BIND_SERVICE, net_bind_service.",
-      items: {
-        type: "string",
-        description: "A Linux capability of linux/capability.h, such as CAP_NET_BIND_SERVICE.",
-        pattern: "^([Cc][Aa][Pp]_)?[A-Za-z_]+$",
-        format: "linux-capability",
-        code: "unknown-capability"
-      }
-    },
-    user: id("user", "The uid the command runs as; default the invoking user's."),
-    group: id(
-      "group",
-      "The gid the command runs as (supplementary groups are dropped); default the invoking user's."
-    ),
-    devices: {
-      type: "array",
-      description: "Device nodes the command may open or create beyond the safe set.",
-      items: {
-        type: "string",
-        description: 'A device path ("/dev/fuse", its device number looked up at run), or "c MAJOR:MINOR" (character) / "b MAJOR:MINOR" (block), "*" for any minor: "c 10:229", "b 8:*".',
-        pattern: "^(/.*|[cb] +[0-9]+:([0-9]+|\\*))$",
-        format: "device"
-      }
-    },
-    signals: {
-      type: "string",
-      description: "sandbox: the command signals only processes of its own sandbox; any: also processes outside it (as its uid allows). Default sandbox.",
-      enum: ["sandbox", "any"]
+// policies/flag_expression.ts
+var PREFIXED = /^([-+]?)(0x[0-9a-f]+|0o[0-7]+|0b[01]+|[0-9]+)$/i;
+var C_NUMBER = /^(-?)(0x[0-9a-f]+|0[0-7]*|[1-9][0-9]*)$/i;
+var NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var U64 = 1n << 64n;
+function toU64(v) {
+  if (v >= U64 || v < -(U64 >> 1n)) return void 0;
+  return v < 0n ? U64 + v : v;
+}
+function numberTerm(text, syntax) {
+  const m = (syntax === "c" ? C_NUMBER : PREFIXED).exec(text);
+  if (m === null) return void 0;
+  const body = m[2];
+  const magnitude = syntax === "c" && body.length > 1 && body.startsWith("0") && !/^0x/i.test(body) ? BigInt(`0o${body.slice(1)}`) : BigInt(body);
+  return m[1] === "-" ? -magnitude : magnitude;
+}
+function parseFlagExpression(text, resolve, syntax = "prefixed") {
+  const terms = [];
+  let value = 0n;
+  let offset = 0;
+  for (const part of text.split("|")) {
+    const term = part.trim();
+    const at = offset + (term === "" ? 0 : part.indexOf(term));
+    offset += part.length + 1;
+    let result;
+    const number = term === "" ? void 0 : numberTerm(term, syntax);
+    if (term === "") {
+      result = { text: term, offset: at, error: { kind: "empty" } };
+    } else if (number !== void 0) {
+      const u = toU64(number);
+      result = u === void 0 ? { text: term, offset: at, error: { kind: "too-wide" } } : { text: term, offset: at, value: u };
+    } else if (NAME.test(term)) {
+      const c = resolve(term);
+      const u = typeof c === "bigint" ? toU64(c) : void 0;
+      result = typeof c === "string" ? { text: term, offset: at, error: { kind: "constant", reason: c } } : u === void 0 ? { text: term, offset: at, error: { kind: "too-wide" } } : { text: term, offset: at, value: u };
+    } else {
+      result = { text: term, offset: at, error: { kind: "not-a-term" } };
     }
+    terms.push(result);
+    value = value !== void 0 && result.value !== void 0 ? value | result.value : void 0;
   }
-};
-var MEMORY_SCHEMA = {
-  type: "object",
-  description: "Memory protections, enforced with seccomp by `cordon run`.",
-  required: ["writeExecute"],
-  properties: {
-    writeExecute: {
-      type: "string",
-      description: "deny (W^X): no mapping both writable and executable, no executable anonymous or shared memory, no memory made executable after it was mapped, no READ_IMPLIES_EXEC; allow: the kernel's defaults (JITs need them).",
-      enum: ["allow", "deny"]
-    }
-  }
-};
-var DENO_SCHEMA = {
-  type: "object",
-  description: "Deno's own permissions, answered by Cordon as Deno's permission broker (`cordon deno`). A check no rule matches follows filesystem and network (a filesystem.read path is a read grant), then default.",
-  properties: {
-    default: {
-      type: "string",
-      description: "The answer when no rule and no filesystem/network path or endpoint decides: deny (the default) or allow.",
-      enum: ["allow", "deny"]
-    },
-    rules: {
-      type: "array",
-      description: "Rules; among matching rules the highest priority wins, then the strictest action (deny, log, allow).",
-      items: {
-        type: "object",
-        description: "What Cordon answers Deno for checks of one permission whose value matches.",
-        required: ["permission", "action"],
-        properties: {
-          id: {
-            type: "string",
-            description: `The rule's id, unique in the policy; default "<policy name>#deno<index>".`,
-            pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$",
-            maxLength: 128
-          },
-          permission: {
-            type: "string",
-            description: "The Deno permission kind checked.",
-            enum: ["read", "write", "net", "env", "run", "ffi", "sys", "import"]
-          },
-          values: {
-            type: "array",
-            description: "Values matched; absent: every value of the kind. read/write/ffi/run: an absolute path and what is below it (ffi and run also take bare names); net/import: host, host:port or *:port; env/sys: a name, a trailing * matching any suffix.",
-            minItems: 1,
-            items: {
-              type: "string",
-              description: "A path, host[:port] or name.",
-              pattern: "^\\S+$",
-              minLength: 1,
-              maxLength: 4096
-            }
-          },
-          action: {
-            type: "string",
-            description: "allow, deny (Deno raises NotCapable naming this rule), or log (allowed and reported).",
-            enum: ["allow", "deny", "log"]
-          },
-          priority: {
-            type: "integer",
-            description: "Higher wins; at equal priority the strictest action wins. Default 0.",
-            minimum: -(2n ** 31n),
-            maximum: 2n ** 31n - 1n
-          }
-        }
-      }
-    }
-  }
-};
-var ARG_SCHEMA = {
-  type: "object",
-  description: "A condition on one syscall argument; all conditions of a rule must hold.",
-  required: ["index", "op", "value"],
-  properties: {
-    index: {
-      type: "integer",
-      description: "The argument's position, 0-5.",
-      minimum: 0n,
-      maximum: 5n,
-      code: "bad-arg"
-    },
-    op: {
-      type: "string",
-      description: "The comparison; masked_eq tests (arg & mask) == value.",
-      enum: ["eq", "ne", "lt", "le", "gt", "ge", "masked_eq"],
-      code: "bad-arg"
-    },
-    value: argValue("The value compared with, 64-bit."),
-    mask: argValue("For masked_eq only: the mask applied to the argument first.")
-  }
-};
-var RULE_SCHEMA = {
-  type: "object",
-  description: "A rule: what happens to calls of the listed syscalls (whose args all hold).",
-  required: ["syscalls", "action"],
-  properties: {
-    id: {
-      type: "string",
-      description: `The rule's id, unique in the policy; default "<policy name>#<index>".`,
-      pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$",
-      maxLength: 128
-    },
-    syscalls: {
-      type: "array",
-      description: "Syscall names (resolved per architecture) or numbers (per architecture).",
-      minItems: 1,
-      items: {
-        type: "name-or-number",
-        description: "A syscall name or number.",
-        name: {
-          type: "string",
-          description: "A syscall name known on at least one architecture.",
-          pattern: "^[a-z0-9_]+$",
-          format: "syscall",
-          code: "unknown-syscall"
-        },
-        number: {
-          type: "integer",
-          description: "A syscall number as the kernel sees it (x32 numbers include 0x40000000).",
-          minimum: 0n,
-          maximum: 0x7fffffffn
-        }
-      }
-    },
-    action: action("What happens to a matching call."),
-    errno: errno("For deny: the errno returned; default spec.defaultErrno."),
-    priority: {
-      type: "integer",
-      description: "Higher wins; at equal priority the strictest action wins. Default 0.",
-      minimum: -(2n ** 31n),
-      maximum: 2n ** 31n - 1n
-    },
-    args: {
-      type: "array",
-      description: "Conditions on the call's arguments, all of which must hold.",
-      items: ARG_SCHEMA
-    }
-  }
-};
-var POLICY_SCHEMA = {
-  type: "object",
-  description: "A Cordon policy (one YAML document).",
-  required: ["apiVersion", "kind", "metadata", "spec"],
-  properties: {
-    apiVersion: {
-      type: "string",
-      description: "The format version.",
-      enum: [API_VERSION]
-    },
-    kind: { type: "string", description: "Always Policy.", enum: ["Policy"] },
-    metadata: {
-      type: "object",
-      description: "Name and description.",
-      required: ["name"],
-      properties: {
-        name: {
-          type: "string",
-          description: "The policy's name, unique within a policy set.",
-          pattern: POLICY_NAME_PATTERN,
-          maxLength: 128
-        },
-        description: { type: "string", description: "What the policy is for.", maxLength: 4096 }
-      }
-    },
-    spec: {
-      type: "object",
-      description: "What the policy allows and denies.",
-      properties: {
-        extends: {
-          type: "array",
-          description: "Policies whose rules and capabilities are merged into this one: names of policies in the same set, or builtin:NAME.",
-          items: {
-            type: "string",
-            description: "A policy name or builtin:NAME.",
-            pattern: "^(builtin:)?[a-z0-9][a-z0-9-]*$",
-            maxLength: 136
-          }
-        },
-        target: {
-          type: "object",
-          description: "Which processes the policy applies to: every given field must match, any entry of a list. No target: what `cordon run` launches.",
-          properties: {
-            pids: {
-              type: "array",
-              description: "Process ids.",
-              minItems: 1,
-              items: { type: "integer", description: "A pid.", minimum: 1n, maximum: 4194304n }
-            },
-            comms: {
-              type: "array",
-              description: "Command names as the kernel keeps them (at most 15 bytes).",
-              minItems: 1,
-              items: { type: "string", description: "A comm.", minLength: 1, maxLength: 15 }
-            },
-            executables: { ...absolutePaths("Executable paths."), minItems: 1 },
-            cgroups: { ...absolutePaths("cgroup v2 directories."), minItems: 1 },
-            uids: {
-              type: "array",
-              description: "User ids.",
-              minItems: 1,
-              items: {
-                type: "integer",
-                description: "A uid.",
-                minimum: 0n,
-                maximum: 4294967294n
-              }
-            }
-          }
-        },
-        defaultAction: action(
-          "What happens to calls no rule matches. Required unless the policy extends one that sets it (then inherited)."
-        ),
-        defaultErrno: errno("The errno deny returns when a rule names none. Default EPERM."),
-        mode: {
-          type: "string",
-          description: "enforce applies the policy; audit reports deny/kill/trap without applying them. Default enforce.",
-          enum: ["enforce", "audit"]
-        },
-        capabilities: {
-          type: "object",
-          description: "Capability groups, expanded into rules at priority 0.",
-          properties: {
-            allow: capabilityNames2("Groups whose syscalls are allowed."),
-            deny: capabilityNames2("Groups whose syscalls are denied.")
-          }
-        },
-        rules: {
-          type: "array",
-          description: "Rules; among matching rules the highest priority wins.",
-          items: RULE_SCHEMA
-        },
-        filesystem: {
-          type: "object",
-          description: "Path rules, enforced with Landlock by `cordon run`.",
-          properties: {
-            read: policyPaths("Paths (and what is below them) that may be read."),
-            write: policyPaths("Paths (and what is below them) that may be written."),
-            execute: policyPaths("Paths (and what is below them) that may be executed."),
-            minAbi: {
-              type: "integer",
-              description: "The lowest Landlock ABI accepted; below it `cordon run` refuses.",
-              minimum: 1n,
-              maximum: 255n
-            }
-          }
-        },
-        network: {
-          type: "object",
-          description: "Endpoints, enforced with cgroup BPF (and Landlock TCP where available).",
-          properties: {
-            connect: endpoints("Endpoints the process may connect to."),
-            bind: endpoints("Endpoints the process may bind."),
-            unix: {
-              type: "array",
-              description: "Unix-domain sockets the process may connect (or send datagrams) to beyond its own: none unless listed.",
-              items: {
-                type: "string",
-                description: 'A socket path ("/run/app.sock"), a directory of sockets with a trailing slash ("/run/app/"), or an abstract name ("@name").',
-                pattern: "^[/@]",
-                format: "unix-socket",
-                code: "bad-path"
-              }
-            }
-          }
-        },
-        privileges: PRIVILEGES_SCHEMA,
-        memory: MEMORY_SCHEMA,
-        deno: DENO_SCHEMA,
-        limits: {
-          type: "object",
-          description: "Rate limits.",
-          properties: {
-            syscallsPerSecond: {
-              type: "object",
-              description: "At most max syscalls per second, then action.",
-              required: ["max", "action"],
-              properties: {
-                max: {
-                  type: "integer",
-                  description: "Syscalls per second.",
-                  minimum: 1n,
-                  maximum: 4294967295n
-                },
-                action: action("What happens beyond max.")
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-};
+  return { value, terms };
+}
 
 // policies/_yaml_tree.ts
 var import_npm_yaml_2_9 = __toESM(require_dist());
@@ -13217,6 +12245,42 @@ var SYSCALL_ARGS = {
   writev: ["unsigned long fd", "const struct iovec * vec", "unsigned long vlen"]
 };
 
+// policies/syscall_args_untraced.ts
+var UNTRACED_SYSCALL_ARGS = {
+  // kernel/module/main.c (CONFIG_MODULES)
+  init_module: ["void * umod", "unsigned long len", "const char * uargs"],
+  delete_module: ["const char * name_user", "unsigned int flags"],
+  finit_module: ["int fd", "const char * uargs", "int flags"],
+  // kernel/kexec.c, kernel/kexec_file.c (CONFIG_KEXEC, CONFIG_KEXEC_FILE)
+  kexec_load: [
+    "unsigned long entry",
+    "unsigned long nr_segments",
+    "struct kexec_segment * segments",
+    "unsigned long flags"
+  ],
+  kexec_file_load: [
+    "int kernel_fd",
+    "int initrd_fd",
+    "unsigned long cmdline_len",
+    "const char * cmdline_ptr",
+    "unsigned long flags"
+  ],
+  // arch/x86/kernel/tls.c (x86: also reachable from 64-bit processes)
+  set_thread_area: ["struct user_desc * u_info"],
+  get_thread_area: ["struct user_desc * u_info"],
+  // mm/shstk.c (CONFIG_X86_USER_SHADOW_STACK), arch/arm64/mm/gcs.c (CONFIG_ARM64_GCS)
+  map_shadow_stack: ["unsigned long addr", "unsigned long size", "unsigned int flags"],
+  // kernel/nstree.c (Linux 6.19)
+  listns: [
+    "const struct ns_id_req * req",
+    "u64 * ns_ids",
+    "size_t nr_ns_ids",
+    "unsigned int flags"
+  ],
+  // kernel/rseq.c (SYSCALL_DEFINE0)
+  rseq_slice_yield: []
+};
+
 // policies/syscalls.ts
 var X32_SYSCALL_BIT = 1073741824;
 var AUDIT_ARCH = Object.freeze({
@@ -13311,7 +12375,8 @@ function declarations(name, arch) {
   if (syscallNumber(arch, name) === void 0) return void 0;
   const override = ARCH_ARG_LAYOUTS[arch];
   if (override !== void 0 && Object.hasOwn(override, name)) return override[name];
-  return Object.hasOwn(SYSCALL_ARGS, name) ? SYSCALL_ARGS[name] : void 0;
+  if (Object.hasOwn(SYSCALL_ARGS, name)) return SYSCALL_ARGS[name];
+  return Object.hasOwn(UNTRACED_SYSCALL_ARGS, name) ? UNTRACED_SYSCALL_ARGS[name] : void 0;
 }
 function syscallArgKinds(name, arch = "x86_64") {
   const decls = declarations(name, arch);
@@ -13332,359 +12397,36 @@ function syscallPointerArgs(name, arch) {
   return known ? [...indexes].sort((x, y) => x - y) : void 0;
 }
 
-// policies/parse.ts
-var DEFAULT_ERRNO = 1;
-var DEFAULT_ACTION = "allow";
-var DEFAULT_MODE = "enforce";
-var MAX_SUGGESTIONS = 10;
-var MAX_ERRORS = 500;
-function parsePolicies(text, file, options = {}) {
-  const { policies, errors } = parsePoliciesCollecting(text, file, options);
-  if (errors.length > 0) throw new PolicyErrors(errors);
-  return { policies };
+// policies/ip_address.ts
+var import_npm_ipaddr_js_2_2 = __toESM(require_ipaddr());
+function fromParsed(parsed) {
+  const bytes = new Uint8Array(16);
+  if (parsed.kind() === "ipv4") {
+    bytes[10] = bytes[11] = 255;
+    bytes.set(parsed.toByteArray(), 12);
+    return { v4: true, bytes, text: parsed.toString() };
+  }
+  bytes.set(parsed.toByteArray());
+  return { v4: false, bytes, text: parsed.toRFC5952String() };
 }
-function parsePoliciesCollecting(text, file, options = {}) {
-  const limits = options.maxBytes === void 0 ? DEFAULT_YAML_LIMITS : {
-    ...DEFAULT_YAML_LIMITS,
-    maxBytes: options.maxBytes,
-    maxFastBytes: Math.max(options.maxBytes, DEFAULT_YAML_LIMITS.maxFastBytes)
-  };
-  const ctx = new Context(text, file, options.baseDir);
-  const tree = readYaml(text, limits);
-  for (const issue of tree.issues) ctx.error(issue.code, issue.offset, issue.message);
-  const policies = [];
-  for (const doc of tree.docs) {
-    validate(ctx, doc, POLICY_SCHEMA, void 0, void 0);
-    const policy = buildPolicy(ctx, doc);
-    if (policy !== void 0) policies.push(policy);
-  }
-  if (tree.docs.length === 0 && tree.issues.length === 0) {
-    ctx.error("no-policy", 0, "no policy in the file (it is empty or only comments)");
-  }
-  const first = /* @__PURE__ */ new Map();
-  const unique = [];
-  for (const policy of policies) {
-    const earlier = first.get(policy.name);
-    if (earlier === void 0) {
-      first.set(policy.name, policy);
-      unique.push(policy);
-    } else {
-      const e = duplicateNameError(policy, earlier);
-      ctx.error(e.code, offsetOf(ctx, policy.loc), e.description);
-    }
-  }
-  return { policies: unique, errors: ctx.finish() };
+function parseIpAddress(text) {
+  if (import_npm_ipaddr_js_2_2.default.IPv4.isValidFourPartDecimal(text)) return fromParsed(import_npm_ipaddr_js_2_2.default.IPv4.parse(text));
+  const bare = text.startsWith("[") && text.endsWith("]") ? text.slice(1, -1) : text;
+  if (!/^[0-9A-Fa-f:.]+$/.test(bare) || !bare.includes(":")) return void 0;
+  if (!import_npm_ipaddr_js_2_2.default.IPv6.isValid(bare)) return void 0;
+  const dotted = /:([^:]+)$/.exec(bare)?.[1];
+  if (dotted?.includes(".") && !import_npm_ipaddr_js_2_2.default.IPv4.isValidFourPartDecimal(dotted)) return void 0;
+  return fromParsed(import_npm_ipaddr_js_2_2.default.IPv6.parse(bare));
 }
-function parsePolicyTexts(texts, options = {}) {
-  const errors = [];
-  const policies = [];
-  const byName = /* @__PURE__ */ new Map();
-  for (const { text, file, dir } of texts) {
-    if (text instanceof PolicyError) {
-      errors.push(text);
-      continue;
-    }
-    const parsed = parsePoliciesCollecting(
-      text,
-      file,
-      dir === void 0 ? options : { ...options, baseDir: dir }
-    );
-    errors.push(...parsed.errors);
-    for (const policy of parsed.policies) {
-      const earlier = byName.get(policy.name);
-      if (earlier !== void 0) {
-        errors.push(duplicateNameError(policy, earlier));
-        continue;
-      }
-      byName.set(policy.name, policy);
-      policies.push(policy);
-    }
+function hostBitsSet(address, prefix) {
+  const start = address.v4 ? 96 + prefix : prefix;
+  for (let bit = start; bit < 128; bit++) {
+    if (address.bytes[bit >> 3] & 128 >> (bit & 7)) return true;
   }
-  return { policies, errors };
+  return false;
 }
-function duplicateNameError(policy, earlier) {
-  const at2 = earlier.loc;
-  return new PolicyError(
-    "duplicate-name",
-    `duplicate policy name ${q(policy.name)} (first defined at ${at2.file}:${at2.line}:${at2.column})`,
-    policy.loc.file,
-    policy.loc.line,
-    policy.loc.column
-  );
-}
-var Context = class {
-  constructor(text, file, baseDir) {
-    this.text = text;
-    this.file = file;
-    this.baseDir = baseDir;
-  }
-  text;
-  file;
-  baseDir;
-  errors = [];
-  #lineStarts;
-  #suggestions = 0;
-  #dropped = 0;
-  #firstDropped = 0;
-  offset(line, column) {
-    const starts = this.#lineStarts ??= lineStarts(this.text);
-    return (starts[line - 1] ?? 0) + column - 1;
-  }
-  loc(offset) {
-    const starts = this.#lineStarts ??= lineStarts(this.text);
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { file: this.file, line: lo + 1, column: offset - starts[lo] + 1 };
-  }
-  error(code, offset, message) {
-    if (this.errors.length >= MAX_ERRORS) {
-      if (this.#dropped++ === 0) this.#firstDropped = offset;
-      return;
-    }
-    const { line, column } = this.loc(offset);
-    this.errors.push(new PolicyError(code, message, this.file, line, column));
-  }
-  /** The errors, with one for those beyond the limit. */
-  finish() {
-    if (this.#dropped === 0) return this.errors;
-    const { line, column } = this.loc(this.#firstDropped);
-    const message = `${this.#dropped} more errors not shown (at most ${MAX_ERRORS} per file)`;
-    return [...this.errors, new PolicyError("too-many-errors", message, this.file, line, column)];
-  }
-  /** `(did you mean "x"?)` for a close candidate, within a budget per text. */
-  suggest(word, candidates2) {
-    if (this.#suggestions >= MAX_SUGGESTIONS || word.length > 64) return "";
-    this.#suggestions++;
-    const best = closestMatch(word, candidates2());
-    return best === void 0 ? "" : ` (did you mean ${q(best)}?)`;
-  }
-};
-function offsetOf(ctx, loc) {
-  return ctx.offset(loc.line, loc.column);
-}
-function lineStarts(text) {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
-}
-function q(value) {
-  return JSON.stringify(String(value));
-}
-function child(up, key) {
-  return { up, key };
-}
-function pathText(path) {
-  if (path === void 0) return "the policy";
-  const keys = [];
-  for (let p = path; p !== void 0; p = p.up) keys.push(p.key);
-  return keys.reverse().map((k, i) => typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`).join("");
-}
-function describe(node) {
-  if (node.kind === "map") return "a mapping";
-  if (node.kind === "seq") return "a list";
-  const v = node.value;
-  if (v === null) return node.empty ? "empty" : "null";
-  if (typeof v === "string") return `the string ${q(v.length > 40 ? v.slice(0, 40) + "…" : v)}`;
-  if (typeof v === "bigint") return `the integer ${q(v)}`;
-  if (typeof v === "number") return `the number ${q(v)}`;
-  return `the boolean ${q(v)}`;
-}
-function validate(ctx, node, schema, path, keyAt) {
-  const at2 = node.kind === "scalar" && node.empty && keyAt !== void 0 ? keyAt : node.start;
-  const wrongType = (expected, hint) => ctx.error(
-    "wrong-type",
-    at2,
-    `${pathText(path)} must be ${expected}, not ${describe(node)}${hint ? `: ${hint}` : ""}`
-  );
-  switch (schema.type) {
-    case "object": {
-      if (node.kind !== "map") return wrongType("a mapping");
-      for (const { key, value } of node.entries) {
-        const name = keyText(key);
-        const sub = typeof key.value === "string" && Object.hasOwn(schema.properties, name) ? schema.properties[name] : void 0;
-        if (sub === void 0) {
-          const known = Object.keys(schema.properties);
-          const hint = ctx.suggest(name, () => known);
-          ctx.error(
-            "unknown-key",
-            key.start,
-            `unknown key ${q(name)} in ${pathText(path)}${hint || ` (expected ${known.map(q).join(", ")})`}`
-          );
-        } else {
-          validate(ctx, value, sub, child(path, name), key.start);
-        }
-      }
-      for (const required of schema.required ?? []) {
-        if (!node.entries.some((e) => e.key.value === required)) {
-          ctx.error(
-            "missing-key",
-            keyAt ?? node.start,
-            `missing key ${q(required)} in ${pathText(path)}`
-          );
-        }
-      }
-      return;
-    }
-    case "array": {
-      if (node.kind !== "seq") return wrongType("a list");
-      if (schema.minItems !== void 0 && node.items.length < schema.minItems) {
-        ctx.error("bad-value", at2, `${pathText(path)} must not be empty`);
-      }
-      node.items.forEach((item, i) => validate(ctx, item, schema.items, child(path, i), void 0));
-      return;
-    }
-    case "string":
-      if (node.kind !== "scalar" || typeof node.value !== "string") return wrongType("a string");
-      return checkString(ctx, node, node.value, schema, path);
-    case "integer": {
-      if (node.kind !== "scalar" || typeof node.value !== "bigint") {
-        return wrongType("an integer", schema.hint);
-      }
-      const v = node.value;
-      if (v < schema.minimum || v > schema.maximum) {
-        ctx.error(
-          schema.code ?? "bad-value",
-          at2,
-          `${pathText(path)} must be between ${schema.minimum} and ${schema.maximum}, not ${q(v)}`
-        );
-      }
-      return;
-    }
-    case "name-or-number": {
-      if (node.kind === "scalar" && typeof node.value === "string") {
-        return validate(ctx, node, schema.name, path, keyAt);
-      }
-      if (node.kind === "scalar" && typeof node.value === "bigint") {
-        return validate(ctx, node, schema.number, path, keyAt);
-      }
-      return wrongType("a name or an integer");
-    }
-  }
-}
-var patterns = /* @__PURE__ */ new Map();
-function patternOf(source) {
-  let re = patterns.get(source);
-  if (re === void 0) patterns.set(source, re = new RegExp(source));
-  return re;
-}
-function checkString(ctx, node, value, schema, path) {
-  const code = schema.code ?? "bad-value";
-  if (schema.enum !== void 0 && !schema.enum.includes(value)) {
-    const options = schema.enum;
-    const hint = ctx.suggest(value, () => options);
-    const listed = options.length <= 10 ? ` (expected ${options.map(q).join(", ")})` : "";
-    const what = code === "unknown-capability" ? "unknown capability group" : "bad value";
-    ctx.error(code, node.start, `${what} ${q(value)} for ${pathText(path)}${hint || listed}`);
-    return;
-  }
-  if (schema.minLength !== void 0 && value.length < schema.minLength) {
-    ctx.error("bad-value", node.start, `${pathText(path)} must not be empty`);
-    return;
-  }
-  if (schema.maxLength !== void 0 && value.length > schema.maxLength) {
-    ctx.error(
-      "bad-value",
-      node.start,
-      `${q(value.slice(0, 40))} is too long for ${pathText(path)} (at most ${schema.maxLength} characters)`
-    );
-    return;
-  }
-  if (schema.format !== void 0) {
-    checkFormat(ctx, node, value, schema.format, path);
-    return;
-  }
-  if (schema.pattern !== void 0 && !patternOf(schema.pattern).test(value)) {
-    ctx.error(
-      code,
-      node.start,
-      `bad value ${q(value)} for ${pathText(path)} (must match ${schema.pattern})`
-    );
-  }
-}
-function checkFormat(ctx, node, value, format, path) {
-  switch (format) {
-    case "syscall":
-      if (!isKnownSyscall(value)) {
-        const hint = ctx.suggest(value, syscallNames);
-        ctx.error("unknown-syscall", node.start, `unknown syscall ${q(value)}${hint}`);
-      }
-      return;
-    case "errno":
-      if (errnoNumber(value) === void 0) {
-        ctx.error("unknown-errno", node.start, `unknown errno ${q(value)} in ${pathText(path)}`);
-      }
-      return;
-    case "absolute-path": {
-      const problem = pathProblem(value);
-      if (problem !== void 0) {
-        ctx.error("bad-path", node.start, `bad path ${q(value)} in ${pathText(path)}: ${problem}`);
-      }
-      return;
-    }
-    case "policy-path": {
-      const resolved = policyPath(value, ctx.baseDir);
-      if (resolved.problem !== void 0) {
-        ctx.error(
-          "bad-path",
-          node.start,
-          `bad path ${q(value)} in ${pathText(path)}: ${resolved.problem}`
-        );
-      }
-      return;
-    }
-    case "endpoint": {
-      const parsed = parseEndpoint(value);
-      if (typeof parsed === "string") {
-        ctx.error("bad-endpoint", node.start, `bad endpoint ${q(value)}: ${parsed}`);
-      }
-      return;
-    }
-    case "arg-value":
-      argValue2(ctx, node, value, path);
-      return;
-    case "linux-capability":
-      if (canonicalCapability(value) === void 0) {
-        const upper = value.toUpperCase();
-        const hint = ctx.suggest(
-          upper.startsWith("CAP_") ? upper : `CAP_${upper}`,
-          capabilityNames
-        );
-        ctx.error(
-          "unknown-capability",
-          node.start,
-          `unknown Linux capability ${q(value)} in ${pathText(path)}${hint}`
-        );
-      }
-      return;
-    case "device": {
-      const parsed = parseDevice(value);
-      if (parsed.startsWith("!")) {
-        ctx.error(
-          "bad-value",
-          node.start,
-          `bad device ${q(value)} in ${pathText(path)}: ${parsed.slice(1)}`
-        );
-      }
-      return;
-    }
-    case "unix-socket": {
-      const parsed = parseUnixSocket(value);
-      if (typeof parsed === "string") {
-        ctx.error(
-          "bad-path",
-          node.start,
-          `bad Unix socket ${q(value)} in ${pathText(path)}: ${parsed}`
-        );
-      }
-      return;
-    }
-  }
-}
+
+// policies/policy_values.ts
 function pathProblem(value) {
   if (!value.startsWith("/")) return "not absolute";
   if (value.includes("\0")) return "contains a NUL character";
@@ -13789,36 +12531,6 @@ function constantValue(name) {
   constantCache.set(name, out);
   return out;
 }
-function argValue2(ctx, node, value, path) {
-  if (typeof value === "bigint") return toU64(value);
-  const raw = ctx.text.slice(node.start, node.start + value.length + 2);
-  const inner = node.quoted ? raw.slice(1) : raw;
-  const exact = inner.startsWith(value);
-  const parsed = parseFlagExpression(value, constantValue);
-  for (const term of parsed.terms) {
-    const name = term.text;
-    const at2 = node.start + (exact ? (node.quoted ? 1 : 0) + term.offset : 0);
-    const error = term.error;
-    if (error === void 0) continue;
-    if (error.kind === "empty") {
-      ctx.error("bad-arg", node.start, `bad value ${q(value)} for ${pathText(path)}: empty part`);
-    } else if (error.kind === "too-wide") {
-      ctx.error("bad-arg", at2, `value ${q(name)} for ${pathText(path)} does not fit 64 bits`);
-    } else if (error.kind === "constant" && error.reason === "unknown") {
-      const hint = ctx.suggest(name, constantNames);
-      ctx.error("unknown-constant", at2, `unknown constant ${q(name)}${hint}`);
-    } else if (error.kind === "constant") {
-      ctx.error("bad-arg", at2, `constant ${q(name)} ${error.reason}`);
-    } else {
-      ctx.error(
-        "bad-arg",
-        at2,
-        `bad value ${q(name)} for ${pathText(path)}: expected a number or a constant name`
-      );
-    }
-  }
-  return parsed.value;
-}
 function parseEndpoint(text) {
   let rest = text;
   let protocol = "any";
@@ -13887,6 +12599,1340 @@ function canonicalAddress(text, v6) {
   }
   if (hostBitsSet(parsed, Number(prefix))) return `!${q(`${addr}/${prefix}`)} has host bits set`;
   return `${parsed.text}/${Number(prefix)}`;
+}
+
+// policies/validate_tree.ts
+function validate(ctx, node, schema, path, keyAt) {
+  const at = node.kind === "scalar" && node.empty && keyAt !== void 0 ? keyAt : node.start;
+  const wrongType = (expected, hint) => ctx.error(
+    "wrong-type",
+    at,
+    `${pathText(path)} must be ${expected}, not ${describe(node)}${hint ? `: ${hint}` : ""}`
+  );
+  switch (schema.type) {
+    case "object": {
+      if (node.kind !== "map") return wrongType("a mapping");
+      for (const { key, value } of node.entries) {
+        const name = keyText(key);
+        const sub = typeof key.value === "string" && Object.hasOwn(schema.properties, name) ? schema.properties[name] : void 0;
+        if (sub === void 0) {
+          const known = Object.keys(schema.properties);
+          const hint = ctx.suggest(name, () => known);
+          ctx.error(
+            "unknown-key",
+            key.start,
+            `unknown key ${q(name)} in ${pathText(path)}${hint || ` (expected ${known.map(q).join(", ")})`}`
+          );
+        } else {
+          validate(ctx, value, sub, child(path, name), key.start);
+        }
+      }
+      for (const required of schema.required ?? []) {
+        if (!node.entries.some((e) => e.key.value === required)) {
+          ctx.error(
+            "missing-key",
+            keyAt ?? node.start,
+            `missing key ${q(required)} in ${pathText(path)}`
+          );
+        }
+      }
+      return;
+    }
+    case "array": {
+      if (node.kind !== "seq") return wrongType("a list");
+      if (schema.minItems !== void 0 && node.items.length < schema.minItems) {
+        ctx.error("bad-value", at, `${pathText(path)} must not be empty`);
+      }
+      node.items.forEach((item, i) => validate(ctx, item, schema.items, child(path, i), void 0));
+      return;
+    }
+    case "string":
+      if (node.kind !== "scalar" || typeof node.value !== "string") return wrongType("a string");
+      return checkString(ctx, node, node.value, schema, path);
+    case "integer": {
+      if (node.kind !== "scalar" || typeof node.value !== "bigint") {
+        return wrongType("an integer", schema.hint);
+      }
+      const v = node.value;
+      if (v < schema.minimum || v > schema.maximum) {
+        ctx.error(
+          schema.code ?? "bad-value",
+          at,
+          `${pathText(path)} must be between ${schema.minimum} and ${schema.maximum}, not ${q(v)}`
+        );
+      }
+      return;
+    }
+    case "name-or-number": {
+      if (node.kind === "scalar" && typeof node.value === "string") {
+        return validate(ctx, node, schema.name, path, keyAt);
+      }
+      if (node.kind === "scalar" && typeof node.value === "bigint") {
+        return validate(ctx, node, schema.number, path, keyAt);
+      }
+      return wrongType("a name or an integer");
+    }
+  }
+}
+var patterns = /* @__PURE__ */ new Map();
+function patternOf(source) {
+  let re = patterns.get(source);
+  if (re === void 0) patterns.set(source, re = new RegExp(source));
+  return re;
+}
+function checkString(ctx, node, value, schema, path) {
+  const code = schema.code ?? "bad-value";
+  if (schema.enum !== void 0 && !schema.enum.includes(value)) {
+    const options = schema.enum;
+    const hint = ctx.suggest(value, () => options);
+    const listed = options.length <= 10 ? ` (expected ${options.map(q).join(", ")})` : "";
+    const what = code === "unknown-capability" ? "unknown capability group" : "bad value";
+    ctx.error(code, node.start, `${what} ${q(value)} for ${pathText(path)}${hint || listed}`);
+    return;
+  }
+  if (schema.minLength !== void 0 && value.length < schema.minLength) {
+    ctx.error("bad-value", node.start, `${pathText(path)} must not be empty`);
+    return;
+  }
+  if (schema.maxLength !== void 0 && value.length > schema.maxLength) {
+    ctx.error(
+      "bad-value",
+      node.start,
+      `${q(value.slice(0, 40))} is too long for ${pathText(path)} (at most ${schema.maxLength} characters)`
+    );
+    return;
+  }
+  if (schema.format !== void 0) {
+    checkFormat(ctx, node, value, schema.format, path);
+    return;
+  }
+  if (schema.pattern !== void 0 && !patternOf(schema.pattern).test(value)) {
+    ctx.error(
+      code,
+      node.start,
+      `bad value ${q(value)} for ${pathText(path)} (must match ${schema.pattern})`
+    );
+  }
+}
+function checkFormat(ctx, node, value, format, path) {
+  switch (format) {
+    case "syscall":
+      if (!isKnownSyscall(value)) {
+        const hint = ctx.suggest(value, syscallNames);
+        ctx.error("unknown-syscall", node.start, `unknown syscall ${q(value)}${hint}`);
+      }
+      return;
+    case "errno":
+      if (errnoNumber(value) === void 0) {
+        ctx.error("unknown-errno", node.start, `unknown errno ${q(value)} in ${pathText(path)}`);
+      }
+      return;
+    case "absolute-path": {
+      const problem = pathProblem(value);
+      if (problem !== void 0) {
+        ctx.error("bad-path", node.start, `bad path ${q(value)} in ${pathText(path)}: ${problem}`);
+      }
+      return;
+    }
+    case "policy-path": {
+      const resolved = policyPath(value, ctx.baseDir);
+      if (resolved.problem !== void 0) {
+        ctx.error(
+          "bad-path",
+          node.start,
+          `bad path ${q(value)} in ${pathText(path)}: ${resolved.problem}`
+        );
+      }
+      return;
+    }
+    case "endpoint": {
+      const parsed = parseEndpoint(value);
+      if (typeof parsed === "string") {
+        ctx.error("bad-endpoint", node.start, `bad endpoint ${q(value)}: ${parsed}`);
+      }
+      return;
+    }
+    case "arg-value":
+      argValue(ctx, node, value, path);
+      return;
+    case "linux-capability":
+      if (canonicalCapability(value) === void 0) {
+        const upper = value.toUpperCase();
+        const hint = ctx.suggest(
+          upper.startsWith("CAP_") ? upper : `CAP_${upper}`,
+          capabilityNames
+        );
+        ctx.error(
+          "unknown-capability",
+          node.start,
+          `unknown Linux capability ${q(value)} in ${pathText(path)}${hint}`
+        );
+      }
+      return;
+    case "device": {
+      const parsed = parseDevice(value);
+      if (parsed.startsWith("!")) {
+        ctx.error(
+          "bad-value",
+          node.start,
+          `bad device ${q(value)} in ${pathText(path)}: ${parsed.slice(1)}`
+        );
+      }
+      return;
+    }
+    case "unix-socket": {
+      const parsed = parseUnixSocket(value);
+      if (typeof parsed === "string") {
+        ctx.error(
+          "bad-path",
+          node.start,
+          `bad Unix socket ${q(value)} in ${pathText(path)}: ${parsed}`
+        );
+      }
+      return;
+    }
+  }
+}
+function argValue(ctx, node, value, path) {
+  if (typeof value === "bigint") return toU64(value);
+  const raw = ctx.text.slice(node.start, node.start + value.length + 2);
+  const inner = node.quoted ? raw.slice(1) : raw;
+  const exact = inner.startsWith(value);
+  const parsed = parseFlagExpression(value, constantValue);
+  for (const term of parsed.terms) {
+    const name = term.text;
+    const at = node.start + (exact ? (node.quoted ? 1 : 0) + term.offset : 0);
+    const error = term.error;
+    if (error === void 0) continue;
+    if (error.kind === "empty") {
+      ctx.error("bad-arg", node.start, `bad value ${q(value)} for ${pathText(path)}: empty part`);
+    } else if (error.kind === "too-wide") {
+      ctx.error("bad-arg", at, `value ${q(name)} for ${pathText(path)} does not fit 64 bits`);
+    } else if (error.kind === "constant" && error.reason === "unknown") {
+      const hint = ctx.suggest(name, constantNames);
+      ctx.error("unknown-constant", at, `unknown constant ${q(name)}${hint}`);
+    } else if (error.kind === "constant") {
+      ctx.error("bad-arg", at, `constant ${q(name)} ${error.reason}`);
+    } else {
+      ctx.error(
+        "bad-arg",
+        at,
+        `bad value ${q(name)} for ${pathText(path)}: expected a number or a constant name`
+      );
+    }
+  }
+  return parsed.value;
+}
+
+// policies/capability_groups.ts
+var AIO = [
+  "io_cancel",
+  "io_destroy",
+  "io_getevents",
+  "io_pgetevents",
+  "io_pgetevents_time64",
+  "io_setup",
+  "io_submit"
+];
+var OPEN = ["open", "openat", "openat2"];
+var SOCKET_IO = [
+  "connect",
+  "getpeername",
+  "getsockname",
+  "getsockopt",
+  "recvfrom",
+  "recvmmsg",
+  "recvmmsg_time64",
+  "recvmsg",
+  "sendmmsg",
+  "sendmsg",
+  "sendto",
+  "setsockopt",
+  "shutdown",
+  "socket",
+  "socketcall",
+  "socketpair"
+];
+function group(description, syscalls) {
+  return { description, syscalls: [...new Set(syscalls)].sort() };
+}
+var CAPABILITY_GROUPS = Object.freeze({
+  "fs.read": group(
+    "Open files and read their contents and directory listings: every read call (read, readv, pread64, preadv, preadv2, Linux AIO), seeking, directory reads, symlink reads and read-ahead hints, and cachestat (the page-cache state of an open file, the file-backed sibling of mincore). Includes open/openat/openat2, which seccomp cannot tell apart by mode (openat's flags can be tested with a rule; openat2's are behind a pointer): use `filesystem` rules (Landlock) to limit which paths are read.",
+    [
+      ...OPEN,
+      ...AIO,
+      "_llseek",
+      "cachestat",
+      "fadvise64",
+      "fadvise64_64",
+      "flock",
+      "getdents",
+      "getdents64",
+      "lseek",
+      "pread64",
+      "preadv",
+      "preadv2",
+      "read",
+      "readahead",
+      "readdir",
+      "readlink",
+      "readlinkat",
+      "readv"
+    ]
+  ),
+  "fs.write": group(
+    "Write to open files and change their size: every write call (write, pwrite64, writev, pwritev, pwritev2), the calls that write through the kernel (sendfile, splice, tee, vmsplice, copy_file_range, Linux AIO), truncation, preallocation and flushing. Includes open/openat/openat2 to open files for writing.",
+    [
+      ...OPEN,
+      ...AIO,
+      "copy_file_range",
+      "fallocate",
+      "fdatasync",
+      "fsync",
+      "ftruncate",
+      "ftruncate64",
+      "msync",
+      "pwrite64",
+      "pwritev",
+      "pwritev2",
+      "sendfile",
+      "sendfile64",
+      "splice",
+      "sync",
+      "sync_file_range",
+      "syncfs",
+      "tee",
+      "truncate",
+      "truncate64",
+      "vmsplice",
+      "write",
+      "writev"
+    ]
+  ),
+  "fs.create": group(
+    "Create new names in the filesystem: files (open/openat/openat2 with O_CREAT, creat), directories, device and FIFO nodes, symbolic and hard links, and renames (which create the new name).",
+    [
+      ...OPEN,
+      "creat",
+      "link",
+      "linkat",
+      "mkdir",
+      "mkdirat",
+      "mknod",
+      "mknodat",
+      "rename",
+      "renameat",
+      "renameat2",
+      "symlink",
+      "symlinkat"
+    ]
+  ),
+  "fs.delete": group(
+    "Remove names from the filesystem: unlink, rmdir, and renames (which can replace and so remove an existing target).",
+    ["rename", "renameat", "renameat2", "rmdir", "unlink", "unlinkat"]
+  ),
+  "fs.metadata": group(
+    "Inspect files without reading their contents: stat in all its forms (including i386 stat64/fstat64/fstatat64), access checks, extended attribute reads (getxattrat, listxattrat too), file attribute reads (file_getattr), the working directory, filesystem statistics and file handles, and the mount table (statmount, listmount: the same read-only view as /proc/self/mountinfo, limited to the caller's mount namespace; changing mounts is the mount group).",
+    [
+      "access",
+      "chdir",
+      "faccessat",
+      "faccessat2",
+      "fchdir",
+      "fgetxattr",
+      "file_getattr",
+      "flistxattr",
+      "fstat",
+      "fstat64",
+      "fstatat64",
+      "fstatfs",
+      "fstatfs64",
+      "getcwd",
+      "getxattr",
+      "getxattrat",
+      "lgetxattr",
+      "listmount",
+      "listxattr",
+      "listxattrat",
+      "llistxattr",
+      "lstat",
+      "lstat64",
+      "name_to_handle_at",
+      "newfstatat",
+      "oldfstat",
+      "oldlstat",
+      "oldstat",
+      "stat",
+      "stat64",
+      "statfs",
+      "statfs64",
+      "statmount",
+      "statx",
+      "sysfs",
+      "ustat"
+    ]
+  ),
+  "fs.attributes": group(
+    "Change file metadata: permissions (chmod, fchmod, fchmodat, fchmodat2), ownership (including i386 chown32 variants), timestamps, extended attributes (setxattrat and removexattrat too) and file attributes (file_setattr). Ownership changes to other users still need CAP_CHOWN.",
+    [
+      "chmod",
+      "chown",
+      "chown32",
+      "fchmod",
+      "fchmodat",
+      "fchmodat2",
+      "fchown",
+      "fchown32",
+      "fchownat",
+      "file_setattr",
+      "fremovexattr",
+      "fsetxattr",
+      "futimesat",
+      "lchown",
+      "lchown32",
+      "lremovexattr",
+      "lsetxattr",
+      "removexattr",
+      "removexattrat",
+      "setxattr",
+      "setxattrat",
+      "utime",
+      "utimensat",
+      "utimensat_time64",
+      "utimes"
+    ]
+  ),
+  "fs.watch": group(
+    "Watch the filesystem for changes: inotify and fanotify (fanotify mostly needs CAP_SYS_ADMIN).",
+    [
+      "fanotify_init",
+      "fanotify_mark",
+      "inotify_add_watch",
+      "inotify_init",
+      "inotify_init1",
+      "inotify_rm_watch"
+    ]
+  ),
+  "fs.admin": group(
+    "Filesystem administration that needs privileges: chroot and fchroot, quotas, swap, opening files by handle (open_by_handle_at, the 'shocker' container escape) and obsolete filesystem services.",
+    [
+      "bdflush",
+      "chroot",
+      "fchroot",
+      "lookup_dcookie",
+      "nfsservctl",
+      "open_by_handle_at",
+      "quotactl",
+      "quotactl_fd",
+      "swapoff",
+      "swapon"
+    ]
+  ),
+  "net.client": group(
+    "Create sockets and use them: socket, connect, send and receive in every form, socket options and names. Includes i386 socketcall, which multiplexes every socket operation (see the module documentation). Under builtin:baseline or with a `network` section, socket and socketpair are limited to Unix, TCP/UDP over IPv4/IPv6 and NETLINK_ROUTE (no raw, packet or ping sockets) and socketcall answers ENOSYS, whatever this group allows; `network` rules decide which endpoints are reached.",
+    SOCKET_IO
+  ),
+  "net.server": group(
+    "Accept connections and receive on fixed addresses: bind, listen, accept, accept4 (and i386 socketcall, answered with ENOSYS under builtin:baseline or a `network` section). Combine with net.client for the socket and its I/O.",
+    ["accept", "accept4", "bind", "listen", "socketcall"]
+  ),
+  "proc.basic": group(
+    "What nearly every process needs: exiting, its own ids and limits, file-descriptor bookkeeping (close, dup, fcntl, ioctl), waiting on descriptors (poll, select, epoll, eventfd), thread support (futex and futex_wait/futex_wake/futex_requeue, robust lists, rseq, TLS setup), random numbers and system information, reading its own LSM attributes (lsm_get_self_attr, lsm_list_modules: what /proc/self/attr and securityfs show), and the uprobe/uretprobe trampoline calls (only the kernel's probe trampolines can make them, anything else gets SIGILL; kernels since 6.13/6.16 pass them through seccomp, older ones would kill probed programs if they were denied).",
+    [
+      "_newselect",
+      "arch_prctl",
+      "capget",
+      "close",
+      "close_range",
+      "dup",
+      "dup2",
+      "dup3",
+      "epoll_create",
+      "epoll_create1",
+      "epoll_ctl",
+      "epoll_pwait",
+      "epoll_pwait2",
+      "epoll_wait",
+      "eventfd",
+      "eventfd2",
+      "exit",
+      "exit_group",
+      "fcntl",
+      "fcntl64",
+      "futex",
+      "futex_requeue",
+      "futex_time64",
+      "futex_wait",
+      "futex_waitv",
+      "futex_wake",
+      "get_robust_list",
+      "get_thread_area",
+      "getcpu",
+      "getegid",
+      "getegid32",
+      "geteuid",
+      "geteuid32",
+      "getgid",
+      "getgid32",
+      "getgroups",
+      "getgroups32",
+      "getpgid",
+      "getpgrp",
+      "getpid",
+      "getppid",
+      "getpriority",
+      "getrandom",
+      "getresgid",
+      "getresgid32",
+      "getresuid",
+      "getresuid32",
+      "getrlimit",
+      "getrusage",
+      "getsid",
+      "gettid",
+      "getuid",
+      "getuid32",
+      "ioctl",
+      "ioprio_get",
+      "lsm_get_self_attr",
+      "lsm_list_modules",
+      "membarrier",
+      "olduname",
+      "oldolduname",
+      "poll",
+      "ppoll",
+      "ppoll_time64",
+      "prctl",
+      "prlimit64",
+      "pselect6",
+      "pselect6_time64",
+      "rseq",
+      "rseq_slice_yield",
+      "sched_get_priority_max",
+      "sched_get_priority_min",
+      "sched_getaffinity",
+      "sched_getattr",
+      "sched_getparam",
+      "sched_getscheduler",
+      "sched_rr_get_interval",
+      "sched_rr_get_interval_time64",
+      "sched_yield",
+      "select",
+      "set_robust_list",
+      "set_thread_area",
+      "set_tid_address",
+      "setpgid",
+      "setrlimit",
+      "setsid",
+      "sysinfo",
+      "times",
+      "ugetrlimit",
+      "umask",
+      "uname",
+      "uprobe",
+      "uretprobe"
+    ]
+  ),
+  "proc.sched": group(
+    "Change scheduling: priority (nice), scheduler policy and parameters, CPU affinity, I/O priority. Raising priority still needs CAP_SYS_NICE.",
+    [
+      "ioprio_set",
+      "nice",
+      "sched_setaffinity",
+      "sched_setattr",
+      "sched_setparam",
+      "sched_setscheduler",
+      "setpriority"
+    ]
+  ),
+  "proc.spawn": group(
+    "Create and reap processes and threads: fork, vfork, clone, clone3, wait4/waitpid/waitid, pidfd_open. clone and clone3 can also create namespaces; see proc.namespace.",
+    ["clone", "clone3", "fork", "pidfd_open", "vfork", "wait4", "waitid", "waitpid"]
+  ),
+  "proc.exec": group(
+    "Replace the program: execve and execveat. Every program started under a filter runs under the same filter; limit which files may be executed with `filesystem.execute`.",
+    ["execve", "execveat"]
+  ),
+  "proc.namespace": group(
+    "Enter, create or enumerate namespaces: unshare, setns and listns (clone and clone3 create them too, with CLONE_NEW* flags).",
+    ["listns", "setns", "unshare"]
+  ),
+  "proc.debug": group(
+    "Inspect or modify other processes: ptrace, process_vm_readv/writev, pidfd_getfd, kcmp, process_madvise, process_mrelease and perf_event_open. A sandboxed program with these can escape through any process it may trace.",
+    [
+      "kcmp",
+      "perf_event_open",
+      "pidfd_getfd",
+      "process_madvise",
+      "process_mrelease",
+      "process_vm_readv",
+      "process_vm_writev",
+      "ptrace"
+    ]
+  ),
+  "ipc": group(
+    "Local inter-process communication: pipes, socket pairs, SysV shared memory, semaphores and message queues (i386 ipc multiplexer included), POSIX message queues.",
+    [
+      "ipc",
+      "mq_getsetattr",
+      "mq_notify",
+      "mq_open",
+      "mq_timedreceive",
+      "mq_timedreceive_time64",
+      "mq_timedsend",
+      "mq_timedsend_time64",
+      "mq_unlink",
+      "msgctl",
+      "msgget",
+      "msgrcv",
+      "msgsnd",
+      "pipe",
+      "pipe2",
+      "semctl",
+      "semget",
+      "semop",
+      "semtimedop",
+      "semtimedop_time64",
+      "shmat",
+      "shmctl",
+      "shmdt",
+      "shmget",
+      "socketpair"
+    ]
+  ),
+  "mem": group(
+    "Manage the process's memory: brk, mmap (and i386 mmap2), munmap, mremap, mprotect, protection keys, advice, locking, NUMA policy, memfd, sealing mappings (mseal) and shadow stacks (map_shadow_stack). A group cannot tell PROT_EXEC apart: `spec.memory.writeExecute: deny` enforces W^X with argument rules on these (docs/enforcement.md).",
+    [
+      "brk",
+      "get_mempolicy",
+      "madvise",
+      "map_shadow_stack",
+      "mbind",
+      "memfd_create",
+      "memfd_secret",
+      "migrate_pages",
+      "mincore",
+      "mlock",
+      "mlock2",
+      "mlockall",
+      "mmap",
+      "mmap2",
+      "move_pages",
+      "mprotect",
+      "mremap",
+      "mseal",
+      "munlock",
+      "munlockall",
+      "munmap",
+      "pkey_alloc",
+      "pkey_free",
+      "pkey_mprotect",
+      "remap_file_pages",
+      "set_mempolicy",
+      "set_mempolicy_home_node"
+    ]
+  ),
+  "time": group(
+    "Read clocks, sleep and use timers: clock_gettime, gettimeofday, time, nanosleep, clock_nanosleep, interval and POSIX timers, timerfd (with the i386 _time64 variants).",
+    [
+      "alarm",
+      "clock_getres",
+      "clock_getres_time64",
+      "clock_gettime",
+      "clock_gettime64",
+      "clock_nanosleep",
+      "clock_nanosleep_time64",
+      "getitimer",
+      "gettimeofday",
+      "nanosleep",
+      "setitimer",
+      "time",
+      "timer_create",
+      "timer_delete",
+      "timer_getoverrun",
+      "timer_gettime",
+      "timer_gettime64",
+      "timer_settime",
+      "timer_settime64",
+      "timerfd_create",
+      "timerfd_gettime",
+      "timerfd_gettime64",
+      "timerfd_settime",
+      "timerfd_settime64"
+    ]
+  ),
+  "time.set": group(
+    "Set or adjust the system clocks (needs CAP_SYS_TIME).",
+    [
+      "adjtimex",
+      "clock_adjtime",
+      "clock_adjtime64",
+      "clock_settime",
+      "clock_settime64",
+      "settimeofday",
+      "stime"
+    ]
+  ),
+  "signal": group(
+    "Handle, block, wait for and send signals: rt_sig* and the i386 legacy calls, sigaltstack, signalfd, kill/tkill/tgkill, pidfd_send_signal, pause and restart_syscall (which the kernel uses to restart interrupted calls).",
+    [
+      "kill",
+      "pause",
+      "pidfd_send_signal",
+      "restart_syscall",
+      "rt_sigaction",
+      "rt_sigpending",
+      "rt_sigprocmask",
+      "rt_sigqueueinfo",
+      "rt_sigreturn",
+      "rt_sigsuspend",
+      "rt_sigtimedwait",
+      "rt_sigtimedwait_time64",
+      "rt_tgsigqueueinfo",
+      "sgetmask",
+      "sigaction",
+      "sigaltstack",
+      "signal",
+      "signalfd",
+      "signalfd4",
+      "sigpending",
+      "sigprocmask",
+      "sigreturn",
+      "sigsuspend",
+      "ssetmask",
+      "tgkill",
+      "tkill"
+    ]
+  ),
+  "sandbox": group(
+    "Restrict oneself further: seccomp and Landlock. Harmless to allow: a program can only give up rights with these.",
+    [
+      "landlock_add_rule",
+      "landlock_create_ruleset",
+      "landlock_restrict_self",
+      "seccomp"
+    ]
+  ),
+  "io_uring": group(
+    "io_uring: asynchronous I/O whose operations (open, read, write, connect, …) run in the kernel without passing through the syscall filter. A restrictive policy must deny io_uring_setup, or its other rules can be bypassed.",
+    ["io_uring_enter", "io_uring_register", "io_uring_setup"]
+  ),
+  "bpf": group(
+    "Load BPF programs and maps (bpf). With privileges this reaches into the whole kernel.",
+    ["bpf"]
+  ),
+  "module": group(
+    "Load and unload kernel modules, and the obsolete module calls.",
+    [
+      "create_module",
+      "delete_module",
+      "finit_module",
+      "get_kernel_syms",
+      "init_module",
+      "query_module"
+    ]
+  ),
+  "mount": group(
+    "Mount, unmount and move filesystems, in both the classic (mount, umount2) and the new mount API (fsopen, fsmount, move_mount, open_tree, open_tree_attr, …) and pivot_root. Reading the mount table (statmount, listmount) is fs.metadata.",
+    [
+      "fsconfig",
+      "fsmount",
+      "fsopen",
+      "fspick",
+      "mount",
+      "mount_setattr",
+      "move_mount",
+      "open_tree",
+      "open_tree_attr",
+      "pivot_root",
+      "umount",
+      "umount2"
+    ]
+  ),
+  "reboot": group(
+    "Reboot, halt or replace the running kernel (reboot, kexec_load, kexec_file_load).",
+    ["kexec_file_load", "kexec_load", "reboot"]
+  ),
+  "keyring": group(
+    "The kernel keyring: add_key, request_key, keyctl. Keyrings are not namespaced, so a sandboxed program could reach other programs' keys.",
+    ["add_key", "keyctl", "request_key"]
+  ),
+  "privileged": group(
+    "Identity and privilege changes (setuid family with i386 32-bit variants, setgroups, capset), host identity, hardware and kernel access (iopl, ioperm, vm86, modify_ldt, syslog, vhangup, acct), the execution domain (personality: ADDR_NO_RANDOMIZE weakens ASLR), userfaultfd (a common exploit helper) and lsm_set_self_attr (a security-module context transition of the process itself).",
+    [
+      "acct",
+      "capset",
+      "ioperm",
+      "iopl",
+      "lsm_set_self_attr",
+      "modify_ldt",
+      "personality",
+      "setdomainname",
+      "setfsgid",
+      "setfsgid32",
+      "setfsuid",
+      "setfsuid32",
+      "setgid",
+      "setgid32",
+      "setgroups",
+      "setgroups32",
+      "sethostname",
+      "setregid",
+      "setregid32",
+      "setresgid",
+      "setresgid32",
+      "setresuid",
+      "setresuid32",
+      "setreuid",
+      "setreuid32",
+      "setuid",
+      "setuid32",
+      "syslog",
+      "userfaultfd",
+      "vhangup",
+      "vm86",
+      "vm86old"
+    ]
+  )
+});
+var UNGROUPED_SYSCALLS = Object.freeze({
+  _sysctl: "removed from the kernel (always ENOSYS)",
+  afs_syscall: "never implemented",
+  break: "i386 placeholder, never implemented",
+  epoll_ctl_old: "x86_64 placeholder, never implemented",
+  epoll_wait_old: "x86_64 placeholder, never implemented",
+  ftime: "i386 placeholder, never implemented",
+  getpmsg: "never implemented (STREAMS)",
+  gtty: "i386 placeholder, never implemented",
+  idle: "i386 placeholder, never implemented",
+  lock: "i386 placeholder, never implemented",
+  mpx: "i386 placeholder, never implemented",
+  prof: "i386 placeholder, never implemented",
+  profil: "i386 placeholder, never implemented",
+  putpmsg: "never implemented (STREAMS)",
+  security: "never implemented",
+  stty: "i386 placeholder, never implemented",
+  tuxcall: "never implemented",
+  ulimit: "i386 placeholder, never implemented",
+  uselib: "obsolete a.out shared-library loader (loads executable code; disabled in most kernels)",
+  vserver: "never implemented"
+});
+function capabilityGroup(name) {
+  return Object.hasOwn(CAPABILITY_GROUPS, name) ? CAPABILITY_GROUPS[name] : void 0;
+}
+
+// policies/schema.ts
+var ACTION_NAMES = [
+  "allow",
+  "deny",
+  "kill",
+  "log",
+  "trap",
+  "kill_thread",
+  "trace",
+  "notify"
+];
+var POLICY_NAME_PATTERN = "^[a-z0-9][a-z0-9-]*$";
+var API_VERSION = "cordon/v1";
+var U64_MAX = (1n << 64n) - 1n;
+var I64_MIN = -(1n << 63n);
+var action = (description) => ({
+  type: "string",
+  description,
+  enum: ACTION_NAMES
+});
+var errno = (description) => ({
+  type: "name-or-number",
+  description,
+  name: {
+    type: "string",
+    description: "An errno name such as EPERM, EACCES or ENOSYS.",
+    pattern: "^E[A-Z0-9]+$",
+    format: "errno",
+    code: "unknown-errno"
+  },
+  number: {
+    type: "integer",
+    description: "An errno number (1-4095; 0 would make the call look successful).",
+    minimum: 1n,
+    maximum: 4095n
+  }
+});
+var argValue2 = (description) => ({
+  type: "name-or-number",
+  description,
+  name: {
+    type: "string",
+    description: 'A symbolic constant (AF_PACKET), constants joined by | (O_CREAT|O_EXCL), or a number as a string ("0x10", "-1").',
+    pattern: "^\\s*[A-Za-z0-9_+-]+\\s*(\\|\\s*[A-Za-z0-9_+-]+\\s*)*$",
+    format: "arg-value",
+    code: "bad-arg"
+  },
+  number: {
+    type: "integer",
+    description: "A 64-bit value; negative numbers are stored two's complement.",
+    minimum: I64_MIN,
+    maximum: U64_MAX,
+    code: "bad-arg"
+  }
+});
+var absolutePaths = (description) => ({
+  type: "array",
+  description,
+  items: {
+    type: "string",
+    description: "An absolute path.",
+    pattern: "^/",
+    format: "absolute-path",
+    code: "bad-path"
+  }
+});
+var policyPaths = (description) => ({
+  type: "array",
+  description,
+  items: {
+    type: "string",
+    description: "An absolute path, or one relative to the policy file's directory (./x, ../x).",
+    pattern: "^(/|\\./|\\.\\./)",
+    format: "policy-path",
+    code: "bad-path"
+  }
+});
+var endpoints = (description) => ({
+  type: "array",
+  description,
+  items: {
+    type: "string",
+    description: "[tcp/|udp/][ADDRESS[/PREFIX]:]PORT[-PORT], [tcp/|udp/]ADDRESS[/PREFIX][:PORT]; IPv6 addresses in brackets when a port follows: tcp/443, udp/53, 127.0.0.1:5432, tcp/10.0.0.0/8:443, [::1]:8080, tcp/8000-8080.",
+    pattern: "^((tcp|udp)/)?[0-9A-Fa-f.:\\[\\]/-]+$",
+    format: "endpoint",
+    code: "bad-endpoint"
+  }
+});
+var capabilityNames2 = (description) => ({
+  type: "array",
+  description,
+  items: {
+    type: "string",
+    description: "A capability group (see docs/capabilities.md).",
+    enum: Object.keys(CAPABILITY_GROUPS).sort(),
+    code: "unknown-capability"
+  }
+});
+var id = (what, description) => ({
+  type: "integer",
+  description,
+  minimum: 0n,
+  maximum: 4294967294n,
+  hint: `write the numeric ${what === "user" ? "uid" : "gid"} (\`id -${what === "user" ? "u" : "g"} NAME\` prints it): policies are compiled without reading the host's ${what === "user" ? "/etc/passwd" : "/etc/group"}, so a ${what} name would mean different ids on different machines`
+});
+var PRIVILEGES_SCHEMA = {
+  type: "object",
+  description: "What of the invoking user's privileges `cordon run` hands the command. Absent: no Linux capabilities (also as root), the invoking user and group, the safe device set (/dev/null, zero, full, random, urandom, tty, ptmx, pts/*) and signals within the sandbox only.",
+  properties: {
+    capabilities: {
+      type: "array",
+      description: "Linux capabilities the command keeps (in its permitted, effective and bounding sets); every other one is dropped. Any case, with or without CAP_: CAP_NET_BIND_SERVICE, net_bind_service.",
+      items: {
+        type: "string",
+        description: "A Linux capability of linux/capability.h, such as CAP_NET_BIND_SERVICE.",
+        pattern: "^([Cc][Aa][Pp]_)?[A-Za-z_]+$",
+        format: "linux-capability",
+        code: "unknown-capability"
+      }
+    },
+    user: id("user", "The uid the command runs as; default the invoking user's."),
+    group: id(
+      "group",
+      "The gid the command runs as (supplementary groups are dropped); default the invoking user's."
+    ),
+    devices: {
+      type: "array",
+      description: "Device nodes the command may open or create beyond the safe set.",
+      items: {
+        type: "string",
+        description: 'A device path ("/dev/fuse", its device number looked up at run), or "c MAJOR:MINOR" (character) / "b MAJOR:MINOR" (block), "*" for any minor: "c 10:229", "b 8:*".',
+        pattern: "^(/.*|[cb] +[0-9]+:([0-9]+|\\*))$",
+        format: "device"
+      }
+    },
+    signals: {
+      type: "string",
+      description: "sandbox: the command signals only processes of its own sandbox; any: also processes outside it (as its uid allows). Default sandbox.",
+      enum: ["sandbox", "any"]
+    }
+  }
+};
+var MEMORY_SCHEMA = {
+  type: "object",
+  description: "Memory protections, enforced with seccomp by `cordon run`.",
+  required: ["writeExecute"],
+  properties: {
+    writeExecute: {
+      type: "string",
+      description: "deny (W^X): no mapping both writable and executable, no executable anonymous or shared memory, no memory made executable after it was mapped, no READ_IMPLIES_EXEC; allow: the kernel's defaults (JITs need them).",
+      enum: ["allow", "deny"]
+    }
+  }
+};
+var DENO_SCHEMA = {
+  type: "object",
+  description: "Deno's own permissions, answered by Cordon as Deno's permission broker (`cordon deno`). A check no rule matches follows filesystem and network (a filesystem.read path is a read grant), then default.",
+  properties: {
+    default: {
+      type: "string",
+      description: "The answer when no rule and no filesystem/network path or endpoint decides: deny (the default) or allow.",
+      enum: ["allow", "deny"]
+    },
+    rules: {
+      type: "array",
+      description: "Rules; among matching rules the highest priority wins, then the strictest action (deny, log, allow).",
+      items: {
+        type: "object",
+        description: "What Cordon answers Deno for checks of one permission whose value matches.",
+        required: ["permission", "action"],
+        properties: {
+          id: {
+            type: "string",
+            description: `The rule's id, unique in the policy; default "<policy name>#deno<index>".`,
+            pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$",
+            maxLength: 128
+          },
+          permission: {
+            type: "string",
+            description: "The Deno permission kind checked.",
+            enum: ["read", "write", "net", "env", "run", "ffi", "sys", "import"]
+          },
+          values: {
+            type: "array",
+            description: "Values matched; absent: every value of the kind. read/write/ffi/run: an absolute path and what is below it (ffi and run also take bare names); net/import: host, host:port or *:port; env/sys: a name, a trailing * matching any suffix.",
+            minItems: 1,
+            items: {
+              type: "string",
+              description: "A path, host[:port] or name.",
+              pattern: "^\\S+$",
+              minLength: 1,
+              maxLength: 4096
+            }
+          },
+          action: {
+            type: "string",
+            description: "allow, deny (Deno raises NotCapable naming this rule), or log (allowed and reported).",
+            enum: ["allow", "deny", "log"]
+          },
+          priority: {
+            type: "integer",
+            description: "Higher wins; at equal priority the strictest action wins. Default 0.",
+            minimum: -(2n ** 31n),
+            maximum: 2n ** 31n - 1n
+          }
+        }
+      }
+    }
+  }
+};
+var ARG_SCHEMA = {
+  type: "object",
+  description: "A condition on one syscall argument; all conditions of a rule must hold.",
+  required: ["index", "op", "value"],
+  properties: {
+    index: {
+      type: "integer",
+      description: "The argument's position, 0-5.",
+      minimum: 0n,
+      maximum: 5n,
+      code: "bad-arg"
+    },
+    op: {
+      type: "string",
+      description: "The comparison; masked_eq tests (arg & mask) == value.",
+      enum: ["eq", "ne", "lt", "le", "gt", "ge", "masked_eq"],
+      code: "bad-arg"
+    },
+    value: argValue2("The value compared with, 64-bit."),
+    mask: argValue2("For masked_eq only: the mask applied to the argument first.")
+  }
+};
+var RULE_SCHEMA = {
+  type: "object",
+  description: "A rule: what happens to calls of the listed syscalls (whose args all hold).",
+  required: ["syscalls", "action"],
+  properties: {
+    id: {
+      type: "string",
+      description: `The rule's id, unique in the policy; default "<policy name>#<index>".`,
+      pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$",
+      maxLength: 128
+    },
+    syscalls: {
+      type: "array",
+      description: "Syscall names (resolved per architecture) or numbers (per architecture).",
+      minItems: 1,
+      items: {
+        type: "name-or-number",
+        description: "A syscall name or number.",
+        name: {
+          type: "string",
+          description: "A syscall name known on at least one architecture.",
+          pattern: "^[a-z0-9_]+$",
+          format: "syscall",
+          code: "unknown-syscall"
+        },
+        number: {
+          type: "integer",
+          description: "A syscall number as the kernel sees it (x32 numbers include 0x40000000).",
+          minimum: 0n,
+          maximum: 0x7fffffffn
+        }
+      }
+    },
+    action: action("What happens to a matching call."),
+    errno: errno("For deny: the errno returned; default spec.defaultErrno."),
+    priority: {
+      type: "integer",
+      description: "Higher wins; at equal priority the strictest action wins. Default 0.",
+      minimum: -(2n ** 31n),
+      maximum: 2n ** 31n - 1n
+    },
+    args: {
+      type: "array",
+      description: "Conditions on the call's arguments, all of which must hold.",
+      items: ARG_SCHEMA
+    }
+  }
+};
+var POLICY_SCHEMA = {
+  type: "object",
+  description: "A Cordon policy (one YAML document).",
+  required: ["apiVersion", "kind", "metadata", "spec"],
+  properties: {
+    apiVersion: {
+      type: "string",
+      description: "The format version.",
+      enum: [API_VERSION]
+    },
+    kind: { type: "string", description: "Always Policy.", enum: ["Policy"] },
+    metadata: {
+      type: "object",
+      description: "Name and description.",
+      required: ["name"],
+      properties: {
+        name: {
+          type: "string",
+          description: "The policy's name, unique within a policy set.",
+          pattern: POLICY_NAME_PATTERN,
+          maxLength: 128
+        },
+        description: { type: "string", description: "What the policy is for.", maxLength: 4096 }
+      }
+    },
+    spec: {
+      type: "object",
+      description: "What the policy allows and denies.",
+      properties: {
+        extends: {
+          type: "array",
+          description: "Policies whose rules and capabilities are merged into this one: names of policies in the same set, or builtin:NAME.",
+          items: {
+            type: "string",
+            description: "A policy name or builtin:NAME.",
+            pattern: "^(builtin:)?[a-z0-9][a-z0-9-]*$",
+            maxLength: 136
+          }
+        },
+        target: {
+          type: "object",
+          description: "Which processes the policy applies to: every given field must match, any entry of a list. No target: what `cordon run` launches.",
+          properties: {
+            pids: {
+              type: "array",
+              description: "Process ids.",
+              minItems: 1,
+              items: { type: "integer", description: "A pid.", minimum: 1n, maximum: 4194304n }
+            },
+            comms: {
+              type: "array",
+              description: "Command names as the kernel keeps them (at most 15 bytes).",
+              minItems: 1,
+              items: { type: "string", description: "A comm.", minLength: 1, maxLength: 15 }
+            },
+            executables: { ...absolutePaths("Executable paths."), minItems: 1 },
+            cgroups: { ...absolutePaths("cgroup v2 directories."), minItems: 1 },
+            uids: {
+              type: "array",
+              description: "User ids.",
+              minItems: 1,
+              items: {
+                type: "integer",
+                description: "A uid.",
+                minimum: 0n,
+                maximum: 4294967294n
+              }
+            }
+          }
+        },
+        defaultAction: action(
+          "What happens to calls no rule matches. Required unless the policy extends one that sets it (then inherited)."
+        ),
+        defaultErrno: errno("The errno deny returns when a rule names none. Default EPERM."),
+        mode: {
+          type: "string",
+          description: "enforce applies the policy; audit reports deny/kill/trap without applying them. Default enforce.",
+          enum: ["enforce", "audit"]
+        },
+        capabilities: {
+          type: "object",
+          description: "Capability groups, expanded into rules at priority 0.",
+          properties: {
+            allow: capabilityNames2("Groups whose syscalls are allowed."),
+            deny: capabilityNames2("Groups whose syscalls are denied.")
+          }
+        },
+        rules: {
+          type: "array",
+          description: "Rules; among matching rules the highest priority wins.",
+          items: RULE_SCHEMA
+        },
+        filesystem: {
+          type: "object",
+          description: "Path rules, enforced with Landlock by `cordon run`.",
+          properties: {
+            read: policyPaths("Paths (and what is below them) that may be read."),
+            write: policyPaths("Paths (and what is below them) that may be written."),
+            execute: policyPaths("Paths (and what is below them) that may be executed."),
+            minAbi: {
+              type: "integer",
+              description: "The lowest Landlock ABI accepted; below it `cordon run` refuses.",
+              minimum: 1n,
+              maximum: 255n
+            }
+          }
+        },
+        network: {
+          type: "object",
+          description: "Endpoints, enforced with cgroup BPF (and Landlock TCP where available).",
+          properties: {
+            connect: endpoints("Endpoints the process may connect to."),
+            bind: endpoints("Endpoints the process may bind."),
+            unix: {
+              type: "array",
+              description: "Unix-domain sockets the process may connect (or send datagrams) to beyond its own: none unless listed.",
+              items: {
+                type: "string",
+                description: 'A socket path ("/run/app.sock"), a directory of sockets with a trailing slash ("/run/app/"), or an abstract name ("@name").',
+                pattern: "^[/@]",
+                format: "unix-socket",
+                code: "bad-path"
+              }
+            }
+          }
+        },
+        privileges: PRIVILEGES_SCHEMA,
+        memory: MEMORY_SCHEMA,
+        deno: DENO_SCHEMA,
+        limits: {
+          type: "object",
+          description: "Rate limits.",
+          properties: {
+            syscallsPerSecond: {
+              type: "object",
+              description: "At most max syscalls per second, then action.",
+              required: ["max", "action"],
+              properties: {
+                max: {
+                  type: "integer",
+                  description: "Syscalls per second.",
+                  minimum: 1n,
+                  maximum: 4294967295n
+                },
+                action: action("What happens beyond max.")
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+};
+
+// policies/parse.ts
+var DEFAULT_ERRNO = 1;
+var DEFAULT_ACTION = "allow";
+var DEFAULT_MODE = "enforce";
+function parsePolicies(text, file, options = {}) {
+  const { policies, errors } = parsePoliciesCollecting(text, file, options);
+  if (errors.length > 0) throw new PolicyErrors(errors);
+  return { policies };
+}
+function parsePoliciesCollecting(text, file, options = {}) {
+  const limits = options.maxBytes === void 0 ? DEFAULT_YAML_LIMITS : {
+    ...DEFAULT_YAML_LIMITS,
+    maxBytes: options.maxBytes,
+    maxFastBytes: Math.max(options.maxBytes, DEFAULT_YAML_LIMITS.maxFastBytes)
+  };
+  const ctx = new Context(text, file, options.baseDir);
+  const tree = readYaml(text, limits);
+  for (const issue of tree.issues) ctx.error(issue.code, issue.offset, issue.message);
+  const policies = [];
+  for (const doc of tree.docs) {
+    validate(ctx, doc, POLICY_SCHEMA, void 0, void 0);
+    const policy = buildPolicy(ctx, doc);
+    if (policy !== void 0) policies.push(policy);
+  }
+  if (tree.docs.length === 0 && tree.issues.length === 0) {
+    ctx.error("no-policy", 0, "no policy in the file (it is empty or only comments)");
+  }
+  const first = /* @__PURE__ */ new Map();
+  const unique = [];
+  for (const policy of policies) {
+    const earlier = first.get(policy.name);
+    if (earlier === void 0) {
+      first.set(policy.name, policy);
+      unique.push(policy);
+    } else {
+      const e = duplicateNameError(policy, earlier);
+      ctx.error(e.code, offsetOf(ctx, policy.loc), e.description);
+    }
+  }
+  return { policies: unique, errors: ctx.finish() };
+}
+function parsePolicyTexts(texts, options = {}) {
+  const errors = [];
+  const policies = [];
+  const byName = /* @__PURE__ */ new Map();
+  for (const { text, file, dir } of texts) {
+    if (text instanceof PolicyError) {
+      errors.push(text);
+      continue;
+    }
+    const parsed = parsePoliciesCollecting(
+      text,
+      file,
+      dir === void 0 ? options : { ...options, baseDir: dir }
+    );
+    errors.push(...parsed.errors);
+    for (const policy of parsed.policies) {
+      const earlier = byName.get(policy.name);
+      if (earlier !== void 0) {
+        errors.push(duplicateNameError(policy, earlier));
+        continue;
+      }
+      byName.set(policy.name, policy);
+      policies.push(policy);
+    }
+  }
+  return { policies, errors };
+}
+function duplicateNameError(policy, earlier) {
+  const at = earlier.loc;
+  return new PolicyError(
+    "duplicate-name",
+    `duplicate policy name ${q(policy.name)} (first defined at ${formatLocation(at)})`,
+    policy.loc.file,
+    policy.loc.line,
+    policy.loc.column
+  );
 }
 function get(map, key) {
   if (map?.kind !== "map") return void 0;
@@ -14065,7 +14111,7 @@ function scalarArg(ctx, node) {
   if (typeof node.value === "bigint") return toU64(node.value);
   if (typeof node.value !== "string") return void 0;
   const quiet = new Context(ctx.text, ctx.file);
-  return argValue2(quiet, node, node.value, void 0);
+  return argValue(quiet, node, node.value, void 0);
 }
 function buildTarget(node) {
   if (node?.kind !== "map") return void 0;
@@ -14530,7 +14576,7 @@ var Resolver = class {
         this.#error(
           "duplicate-name",
           policy.loc,
-          `duplicate policy name ${q2(policy.name)} (first defined at ${where(earlier.loc)})`
+          `duplicate policy name ${q2(policy.name)} (first defined at ${formatLocation(earlier.loc)})`
         );
       }
     }
@@ -14583,9 +14629,9 @@ var Resolver = class {
     for (const entry of policy.extends) {
       const found = this.#lookup(entry, scope);
       if (found === void 0) continue;
-      const at2 = this.#active.indexOf(found.policy);
-      if (at2 !== -1) {
-        const cycle = [...this.#active.slice(at2), found.policy].map((p) => q2(p.name)).join(" -> ");
+      const at = this.#active.indexOf(found.policy);
+      if (at !== -1) {
+        const cycle = [...this.#active.slice(at), found.policy].map((p) => q2(p.name)).join(" -> ");
         this.#error("extends-cycle", entry.loc, `extends cycle: ${cycle}`);
         continue;
       }
@@ -14704,9 +14750,6 @@ var Resolver = class {
     return out;
   }
 };
-function where(loc) {
-  return `${loc.file}:${loc.line}:${loc.column}`;
-}
 function inherit(own, parents) {
   if (own !== void 0) return { value: own, distance: 0 };
   let best;
@@ -16196,6 +16239,14 @@ function lintPrivileges(policies) {
   return findings;
 }
 
+// compile/filter_set.ts
+function intendedAction(decision) {
+  return decision.audited ?? decision.action;
+}
+function isAudited(decision) {
+  return decision.audited !== void 0;
+}
+
 // compile/bpf_maps.ts
 var PROTOCOLS = { tcp: 6, udp: 17, any: 0 };
 function parseAddress(text) {
@@ -16252,10 +16303,10 @@ function networkDecision(network, query) {
     if (!prefixMatch(rule.addr, parsed.bytes, rule.prefixLen)) continue;
     return { allowed: true, endpoint, reason: `allowed by ${list} "${endpoint.text}"` };
   }
-  const where2 = parsed.v4 ? query.address : `[${query.address}]`;
+  const where = parsed.v4 ? query.address : `[${query.address}]`;
   return {
     allowed: false,
-    reason: `no ${list} rule allows ${query.protocol}/${where2}:${query.port}`
+    reason: `no ${list} rule allows ${query.protocol}/${where}:${query.port}`
   };
 }
 var GRANTING = {
@@ -16599,7 +16650,7 @@ function decisionsOf(entry) {
   return [...entry.cases.map((c) => c.decision), entry.otherwise];
 }
 function lets(decision) {
-  return letsCallRun(decision.audited ?? decision.action);
+  return letsCallRun(intendedAction(decision));
 }
 function ruleNumbers(rule, filter) {
   const table = syscallTable(filter.arch);
@@ -16920,7 +16971,7 @@ function buildTable(arch, layers) {
 // compile/diff_policies.ts
 var PERMISSIVE = /* @__PURE__ */ new Set(["allow", "log", "trace", "notify"]);
 function allowed(v) {
-  return PERMISSIVE.has(v.audited ?? v.action);
+  return PERMISSIVE.has(intendedAction(v));
 }
 function candidates(tests) {
   const max = (1n << 64n) - 1n;
@@ -17038,7 +17089,7 @@ function syscallEntries(oldSet, newSet, arches, options) {
           arch,
           syscall: name,
           what: name,
-          message: change === "added" ? `${name} (${arch}) is allowed by NEW (${n.ruleId ?? "defaultAction"}), denied by OLD (${o.ruleId ?? "defaultAction"}: ${o.audited ?? o.action})` : `${name} (${arch}) is allowed by OLD (${o.ruleId ?? "defaultAction"}), denied by NEW (${n.ruleId ?? "defaultAction"}: ${n.audited ?? n.action})`,
+          message: change === "added" ? `${name} (${arch}) is allowed by NEW (${n.ruleId ?? "defaultAction"}), denied by OLD (${o.ruleId ?? "defaultAction"}: ${intendedAction(o)})` : `${name} (${arch}) is allowed by OLD (${o.ruleId ?? "defaultAction"}), denied by NEW (${n.ruleId ?? "defaultAction"}: ${intendedAction(n)})`,
           oldLoc: oldAt(o, name),
           newLoc: newAt(n, name)
         });
@@ -17669,12 +17720,12 @@ var StraceParser = class {
       c = text.charCodeAt(0);
     }
     let tid;
-    let at2 = 0;
+    let at = 0;
     if (c === 91 && text.startsWith("[pid ")) {
       const m = PID_BRACKET.exec(text);
       if (m !== null) {
         tid = Number(m[1]);
-        at2 = m[0].length;
+        at = m[0].length;
       }
     } else if (isDigit(c)) {
       let value = c - 48;
@@ -17685,17 +17736,17 @@ var StraceParser = class {
       if (text.charCodeAt(i) === 32) {
         tid = i <= 15 ? value : Number(text.slice(0, i));
         while (text.charCodeAt(i) === 32) i++;
-        at2 = i;
+        at = i;
       }
     }
-    if (isDigit(text.charCodeAt(at2))) {
-      TIMESTAMP.lastIndex = at2;
+    if (isDigit(text.charCodeAt(at))) {
+      TIMESTAMP.lastIndex = at;
       const ts = TIMESTAMP.exec(text);
-      if (ts !== null) at2 += ts[0].length;
+      if (ts !== null) at += ts[0].length;
     }
-    const end = text.charCodeAt(text.length - 1) === 62 ? durationStart(text, at2) : text.length;
+    const end = text.charCodeAt(text.length - 1) === 62 ? durationStart(text, at) : text.length;
     if (tid !== void 0 && tid === this.#lastTid && this.#leader !== void 0) {
-      this.#dispatch(text, at2, end, rawLine, lineNo, tid, this.#lastPid, this.#lastArch, out);
+      this.#dispatch(text, at, end, rawLine, lineNo, tid, this.#lastPid, this.#lastArch, out);
       return;
     }
     if (tid === void 0) {
@@ -17714,26 +17765,26 @@ var StraceParser = class {
     this.#lastTid = tid;
     this.#lastPid = pid;
     this.#lastArch = arch;
-    this.#dispatch(text, at2, end, rawLine, lineNo, tid, pid, arch, out);
+    this.#dispatch(text, at, end, rawLine, lineNo, tid, pid, arch, out);
   }
   /** Forgets the cached identity of the last line's task (its process or architecture changed). */
   #invalidate() {
     this.#lastTid = void 0;
   }
   /** One line's text from `at` to `end` (the rest of `line` is its prefix and `-T` duration). */
-  #dispatch(line, at2, end, rawLine, lineNo, tid, pid, arch, out) {
-    const c0 = at2 < end ? line.charCodeAt(at2) : NaN;
+  #dispatch(line, at, end, rawLine, lineNo, tid, pid, arch, out) {
+    const c0 = at < end ? line.charCodeAt(at) : NaN;
     if (c0 === 43 || c0 === 45 || c0 === 91 || c0 === 60) {
-      this.#dispatchOther(line.slice(at2, end), rawLine, lineNo, tid, pid, arch, out);
+      this.#dispatchOther(line.slice(at, end), rawLine, lineNo, tid, pid, arch, out);
       return;
     }
-    const open = line.indexOf("(", at2);
-    const hash = open === -1 || open >= end ? -1 : callNameHash(line, at2, open);
+    const open = line.indexOf("(", at);
+    const hash = open === -1 || open >= end ? -1 : callNameHash(line, at, open);
     if (hash === -1) {
       out.push(malformed(lineNo, "not an strace line", rawLine));
       return;
     }
-    const name = (arch === this.#defaultArch ? this.#knownName(line, at2, open, hash) : void 0) ?? line.slice(at2, open);
+    const name = (arch === this.#defaultArch ? this.#knownName(line, at, open, hash) : void 0) ?? line.slice(at, open);
     const threadId = tid !== pid ? tid : void 0;
     const bodyStart = open + 1;
     const unfinished = end - UNFINISHED.length;
@@ -18747,7 +18798,7 @@ var AccessRules = class _AccessRules {
     const index = base2?.layer ?? this.#writeLayers[0];
     const layer = this.#set.layers[index];
     const section = "filesystem.write";
-    const where2 = (m) => m === void 0 ? "a read-only mount" : `"${m}"`;
+    const where = (m) => m === void 0 ? "a read-only mount" : `"${m}"`;
     return {
       mechanism: "read-only-view",
       errno: EXDEV,
@@ -18760,7 +18811,7 @@ var AccessRules = class _AccessRules {
       subject: ownString(readOnly ?? to),
       access: "write",
       reason: ownString(
-        `a rename from "${from}" to "${to}" crosses mounts of the read-only view of cordon run started as root (${where2(a)} and ${where2(b)}): each write path is a mount of its own`
+        `a rename from "${from}" to "${to}" crosses mounts of the read-only view of cordon run started as root (${where(a)} and ${where(b)}): each write path is a mount of its own`
       ),
       key: this.#key(index, section, "read-only-view", "enforce")
     };
@@ -18844,8 +18895,8 @@ var AccessRules = class _AccessRules {
   decideNetwork(layers, check) {
     let audited;
     const list = check.op === "bind" ? "bind" : "connect";
-    const where2 = check.address.includes(":") ? `[${check.address}]` : check.address;
-    const subject = `${check.protocol}/${where2}:${check.port}`;
+    const where = check.address.includes(":") ? `[${check.address}]` : check.address;
+    const subject = `${check.protocol}/${where}:${check.port}`;
     const deny = (rules, mechanism, reason) => {
       const layer = rules.layer;
       return {
@@ -18974,9 +19025,9 @@ function straceSockaddr(text) {
   return { family: family === "AF_UNSPEC" ? "unspec" : "other" };
 }
 function straceMsgName(text) {
-  const at2 = text.indexOf("msg_name={");
-  if (at2 === -1) return void 0;
-  const start = at2 + "msg_name=".length;
+  const at = text.indexOf("msg_name={");
+  if (at === -1) return void 0;
+  const start = at + "msg_name=".length;
   let depth = 0;
   for (let i = start; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -19626,7 +19677,7 @@ var Replay = class {
       for (let i = 0; i < 6; i++) values[i] = args[i] ?? 0n;
       verdict = evaluator.decide(call.arch, call.nr, values);
     }
-    const action2 = verdict.audited ?? verdict.action;
+    const action2 = intendedAction(verdict);
     if (!FINDING_ACTIONS.has(action2)) {
       if (access !== void 0) this.#decideAccess(call, proc, access);
       return;
@@ -19650,7 +19701,7 @@ var Replay = class {
       args: detachAll(call.argText),
       action: action2,
       ...verdict.errno === void 0 ? {} : { errno: verdict.errno },
-      mode: verdict.audited === void 0 ? "enforce" : "audit",
+      mode: isAudited(verdict) ? "audit" : "enforce",
       ruleId: verdict.ruleId,
       policy: verdict.policy,
       loc: verdict.loc,
@@ -19832,7 +19883,7 @@ var Replay = class {
   byRule() {
     const merged = /* @__PURE__ */ new Map();
     for (const r of this.#byRule.values()) {
-      const key = `${r.policy}\0${r.ruleId}\0${r.action}\0${r.loc.file}:${r.loc.line}:${r.loc.column}`;
+      const key = `${r.policy}\0${r.ruleId}\0${r.action}\0${formatLocation(r.loc)}`;
       const m = merged.get(key);
       if (m === void 0) merged.set(key, { ...r });
       else m.count += r.count;
@@ -20314,6 +20365,7 @@ var deno_default = {
       "engine/_test_helpers.ts",
       "backends/dtrace/_stand_in.ts",
       "policies/_generate_*.ts",
+      "backends/linux/_generate_object_specs.ts",
       "policies/_fetch_uapi_headers.sh",
       "bpf/vmlinux/",
       "bpf/build.sh",
@@ -20427,9 +20479,6 @@ function load(paths, arches) {
     throw error;
   }
 }
-function at(loc) {
-  return `${loc.file}:${loc.line}:${loc.column}`;
-}
 function runCheck(paths, arches) {
   const loaded = load(paths, arches);
   const findings = loaded.ok ? lintPolicies({ policies: loaded.policies }, loaded.resolved, loaded.filters) : loaded.findings;
@@ -20471,7 +20520,7 @@ function runDiff(base2, paths, arches) {
   const findings = diff.entries.map((e) => ({
     severity: e.change === "added" ? "error" : "info",
     code: e.change === "added" ? "privilege-added" : "privilege-removed",
-    message: `${e.message} (base: ${at(e.oldLoc)}; new: ${at(e.newLoc)})`,
+    message: `${e.message} (base: ${formatLocation(e.oldLoc)}; new: ${formatLocation(e.newLoc)})`,
     loc: e.change === "added" ? e.newLoc : e.oldLoc
   }));
   const added = diff.entries.filter((e) => e.change === "added").length;
@@ -20545,9 +20594,9 @@ async function run() {
   );
   writeFileSync(sarifPath, JSON.stringify(log, null, 2) + "\n");
   for (const f3 of outcome.findings) {
-    const where2 = `file=${escapeProperty(f3.loc.file)},line=${f3.loc.line},col=${f3.loc.column}`;
+    const where = `file=${escapeProperty(f3.loc.file)},line=${f3.loc.line},col=${f3.loc.column}`;
     const title = `title=${escapeProperty(`cordon ${command}: ${f3.code}`)}`;
-    console.log(`::${ANNOTATION[f3.severity]} ${where2},${title}::${escapeData(f3.message)}`);
+    console.log(`::${ANNOTATION[f3.severity]} ${where},${title}::${escapeData(f3.message)}`);
   }
   const failing = outcome.findings.filter((f3) => RANK[f3.severity] <= RANK[failOn]);
   const counts = SEVERITIES.map(
