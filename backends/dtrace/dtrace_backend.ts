@@ -112,6 +112,8 @@ const BUILTIN: readonly { name: string; type: ProgramType }[] = [
 
 interface Activity {
   start: number;
+  /** The process as `/proc` last showed it (its name and ids outlive it: exits are delivered late). */
+  proc?: BackendProcess;
   files: FileEvent[];
   filesTotal: number;
   network: NetworkEvent[];
@@ -129,7 +131,7 @@ interface HeldRecord {
   readonly record: TimedTraceRecord;
   /** `sys` of a rule: the event to deliver, or `null` when the call is allowed. */
   readonly decided?: Omit<SyscallEvent, "time"> | null;
-  /** `fork`/`exec`: the process as `/proc` showed it when the line arrived. */
+  /** `fork`/`exec`/`exit`: the process as `/proc` showed it when the line arrived. */
   readonly proc?: BackendProcess | undefined;
 }
 
@@ -655,9 +657,12 @@ export class DtraceBackend implements Backend {
 
   #activityOf(pid: number, create = false, proc?: BackendProcess): Activity | undefined {
     let a = this.#activity.get(pid);
+    if (a && proc && proc.start === a.start) a.proc = proc; // never a later process's, pid reused
     if (!a && create) {
+      const seen = proc ?? readProcess(pid);
       a = {
-        start: (proc ?? readProcess(pid))?.start ?? Date.now(),
+        start: seen?.start ?? Date.now(),
+        ...(seen ? { proc: seen } : {}),
         files: [],
         filesTotal: 0,
         network: [],
@@ -695,8 +700,12 @@ export class DtraceBackend implements Backend {
         case "exec":
           reorder.push(record.time, { record, proc: readProcess(record.pid) });
           return;
+        case "exit":
+          // The exit is delivered late (in order): what /proc says of the process, now.
+          reorder.push(record.time, { record, proc: readProcess(record.pid) }, true);
+          return;
         default:
-          reorder.push(record.time, { record }, record.type === "exit");
+          reorder.push(record.time, { record });
           return;
       }
     }
@@ -826,7 +835,7 @@ export class DtraceBackend implements Backend {
             ? { exitCode: (record.status >> 8) & 0xff }
             : { signal: signal === 0x7f ? "unknown" : signalName(signal) ?? `SIG${signal}` }),
         };
-        const a = this.#activityOf(record.pid, this.#watched(record.pid));
+        const a = this.#activityOf(record.pid, this.#watched(record.pid), held.proc);
         if (a) {
           a.exited = true;
           if (exit.exitCode !== undefined) a.exitCode = exit.exitCode;
@@ -939,9 +948,12 @@ export class DtraceBackend implements Backend {
     const a = this.#activity.get(pid);
     if (a && !a.exited) {
       const live = readProcess(pid);
-      if (live) return live;
+      if (live) {
+        a.proc = live;
+        return live;
+      }
     }
-    if (a) return { pid, start: a.start, exited: true };
+    if (a) return { ...(a.proc ?? { pid, start: a.start }), exited: true };
     return readProcess(pid);
   }
 

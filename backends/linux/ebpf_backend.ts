@@ -949,9 +949,9 @@ export class EbpfBackend implements Backend {
   process(pid: number): BackendProcess | undefined {
     const live = readProcess(pid, this.#bootMs || bootEpochMs());
     if (live) return live;
-    // Gone: its pid and start time, as the other backends report an exited process.
+    // Gone: what was known of it (name, ids), as the other backends report an exited process.
     const known = this.#table.get(pid);
-    return known ? { pid, start: known.start, exited: true } : undefined;
+    return known ? { ...known, exited: true } : undefined;
   }
 
   /**
