@@ -67,6 +67,7 @@ import type {
   ProgramType,
 } from "../../engine/backend.ts";
 import { EngineError } from "../../engine/errors.ts";
+import { ProgramRegistry } from "../program_registry.ts";
 import type { FileEvent, NetworkEvent, ProcessEvent, SyscallEvent } from "../../engine/events.ts";
 import { findTracer, TracerError, tracerFor, type TracerInfo, type TracerKind } from "./tracer.ts";
 import { TraceRunner } from "./trace_runner.ts";
@@ -197,7 +198,7 @@ export class DtraceBackend implements Backend {
   #all = false;
   #interest: Set<string> = new Set(["file", "network", "process"]);
   #applied: Applied | undefined;
-  #programs = new Map<string, ProgramInfo>();
+  #programs = new ProgramRegistry();
   /** Counts of scripts that have stopped, and the latest snapshot of the running one. */
   #base = new Map<number, Map<string, number>>();
   #snapshot = new Map<number, Map<string, number>>();
@@ -318,7 +319,7 @@ export class DtraceBackend implements Backend {
     this.#sink = sink;
     const now = Date.now();
     for (const { name, type } of BUILTIN) {
-      this.#programs.set(name, {
+      this.#programs.add({
         name,
         type,
         attached: true,
@@ -562,7 +563,7 @@ export class DtraceBackend implements Backend {
   }
 
   #active(type: ProgramType): boolean {
-    const programs = [...this.#programs.values()].filter((p) => p.type === type);
+    const programs = this.#programs.list().filter((p) => p.type === type);
     // Streams that no program was loaded for follow the interest alone.
     return programs.length === 0 || programs.some((p) => p.attached && p.enabled);
   }
@@ -988,15 +989,7 @@ export class DtraceBackend implements Backend {
    */
   async loadProgram(config: ProgramConfig): Promise<ProgramInfo> {
     this.#assertOpen();
-    if (this.#programs.has(config.name)) {
-      throw new EngineError(
-        "PROGRAM_EXISTS",
-        `a program named "${config.name}" is already loaded`,
-        {
-          subject: config.name,
-        },
-      );
-    }
+    this.#programs.checkNew(config);
     const attach = ATTACH[config.type];
     if (attach === null) {
       throw new EngineError(
@@ -1015,48 +1008,41 @@ export class DtraceBackend implements Backend {
       loadedAt: Date.now(),
       attachPoint: attach[this.tracer.kind],
     };
-    this.#programs.set(config.name, info);
+    this.#programs.add(info);
     await this.#sync();
     return info;
   }
 
-  async #update(name: string, change: Partial<Pick<ProgramInfo, "attached" | "enabled">>) {
+  /** A change to the registered programs, then the script they make. */
+  async #change(change: (programs: ProgramRegistry) => void): Promise<void> {
     this.#assertOpen();
-    const info = this.#programs.get(name);
-    if (!info) {
-      throw new EngineError("PROGRAM_NOT_FOUND", `no program named "${name}"`, { subject: name });
-    }
-    this.#programs.set(name, { ...info, ...change });
+    change(this.#programs);
     await this.#sync();
   }
 
   /** Unregisters a program. */
-  async unloadProgram(name: string): Promise<void> {
-    this.#assertOpen();
-    if (!this.#programs.delete(name)) {
-      throw new EngineError("PROGRAM_NOT_FOUND", `no program named "${name}"`, { subject: name });
-    }
-    await this.#sync();
+  unloadProgram(name: string): Promise<void> {
+    return this.#change((programs) => programs.remove(name));
   }
 
   /** Marks a program attached (its stream is in the script again). */
   attachProgram(name: string): Promise<void> {
-    return this.#update(name, { attached: true });
+    return this.#change((programs) => programs.attach(name));
   }
 
   /** Marks a program detached. */
   detachProgram(name: string): Promise<void> {
-    return this.#update(name, { attached: false });
+    return this.#change((programs) => programs.detach(name));
   }
 
   /** Mutes or unmutes a program. */
   setProgramEnabled(name: string, enabled: boolean): Promise<void> {
-    return this.#update(name, { enabled });
+    return this.#change((programs) => programs.setEnabled(name, enabled));
   }
 
   /** Registered programs. */
   listPrograms(): readonly ProgramInfo[] {
-    return [...this.#programs.values()];
+    return this.#programs.list();
   }
 
   /** A tracer's maps are inside the tracer: none are listed. */

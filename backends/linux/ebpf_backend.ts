@@ -53,6 +53,7 @@ import type { EngineEvent, NetworkEvent, SyscallEvent } from "../../engine/event
 import { ProcessTable } from "../../engine/process_table.ts";
 import { EbpfMonitor, killIncarnation, MONITOR_FEATURES } from "./ebpf_monitor.ts";
 import { BUILTIN_PROGRAMS, kernelProgram } from "../kernel_programs.ts";
+import { ProgramRegistry } from "../program_registry.ts";
 import {
   countsByName,
   decodeKernelEvent,
@@ -125,10 +126,6 @@ export interface EnforceNotice {
   readonly time: number;
 }
 
-interface ProgramEntry {
-  info: ProgramInfo;
-}
-
 interface Applied {
   set: FilterSet;
   /** Per layer: maps and the network firewall. */
@@ -170,7 +167,7 @@ export class EbpfBackend implements Backend {
   #sink: EventSink | undefined;
   #closed = false;
   #bootMs = 0;
-  #programs = new Map<string, ProgramEntry>();
+  #programs = new ProgramRegistry();
   #applied: Applied | undefined;
   #nextSlot = 1;
   /** Processes seen and the activity of monitored ones, keyed by `(pid, start)`. */
@@ -310,18 +307,16 @@ export class EbpfBackend implements Backend {
     // The builtin named programs and the kernel program of each type: backends/kernel_programs.ts.
     for (const { name, type } of BUILTIN_PROGRAMS) {
       const kernel = kernelProgram(type);
-      this.#programs.set(name, {
-        info: {
-          name,
-          type,
-          attached: true,
-          enabled: true,
-          builtin: true,
-          maps: kernel.maps.map((m) => m.name),
-          loadedAt: now,
-          kernelId: this.#monitor.object.program(kernel.program).info().id,
-          attachPoint: kernel.attachPoint,
-        },
+      this.#programs.add({
+        name,
+        type,
+        attached: true,
+        enabled: true,
+        builtin: true,
+        maps: kernel.maps.map((m) => m.name),
+        loadedAt: now,
+        kernelId: this.#monitor.object.program(kernel.program).info().id,
+        attachPoint: kernel.attachPoint,
       });
     }
     const bootMs = this.#bootMs;
@@ -982,16 +977,12 @@ export class EbpfBackend implements Backend {
    * policy's `network` rules (`apply`), and `lsm` needs the BPF LSM feature.
    */
   loadProgram(config: ProgramConfig): Promise<ProgramInfo> {
+    return settle(() => this.#load(config));
+  }
+
+  #load(config: ProgramConfig): ProgramInfo {
     const monitor = this.#assertOpen();
-    if (this.#programs.has(config.name)) {
-      throw new EngineError(
-        "PROGRAM_EXISTS",
-        `a program named "${config.name}" is already loaded`,
-        {
-          subject: config.name,
-        },
-      );
-    }
+    this.#programs.checkNew(config);
     if (config.type === "lsm") {
       const lsm = probeFeature("BPF LSM");
       throw new EngineError(
@@ -1021,18 +1012,18 @@ export class EbpfBackend implements Backend {
       kernelId: monitor.object.program(kernel.program).info().id,
       attachPoint: kernel.attachPoint,
     };
-    this.#programs.set(config.name, { info });
+    this.#programs.add(info);
     this.#syncFlags();
-    return Promise.resolve(info);
+    return info;
   }
 
-  #entry(name: string): ProgramEntry {
-    this.#assertOpen();
-    const entry = this.#programs.get(name);
-    if (!entry) {
-      throw new EngineError("PROGRAM_NOT_FOUND", `no program named "${name}"`, { subject: name });
-    }
-    return entry;
+  /** A change to the registered programs, then the streams they ask for. */
+  #change(change: (programs: ProgramRegistry) => void): Promise<void> {
+    return settle(() => {
+      this.#assertOpen();
+      change(this.#programs);
+      this.#syncFlags();
+    });
   }
 
   /**
@@ -1042,10 +1033,7 @@ export class EbpfBackend implements Backend {
    * by them.
    */
   #syncFlags(): void {
-    const active = (type: ProgramType) =>
-      [...this.#programs.values()].some((e) =>
-        e.info.type === type && e.info.attached && e.info.enabled
-      );
+    const active = (type: ProgramType) => this.#programs.active(type);
     const wanted = this.#interest;
     this.#monitor!.configure({
       fileEvents: wanted?.has("file") === true || active("file_access"),
@@ -1056,39 +1044,27 @@ export class EbpfBackend implements Backend {
 
   /** Unregisters a program (builtin ones included; the kernel program stays for the others). */
   unloadProgram(name: string): Promise<void> {
-    this.#entry(name);
-    this.#programs.delete(name);
-    this.#syncFlags();
-    return Promise.resolve();
+    return this.#change((programs) => programs.remove(name));
   }
 
   /** Marks a program attached (its events flow again). */
   attachProgram(name: string): Promise<void> {
-    const entry = this.#entry(name);
-    entry.info = { ...entry.info, attached: true };
-    this.#syncFlags();
-    return Promise.resolve();
+    return this.#change((programs) => programs.attach(name));
   }
 
   /** Marks a program detached (its events stop; counting and decisions continue in sys_enter). */
   detachProgram(name: string): Promise<void> {
-    const entry = this.#entry(name);
-    entry.info = { ...entry.info, attached: false };
-    this.#syncFlags();
-    return Promise.resolve();
+    return this.#change((programs) => programs.detach(name));
   }
 
   /** Mutes or unmutes a program. */
   setProgramEnabled(name: string, enabled: boolean): Promise<void> {
-    const entry = this.#entry(name);
-    entry.info = { ...entry.info, enabled };
-    this.#syncFlags();
-    return Promise.resolve();
+    return this.#change((programs) => programs.setEnabled(name, enabled));
   }
 
   /** Registered programs. */
   listPrograms(): readonly ProgramInfo[] {
-    return [...this.#programs.values()].map((e) => e.info);
+    return this.#programs.list();
   }
 
   /** The monitor's maps (and the cgroup programs' of applied network rules). */
@@ -1207,4 +1183,13 @@ function wrapKernel(error: unknown, what: string): Error {
     return new EngineError(code, `${what}: ${error.message}`, { cause: error, errno: error.errno });
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** `fn`'s result as a promise: a throw becomes a rejection (the Backend methods are async). */
+function settle<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }

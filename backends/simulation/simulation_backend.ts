@@ -47,12 +47,11 @@ import {
   type MapType,
   type ProcessActivity,
   PROGRAM_EVENT_KIND,
-  PROGRAM_TYPES,
   type ProgramConfig,
   type ProgramInfo,
-  type ProgramType,
 } from "../../engine/backend.ts";
 import { EngineError } from "../../engine/errors.ts";
+import { ProgramRegistry } from "../program_registry.ts";
 import {
   type EngineEvent,
   EVENT_KINDS,
@@ -126,18 +125,6 @@ export interface SyscallOptions {
   readonly ret?: number;
   /** The thread id. */
   readonly tid?: number;
-}
-
-interface SimProgram {
-  readonly name: string;
-  readonly type: ProgramType;
-  attached: boolean;
-  enabled: boolean;
-  readonly builtin: boolean;
-  readonly maps: readonly string[];
-  readonly loadedAt: number;
-  readonly kernelId: number;
-  readonly attachPoint: string;
 }
 
 interface SimMap {
@@ -302,7 +289,7 @@ export class SimulationBackend implements Backend {
   #bySignature = new Map<string, Evaluator>();
   #access: AccessRules | undefined;
   #limiters = new Map<number, RateLimiter>();
-  readonly #programs = new Map<string, SimProgram>();
+  readonly #programs = new ProgramRegistry();
   readonly #maps = new Map<string, SimMap>();
   #nextId = 1;
   #nextPid = 1000;
@@ -481,27 +468,7 @@ export class SimulationBackend implements Backend {
   // ---- programs and maps ----
 
   #load(config: ProgramConfig, builtin: boolean): ProgramInfo {
-    if (typeof config.name !== "string" || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(config.name)) {
-      throw new EngineError(
-        "LOAD_FAILED",
-        `Program name "${String(config.name)}" must be 1-64 letters, digits or underscores`,
-        { subject: String(config.name) },
-      );
-    }
-    if (!PROGRAM_TYPES.includes(config.type)) {
-      throw new EngineError("LOAD_FAILED", `Unknown program type "${String(config.type)}"`, {
-        subject: config.name,
-      });
-    }
-    if (this.#programs.has(config.name)) {
-      throw new EngineError(
-        "PROGRAM_EXISTS",
-        `A program named "${config.name}" is already loaded`,
-        {
-          subject: config.name,
-        },
-      );
-    }
+    this.#programs.checkNew(config);
     // The kernel program of the type and its object's maps, as the BPF object declares them. A
     // map two objects declare (lsm_pending) is one map, as the eBPF backend shares it by fd.
     const kernel = kernelProgram(config.type);
@@ -513,10 +480,10 @@ export class SimulationBackend implements Backend {
       }
       map.users++;
     }
-    const program: SimProgram = {
+    const info: ProgramInfo = {
       name: config.name,
       type: config.type,
-      attached: false,
+      attached: config.autoAttach ?? true,
       enabled: config.enabled ?? true,
       builtin,
       maps: kernel.maps.map((m) => m.name),
@@ -524,34 +491,9 @@ export class SimulationBackend implements Backend {
       kernelId: this.#nextId++,
       attachPoint: kernel.attachPoint,
     };
-    this.#programs.set(config.name, program);
-    if (config.autoAttach ?? true) program.attached = true;
+    this.#programs.add(info);
     this.#refreshActive();
-    return this.#info(program);
-  }
-
-  #info(p: SimProgram): ProgramInfo {
-    return {
-      name: p.name,
-      type: p.type,
-      attached: p.attached,
-      enabled: p.enabled,
-      builtin: p.builtin,
-      maps: p.maps,
-      loadedAt: p.loadedAt,
-      kernelId: p.kernelId,
-      attachPoint: p.attachPoint,
-    };
-  }
-
-  #program(name: string): SimProgram {
-    const program = this.#programs.get(name);
-    if (program === undefined) {
-      throw new EngineError("PROGRAM_NOT_FOUND", `No program named "${name}" is loaded`, {
-        subject: name,
-      });
-    }
-    return program;
+    return info;
   }
 
   #refreshActive(): void {
@@ -561,7 +503,7 @@ export class SimulationBackend implements Backend {
       network: false,
       process: false,
     };
-    for (const p of this.#programs.values()) {
+    for (const p of this.#programs.list()) {
       const kind = PROGRAM_EVENT_KIND[p.type];
       if (kind !== null && p.attached && p.enabled) active[kind] = true;
     }
@@ -574,9 +516,7 @@ export class SimulationBackend implements Backend {
 
   unloadProgram(name: string): Promise<void> {
     return this.#settle(() => {
-      const program = this.#program(name);
-      program.attached = false;
-      this.#programs.delete(name);
+      const program = this.#programs.remove(name);
       for (const mapName of program.maps) {
         const map = this.#maps.get(mapName)!;
         if (--map.users === 0) this.#maps.delete(mapName);
@@ -588,13 +528,7 @@ export class SimulationBackend implements Backend {
   /** Attaches a loaded program. */
   attachProgram(name: string): Promise<void> {
     return this.#settle(() => {
-      const program = this.#program(name);
-      if (program.attached) {
-        throw new EngineError("ATTACH_FAILED", `Program "${name}" is already attached`, {
-          subject: name,
-        });
-      }
-      program.attached = true;
+      this.#programs.attach(name);
       this.#refreshActive();
     });
   }
@@ -602,13 +536,7 @@ export class SimulationBackend implements Backend {
   /** Detaches a program (it stays loaded). */
   detachProgram(name: string): Promise<void> {
     return this.#settle(() => {
-      const program = this.#program(name);
-      if (!program.attached) {
-        throw new EngineError("DETACH_FAILED", `Program "${name}" is not attached`, {
-          subject: name,
-        });
-      }
-      program.attached = false;
+      this.#programs.detach(name);
       this.#refreshActive();
     });
   }
@@ -616,14 +544,14 @@ export class SimulationBackend implements Backend {
   /** Enables or mutes a program. */
   setProgramEnabled(name: string, enabled: boolean): Promise<void> {
     return this.#settle(() => {
-      this.#program(name).enabled = enabled;
+      this.#programs.setEnabled(name, enabled);
       this.#refreshActive();
     });
   }
 
   /** Loaded programs. */
   listPrograms(): readonly ProgramInfo[] {
-    return [...this.#programs.values()].map((p) => this.#info(p));
+    return this.#programs.list();
   }
 
   /** Live maps. */
@@ -657,7 +585,6 @@ export class SimulationBackend implements Backend {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const program of [...this.#programs.values()].reverse()) program.attached = false;
     this.#programs.clear();
     this.#maps.clear();
     this.#sink = undefined;

@@ -1,4 +1,7 @@
 import { EbpfBackend } from "../../backends/linux/ebpf_backend.ts";
+import { SimulationBackend } from "../../backends/simulation/simulation_backend.ts";
+import type { Backend } from "../../engine/backend.ts";
+import { EngineError } from "../../engine/errors.ts";
 import { EbpfMonitor } from "../../backends/linux/ebpf_monitor.ts";
 import { kernelPrograms } from "../../backends/linux/bpf_program.ts";
 import { compilePolicies } from "../../compile/compile.ts";
@@ -259,5 +262,43 @@ kernelTest(
     if (status.signal !== "SIGKILL") throw new Error(`ended with ${status.code}/${status.signal}`);
     // Gone (and reaped): nothing to signal.
     if (killIncarnation(child.pid, ticks)) throw new Error("signalled a reaped pid");
+  },
+);
+
+kernelTest(
+  "EbpfBackend and the simulation answer the same program calls with the same results and error codes",
+  reason,
+  async () => {
+    const calls = (b: Backend): (() => Promise<unknown>)[] => [
+      () => b.loadProgram({ name: "extra", type: "process_exec", autoAttach: false }),
+      () => b.loadProgram({ name: "extra", type: "process_exec" }),
+      () => b.loadProgram({ name: "bad name!", type: "process_exec" }),
+      () => b.detachProgram("extra"),
+      () => b.attachProgram("extra"),
+      () => b.attachProgram("extra"),
+      () => b.setProgramEnabled("extra", false),
+      () => b.setProgramEnabled("nope", false),
+      () => b.unloadProgram("nope"),
+      () => b.unloadProgram("extra"),
+      () => b.detachProgram("extra"),
+    ];
+    const outcomes = async (b: Backend) => {
+      await b.open({ emit() {}, lost() {} });
+      const seen: string[] = [];
+      for (const call of calls(b)) {
+        seen.push(await call().then(() => "ok", (e) => e instanceof EngineError ? e.code : `${e}`));
+      }
+      return seen;
+    };
+    using ebpf = await EbpfBackend.create();
+    using simulation = new SimulationBackend();
+    const [a, s] = [await outcomes(ebpf), await outcomes(simulation)];
+    if (JSON.stringify(a) !== JSON.stringify(s)) throw new Error(`eBPF ${a}\nsimulation ${s}`);
+    if (
+      a.join() !==
+        "ok,PROGRAM_EXISTS,LOAD_FAILED,DETACH_FAILED,ok,ATTACH_FAILED,ok,PROGRAM_NOT_FOUND,PROGRAM_NOT_FOUND,ok,PROGRAM_NOT_FOUND"
+    ) {
+      throw new Error(`unexpected outcomes ${a}`);
+    }
   },
 );
