@@ -38,7 +38,12 @@ export function benchOptions<
     options[name] = { type: "string" };
   }
   for (const name of spec.flags ?? []) options[name] = { type: "boolean" };
+  options.help = { type: "boolean" };
   const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
+  if (values.help === true) {
+    console.log(usage(spec));
+    Deno.exit(0);
+  }
   const out: Record<string, number | string | boolean | undefined> = {};
   for (const [name, fallback] of Object.entries(spec.numbers) as [string, number][]) {
     const text = values[name] as string | undefined;
@@ -51,4 +56,24 @@ export function benchOptions<
   for (const name of spec.strings ?? []) out[name] = values[name] as string | undefined;
   for (const name of spec.flags ?? []) out[name] = values[name] === true;
   return out as Record<N, number> & Partial<Record<S, string>> & Record<F, boolean>;
+}
+
+/** The options of a bench script, for `--help`: the script's own doc says what it measures. */
+function usage(spec: {
+  readonly numbers: Readonly<Record<string, number>>;
+  readonly strings?: readonly string[];
+  readonly flags?: readonly string[];
+}): string {
+  const script = Deno.mainModule.slice(Deno.mainModule.lastIndexOf("/") + 1);
+  return [
+    `Usage: sudo ./deno run -A bench/${script} [options]`,
+    "",
+    "Options:",
+    ...Object.entries(spec.numbers).map(([name, value]) => `  --${name} N   (default ${value})`),
+    ...(spec.strings ?? []).map((name) => `  --${name} TEXT`),
+    ...(spec.flags ?? []).map((name) => `  --${name}`),
+    "  --help",
+    "",
+    `What it measures and prints: the module documentation at the top of bench/${script}.`,
+  ].join("\n");
 }
