@@ -388,6 +388,25 @@ export function syscallSlot(nr: number, abi: "native" | "compat"): number {
   return abi === "native" ? nr : CORDON_NATIVE_SLOTS + nr;
 }
 
+/**
+ * The syscall a slot stands for (the inverse of {@linkcode syscallSlot}): the x86_64 number below
+ * {@linkcode CORDON_NATIVE_SLOTS}, the i386 one above; `undefined` for the unknown slot and
+ * anything beyond the table.
+ *
+ * @example
+ * ```ts
+ * import { slotSyscall } from "@cordon/cordon/linux";
+ * const s = slotSyscall(576);
+ * if (s?.arch !== "i386" || s.nr !== 64 || slotSyscall(0xffffffff) !== undefined) throw new Error();
+ * ```
+ */
+export function slotSyscall(slot: number): { arch: "x86_64" | "i386"; nr: number } | undefined {
+  if (slot < 0 || slot >= CORDON_NR_SLOTS) return undefined;
+  return slot < CORDON_NATIVE_SLOTS
+    ? { arch: "x86_64", nr: slot }
+    : { arch: "i386", nr: slot - CORDON_NATIVE_SLOTS };
+}
+
 // ---- encoders ---------------------------------------------------------------------------
 
 function buffer(name: StructName): { bytes: Uint8Array<ArrayBuffer>; view: DataView } {

@@ -22,7 +22,6 @@
 import { isKilling } from "../../policies/types.ts";
 import { strictness } from "../../policies/types.ts";
 import type { Action, SourceLocation } from "../../policies/types.ts";
-import { syscallName } from "../../policies/syscalls.ts";
 import type { FilterLayer, FilterSet } from "../../compile/filter_set.ts";
 import { intendedAction, isAudited } from "../../compile/filter_set.ts";
 import { type ProcessInfo, targetMatches } from "../../compile/target.ts";
@@ -35,12 +34,10 @@ import type {
   BackendProbe,
   BackendProcess,
   BackendStats,
-  EnforcementLevel,
   EnforcementPlan,
   EventInterest,
   EventSink,
   FeatureStatus,
-  LayerEnforcement,
   MapInfo,
   MapType,
   ProcessActivity,
@@ -54,6 +51,7 @@ import { ProcessTable } from "../../engine/process_table.ts";
 import { EbpfMonitor, killIncarnation, MONITOR_FEATURES } from "./ebpf_monitor.ts";
 import { BUILTIN_PROGRAMS, kernelProgram } from "../kernel_programs.ts";
 import { ProgramRegistry } from "../program_registry.ts";
+import { ebpfEnforcementPlan } from "./ebpf_plan.ts";
 import {
   countsByName,
   decodeKernelEvent,
@@ -81,10 +79,12 @@ import {
   CORDON_DECISION,
   CORDON_NR_SLOTS,
   CORDON_REASON,
+  CORDON_SLOT_UNKNOWN,
   encodeArgCases,
   encodeDecision,
   encodeDecisionKey,
   encodeLimit,
+  syscallSlot,
   u32Key,
   u64Key,
 } from "../../bpf/structs.ts";
@@ -553,7 +553,9 @@ export class EbpfBackend implements Backend {
   #slotDecision(slot: number, nr: number, abi: number): SlotDecision | undefined {
     const s = this.#applied?.slots.get(slot);
     if (!s) return undefined;
-    const index = abi === 0 && nr < 512 ? nr : abi === 1 && nr < 512 ? 512 + nr : 0xffffffff;
+    const index = abi === 0 || abi === 1
+      ? syscallSlot(nr, abi === 0 ? "native" : "compat")
+      : CORDON_SLOT_UNKNOWN;
     return s.decisions.get(index);
   }
 
@@ -664,94 +666,10 @@ export class EbpfBackend implements Backend {
 
   /** What applying `set` would enforce here, computed without changing anything. */
   plan(set: FilterSet): EnforcementPlan {
-    const lsm = probeFeature("BPF LSM");
-    const cgroupNet = probeFeature("cgroup sock_addr programs");
-    const layers = set.layers.map((layer, i): LayerEnforcement => {
-      const maps = layerMaps({ version: 1, layers: [layer] })[0]!;
-      const degraded: string[] = [];
-      const actions = new Set([...maps.decisions.values()].map((d) => d.action));
-      const denies = [...maps.decisions.entries()].filter(([, d]) =>
-        d.action === CORDON_ACT.deny && !(d.flags & CORDON_DECISION.audit)
-      );
-      let syscalls: EnforcementLevel = actions.size === 0 ? "not-needed" : "observe";
-      // An audited kill (`mode: audit`) is only reported.
-      const kills = [...maps.decisions.values()].some((d) =>
-        (d.action === CORDON_ACT.kill && !(d.flags & CORDON_DECISION.audit)) ||
-        (d.argCases ?? []).some((c) =>
-          c.action === CORDON_ACT.kill && !(c.flags & CORDON_DECISION.audit)
-        )
-      );
-      if (kills) syscalls = "kill-after";
-      if (denies.length > 0) {
-        if (lsm.status === "available") {
-          syscalls = "prevent";
-        } else {
-          const names = [
-            ...new Set(
-              denies.map(([s]) =>
-                (s < 512
-                  ? syscallName("x86_64", s)
-                  : s < CORDON_NR_SLOTS
-                  ? syscallName("i386", s - 512)
-                  : "unknown") ??
-                  `#${s}`
-              ),
-            ),
-          ].slice(0, 8);
-          degraded.push(
-            `Policy "${layer.policy}": syscall deny (${names.join(", ")}${
-              denies.length > 8 ? ", …" : ""
-            }) cannot be ` +
-              `enforced on running processes: BPF LSM is unavailable (${
-                lsm.detail ?? lsm.status
-              }) and tracepoints ` +
-              `only observe. The calls will be reported (log). Launch the program with \`cordon run\` (seccomp) to ` +
-              `deny them, or use action kill (the process is killed after the call)`,
-          );
-        }
-      }
-      if (layer.target === undefined) {
-        degraded.push(
-          `Policy "${layer.policy}" has no target: \`apply\` confines running processes named by target ` +
-            `(pids, comms, executables, cgroups, uids); use \`cordon run\` for what you launch`,
-        );
-      }
-      let network: EnforcementLevel = "not-needed";
-      if (layer.network) {
-        if (cgroupNet.status === "available") {
-          network = layer.mode === "audit" ? "observe" : "prevent";
-        } else {
-          network = "observe";
-          degraded.push(
-            `Policy "${layer.policy}": network rules need cgroup BPF (${
-              cgroupNet.detail ?? cgroupNet.status
-            })`,
-          );
-        }
-      }
-      let filesystem: EnforcementLevel = "not-needed";
-      if (layer.filesystem) {
-        filesystem = "observe";
-        degraded.push(
-          `Policy "${layer.policy}": filesystem rules are enforced by Landlock on launched programs only ` +
-            `(\`cordon run\`); \`apply\` reports file opens but cannot restrict paths of running processes`,
-        );
-      }
-      const limit = layer.limits?.syscallsPerSecond;
-      const limits: EnforcementLevel = !limit
-        ? "not-needed"
-        : limit.action === "kill" || limit.action === "kill_thread"
-        ? "kill-after"
-        : "observe";
-      if (limit && !["log", "kill", "kill_thread", "allow"].includes(limit.action)) {
-        degraded.push(
-          `Policy "${layer.policy}": limits action "${limit.action}" is applied as log (only log and kill exist for running processes)`,
-        );
-      }
-      void i;
-      return { policy: layer.policy, syscalls, network, filesystem, limits, degraded };
+    return ebpfEnforcementPlan(set, {
+      lsm: probeFeature("BPF LSM"),
+      cgroupNet: probeFeature("cgroup sock_addr programs"),
     });
-    return { backend: "linux", layers };
   }
 
   /**
