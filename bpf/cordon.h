@@ -225,7 +225,7 @@ _Static_assert(sizeof(struct cordon_config) == 8 + CORDON_NR_SLOTS / 8, "cordon_
  */
 struct cordon_fast_config {
 	__u32 trace_all; /* CORDON_CFG_TRACE_ALL: unwatched tasks take the slow path */
-	__u32 pad;
+	__u32 lsm_enforce; /* CORDON_CFG_LSM_ENFORCE: sys_exit ends the thread's pending deny */
 	/*
 	 * Bitmap of the slots whose calls need more than counting in a process without a policy: the
 	 * streamed ones (cordon_config.syscall_events) and, while file or network events are on, the

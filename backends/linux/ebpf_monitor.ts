@@ -142,7 +142,8 @@ const NET_SLOTS = eventSlots(["connect", "bind", "accept", "accept4", "sendto", 
  * Where the results of i386 file and network calls come from: a task work scheduled for the call
  * alone, or, on kernel builds whose verifier accepts `bpf_task_work_schedule_resume` only in
  * sleepable programs, the raw `sys_exit` tracepoint (which then runs for every syscall while
- * file or network events are on).
+ * file or network events are on, and completes the x86_64 calls too: the per-syscall exit
+ * tracepoints stay detached).
  */
 export type CompatResults = "task work" | "sys_exit";
 
@@ -158,8 +159,19 @@ const ON_DEMAND: ReadonlyMap<string, (config: MonitorConfig, compat: CompatResul
       (c: MonitorConfig, compat: CompatResults) =>
         c.lsmEnforce || (compat === "sys_exit" && (c.fileEvents || c.netEvents)),
     ],
-    ...FILE_RETURNS.map((name) => [name, (c: MonitorConfig) => c.fileEvents] as const),
-    ...NET_RETURNS.map((name) => [name, (c: MonitorConfig) => c.netEvents] as const),
+    // Where the raw sys_exit completes every call (no task work), these stay detached.
+    ...FILE_RETURNS.map((name) =>
+      [
+        name,
+        (c: MonitorConfig, compat: CompatResults) => c.fileEvents && compat === "task work",
+      ] as const
+    ),
+    ...NET_RETURNS.map((name) =>
+      [
+        name,
+        (c: MonitorConfig, compat: CompatResults) => c.netEvents && compat === "task work",
+      ] as const
+    ),
   ]);
 
 /** The kfunc some 6.18 builds refuse outside sleepable programs (named in the verifier's log). */
@@ -412,6 +424,7 @@ export class EbpfMonitor implements Disposable {
     const fast = new Uint8Array(bss.valueSize);
     const view = new DataView(fast.buffer);
     view.setUint32(fieldOffset("cordon_fast_config", "trace_all"), c.traceAll ? 1 : 0, true);
+    view.setUint32(fieldOffset("cordon_fast_config", "lsm_enforce"), c.lsmEnforce ? 1 : 0, true);
     const more = [
       ...c.syscallSlots,
       ...(c.fileEvents ? FILE_SLOTS : []),
