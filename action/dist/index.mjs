@@ -15779,7 +15779,7 @@ var LAYOUTS = {
   },
   cordon_fast_config: {
     size: 8 + CORDON_NR_SLOTS / 8,
-    fields: { trace_all: f(0, 4), pad: f(4, 4), more_slots: f(8, CORDON_NR_SLOTS / 8) }
+    fields: { trace_all: f(0, 4), lsm_enforce: f(4, 4), more_slots: f(8, CORDON_NR_SLOTS / 8) }
   },
   cordon_config: {
     size: 8 + CORDON_NR_SLOTS / 8,
