@@ -26,7 +26,8 @@ import type { FilterLayer, FilterSet } from "../../compile/filter_set.ts";
 import { intendedAction, isAudited } from "../../compile/filter_set.ts";
 import { type ProcessInfo, targetMatches } from "../../compile/target.ts";
 import { Evaluator } from "../../compile/evaluate.ts";
-import { combinedDecisions, layerMaps, type SlotDecision } from "../../compile/bpf_maps.ts";
+import { layerMaps, type SlotDecision } from "../../compile/bpf_maps.ts";
+import { deletePolicySlot, type SlotMaps, writePolicySlot } from "./policy_slots.ts";
 import type {
   ApplyOptions,
   Backend,
@@ -80,10 +81,6 @@ import {
   CORDON_NR_SLOTS,
   CORDON_REASON,
   CORDON_SLOT_UNKNOWN,
-  encodeArgCases,
-  encodeDecision,
-  encodeDecisionKey,
-  encodeLimit,
   syscallSlot,
   u32Key,
   u64Key,
@@ -618,50 +615,28 @@ export class EbpfBackend implements Backend {
     const key = layers.join(",");
     for (const [slot, s] of applied.slots) if (s.layers.join(",") === key) return slot;
     const slot = this.#nextSlot++;
-    const decisions = combinedDecisions(layers.map((i) => applied.set.layers[i]!), new Map());
-    const map = this.#monitor!.map("decisions");
-    const cases = this.#monitor!.map("arg_cases");
-    for (const [syscallSlot, d] of decisions) {
-      // Without LSM enforcement a DENY is reported by the kernel side (an event), not applied.
-      const flags = applied.enforce ? d.flags : d.flags | CORDON_DECISION.audit;
-      const key = encodeDecisionKey(slot, syscallSlot);
-      if (d.argCases) {
-        // Written before the decision that points the kernel at them.
-        const argCases = applied.enforce
-          ? d.argCases
-          : d.argCases.map((c) => ({ ...c, flags: c.flags | CORDON_DECISION.audit }));
-        cases.update(key, encodeArgCases(argCases));
-        this.#figures.mapUpdates++;
-      }
-      map.update(key, encodeDecision({ ...d, flags }));
-      this.#figures.mapUpdates++;
-    }
-    const limit = layers.map((i) => applied.set.layers[i]!.limits?.syscallsPerSecond).find((l) =>
-      l
+    const { decisions, updates } = writePolicySlot(
+      this.#slotMaps(),
+      slot,
+      layers.map((i) => applied.set.layers[i]!),
+      applied.enforce,
     );
-    if (limit) {
-      const kill = limit.action === "kill" || limit.action === "kill_thread";
-      this.#monitor!.map("limits").update(
-        u32Key(slot),
-        encodeLimit(
-          BigInt(limit.max),
-          kill && applied.enforce ? CORDON_ACT.kill : CORDON_ACT.log,
-          0,
-        ),
-      );
-    }
+    this.#figures.mapUpdates += updates;
     applied.slots.set(slot, { layers, decisions });
     return slot;
   }
 
   #deleteSlot(slot: number, decisions: Map<number, SlotDecision>): void {
-    const map = this.#monitor!.map("decisions");
-    const cases = this.#monitor!.map("arg_cases");
-    for (const [syscallSlot, d] of decisions) {
-      map.delete(encodeDecisionKey(slot, syscallSlot));
-      if (d.argCases) cases.delete(encodeDecisionKey(slot, syscallSlot));
-    }
-    this.#monitor!.map("limits").delete(u32Key(slot));
+    deletePolicySlot(this.#slotMaps(), slot, decisions);
+  }
+
+  #slotMaps(): SlotMaps {
+    const monitor = this.#monitor!;
+    return {
+      decisions: monitor.map("decisions"),
+      argCases: monitor.map("arg_cases"),
+      limits: monitor.map("limits"),
+    };
   }
 
   /** What applying `set` would enforce here, computed without changing anything. */
