@@ -14,7 +14,7 @@
  * of the BPF objects): a program type's attach point is its kernel program's ELF section, a
  * loaded program holds its object's maps with their real names, types and sizes, and the
  * simulation keeps its bookkeeping where the kernel keeps it (`procs`, `tasks`, `decisions`,
- * `arg_cases`, `limits`: see `SIMULATED_MAPS` in the source).
+ * `arg_cases`, `limits`: see `SIMULATED_MAPS` in `simulated_maps.ts`).
  *
  * File and network events are held to the layers' `filesystem` and `network` sections as
  * `cordon run` enforces them (`engine/access_rules.ts`: Landlock paths and TCP ports, cgroup BPF
@@ -44,7 +44,6 @@ import {
   type FeatureStatus,
   type LayerEnforcement,
   type MapInfo,
-  type MapType,
   type ProcessActivity,
   PROGRAM_EVENT_KIND,
   type ProgramConfig,
@@ -52,6 +51,7 @@ import {
 } from "../../engine/backend.ts";
 import { EngineError } from "../../engine/errors.ts";
 import { ProgramRegistry } from "../program_registry.ts";
+import { SimulatedMaps } from "./simulated_maps.ts";
 import {
   type EngineEvent,
   EVENT_KINDS,
@@ -72,7 +72,6 @@ import {
   type NetCheck,
 } from "../../engine/access_rules.ts";
 import { type Clock, RateLimiter } from "../../engine/rate_limiter.ts";
-import { combinedDecisions, type SlotDecision } from "../../compile/bpf_maps.ts";
 import { BUILTIN_PROGRAMS, kernelProgram } from "../kernel_programs.ts";
 
 /** Options of the simulation backend. */
@@ -125,53 +124,6 @@ export interface SyscallOptions {
   readonly ret?: number;
   /** The thread id. */
   readonly tid?: number;
-}
-
-interface SimMap {
-  readonly name: string;
-  readonly type: MapType;
-  readonly keySize: number;
-  readonly valueSize: number;
-  readonly maxEntries: number;
-  readonly kernelId: number;
-  users: number;
-  readonly entries: Map<string, unknown>;
-}
-
-/**
- * The maps of the monitor object (`bpf/monitor.bpf.c`) the simulation keeps its bookkeeping in,
- * as the kernel keeps the same facts there (keys are strings standing for the kernel's key
- * structs; values are plain objects, not the kernel's bytes):
- *
- * - `procs` (key: the tgid): one entry per live simulated process, `{ start, comm, total }`,
- *   `total` counting its syscalls while it is monitored (the kernel's `cordon_proc.total`);
- *   removed when it exits, as `sched_process_exit` removes it. The simulation decides every
- *   process, so every process has one (the kernel's hold the processes it tracks).
- * - `tasks` (key: the tid, the process's pid for its main thread): the per-thread syscall counts
- *   of monitored processes (`cordon_task`), removed with the process or when it is unmonitored.
- * - `decisions` (key: `"<policy slot>:<syscall slot>"`, `cordon_decision_key`): the compiled
- *   non-allow decisions of each applied layer (slot = layer index + 1), as
- *   `compile/bpf_maps.ts`'s `combinedDecisions` gives them; `arg_cases` the argument cases of
- *   those decided by arguments, under the same key; `limits` (key: the policy slot) each
- *   layer's `limits.syscallsPerSecond`.
- *
- * The other maps of a loaded program's object exist with their real shapes and stay empty.
- */
-const SIMULATED_MAPS = ["procs", "tasks", "decisions", "arg_cases", "limits"] as const;
-type SimulatedMap = typeof SIMULATED_MAPS[number];
-
-/** A `procs` entry of the simulation. */
-interface SimProc {
-  readonly start: number;
-  comm: string;
-  total: number;
-}
-
-/** A `tasks` entry of the simulation. */
-interface SimTask {
-  readonly pid: number;
-  readonly start: number;
-  count: number;
 }
 
 /**
@@ -290,8 +242,8 @@ export class SimulationBackend implements Backend {
   #access: AccessRules | undefined;
   #limiters = new Map<number, RateLimiter>();
   readonly #programs = new ProgramRegistry();
-  readonly #maps = new Map<string, SimMap>();
   #nextId = 1;
+  readonly #maps = new SimulatedMaps(() => this.#nextId++);
   #nextPid = 1000;
   #active: Record<EventKind, boolean> = {
     syscall: false,
@@ -403,7 +355,6 @@ export class SimulationBackend implements Backend {
       }
     });
     const access = AccessRules.of(set);
-    const kernel = this.#map("decisions") === undefined ? undefined : kernelEntries(set);
     this.#set = set;
     this.#access = access;
     this.#enforce = options.enforce;
@@ -411,15 +362,7 @@ export class SimulationBackend implements Backend {
     this.#byPid = new Map();
     this.#bySignature = new Map();
     this.#figures.applies++;
-    if (kernel !== undefined) {
-      for (const name of ["decisions", "arg_cases", "limits"] as const) {
-        const map = this.#map(name);
-        if (map === undefined) continue;
-        map.entries.clear();
-        for (const [key, value] of kernel[name]) map.entries.set(key, value);
-        this.#figures.mapUpdates++;
-      }
-    }
+    this.#figures.mapUpdates += this.#maps.writeDecisions(set);
     return Promise.resolve();
   }
 
@@ -436,7 +379,7 @@ export class SimulationBackend implements Backend {
     }
     const proc = this.#table.get(pid);
     if (proc !== undefined) {
-      this.#procsSet(proc).total = 0;
+      this.#maps.procsEntry(proc).total = 0;
       this.#figures.mapUpdates++;
     }
     return Promise.resolve();
@@ -449,7 +392,7 @@ export class SimulationBackend implements Backend {
     } catch (error) {
       return Promise.reject(error);
     }
-    this.#tasksDelete(pid);
+    this.#maps.deleteTasks(pid);
     return Promise.resolve();
   }
 
@@ -472,14 +415,7 @@ export class SimulationBackend implements Backend {
     // The kernel program of the type and its object's maps, as the BPF object declares them. A
     // map two objects declare (lsm_pending) is one map, as the eBPF backend shares it by fd.
     const kernel = kernelProgram(config.type);
-    for (const spec of kernel.maps) {
-      let map = this.#maps.get(spec.name);
-      if (map === undefined) {
-        map = { ...spec, kernelId: this.#nextId++, users: 0, entries: new Map() };
-        this.#maps.set(spec.name, map);
-      }
-      map.users++;
-    }
+    this.#maps.hold(kernel.maps);
     const info: ProgramInfo = {
       name: config.name,
       type: config.type,
@@ -517,10 +453,7 @@ export class SimulationBackend implements Backend {
   unloadProgram(name: string): Promise<void> {
     return this.#settle(() => {
       const program = this.#programs.remove(name);
-      for (const mapName of program.maps) {
-        const map = this.#maps.get(mapName)!;
-        if (--map.users === 0) this.#maps.delete(mapName);
-      }
+      this.#maps.release(program.maps);
       this.#refreshActive();
     });
   }
@@ -556,15 +489,7 @@ export class SimulationBackend implements Backend {
 
   /** Live maps. */
   listMaps(): readonly MapInfo[] {
-    return [...this.#maps.values()].map((m) => ({
-      name: m.name,
-      type: m.type,
-      keySize: m.keySize,
-      valueSize: m.valueSize,
-      maxEntries: m.maxEntries,
-      entries: m.entries.size,
-      kernelId: m.kernelId,
-    }));
+    return this.#maps.list();
   }
 
   /** Figures. */
@@ -624,35 +549,8 @@ export class SimulationBackend implements Backend {
     }
     this.#table.add({ pid, start: this.#clock() });
     const proc = this.#table.get(pid)!;
-    this.#procsSet(proc);
+    this.#maps.procsEntry(proc);
     return proc;
-  }
-
-  /** One of the maps the simulation keeps its bookkeeping in, when a loaded program holds it. */
-  #map(name: SimulatedMap): SimMap | undefined {
-    return this.#maps.get(name);
-  }
-
-  /**
-   * The `procs` entry of `p` (made, or remade for a new process with the pid), or a detached
-   * one when no loaded program holds `procs`.
-   */
-  #procsSet(p: BackendProcess): SimProc {
-    const map = this.#map("procs");
-    const known = map?.entries.get(String(p.pid)) as SimProc | undefined;
-    if (known !== undefined && known.start === p.start) return known;
-    const entry: SimProc = { start: p.start, comm: p.comm ?? "", total: 0 };
-    map?.entries.set(String(p.pid), entry);
-    return entry;
-  }
-
-  /** Removes the `tasks` entries of `pid`'s threads. */
-  #tasksDelete(pid: number): void {
-    const tasks = this.#map("tasks");
-    if (tasks === undefined) return;
-    for (const [tid, task] of tasks.entries) {
-      if ((task as SimTask).pid === pid) tasks.entries.delete(tid);
-    }
   }
 
   /**
@@ -693,7 +591,7 @@ export class SimulationBackend implements Backend {
     });
     this.#forget(pid);
     const proc = this.#table.get(pid)!;
-    this.#procsSet(proc);
+    this.#maps.procsEntry(proc);
     if (this.#active.process) {
       this.#emit({
         kind: "process",
@@ -717,7 +615,7 @@ export class SimulationBackend implements Backend {
     const proc = this.#ensure(pid);
     this.#table.exec(pid, executable);
     this.#forget(pid);
-    this.#procsSet(proc).comm = commOf(executable);
+    this.#maps.procsEntry(proc).comm = commOf(executable);
     const now = this.#clock();
     if (this.#active.process) {
       this.#emit({
@@ -752,8 +650,8 @@ export class SimulationBackend implements Backend {
     const proc = this.#ensure(pid);
     this.#table.exit(pid, status.exitCode, status.signal);
     this.#forget(pid);
-    this.#map("procs")?.entries.delete(String(pid));
-    this.#tasksDelete(pid);
+    this.#maps.deleteProc(pid);
+    this.#maps.deleteTasks(pid);
     if (this.#active.process) {
       this.#emit({
         kind: "process",
@@ -897,16 +795,8 @@ export class SimulationBackend implements Backend {
 
   /** Counts a syscall of monitored `proc`'s thread `tid` in `procs` and `tasks`. */
   #count(proc: BackendProcess, tid: number): void {
-    this.#procsSet(proc).total++;
-    const tasks = this.#map("tasks");
-    if (tasks === undefined) return;
-    const key = String(tid);
-    let task = tasks.entries.get(key) as SimTask | undefined;
-    if (task === undefined || task.pid !== proc.pid || task.start !== proc.start) {
-      task = { pid: proc.pid, start: proc.start, count: 0 };
-      tasks.entries.set(key, task);
-    }
-    task.count++;
+    this.#maps.procsEntry(proc).total++;
+    this.#maps.countTask(proc, tid);
   }
 
   #recordFile(event: FileEvent, start: number): void {
@@ -1238,30 +1128,4 @@ function eventVerdict(verdict: Verdict, applied: boolean, rateLimited: boolean):
     ...(rateLimited ? { rateLimited: true } : {}),
     loc: verdict.loc,
   };
-}
-
-/**
- * The `decisions`, `arg_cases` and `limits` entries of `set`'s layers, one policy slot per layer
- * as `compile/bpf_maps.ts` numbers them (`cordon compile --emit maps`); the eBPF backend writes
- * the same decisions, under the slots it combines for the processes it assigns.
- */
-function kernelEntries(
-  set: FilterSet,
-): Record<"decisions" | "arg_cases" | "limits", Map<string, unknown>> {
-  const decisions = new Map<string, SlotDecision>();
-  const argCases = new Map<string, SlotDecision["argCases"]>();
-  const limits = new Map<string, { maxPerSecond: number; action: Action }>();
-  set.layers.forEach((layer, index) => {
-    const slot = index + 1; // as compile/bpf_maps.ts numbers policy slots
-    for (const [syscallSlot, decision] of combinedDecisions([layer], new Map())) {
-      const key = `${slot}:${syscallSlot}`;
-      decisions.set(key, decision);
-      if (decision.argCases !== undefined) argCases.set(key, decision.argCases);
-    }
-    const limit = layer.limits?.syscallsPerSecond;
-    if (limit !== undefined) {
-      limits.set(String(slot), { maxPerSecond: limit.max, action: limit.action });
-    }
-  });
-  return { decisions, arg_cases: argCases, limits };
 }
