@@ -18,6 +18,7 @@ import { RingBuffer, type RingBufferMode } from "./ring_buffer.ts";
 import { errno, hostSyscallNumber, libc } from "./libc.ts";
 import { pidMax, processStartTicks } from "./proc_facts.ts";
 import { liveThreadCounts } from "./thread_counts.ts";
+import { kernelProgram } from "../kernel_programs.ts";
 import { syscallNumber } from "../../policies/syscalls.ts";
 import {
   CORDON_CFG,
@@ -107,20 +108,9 @@ export const MONITOR_PROGRAMS = {
   cordon_cgroup_attach: "tp_btf/cgroup_attach_task",
 } as const;
 
-const FILE_RETURNS = [
-  "cordon_ret_open",
-  "cordon_ret_creat",
-  "cordon_ret_openat",
-  "cordon_ret_openat2",
-];
-const NET_RETURNS = [
-  "cordon_ret_connect",
-  "cordon_ret_bind",
-  "cordon_ret_accept",
-  "cordon_ret_accept4",
-  "cordon_ret_sendto",
-  "cordon_ret_sendmsg",
-];
+/** The exit programs that complete file and network events (`backends/kernel_programs.ts`). */
+const FILE_RETURNS = kernelProgram("file_access").programs;
+const NET_RETURNS = kernelProgram("network_socket").programs;
 
 /**
  * The slots of the calls that file and network events describe, for both ABIs: what
