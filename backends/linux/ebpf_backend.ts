@@ -966,7 +966,8 @@ export class EbpfBackend implements Backend {
     const maps: MapInfo[] = [];
     for (const map of this.#monitor.object.maps()) {
       const type = MAP_TYPES[map.type];
-      if (!type) continue;
+      // libbpf's global-data maps (.bss, .rodata) are the object's variables, not its maps.
+      if (!type || map.internal) continue;
       let entries = 0;
       if (type === "ringbuf") entries = this.#monitor.pending;
       else if (type === "hash" || type === "lru_hash") entries = map.keys().length;

@@ -2,6 +2,7 @@ import { EbpfBackend } from "../../backends/linux/ebpf_backend.ts";
 import { SimulationBackend } from "../../backends/simulation/simulation_backend.ts";
 import type { Backend } from "../../engine/backend.ts";
 import { EngineError } from "../../engine/errors.ts";
+import { BPF_OBJECT_SPECS } from "../../bpf/object_specs.ts";
 import { EbpfMonitor } from "../../backends/linux/ebpf_monitor.ts";
 import { kernelPrograms } from "../../backends/linux/bpf_program.ts";
 import { compilePolicies } from "../../compile/compile.ts";
@@ -293,6 +294,10 @@ kernelTest(
     using ebpf = await EbpfBackend.create();
     using simulation = new SimulationBackend();
     const [a, s] = [await outcomes(ebpf), await outcomes(simulation)];
+    // The maps listed are the monitor object's own (no libbpf global-data maps), as its spec says.
+    const listed = ebpf.listMaps().map((m) => m.name).sort();
+    const spec = BPF_OBJECT_SPECS.monitor.maps.map((m) => m.name).sort();
+    if (listed.join() !== spec.join()) throw new Error(`maps ${listed} vs spec ${spec}`);
     if (JSON.stringify(a) !== JSON.stringify(s)) throw new Error(`eBPF ${a}\nsimulation ${s}`);
     if (
       a.join() !==
