@@ -74,7 +74,21 @@ export interface ReorderBufferOptions<T> {
   readonly release: (item: T, timeMs: number) => void;
   /** Default {@linkcode SYSTEM_CLOCK}. */
   readonly clock?: ReorderClock;
+  /**
+   * The most records held (default {@linkcode REORDER_MAX_HELD}): past it the oldest goes out at
+   * once, whatever the watermark or a pending snapshot says, and is counted
+   * ({@linkcode ReorderBuffer.forced}): a flood of lines from a watched program must not grow
+   * the buffer without bound.
+   */
+  readonly maxHeld?: number;
 }
+
+/**
+ * Records held at most by default: at the ~1 M lines/s a tracer prints at most here, a window's
+ * worth is 50,000; a process whose exit waits up to a second for its snapshot (watching every
+ * process) can hold more, and past this the oldest are released early rather than held.
+ */
+export const REORDER_MAX_HELD = 200_000;
 
 interface Held<T> {
   readonly time: bigint;
@@ -153,6 +167,8 @@ export class ReorderBuffer<T> {
   #closed = false;
   #last: bigint | undefined;
   #late = 0;
+  #forced = 0;
+  readonly #maxHeld: number;
 
   /**
    * Creates an empty buffer.
@@ -163,6 +179,7 @@ export class ReorderBuffer<T> {
     this.#windowMs = options.windowMs;
     this.#release = options.release;
     this.#clock = options.clock ?? SYSTEM_CLOCK;
+    this.#maxHeld = options.maxHeld ?? REORDER_MAX_HELD;
   }
 
   /** Records held now. */
@@ -173,6 +190,11 @@ export class ReorderBuffer<T> {
   /** Records released after a record that fired later (they came more than the window late). */
   get late(): number {
     return this.#late;
+  }
+
+  /** Records released before their time because the buffer was full (see `maxHeld`). */
+  get forced(): number {
+    return this.#forced;
   }
 
   /** The epoch time (ms, to the µs) of kernel time `time`, once the `ready` line came. */
@@ -208,6 +230,10 @@ export class ReorderBuffer<T> {
       return;
     }
     this.#heap.push(held);
+    while (this.#heap.size > this.#maxHeld) {
+      this.#forced++;
+      this.#deliver(this.#heap.pop()!);
+    }
     this.#run("watermark");
   }
 

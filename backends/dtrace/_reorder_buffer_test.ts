@@ -253,3 +253,23 @@ Deno.test("ReorderBuffer keeps its watermark on the monotonic clock: a wall cloc
   assert.deepEqual(order(), ["fork 2", "fork 3"]);
   assert.equal(fake.armed, 0);
 });
+
+Deno.test("ReorderBuffer holds at most maxHeld records: past it the oldest go out at once, counted, in kernel order", () => {
+  const fake = fakeClock();
+  const out: string[] = [];
+  const buffer = new ReorderBuffer<string>({
+    windowMs: WINDOW,
+    release: (item) => out.push(item),
+    clock: fake.clock,
+    maxHeld: 3,
+  });
+  buffer.ready(T0);
+  // An exit whose snapshot never comes would hold everything after it: the bound still holds.
+  buffer.push(ms(1), "exit", true);
+  for (let i = 2; i <= 6; i++) buffer.push(ms(i), `call${i}`);
+  assert.equal(buffer.size, 3);
+  assert.equal(buffer.forced, 3);
+  assert.deepEqual(out, ["exit", "call2", "call3"]);
+  buffer.close();
+  assert.deepEqual(out, ["exit", "call2", "call3", "call4", "call5", "call6"]);
+});

@@ -214,6 +214,8 @@ export class DtraceBackend implements Backend {
     linesMalformed: 0,
     /** Records that came more than the reorder window late, delivered after later ones. */
     linesLate: 0,
+    /** Records released before their time because the reorder buffer was full (a flood). */
+    linesForced: 0,
     eventsDropped: 0,
     attachMs: 0,
     kills: 0,
@@ -637,6 +639,7 @@ export class DtraceBackend implements Backend {
     if (!reorder) return;
     reorder.close();
     this.#figures.linesLate += reorder.late;
+    this.#figures.linesForced += reorder.forced;
   }
 
   /** The stopped script's last snapshot becomes part of the base counts. */
@@ -1061,6 +1064,7 @@ export class DtraceBackend implements Backend {
       figures: {
         ...this.#figures,
         linesLate: this.#figures.linesLate + (this.#reorder?.late ?? 0),
+        linesForced: this.#figures.linesForced + (this.#reorder?.forced ?? 0),
         syscallsSeen: syscalls,
         monitoredProcesses: this.monitoredPids().length,
         tracerRunning: this.#runner ? 1 : 0,
