@@ -12,8 +12,7 @@ import { formatFindings } from "./format_findings.ts";
 import { toSarif } from "./format_sarif.ts";
 import { CHECK_RULES, docsAt, withRuleHelp } from "./sarif_rules.ts";
 import { checkPolicyFiles, SEVERITIES } from "../compile/check_policies.ts";
-import { PolicyPathsError } from "../compile/load_policies.ts";
-import { parseArches } from "./load_policies.ts";
+import { parseArches, pathsAsUsageErrors } from "./load_policies.ts";
 import { ARCHES } from "../policies/types.ts";
 
 const HELP = `Usage: cordon check POLICY... [options]
@@ -73,9 +72,9 @@ export const checkCommand: Command = {
       throw new UsageError(`--fail-on "${failOn}" and --severity "${severity}" disagree`);
     }
     const arches = parseArches((values.arch as string[] | undefined) ?? [], ARCHES);
-    const report = await checkPolicyFiles(files, { arches, failOn: severity }).catch((error) => {
-      throw error instanceof PolicyPathsError ? new UsageError(error.message) : error;
-    });
+    const report = await pathsAsUsageErrors(
+      checkPolicyFiles(files, { arches, failOn: severity }),
+    );
     if (format === "json") {
       console.log(JSON.stringify(report, null, 2));
     } else if (format === "sarif") {

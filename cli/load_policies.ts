@@ -36,12 +36,28 @@ export type { LoadedPolicies } from "../compile/load_policies.ts";
  * if (filters.layers[0]?.policy !== "baseline") throw new Error("baseline expected");
  * ```
  */
-export async function loadPolicies(
+export function loadPolicies(
   paths: readonly string[],
   options: CompileOptions = {},
 ): Promise<LoadedPolicies> {
+  return pathsAsUsageErrors(libraryLoadPolicies(paths, options));
+}
+
+/**
+ * `work`, with unusable policy paths (a {@linkcode PolicyPathsError} from the library: none,
+ * `-` twice, an unknown builtin) turned into a {@linkcode UsageError} (exit code 2).
+ *
+ * @example
+ * ```ts
+ * import { pathsAsUsageErrors } from "./load_policies.ts";
+ * import { checkPolicyFiles } from "@cordon/cordon";
+ * const error = await pathsAsUsageErrors(checkPolicyFiles([])).catch((e) => e);
+ * if (error.name !== "UsageError") throw new Error(String(error));
+ * ```
+ */
+export async function pathsAsUsageErrors<T>(work: Promise<T>): Promise<T> {
   try {
-    return await libraryLoadPolicies(paths, options);
+    return await work;
   } catch (error) {
     if (error instanceof PolicyPathsError) throw new UsageError(error.message);
     throw error;

@@ -702,11 +702,13 @@ export class DtraceBackend implements Backend {
           return;
         case "fork":
         case "exec":
-          reorder.push(record.time, { record, proc: readProcess(record.pid) });
-          return;
         case "exit":
-          // The exit is delivered late (in order): what /proc says of the process, now.
-          reorder.push(record.time, { record, proc: readProcess(record.pid) }, true);
+          // Delivered later, in order: what /proc says of the process now, before it can be gone.
+          reorder.push(
+            record.time,
+            { record, proc: readProcess(record.pid) },
+            record.type === "exit",
+          );
           return;
         default:
           reorder.push(record.time, { record });

@@ -3,8 +3,9 @@
  * `dtrace -Z -q -s FILE` or `bpftrace -q [--unsafe] FILE`, waits until the script says its probes
  * are enabled (`cordon2 ready TIME`), then streams stdout line by line (partial lines are kept
  * until their newline) into parsed {@linkcode TraceRecord}s, in the order the tracer printed
- * them (which is not kernel order across CPUs: the backend reorders them by their `time`). A tracer that exits on its own is reported
- * through `onExit` with a {@linkcode TracerError} (`TRACER_DIED`), never a silent stop.
+ * them (which is not kernel order across CPUs: the backend reorders them by their `time`). A
+ * tracer that exits on its own is reported through `onExit` with a {@linkcode TracerError}
+ * (`TRACER_DIED`), never a silent stop.
  * {@linkcode TraceRunner.stop} interrupts it (SIGINT: the script's END prints the final counts),
  * waits for it, and removes the script file: nothing is left behind.
  *

@@ -49,9 +49,15 @@ import type {
 import { EngineError } from "../../engine/errors.ts";
 import type { EngineEvent, NetworkEvent, SyscallEvent } from "../../engine/events.ts";
 import { ProcessTable } from "../../engine/process_table.ts";
-import { EbpfMonitor, killIncarnation, MONITOR_FEATURES } from "./ebpf_monitor.ts";
+import {
+  EbpfMonitor,
+  killIncarnation,
+  MONITOR_FEATURES,
+  type MonitorConfig,
+} from "./ebpf_monitor.ts";
 import { BUILTIN_PROGRAMS, kernelProgram } from "../kernel_programs.ts";
 import { ProgramRegistry } from "../program_registry.ts";
+import { settle } from "../settle.ts";
 import { ebpfEnforcementPlan } from "./ebpf_plan.ts";
 import {
   countsByName,
@@ -166,6 +172,8 @@ export class EbpfBackend implements Backend {
   #bootMs = 0;
   #programs = new ProgramRegistry();
   #applied: Applied | undefined;
+  /** The event kinds subscribers want ({@linkcode EbpfBackend.setInterest}), once said. */
+  #interest: ReadonlySet<string> | undefined;
   #nextSlot = 1;
   /** Processes seen and the activity of monitored ones, keyed by `(pid, start)`. */
   #table = new ProcessTable({ activityLimit: ACTIVITY_LIMIT });
@@ -758,12 +766,8 @@ export class EbpfBackend implements Backend {
     const slots: number[] = [];
     if (interest.kinds.has("syscall")) { for (let s = 0; s < CORDON_NR_SLOTS; s++) slots.push(s); }
     this.#interest = interest.kinds;
-    monitor.configure({ syscallSlots: slots });
-    this.#syncFlags();
+    this.#syncFlags(monitor, { syscallSlots: slots });
   }
-
-  /** The event kinds subscribers want ({@linkcode EbpfBackend.setInterest}), once said. */
-  #interest: ReadonlySet<string> | undefined;
 
   /** Starts collecting for `pid` and its future children. */
   monitorProcess(pid: number): Promise<void> {
@@ -906,16 +910,16 @@ export class EbpfBackend implements Backend {
       attachPoint: kernel.attachPoint,
     };
     this.#programs.add(info);
-    this.#syncFlags();
+    this.#syncFlags(monitor);
     return info;
   }
 
   /** A change to the registered programs, then the streams they ask for. */
   #change(change: (programs: ProgramRegistry) => void): Promise<void> {
     return settle(() => {
-      this.#assertOpen();
+      const monitor = this.#assertOpen();
       change(this.#programs);
-      this.#syncFlags();
+      this.#syncFlags(monitor);
     });
   }
 
@@ -925,10 +929,11 @@ export class EbpfBackend implements Backend {
    * Once subscribers said what they want, process events stay on: the backend follows processes
    * by them.
    */
-  #syncFlags(): void {
+  #syncFlags(monitor: EbpfMonitor, changes: Partial<MonitorConfig> = {}): void {
     const active = (type: ProgramType) => this.#programs.active(type);
     const wanted = this.#interest;
-    this.#monitor!.configure({
+    monitor.configure({
+      ...changes,
       fileEvents: wanted?.has("file") === true || active("file_access"),
       netEvents: wanted?.has("network") === true || active("network_socket"),
       procEvents: wanted !== undefined || active("process_exec") || active("process_fork"),
@@ -1077,13 +1082,4 @@ function wrapKernel(error: unknown, what: string): Error {
     return new EngineError(code, `${what}: ${error.message}`, { cause: error, errno: error.errno });
   }
   return error instanceof Error ? error : new Error(String(error));
-}
-
-/** `fn`'s result as a promise: a throw becomes a rejection (the Backend methods are async). */
-function settle<T>(fn: () => T): Promise<T> {
-  try {
-    return Promise.resolve(fn());
-  } catch (error) {
-    return Promise.reject(error);
-  }
 }

@@ -149,20 +149,20 @@ const ON_DEMAND: ReadonlyMap<string, (config: MonitorConfig, compat: CompatResul
       (c: MonitorConfig, compat: CompatResults) =>
         c.lsmEnforce || (compat === "sys_exit" && (c.fileEvents || c.netEvents)),
     ],
-    // Where the raw sys_exit completes every call (no task work), these stay detached.
-    ...FILE_RETURNS.map((name) =>
-      [
-        name,
-        (c: MonitorConfig, compat: CompatResults) => c.fileEvents && compat === "task work",
-      ] as const
-    ),
-    ...NET_RETURNS.map((name) =>
-      [
-        name,
-        (c: MonitorConfig, compat: CompatResults) => c.netEvents && compat === "task work",
-      ] as const
-    ),
+    ...exitPrograms(FILE_RETURNS, (c) => c.fileEvents),
+    ...exitPrograms(NET_RETURNS, (c) => c.netEvents),
   ]);
+
+/**
+ * The per-syscall exit programs `names`, needed while `events` says their events are on, and
+ * only where task work completes i386 calls (else the raw sys_exit completes every call).
+ */
+function exitPrograms(
+  names: readonly string[],
+  events: (config: MonitorConfig) => boolean,
+): (readonly [string, (config: MonitorConfig, compat: CompatResults) => boolean])[] {
+  return names.map((name) => [name, (c, compat) => events(c) && compat === "task work"] as const);
+}
 
 /** The kfunc some 6.18 builds refuse outside sleepable programs (named in the verifier's log). */
 const TASK_WORK_KFUNC = "bpf_task_work_schedule_resume";
@@ -170,10 +170,14 @@ const TASK_WORK_KFUNC = "bpf_task_work_schedule_resume";
 let compatResultsHere: CompatResults | undefined;
 
 /**
- * Opens the monitor object, sized by `options`, with i386 results from `compat`, and loads it.
- * The caller owns the result.
+ * Opens the monitor object, sized by `options`, with i386 results from `compat`, and loads it
+ * without the programs in `skip`. The caller owns the result.
  */
-function loadMonitorObject(options: MonitorOptions, compat: CompatResults): BpfObject {
+function loadMonitorObject(
+  options: MonitorOptions,
+  skip: ReadonlySet<string>,
+  compat: CompatResults,
+): BpfObject {
   const object = BpfObject.open(bpfObjectBytes("monitor"), "monitor");
   try {
     if (options.ringBytes !== undefined) object.map("events").maxEntries = options.ringBytes;
@@ -189,7 +193,6 @@ function loadMonitorObject(options: MonitorOptions, compat: CompatResults): BpfO
       compat === "task work" ? 1 : 0,
       true,
     );
-    const skip = new Set(options.skipPrograms ?? []);
     for (const program of object.programs()) program.autoload = !skip.has(program.name);
     object.load();
     return object;
@@ -309,18 +312,18 @@ export class EbpfMonitor implements Disposable {
       syscallSlots: options.syscallSlots ?? [],
       lsmEnforce: options.lsmEnforce ?? false,
     };
+    const skip = new Set(options.skipPrograms ?? []);
     let compat: CompatResults = options.compatResults ?? compatResultsHere ?? "task work";
     let object: BpfObject;
     try {
-      object = loadMonitorObject(options, compat);
+      object = loadMonitorObject(options, skip, compat);
     } catch (error) {
       const refused = error instanceof VerifierError && error.log.includes(TASK_WORK_KFUNC);
       if (!refused || compat === "sys_exit" || options.compatResults) throw error;
       compat = "sys_exit";
-      object = loadMonitorObject(options, compat);
+      object = loadMonitorObject(options, skip, compat);
     }
     if (!options.compatResults) compatResultsHere = compat;
-    const skip = new Set(options.skipPrograms ?? []);
     let monitor: EbpfMonitor | undefined;
     try {
       monitor = new EbpfMonitor(object, config, options, compat);

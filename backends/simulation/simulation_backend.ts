@@ -51,6 +51,7 @@ import {
 } from "../../engine/backend.ts";
 import { EngineError } from "../../engine/errors.ts";
 import { ProgramRegistry } from "../program_registry.ts";
+import { settle } from "../settle.ts";
 import { SimulatedMaps } from "./simulated_maps.ts";
 import {
   type EngineEvent,
@@ -282,12 +283,10 @@ export class SimulationBackend implements Backend {
 
   /** Runs `work` on the open backend: what it returns resolves; what it throws rejects. */
   #settle<T>(work: () => T): Promise<T> {
-    try {
+    return settle(() => {
       this.#live();
-      return Promise.resolve(work());
-    } catch (error) {
-      return Promise.reject(error);
-    }
+      return work();
+    });
   }
 
   features(): readonly FeatureStatus[] {
